@@ -1,0 +1,103 @@
+#include "quipu/database.h"
+
+#include <fmt/format.h>
+
+#include "grammar/parser.h"
+#include "query/executor.h"
+#include "storage/store.h"
+
+namespace quipu {
+
+struct Database::Impl {
+  std::unique_ptr<storage::Store> store;
+  std::atomic<bool> cancel{false};
+
+  Result<QueryResult> Run(const ast::Statement& statement) {
+    cancel.store(false);
+    query::ExecOptions options;
+    options.cancel = &cancel;
+    return query::ExecuteStatement(statement, store.get(), options);
+  }
+};
+
+Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Database::~Database() = default;
+
+Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
+                                                 const DatabaseOptions& options) {
+  storage::StoreOptions store_options;
+  store_options.read_only = options.read_only;
+  store_options.create_if_missing = options.create_if_missing;
+  Result<std::unique_ptr<storage::Store>> store = storage::OpenRocksDbStore(path, store_options);
+  if (!store.ok()) return store.status();
+  auto impl = std::make_unique<Impl>();
+  impl->store = std::move(*store);
+  return std::unique_ptr<Database>(new Database(std::move(impl)));
+}
+
+Result<QueryResult> Database::Execute(std::string_view statement) {
+  Result<ast::Statement> parsed = grammar::ParseStatement(statement);
+  if (!parsed.ok()) return parsed.status();
+  return impl_->Run(*parsed);
+}
+
+Status Database::ExecuteScript(std::string_view script,
+                               const std::function<void(const QueryResult&)>& on_result) {
+  grammar::ScriptParser parser(script);
+  for (;;) {
+    ast::Statement statement;
+    Result<bool> more = parser.Next(&statement);
+    if (!more.ok()) return more.status();
+    if (!*more) return Status::Ok();
+    Result<QueryResult> result = impl_->Run(statement);
+    if (!result.ok()) return result.status();
+    if (on_result) on_result(*result);
+  }
+}
+
+void Database::Cancel() { impl_->cancel.store(true); }
+
+std::string FormatError(const Status& status, std::string_view source) {
+  std::string kind;
+  switch (status.code()) {
+    case Status::Code::kSyntaxError:
+      kind = "syntax error";
+      break;
+    case Status::Code::kSemanticError:
+      kind = "error";
+      break;
+    default:
+      kind = "error";
+      break;
+  }
+  if (status.line() == 0) return kind + ": " + status.message();
+  std::string out = fmt::format("{} at line {}, column {}: {}", kind, status.line(),
+                                status.column(), status.message());
+  // Find the line the error points at.
+  size_t start = 0;
+  for (uint32_t l = 1; l < status.line() && start != std::string_view::npos; ++l) {
+    start = source.find('\n', start);
+    if (start != std::string_view::npos) ++start;
+  }
+  if (start == std::string_view::npos || start > source.size()) return out;
+  size_t end = source.find('\n', start);
+  if (end == std::string_view::npos) end = source.size();
+  std::string_view line = source.substr(start, end - start);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  // The caret goes under the column-th byte; pad with the line's own tabs and
+  // one space per UTF-8 character so it lines up on a terminal.
+  std::string pad;
+  const size_t byte_col = std::min<size_t>(status.column() - 1, line.size());
+  for (size_t i = 0; i < byte_col; ++i) {
+    const unsigned char c = static_cast<unsigned char>(line[i]);
+    if (c == '\t') {
+      pad += '\t';
+    } else if ((c & 0xC0) != 0x80) {
+      pad += ' ';
+    }
+  }
+  out += fmt::format("\n  {}\n  {}^", line, pad);
+  return out;
+}
+
+}  // namespace quipu

@@ -1,0 +1,107 @@
+// The abstract syntax tree of a statement, as the parser produces it and the
+// binder consumes it. Positions are 1-based line and column in the source.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "quipu/value.h"
+
+namespace quipu::ast {
+
+struct Pos {
+  uint32_t line = 0;
+  uint32_t column = 0;
+};
+
+struct Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+
+struct Expr {
+  enum class Kind : uint8_t {
+    kLiteral,    // literal
+    kEntityRef,  // literal holds the Entity
+    kVariable,   // name
+    kProperty,   // args[0].name
+    kUnary,      // name is the operator: "not", "-"
+    kBinary,     // name is the operator: or and = <> < <= > >= + - * / %
+    kFunction,   // name(args...), distinct for count(distinct x)
+    kCountStar,  // count(*)
+  };
+  Kind kind = Kind::kLiteral;
+  Pos pos;
+  Value literal;
+  std::string name;
+  std::vector<ExprPtr> args;
+  bool distinct = false;
+};
+
+using PropertyMap = std::vector<std::pair<std::string, ExprPtr>>;
+
+struct NodePattern {
+  Pos pos;
+  std::string variable;          // empty when anonymous
+  std::optional<Entity> entity;  // @key or <iri>
+  std::vector<std::string> labels;
+  PropertyMap properties;
+};
+
+struct RelPattern {
+  enum class Direction : uint8_t { kOut, kIn };  // (a)-[]->(b), (a)<-[]-(b)
+  Pos pos;
+  std::string variable;
+  std::optional<Entity> predicate;
+  Direction direction = Direction::kOut;
+  PropertyMap properties;
+};
+
+// A chain node (rel node)*: nodes.size() == rels.size() + 1.
+struct PathPattern {
+  std::vector<NodePattern> nodes;
+  std::vector<RelPattern> rels;
+};
+
+struct ReturnItem {
+  ExprPtr expr;
+  std::string name;  // the alias, or the expression's text
+  Pos pos;
+};
+
+struct OrderItem {
+  ExprPtr expr;
+  bool descending = false;
+};
+
+struct MatchStatement {
+  std::vector<PathPattern> patterns;
+  std::vector<ExprPtr> where;  // conjuncts, one per where clause
+  bool distinct = false;
+  std::vector<ReturnItem> items;
+  std::vector<OrderItem> order;
+  std::optional<uint64_t> skip;
+  std::optional<uint64_t> limit;
+};
+
+struct InsertStatement {
+  std::vector<PathPattern> patterns;
+};
+
+struct DeleteStatement {
+  std::vector<PathPattern> patterns;
+};
+
+struct Statement {
+  enum class Kind : uint8_t { kMatch, kInsert, kDelete };
+  Kind kind = Kind::kMatch;
+  Pos pos;
+  std::string text;  // the statement's source text, without the ';'
+  MatchStatement match;
+  InsertStatement insert;
+  DeleteStatement del;
+};
+
+}  // namespace quipu::ast

@@ -1,0 +1,72 @@
+// The message for each commit point of the grammar: when the rule after an
+// if_must<>/must<> fails, the parser reports "expected <message>" at the
+// position where it was tried. One table, so wording stays consistent.
+#pragma once
+
+#include "grammar/rules.h"
+
+namespace quipu::grammar {
+
+template <typename Rule>
+inline constexpr const char* kExpected = nullptr;
+
+#define QUIPU_EXPECT(rule, text) \
+  template <>                    \
+  inline constexpr const char* kExpected<rule> = text
+
+QUIPU_EXPECT(statement, "a statement (match, insert or delete)");
+QUIPU_EXPECT(statement_end, "';' or the end of the statement");
+QUIPU_EXPECT(match_patterns, "a pattern such as (n) or (a)-[:p]->(b)");
+QUIPU_EXPECT(insert_patterns, "a pattern such as (@key:Label {name: \"...\"})");
+QUIPU_EXPECT(delete_patterns, "a pattern such as (@a)-[:p]->(@b)");
+QUIPU_EXPECT(return_clause, "'match', 'where' or 'return'");
+QUIPU_EXPECT(return_items, "an expression to return");
+QUIPU_EXPECT(alias, "a name after 'as'");
+QUIPU_EXPECT(kw_by, "'by' after 'order'");
+QUIPU_EXPECT(order_items, "an expression to order by");
+QUIPU_EXPECT(count_value, "a non-negative integer");
+QUIPU_EXPECT(where_condition, "a condition after 'where'");
+QUIPU_EXPECT(next_node, "a node pattern '(' after the relationship");
+QUIPU_EXPECT(node_close, "')' to close the node pattern");
+QUIPU_EXPECT(label_name, "a label name after ':'");
+QUIPU_EXPECT(rel_body, "'[' to open the relationship");
+QUIPU_EXPECT(rel_close, "']' to close the relationship");
+QUIPU_EXPECT(arrow_head, "'->' after the relationship");
+QUIPU_EXPECT(arrow_tail, "'-' after the relationship");
+QUIPU_EXPECT(predicate_name, "a predicate name after ':'");
+QUIPU_EXPECT(map_close, "'}' or ',' in the property map");
+QUIPU_EXPECT(prop_colon, "':' after the property name");
+QUIPU_EXPECT(prop_value, "a value for the property");
+QUIPU_EXPECT(key_name, "an entity key after '@'");
+QUIPU_EXPECT(iri_close, "'>' to close the IRI");
+QUIPU_EXPECT(escape_code, "an escape: \\\" \\' \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX");
+QUIPU_EXPECT(dq_close, "'\"' to close the string");
+QUIPU_EXPECT(sq_close, "\"'\" to close the string");
+QUIPU_EXPECT(date_string, "a quoted date such as '2024-06-28'");
+QUIPU_EXPECT(close_paren, "')'");
+QUIPU_EXPECT(expression, "an expression");
+QUIPU_EXPECT(property_name, "a property name after '.'");
+QUIPU_EXPECT(postfix, "an expression after '-'");
+QUIPU_EXPECT(unary, "an expression after the operator");
+QUIPU_EXPECT(multiplicative, "an expression after the operator");
+QUIPU_EXPECT(additive, "an expression after the comparison");
+QUIPU_EXPECT(not_expr, "a condition after 'not' or 'and'");
+QUIPU_EXPECT(and_expr, "a condition after 'or'");
+
+#undef QUIPU_EXPECT
+
+// Control: raises a positioned parse_error carrying "expected ..." from the
+// table; rules without an entry report the generic message.
+template <typename Rule>
+struct Control : pegtl::normal<Rule> {
+  template <typename Input, typename... States>
+  [[noreturn]] static void raise(const Input& in, States&&... /*unused*/) {
+    if constexpr (kExpected<Rule> != nullptr) {
+      throw pegtl::parse_error(std::string("expected ") + kExpected<Rule>, in);
+    } else {
+      throw pegtl::parse_error("unexpected input", in);
+    }
+  }
+};
+
+}  // namespace quipu::grammar

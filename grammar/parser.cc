@@ -1,0 +1,454 @@
+// The one translation unit that instantiates PEGTL: parse tree → AST.
+#include "grammar/parser.h"
+
+#include <tao/pegtl/contrib/parse_tree.hpp>
+
+#include <charconv>
+#include <stdexcept>
+
+#include "grammar/errors.h"
+#include "grammar/rules.h"
+
+namespace quipu::grammar {
+namespace {
+
+namespace pt = pegtl::parse_tree;
+using Node = pt::node;
+
+template <typename Rule>
+struct Selector
+    : pt::selector<
+          Rule,
+          pt::store_content::on<variable, rel_variable, alias, label_name, prop_key, key_name,
+                                iri_body, dq_body, sq_body, decimal_literal, integer_literal,
+                                true_literal, false_literal, null_literal, function_name,
+                                property_name, mul_op, add_op, comp_op, not_op, count_value,
+                                order_direction, return_distinct, distinct_marker>,
+          pt::store_content::on<match_stmt, insert_stmt, delete_stmt, match_clause, where_condition,
+                                path_pattern, node_pattern, next_node, rel_out, rel_in, rel_type,
+                                prop_map, prop_entry, prop_value, entity_key, iri_ref,
+                                string_literal, date_literal, datetime_literal, count_star,
+                                function_call, negation, return_clause, return_item, return_expr,
+                                order_clause, order_item, order_expr, skip_clause, limit_clause>,
+          pt::fold_one::on<or_expr, and_expr, not_expr, comparison, additive, multiplicative,
+                           postfix, property_access>> {};
+
+// An error found while building the AST (a bad literal), with its position.
+struct BuildError : std::runtime_error {
+  BuildError(const std::string& msg, ast::Pos p) : std::runtime_error(msg), pos(p) {}
+  ast::Pos pos;
+};
+
+ast::Pos PosOf(const Node& n) {
+  const pegtl::position p = n.begin();
+  return ast::Pos{static_cast<uint32_t>(p.line), static_cast<uint32_t>(p.column)};
+}
+
+void AppendUtf8(std::string* out, uint32_t cp) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+// The text of a string literal node (dq_body or sq_body child) unescaped.
+std::string Unescape(const Node& literal) {
+  const Node* body = literal.children.empty() ? nullptr : literal.children[0].get();
+  if (body == nullptr) return "";
+  const std::string_view raw = body->string_view();
+  std::string out;
+  out.reserve(raw.size());
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] != '\\') {
+      out.push_back(raw[i]);
+      continue;
+    }
+    const char c = raw[++i];  // the grammar guarantees a valid escape follows
+    switch (c) {
+      case 'b':
+        out.push_back('\b');
+        break;
+      case 'f':
+        out.push_back('\f');
+        break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case 't':
+        out.push_back('\t');
+        break;
+      case 'u': {
+        uint32_t cp = 0;
+        std::from_chars(raw.data() + i + 1, raw.data() + i + 5, cp, 16);
+        i += 4;
+        if (cp >= 0xD800 && cp <= 0xDFFF) {
+          throw BuildError("\\u escape of a lone surrogate is not a character", PosOf(literal));
+        }
+        if (cp == 0) throw BuildError("strings cannot contain NUL (\\u0000)", PosOf(literal));
+        AppendUtf8(&out, cp);
+        break;
+      }
+      default:
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+ast::ExprPtr BuildExpr(const Node& n);
+
+ast::ExprPtr MakeLiteral(Value v, ast::Pos pos) {
+  auto e = std::make_unique<ast::Expr>();
+  e->kind = ast::Expr::Kind::kLiteral;
+  e->pos = pos;
+  e->literal = std::move(v);
+  return e;
+}
+
+Value BuildNumber(const Node& n) {
+  const std::string text = n.string();
+  if (n.is_type<integer_literal>()) {
+    int64_t v = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || ptr != text.data() + text.size()) {
+      throw BuildError("integer " + text + " is out of range (at most 9223372036854775807)",
+                       PosOf(n));
+    }
+    return Value(v);
+  }
+  double d = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), d);
+  if (ec != std::errc() || ptr != text.data() + text.size()) {
+    throw BuildError("number " + text + " is out of range", PosOf(n));
+  }
+  return Value(d);
+}
+
+Entity BuildEntity(const Node& n) {
+  // entity_key → key_name child; iri_ref → iri_body child (maybe empty).
+  if (n.is_type<entity_key>()) return Entity{n.children.at(0)->string()};
+  const std::string iri = n.children.empty() ? "" : n.children[0]->string();
+  if (iri.empty()) throw BuildError("an IRI cannot be empty", PosOf(n));
+  return Entity{iri};
+}
+
+ast::ExprPtr BuildBinaryChain(const Node& n) {
+  // children: operand (op operand)* ; ops are content nodes, or implicit for and/or.
+  const bool is_logic = n.is_type<or_expr>() || n.is_type<and_expr>();
+  const char* logic_op = n.is_type<or_expr>() ? "or" : "and";
+  ast::ExprPtr left = BuildExpr(*n.children[0]);
+  size_t i = 1;
+  while (i < n.children.size()) {
+    std::string op;
+    if (is_logic) {
+      op = logic_op;
+    } else {
+      op = n.children[i]->string();
+      if (op == "!=") op = "<>";
+      ++i;
+    }
+    auto e = std::make_unique<ast::Expr>();
+    e->kind = ast::Expr::Kind::kBinary;
+    e->pos = left->pos;
+    e->name = op;
+    e->args.push_back(std::move(left));
+    e->args.push_back(BuildExpr(*n.children.at(i)));
+    ++i;
+    left = std::move(e);
+  }
+  return left;
+}
+
+ast::ExprPtr BuildExpr(const Node& n) {
+  const ast::Pos pos = PosOf(n);
+  if (n.is_type<where_condition>() || n.is_type<prop_value>() || n.is_type<return_expr>() ||
+      n.is_type<order_expr>()) {
+    return BuildExpr(*n.children.at(0));
+  }
+  if (n.is_type<or_expr>() || n.is_type<and_expr>() || n.is_type<comparison>() ||
+      n.is_type<additive>() || n.is_type<multiplicative>()) {
+    return BuildBinaryChain(n);
+  }
+  if (n.is_type<not_expr>()) {  // [not_op, operand]
+    auto e = std::make_unique<ast::Expr>();
+    e->kind = ast::Expr::Kind::kUnary;
+    e->pos = pos;
+    e->name = "not";
+    e->args.push_back(BuildExpr(*n.children.at(1)));
+    return e;
+  }
+  if (n.is_type<negation>()) {
+    auto e = std::make_unique<ast::Expr>();
+    e->kind = ast::Expr::Kind::kUnary;
+    e->pos = pos;
+    e->name = "-";
+    e->args.push_back(BuildExpr(*n.children.at(0)));
+    return e;
+  }
+  if (n.is_type<postfix>()) {  // primary, property_access*
+    ast::ExprPtr base = BuildExpr(*n.children.at(0));
+    for (size_t i = 1; i < n.children.size(); ++i) {
+      const Node& access = *n.children[i];
+      const Node& prop = access.is_type<property_name>() ? access : *access.children.at(0);
+      auto e = std::make_unique<ast::Expr>();
+      e->kind = ast::Expr::Kind::kProperty;
+      e->pos = PosOf(prop);
+      e->name = prop.string();
+      e->args.push_back(std::move(base));
+      base = std::move(e);
+    }
+    return base;
+  }
+  if (n.is_type<property_access>()) {  // folded: just the property_name, no base
+    throw BuildError("a property access needs a value before '.'", pos);
+  }
+  if (n.is_type<string_literal>()) return MakeLiteral(Value(Unescape(n)), pos);
+  if (n.is_type<integer_literal>() || n.is_type<decimal_literal>()) {
+    return MakeLiteral(BuildNumber(n), pos);
+  }
+  if (n.is_type<true_literal>()) return MakeLiteral(Value(true), pos);
+  if (n.is_type<false_literal>()) return MakeLiteral(Value(false), pos);
+  if (n.is_type<null_literal>()) return MakeLiteral(Value(), pos);
+  if (n.is_type<date_literal>() || n.is_type<datetime_literal>()) {
+    const std::string text = Unescape(n);
+    if (n.is_type<date_literal>()) {
+      Date d;
+      if (!ParseDate(text, &d)) {
+        throw BuildError("invalid date '" + text + "' (expected YYYY-MM-DD, a real day)", pos);
+      }
+      return MakeLiteral(Value(d), pos);
+    }
+    DateTime t;
+    if (!ParseDateTime(text, &t)) {
+      throw BuildError("invalid datetime '" + text + "' (expected YYYY-MM-DDTHH:MM:SS[Z])", pos);
+    }
+    return MakeLiteral(Value(t), pos);
+  }
+  if (n.is_type<entity_key>() || n.is_type<iri_ref>()) {
+    auto e = MakeLiteral(Value(BuildEntity(n)), pos);
+    e->kind = ast::Expr::Kind::kEntityRef;
+    return e;
+  }
+  if (n.is_type<variable>()) {
+    auto e = std::make_unique<ast::Expr>();
+    e->kind = ast::Expr::Kind::kVariable;
+    e->pos = pos;
+    e->name = n.string();
+    return e;
+  }
+  if (n.is_type<count_star>()) {
+    auto e = std::make_unique<ast::Expr>();
+    e->kind = ast::Expr::Kind::kCountStar;
+    e->pos = pos;
+    e->name = "count";
+    return e;
+  }
+  if (n.is_type<function_call>()) {
+    auto e = std::make_unique<ast::Expr>();
+    e->kind = ast::Expr::Kind::kFunction;
+    e->pos = pos;
+    for (const auto& child : n.children) {
+      if (child->is_type<function_name>()) {
+        e->name = child->string();
+      } else if (child->is_type<distinct_marker>()) {
+        e->distinct = true;
+      } else {
+        e->args.push_back(BuildExpr(*child));
+      }
+    }
+    return e;
+  }
+  throw BuildError("unsupported expression", pos);
+}
+
+ast::PropertyMap BuildProps(const Node& map) {
+  ast::PropertyMap props;
+  for (const auto& entry : map.children) {  // prop_entry: prop_key, prop_value
+    props.emplace_back(entry->children.at(0)->string(), BuildExpr(*entry->children.at(1)));
+  }
+  return props;
+}
+
+ast::NodePattern BuildNode(const Node& n) {
+  ast::NodePattern node;
+  node.pos = PosOf(n);
+  for (const auto& child : n.children) {
+    if (child->is_type<variable>()) {
+      node.variable = child->string();
+    } else if (child->is_type<entity_key>() || child->is_type<iri_ref>()) {
+      node.entity = BuildEntity(*child);
+    } else if (child->is_type<label_name>()) {
+      node.labels.push_back(child->string());
+    } else if (child->is_type<prop_map>()) {
+      node.properties = BuildProps(*child);
+    }
+  }
+  return node;
+}
+
+ast::RelPattern BuildRel(const Node& n) {
+  ast::RelPattern rel;
+  rel.pos = PosOf(n);
+  rel.direction =
+      n.is_type<rel_in>() ? ast::RelPattern::Direction::kIn : ast::RelPattern::Direction::kOut;
+  for (const auto& child : n.children) {
+    if (child->is_type<rel_variable>()) {
+      rel.variable = child->string();
+    } else if (child->is_type<rel_type>()) {
+      const Node& pred = *child->children.at(0);
+      rel.predicate = pred.is_type<key_name>() ? Entity{pred.string()} : BuildEntity(pred);
+    } else if (child->is_type<prop_map>()) {
+      rel.properties = BuildProps(*child);
+    }
+  }
+  return rel;
+}
+
+std::vector<ast::PathPattern> BuildPatterns(const Node& list) {
+  std::vector<ast::PathPattern> out;
+  for (const auto& path : list.children) {
+    if (!path->is_type<path_pattern>()) continue;
+    ast::PathPattern p;
+    for (const auto& part : path->children) {
+      if (part->is_type<node_pattern>()) {
+        p.nodes.push_back(BuildNode(*part));
+      } else if (part->is_type<next_node>()) {
+        p.nodes.push_back(BuildNode(*part));
+      } else if (part->is_type<rel_out>() || part->is_type<rel_in>()) {
+        p.rels.push_back(BuildRel(*part));
+      }
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+uint64_t BuildCount(const Node& clause) {
+  const Node& value = *clause.children.at(0);
+  uint64_t v = 0;
+  const std::string text = value.string();
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size()) {
+    throw BuildError("count " + text + " is out of range", PosOf(value));
+  }
+  return v;
+}
+
+void BuildMatch(const Node& n, ast::MatchStatement* m) {
+  for (const auto& child : n.children) {
+    if (child->is_type<match_clause>()) {
+      // match_clause children: path_pattern..., where_condition?
+      for (const auto& part : child->children) {
+        if (part->is_type<path_pattern>()) {
+          Node holder;
+          auto moved = BuildPatterns(*child);
+          for (auto& p : moved) m->patterns.push_back(std::move(p));
+          break;
+        }
+      }
+      for (const auto& part : child->children) {
+        if (part->is_type<where_condition>()) m->where.push_back(BuildExpr(*part));
+      }
+    } else if (child->is_type<return_clause>()) {
+      for (const auto& item : child->children) {
+        if (item->is_type<return_distinct>()) {
+          m->distinct = true;
+          continue;
+        }
+        ast::ReturnItem ri;
+        const Node& expr = *item->children.at(0);
+        ri.expr = BuildExpr(expr);
+        ri.pos = PosOf(expr);
+        ri.name = item->children.size() > 1 ? item->children[1]->string() : expr.string();
+        m->items.push_back(std::move(ri));
+      }
+    } else if (child->is_type<order_clause>()) {
+      for (const auto& item : child->children) {
+        ast::OrderItem oi;
+        oi.expr = BuildExpr(*item->children.at(0));
+        if (item->children.size() > 1) {
+          const std::string dir = item->children[1]->string();
+          oi.descending = dir[0] == 'd' || dir[0] == 'D';
+        }
+        m->order.push_back(std::move(oi));
+      }
+    } else if (child->is_type<skip_clause>()) {
+      m->skip = BuildCount(*child);
+    } else if (child->is_type<limit_clause>()) {
+      m->limit = BuildCount(*child);
+    }
+  }
+}
+
+void BuildStatement(const Node& n, ast::Statement* out) {
+  out->pos = PosOf(n);
+  out->text = n.string();
+  if (n.is_type<match_stmt>()) {
+    out->kind = ast::Statement::Kind::kMatch;
+    BuildMatch(n, &out->match);
+  } else if (n.is_type<insert_stmt>()) {
+    out->kind = ast::Statement::Kind::kInsert;
+    out->insert.patterns = BuildPatterns(n);
+  } else {
+    out->kind = ast::Statement::Kind::kDelete;
+    out->del.patterns = BuildPatterns(n);
+  }
+}
+
+}  // namespace
+
+struct ScriptParser::Impl {
+  explicit Impl(std::string_view text) : in(text.data(), text.data() + text.size(), "query") {}
+  pegtl::memory_input<> in;
+};
+
+ScriptParser::ScriptParser(std::string_view text) : impl_(std::make_unique<Impl>(text)) {}
+ScriptParser::~ScriptParser() = default;
+
+Result<bool> ScriptParser::Next(ast::Statement* out) {
+  auto& in = impl_->in;
+  try {
+    pegtl::parse<leading>(in);
+    if (in.empty()) return false;
+    std::unique_ptr<Node> root = pt::parse<statement_unit, Selector, pegtl::nothing, Control>(in);
+    if (!root || root->children.empty()) {
+      const pegtl::position p = in.position();
+      return Status::SyntaxError("expected a statement", static_cast<uint32_t>(p.line),
+                                 static_cast<uint32_t>(p.column));
+    }
+    *out = ast::Statement();
+    BuildStatement(*root->children[0], out);
+    return true;
+  } catch (const pegtl::parse_error& e) {
+    const pegtl::position& p = e.positions().front();
+    return Status::SyntaxError(std::string(e.message()), static_cast<uint32_t>(p.line),
+                               static_cast<uint32_t>(p.column));
+  } catch (const BuildError& e) {
+    return Status::SyntaxError(e.what(), e.pos.line, e.pos.column);
+  }
+}
+
+Result<ast::Statement> ParseStatement(std::string_view text) {
+  ScriptParser parser(text);
+  ast::Statement stmt;
+  Result<bool> got = parser.Next(&stmt);
+  if (!got.ok()) return got.status();
+  if (!*got) return Status::SyntaxError("expected a statement (match, insert or delete)", 1, 1);
+  return stmt;
+}
+
+}  // namespace quipu::grammar

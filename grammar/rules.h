@@ -1,0 +1,210 @@
+// The PEGTL grammar of Quipu statements. Rules only: what each rule means in
+// the AST is in parser.cc, the message for each commit point in errors.h.
+// Every token rule consumes the whitespace and comments after it (ws).
+#pragma once
+
+#include <tao/pegtl.hpp>
+
+namespace quipu::grammar {
+
+namespace pegtl = tao::pegtl;
+using pegtl::alnum;
+using pegtl::alpha;
+using pegtl::at;
+using pegtl::digit;
+using pegtl::eof;
+using pegtl::eolf;
+using pegtl::if_must;
+using pegtl::list;
+using pegtl::must;
+using pegtl::not_at;
+using pegtl::not_one;
+using pegtl::one;
+using pegtl::opt;
+using pegtl::plus;
+using pegtl::ranges;
+using pegtl::seq;
+using pegtl::sor;
+using pegtl::space;
+using pegtl::star;
+using pegtl::until;
+using pegtl::xdigit;
+
+// --- whitespace and comments -------------------------------------------------
+struct line_comment : seq<sor<TAO_PEGTL_STRING("--"), TAO_PEGTL_STRING("//")>, until<eolf>> {};
+struct ws : star<sor<space, line_comment>> {};
+
+// --- names and keywords ------------------------------------------------------
+struct ident_first : ranges<'a', 'z', 'A', 'Z', '_'> {};
+struct ident_other : ranges<'a', 'z', 'A', 'Z', '0', '9', '_'> {};
+struct name : seq<ident_first, star<ident_other>> {};
+
+template <typename Word>
+struct keyword : seq<Word, not_at<ident_other>> {};
+struct kw_match : keyword<TAO_PEGTL_ISTRING("match")> {};
+struct kw_insert : keyword<TAO_PEGTL_ISTRING("insert")> {};
+struct kw_delete : keyword<TAO_PEGTL_ISTRING("delete")> {};
+struct kw_where : keyword<TAO_PEGTL_ISTRING("where")> {};
+struct kw_return : keyword<TAO_PEGTL_ISTRING("return")> {};
+struct kw_distinct : keyword<TAO_PEGTL_ISTRING("distinct")> {};
+struct kw_as : keyword<TAO_PEGTL_ISTRING("as")> {};
+struct kw_order : keyword<TAO_PEGTL_ISTRING("order")> {};
+struct kw_by : keyword<TAO_PEGTL_ISTRING("by")> {};
+struct kw_asc : keyword<sor<TAO_PEGTL_ISTRING("ascending"), TAO_PEGTL_ISTRING("asc")>> {};
+struct kw_desc : keyword<sor<TAO_PEGTL_ISTRING("descending"), TAO_PEGTL_ISTRING("desc")>> {};
+struct kw_skip : keyword<TAO_PEGTL_ISTRING("skip")> {};
+struct kw_limit : keyword<TAO_PEGTL_ISTRING("limit")> {};
+struct kw_and : keyword<TAO_PEGTL_ISTRING("and")> {};
+struct kw_or : keyword<TAO_PEGTL_ISTRING("or")> {};
+struct kw_not : keyword<TAO_PEGTL_ISTRING("not")> {};
+struct kw_true : keyword<TAO_PEGTL_ISTRING("true")> {};
+struct kw_false : keyword<TAO_PEGTL_ISTRING("false")> {};
+struct kw_null : keyword<TAO_PEGTL_ISTRING("null")> {};
+struct kw_date : keyword<TAO_PEGTL_ISTRING("date")> {};
+struct kw_datetime : keyword<TAO_PEGTL_ISTRING("datetime")> {};
+struct kw_count : keyword<TAO_PEGTL_ISTRING("count")> {};
+
+struct reserved
+    : sor<kw_match, kw_insert, kw_delete, kw_where, kw_return, kw_distinct, kw_as, kw_order, kw_by,
+          kw_asc, kw_desc, kw_skip, kw_limit, kw_and, kw_or, kw_not, kw_true, kw_false, kw_null> {};
+
+// A variable or alias: any name but a reserved word.
+struct variable : seq<not_at<reserved>, name> {};
+// Labels, property keys and predicate names may be any name.
+struct label_name : name {};
+struct prop_key : name {};
+struct key_name : name {};
+
+// --- literals ----------------------------------------------------------------
+struct unicode_escape : seq<one<'u'>, xdigit, xdigit, xdigit, xdigit> {};
+struct escaped_char : one<'"', '\'', '\\', '/', 'b', 'f', 'n', 'r', 't'> {};
+struct escape_code : sor<escaped_char, unicode_escape> {};
+struct escape : if_must<one<'\\'>, escape_code> {};
+template <char Q>
+struct quoted_char : sor<escape, not_one<Q, '\\'>> {};
+struct dq_body : star<quoted_char<'"'>> {};
+struct sq_body : star<quoted_char<'\''>> {};
+struct dq_close : one<'"'> {};
+struct sq_close : one<'\''> {};
+struct string_literal
+    : sor<if_must<one<'"'>, dq_body, dq_close>, if_must<one<'\''>, sq_body, sq_close>> {};
+
+struct exponent : seq<one<'e', 'E'>, opt<one<'+', '-'>>, plus<digit>> {};
+struct fraction : seq<one<'.'>, plus<digit>> {};
+struct decimal_literal
+    : seq<plus<digit>, sor<seq<fraction, opt<exponent>>, exponent>, not_at<ident_other>> {};
+struct integer_literal : seq<plus<digit>, not_at<ident_other>> {};
+struct date_string : string_literal {};
+struct date_literal : if_must<kw_date, ws, date_string> {};
+struct datetime_literal : if_must<kw_datetime, ws, date_string> {};
+struct true_literal : kw_true {};
+struct false_literal : kw_false {};
+struct null_literal : kw_null {};
+struct literal : sor<string_literal, decimal_literal, integer_literal, datetime_literal,
+                     date_literal, true_literal, false_literal, null_literal> {};
+
+// --- entity references -------------------------------------------------------
+struct entity_key : if_must<one<'@'>, key_name> {};
+struct iri_body : star<not_one<'>', ' ', '\t', '\r', '\n', '<', '"'>> {};
+struct iri_close : one<'>'> {};
+struct iri_ref : if_must<one<'<'>, iri_body, iri_close> {};
+struct entity_ref : sor<entity_key, iri_ref> {};
+
+// --- expressions -------------------------------------------------------------
+struct expression;
+struct comma : seq<one<','>, ws> {};
+struct close_paren : one<')'> {};
+struct paren_expr : if_must<seq<one<'('>, ws>, expression, ws, close_paren> {};
+struct star_arg : seq<one<'*'>, ws> {};
+struct count_star : seq<kw_count, ws, one<'('>, ws, star_arg, must<close_paren>> {};
+struct function_name : name {};
+struct distinct_marker : seq<kw_distinct, ws> {};
+struct function_args : opt<opt<distinct_marker>, list<seq<expression, ws>, comma>> {};
+struct function_call : seq<function_name, ws, one<'('>, ws, function_args, must<close_paren>> {};
+struct primary : sor<literal, count_star, function_call, entity_key, variable, paren_expr> {};
+struct property_name : name {};
+struct property_access : seq<ws, one<'.'>, ws, must<property_name>> {};
+struct postfix : seq<primary, star<property_access>> {};
+struct negation : if_must<seq<one<'-'>, not_at<one<'-', '>', '['>>>, ws, postfix> {};
+struct unary : sor<negation, postfix> {};
+struct mul_op : one<'*', '/', '%'> {};
+struct multiplicative : seq<unary, star<ws, mul_op, ws, must<unary>>> {};
+struct add_op : seq<one<'+', '-'>, not_at<one<'-', '>', '['>>> {};
+struct additive : seq<multiplicative, star<ws, add_op, ws, must<multiplicative>>> {};
+struct comp_op : sor<TAO_PEGTL_STRING("<="), TAO_PEGTL_STRING(">="), TAO_PEGTL_STRING("<>"),
+                     TAO_PEGTL_STRING("!="), one<'='>, one<'<'>, one<'>'>> {};
+struct comparison : seq<additive, opt<ws, comp_op, ws, must<additive>>> {};
+struct not_op : kw_not {};
+struct not_expr;
+struct not_expr : sor<seq<not_op, ws, must<not_expr>>, comparison> {};
+struct and_op : kw_and {};
+struct and_expr : seq<not_expr, star<ws, and_op, ws, must<not_expr>>> {};
+struct or_op : kw_or {};
+struct or_expr : seq<and_expr, star<ws, or_op, ws, must<and_expr>>> {};
+// A seq, not a subclass of or_expr, so or_expr is matched as its own rule
+// and appears in the parse tree.
+struct expression : seq<or_expr> {};
+
+// --- patterns ----------------------------------------------------------------
+struct prop_colon : one<':'> {};
+struct prop_value : expression {};
+struct prop_entry : seq<prop_key, ws, must<prop_colon>, ws, must<prop_value>, ws> {};
+struct map_close : one<'}'> {};
+struct prop_map : if_must<seq<one<'{'>, ws>, opt<list<prop_entry, comma>>, map_close> {};
+
+struct node_subject : sor<entity_ref, variable> {};
+struct label : if_must<seq<one<':'>, ws>, label_name> {};
+struct node_close : one<')'> {};
+struct node_pattern : if_must<seq<one<'('>, ws>, opt<node_subject, ws>, star<label, ws>,
+                              opt<prop_map, ws>, node_close> {};
+
+struct predicate_name : sor<iri_ref, key_name> {};
+struct rel_type : if_must<seq<one<':'>, ws>, predicate_name> {};
+struct rel_variable : variable {};
+struct rel_close : one<']'> {};
+struct rel_body : if_must<seq<one<'['>, ws>, opt<rel_variable, ws>, opt<rel_type, ws>,
+                          opt<prop_map, ws>, rel_close> {};
+struct arrow_head : TAO_PEGTL_STRING("->") {};
+struct arrow_tail : one<'-'> {};
+struct rel_out : if_must<seq<one<'-'>, ws, at<one<'['>>>, rel_body, ws, arrow_head> {};
+struct rel_in : if_must<seq<TAO_PEGTL_STRING("<-"), ws>, rel_body, ws, arrow_tail> {};
+struct next_node : node_pattern {};
+struct path_pattern : seq<node_pattern, star<ws, sor<rel_out, rel_in>, ws, must<next_node>>> {};
+struct pattern_list : list<seq<path_pattern, ws>, comma> {};
+
+// --- statements --------------------------------------------------------------
+struct where_condition : expression {};
+struct where_clause : if_must<kw_where, ws, where_condition, ws> {};
+struct match_patterns : pattern_list {};
+struct match_clause : if_must<kw_match, ws, match_patterns, opt<where_clause>> {};
+struct alias : variable {};
+struct alias_name : seq<kw_as, ws, must<alias>> {};
+struct return_expr : expression {};
+struct return_item : seq<return_expr, ws, opt<alias_name, ws>> {};
+struct return_distinct : kw_distinct {};
+struct return_items : list<return_item, comma> {};
+struct return_clause : if_must<kw_return, ws, opt<return_distinct, ws>, return_items> {};
+struct order_direction : sor<kw_asc, kw_desc> {};
+struct order_expr : expression {};
+struct order_item : seq<order_expr, ws, opt<order_direction, ws>> {};
+struct order_items : list<order_item, comma> {};
+struct order_clause : if_must<kw_order, ws, kw_by, ws, order_items> {};
+struct count_value : plus<digit> {};
+struct skip_clause : if_must<kw_skip, ws, count_value, ws> {};
+struct limit_clause : if_must<kw_limit, ws, count_value, ws> {};
+struct match_stmt : seq<plus<match_clause>, must<return_clause>, opt<order_clause>,
+                        opt<skip_clause>, opt<limit_clause>> {};
+
+struct insert_patterns : pattern_list {};
+struct insert_stmt : if_must<kw_insert, ws, insert_patterns> {};
+struct delete_patterns : pattern_list {};
+struct delete_stmt : if_must<kw_delete, ws, delete_patterns> {};
+
+struct statement : sor<match_stmt, insert_stmt, delete_stmt> {};
+struct statement_end : sor<one<';'>, eof> {};
+// One statement and its terminator; parsed repeatedly over a script.
+struct statement_unit : seq<must<statement>, ws, must<statement_end>, ws> {};
+// Leading whitespace before the next statement (or the end).
+struct leading : ws {};
+
+}  // namespace quipu::grammar

@@ -1,0 +1,73 @@
+// Database: an embedded Quipu database in one directory.
+//
+//   auto db = quipu::Database::Open("/tmp/case");
+//   auto result = (*db)->Execute("match (p:Person) return p.name order by p.name;");
+//
+// Each statement is atomic: it happens completely or not at all, and reads
+// one consistent snapshot. Thread-safety: a Database may be shared by
+// threads; statements that write run one at a time, reads run alongside.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "quipu/status.h"
+#include "quipu/value.h"
+
+namespace quipu {
+
+struct QueryResult {
+  // Columns and rows of a match; empty for writes.
+  std::vector<std::string> columns;
+  std::vector<std::vector<Value>> rows;
+  // What a write changed: fact instances added and removed.
+  uint64_t facts_inserted = 0;
+  uint64_t facts_deleted = 0;
+  bool is_query = false;  // true for statements that return rows
+};
+
+struct DatabaseOptions {
+  // Open without taking the write lock; writes are refused. Default: false.
+  bool read_only = false;
+  // Create the directory and an empty database when absent. Default: true.
+  bool create_if_missing = true;
+};
+
+class Database {
+ public:
+  static Result<std::unique_ptr<Database>> Open(const std::string& path,
+                                                const DatabaseOptions& options = {});
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Runs exactly one statement (a trailing ';' is allowed).
+  Result<QueryResult> Execute(std::string_view statement);
+
+  // Runs the statements of a script in order, each atomically, calling
+  // `on_result` after each; stops at the first failing statement and returns
+  // its error (positions refer to the whole script).
+  Status ExecuteScript(std::string_view script,
+                       const std::function<void(const QueryResult&)>& on_result);
+
+  // Asks the running statement, if any, to stop; it fails with "cancelled".
+  void Cancel();
+
+ private:
+  struct Impl;
+  explicit Database(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Renders an error for a person: the message, and for errors with a position
+// the line of `source` it points at with a caret under the column.
+//   syntax error at line 1, column 17: expected ')' to close the node pattern
+//     match (a:Person return a;
+//                     ^
+std::string FormatError(const Status& status, std::string_view source);
+
+}  // namespace quipu

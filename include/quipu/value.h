@@ -1,0 +1,111 @@
+// Value: one typed cell of a result row, independent of how it is stored.
+// Thread-safety: a Value is a plain value type.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+
+namespace quipu {
+
+// Days since 1970-01-01 (proleptic Gregorian), negative before.
+struct Date {
+  int64_t days = 0;
+  bool operator==(const Date&) const = default;
+};
+
+// Microseconds since 1970-01-01T00:00:00Z, negative before.
+struct DateTime {
+  int64_t micros = 0;
+  bool operator==(const DateTime&) const = default;
+};
+
+// An entity (node) or predicate, named by its key: "cosco" for @cosco, or an
+// absolute IRI such as "http://www.wikidata.org/entity/Q42".
+struct Entity {
+  std::string key;
+  bool operator==(const Entity&) const = default;
+};
+
+// A string with a language tag ("Perú"@es).
+struct LangString {
+  std::string text;
+  std::string lang;
+  bool operator==(const LangString&) const = default;
+};
+
+class Value {
+ public:
+  enum class Type : uint8_t {
+    kNull,
+    kBool,
+    kInt,
+    kDouble,
+    kString,
+    kLangString,
+    kDate,
+    kDateTime,
+    kEntity
+  };
+  using Storage = std::variant<std::monostate, bool, int64_t, double, std::string, LangString, Date,
+                               DateTime, Entity>;
+
+  Value() = default;
+  explicit Value(bool b) : v_(b) {}
+  explicit Value(int64_t i) : v_(i) {}
+  explicit Value(int i) : v_(int64_t{i}) {}
+  explicit Value(double d) : v_(d) {}
+  explicit Value(std::string s) : v_(std::move(s)) {}
+  explicit Value(const char* s) : v_(std::string(s)) {}
+  explicit Value(LangString s) : v_(std::move(s)) {}
+  explicit Value(Date d) : v_(d) {}
+  explicit Value(DateTime d) : v_(d) {}
+  explicit Value(Entity e) : v_(std::move(e)) {}
+
+  Type type() const { return static_cast<Type>(v_.index()); }
+  bool is_null() const { return type() == Type::kNull; }
+  bool is_numeric() const { return type() == Type::kInt || type() == Type::kDouble; }
+
+  // REQUIRES: type() matches the accessor.
+  bool as_bool() const { return std::get<bool>(v_); }
+  int64_t as_int() const { return std::get<int64_t>(v_); }
+  double as_double() const { return std::get<double>(v_); }
+  // Numeric value as a double. REQUIRES: is_numeric().
+  double as_number() const {
+    return type() == Type::kInt ? static_cast<double>(as_int()) : as_double();
+  }
+  const std::string& as_string() const { return std::get<std::string>(v_); }
+  const LangString& as_lang_string() const { return std::get<LangString>(v_); }
+  Date as_date() const { return std::get<Date>(v_); }
+  DateTime as_datetime() const { return std::get<DateTime>(v_); }
+  const Entity& as_entity() const { return std::get<Entity>(v_); }
+  const Storage& storage() const { return v_; }
+
+  // Plain text: strings raw, entities as @key or <iri>, dates ISO 8601,
+  // doubles in shortest round-trip form, null as "null".
+  std::string ToString() const;
+  // As a literal of the query language ("text" quoted, date '...').
+  std::string ToLiteral() const;
+
+  bool operator==(const Value& other) const { return v_ == other.v_; }
+
+ private:
+  Storage v_;
+};
+
+const char* TypeName(Value::Type type);
+
+// Calendar helpers shared by the parser, the storage codec and printing.
+// Returns false when the text is not a valid date (YYYY-MM-DD, years -9999..9999).
+bool ParseDate(const std::string& text, Date* out);
+// Accepts YYYY-MM-DDTHH:MM:SS[.ffffff][Z|+HH:MM|-HH:MM]; stored in UTC.
+bool ParseDateTime(const std::string& text, DateTime* out);
+std::string FormatDate(Date d);
+std::string FormatDateTime(DateTime d);
+
+// How an entity key prints: @key when it is a plain identifier, prefix:local
+// for the well-known RDF vocabularies, <iri> otherwise.
+std::string FormatEntityKey(const std::string& key);
+bool IsPlainKey(const std::string& key);
+
+}  // namespace quipu

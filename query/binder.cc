@@ -1,0 +1,372 @@
+#include "query/binder.h"
+
+#include <fmt/format.h>
+
+#include <map>
+
+#include "query/expression.h"
+
+namespace quipu::query {
+namespace {
+
+[[noreturn]] void Fail(const std::string& msg, ast::Pos pos) {
+  throw QueryError(Status::SemanticError(msg, pos.line, pos.column));
+}
+
+class Binder {
+ public:
+  explicit Binder(storage::ReadView* view) : view_(view) {}
+
+  BoundQuery Bind(const ast::MatchStatement& m) {
+    for (const ast::PathPattern& path : m.patterns) BindPath(path);
+    for (const ast::ExprPtr& w : m.where) {
+      BoundExpr e = BindExpr(*w);
+      if (e.HasAggregate()) Fail("aggregate functions are not allowed in where", w->pos);
+      q_.filters.push_back(std::move(e));
+    }
+    BindReturn(m);
+    q_.skip = m.skip;
+    q_.limit = m.limit;
+    return std::move(q_);
+  }
+
+ private:
+  uint64_t Term(const Value& v) {
+    Result<uint64_t> id = view_->FindTerm(v);
+    if (!id.ok()) throw QueryError(id.status());
+    if (*id == 0) q_.impossible = true;
+    return *id;
+  }
+
+  uint32_t NewSlot(const std::string& name) {
+    q_.slot_names.push_back(name);
+    return q_.num_slots++;
+  }
+
+  Ref NodeRef(const ast::NodePattern& n) {
+    if (n.entity) return Ref::Const(Term(Value(*n.entity)));
+    if (n.variable.empty()) return Ref::Slot(NewSlot(""));
+    if (facts_by_name_.count(n.variable)) {
+      Fail("'" + n.variable + "' is a relationship variable and cannot name a node", n.pos);
+    }
+    auto [it, added] = node_slots_.emplace(n.variable, 0);
+    if (added) it->second = NewSlot(n.variable);
+    return Ref::Slot(it->second);
+  }
+
+  static std::string RefText(const ast::NodePattern& n) {
+    if (n.entity) return FormatEntityKey(n.entity->key);
+    return n.variable;
+  }
+
+  void AddPattern(Ref s, Ref p, Ref o, int fact, std::string label) {
+    BoundPattern pattern;
+    pattern.s = s;
+    pattern.p = p;
+    pattern.o = o;
+    pattern.fact = fact;
+    pattern.label = std::move(label);
+    q_.patterns.push_back(std::move(pattern));
+  }
+
+  Ref NodeWithConstraints(const ast::NodePattern& n) {
+    const Ref ref = NodeRef(n);
+    for (const std::string& label : n.labels) {
+      AddPattern(ref, Ref::Const(Term(Value(Entity{kLabelPredicate}))),
+                 Ref::Const(Term(Value(Entity{label}))), -1,
+                 fmt::format("({}:{})", RefText(n), label));
+    }
+    for (const auto& [key, expr] : n.properties) {
+      Result<Value> v = EvaluateConstant(*expr);
+      if (!v.ok()) throw QueryError(v.status());
+      if (v->is_null()) Fail("a property in a pattern cannot be null", expr->pos);
+      AddPattern(ref, Ref::Const(Term(Value(Entity{key}))), Ref::Const(Term(*v)), -1,
+                 fmt::format("({} {{{}: {}}})", RefText(n), key, v->ToLiteral()));
+    }
+    return ref;
+  }
+
+  void BindPath(const ast::PathPattern& path) {
+    std::vector<Ref> nodes;
+    for (const ast::NodePattern& n : path.nodes) nodes.push_back(NodeWithConstraints(n));
+    if (path.rels.empty() && path.nodes[0].labels.empty() && path.nodes[0].properties.empty()) {
+      BoundPattern scan;
+      scan.s = nodes[0];
+      scan.node_scan = true;
+      scan.label = "(" + RefText(path.nodes[0]) + ")";
+      q_.patterns.push_back(std::move(scan));
+      return;
+    }
+    for (size_t i = 0; i < path.rels.size(); ++i) {
+      const ast::RelPattern& r = path.rels[i];
+      const bool out = r.direction == ast::RelPattern::Direction::kOut;
+      const Ref s = out ? nodes[i] : nodes[i + 1];
+      const Ref o = out ? nodes[i + 1] : nodes[i];
+      const std::string& s_text = RefText(out ? path.nodes[i] : path.nodes[i + 1]);
+      const std::string& o_text = RefText(out ? path.nodes[i + 1] : path.nodes[i]);
+      Ref p;
+      std::string p_text;
+      if (r.predicate) {
+        p = Ref::Const(Term(Value(*r.predicate)));
+        p_text = ":" + r.predicate->key;
+      } else {
+        p = Ref::Slot(NewSlot(""));
+      }
+      int fact = -1;
+      if (!r.variable.empty() || !r.properties.empty()) {
+        if (!r.variable.empty()) {
+          if (node_slots_.count(r.variable) || facts_by_name_.count(r.variable)) {
+            Fail("variable '" + r.variable +
+                     "' is already bound; a relationship variable "
+                     "names one relationship",
+                 r.pos);
+          }
+        }
+        FactVar f{s, p, o, NewSlot("")};
+        fact = static_cast<int>(q_.facts.size());
+        q_.facts.push_back(f);
+        if (!r.variable.empty()) facts_by_name_[r.variable] = fact;
+        for (const auto& [key, expr] : r.properties) {
+          Result<Value> v = EvaluateConstant(*expr);
+          if (!v.ok()) throw QueryError(v.status());
+          BoundExpr prop;
+          prop.kind = BoundExpr::Kind::kFactProperty;
+          prop.pos = expr->pos;
+          prop.fact = fact;
+          prop.key_id = Term(Value(Entity{key}));
+          BoundExpr cmp;
+          cmp.kind = BoundExpr::Kind::kBinary;
+          cmp.pos = expr->pos;
+          cmp.name = "=";
+          cmp.args.push_back(std::move(prop));
+          BoundExpr c;
+          c.constant = *v;
+          cmp.args.push_back(std::move(c));
+          q_.filters.push_back(std::move(cmp));
+        }
+      }
+      AddPattern(s, p, o, fact,
+                 fmt::format("({})-[{}{}]->({})", s_text, r.variable, p_text, o_text));
+    }
+  }
+
+  BoundExpr BindExpr(const ast::Expr& e) {
+    BoundExpr b;
+    b.pos = e.pos;
+    switch (e.kind) {
+      case ast::Expr::Kind::kLiteral:
+        b.constant = e.literal;
+        return b;
+      case ast::Expr::Kind::kEntityRef:
+        b.constant = e.literal;
+        return b;
+      case ast::Expr::Kind::kVariable: {
+        if (auto it = node_slots_.find(e.name); it != node_slots_.end()) {
+          b.kind = BoundExpr::Kind::kSlot;
+          b.slot = it->second;
+          return b;
+        }
+        if (auto it = facts_by_name_.find(e.name); it != facts_by_name_.end()) {
+          b.kind = BoundExpr::Kind::kFact;
+          b.fact = it->second;
+          return b;
+        }
+        Fail("unknown variable '" + e.name + "'", e.pos);
+      }
+      case ast::Expr::Kind::kProperty: {
+        const ast::Expr& base = *e.args[0];
+        if (base.kind != ast::Expr::Kind::kVariable) {
+          Fail("property access '." + e.name + "' needs a variable before the '.'", e.pos);
+        }
+        BoundExpr target = BindExpr(base);
+        Result<uint64_t> key = view_->FindTerm(Value(Entity{e.name}));
+        if (!key.ok()) throw QueryError(key.status());
+        b.key_id = *key;
+        b.name = e.name;
+        if (target.kind == BoundExpr::Kind::kFact) {
+          b.kind = BoundExpr::Kind::kFactProperty;
+          b.fact = target.fact;
+        } else {
+          b.kind = BoundExpr::Kind::kNodeProperty;
+          b.args.push_back(std::move(target));
+        }
+        return b;
+      }
+      case ast::Expr::Kind::kUnary:
+      case ast::Expr::Kind::kBinary:
+        b.kind =
+            e.kind == ast::Expr::Kind::kUnary ? BoundExpr::Kind::kUnary : BoundExpr::Kind::kBinary;
+        b.name = e.name;
+        for (const ast::ExprPtr& a : e.args) b.args.push_back(BindExpr(*a));
+        return b;
+      case ast::Expr::Kind::kCountStar:
+        b.kind = BoundExpr::Kind::kAggregate;
+        b.name = "count";
+        return b;
+      case ast::Expr::Kind::kFunction: {
+        std::string name = e.name;
+        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (IsAggregateName(name)) {
+          if (e.args.size() != 1) {
+            Fail(fmt::format("{}() takes 1 argument, got {}", name, e.args.size()), e.pos);
+          }
+          BoundExpr arg = BindExpr(*e.args[0]);
+          if (arg.HasAggregate()) Fail("aggregate functions cannot be nested", e.args[0]->pos);
+          b.kind = BoundExpr::Kind::kAggregate;
+          b.name = name;
+          b.distinct = e.distinct;
+          b.args.push_back(std::move(arg));
+          return b;
+        }
+        size_t min_args = 0, max_args = 0;
+        if (!LookupFunction(name, &min_args, &max_args)) {
+          Fail("unknown function '" + e.name + "'", e.pos);
+        }
+        if (e.args.size() < min_args || e.args.size() > max_args) {
+          Fail(min_args == max_args ? fmt::format("{}() takes {} argument{}, got {}", name,
+                                                  min_args, min_args == 1 ? "" : "s", e.args.size())
+                                    : fmt::format("{}() takes {} to {} arguments, got {}", name,
+                                                  min_args, max_args, e.args.size()),
+               e.pos);
+        }
+        if (e.distinct) Fail("distinct is only allowed in aggregate functions", e.pos);
+        b.kind = BoundExpr::Kind::kFunction;
+        b.name = name;
+        for (const ast::ExprPtr& a : e.args) b.args.push_back(BindExpr(*a));
+        return b;
+      }
+    }
+    Fail("unsupported expression", e.pos);
+  }
+
+  static bool SameText(const std::string& a, const std::string& b) {
+    auto strip = [](const std::string& s) {
+      std::string out;
+      for (char c : s) {
+        if (!std::isspace(static_cast<unsigned char>(c))) out.push_back(c);
+      }
+      return out;
+    };
+    return strip(a) == strip(b);
+  }
+
+  void BindReturn(const ast::MatchStatement& m) {
+    for (const ast::ReturnItem& item : m.items) {
+      BoundExpr e = BindExpr(*item.expr);
+      if (e.HasAggregate()) {
+        if (e.kind != BoundExpr::Kind::kAggregate) {
+          Fail("an aggregate must be the whole return item (write it as its own column)", item.pos);
+        }
+        q_.aggregate = true;
+      }
+      q_.items.push_back(std::move(e));
+      q_.columns.push_back(item.name);
+    }
+    q_.visible = q_.items.size();
+    q_.distinct = m.distinct;
+    for (const ast::OrderItem& o : m.order) {
+      std::optional<uint32_t> column;
+      const ast::Expr& e = *o.expr;
+      if (e.kind == ast::Expr::Kind::kVariable) {
+        for (size_t i = 0; i < m.items.size(); ++i) {
+          if (m.items[i].name == e.name) column = static_cast<uint32_t>(i);
+        }
+      }
+      if (!column) {
+        // Text of the order expression equal to a returned expression's text?
+        const std::string text = ExprText(e);
+        for (size_t i = 0; i < m.items.size(); ++i) {
+          if (SameText(ExprText(*m.items[i].expr), text)) column = static_cast<uint32_t>(i);
+        }
+      }
+      if (!column) {
+        BoundExpr bound = BindExpr(e);
+        if (q_.aggregate || q_.distinct || bound.HasAggregate()) {
+          Fail(
+              "order by must name a returned column when the result is aggregated or "
+              "distinct",
+              e.pos);
+        }
+        column = static_cast<uint32_t>(q_.items.size());
+        q_.items.push_back(std::move(bound));
+        q_.columns.push_back("");
+      }
+      q_.order.push_back(SortKey{*column, o.descending});
+    }
+  }
+
+  // A canonical text of an expression, to match order by items with returns.
+  static std::string ExprText(const ast::Expr& e) {
+    switch (e.kind) {
+      case ast::Expr::Kind::kLiteral:
+      case ast::Expr::Kind::kEntityRef:
+        return e.literal.ToLiteral();
+      case ast::Expr::Kind::kVariable:
+        return e.name;
+      case ast::Expr::Kind::kProperty:
+        return ExprText(*e.args[0]) + "." + e.name;
+      case ast::Expr::Kind::kCountStar:
+        return "count(*)";
+      case ast::Expr::Kind::kUnary:
+        return "(" + e.name + " " + ExprText(*e.args[0]) + ")";
+      case ast::Expr::Kind::kBinary:
+        return "(" + ExprText(*e.args[0]) + " " + e.name + " " + ExprText(*e.args[1]) + ")";
+      case ast::Expr::Kind::kFunction: {
+        std::string out = e.name + "(" + (e.distinct ? "distinct " : "");
+        for (size_t i = 0; i < e.args.size(); ++i) {
+          out += (i ? "," : "") + ExprText(*e.args[i]);
+        }
+        return out + ")";
+      }
+    }
+    return "";
+  }
+
+  storage::ReadView* view_;
+  BoundQuery q_;
+  std::map<std::string, uint32_t> node_slots_;
+  std::map<std::string, int> facts_by_name_;
+};
+
+}  // namespace
+
+Result<BoundQuery> BindMatch(const ast::MatchStatement& match, storage::ReadView* view) {
+  try {
+    return Binder(view).Bind(match);
+  } catch (const QueryError& e) {
+    return e.status();
+  }
+}
+
+Result<Value> EvaluateConstant(const ast::Expr& expr) {
+  if (expr.kind == ast::Expr::Kind::kLiteral || expr.kind == ast::Expr::Kind::kEntityRef) {
+    return expr.literal;
+  }
+  if (expr.kind == ast::Expr::Kind::kUnary || expr.kind == ast::Expr::Kind::kBinary) {
+    // Fold constant arithmetic such as -5 or 2 * 1000.
+    BoundExpr b;
+    b.kind =
+        expr.kind == ast::Expr::Kind::kUnary ? BoundExpr::Kind::kUnary : BoundExpr::Kind::kBinary;
+    b.pos = expr.pos;
+    b.name = expr.name;
+    for (const ast::ExprPtr& a : expr.args) {
+      Result<Value> v = EvaluateConstant(*a);
+      if (!v.ok()) return v.status();
+      BoundExpr c;
+      c.constant = *v;
+      b.args.push_back(std::move(c));
+    }
+    try {
+      Evaluator eval(nullptr, nullptr);
+      return eval.Eval(b, nullptr);
+    } catch (const QueryError& e) {
+      return e.status();
+    }
+  }
+  return Status::SemanticError(
+      "a value here must be a constant (a literal), not a variable or "
+      "function",
+      expr.pos.line, expr.pos.column);
+}
+
+}  // namespace quipu::query

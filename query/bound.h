@@ -1,0 +1,89 @@
+// The binder's output: a statement with names resolved to row slots and
+// terms resolved to store ids. The planner reads only this.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "grammar/ast.h"
+#include "quipu/value.h"
+
+namespace quipu::query {
+
+// One position of a triple pattern: a constant term id or a row slot.
+struct Ref {
+  bool is_slot = false;
+  uint64_t id = 0;    // when constant; 0 means a term the store has never seen
+  uint32_t slot = 0;  // when is_slot
+  static Ref Const(uint64_t id) { return Ref{false, id, 0}; }
+  static Ref Slot(uint32_t slot) { return Ref{true, 0, slot}; }
+};
+
+struct BoundPattern {
+  Ref s, p, o;
+  int fact = -1;  // index into BoundQuery::facts when a fact variable is attached
+  // A lone node such as (n) or (@x): s is the node; matches every entity
+  // that has a fact, in either direction. p and o are unused.
+  bool node_scan = false;
+  std::string label;  // for plans and errors: "(p)-[:met_with]->(x)"
+};
+
+// A relationship variable: one row per stored instance of its triple.
+struct FactVar {
+  Ref s, p, o;
+  uint32_t hash_slot = 0;  // slot holding the instance hash
+};
+
+struct BoundExpr {
+  enum class Kind : uint8_t {
+    kConst,         // constant
+    kSlot,          // the term in a slot (a node variable)
+    kFact,          // a relationship variable: its predicate
+    kNodeProperty,  // args[0] is kSlot; key_id names the property predicate
+    kFactProperty,  // fact's annotation key_id
+    kUnary,         // name: not, -
+    kBinary,        // name: or and = <> < <= > >= + - * / %
+    kFunction,      // scalar function
+    kAggregate,     // name: count sum avg min max; args empty for count(*)
+  };
+  Kind kind = Kind::kConst;
+  ast::Pos pos;
+  Value constant;
+  uint32_t slot = 0;
+  int fact = -1;
+  uint64_t key_id = 0;  // 0 when the key was never stored: always null
+  std::string name;
+  std::vector<BoundExpr> args;
+  bool distinct = false;
+
+  // Slots the expression reads (facts count through their triple's slots).
+  void CollectSlots(const std::vector<FactVar>& facts, std::vector<uint32_t>* out) const;
+  bool HasAggregate() const;
+};
+
+struct SortKey {
+  uint32_t column = 0;  // index into BoundQuery::items
+  bool descending = false;
+};
+
+struct BoundQuery {
+  uint32_t num_slots = 0;
+  std::vector<std::string> slot_names;  // "" for hidden slots
+  std::vector<BoundPattern> patterns;
+  std::vector<FactVar> facts;
+  std::vector<BoundExpr> filters;  // conjuncts of where
+  bool impossible = false;         // a constant is absent from the store: no rows
+  // Output: items[0, visible) are returned; the rest only feed order by.
+  std::vector<BoundExpr> items;
+  std::vector<std::string> columns;
+  size_t visible = 0;
+  bool aggregate = false;
+  bool distinct = false;
+  std::vector<SortKey> order;
+  std::optional<uint64_t> skip;
+  std::optional<uint64_t> limit;
+};
+
+}  // namespace quipu::query

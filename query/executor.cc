@@ -1,0 +1,354 @@
+#include "query/executor.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "query/binder.h"
+#include "query/expression.h"
+#include "query/planner.h"
+
+namespace quipu::query {
+namespace {
+
+[[noreturn]] void Fail(const std::string& msg, ast::Pos pos) {
+  throw QueryError(Status::SemanticError(msg, pos.line, pos.column));
+}
+
+template <typename T>
+T Check(Result<T> r) {
+  if (!r.ok()) throw QueryError(r.status());
+  return std::move(*r);
+}
+
+struct RowLess {
+  bool operator()(const std::vector<Value>& a, const std::vector<Value>& b) const {
+    for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+      const int c = CompareForSort(a[i], b[i]);
+      if (c != 0) return c < 0;
+    }
+    return a.size() < b.size();
+  }
+};
+
+struct ValueLess {
+  bool operator()(const Value& a, const Value& b) const { return CompareForSort(a, b) < 0; }
+};
+
+// The running state of one aggregate in one group.
+class Accumulator {
+ public:
+  explicit Accumulator(const BoundExpr* e) : e_(e) {}
+
+  void Add(const Value& v) {
+    if (e_->args.empty()) {  // count(*)
+      ++count_;
+      return;
+    }
+    if (v.is_null()) return;
+    if (e_->distinct && !seen_.insert(v).second) return;
+    ++count_;
+    const std::string& f = e_->name;
+    if (f == "sum" || f == "avg") {
+      if (!v.is_numeric()) {
+        Fail(fmt::format("type mismatch: {}() needs numbers, got {}", f, TypeName(v.type())),
+             e_->pos);
+      }
+      if (int_sum_ && v.type() == Value::Type::kInt &&
+          !__builtin_add_overflow(isum_, v.as_int(), &isum_)) {
+        dsum_ += static_cast<double>(v.as_int());
+        return;
+      }
+      if (int_sum_) dsum_ = static_cast<double>(isum_);
+      int_sum_ = false;
+      dsum_ += v.as_number();
+    } else if (f == "min") {
+      if (count_ == 1 || CompareForSort(v, best_) < 0) best_ = v;
+    } else if (f == "max") {
+      if (count_ == 1 || CompareForSort(v, best_) > 0) best_ = v;
+    }
+  }
+
+  Value Finish() const {
+    const std::string& f = e_->name;
+    if (f == "count") return Value(count_);
+    if (f == "sum") return int_sum_ ? Value(isum_) : Value(dsum_);
+    if (f == "avg") {
+      if (count_ == 0) return Value();
+      return Value((int_sum_ ? static_cast<double>(isum_) : dsum_) / static_cast<double>(count_));
+    }
+    return count_ == 0 ? Value() : best_;  // min, max
+  }
+
+ private:
+  const BoundExpr* e_;
+  int64_t count_ = 0;
+  bool int_sum_ = true;
+  int64_t isum_ = 0;
+  double dsum_ = 0;
+  Value best_;
+  std::set<Value, ValueLess> seen_;
+};
+
+QueryResult RunMatch(const ast::MatchStatement& match, storage::ReadView* view,
+                     const ExecOptions& options) {
+  const BoundQuery q = Check(BindMatch(match, view));
+  QueryResult result;
+  result.is_query = true;
+  result.columns.assign(q.columns.begin(), q.columns.begin() + static_cast<long>(q.visible));
+
+  ExecContext ctx;
+  ctx.view = view;
+  ctx.query = &q;
+  ctx.width = std::max<uint32_t>(1, q.num_slots);
+  ctx.cancel = options.cancel;
+  ctx.joins = options.joins;
+  Evaluator eval(view, &q.facts);
+
+  std::vector<std::vector<Value>> rows;
+  // Aggregation state: group key (the non-aggregate items) → accumulators.
+  std::vector<size_t> group_items, agg_items;
+  for (size_t i = 0; i < q.items.size(); ++i) {
+    (q.items[i].kind == BoundExpr::Kind::kAggregate ? agg_items : group_items).push_back(i);
+  }
+  std::map<std::vector<Value>, std::vector<Accumulator>, RowLess> groups;
+  const bool can_stop_early = !q.aggregate && !q.distinct && q.order.empty() && q.limit;
+  const uint64_t wanted = can_stop_early ? q.skip.value_or(0) + *q.limit : 0;
+
+  if (!q.impossible) {
+    PhysicalPlan plan = PlanQuery(&ctx);
+    Chunk chunk(ctx.width);
+    bool stop = false;
+    while (!stop && plan.root->Next(&chunk)) {
+      for (size_t r = 0; r < chunk.rows() && !stop; ++r) {
+        const uint64_t* row = chunk.row(r);
+        if (!q.aggregate) {
+          std::vector<Value> out;
+          out.reserve(q.items.size());
+          for (const BoundExpr& e : q.items) out.push_back(eval.Eval(e, row));
+          rows.push_back(std::move(out));
+          stop = can_stop_early && rows.size() >= wanted;
+          continue;
+        }
+        std::vector<Value> key;
+        for (size_t i : group_items) key.push_back(eval.Eval(q.items[i], row));
+        auto it = groups.find(key);
+        if (it == groups.end()) {
+          std::vector<Accumulator> accs;
+          for (size_t i : agg_items) accs.emplace_back(&q.items[i]);
+          it = groups.emplace(std::move(key), std::move(accs)).first;
+        }
+        for (size_t a = 0; a < agg_items.size(); ++a) {
+          const BoundExpr& e = q.items[agg_items[a]];
+          it->second[a].Add(e.args.empty() ? Value() : eval.Eval(e.args[0], row));
+        }
+      }
+    }
+  }
+
+  if (q.aggregate) {
+    // No input and no grouping: one row of empty aggregates (count 0).
+    if (groups.empty() && group_items.empty()) {
+      std::vector<Accumulator> accs;
+      for (size_t i : agg_items) accs.emplace_back(&q.items[i]);
+      groups.emplace(std::vector<Value>(), std::move(accs));
+    }
+    for (const auto& [key, accs] : groups) {
+      std::vector<Value> out(q.items.size());
+      for (size_t g = 0; g < group_items.size(); ++g) out[group_items[g]] = key[g];
+      for (size_t a = 0; a < agg_items.size(); ++a) out[agg_items[a]] = accs[a].Finish();
+      rows.push_back(std::move(out));
+    }
+  }
+  if (q.distinct) {
+    std::set<std::vector<Value>, RowLess> seen;
+    std::vector<std::vector<Value>> unique;
+    for (auto& row : rows) {
+      std::vector<Value> visible(row.begin(), row.begin() + static_cast<long>(q.visible));
+      if (seen.insert(visible).second) unique.push_back(std::move(row));
+    }
+    rows = std::move(unique);
+  }
+  if (!q.order.empty()) {
+    std::stable_sort(rows.begin(), rows.end(),
+                     [&](const std::vector<Value>& a, const std::vector<Value>& b) {
+                       for (const SortKey& k : q.order) {
+                         const int c = CompareForSort(a[k.column], b[k.column]);
+                         if (c != 0) return k.descending ? c > 0 : c < 0;
+                       }
+                       return false;
+                     });
+  }
+  const size_t skip = std::min<size_t>(rows.size(), q.skip.value_or(0));
+  const size_t end =
+      q.limit ? std::min<size_t>(rows.size(), skip + static_cast<size_t>(*q.limit)) : rows.size();
+  for (size_t i = skip; i < end; ++i) {
+    rows[i].resize(q.visible);
+    result.rows.push_back(std::move(rows[i]));
+  }
+  return result;
+}
+
+// --- writes ------------------------------------------------------------------
+
+class Writer {
+ public:
+  explicit Writer(storage::WriteTxn* txn) : txn_(txn) {}
+
+  uint64_t Intern(const Value& v) { return Check(txn_->InternTerm(v)); }
+  uint64_t Find(const Value& v) { return Check(txn_->FindTerm(v)); }
+
+  uint64_t NodeId(const ast::NodePattern& n, const char* verb, bool create) {
+    if (!n.entity) {
+      Fail(fmt::format("{} needs an entity key for every node: write (@key ...) or (<iri> ...)",
+                       verb),
+           n.pos);
+    }
+    return create ? Intern(Value(*n.entity)) : Find(Value(*n.entity));
+  }
+
+  Value Constant(const ast::Expr& e) {
+    Value v = Check(EvaluateConstant(e));
+    if (v.is_null()) Fail("a value to store cannot be null", e.pos);
+    return v;
+  }
+
+  storage::Annotations AnnotationsOf(const ast::PropertyMap& props, bool create) {
+    storage::Annotations out;
+    for (const auto& [key, expr] : props) {
+      const uint64_t k = create ? Intern(Value(Entity{key})) : Find(Value(Entity{key}));
+      const uint64_t v = create ? Intern(Constant(*expr)) : Find(Constant(*expr));
+      for (const auto& [existing, ignored] : out) {
+        if (existing == k && k != 0) Fail("annotation '" + key + "' is given twice", expr->pos);
+      }
+      out.emplace_back(k, v);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  void Insert(const ast::InsertStatement& ins) {
+    const uint64_t type = Intern(Value(Entity{kLabelPredicate}));
+    for (const ast::PathPattern& path : ins.patterns) {
+      std::vector<uint64_t> nodes;
+      for (const ast::NodePattern& n : path.nodes) {
+        const uint64_t id = NodeId(n, "insert", true);
+        nodes.push_back(id);
+        for (const std::string& label : n.labels) {
+          Add({id, type, Intern(Value(Entity{label}))}, {});
+        }
+        for (const auto& [key, expr] : n.properties) {
+          Add({id, Intern(Value(Entity{key})), Intern(Constant(*expr))}, {});
+        }
+      }
+      for (size_t i = 0; i < path.rels.size(); ++i) {
+        const ast::RelPattern& r = path.rels[i];
+        if (!r.predicate) {
+          Fail("a relationship in insert needs a predicate, such as -[:owns]->", r.pos);
+        }
+        if (!r.variable.empty()) {
+          Fail("insert takes no relationship variables; write -[:" + r.predicate->key + "]->",
+               r.pos);
+        }
+        const bool out = r.direction == ast::RelPattern::Direction::kOut;
+        const uint64_t s = out ? nodes[i] : nodes[i + 1];
+        const uint64_t o = out ? nodes[i + 1] : nodes[i];
+        Add({s, Intern(Value(*r.predicate)), o}, AnnotationsOf(r.properties, true));
+      }
+    }
+  }
+
+  void Delete(const ast::DeleteStatement& del) {
+    for (const ast::PathPattern& path : del.patterns) {
+      std::vector<uint64_t> nodes;
+      for (const ast::NodePattern& n : path.nodes) nodes.push_back(NodeId(n, "delete", false));
+      const uint64_t type = Find(Value(Entity{kLabelPredicate}));
+      for (size_t i = 0; i < path.nodes.size(); ++i) {
+        const ast::NodePattern& n = path.nodes[i];
+        const uint64_t id = nodes[i];
+        for (const std::string& label : n.labels) {
+          Remove({id, type, Find(Value(Entity{label}))});
+        }
+        for (const auto& [key, expr] : n.properties) {
+          Remove({id, Find(Value(Entity{key})), Find(Constant(*expr))});
+        }
+        if (path.rels.empty() && n.labels.empty() && n.properties.empty() && id != 0) {
+          RemoveAll({id, 0, 0});  // every fact about the entity, both directions
+          RemoveAll({0, 0, id});
+        }
+      }
+      for (size_t i = 0; i < path.rels.size(); ++i) {
+        const ast::RelPattern& r = path.rels[i];
+        if (!r.properties.empty()) {
+          Fail("delete removes whole facts; annotations in a delete pattern are not supported",
+               r.pos);
+        }
+        if (!r.variable.empty()) Fail("delete takes no relationship variables", r.pos);
+        const bool out = r.direction == ast::RelPattern::Direction::kOut;
+        const uint64_t s = out ? nodes[i] : nodes[i + 1];
+        const uint64_t o = out ? nodes[i + 1] : nodes[i];
+        if (r.predicate) {
+          Remove({s, Find(Value(*r.predicate)), o});
+        } else if (s != 0 && o != 0) {
+          RemoveAll({s, 0, o});
+        }
+      }
+    }
+  }
+
+  uint64_t inserted() const { return inserted_; }
+  uint64_t deleted() const { return deleted_; }
+
+ private:
+  void Add(const storage::Triple& t, const storage::Annotations& a) {
+    if (Check(txn_->Insert(t, a))) ++inserted_;
+  }
+  void Remove(const storage::Triple& t) {
+    if (t.s == 0 || t.p == 0 || t.o == 0) return;  // a term never stored: nothing to delete
+    deleted_ += Check(txn_->Delete(t));
+  }
+  void RemoveAll(const storage::TriplePattern& pattern) {
+    std::vector<storage::Triple> all, batch;
+    std::unique_ptr<storage::TripleCursor> cursor = txn_->Scan(pattern);
+    while (cursor->Next(&batch, kChunkRows) > 0) {
+      all.insert(all.end(), batch.begin(), batch.end());
+      batch.clear();
+    }
+    if (!cursor->status().ok()) throw QueryError(cursor->status());
+    for (const storage::Triple& t : all) Remove(t);
+  }
+
+  storage::WriteTxn* txn_;
+  uint64_t inserted_ = 0;
+  uint64_t deleted_ = 0;
+};
+
+}  // namespace
+
+Result<QueryResult> ExecuteStatement(const ast::Statement& statement, storage::Store* store,
+                                     const ExecOptions& options) {
+  try {
+    if (statement.kind == ast::Statement::Kind::kMatch) {
+      std::unique_ptr<storage::ReadView> view = store->BeginRead();
+      return RunMatch(statement.match, view.get(), options);
+    }
+    std::unique_ptr<storage::WriteTxn> txn = Check(store->BeginWrite());
+    Writer writer(txn.get());
+    if (statement.kind == ast::Statement::Kind::kInsert) {
+      writer.Insert(statement.insert);
+    } else {
+      writer.Delete(statement.del);
+    }
+    if (Status s = txn->Commit(); !s.ok()) return s;
+    QueryResult result;
+    result.facts_inserted = writer.inserted();
+    result.facts_deleted = writer.deleted();
+    return result;
+  } catch (const QueryError& e) {
+    return e.status();
+  }
+}
+
+}  // namespace quipu::query

@@ -1,0 +1,22 @@
+// Executor: runs one parsed statement against the store.
+#pragma once
+
+#include <atomic>
+
+#include "grammar/ast.h"
+#include "query/operators.h"
+#include "quipu/database.h"
+#include "quipu/status.h"
+#include "storage/store.h"
+
+namespace quipu::query {
+
+struct ExecOptions {
+  const std::atomic<bool>* cancel = nullptr;
+  JoinChoice joins = JoinChoice::kByCost;
+};
+
+Result<QueryResult> ExecuteStatement(const ast::Statement& statement, storage::Store* store,
+                                     const ExecOptions& options);
+
+}  // namespace quipu::query

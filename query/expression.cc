@@ -1,0 +1,356 @@
+#include "query/expression.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace quipu::query {
+namespace {
+
+int TypeRank(const Value& v) {
+  switch (v.type()) {
+    case Value::Type::kNull:
+      return 0;
+    case Value::Type::kBool:
+      return 1;
+    case Value::Type::kInt:
+    case Value::Type::kDouble:
+      return 2;
+    case Value::Type::kString:
+      return 3;
+    case Value::Type::kLangString:
+      return 4;
+    case Value::Type::kDate:
+      return 5;
+    case Value::Type::kDateTime:
+      return 6;
+    case Value::Type::kEntity:
+      return 7;
+  }
+  return 8;
+}
+
+template <typename T>
+int Cmp(const T& a, const T& b) {
+  return a < b ? -1 : (b < a ? 1 : 0);
+}
+
+int CompareNumbers(const Value& a, const Value& b) {
+  if (a.type() == Value::Type::kInt && b.type() == Value::Type::kInt) {
+    return Cmp(a.as_int(), b.as_int());
+  }
+  const double x = a.as_number(), y = b.as_number();
+  if (std::isnan(x) || std::isnan(y)) return Cmp(std::isnan(x), std::isnan(y));
+  return Cmp(x, y);
+}
+
+// Same rank, not null.
+int CompareSameRank(const Value& a, const Value& b) {
+  switch (a.type()) {
+    case Value::Type::kBool:
+      return Cmp(a.as_bool(), b.as_bool());
+    case Value::Type::kInt:
+    case Value::Type::kDouble:
+      return CompareNumbers(a, b);
+    case Value::Type::kString:
+      return Cmp(a.as_string(), b.as_string());
+    case Value::Type::kLangString: {
+      const int c = Cmp(a.as_lang_string().text, b.as_lang_string().text);
+      return c != 0 ? c : Cmp(a.as_lang_string().lang, b.as_lang_string().lang);
+    }
+    case Value::Type::kDate:
+      return Cmp(a.as_date().days, b.as_date().days);
+    case Value::Type::kDateTime:
+      return Cmp(a.as_datetime().micros, b.as_datetime().micros);
+    case Value::Type::kEntity:
+      return Cmp(a.as_entity().key, b.as_entity().key);
+    case Value::Type::kNull:
+      return 0;
+  }
+  return 0;
+}
+
+[[noreturn]] void Fail(const std::string& msg, ast::Pos pos) {
+  throw QueryError(Status::SemanticError(msg, pos.line, pos.column));
+}
+
+Value Arithmetic(const std::string& op, const Value& a, const Value& b, ast::Pos pos) {
+  if (a.is_null() || b.is_null()) return Value();
+  if (op == "+" && a.type() == Value::Type::kString && b.type() == Value::Type::kString) {
+    return Value(a.as_string() + b.as_string());
+  }
+  if (!a.is_numeric() || !b.is_numeric()) {
+    Fail(fmt::format("type mismatch: {} {} {} (arithmetic needs numbers)", TypeName(a.type()), op,
+                     TypeName(b.type())),
+         pos);
+  }
+  if (a.type() == Value::Type::kInt && b.type() == Value::Type::kInt) {
+    const int64_t x = a.as_int(), y = b.as_int();
+    int64_t r = 0;
+    bool overflow = false;
+    if (op == "+") {
+      overflow = __builtin_add_overflow(x, y, &r);
+    } else if (op == "-") {
+      overflow = __builtin_sub_overflow(x, y, &r);
+    } else if (op == "*") {
+      overflow = __builtin_mul_overflow(x, y, &r);
+    } else {
+      if (y == 0) Fail("division by zero", pos);
+      if (x == INT64_MIN && y == -1) {
+        overflow = true;
+      } else {
+        r = op == "/" ? x / y : x % y;
+      }
+    }
+    if (overflow) Fail("integer overflow in " + op, pos);
+    return Value(r);
+  }
+  const double x = a.as_number(), y = b.as_number();
+  if (op == "+") return Value(x + y);
+  if (op == "-") return Value(x - y);
+  if (op == "*") return Value(x * y);
+  if (op == "/") return Value(x / y);
+  return Value(std::fmod(x, y));
+}
+
+Value Logic(const std::string& op, const Value& a, const Value& b, ast::Pos pos) {
+  auto as_tristate = [&](const Value& v) -> int {  // 0 false, 1 true, 2 null
+    if (v.is_null()) return 2;
+    if (v.type() != Value::Type::kBool) {
+      Fail(fmt::format("type mismatch: '{}' needs booleans, got {}", op, TypeName(v.type())), pos);
+    }
+    return v.as_bool() ? 1 : 0;
+  };
+  const int x = as_tristate(a), y = as_tristate(b);
+  if (op == "and") {
+    if (x == 0 || y == 0) return Value(false);
+    if (x == 2 || y == 2) return Value();
+    return Value(true);
+  }
+  if (x == 1 || y == 1) return Value(true);
+  if (x == 2 || y == 2) return Value();
+  return Value(false);
+}
+
+}  // namespace
+
+int CompareForSort(const Value& a, const Value& b) {
+  const int ra = TypeRank(a), rb = TypeRank(b);
+  if (ra != rb) return ra < rb ? -1 : 1;
+  return CompareSameRank(a, b);
+}
+
+std::optional<int> CompareForFilter(const Value& a, const Value& b) {
+  if (a.is_null() || b.is_null()) return std::nullopt;
+  if (TypeRank(a) != TypeRank(b)) return std::nullopt;
+  return CompareSameRank(a, b);
+}
+
+bool LookupFunction(const std::string& name, size_t* min_args, size_t* max_args) {
+  struct Fn {
+    const char* name;
+    size_t min, max;
+  };
+  static const Fn kFunctions[] = {
+      {"lower", 1, 1}, {"upper", 1, 1},     {"length", 1, 1}, {"abs", 1, 1},
+      {"str", 1, 1},   {"coalesce", 1, 64}, {"year", 1, 1},
+  };
+  for (const Fn& f : kFunctions) {
+    if (name == f.name) {
+      *min_args = f.min;
+      *max_args = f.max;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool IsAggregateName(const std::string& name) {
+  return name == "count" || name == "sum" || name == "avg" || name == "min" || name == "max";
+}
+
+Value Evaluator::Decode(uint64_t id) {
+  if (id == 0) return Value();
+  if (auto it = cache_.find(id); it != cache_.end()) return it->second;
+  Result<Value> v = view_->DecodeTerm(id);
+  if (!v.ok()) throw QueryError(v.status());
+  if (cache_.size() > (1u << 20)) cache_.clear();  // bound memory on huge results
+  cache_.emplace(id, *v);
+  return *v;
+}
+
+Value Evaluator::NodeProperty(const BoundExpr& e, const uint64_t* row) {
+  const uint64_t subject = row[e.args[0].slot];
+  if (subject == 0 || e.key_id == 0) return Value();
+  std::unique_ptr<storage::TripleCursor> cursor = view_->Scan({subject, e.key_id, 0});
+  scratch_.clear();
+  if (cursor->Next(&scratch_, 1) == 0) {
+    if (!cursor->status().ok()) throw QueryError(cursor->status());
+    return Value();
+  }
+  return Decode(scratch_[0].o);  // the smallest object id when there are several
+}
+
+Value Evaluator::FactProperty(const BoundExpr& e, const uint64_t* row) {
+  const FactVar& f = (*facts_)[static_cast<size_t>(e.fact)];
+  if (e.key_id == 0) return Value();
+  const storage::Triple t{Resolve(f.s, row), Resolve(f.p, row), Resolve(f.o, row)};
+  const uint64_t hash = row[f.hash_slot];
+  if (Status s = view_->GetInstances(t, &instances_); !s.ok()) throw QueryError(s);
+  for (const storage::FactInstance& inst : instances_) {
+    if (inst.hash != hash) continue;
+    for (const auto& [key, value] : inst.annotations) {
+      if (key == e.key_id) return Decode(value);
+    }
+  }
+  return Value();
+}
+
+Value Evaluator::Binary(const BoundExpr& e, const uint64_t* row) {
+  const std::string& op = e.name;
+  if (op == "and" || op == "or") {
+    const Value a = Eval(e.args[0], row);
+    // Short-circuit where the answer is already known.
+    if (a.type() == Value::Type::kBool &&
+        ((op == "and" && !a.as_bool()) || (op == "or" && a.as_bool()))) {
+      return a;
+    }
+    return Logic(op, a, Eval(e.args[1], row), e.pos);
+  }
+  const Value a = Eval(e.args[0], row);
+  const Value b = Eval(e.args[1], row);
+  if (op == "=" || op == "<>") {
+    if (a.is_null() || b.is_null()) return Value();
+    const std::optional<int> c = CompareForFilter(a, b);
+    const bool equal = c.has_value() && *c == 0;
+    return Value(op == "=" ? equal : !equal);
+  }
+  if (op == "<" || op == "<=" || op == ">" || op == ">=") {
+    const std::optional<int> c = CompareForFilter(a, b);
+    if (!c) return Value();
+    if (op == "<") return Value(*c < 0);
+    if (op == "<=") return Value(*c <= 0);
+    if (op == ">") return Value(*c > 0);
+    return Value(*c >= 0);
+  }
+  return Arithmetic(op, a, b, e.pos);
+}
+
+Value Evaluator::Function(const BoundExpr& e, const uint64_t* row) {
+  if (e.name == "coalesce") {
+    for (const BoundExpr& arg : e.args) {
+      Value v = Eval(arg, row);
+      if (!v.is_null()) return v;
+    }
+    return Value();
+  }
+  const Value a = Eval(e.args[0], row);
+  if (a.is_null()) return Value();
+  auto need = [&](Value::Type t, const char* what) {
+    if (a.type() != t) {
+      Fail(fmt::format("type mismatch: {}() needs {}, got {}", e.name, what, TypeName(a.type())),
+           e.pos);
+    }
+  };
+  if (e.name == "lower" || e.name == "upper") {
+    need(Value::Type::kString, "a string");
+    std::string s = a.as_string();
+    for (char& c : s) {
+      if (static_cast<unsigned char>(c) < 0x80) {
+        c = static_cast<char>(e.name == "lower" ? std::tolower(c) : std::toupper(c));
+      }
+    }
+    return Value(std::move(s));
+  }
+  if (e.name == "length") {
+    need(Value::Type::kString, "a string");
+    int64_t n = 0;
+    for (unsigned char c : a.as_string()) n += (c & 0xC0) != 0x80;  // code points
+    return Value(n);
+  }
+  if (e.name == "abs") {
+    if (a.type() == Value::Type::kInt) {
+      if (a.as_int() == INT64_MIN) Fail("integer overflow in abs()", e.pos);
+      return Value(a.as_int() < 0 ? -a.as_int() : a.as_int());
+    }
+    if (a.type() == Value::Type::kDouble) return Value(std::fabs(a.as_double()));
+    Fail(fmt::format("type mismatch: abs() needs a number, got {}", TypeName(a.type())), e.pos);
+  }
+  if (e.name == "str") return Value(a.ToString());
+  if (e.name == "year") {
+    if (a.type() == Value::Type::kDate)
+      return Value(static_cast<int64_t>(std::stoll(FormatDate(a.as_date()))));
+    if (a.type() == Value::Type::kDateTime) {
+      return Value(static_cast<int64_t>(std::stoll(FormatDateTime(a.as_datetime()))));
+    }
+    Fail(fmt::format("type mismatch: year() needs a date, got {}", TypeName(a.type())), e.pos);
+  }
+  Fail("unknown function '" + e.name + "'", e.pos);
+}
+
+Value Evaluator::Eval(const BoundExpr& e, const uint64_t* row) {
+  switch (e.kind) {
+    case BoundExpr::Kind::kConst:
+      return e.constant;
+    case BoundExpr::Kind::kSlot:
+      return Decode(row[e.slot]);
+    case BoundExpr::Kind::kFact:
+      return Decode(Resolve((*facts_)[e.fact].p, row));
+    case BoundExpr::Kind::kNodeProperty:
+      return NodeProperty(e, row);
+    case BoundExpr::Kind::kFactProperty:
+      return FactProperty(e, row);
+    case BoundExpr::Kind::kUnary: {
+      const Value a = Eval(e.args[0], row);
+      if (a.is_null()) return a;
+      if (e.name == "not") {
+        if (a.type() != Value::Type::kBool) {
+          Fail(fmt::format("type mismatch: 'not' needs a boolean, got {}", TypeName(a.type())),
+               e.pos);
+        }
+        return Value(!a.as_bool());
+      }
+      if (a.type() == Value::Type::kInt) {
+        if (a.as_int() == INT64_MIN) Fail("integer overflow in -", e.pos);
+        return Value(-a.as_int());
+      }
+      if (a.type() == Value::Type::kDouble) return Value(-a.as_double());
+      Fail(fmt::format("type mismatch: '-' needs a number, got {}", TypeName(a.type())), e.pos);
+    }
+    case BoundExpr::Kind::kBinary:
+      return Binary(e, row);
+    case BoundExpr::Kind::kFunction:
+      return Function(e, row);
+    case BoundExpr::Kind::kAggregate:
+      Fail("aggregate " + e.name + "() is not allowed here", e.pos);
+  }
+  return Value();
+}
+
+void BoundExpr::CollectSlots(const std::vector<FactVar>& facts, std::vector<uint32_t>* out) const {
+  switch (kind) {
+    case Kind::kSlot:
+      out->push_back(slot);
+      break;
+    case Kind::kFact:
+    case Kind::kFactProperty: {
+      const FactVar& f = facts[static_cast<size_t>(fact)];
+      for (const Ref& r : {f.s, f.p, f.o}) {
+        if (r.is_slot) out->push_back(r.slot);
+      }
+      out->push_back(f.hash_slot);
+      break;
+    }
+    default:
+      break;
+  }
+  for (const BoundExpr& a : args) a.CollectSlots(facts, out);
+}
+
+bool BoundExpr::HasAggregate() const {
+  if (kind == Kind::kAggregate) return true;
+  return std::any_of(args.begin(), args.end(), [](const BoundExpr& a) { return a.HasAggregate(); });
+}
+
+}  // namespace quipu::query

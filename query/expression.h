@@ -1,0 +1,69 @@
+// Evaluation of bound expressions over a row of term ids, and the value
+// comparisons the language defines.
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <unordered_map>
+#include <vector>
+
+#include "query/bound.h"
+#include "quipu/status.h"
+#include "storage/store.h"
+
+namespace quipu::query {
+
+// Raised inside query/ for errors found while running a statement; the
+// executor turns it into a Status.
+class QueryError : public std::runtime_error {
+ public:
+  explicit QueryError(Status status)
+      : std::runtime_error(status.message()), status_(std::move(status)) {}
+  const Status& status() const { return status_; }
+
+ private:
+  Status status_;
+};
+
+// Total order used by order by: null first, then by type (bool, numbers,
+// strings, dates, datetimes, entities), numbers compared by value.
+int CompareForSort(const Value& a, const Value& b);
+
+// The comparison of the = < ... operators: nullopt when either side is null or
+// the types are not comparable (a number and a string, say).
+std::optional<int> CompareForFilter(const Value& a, const Value& b);
+
+// True when `name` is a scalar function; sets the arity range.
+bool LookupFunction(const std::string& name, size_t* min_args, size_t* max_args);
+bool IsAggregateName(const std::string& name);
+
+class Evaluator {
+ public:
+  Evaluator(storage::ReadView* view, const std::vector<FactVar>* facts)
+      : view_(view), facts_(facts) {}
+
+  Value Eval(const BoundExpr& e, const uint64_t* row);
+  // True only when the expression is true (null and false reject).
+  bool Test(const BoundExpr& e, const uint64_t* row) {
+    const Value v = Eval(e, row);
+    return v.type() == Value::Type::kBool && v.as_bool();
+  }
+  Value Decode(uint64_t id);
+
+ private:
+  uint64_t Resolve(const Ref& ref, const uint64_t* row) const {
+    return ref.is_slot ? row[ref.slot] : ref.id;
+  }
+  Value NodeProperty(const BoundExpr& e, const uint64_t* row);
+  Value FactProperty(const BoundExpr& e, const uint64_t* row);
+  Value Binary(const BoundExpr& e, const uint64_t* row);
+  Value Function(const BoundExpr& e, const uint64_t* row);
+
+  storage::ReadView* view_;
+  const std::vector<FactVar>* facts_;
+  std::unordered_map<uint64_t, Value> cache_;
+  std::vector<storage::Triple> scratch_;
+  std::vector<storage::FactInstance> instances_;
+};
+
+}  // namespace quipu::query

@@ -1,0 +1,416 @@
+#include "query/operators.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "query/binder.h"
+#include "storage/term_codec.h"
+
+namespace quipu::query {
+
+void ExecContext::CheckCancel() const {
+  if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+    throw QueryError(Status::InvalidArgument("the statement was cancelled"));
+  }
+}
+
+// --- PatternMatcher ----------------------------------------------------------
+
+PatternMatcher::PatternMatcher(const ExecContext* ctx, const BoundPattern& pattern,
+                               std::vector<bool> bound)
+    : ctx_(ctx), pattern_(pattern), bound_(std::move(bound)), bound_after_(bound_) {
+  for (const Ref& r : {pattern_.s, pattern_.p, pattern_.o}) {
+    if (r.is_slot) bound_after_[r.slot] = true;
+  }
+  if (pattern_.fact >= 0) bound_after_[ctx_->query->facts[pattern_.fact].hash_slot] = true;
+  scratch_.resize(ctx_->width);
+}
+
+bool PatternMatcher::HasFacts(uint64_t id) {
+  for (const storage::TriplePattern& tp :
+       {storage::TriplePattern{id, 0, 0}, storage::TriplePattern{0, 0, id}}) {
+    std::unique_ptr<storage::TripleCursor> cursor = ctx_->view->Scan(tp);
+    triples_.clear();
+    if (cursor->Next(&triples_, 1) > 0) return true;
+    if (!cursor->status().ok()) throw QueryError(cursor->status());
+  }
+  return false;
+}
+
+size_t PatternMatcher::MatchNode(const uint64_t* row, Chunk* out) {
+  const Ref& node = pattern_.s;
+  if (!node.is_slot || bound_[node.slot]) {
+    const uint64_t id = node.is_slot ? row[node.slot] : node.id;
+    if (!HasFacts(id)) return 0;
+    out->AppendRow(row);
+    return 1;
+  }
+  if (!nodes_loaded_) {
+    // Subjects come sorted from spo; entity objects are gathered on the way,
+    // except labels: a label is not a node unless it has facts of its own.
+    Result<uint64_t> label_predicate = ctx_->view->FindTerm(Value(Entity{kLabelPredicate}));
+    if (!label_predicate.ok()) throw QueryError(label_predicate.status());
+    std::unique_ptr<storage::TripleCursor> cursor = ctx_->view->Scan({0, 0, 0});
+    std::vector<uint64_t> objects;
+    for (;;) {
+      triples_.clear();
+      if (cursor->Next(&triples_, kChunkRows) == 0) break;
+      ctx_->CheckCancel();
+      for (const storage::Triple& t : triples_) {
+        if (nodes_.empty() || nodes_.back() != t.s) nodes_.push_back(t.s);
+        if (storage::TypeOfId(t.o) == storage::TermType::kEntity && t.p != *label_predicate) {
+          objects.push_back(t.o);
+        }
+      }
+    }
+    if (!cursor->status().ok()) throw QueryError(cursor->status());
+    nodes_.insert(nodes_.end(), objects.begin(), objects.end());
+    std::sort(nodes_.begin(), nodes_.end());
+    nodes_.erase(std::unique(nodes_.begin(), nodes_.end()), nodes_.end());
+    nodes_loaded_ = true;
+  }
+  for (uint64_t id : nodes_) {
+    uint64_t* dst = out->AppendRow(row);
+    dst[node.slot] = id;
+  }
+  return nodes_.size();
+}
+
+size_t PatternMatcher::Match(const uint64_t* row, Chunk* out) {
+  if (pattern_.node_scan) return MatchNode(row, out);
+  auto resolve = [&](const Ref& r) -> uint64_t {
+    if (!r.is_slot) return r.id;
+    return bound_[r.slot] ? row[r.slot] : 0;
+  };
+  const storage::TriplePattern tp{resolve(pattern_.s), resolve(pattern_.p), resolve(pattern_.o)};
+  std::unique_ptr<storage::TripleCursor> cursor = ctx_->view->Scan(tp);
+  size_t produced = 0;
+  for (;;) {
+    triples_.clear();
+    if (cursor->Next(&triples_, kChunkRows) == 0) break;
+    ctx_->CheckCancel();
+    for (const storage::Triple& t : triples_) {
+      std::copy(row, row + ctx_->width, scratch_.begin());
+      // Assign unbound slots; a slot repeated within the pattern must agree.
+      bool ok = true;
+      const std::pair<const Ref*, uint64_t> parts[] = {
+          {&pattern_.s, t.s}, {&pattern_.p, t.p}, {&pattern_.o, t.o}};
+      for (const auto& [ref, id] : parts) {
+        if (!ref->is_slot || bound_[ref->slot]) continue;
+        uint64_t& cell = scratch_[ref->slot];
+        if (cell != 0 && cell != id) {
+          ok = false;
+          break;
+        }
+        cell = id;
+      }
+      if (!ok) continue;
+      if (pattern_.fact < 0) {
+        out->AppendRow(scratch_.data());
+        ++produced;
+        continue;
+      }
+      if (Status s = ctx_->view->GetInstances(t, &instances_); !s.ok()) throw QueryError(s);
+      const uint32_t hash_slot = ctx_->query->facts[pattern_.fact].hash_slot;
+      for (const storage::FactInstance& inst : instances_) {
+        scratch_[hash_slot] = inst.hash;
+        out->AppendRow(scratch_.data());
+        ++produced;
+      }
+    }
+  }
+  if (!cursor->status().ok()) throw QueryError(cursor->status());
+  return produced;
+}
+
+std::string PatternMatcher::Describe() const {
+  if (pattern_.node_scan) return pattern_.label + " as a node";
+  static const char* kPerm[] = {"spo", "pos", "osp"};
+  const bool s = !pattern_.s.is_slot || bound_[pattern_.s.slot];
+  const bool p = !pattern_.p.is_slot || bound_[pattern_.p.slot];
+  const bool o = !pattern_.o.is_slot || bound_[pattern_.o.slot];
+  int perm = 0;
+  if (p && !s) perm = 1;
+  if (o && !p) perm = 2;
+  if (s && o && !p) perm = 2;
+  if (p && o && !s) perm = 1;
+  return fmt::format("{} via {}", pattern_.label, kPerm[perm]);
+}
+
+namespace {
+
+// --- Scan --------------------------------------------------------------------
+
+class ScanOp final : public Operator {
+ public:
+  ScanOp(const ExecContext* ctx, const BoundPattern& pattern, std::vector<bool> bound)
+      : ctx_(ctx), matcher_(ctx, pattern, std::move(bound)), empty_(ctx->width, 0) {}
+
+  bool Next(Chunk* out) override {
+    out->Clear();
+    if (!done_) {
+      // A single pattern scan: materialise once, then hand out in chunks.
+      all_.width = ctx_->width;
+      matcher_.Match(empty_.data(), &all_);
+      done_ = true;
+    }
+    const size_t rows = all_.rows();
+    if (pos_ >= rows) return false;
+    const size_t n = std::min(kChunkRows, rows - pos_);
+    out->data.assign(all_.data.begin() + pos_ * ctx_->width,
+                     all_.data.begin() + (pos_ + n) * ctx_->width);
+    pos_ += n;
+    return true;
+  }
+  std::string Describe() const override { return "Scan " + matcher_.Describe(); }
+
+ private:
+  const ExecContext* ctx_;
+  PatternMatcher matcher_;
+  std::vector<uint64_t> empty_;
+  Chunk all_;
+  bool done_ = false;
+  size_t pos_ = 0;
+};
+
+// --- BindJoin ----------------------------------------------------------------
+
+class BindJoinOp final : public Operator {
+ public:
+  BindJoinOp(const ExecContext* ctx, std::unique_ptr<Operator> left, const BoundPattern& pattern,
+             std::vector<bool> bound)
+      : ctx_(ctx),
+        left_(std::move(left)),
+        matcher_(ctx, pattern, std::move(bound)),
+        input_(ctx->width),
+        pending_(ctx->width) {}
+
+  bool Next(Chunk* out) override {
+    out->Clear();
+    while (out->rows() < kChunkRows) {
+      if (pending_pos_ < pending_.rows()) {
+        const size_t n = std::min(kChunkRows - out->rows(), pending_.rows() - pending_pos_);
+        out->data.insert(out->data.end(), pending_.data.begin() + pending_pos_ * ctx_->width,
+                         pending_.data.begin() + (pending_pos_ + n) * ctx_->width);
+        pending_pos_ += n;
+        continue;
+      }
+      pending_.Clear();
+      pending_pos_ = 0;
+      if (input_pos_ >= input_.rows()) {
+        if (left_done_ || !left_->Next(&input_)) {
+          left_done_ = true;
+          break;
+        }
+        input_pos_ = 0;
+        ctx_->CheckCancel();
+        continue;
+      }
+      matcher_.Match(input_.row(input_pos_++), &pending_);
+    }
+    return out->rows() > 0;
+  }
+  std::string Describe() const override { return "BindJoin " + matcher_.Describe(); }
+  std::vector<const Operator*> Children() const override { return {left_.get()}; }
+
+ private:
+  const ExecContext* ctx_;
+  std::unique_ptr<Operator> left_;
+  PatternMatcher matcher_;
+  Chunk input_;
+  size_t input_pos_ = 0;
+  bool left_done_ = false;
+  Chunk pending_;
+  size_t pending_pos_ = 0;
+};
+
+// --- HashJoin ----------------------------------------------------------------
+
+struct KeyHash {
+  size_t operator()(const std::vector<uint64_t>& k) const {
+    uint64_t h = 0x9e3779b97f4a7c15ULL;
+    for (uint64_t v : k) h = (h ^ v) * 0x100000001b3ULL + (h >> 29);
+    return static_cast<size_t>(h);
+  }
+};
+
+class HashJoinOp final : public Operator {
+ public:
+  HashJoinOp(const ExecContext* ctx, std::unique_ptr<Operator> left,
+             std::unique_ptr<Operator> right, std::vector<uint32_t> keys,
+             std::vector<bool> right_slots)
+      : ctx_(ctx),
+        left_(std::move(left)),
+        right_(std::move(right)),
+        keys_(std::move(keys)),
+        right_slots_(std::move(right_slots)),
+        input_(ctx->width),
+        pending_(ctx->width) {}
+
+  bool Next(Chunk* out) override {
+    out->Clear();
+    if (!built_) Build();
+    std::vector<uint64_t> key(keys_.size());
+    while (out->rows() < kChunkRows) {
+      if (pending_pos_ < pending_.rows()) {
+        const size_t n = std::min(kChunkRows - out->rows(), pending_.rows() - pending_pos_);
+        out->data.insert(out->data.end(), pending_.data.begin() + pending_pos_ * ctx_->width,
+                         pending_.data.begin() + (pending_pos_ + n) * ctx_->width);
+        pending_pos_ += n;
+        continue;
+      }
+      pending_.Clear();
+      pending_pos_ = 0;
+      if (input_pos_ >= input_.rows()) {
+        if (left_done_ || table_.empty() || !left_->Next(&input_)) {
+          left_done_ = true;
+          break;
+        }
+        input_pos_ = 0;
+        ctx_->CheckCancel();
+        continue;
+      }
+      const uint64_t* row = input_.row(input_pos_++);
+      for (size_t i = 0; i < keys_.size(); ++i) key[i] = row[keys_[i]];
+      auto it = table_.find(key);
+      if (it == table_.end()) continue;
+      for (size_t r : it->second) {
+        uint64_t* dst = pending_.AppendRow(row);
+        const uint64_t* src = build_.row(r);
+        for (uint32_t s = 0; s < ctx_->width; ++s) {
+          if (right_slots_[s]) dst[s] = src[s];
+        }
+      }
+    }
+    return out->rows() > 0;
+  }
+
+  std::string Describe() const override {
+    std::string names;
+    for (uint32_t k : keys_) {
+      const std::string& n = ctx_->query->slot_names[k];
+      names += (names.empty() ? "" : ", ") + (n.empty() ? "_" + std::to_string(k) : n);
+    }
+    return keys_.empty() ? "CrossProduct" : "HashJoin on [" + names + "]";
+  }
+  std::vector<const Operator*> Children() const override { return {left_.get(), right_.get()}; }
+
+ private:
+  void Build() {
+    built_ = true;
+    build_.width = ctx_->width;
+    Chunk chunk(ctx_->width);
+    std::vector<uint64_t> key(keys_.size());
+    while (right_->Next(&chunk)) {
+      ctx_->CheckCancel();
+      for (size_t i = 0; i < chunk.rows(); ++i) {
+        const uint64_t* row = chunk.row(i);
+        for (size_t k = 0; k < keys_.size(); ++k) key[k] = row[keys_[k]];
+        table_[key].push_back(build_.rows());
+        build_.AppendRow(row);
+      }
+    }
+  }
+
+  const ExecContext* ctx_;
+  std::unique_ptr<Operator> left_, right_;
+  std::vector<uint32_t> keys_;
+  std::vector<bool> right_slots_;
+  bool built_ = false;
+  Chunk build_;
+  std::unordered_map<std::vector<uint64_t>, std::vector<size_t>, KeyHash> table_;
+  Chunk input_;
+  size_t input_pos_ = 0;
+  bool left_done_ = false;
+  Chunk pending_;
+  size_t pending_pos_ = 0;
+};
+
+// --- Filter ------------------------------------------------------------------
+
+class FilterOp final : public Operator {
+ public:
+  FilterOp(const ExecContext* ctx, std::unique_ptr<Operator> child,
+           std::vector<const BoundExpr*> conditions)
+      : ctx_(ctx),
+        child_(std::move(child)),
+        conditions_(std::move(conditions)),
+        eval_(ctx->view, &ctx->query->facts),
+        input_(ctx->width) {}
+
+  bool Next(Chunk* out) override {
+    out->Clear();
+    while (out->rows() == 0) {
+      if (!child_->Next(&input_)) return false;
+      for (size_t i = 0; i < input_.rows(); ++i) {
+        const uint64_t* row = input_.row(i);
+        bool keep = true;
+        for (const BoundExpr* c : conditions_) {
+          if (!eval_.Test(*c, row)) {
+            keep = false;
+            break;
+          }
+        }
+        if (keep) out->AppendRow(row);
+      }
+    }
+    return true;
+  }
+  std::string Describe() const override {
+    return fmt::format("Filter ({} condition{})", conditions_.size(),
+                       conditions_.size() == 1 ? "" : "s");
+  }
+  std::vector<const Operator*> Children() const override { return {child_.get()}; }
+
+ private:
+  const ExecContext* ctx_;
+  std::unique_ptr<Operator> child_;
+  std::vector<const BoundExpr*> conditions_;
+  Evaluator eval_;
+  Chunk input_;
+};
+
+class SingleRowOp final : public Operator {
+ public:
+  explicit SingleRowOp(const ExecContext* ctx) : ctx_(ctx) {}
+  bool Next(Chunk* out) override {
+    out->Clear();
+    if (done_) return false;
+    done_ = true;
+    out->data.assign(ctx_->width, 0);
+    return true;
+  }
+  std::string Describe() const override { return "SingleRow"; }
+
+ private:
+  const ExecContext* ctx_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Operator> MakeScan(const ExecContext* ctx, const BoundPattern& pattern,
+                                   std::vector<bool> bound) {
+  return std::make_unique<ScanOp>(ctx, pattern, std::move(bound));
+}
+std::unique_ptr<Operator> MakeBindJoin(const ExecContext* ctx, std::unique_ptr<Operator> left,
+                                       const BoundPattern& pattern, std::vector<bool> bound) {
+  return std::make_unique<BindJoinOp>(ctx, std::move(left), pattern, std::move(bound));
+}
+std::unique_ptr<Operator> MakeHashJoin(const ExecContext* ctx, std::unique_ptr<Operator> left,
+                                       std::unique_ptr<Operator> right, std::vector<uint32_t> keys,
+                                       std::vector<bool> right_slots) {
+  return std::make_unique<HashJoinOp>(ctx, std::move(left), std::move(right), std::move(keys),
+                                      std::move(right_slots));
+}
+std::unique_ptr<Operator> MakeFilter(const ExecContext* ctx, std::unique_ptr<Operator> child,
+                                     std::vector<const BoundExpr*> conditions) {
+  return std::make_unique<FilterOp>(ctx, std::move(child), std::move(conditions));
+}
+std::unique_ptr<Operator> MakeSingleRow(const ExecContext* ctx) {
+  return std::make_unique<SingleRowOp>(ctx);
+}
+
+}  // namespace quipu::query

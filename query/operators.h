@@ -1,0 +1,98 @@
+// Physical operators. They pass chunks of rows of term ids: every row has one
+// id per slot of the query (0 while a slot is unbound), so operators stack
+// without re-mapping columns. Ids become values only in the executor's output
+// stage. An operator raises QueryError on failure or cancellation.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "query/bound.h"
+#include "query/expression.h"
+#include "storage/store.h"
+
+namespace quipu::query {
+
+inline constexpr size_t kChunkRows = 1024;
+
+struct Chunk {
+  explicit Chunk(uint32_t w = 1) : width(w) {}
+  uint32_t width;
+  std::vector<uint64_t> data;
+  size_t rows() const { return data.size() / width; }
+  const uint64_t* row(size_t i) const { return data.data() + i * width; }
+  uint64_t* AppendRow(const uint64_t* from) {
+    const size_t at = data.size();
+    data.insert(data.end(), from, from + width);
+    return data.data() + at;
+  }
+  void Clear() { data.clear(); }
+};
+
+// How the planner joins; tests force each kind to compare their results.
+enum class JoinChoice : uint8_t { kByCost, kHashOnly, kBindOnly };
+
+// What every operator shares: the read view, the slots' width, cancellation.
+struct ExecContext {
+  storage::ReadView* view = nullptr;
+  const BoundQuery* query = nullptr;
+  uint32_t width = 1;
+  const std::atomic<bool>* cancel = nullptr;  // may be null
+  JoinChoice joins = JoinChoice::kByCost;
+  void CheckCancel() const;
+};
+
+class Operator {
+ public:
+  virtual ~Operator() = default;
+  // Fills `out` (cleared first) with up to kChunkRows rows; false at the end.
+  virtual bool Next(Chunk* out) = 0;
+  // One line for plans, e.g. "HashJoin on [a]".
+  virtual std::string Describe() const = 0;
+  virtual std::vector<const Operator*> Children() const { return {}; }
+  double estimated_rows = 0;
+};
+
+// Matches one pattern given the slots already bound; shared by scan, bind join
+// and the build side of hash join.
+class PatternMatcher {
+ public:
+  PatternMatcher(const ExecContext* ctx, const BoundPattern& pattern, std::vector<bool> bound);
+  // Appends to `out` every extension of `row` that matches. Returns the count.
+  size_t Match(const uint64_t* row, Chunk* out);
+  std::string Describe() const;
+  const std::vector<bool>& bound_after() const { return bound_after_; }
+
+ private:
+  const ExecContext* ctx_;
+  BoundPattern pattern_;
+  std::vector<bool> bound_;        // slots bound before this pattern
+  std::vector<bool> bound_after_;  // ... and after
+  std::vector<storage::Triple> triples_;
+  std::vector<storage::FactInstance> instances_;
+  std::vector<uint64_t> scratch_;
+  std::vector<uint64_t> nodes_;  // node scans: every entity with a fact, sorted
+  bool nodes_loaded_ = false;
+
+  size_t MatchNode(const uint64_t* row, Chunk* out);
+  bool HasFacts(uint64_t id);
+};
+
+std::unique_ptr<Operator> MakeScan(const ExecContext* ctx, const BoundPattern& pattern,
+                                   std::vector<bool> bound);
+std::unique_ptr<Operator> MakeBindJoin(const ExecContext* ctx, std::unique_ptr<Operator> left,
+                                       const BoundPattern& pattern, std::vector<bool> bound);
+// Builds a hash table of `right` keyed on `keys` and probes it with `left`;
+// with no keys it is a cross product.
+std::unique_ptr<Operator> MakeHashJoin(const ExecContext* ctx, std::unique_ptr<Operator> left,
+                                       std::unique_ptr<Operator> right, std::vector<uint32_t> keys,
+                                       std::vector<bool> right_slots);
+std::unique_ptr<Operator> MakeFilter(const ExecContext* ctx, std::unique_ptr<Operator> child,
+                                     std::vector<const BoundExpr*> conditions);
+// Produces one empty row: the input of a query without patterns.
+std::unique_ptr<Operator> MakeSingleRow(const ExecContext* ctx);
+
+}  // namespace quipu::query

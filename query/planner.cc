@@ -1,0 +1,167 @@
+#include "query/planner.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+namespace quipu::query {
+namespace {
+
+class Estimator {
+ public:
+  explicit Estimator(storage::ReadView* view) : view_(view) {
+    std::vector<std::pair<uint64_t, storage::PredicateStats>> all;
+    if (Status s = view_->AllStats(&all); !s.ok()) throw QueryError(s);
+    for (const auto& [p, st] : all) {
+      stats_[p] = st;
+      total_.facts += st.facts;
+      total_.subjects = std::max(total_.subjects, st.subjects);
+      total_.objects = std::max(total_.objects, st.objects);
+    }
+  }
+
+  // Rows one pattern produces per input row, given which slots are bound.
+  double Rows(const BoundPattern& p, const std::vector<bool>& bound) const {
+    if (p.node_scan) {
+      const bool known_node = !p.s.is_slot || bound[p.s.slot];
+      return known_node ? 1.0 : static_cast<double>(total_.subjects + total_.objects);
+    }
+    auto known = [&](const Ref& r) { return !r.is_slot || bound[r.slot]; };
+    storage::PredicateStats st = total_;
+    if (known(p.p) && !p.p.is_slot) {
+      auto it = stats_.find(p.p.id);
+      st = it == stats_.end() ? storage::PredicateStats{} : it->second;
+    }
+    double rows = static_cast<double>(st.facts);
+    if (known(p.s)) rows /= std::max<double>(1, static_cast<double>(st.subjects));
+    if (known(p.o)) rows /= std::max<double>(1, static_cast<double>(st.objects));
+    if (known(p.p) && p.p.is_slot) rows /= std::max<double>(1, stats_.size());
+    return rows;
+  }
+
+ private:
+  storage::ReadView* view_;
+  std::unordered_map<uint64_t, storage::PredicateStats> stats_;
+  storage::PredicateStats total_;
+};
+
+std::vector<uint32_t> SlotsOf(const BoundPattern& p, const std::vector<FactVar>& facts) {
+  std::vector<uint32_t> out;
+  for (const Ref& r : {p.s, p.p, p.o}) {
+    if (r.is_slot) out.push_back(r.slot);
+  }
+  if (p.fact >= 0) out.push_back(facts[p.fact].hash_slot);
+  return out;
+}
+
+}  // namespace
+
+PhysicalPlan PlanQuery(const ExecContext* ctx) {
+  const BoundQuery& q = *ctx->query;
+  Estimator est(ctx->view);
+  std::vector<bool> bound(ctx->width, false);
+  std::vector<bool> used(q.patterns.size(), false);
+  std::vector<bool> filter_done(q.filters.size(), false);
+  std::unique_ptr<Operator> root;
+  double rows = 1;
+
+  auto attach_filters = [&]() {
+    std::vector<const BoundExpr*> ready;
+    for (size_t i = 0; i < q.filters.size(); ++i) {
+      if (filter_done[i]) continue;
+      std::vector<uint32_t> slots;
+      q.filters[i].CollectSlots(q.facts, &slots);
+      if (std::all_of(slots.begin(), slots.end(), [&](uint32_t s) { return bound[s]; })) {
+        ready.push_back(&q.filters[i]);
+        filter_done[i] = true;
+      }
+    }
+    if (!ready.empty()) {
+      const size_t n = ready.size();
+      root = MakeFilter(ctx, std::move(root), std::move(ready));
+      rows = std::max(1.0, rows * std::pow(0.5, static_cast<double>(n)));
+      root->estimated_rows = rows;
+    }
+  };
+
+  if (q.patterns.empty()) {
+    root = MakeSingleRow(ctx);
+    root->estimated_rows = 1;
+  }
+  for (size_t step = 0; step < q.patterns.size(); ++step) {
+    // Prefer patterns connected to what is bound; among them the fewest rows.
+    int best = -1;
+    bool best_connected = false;
+    double best_rows = 0;
+    for (size_t i = 0; i < q.patterns.size(); ++i) {
+      if (used[i]) continue;
+      const std::vector<uint32_t> slots = SlotsOf(q.patterns[i], q.facts);
+      const bool connected = root == nullptr || std::any_of(slots.begin(), slots.end(),
+                                                            [&](uint32_t s) { return bound[s]; });
+      const double r = est.Rows(q.patterns[i], bound);
+      if (best < 0 || (connected && !best_connected) ||
+          (connected == best_connected && r < best_rows)) {
+        best = static_cast<int>(i);
+        best_connected = connected;
+        best_rows = r;
+      }
+    }
+    used[best] = true;
+    const BoundPattern& pattern = q.patterns[best];
+    if (root == nullptr) {
+      root = MakeScan(ctx, pattern, bound);
+      rows = std::max(best_rows, 0.0);
+    } else {
+      // Bind join costs a seek per input row; hash join one scan of the pattern.
+      const std::vector<bool> none(ctx->width, false);
+      const double scan_rows = est.Rows(pattern, none);
+      const double bind_cost = rows * (1.0 + best_rows);
+      const double hash_cost = scan_rows + rows;
+      const bool bind = ctx->joins == JoinChoice::kBindOnly ||
+                        (ctx->joins == JoinChoice::kByCost && bind_cost <= hash_cost * 4);
+      if (best_connected && bind) {
+        root = MakeBindJoin(ctx, std::move(root), pattern, bound);
+      } else {
+        std::vector<uint32_t> keys;
+        std::vector<bool> right_slots(ctx->width, false);
+        for (uint32_t s : SlotsOf(pattern, q.facts)) {
+          if (bound[s] && std::find(keys.begin(), keys.end(), s) == keys.end()) {
+            keys.push_back(s);
+          }
+          right_slots[s] = true;
+        }
+        auto right = MakeScan(ctx, pattern, none);
+        right->estimated_rows = scan_rows;
+        root = MakeHashJoin(ctx, std::move(root), std::move(right), std::move(keys),
+                            std::move(right_slots));
+      }
+      rows = rows * best_rows;
+    }
+    root->estimated_rows = rows;
+    for (uint32_t s : SlotsOf(pattern, q.facts)) bound[s] = true;
+    attach_filters();
+  }
+  attach_filters();
+  if (std::find(filter_done.begin(), filter_done.end(), false) != filter_done.end()) {
+    throw QueryError(Status::Internal("a filter refers to slots no pattern binds"));
+  }
+  return PhysicalPlan{std::move(root)};
+}
+
+namespace {
+void Explain(const Operator& op, int depth, std::string* out) {
+  *out += fmt::format("{}{}  (~{} rows)\n", std::string(static_cast<size_t>(depth) * 2, ' '),
+                      op.Describe(), static_cast<uint64_t>(std::llround(op.estimated_rows)));
+  for (const Operator* child : op.Children()) Explain(*child, depth + 1, out);
+}
+}  // namespace
+
+std::string ExplainPlan(const Operator& root) {
+  std::string out;
+  Explain(root, 0, &out);
+  return out;
+}
+
+}  // namespace quipu::query

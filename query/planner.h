@@ -1,0 +1,22 @@
+// Planner: BoundQuery → operator tree. Join order is chosen by estimated
+// cardinality from the store's per-predicate statistics, not by the order
+// the patterns were written; each filter runs as soon as its slots are bound.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "query/operators.h"
+
+namespace quipu::query {
+
+struct PhysicalPlan {
+  std::unique_ptr<Operator> root;
+};
+
+PhysicalPlan PlanQuery(const ExecContext* ctx);
+
+// The plan as an indented tree, one operator a line with its estimated rows.
+std::string ExplainPlan(const Operator& root);
+
+}  // namespace quipu::query

@@ -1,0 +1,115 @@
+// quipu: the command-line shell.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "repl/shell.h"
+
+namespace {
+
+bool ReadFile(const std::string& path, std::string* out, std::string* error) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    *error = "cannot read '" + path + "': it is a directory";
+    return false;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *error = "cannot read '" + path + "': " + std::strerror(errno);
+    return false;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) {
+    *error = "cannot read '" + path + "': " + std::strerror(errno);
+    return false;
+  }
+  *out = ss.str();
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using quipu::repl::kExitFailed;
+  using quipu::repl::kExitOk;
+  using quipu::repl::kExitUsage;
+
+  CLI::App app{
+      "Quipu: a knowledge-graph engine for tracing influence.\n"
+      "Runs statements against the database in directory DB (created if missing):\n"
+      "from -c, from -f, from standard input when it is not a terminal, or in an\n"
+      "interactive shell. Exit status: 0 success, 1 a statement failed, 2 bad usage.",
+      "quipu"};
+  std::string db_path;
+  std::vector<std::string> commands;
+  std::string file;
+  std::string format_name = "table";
+  bool read_only = false;
+  app.add_option("DB", db_path, "Database directory (created if missing)")->required();
+  app.add_option("-c,--command", commands, "Run STATEMENT and exit (repeatable, in order)")
+      ->type_name("STATEMENT");
+  app.add_option("-f,--file", file, "Run the statements in FILE and exit")->type_name("FILE");
+  app.add_option("--format", format_name, "Output format: table (default) or csv")
+      ->type_name("FORMAT");
+  app.add_flag("--read-only", read_only, "Open the database read-only; writes are refused");
+  app.set_version_flag("--version", std::string("quipu ") + QUIPU_VERSION);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+
+  quipu::repl::OutputFormat format;
+  if (!quipu::repl::ParseOutputFormat(format_name, &format)) {
+    std::cerr << "quipu: unknown --format '" << format_name << "' (expected table or csv)\n";
+    return kExitUsage;
+  }
+  if (!file.empty() && !commands.empty()) {
+    std::cerr << "quipu: give either -c or -f, not both\n";
+    return kExitUsage;
+  }
+
+  quipu::DatabaseOptions options;
+  options.read_only = read_only;
+  auto db = quipu::Database::Open(db_path, options);
+  if (!db.ok()) {
+    std::cerr << "quipu: " << db.status().message() << "\n";
+    return kExitFailed;
+  }
+  quipu::repl::Shell shell(db->get(), std::cout, std::cerr);
+  shell.set_format(format);
+
+  if (!commands.empty()) {
+    for (const std::string& c : commands) {
+      if (int rc = shell.RunScript(c, ""); rc != kExitOk) return rc;
+    }
+    return kExitOk;
+  }
+  if (!file.empty()) {
+    std::string text, error;
+    if (!ReadFile(file, &text, &error)) {
+      std::cerr << "quipu: " << error << "\n";
+      return kExitFailed;
+    }
+    return shell.RunScript(text, file);
+  }
+  if (!isatty(STDIN_FILENO)) {
+    std::ostringstream ss;
+    ss << std::cin.rdbuf();
+    return shell.RunScript(ss.str(), "");
+  }
+  std::cout << "Quipu " << QUIPU_VERSION << " on " << db_path
+            << ". Statements end with ';'. Ctrl-D leaves.\n";
+  return shell.RunInteractive(std::cin);
+}

@@ -1,0 +1,21 @@
+// Renders results for the shell: an aligned table or CSV with a header row.
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include "quipu/database.h"
+
+namespace quipu::repl {
+
+enum class OutputFormat : uint8_t { kTable, kCsv };
+
+// Parses "table" or "csv"; false for anything else.
+bool ParseOutputFormat(const std::string& name, OutputFormat* out);
+
+void PrintResult(const QueryResult& result, OutputFormat format, std::ostream& out);
+
+// Display width of UTF-8 text in terminal cells (one per code point).
+size_t DisplayWidth(const std::string& text);
+
+}  // namespace quipu::repl

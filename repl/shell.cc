@@ -1,0 +1,54 @@
+#include "repl/shell.h"
+
+namespace quipu::repl {
+
+int Shell::RunScript(const std::string& text, const std::string& origin) {
+  Status s = db_->ExecuteScript(text, [&](const QueryResult& r) { PrintResult(r, format_, out_); });
+  out_.flush();
+  if (s.ok()) return kExitOk;
+  err_ << (origin.empty() ? "" : origin + ": ") << FormatError(s, text) << "\n";
+  return kExitFailed;
+}
+
+bool StatementComplete(const std::string& text) {
+  char quote = 0;
+  char last = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quote != 0) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == quote) {
+        quote = 0;
+      }
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      quote = c;
+      last = c;
+    } else if ((c == '-' || c == '/') && i + 1 < text.size() && text[i + 1] == c) {
+      while (i < text.size() && text[i] != '\n') ++i;
+    } else if (!std::isspace(static_cast<unsigned char>(c))) {
+      last = c;
+    }
+  }
+  return quote == 0 && last == ';';
+}
+
+int Shell::RunInteractive(std::istream& in) {
+  std::string buffer, line;
+  int status = kExitOk;
+  for (;;) {
+    out_ << (buffer.empty() ? "quipu> " : "   ...> ") << std::flush;
+    if (!std::getline(in, line)) break;
+    buffer += line;
+    buffer += '\n';
+    if (!StatementComplete(buffer)) continue;
+    if (RunScript(buffer, "") != kExitOk) status = kExitFailed;
+    buffer.clear();
+  }
+  out_ << "\n";
+  return status;
+}
+
+}  // namespace quipu::repl

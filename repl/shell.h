@@ -1,0 +1,45 @@
+// Shell: runs statements from text, a file or an interactive stream and
+// prints results and errors. Works over streams so tests need no terminal.
+#pragma once
+
+#include <istream>
+#include <ostream>
+#include <string>
+
+#include "quipu/database.h"
+#include "repl/output.h"
+
+namespace quipu::repl {
+
+// Process exit statuses.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;  // a statement or the database failed
+inline constexpr int kExitUsage = 2;   // bad command line
+
+class Shell {
+ public:
+  Shell(Database* db, std::ostream& out, std::ostream& err) : db_(db), out_(out), err_(err) {}
+
+  void set_format(OutputFormat format) { format_ = format; }
+
+  // Runs every statement of `text`; stops at the first error, which is
+  // printed to err with `origin` (a file name, or empty) in front.
+  // Returns kExitOk or kExitFailed.
+  int RunScript(const std::string& text, const std::string& origin);
+
+  // Reads statements from `in` line by line, prompting on out, until end of
+  // input. A statement ends with ';'. Errors are printed and reading goes on.
+  int RunInteractive(std::istream& in);
+
+ private:
+  Database* db_;
+  std::ostream& out_;
+  std::ostream& err_;
+  OutputFormat format_ = OutputFormat::kTable;
+};
+
+// True when `text` ends a statement: its last token outside strings and
+// comments is ';'.
+bool StatementComplete(const std::string& text);
+
+}  // namespace quipu::repl

@@ -1,0 +1,60 @@
+// The RocksDB backend: column families, format check and the write lock.
+// Internal to storage/; the query layer sees only store.h.
+#pragma once
+
+#include <rocksdb/db.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "storage/store.h"
+
+namespace quipu::storage {
+
+// Do not renumber: index into the column family list opened from disk.
+enum Family : uint8_t {
+  kDefault = 0,
+  kSpo,
+  kPos,
+  kOsp,
+  kInstances,  // s|p|o|hash → annotations
+  kTerm2Id,    // type byte + bytes → id
+  kId2Term,    // id → bytes
+  kStats,      // predicate id → facts, subjects, objects
+  kMeta,       // format version, id sequences
+  kFamilyCount,
+};
+
+extern const char* const kFamilyNames[kFamilyCount];
+
+inline constexpr int kFormatVersion = 1;
+inline constexpr char kMagicKey[] = "magic";
+inline constexpr char kMagicValue[] = "quipu";
+inline constexpr char kFormatKey[] = "format_version";
+
+class RocksDbStore final : public Store {
+ public:
+  static Result<std::unique_ptr<Store>> Open(const std::string& path, const StoreOptions& options);
+  ~RocksDbStore() override;
+
+  std::unique_ptr<ReadView> BeginRead() override;
+  Result<std::unique_ptr<WriteTxn>> BeginWrite() override;
+
+  rocksdb::DB* db() const { return db_.get(); }
+  rocksdb::ColumnFamilyHandle* family(Family f) const { return handles_[f]; }
+
+ private:
+  RocksDbStore() = default;
+  Status CheckFormat(bool created);
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  bool read_only_ = false;
+  std::mutex write_mutex_;
+};
+
+Status FromRocks(const rocksdb::Status& s, const std::string& context);
+
+}  // namespace quipu::storage

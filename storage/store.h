@@ -1,0 +1,109 @@
+// The storage interface the query layer uses. The RocksDB backend
+// (rocksdb_store.h) is the embedded default; another backend implements the
+// same three classes without touching query/.
+//
+// Model: a fact is a triple (s, p, o) of term ids. The same triple may hold
+// several times with different annotations (periods, sources): each such
+// instance is kept, identified by the hash of its annotation set. A triple
+// exists exactly while it has at least one instance.
+//
+// Thread-safety: a Store is safe to share between threads. A ReadView or a
+// WriteTxn belongs to one thread at a time. At most one WriteTxn is open at
+// once; Store::BeginWrite blocks until the previous one ends.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "quipu/status.h"
+#include "quipu/value.h"
+
+namespace quipu::storage {
+
+struct Triple {
+  uint64_t s = 0, p = 0, o = 0;
+  bool operator==(const Triple&) const = default;
+};
+
+// A pattern: 0 in a position means unbound.
+using TriplePattern = Triple;
+
+// Annotation key id → value id, sorted by key, keys unique.
+using Annotations = std::vector<std::pair<uint64_t, uint64_t>>;
+
+struct FactInstance {
+  uint64_t hash = 0;  // identifies the instance within its triple
+  Annotations annotations;
+};
+
+// Exact per-predicate counts.
+struct PredicateStats {
+  uint64_t facts = 0;     // distinct triples with this predicate
+  uint64_t subjects = 0;  // distinct subjects among them
+  uint64_t objects = 0;   // distinct objects among them
+  bool operator==(const PredicateStats&) const = default;
+};
+
+// Produces the triples matching a pattern in batches, ordered by the index
+// permutation chosen for the bound positions.
+class TripleCursor {
+ public:
+  virtual ~TripleCursor() = default;
+  // Appends up to `max` triples to `out`; returns how many. 0 means the end
+  // (or an error: check status()).
+  virtual size_t Next(std::vector<Triple>* out, size_t max) = 0;
+  virtual Status status() const = 0;
+};
+
+// A consistent read of the store at one point in time (one snapshot).
+class ReadView {
+ public:
+  virtual ~ReadView() = default;
+  virtual std::unique_ptr<TripleCursor> Scan(const TriplePattern& pattern) = 0;
+  virtual Result<bool> Contains(const Triple& triple) = 0;
+  // All instances of `triple` (empty when absent), ordered by hash.
+  virtual Status GetInstances(const Triple& triple, std::vector<FactInstance>* out) = 0;
+  // The id of an existing term, or 0 when the store has never seen it.
+  virtual Result<uint64_t> FindTerm(const Value& value) = 0;
+  virtual Result<Value> DecodeTerm(uint64_t id) = 0;
+  virtual Result<PredicateStats> GetStats(uint64_t predicate) = 0;
+  // Every predicate with facts, with its statistics.
+  virtual Status AllStats(std::vector<std::pair<uint64_t, PredicateStats>>* out) = 0;
+};
+
+// A statement's writes: all or nothing. Reads through it see its own writes.
+// Destroying it without Commit() discards everything it did.
+class WriteTxn : public ReadView {
+ public:
+  // The id of `value`, creating a dictionary entry when needed.
+  virtual Result<uint64_t> InternTerm(const Value& value) = 0;
+  // Adds an instance; returns false when that exact instance already existed.
+  virtual Result<bool> Insert(const Triple& triple, const Annotations& annotations) = 0;
+  // Removes the triple with all its instances; returns how many instances went.
+  virtual Result<size_t> Delete(const Triple& triple) = 0;
+  virtual Status Commit() = 0;
+};
+
+struct StoreOptions {
+  bool read_only = false;
+  bool create_if_missing = true;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual std::unique_ptr<ReadView> BeginRead() = 0;
+  virtual Result<std::unique_ptr<WriteTxn>> BeginWrite() = 0;
+};
+
+// Opens (or creates) a RocksDB-backed store in the directory `path`.
+Result<std::unique_ptr<Store>> OpenRocksDbStore(const std::string& path,
+                                                const StoreOptions& options);
+
+// The hash identifying an instance with these annotations (stable on disk).
+uint64_t AnnotationsHash(const Annotations& annotations);
+
+}  // namespace quipu::storage

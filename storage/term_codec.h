@@ -1,0 +1,70 @@
+// TermCodec: maps values to 64-bit term ids and back.
+//
+// An id carries its value type in the top 4 bits (TermType) and a 60-bit
+// payload. Integers, doubles, booleans, dates and datetimes that fit are
+// inlined in the payload with an order-preserving encoding, so ids of the same
+// inline type sort like their values and decode without a lookup. Entities,
+// strings, language-tagged strings and the numbers that do not fit get a
+// dictionary id (type + sequence number) through the term2id/id2term families.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "quipu/status.h"
+#include "quipu/value.h"
+
+namespace quipu::storage {
+
+// Do not renumber: persisted in the top 4 bits of every id on disk.
+enum class TermType : uint8_t {
+  kInvalid = 0,
+  kEntity = 1,      // dictionary: entity key or IRI
+  kString = 2,      // dictionary
+  kLangString = 3,  // dictionary: "lang\0text"
+  kInt = 4,         // inline: 60-bit two's complement offset by 2^59
+  kDouble = 5,      // inline: sign, 7-bit exponent, 52-bit mantissa (order-preserving)
+  kBool = 6,        // inline: 0 or 1
+  kDate = 7,        // inline: days since 1970-01-01 offset by 2^59
+  kDateTime = 8,    // inline: microseconds since the epoch offset by 2^59
+  kBigInt = 9,      // dictionary: int64 outside the 60-bit range, 8 bytes big-endian
+  kBigDouble = 10,  // dictionary: doubles outside [2^-63, 2^64) in magnitude, inf, NaN
+};
+
+inline constexpr int kTypeShift = 60;
+inline constexpr uint64_t kPayloadMask = (uint64_t{1} << kTypeShift) - 1;
+
+inline TermType TypeOfId(uint64_t id) { return static_cast<TermType>(id >> kTypeShift); }
+inline uint64_t MakeId(TermType type, uint64_t payload) {
+  return (static_cast<uint64_t>(type) << kTypeShift) | (payload & kPayloadMask);
+}
+bool IsInlineType(TermType type);
+
+// The inline id of `value`, or nullopt when it needs the dictionary.
+std::optional<uint64_t> InlineId(const Value& value);
+
+// The dictionary type of a value that has no inline id.
+TermType DictionaryType(const Value& value);
+
+// The dictionary bytes of a value (its term2id key without the type byte).
+std::string DictionaryBytes(const Value& value);
+
+// Decodes an inline id. REQUIRES: IsInlineType(TypeOfId(id)).
+Value DecodeInline(uint64_t id);
+
+// Decodes dictionary bytes stored under an id of type `type`.
+Result<Value> DecodeDictionary(TermType type, std::string_view bytes);
+
+// Big-endian fixed-width helpers used by every key in the store.
+inline void PutBigEndian64(std::string* out, uint64_t v) {
+  for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>(v >> shift));
+}
+inline uint64_t GetBigEndian64(const char* p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
+  return v;
+}
+
+}  // namespace quipu::storage

@@ -1,0 +1,116 @@
+// Runs the golden files tests/queries/*.test. Format (blocks separated by
+// blank lines; lines starting with '#' outside blocks are comments):
+//
+//   seed peru_china          load datasets/peru_china/seed.qql first
+//   statement ok             the statement that follows must succeed
+//   insert ...;
+//   query                    the statement's rows, in order, columns joined
+//   match ...;               by " | ", values as Value::ToString()
+//   ----
+//   row | row
+//   error                    the statement must fail with exactly this
+//   match ...;               FormatError() text (may span lines)
+//   ----
+//   syntax error at ...
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "quipu/database.h"
+#include "tests/test_util.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string ReadAll(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> SplitLines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(line);
+  return lines;
+}
+
+std::string RenderRows(const quipu::QueryResult& r) {
+  std::string out;
+  for (const auto& row : r.rows) {
+    for (size_t c = 0; c < row.size(); ++c) out += (c ? " | " : "") + row[c].ToString();
+    out += "\n";
+  }
+  return out;
+}
+
+void RunGoldenFile(const fs::path& file) {
+  const std::vector<std::string> lines = SplitLines(ReadAll(file));
+  quipu::testing::TempDir dir;
+  auto opened = quipu::Database::Open(dir.path());
+  REQUIRE(opened.ok());
+  std::unique_ptr<quipu::Database> db = std::move(*opened);
+  size_t i = 0;
+  int blocks = 0;
+  while (i < lines.size()) {
+    const std::string& head = lines[i];
+    if (head.empty() || head[0] == '#') {
+      ++i;
+      continue;
+    }
+    const size_t block_line = i + 1;
+    INFO(file.filename().string() << ":" << block_line);
+    if (head.rfind("seed ", 0) == 0) {
+      const fs::path seed = fs::path(QUIPU_SOURCE_DIR) / "datasets" / head.substr(5) / "seed.qql";
+      const std::string text = ReadAll(seed);
+      REQUIRE(!text.empty());
+      quipu::Status s = db->ExecuteScript(text, nullptr);
+      INFO(quipu::FormatError(s, text));
+      REQUIRE(s.ok());
+      ++i;
+      continue;
+    }
+    REQUIRE((head == "query" || head == "error" || head == "statement ok"));
+    ++i;
+    std::string statement, expected;
+    while (i < lines.size() && lines[i] != "----" && !lines[i].empty()) {
+      statement += lines[i++] + "\n";
+    }
+    if (i < lines.size() && lines[i] == "----") {
+      ++i;
+      while (i < lines.size() && !lines[i].empty()) expected += lines[i++] + "\n";
+    }
+    INFO(statement);
+    auto result = db->Execute(statement);
+    ++blocks;
+    if (head == "error") {
+      REQUIRE_FALSE(result.ok());
+      CHECK(quipu::FormatError(result.status(), statement) + "\n" == expected);
+    } else {
+      INFO(quipu::FormatError(result.status(), statement));
+      REQUIRE(result.ok());
+      if (head == "query") CHECK(RenderRows(*result) == expected);
+    }
+  }
+  CHECK(blocks > 0);
+}
+
+}  // namespace
+
+TEST_CASE("golden query files", "[golden]") {
+  const fs::path dir = fs::path(QUIPU_SOURCE_DIR) / "tests" / "queries";
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() == ".test") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  REQUIRE(!files.empty());
+  for (const fs::path& f : files) {
+    DYNAMIC_SECTION(f.filename().string()) { RunGoldenFile(f); }
+  }
+}

@@ -1,0 +1,33 @@
+// Helpers shared by the tests.
+#pragma once
+
+#include <unistd.h>
+#include <atomic>
+#include <filesystem>
+#include <random>
+#include <string>
+
+namespace quipu::testing {
+
+// A fresh directory path under the system temp dir, removed on destruction.
+// The directory itself does not exist until something creates it.
+class TempDir {
+ public:
+  TempDir() {
+    static std::atomic<int> counter{0};
+    path_ = (std::filesystem::temp_directory_path() /
+             ("quipu-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++)))
+                .string();
+    std::filesystem::remove_all(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace quipu::testing
