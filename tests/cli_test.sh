@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The quipu binary as a user runs it: two processes on one database, exit
+# statuses, stdin, -f, --format csv, and the messages for bad input.
+# Usage: cli_test.sh PATH_TO_QUIPU
+set -uo pipefail
+quipu=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+passes=0
+
+check() {  # check NAME EXPECTED ACTUAL
+  if [[ "$2" == "$3" ]]; then
+    passes=$((passes + 1))
+  else
+    failures=$((failures + 1))
+    printf 'FAIL %s\n--- expected\n%s\n--- actual\n%s\n' "$1" "$2" "$3"
+  fi
+}
+
+db=$work/db
+out=$("$quipu" "$db" -c 'insert (@cosco:Company {name: "COSCO Shipping"})-[:operates {since: date '\''2024-11-14'\'', source: "article"}]->(@chancay:Asset {name: "Chancay port"});')
+check "insert prints a summary" "inserted 5 facts" "$out"
+out=$("$quipu" "$db" -c 'match (c:Company)-[r:operates]->(a) return c.name, a.name, r.since, r.source;')
+check "second process reads the first one's facts" \
+"+----------------+--------------+------------+----------+
+| c.name         | a.name       | r.since    | r.source |
++----------------+--------------+------------+----------+
+| COSCO Shipping | Chancay port | 2024-11-14 | article  |
++----------------+--------------+------------+----------+
+1 row" "$out"
+out=$("$quipu" "$db" --format csv -c 'match (c:Company)-[r:operates]->(a) return c.name, a.name, r.since, r.source;')
+check "csv output" "c.name,a.name,r.since,r.source
+COSCO Shipping,Chancay port,2024-11-14,article" "$out"
+out=$("$quipu" "$db" --format csv -c 'match (s)-[p]->(o) return s, p, o order by s, p, o;' | head -2)
+check "csv in a pipe" "s,p,o
+@chancay,rdf:type,@Asset" "$out"
+
+"$quipu" "$db" -c 'match (a return a;' >/dev/null 2>"$work/err"
+check "failed statement exits 1" "1" "$?"
+check "syntax error on stderr with a caret" "syntax error at line 1, column 10: expected ')' to close the node pattern
+  match (a return a;
+           ^" "$(cat "$work/err")"
+
+"$quipu" "$db" -c 'insert (@x {n: 1});' -c 'match (a return a;' -c 'insert (@y {n: 2});' >/dev/null 2>&1
+check "-c stops at the first error" "1" "$?"
+out=$("$quipu" "$db" --format csv -c 'match (e {n: 2}) return e;')
+check "statements after the error did not run" "e" "$out"
+
+"$quipu" "$db" --no-such-flag >/dev/null 2>&1
+check "unknown flag exits 2" "2" "$?"
+"$quipu" "$db" --format xml -c 'match (n) return n;' >/dev/null 2>"$work/err"
+check "bad format exits 2" "2" "$?"
+check "bad format message" "quipu: unknown --format 'xml' (expected table or csv)" "$(cat "$work/err")"
+"$quipu" >/dev/null 2>&1
+check "missing DB exits 2" "2" "$?"
+"$quipu" --help >/dev/null 2>&1
+check "--help exits 0" "0" "$?"
+out=$("$quipu" --version)
+check "--version" "quipu 0.1.0" "$out"
+
+"$quipu" "$db" -f "$work/missing.qql" >/dev/null 2>"$work/err"
+check "missing -f file exits 1" "1" "$?"
+check "missing -f file message" "quipu: cannot read '$work/missing.qql': No such file or directory" "$(cat "$work/err")"
+"$quipu" "$db" -f "$work" >/dev/null 2>"$work/err"
+check "-f directory message" "quipu: cannot read '$work': it is a directory" "$(cat "$work/err")"
+
+printf 'insert (@z {n: 3});\nmatch (e {n: 3}) return e;\n' > "$work/script.qql"
+out=$("$quipu" "$db" --format csv -f "$work/script.qql")
+check "-f runs a script" "e
+@z" "$out"
+out=$(printf 'match (e {n: 3})\nreturn e;\n' | "$quipu" "$db" --format csv)
+check "statements from stdin" "e
+@z" "$out"
+printf 'match (e {n: 3}) return e;\nmatch (e return e;\n' > "$work/bad.qql"
+"$quipu" "$db" -f "$work/bad.qql" >/dev/null 2>"$work/err"
+check "script errors name the file and line" "$work/bad.qql: syntax error at line 2, column 10: expected ')' to close the node pattern" "$(head -1 "$work/err")"
+
+echo "not a database" > "$work/file"
+"$quipu" "$work/file" -c 'match (n) return n;' >/dev/null 2>"$work/err"
+check "a file as DB exits 1" "1" "$?"
+check "a file as DB message" "quipu: cannot open database '$work/file': it is a file, not a directory" "$(cat "$work/err")"
+
+"$quipu" "$db" --read-only -c 'insert (@w {n: 4});' >/dev/null 2>"$work/err"
+check "read-only refuses writes" "error: the database is open read-only; writes are refused" "$(cat "$work/err")"
+out=$("$quipu" "$db" --read-only --format csv -c 'match (e {n: 3}) return e;')
+check "read-only reads" "e
+@z" "$out"
+
+echo "$passes passed, $failures failed"
+((failures == 0))

@@ -1,0 +1,245 @@
+// Engine-level properties through the public API and the executor: atomic
+// statements, durability across reopen, join strategies agreeing, and the
+// checks made when a database directory is opened.
+#include <rocksdb/db.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <random>
+
+#include "grammar/parser.h"
+#include "query/executor.h"
+#include "quipu/database.h"
+#include "storage/rocksdb_store.h"
+#include "tests/test_util.h"
+
+namespace {
+
+using quipu::Database;
+using quipu::QueryResult;
+using quipu::testing::TempDir;
+
+std::unique_ptr<Database> OpenDb(const std::string& path) {
+  auto db = Database::Open(path);
+  REQUIRE(db.ok());
+  return std::move(*db);
+}
+
+QueryResult Run(Database* db, const std::string& statement) {
+  auto r = db->Execute(statement);
+  INFO(statement << "\n" << quipu::FormatError(r.status(), statement));
+  REQUIRE(r.ok());
+  return *r;
+}
+
+std::string Dump(const QueryResult& r) {
+  std::string out;
+  for (const auto& row : r.rows) {
+    for (const auto& v : row) out += v.ToLiteral() + "\t";
+    out += "\n";
+  }
+  return out;
+}
+
+// Every fact instance with its usual annotations, in a fixed order.
+std::string DumpAll(Database* db) {
+  return Dump(Run(db,
+                  "match (s)-[r]->(o) return s, r, o, r.since, r.until, r.source, "
+                  "r.confidence, r.share order by s, r, o, r.since, r.until, r.source, "
+                  "r.confidence, r.share;"));
+}
+
+// A random influence-like graph written as insert statements.
+std::vector<std::string> RandomInserts(uint32_t seed, int n) {
+  std::mt19937 rng(seed);
+  const char* kPreds[] = {"owns", "met_with", "regulates", "funds"};
+  const char* kSources[] = {"article", "registry", "leak"};
+  std::vector<std::string> out;
+  for (int i = 0; i < n; ++i) {
+    const int a = static_cast<int>(rng() % 40), b = static_cast<int>(rng() % 40);
+    std::string s = "insert (@e" + std::to_string(a) + ":" + (a % 3 ? "Company" : "Person") +
+                    " {name: \"Entity " + std::to_string(a) + "\", rank: " +
+                    std::to_string(a % 7) + "})-[:" + kPreds[rng() % 4] + " {source: \"" +
+                    kSources[rng() % 3] + "\", confidence: 0." + std::to_string(1 + rng() % 9);
+    if (rng() % 2) s += ", since: date '20" + std::to_string(10 + rng() % 15) + "-01-01'";
+    if (rng() % 3 == 0) s += ", share: 0." + std::to_string(rng() % 100);
+    s += "}]->(@e" + std::to_string(b) + ");";
+    out.push_back(s);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a statement that fails halfway changes nothing", "[engine]") {
+  TempDir dir;
+  auto db = OpenDb(dir.path());
+  for (const std::string& s : RandomInserts(7, 60)) Run(db.get(), s);
+  const std::string before = DumpAll(db.get());
+  const std::string nodes_before = Dump(Run(db.get(), "match (n) return n order by n;"));
+
+  // Two valid patterns, then one without an entity key: rejected after the
+  // first two were written into the statement's batch.
+  auto r = db->Execute(
+      "insert (@new1:Person {name: \"N1\"}), (@e1)-[:owns {share: 0.5}]->(@new1), "
+      "(x:Person {name: \"no key\"});");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message().find("needs an entity key") != std::string::npos);
+  // A value that fails to evaluate after other facts were staged.
+  r = db->Execute("insert (@new2 {name: \"N2\"})-[:funds {amount: 1 / 0}]->(@e2);");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message() == "division by zero");
+  // A delete that fails after staging removals.
+  r = db->Execute("delete (@e1), (@e2)-[r:owns]->(@e3);");
+  REQUIRE_FALSE(r.ok());
+
+  CHECK(DumpAll(db.get()) == before);
+  CHECK(Dump(Run(db.get(), "match (n) return n order by n;")) == nodes_before);
+  // Terms staged by the failed statements were not kept either.
+  CHECK(Run(db.get(), "match (@new1)-[p]->(o) return count(*);").rows[0][0].as_int() == 0);
+}
+
+TEST_CASE("close and reopen keeps every fact and annotation", "[engine]") {
+  TempDir dir;
+  std::string before;
+  {
+    auto db = OpenDb(dir.path());
+    for (const std::string& s : RandomInserts(11, 200)) Run(db.get(), s);
+    Run(db.get(), "delete (@e3);");
+    before = DumpAll(db.get());
+    REQUIRE(before.size() > 1000);
+  }
+  auto db = OpenDb(dir.path());
+  CHECK(DumpAll(db.get()) == before);
+}
+
+TEST_CASE("hash join, bind join and cost-based plans agree", "[engine]") {
+  TempDir dir;
+  auto db = OpenDb(dir.path());
+  for (const std::string& s : RandomInserts(3, 400)) Run(db.get(), s);
+  db.reset();
+  auto store = quipu::storage::OpenRocksDbStore(dir.path(), {});
+  REQUIRE(store.ok());
+
+  const char* kQueries[] = {
+      "match (a)-[:owns]->(b), (b)-[:funds]->(c) return a, b, c order by a, b, c;",
+      "match (b)-[:funds]->(c), (a)-[:owns]->(b) return a, b, c order by a, b, c;",
+      "match (a:Person)-[m:met_with]->(b:Company)-[o:owns]->(c) where o.share > 0.3 "
+      "return a.name, b.name, c, m.source order by a.name, b.name, c, m.source;",
+      "match (a)-[p]->(b), (b)-[q]->(a) return a, p, b, q order by a, p, b, q;",
+      "match (a:Company), (a)-[:regulates]->(b) return a, count(*) order by a;",
+      "match (a)-[:owns]->(b) match (c)-[:owns]->(b) where a <> c return b, count(*) as n "
+      "order by n desc, b;",
+      "match (a {rank: 3})-[r]->(b {rank: 3}) return a, r, b order by a, r, b;",
+  };
+  for (const char* text : kQueries) {
+    INFO(text);
+    auto stmt = quipu::grammar::ParseStatement(text);
+    REQUIRE(stmt.ok());
+    std::vector<std::string> results;
+    for (auto joins : {quipu::query::JoinChoice::kByCost, quipu::query::JoinChoice::kHashOnly,
+                       quipu::query::JoinChoice::kBindOnly}) {
+      quipu::query::ExecOptions options;
+      options.joins = joins;
+      auto r = quipu::query::ExecuteStatement(*stmt, store->get(), options);
+      REQUIRE(r.ok());
+      results.push_back(Dump(*r));
+    }
+    CHECK(results[0] == results[1]);
+    CHECK(results[0] == results[2]);
+  }
+}
+
+TEST_CASE("pattern order does not change the answer", "[engine]") {
+  TempDir dir;
+  auto db = OpenDb(dir.path());
+  for (const std::string& s : RandomInserts(5, 300)) Run(db.get(), s);
+  const std::string a =
+      Dump(Run(db.get(), "match (x:Person), (x)-[:owns]->(y), (y)-[:funds]->(z) "
+                         "return x, y, z order by x, y, z;"));
+  const std::string b =
+      Dump(Run(db.get(), "match (y)-[:funds]->(z), (x)-[:owns]->(y), (x:Person) "
+                         "return x, y, z order by x, y, z;"));
+  CHECK(a == b);
+  CHECK(!a.empty());
+}
+
+TEST_CASE("opening checks the directory", "[engine]") {
+  TempDir dir;
+  SECTION("a regular file") {
+    { std::ofstream(dir.path()) << "not a database"; }
+    auto db = Database::Open(dir.path());
+    REQUIRE_FALSE(db.ok());
+    CHECK(db.status().message() ==
+          "cannot open database '" + dir.path() + "': it is a file, not a directory");
+  }
+  SECTION("a directory with other files") {
+    std::filesystem::create_directories(dir.path());
+    { std::ofstream(dir.path() + "/notes.txt") << "hello"; }
+    auto db = Database::Open(dir.path());
+    REQUIRE_FALSE(db.ok());
+    CHECK(db.status().message() == "cannot open database '" + dir.path() +
+                                       "': the directory is not empty and holds no Quipu "
+                                       "database");
+  }
+  SECTION("a foreign RocksDB database") {
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    rocksdb::DB* raw = nullptr;
+    REQUIRE(rocksdb::DB::Open(options, dir.path(), &raw).ok());
+    delete raw;
+    auto db = Database::Open(dir.path());
+    REQUIRE_FALSE(db.ok());
+    CHECK(db.status().message() == "cannot open database '" + dir.path() +
+                                       "': not a Quipu database (column family 'spo' is "
+                                       "missing)");
+  }
+  SECTION("a newer format version") {
+    { auto db = OpenDb(dir.path()); }
+    {
+      // Rewrite the version key as a later Quipu would.
+      rocksdb::DBOptions options;
+      std::vector<rocksdb::ColumnFamilyDescriptor> families;
+      for (const char* name : quipu::storage::kFamilyNames) {
+        families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+      }
+      std::vector<rocksdb::ColumnFamilyHandle*> handles;
+      rocksdb::DB* raw = nullptr;
+      REQUIRE(rocksdb::DB::Open(options, dir.path(), families, &handles, &raw).ok());
+      REQUIRE(raw->Put(rocksdb::WriteOptions(), handles[quipu::storage::kMeta],
+                       quipu::storage::kFormatKey, "2")
+                  .ok());
+      for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
+      delete raw;
+    }
+    auto db = Database::Open(dir.path());
+    REQUIRE_FALSE(db.ok());
+    CHECK(db.status().message() == "cannot open database '" + dir.path() +
+                                       "': written by a newer Quipu (format 2); this build "
+                                       "reads format 1");
+  }
+  SECTION("read-only on a missing directory") {
+    quipu::DatabaseOptions options;
+    options.read_only = true;
+    auto db = Database::Open(dir.path(), options);
+    REQUIRE_FALSE(db.ok());
+    CHECK(db.status().message() == "cannot open database '" + dir.path() + "': no database there");
+  }
+  SECTION("read-only refuses writes") {
+    { auto db = OpenDb(dir.path()); }
+    quipu::DatabaseOptions options;
+    options.read_only = true;
+    auto db = Database::Open(dir.path(), options);
+    REQUIRE(db.ok());
+    auto r = (*db)->Execute("insert (@a {name: \"x\"});");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().message() == "the database is open read-only; writes are refused");
+    CHECK((*db)->Execute("match (n) return count(*);").ok());
+  }
+  SECTION("a second writer on the same directory") {
+    auto first = OpenDb(dir.path());
+    auto second = Database::Open(dir.path());
+    REQUIRE_FALSE(second.ok());
+    CHECK(second.status().message().find("in use by another process") != std::string::npos);
+  }
+}

@@ -1,0 +1,140 @@
+// The shell driven through its streams: scripts, output formats, errors with
+// a caret, exit statuses and the interactive loop's continuation prompt.
+#include "repl/shell.h"
+
+#include <catch2/catch.hpp>
+#include <sstream>
+
+#include "tests/test_util.h"
+
+namespace {
+
+using quipu::repl::OutputFormat;
+using quipu::repl::Shell;
+
+struct Fixture {
+  Fixture() {
+    auto opened = quipu::Database::Open(dir.path());
+    REQUIRE(opened.ok());
+    db = std::move(*opened);
+  }
+  quipu::testing::TempDir dir;
+  std::unique_ptr<quipu::Database> db;
+  std::ostringstream out, err;
+};
+
+const char kSetup[] =
+    "insert (@boluarte:Person {name: \"Dina Boluarte\"})-[:met_with {since: date "
+    "'2024-06-28'}]->(@xi:Person {name: \"Xi Jinping\"});\n"
+    "insert (@cosco:Company {name: \"COSCO, \\\"Shipping\\\"\"});\n";
+
+}  // namespace
+
+TEST_CASE("shell prints a table with a row count", "[shell]") {
+  Fixture f;
+  Shell shell(f.db.get(), f.out, f.err);
+  REQUIRE(shell.RunScript(kSetup, "") == quipu::repl::kExitOk);
+  CHECK(f.out.str() == "inserted 5 facts\ninserted 2 facts\n");
+  f.out.str("");
+  REQUIRE(shell.RunScript("match (p:Person)-[m:met_with]->(x) return p.name, x.name as who, "
+                          "m.since;",
+                          "") == 0);
+  CHECK(f.out.str() ==
+        "+---------------+------------+------------+\n"
+        "| p.name        | who        | m.since    |\n"
+        "+---------------+------------+------------+\n"
+        "| Dina Boluarte | Xi Jinping | 2024-06-28 |\n"
+        "+---------------+------------+------------+\n"
+        "1 row\n");
+  f.out.str("");
+  REQUIRE(shell.RunScript("match (p:Agency) return p.name;", "") == 0);
+  CHECK(f.out.str() ==
+        "+--------+\n"
+        "| p.name |\n"
+        "+--------+\n"
+        "0 rows\n");
+  CHECK(f.err.str().empty());
+}
+
+TEST_CASE("shell prints csv with a header and RFC 4180 quoting", "[shell]") {
+  Fixture f;
+  Shell shell(f.db.get(), f.out, f.err);
+  shell.set_format(OutputFormat::kCsv);
+  REQUIRE(shell.RunScript(kSetup, "") == 0);
+  CHECK(f.out.str().empty());  // writes print nothing in csv
+  REQUIRE(shell.RunScript("match (c) return c.name, c.founded order by c.name;", "") == 0);
+  CHECK(f.out.str() ==
+        "c.name,c.founded\n"
+        "\"COSCO, \"\"Shipping\"\"\",\n"
+        "Dina Boluarte,\n"
+        "Xi Jinping,\n");
+}
+
+TEST_CASE("shell stops at the first error and shows a caret", "[shell]") {
+  Fixture f;
+  Shell shell(f.db.get(), f.out, f.err);
+  const std::string script =
+      "insert (@a:Person {name: \"A\"});\n"
+      "match (p:Person\n"
+      "  return p.name;\n"
+      "insert (@b:Person {name: \"B\"});\n";
+  CHECK(shell.RunScript(script, "case.qql") == quipu::repl::kExitFailed);
+  CHECK(f.out.str() == "inserted 2 facts\n");
+  CHECK(f.err.str() ==
+        "case.qql: syntax error at line 3, column 3: expected ')' to close the node pattern\n"
+        "    return p.name;\n"
+        "    ^\n");
+  // The statement after the error did not run.
+  f.out.str("");
+  REQUIRE(shell.RunScript("match (p:Person) return count(*);", "") == 0);
+  CHECK(f.out.str().find("| 1        |") != std::string::npos);
+}
+
+TEST_CASE("shell reports semantic errors with their position", "[shell]") {
+  Fixture f;
+  Shell shell(f.db.get(), f.out, f.err);
+  CHECK(shell.RunScript("match (a)-[r]->(b) return c;", "") == 1);
+  CHECK(f.err.str() ==
+        "error at line 1, column 27: unknown variable 'c'\n"
+        "  match (a)-[r]->(b) return c;\n"
+        "                            ^\n");
+}
+
+TEST_CASE("interactive shell joins lines until ';' and goes on after errors", "[shell]") {
+  Fixture f;
+  Shell shell(f.db.get(), f.out, f.err);
+  std::istringstream in(
+      "insert (@a:Person {name: \"A\"});\n"
+      "match (p:Person)\n"
+      "return p.name;\n"
+      "match (;\n"
+      "match (p) -- a comment; not the end\n"
+      "return count(*) as n;\n");
+  CHECK(shell.RunInteractive(in) == quipu::repl::kExitFailed);
+  CHECK(f.out.str() ==
+        "quipu> inserted 2 facts\n"
+        "quipu>    ...> +--------+\n"
+        "| p.name |\n"
+        "+--------+\n"
+        "| A      |\n"
+        "+--------+\n"
+        "1 row\n"
+        "quipu> quipu>    ...> +---+\n"
+        "| n |\n"
+        "+---+\n"
+        "| 1 |\n"
+        "+---+\n"
+        "1 row\n"
+        "quipu> \n");
+  CHECK(f.err.str().find("syntax error at line 1, column 8") != std::string::npos);
+}
+
+TEST_CASE("statement completeness ignores ';' in strings and comments", "[shell]") {
+  using quipu::repl::StatementComplete;
+  CHECK(StatementComplete("match (n) return n;"));
+  CHECK(StatementComplete("match (n) return n;  \n"));
+  CHECK_FALSE(StatementComplete("match (n {name: \";\"}) return n"));
+  CHECK_FALSE(StatementComplete("match (n) -- return n;\n"));
+  CHECK(StatementComplete("match (n {name: 'a;b'}) return n; -- done\n"));
+  CHECK_FALSE(StatementComplete("match (n {name: 'a;"));
+}
