@@ -20,109 +20,128 @@ void ExecContext::CheckCancel() const {
 
 PatternMatcher::PatternMatcher(const ExecContext* ctx, const BoundPattern& pattern,
                                std::vector<bool> bound)
-    : ctx_(ctx), pattern_(pattern), bound_(std::move(bound)), bound_after_(bound_) {
-  for (const Ref& r : {pattern_.s, pattern_.p, pattern_.o}) {
-    if (r.is_slot) bound_after_[r.slot] = true;
-  }
-  if (pattern_.fact >= 0) bound_after_[ctx_->query->facts[pattern_.fact].hash_slot] = true;
+    : ctx_(ctx), pattern_(pattern), bound_(std::move(bound)) {
+  input_.resize(ctx_->width);
   scratch_.resize(ctx_->width);
 }
 
 bool PatternMatcher::HasFacts(uint64_t id) {
+  std::vector<storage::Triple> one;
   for (const storage::TriplePattern& tp :
        {storage::TriplePattern{id, 0, 0}, storage::TriplePattern{0, 0, id}}) {
     std::unique_ptr<storage::TripleCursor> cursor = ctx_->view->Scan(tp);
-    triples_.clear();
-    if (cursor->Next(&triples_, 1) > 0) return true;
+    if (cursor->Next(&one, 1) > 0) return true;
     if (!cursor->status().ok()) throw QueryError(cursor->status());
   }
   return false;
 }
 
-size_t PatternMatcher::MatchNode(const uint64_t* row, Chunk* out) {
-  const Ref& node = pattern_.s;
-  if (!node.is_slot || bound_[node.slot]) {
-    const uint64_t id = node.is_slot ? row[node.slot] : node.id;
-    if (!HasFacts(id)) return 0;
-    out->AppendRow(row);
-    return 1;
-  }
-  if (!nodes_loaded_) {
-    // Subjects come sorted from spo; entity objects are gathered on the way,
-    // except labels: a label is not a node unless it has facts of its own.
-    Result<uint64_t> label_predicate = ctx_->view->FindTerm(Value(Entity{kLabelPredicate}));
-    if (!label_predicate.ok()) throw QueryError(label_predicate.status());
-    std::unique_ptr<storage::TripleCursor> cursor = ctx_->view->Scan({0, 0, 0});
-    std::vector<uint64_t> objects;
-    for (;;) {
-      triples_.clear();
-      if (cursor->Next(&triples_, kChunkRows) == 0) break;
-      ctx_->CheckCancel();
-      for (const storage::Triple& t : triples_) {
-        if (nodes_.empty() || nodes_.back() != t.s) nodes_.push_back(t.s);
-        if (storage::TypeOfId(t.o) == storage::TermType::kEntity && t.p != *label_predicate) {
-          objects.push_back(t.o);
-        }
-      }
-    }
-    if (!cursor->status().ok()) throw QueryError(cursor->status());
-    nodes_.insert(nodes_.end(), objects.begin(), objects.end());
-    std::sort(nodes_.begin(), nodes_.end());
-    nodes_.erase(std::unique(nodes_.begin(), nodes_.end()), nodes_.end());
-    nodes_loaded_ = true;
-  }
-  for (uint64_t id : nodes_) {
-    uint64_t* dst = out->AppendRow(row);
-    dst[node.slot] = id;
-  }
-  return nodes_.size();
-}
-
-size_t PatternMatcher::Match(const uint64_t* row, Chunk* out) {
-  if (pattern_.node_scan) return MatchNode(row, out);
-  auto resolve = [&](const Ref& r) -> uint64_t {
-    if (!r.is_slot) return r.id;
-    return bound_[r.slot] ? row[r.slot] : 0;
-  };
-  const storage::TriplePattern tp{resolve(pattern_.s), resolve(pattern_.p), resolve(pattern_.o)};
-  std::unique_ptr<storage::TripleCursor> cursor = ctx_->view->Scan(tp);
-  size_t produced = 0;
+void PatternMatcher::LoadNodes() {
+  // Subjects come sorted from spo; entity objects are gathered on the way,
+  // except labels: a label is not a node unless it has facts of its own.
+  Result<uint64_t> label_predicate = ctx_->view->FindTerm(Value(Entity{kLabelPredicate}));
+  if (!label_predicate.ok()) throw QueryError(label_predicate.status());
+  std::unique_ptr<storage::TripleCursor> cursor = ctx_->view->Scan({0, 0, 0});
+  std::vector<uint64_t> objects;
+  std::vector<storage::Triple> batch;
   for (;;) {
-    triples_.clear();
-    if (cursor->Next(&triples_, kChunkRows) == 0) break;
+    batch.clear();
+    if (cursor->Next(&batch, kChunkRows) == 0) break;
     ctx_->CheckCancel();
-    for (const storage::Triple& t : triples_) {
-      std::copy(row, row + ctx_->width, scratch_.begin());
-      // Assign unbound slots; a slot repeated within the pattern must agree.
-      bool ok = true;
-      const std::pair<const Ref*, uint64_t> parts[] = {
-          {&pattern_.s, t.s}, {&pattern_.p, t.p}, {&pattern_.o, t.o}};
-      for (const auto& [ref, id] : parts) {
-        if (!ref->is_slot || bound_[ref->slot]) continue;
-        uint64_t& cell = scratch_[ref->slot];
-        if (cell != 0 && cell != id) {
-          ok = false;
-          break;
-        }
-        cell = id;
-      }
-      if (!ok) continue;
-      if (pattern_.fact < 0) {
-        out->AppendRow(scratch_.data());
-        ++produced;
-        continue;
-      }
-      if (Status s = ctx_->view->GetInstances(t, &instances_); !s.ok()) throw QueryError(s);
-      const uint32_t hash_slot = ctx_->query->facts[pattern_.fact].hash_slot;
-      for (const storage::FactInstance& inst : instances_) {
-        scratch_[hash_slot] = inst.hash;
-        out->AppendRow(scratch_.data());
-        ++produced;
+    for (const storage::Triple& t : batch) {
+      if (nodes_.empty() || nodes_.back() != t.s) nodes_.push_back(t.s);
+      if (storage::TypeOfId(t.o) == storage::TermType::kEntity && t.p != *label_predicate) {
+        objects.push_back(t.o);
       }
     }
   }
   if (!cursor->status().ok()) throw QueryError(cursor->status());
-  return produced;
+  nodes_.insert(nodes_.end(), objects.begin(), objects.end());
+  std::sort(nodes_.begin(), nodes_.end());
+  nodes_.erase(std::unique(nodes_.begin(), nodes_.end()), nodes_.end());
+  nodes_loaded_ = true;
+}
+
+void PatternMatcher::Start(const uint64_t* row) {
+  std::copy(row, row + ctx_->width, input_.begin());
+  triples_.clear();
+  triple_pos_ = 0;
+  instances_.clear();
+  instance_pos_ = 0;
+  node_pos_ = 0;
+  if (pattern_.node_scan) {
+    const Ref& node = pattern_.s;
+    if (!node.is_slot || bound_[node.slot]) {
+      // A known node: one row when it has facts, none otherwise.
+      const uint64_t id = node.is_slot ? input_[node.slot] : node.id;
+      nodes_loaded_ = false;
+      nodes_.assign(HasFacts(id) ? 1 : 0, id);
+      node_pos_ = 0;
+    } else if (!nodes_loaded_) {
+      LoadNodes();
+    }
+    return;
+  }
+  auto resolve = [&](const Ref& r) -> uint64_t {
+    if (!r.is_slot) return r.id;
+    return bound_[r.slot] ? input_[r.slot] : 0;
+  };
+  cursor_ = ctx_->view->Scan({resolve(pattern_.s), resolve(pattern_.p), resolve(pattern_.o)});
+}
+
+bool PatternMatcher::FillNodes(Chunk* out, size_t max) {
+  const Ref& node = pattern_.s;
+  while (out->rows() < max) {
+    if (node_pos_ >= nodes_.size()) return false;
+    uint64_t* dst = out->AppendRow(input_.data());
+    if (node.is_slot) dst[node.slot] = nodes_[node_pos_];
+    ++node_pos_;
+  }
+  return node_pos_ < nodes_.size();
+}
+
+bool PatternMatcher::Fill(Chunk* out, size_t max) {
+  if (pattern_.node_scan) return FillNodes(out, max);
+  const uint32_t hash_slot = pattern_.fact >= 0 ? ctx_->query->facts[pattern_.fact].hash_slot : 0;
+  while (out->rows() < max) {
+    if (instance_pos_ < instances_.size()) {
+      scratch_[hash_slot] = instances_[instance_pos_++].hash;
+      out->AppendRow(scratch_.data());
+      continue;
+    }
+    if (triple_pos_ >= triples_.size()) {
+      triples_.clear();
+      triple_pos_ = 0;
+      if (cursor_->Next(&triples_, kChunkRows) == 0) {
+        if (!cursor_->status().ok()) throw QueryError(cursor_->status());
+        return false;
+      }
+      ctx_->CheckCancel();
+    }
+    const storage::Triple& t = triples_[triple_pos_++];
+    std::copy(input_.begin(), input_.end(), scratch_.begin());
+    // Assign unbound slots; a slot repeated within the pattern must agree.
+    bool ok = true;
+    const std::pair<const Ref*, uint64_t> parts[] = {
+        {&pattern_.s, t.s}, {&pattern_.p, t.p}, {&pattern_.o, t.o}};
+    for (const auto& [ref, id] : parts) {
+      if (!ref->is_slot || bound_[ref->slot]) continue;
+      uint64_t& cell = scratch_[ref->slot];
+      if (cell != 0 && cell != id) {
+        ok = false;
+        break;
+      }
+      cell = id;
+    }
+    if (!ok) continue;
+    if (pattern_.fact < 0) {
+      out->AppendRow(scratch_.data());
+      continue;
+    }
+    if (Status st = ctx_->view->GetInstances(t, &instances_); !st.ok()) throw QueryError(st);
+    instance_pos_ = 0;
+  }
+  return true;
 }
 
 std::string PatternMatcher::Describe() const {
@@ -146,33 +165,21 @@ namespace {
 class ScanOp final : public Operator {
  public:
   ScanOp(const ExecContext* ctx, const BoundPattern& pattern, std::vector<bool> bound)
-      : ctx_(ctx), matcher_(ctx, pattern, std::move(bound)), empty_(ctx->width, 0) {}
+      : matcher_(ctx, pattern, std::move(bound)) {
+    const std::vector<uint64_t> empty(ctx->width, 0);
+    matcher_.Start(empty.data());
+  }
 
   bool Next(Chunk* out) override {
     out->Clear();
-    if (!done_) {
-      // A single pattern scan: materialise once, then hand out in chunks.
-      all_.width = ctx_->width;
-      matcher_.Match(empty_.data(), &all_);
-      done_ = true;
-    }
-    const size_t rows = all_.rows();
-    if (pos_ >= rows) return false;
-    const size_t n = std::min(kChunkRows, rows - pos_);
-    out->data.assign(all_.data.begin() + pos_ * ctx_->width,
-                     all_.data.begin() + (pos_ + n) * ctx_->width);
-    pos_ += n;
-    return true;
+    if (!done_) done_ = !matcher_.Fill(out, kChunkRows);
+    return out->rows() > 0;
   }
   std::string Describe() const override { return "Scan " + matcher_.Describe(); }
 
  private:
-  const ExecContext* ctx_;
   PatternMatcher matcher_;
-  std::vector<uint64_t> empty_;
-  Chunk all_;
   bool done_ = false;
-  size_t pos_ = 0;
 };
 
 // --- BindJoin ----------------------------------------------------------------
@@ -184,21 +191,15 @@ class BindJoinOp final : public Operator {
       : ctx_(ctx),
         left_(std::move(left)),
         matcher_(ctx, pattern, std::move(bound)),
-        input_(ctx->width),
-        pending_(ctx->width) {}
+        input_(ctx->width) {}
 
   bool Next(Chunk* out) override {
     out->Clear();
     while (out->rows() < kChunkRows) {
-      if (pending_pos_ < pending_.rows()) {
-        const size_t n = std::min(kChunkRows - out->rows(), pending_.rows() - pending_pos_);
-        out->data.insert(out->data.end(), pending_.data.begin() + pending_pos_ * ctx_->width,
-                         pending_.data.begin() + (pending_pos_ + n) * ctx_->width);
-        pending_pos_ += n;
+      if (active_) {
+        active_ = matcher_.Fill(out, kChunkRows);
         continue;
       }
-      pending_.Clear();
-      pending_pos_ = 0;
       if (input_pos_ >= input_.rows()) {
         if (left_done_ || !left_->Next(&input_)) {
           left_done_ = true;
@@ -208,7 +209,8 @@ class BindJoinOp final : public Operator {
         ctx_->CheckCancel();
         continue;
       }
-      matcher_.Match(input_.row(input_pos_++), &pending_);
+      matcher_.Start(input_.row(input_pos_++));
+      active_ = true;
     }
     return out->rows() > 0;
   }
@@ -222,8 +224,7 @@ class BindJoinOp final : public Operator {
   Chunk input_;
   size_t input_pos_ = 0;
   bool left_done_ = false;
-  Chunk pending_;
-  size_t pending_pos_ = 0;
+  bool active_ = false;
 };
 
 // --- HashJoin ----------------------------------------------------------------

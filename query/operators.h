@@ -61,24 +61,31 @@ class Operator {
 class PatternMatcher {
  public:
   PatternMatcher(const ExecContext* ctx, const BoundPattern& pattern, std::vector<bool> bound);
-  // Appends to `out` every extension of `row` that matches. Returns the count.
-  size_t Match(const uint64_t* row, Chunk* out);
+  // Begins matching the extensions of `row` (copied).
+  void Start(const uint64_t* row);
+  // Appends matches to `out` until it holds `max` rows. Returns false once
+  // every extension of the started row has been appended.
+  bool Fill(Chunk* out, size_t max);
   std::string Describe() const;
-  const std::vector<bool>& bound_after() const { return bound_after_; }
 
  private:
+  bool FillNodes(Chunk* out, size_t max);
+  void LoadNodes();
+  bool HasFacts(uint64_t id);
+
   const ExecContext* ctx_;
   BoundPattern pattern_;
-  std::vector<bool> bound_;        // slots bound before this pattern
-  std::vector<bool> bound_after_;  // ... and after
-  std::vector<storage::Triple> triples_;
-  std::vector<storage::FactInstance> instances_;
+  std::vector<bool> bound_;  // slots bound before this pattern
+  std::vector<uint64_t> input_;
   std::vector<uint64_t> scratch_;
+  std::unique_ptr<storage::TripleCursor> cursor_;
+  std::vector<storage::Triple> triples_;
+  size_t triple_pos_ = 0;
+  std::vector<storage::FactInstance> instances_;
+  size_t instance_pos_ = 0;
   std::vector<uint64_t> nodes_;  // node scans: every entity with a fact, sorted
   bool nodes_loaded_ = false;
-
-  size_t MatchNode(const uint64_t* row, Chunk* out);
-  bool HasFacts(uint64_t id);
+  size_t node_pos_ = 0;
 };
 
 std::unique_ptr<Operator> MakeScan(const ExecContext* ctx, const BoundPattern& pattern,

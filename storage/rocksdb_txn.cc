@@ -2,6 +2,8 @@
 
 #include <rocksdb/comparator.h>
 
+#include <algorithm>
+
 namespace quipu::storage {
 
 // Batches triples out of one permutation's key range.
@@ -203,6 +205,7 @@ Result<uint64_t> RocksTxn::InternTerm(const Value& value) {
   if (!existing.ok() || *existing != 0) return existing;
   const TermType type = DictionaryType(value);
   if (type == TermType::kInvalid) {
+    if (value.is_null()) return Status::InvalidArgument("a null value cannot be stored");
     return Status::InvalidArgument(std::string("a ") + TypeName(value.type()) +
                                    " value out of the storable range");
   }
@@ -230,8 +233,16 @@ Result<uint64_t> RocksTxn::InternTerm(const Value& value) {
   return id;
 }
 
-Result<bool> RocksTxn::Insert(const Triple& triple, const Annotations& annotations) {
+Result<bool> RocksTxn::Insert(const Triple& triple, const Annotations& given) {
   if (Status s = CheckWritable(); !s.ok()) return s;
+  // The instance hash is over the sorted set, so order must not matter.
+  Annotations annotations = given;
+  std::sort(annotations.begin(), annotations.end());
+  for (size_t i = 1; i < annotations.size(); ++i) {
+    if (annotations[i].first == annotations[i - 1].first) {
+      return Status::InvalidArgument("an annotation key is given twice");
+    }
+  }
   const std::string instance_key = EncodeInstanceKey(triple, AnnotationsHash(annotations));
   std::string ignored;
   Result<bool> had_instance = Get(kInstances, instance_key, &ignored);

@@ -49,6 +49,7 @@ struct PredicateStats {
 
 // Produces the triples matching a pattern in batches, ordered by the index
 // permutation chosen for the bound positions.
+// REQUIRES: the cursor is destroyed before the view that made it.
 class TripleCursor {
  public:
   virtual ~TripleCursor() = default;
@@ -81,6 +82,7 @@ class WriteTxn : public ReadView {
   // The id of `value`, creating a dictionary entry when needed.
   virtual Result<uint64_t> InternTerm(const Value& value) = 0;
   // Adds an instance; returns false when that exact instance already existed.
+  // Annotations may come in any order; a key given twice is an error.
   virtual Result<bool> Insert(const Triple& triple, const Annotations& annotations) = 0;
   // Removes the triple with all its instances; returns how many instances went.
   virtual Result<size_t> Delete(const Triple& triple) = 0;

@@ -58,9 +58,9 @@ std::vector<std::string> RandomInserts(uint32_t seed, int n) {
   for (int i = 0; i < n; ++i) {
     const int a = static_cast<int>(rng() % 40), b = static_cast<int>(rng() % 40);
     std::string s = "insert (@e" + std::to_string(a) + ":" + (a % 3 ? "Company" : "Person") +
-                    " {name: \"Entity " + std::to_string(a) + "\", rank: " +
-                    std::to_string(a % 7) + "})-[:" + kPreds[rng() % 4] + " {source: \"" +
-                    kSources[rng() % 3] + "\", confidence: 0." + std::to_string(1 + rng() % 9);
+                    " {name: \"Entity " + std::to_string(a) + "\", rank: " + std::to_string(a % 7) +
+                    "})-[:" + kPreds[rng() % 4] + " {source: \"" + kSources[rng() % 3] +
+                    "\", confidence: 0." + std::to_string(1 + rng() % 9);
     if (rng() % 2) s += ", since: date '20" + std::to_string(10 + rng() % 15) + "-01-01'";
     if (rng() % 3 == 0) s += ", share: 0." + std::to_string(rng() % 100);
     s += "}]->(@e" + std::to_string(b) + ");";
@@ -154,12 +154,12 @@ TEST_CASE("pattern order does not change the answer", "[engine]") {
   TempDir dir;
   auto db = OpenDb(dir.path());
   for (const std::string& s : RandomInserts(5, 300)) Run(db.get(), s);
-  const std::string a =
-      Dump(Run(db.get(), "match (x:Person), (x)-[:owns]->(y), (y)-[:funds]->(z) "
-                         "return x, y, z order by x, y, z;"));
-  const std::string b =
-      Dump(Run(db.get(), "match (y)-[:funds]->(z), (x)-[:owns]->(y), (x:Person) "
-                         "return x, y, z order by x, y, z;"));
+  const std::string a = Dump(Run(db.get(),
+                                 "match (x:Person), (x)-[:owns]->(y), (y)-[:funds]->(z) "
+                                 "return x, y, z order by x, y, z;"));
+  const std::string b = Dump(Run(db.get(),
+                                 "match (y)-[:funds]->(z), (x)-[:owns]->(y), (x:Person) "
+                                 "return x, y, z order by x, y, z;"));
   CHECK(a == b);
   CHECK(!a.empty());
 }
