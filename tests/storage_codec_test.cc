@@ -19,6 +19,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/test_util.h"
+
 #include "quipu/value.h"
 #include "storage/store.h"
 #include "storage/term_codec.h"
@@ -40,27 +42,7 @@ namespace fs = std::filesystem;
 constexpr int64_t kInlineMin = -(int64_t{1} << 59);
 constexpr int64_t kInlineMax = (int64_t{1} << 59) - 1;
 
-// A directory name no other test run uses; removed again on destruction.
-class TempDir {
- public:
-  explicit TempDir(const std::string& tag) {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("quipu_" + tag + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    std::error_code ec;
-    fs::remove_all(path_, ec);  // a leftover of a crashed run with a recycled pid
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string path() const { return path_.string(); }
-
- private:
-  fs::path path_;
-};
+using quipu::testing::TempDir;
 
 // Value equality that tells -0.0 from 0.0 and treats every NaN as equal,
 // since plain == would hide a sign flip and never match a NaN.

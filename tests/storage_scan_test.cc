@@ -25,6 +25,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/test_util.h"
+
 #include "quipu/value.h"
 #include "storage/store.h"
 #include "storage/term_codec.h"
@@ -61,27 +63,7 @@ struct TripleLess {
 };
 using TripleSet = std::set<Triple, TripleLess>;
 
-// A directory name no other test run uses; removed again on destruction.
-class TempDir {
- public:
-  explicit TempDir(const std::string& tag) {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("quipu_" + tag + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    std::error_code ec;
-    fs::remove_all(path_, ec);  // a leftover of a crashed run with a recycled pid
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using quipu::testing::TempDir;
 
 // A store in its own temporary directory; the store closes before the
 // directory goes.
@@ -94,7 +76,7 @@ class TempStore {
     Open(options);
   }
   Store* get() const { return store_.get(); }
-  const fs::path& path() const { return dir_.path(); }
+  fs::path path() const { return dir_.path(); }
 
   std::unique_ptr<WriteTxn> Write() {
     Result<std::unique_ptr<WriteTxn>> txn = store_->BeginWrite();
@@ -104,7 +86,7 @@ class TempStore {
 
  private:
   void Open(const StoreOptions& options) {
-    Result<std::unique_ptr<Store>> store = OpenRocksDbStore(dir_.path().string(), options);
+    Result<std::unique_ptr<Store>> store = OpenRocksDbStore(dir_.path(), options);
     INFO(store.status().message());
     REQUIRE(store.ok());
     store_ = std::move(*store);
@@ -846,14 +828,14 @@ TEST_CASE("open refuses paths that hold no Quipu database", "[store][open]") {
   fs::create_directories(dir.path());
 
   SECTION("a regular file") {
-    const fs::path file = dir.path() / "plain.txt";
+    const fs::path file = fs::path(dir.path()) / "plain.txt";
     std::ofstream(file) << "not a database\n";
     Result<std::unique_ptr<Store>> store = OpenRocksDbStore(file.string(), StoreOptions());
     REQUIRE_FALSE(store.ok());
     CHECK_THAT(store.status().message(), Catch::Contains("is a file, not a directory"));
   }
   SECTION("a non-empty directory without a database") {
-    const fs::path other = dir.path() / "other";
+    const fs::path other = fs::path(dir.path()) / "other";
     fs::create_directories(other);
     std::ofstream(other / "notes.txt") << "hello\n";
     Result<std::unique_ptr<Store>> store = OpenRocksDbStore(other.string(), StoreOptions());
@@ -862,7 +844,7 @@ TEST_CASE("open refuses paths that hold no Quipu database", "[store][open]") {
     CHECK(fs::exists(other / "notes.txt"));  // left untouched
   }
   SECTION("a missing path opened read-only or without create_if_missing") {
-    const fs::path missing = dir.path() / "missing";
+    const fs::path missing = fs::path(dir.path()) / "missing";
     StoreOptions read_only;
     read_only.read_only = true;
     Result<std::unique_ptr<Store>> store = OpenRocksDbStore(missing.string(), read_only);
@@ -876,7 +858,7 @@ TEST_CASE("open refuses paths that hold no Quipu database", "[store][open]") {
     CHECK_FALSE(fs::exists(missing));  // nothing created
   }
   SECTION("an empty directory becomes a new database") {
-    const fs::path empty = dir.path() / "empty";
+    const fs::path empty = fs::path(dir.path()) / "empty";
     fs::create_directories(empty);
     Result<std::unique_ptr<Store>> store = OpenRocksDbStore(empty.string(), StoreOptions());
     REQUIRE(store.ok());
@@ -885,7 +867,7 @@ TEST_CASE("open refuses paths that hold no Quipu database", "[store][open]") {
     CHECK(stats.empty());
   }
   SECTION("a database open in the same process") {
-    const fs::path db = dir.path() / "db";
+    const fs::path db = fs::path(dir.path()) / "db";
     Result<std::unique_ptr<Store>> first = OpenRocksDbStore(db.string(), StoreOptions());
     REQUIRE(first.ok());
     Result<std::unique_ptr<Store>> second = OpenRocksDbStore(db.string(), StoreOptions());

@@ -13,17 +13,20 @@ namespace quipu::testing {
 // The directory itself does not exist until something creates it.
 class TempDir {
  public:
-  TempDir() {
+  explicit TempDir(const std::string& tag = "test") {
     static std::atomic<int> counter{0};
     path_ = (std::filesystem::temp_directory_path() /
-             ("quipu-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++)))
+             ("quipu-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++)))
                 .string();
-    std::filesystem::remove_all(path_);
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);  // a leftover of a crashed run with a recycled pid
   }
   ~TempDir() {
     std::error_code ec;
     std::filesystem::remove_all(path_, ec);
   }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
   const std::string& path() const { return path_; }
 
  private:
