@@ -10,12 +10,12 @@ namespace quipu {
 
 struct Database::Impl {
   std::unique_ptr<storage::Store> store;
-  std::atomic<bool> cancel{false};
+  std::atomic<uint64_t> cancel_generation{0};
 
   Result<QueryResult> Run(const ast::Statement& statement) {
-    cancel.store(false);
     query::ExecOptions options;
-    options.cancel = &cancel;
+    options.cancel_generation = &cancel_generation;
+    options.start_generation = cancel_generation.load();
     return query::ExecuteStatement(statement, store.get(), options);
   }
 };
@@ -55,7 +55,7 @@ Status Database::ExecuteScript(std::string_view script,
   }
 }
 
-void Database::Cancel() { impl_->cancel.store(true); }
+void Database::Cancel() { impl_->cancel_generation.fetch_add(1); }
 
 std::string FormatError(const Status& status, std::string_view source) {
   std::string kind;

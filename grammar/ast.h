@@ -33,7 +33,8 @@ struct Expr {
     kCountStar,  // count(*)
   };
   Kind kind = Kind::kLiteral;
-  Pos pos;
+  Pos pos;       // where the expression starts
+  Pos name_pos;  // kProperty: where the property name is
   Value literal;
   std::string name;
   std::vector<ExprPtr> args;

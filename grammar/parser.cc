@@ -24,7 +24,8 @@ struct Selector
                                 true_literal, false_literal, null_literal, function_name,
                                 property_name, mul_op, add_op, comp_op, not_op, count_value,
                                 order_direction, return_distinct, distinct_marker>,
-          pt::store_content::on<match_stmt, insert_stmt, delete_stmt, match_clause, where_condition,
+          pt::store_content::on<next_return_item, next_order_item, next_prop_entry, next_pattern,
+                                match_stmt, insert_stmt, delete_stmt, match_clause, where_condition,
                                 path_pattern, node_pattern, next_node, rel_out, rel_in, rel_type,
                                 prop_map, prop_entry, prop_value, entity_key, iri_ref,
                                 string_literal, date_literal, datetime_literal, count_star,
@@ -206,7 +207,8 @@ ast::ExprPtr BuildExpr(const Node& n) {
       const Node& prop = access.is_type<property_name>() ? access : *access.children.at(0);
       auto e = std::make_unique<ast::Expr>();
       e->kind = ast::Expr::Kind::kProperty;
-      e->pos = PosOf(prop);
+      e->pos = base->pos;
+      e->name_pos = PosOf(prop);
       e->name = prop.string();
       e->args.push_back(std::move(base));
       base = std::move(e);
@@ -234,7 +236,9 @@ ast::ExprPtr BuildExpr(const Node& n) {
     }
     DateTime t;
     if (!ParseDateTime(text, &t)) {
-      throw BuildError("invalid datetime '" + text + "' (expected YYYY-MM-DDTHH:MM:SS[Z])", pos);
+      throw BuildError("invalid datetime '" + text +
+                           "' (expected YYYY-MM-DDTHH:MM[:SS[.ffffff]][Z|+HH:MM|-HH:MM])",
+                       pos);
     }
     return MakeLiteral(Value(t), pos);
   }
@@ -277,7 +281,7 @@ ast::ExprPtr BuildExpr(const Node& n) {
 
 ast::PropertyMap BuildProps(const Node& map) {
   ast::PropertyMap props;
-  for (const auto& entry : map.children) {  // prop_entry: prop_key, prop_value
+  for (const auto& entry : map.children) {  // (next_)prop_entry: prop_key, prop_value
     props.emplace_back(entry->children.at(0)->string(), BuildExpr(*entry->children.at(1)));
   }
   return props;
@@ -320,7 +324,10 @@ ast::RelPattern BuildRel(const Node& n) {
 
 std::vector<ast::PathPattern> BuildPatterns(const Node& list) {
   std::vector<ast::PathPattern> out;
-  for (const auto& path : list.children) {
+  for (const auto& item : list.children) {
+    // A path_pattern, or a next_pattern (after a comma) wrapping one.
+    const Node* path = item.get();
+    if (path->is_type<next_pattern>()) path = path->children.at(0).get();
     if (!path->is_type<path_pattern>()) continue;
     ast::PathPattern p;
     for (const auto& part : path->children) {
@@ -352,14 +359,7 @@ void BuildMatch(const Node& n, ast::MatchStatement* m) {
   for (const auto& child : n.children) {
     if (child->is_type<match_clause>()) {
       // match_clause children: path_pattern..., where_condition?
-      for (const auto& part : child->children) {
-        if (part->is_type<path_pattern>()) {
-          Node holder;
-          auto moved = BuildPatterns(*child);
-          for (auto& p : moved) m->patterns.push_back(std::move(p));
-          break;
-        }
-      }
+      for (auto& p : BuildPatterns(*child)) m->patterns.push_back(std::move(p));
       for (const auto& part : child->children) {
         if (part->is_type<where_condition>()) m->where.push_back(BuildExpr(*part));
       }
@@ -448,6 +448,13 @@ Result<ast::Statement> ParseStatement(std::string_view text) {
   Result<bool> got = parser.Next(&stmt);
   if (!got.ok()) return got.status();
   if (!*got) return Status::SyntaxError("expected a statement (match, insert or delete)", 1, 1);
+  ast::Statement extra;
+  Result<bool> more = parser.Next(&extra);
+  if (!more.ok()) return more.status();
+  if (*more) {
+    return Status::SyntaxError("only one statement is allowed here; run several as a script",
+                               extra.pos.line, extra.pos.column);
+  }
   return stmt;
 }
 

@@ -95,8 +95,10 @@ struct decimal_literal
     : seq<plus<digit>, sor<seq<fraction, opt<exponent>>, exponent>, not_at<ident_other>> {};
 struct integer_literal : seq<plus<digit>, not_at<ident_other>> {};
 struct date_string : string_literal {};
-struct date_literal : if_must<kw_date, ws, date_string> {};
-struct datetime_literal : if_must<kw_datetime, ws, date_string> {};
+// `date` and `datetime` are literals only when a quoted string follows, so
+// they stay usable as names.
+struct date_literal : seq<kw_date, ws, at<one<'\'', '"'>>, must<date_string>> {};
+struct datetime_literal : seq<kw_datetime, ws, at<one<'\'', '"'>>, must<date_string>> {};
 struct true_literal : kw_true {};
 struct false_literal : kw_false {};
 struct null_literal : kw_null {};
@@ -119,7 +121,12 @@ struct star_arg : seq<one<'*'>, ws> {};
 struct count_star : seq<kw_count, ws, one<'('>, ws, star_arg, must<close_paren>> {};
 struct function_name : name {};
 struct distinct_marker : seq<kw_distinct, ws> {};
-struct function_args : opt<opt<distinct_marker>, list<seq<expression, ws>, comma>> {};
+struct function_arg : seq<expression, ws> {};
+struct next_function_arg : function_arg {};
+// After a comma another item must follow: a trailing comma is an error there,
+// not a silent back-off to the rule before.
+struct function_args
+    : opt<opt<distinct_marker>, function_arg, star<comma, must<next_function_arg>>> {};
 struct function_call : seq<function_name, ws, one<'('>, ws, function_args, must<close_paren>> {};
 struct primary : sor<literal, count_star, function_call, entity_key, variable, paren_expr> {};
 struct property_name : name {};
@@ -150,7 +157,9 @@ struct prop_colon : one<':'> {};
 struct prop_value : expression {};
 struct prop_entry : seq<prop_key, ws, must<prop_colon>, ws, must<prop_value>, ws> {};
 struct map_close : one<'}'> {};
-struct prop_map : if_must<seq<one<'{'>, ws>, opt<list<prop_entry, comma>>, map_close> {};
+struct next_prop_entry : prop_entry {};
+struct prop_map
+    : if_must<seq<one<'{'>, ws>, opt<prop_entry, star<comma, must<next_prop_entry>>>, map_close> {};
 
 struct node_subject : sor<entity_ref, variable> {};
 struct label : if_must<seq<one<':'>, ws>, label_name> {};
@@ -170,7 +179,9 @@ struct rel_out : if_must<seq<one<'-'>, ws, at<one<'['>>>, rel_body, ws, arrow_he
 struct rel_in : if_must<seq<TAO_PEGTL_STRING("<-"), ws>, rel_body, ws, arrow_tail> {};
 struct next_node : node_pattern {};
 struct path_pattern : seq<node_pattern, star<ws, sor<rel_out, rel_in>, ws, must<next_node>>> {};
-struct pattern_list : list<seq<path_pattern, ws>, comma> {};
+struct pattern_item : seq<path_pattern, ws> {};
+struct next_pattern : pattern_item {};
+struct pattern_list : seq<pattern_item, star<comma, must<next_pattern>>> {};
 
 // --- statements --------------------------------------------------------------
 struct where_condition : expression {};
@@ -182,12 +193,14 @@ struct alias_name : seq<kw_as, ws, must<alias>> {};
 struct return_expr : expression {};
 struct return_item : seq<return_expr, ws, opt<alias_name, ws>> {};
 struct return_distinct : kw_distinct {};
-struct return_items : list<return_item, comma> {};
+struct next_return_item : return_item {};
+struct return_items : seq<return_item, star<comma, must<next_return_item>>> {};
 struct return_clause : if_must<kw_return, ws, opt<return_distinct, ws>, return_items> {};
 struct order_direction : sor<kw_asc, kw_desc> {};
 struct order_expr : expression {};
 struct order_item : seq<order_expr, ws, opt<order_direction, ws>> {};
-struct order_items : list<order_item, comma> {};
+struct next_order_item : order_item {};
+struct order_items : seq<order_item, star<comma, must<next_order_item>>> {};
 struct order_clause : if_must<kw_order, ws, kw_by, ws, order_items> {};
 struct count_value : plus<digit> {};
 struct skip_clause : if_must<kw_skip, ws, count_value, ws> {};

@@ -21,7 +21,9 @@ class Binder {
     for (const ast::PathPattern& path : m.patterns) BindPath(path);
     for (const ast::ExprPtr& w : m.where) {
       BoundExpr e = BindExpr(*w);
-      if (e.HasAggregate()) Fail("aggregate functions are not allowed in where", w->pos);
+      if (const BoundExpr* agg = e.FindAggregate()) {
+        Fail("aggregate functions are not allowed in where", agg->pos);
+      }
       q_.filters.push_back(std::move(e));
     }
     BindReturn(m);
@@ -54,6 +56,18 @@ class Binder {
     return Ref::Slot(it->second);
   }
 
+  static BoundExpr Equals(BoundExpr left, const Value& right, ast::Pos pos) {
+    BoundExpr cmp;
+    cmp.kind = BoundExpr::Kind::kBinary;
+    cmp.pos = pos;
+    cmp.name = "=";
+    cmp.args.push_back(std::move(left));
+    BoundExpr c;
+    c.constant = right;
+    cmp.args.push_back(std::move(c));
+    return cmp;
+  }
+
   static std::string RefText(const ast::NodePattern& n) {
     if (n.entity) return FormatEntityKey(n.entity->key);
     return n.variable;
@@ -69,7 +83,18 @@ class Binder {
     q_.patterns.push_back(std::move(pattern));
   }
 
+  static void CheckUniqueKeys(const ast::PropertyMap& props) {
+    for (size_t i = 0; i < props.size(); ++i) {
+      for (size_t j = 0; j < i; ++j) {
+        if (props[j].first == props[i].first) {
+          Fail("property '" + props[i].first + "' is given twice", props[i].second->pos);
+        }
+      }
+    }
+  }
+
   Ref NodeWithConstraints(const ast::NodePattern& n) {
+    CheckUniqueKeys(n.properties);
     const Ref ref = NodeRef(n);
     for (const std::string& label : n.labels) {
       AddPattern(ref, Ref::Const(Term(Value(Entity{kLabelPredicate}))),
@@ -80,8 +105,20 @@ class Binder {
       Result<Value> v = EvaluateConstant(*expr);
       if (!v.ok()) throw QueryError(v.status());
       if (v->is_null()) Fail("a property in a pattern cannot be null", expr->pos);
-      AddPattern(ref, Ref::Const(Term(Value(Entity{key}))), Ref::Const(Term(*v)), -1,
-                 fmt::format("({} {{{}: {}}})", RefText(n), key, v->ToLiteral()));
+      const std::string label = fmt::format("({} {{{}: {}}})", RefText(n), key, v->ToLiteral());
+      if (!v->is_numeric()) {
+        AddPattern(ref, Ref::Const(Term(Value(Entity{key}))), Ref::Const(Term(*v)), -1, label);
+        continue;
+      }
+      // Numbers match by value (44 = 44.0), which stored ids alone cannot do:
+      // bind the value to a hidden slot and compare.
+      const uint32_t value_slot = NewSlot("");
+      AddPattern(ref, Ref::Const(Term(Value(Entity{key}))), Ref::Slot(value_slot), -1, label);
+      BoundExpr slot;
+      slot.kind = BoundExpr::Kind::kSlot;
+      slot.slot = value_slot;
+      slot.pos = expr->pos;
+      q_.filters.push_back(Equals(std::move(slot), *v, expr->pos));
     }
     return ref;
   }
@@ -112,6 +149,7 @@ class Binder {
       } else {
         p = Ref::Slot(NewSlot(""));
       }
+      CheckUniqueKeys(r.properties);
       int fact = -1;
       if (!r.variable.empty() || !r.properties.empty()) {
         if (!r.variable.empty()) {
@@ -129,20 +167,13 @@ class Binder {
         for (const auto& [key, expr] : r.properties) {
           Result<Value> v = EvaluateConstant(*expr);
           if (!v.ok()) throw QueryError(v.status());
+          if (v->is_null()) Fail("a property in a pattern cannot be null", expr->pos);
           BoundExpr prop;
           prop.kind = BoundExpr::Kind::kFactProperty;
           prop.pos = expr->pos;
           prop.fact = fact;
           prop.key_id = Term(Value(Entity{key}));
-          BoundExpr cmp;
-          cmp.kind = BoundExpr::Kind::kBinary;
-          cmp.pos = expr->pos;
-          cmp.name = "=";
-          cmp.args.push_back(std::move(prop));
-          BoundExpr c;
-          c.constant = *v;
-          cmp.args.push_back(std::move(c));
-          q_.filters.push_back(std::move(cmp));
+          q_.filters.push_back(Equals(std::move(prop), *v, expr->pos));
         }
       }
       AddPattern(s, p, o, fact,
@@ -176,7 +207,7 @@ class Binder {
       case ast::Expr::Kind::kProperty: {
         const ast::Expr& base = *e.args[0];
         if (base.kind != ast::Expr::Kind::kVariable) {
-          Fail("property access '." + e.name + "' needs a variable before the '.'", e.pos);
+          Fail("property access '." + e.name + "' needs a variable before the '.'", e.name_pos);
         }
         BoundExpr target = BindExpr(base);
         Result<uint64_t> key = view_->FindTerm(Value(Entity{e.name}));
@@ -259,6 +290,11 @@ class Binder {
         }
         q_.aggregate = true;
       }
+      for (const std::string& existing : q_.columns) {
+        if (existing == item.name) {
+          Fail("column name '" + item.name + "' is used twice; rename one with 'as'", item.pos);
+        }
+      }
       q_.items.push_back(std::move(e));
       q_.columns.push_back(item.name);
     }
@@ -312,7 +348,9 @@ class Binder {
       case ast::Expr::Kind::kBinary:
         return "(" + ExprText(*e.args[0]) + " " + e.name + " " + ExprText(*e.args[1]) + ")";
       case ast::Expr::Kind::kFunction: {
-        std::string out = e.name + "(" + (e.distinct ? "distinct " : "");
+        std::string out;
+        for (char c : e.name) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        out += "(" + std::string(e.distinct ? "distinct " : "");
         for (size_t i = 0; i < e.args.size(); ++i) {
           out += (i ? "," : "") + ExprText(*e.args[i]);
         }

@@ -60,7 +60,9 @@ struct BoundExpr {
 
   // Slots the expression reads (facts count through their triple's slots).
   void CollectSlots(const std::vector<FactVar>& facts, std::vector<uint32_t>* out) const;
-  bool HasAggregate() const;
+  bool HasAggregate() const { return FindAggregate() != nullptr; }
+  // The first aggregate in the expression (pre-order), or null.
+  const BoundExpr* FindAggregate() const;
 };
 
 struct SortKey {

@@ -56,11 +56,13 @@ class Accumulator {
         Fail(fmt::format("type mismatch: {}() needs numbers, got {}", f, TypeName(v.type())),
              e_->pos);
       }
+      int64_t next = 0;
       if (int_sum_ && v.type() == Value::Type::kInt &&
-          !__builtin_add_overflow(isum_, v.as_int(), &isum_)) {
-        dsum_ += static_cast<double>(v.as_int());
+          !__builtin_add_overflow(isum_, v.as_int(), &next)) {
+        isum_ = next;
         return;
       }
+      // Past int64 or with a decimal: continue in double precision.
       if (int_sum_) dsum_ = static_cast<double>(isum_);
       int_sum_ = false;
       dsum_ += v.as_number();
@@ -103,7 +105,8 @@ QueryResult RunMatch(const ast::MatchStatement& match, storage::ReadView* view,
   ctx.view = view;
   ctx.query = &q;
   ctx.width = std::max<uint32_t>(1, q.num_slots);
-  ctx.cancel = options.cancel;
+  ctx.cancel_generation = options.cancel_generation;
+  ctx.start_generation = options.start_generation;
   ctx.joins = options.joins;
   Evaluator eval(view, &q.facts);
 
@@ -209,20 +212,32 @@ class Writer {
     return create ? Intern(Value(*n.entity)) : Find(Value(*n.entity));
   }
 
-  Value Constant(const ast::Expr& e) {
+  Value Constant(const ast::Expr& e, bool storing) {
     Value v = Check(EvaluateConstant(e));
-    if (v.is_null()) Fail("a value to store cannot be null", e.pos);
+    if (v.is_null()) {
+      Fail(storing ? "a value to store cannot be null"
+                   : "a value in a delete pattern cannot be null",
+           e.pos);
+    }
     return v;
   }
 
+  static void CheckUniqueKeys(const ast::PropertyMap& props, const char* what) {
+    for (size_t i = 0; i < props.size(); ++i) {
+      for (size_t j = 0; j < i; ++j) {
+        if (props[j].first == props[i].first) {
+          Fail(fmt::format("{} '{}' is given twice", what, props[i].first), props[i].second->pos);
+        }
+      }
+    }
+  }
+
   storage::Annotations AnnotationsOf(const ast::PropertyMap& props, bool create) {
+    CheckUniqueKeys(props, "annotation");
     storage::Annotations out;
     for (const auto& [key, expr] : props) {
       const uint64_t k = create ? Intern(Value(Entity{key})) : Find(Value(Entity{key}));
-      const uint64_t v = create ? Intern(Constant(*expr)) : Find(Constant(*expr));
-      for (const auto& [existing, ignored] : out) {
-        if (existing == k && k != 0) Fail("annotation '" + key + "' is given twice", expr->pos);
-      }
+      const uint64_t v = create ? Intern(Constant(*expr, true)) : Find(Constant(*expr, create));
       out.emplace_back(k, v);
     }
     std::sort(out.begin(), out.end());
@@ -234,13 +249,14 @@ class Writer {
     for (const ast::PathPattern& path : ins.patterns) {
       std::vector<uint64_t> nodes;
       for (const ast::NodePattern& n : path.nodes) {
+        CheckUniqueKeys(n.properties, "property");
         const uint64_t id = NodeId(n, "insert", true);
         nodes.push_back(id);
         for (const std::string& label : n.labels) {
           Add({id, type, Intern(Value(Entity{label}))}, {});
         }
         for (const auto& [key, expr] : n.properties) {
-          Add({id, Intern(Value(Entity{key})), Intern(Constant(*expr))}, {});
+          Add({id, Intern(Value(Entity{key})), Intern(Constant(*expr, true))}, {});
         }
       }
       for (size_t i = 0; i < path.rels.size(); ++i) {
@@ -272,7 +288,7 @@ class Writer {
           Remove({id, type, Find(Value(Entity{label}))});
         }
         for (const auto& [key, expr] : n.properties) {
-          Remove({id, Find(Value(Entity{key})), Find(Constant(*expr))});
+          Remove({id, Find(Value(Entity{key})), Find(Constant(*expr, false))});
         }
         if (path.rels.empty() && n.labels.empty() && n.properties.empty() && id != 0) {
           RemoveAll({id, 0, 0});  // every fact about the entity, both directions
@@ -345,6 +361,10 @@ Result<QueryResult> ExecuteStatement(const ast::Statement& statement, storage::S
     QueryResult result;
     result.facts_inserted = writer.inserted();
     result.facts_deleted = writer.deleted();
+    const bool insert = statement.kind == ast::Statement::Kind::kInsert;
+    const uint64_t n = insert ? result.facts_inserted : result.facts_deleted;
+    result.summary =
+        fmt::format("{} {} fact{}", insert ? "inserted" : "deleted", n, n == 1 ? "" : "s");
     return result;
   } catch (const QueryError& e) {
     return e.status();

@@ -12,7 +12,8 @@
 namespace quipu::query {
 
 struct ExecOptions {
-  const std::atomic<bool>* cancel = nullptr;
+  const std::atomic<uint64_t>* cancel_generation = nullptr;
+  uint64_t start_generation = 0;
   JoinChoice joins = JoinChoice::kByCost;
 };
 

@@ -170,6 +170,14 @@ bool IsAggregateName(const std::string& name) {
   return name == "count" || name == "sum" || name == "avg" || name == "min" || name == "max";
 }
 
+bool Evaluator::Test(const BoundExpr& e, const uint64_t* row) {
+  const Value v = Eval(e, row);
+  if (v.type() == Value::Type::kBool) return v.as_bool();
+  if (v.is_null()) return false;
+  Fail(fmt::format("type mismatch: a condition must be a boolean, got {}", TypeName(v.type())),
+       e.pos);
+}
+
 Value Evaluator::Decode(uint64_t id) {
   if (id == 0) return Value();
   if (auto it = cache_.find(id); it != cache_.end()) return it->second;
@@ -348,9 +356,12 @@ void BoundExpr::CollectSlots(const std::vector<FactVar>& facts, std::vector<uint
   for (const BoundExpr& a : args) a.CollectSlots(facts, out);
 }
 
-bool BoundExpr::HasAggregate() const {
-  if (kind == Kind::kAggregate) return true;
-  return std::any_of(args.begin(), args.end(), [](const BoundExpr& a) { return a.HasAggregate(); });
+const BoundExpr* BoundExpr::FindAggregate() const {
+  if (kind == Kind::kAggregate) return this;
+  for (const BoundExpr& a : args) {
+    if (const BoundExpr* found = a.FindAggregate()) return found;
+  }
+  return nullptr;
 }
 
 }  // namespace quipu::query

@@ -25,8 +25,9 @@ class QueryError : public std::runtime_error {
   Status status_;
 };
 
-// Total order used by order by: null first, then by type (bool, numbers,
-// strings, dates, datetimes, entities), numbers compared by value.
+// Total order used by order by: null first, then by type (booleans, numbers,
+// strings, language-tagged strings, dates, datetimes, entities), numbers
+// compared by value.
 int CompareForSort(const Value& a, const Value& b);
 
 // The comparison of the = < ... operators: nullopt when either side is null or
@@ -44,10 +45,9 @@ class Evaluator {
 
   Value Eval(const BoundExpr& e, const uint64_t* row);
   // True only when the expression is true (null and false reject).
-  bool Test(const BoundExpr& e, const uint64_t* row) {
-    const Value v = Eval(e, row);
-    return v.type() == Value::Type::kBool && v.as_bool();
-  }
+  // A where condition: true keeps the row, false and null drop it, any other
+  // type is an error.
+  bool Test(const BoundExpr& e, const uint64_t* row);
   Value Decode(uint64_t id);
 
  private:

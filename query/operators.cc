@@ -11,7 +11,8 @@
 namespace quipu::query {
 
 void ExecContext::CheckCancel() const {
-  if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+  if (cancel_generation != nullptr &&
+      cancel_generation->load(std::memory_order_relaxed) != start_generation) {
     throw QueryError(Status::InvalidArgument("the statement was cancelled"));
   }
 }
@@ -26,13 +27,23 @@ PatternMatcher::PatternMatcher(const ExecContext* ctx, const BoundPattern& patte
 }
 
 bool PatternMatcher::HasFacts(uint64_t id) {
-  std::vector<storage::Triple> one;
-  for (const storage::TriplePattern& tp :
-       {storage::TriplePattern{id, 0, 0}, storage::TriplePattern{0, 0, id}}) {
-    std::unique_ptr<storage::TripleCursor> cursor = ctx_->view->Scan(tp);
-    if (cursor->Next(&one, 1) > 0) return true;
-    if (!cursor->status().ok()) throw QueryError(cursor->status());
+  // The same rule as LoadNodes: entities only, and being a label is not enough.
+  if (storage::TypeOfId(id) != storage::TermType::kEntity) return false;
+  std::vector<storage::Triple> batch;
+  std::unique_ptr<storage::TripleCursor> cursor = ctx_->view->Scan({id, 0, 0});
+  if (cursor->Next(&batch, 1) > 0) return true;
+  if (!cursor->status().ok()) throw QueryError(cursor->status());
+  Result<uint64_t> label_predicate = ctx_->view->FindTerm(Value(Entity{kLabelPredicate}));
+  if (!label_predicate.ok()) throw QueryError(label_predicate.status());
+  cursor = ctx_->view->Scan({0, 0, id});
+  for (;;) {
+    batch.clear();
+    if (cursor->Next(&batch, kChunkRows) == 0) break;
+    for (const storage::Triple& t : batch) {
+      if (t.p != *label_predicate) return true;
+    }
   }
+  if (!cursor->status().ok()) throw QueryError(cursor->status());
   return false;
 }
 

@@ -40,7 +40,10 @@ struct ExecContext {
   storage::ReadView* view = nullptr;
   const BoundQuery* query = nullptr;
   uint32_t width = 1;
-  const std::atomic<bool>* cancel = nullptr;  // may be null
+  // Cancel() bumps *cancel_generation; a statement that saw another value
+  // when it started is cancelled. May be null.
+  const std::atomic<uint64_t>* cancel_generation = nullptr;
+  uint64_t start_generation = 0;
   JoinChoice joins = JoinChoice::kByCost;
   void CheckCancel() const;
 };

@@ -77,25 +77,47 @@ bool ParseOutputFormat(const std::string& name, OutputFormat* out) {
   return true;
 }
 
+namespace {
+
+// Terminal cells of one code point: 0 for combining marks, 2 for East Asian
+// wide and fullwidth forms and emoji, 1 otherwise (after Markus Kuhn's wcwidth).
+size_t CellWidth(uint32_t cp) {
+  if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x200B && cp <= 0x200F) || cp == 0xFE0F) {
+    return 0;
+  }
+  const bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+                    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+                    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                    (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
+                    (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x20000 && cp <= 0x3FFFD);
+  return wide ? 2 : 1;
+}
+
+}  // namespace
+
 size_t DisplayWidth(const std::string& text) {
-  size_t n = 0;
-  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
-  return n;
+  size_t width = 0;
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const size_t len = c < 0x80         ? 1
+                       : (c >> 5) == 6  ? 2
+                       : (c >> 4) == 14 ? 3
+                       : (c >> 3) == 30 ? 4
+                                        : 1;
+    uint32_t cp = len == 1 ? c : c & (0xFF >> (len + 1));
+    for (size_t k = 1; k < len && i + k < text.size(); ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    }
+    width += CellWidth(cp);
+    i += len;
+  }
+  return width;
 }
 
 void PrintResult(const QueryResult& result, OutputFormat format, std::ostream& out) {
   if (!result.is_query) {
-    if (format == OutputFormat::kTable) {
-      if (result.facts_deleted == 0 || result.facts_inserted != 0) {
-        out << fmt::format("inserted {} fact{}", result.facts_inserted,
-                           result.facts_inserted == 1 ? "" : "s");
-      }
-      if (result.facts_deleted != 0) {
-        out << (result.facts_inserted != 0 ? ", " : "")
-            << fmt::format("deleted {} fact{}", result.facts_deleted,
-                           result.facts_deleted == 1 ? "" : "s");
-      }
-      out << "\n";
+    if (format == OutputFormat::kTable && !result.summary.empty()) {
+      out << result.summary << "\n";
     }
     return;
   }

@@ -15,7 +15,8 @@ bool ParseOutputFormat(const std::string& name, OutputFormat* out);
 
 void PrintResult(const QueryResult& result, OutputFormat format, std::ostream& out);
 
-// Display width of UTF-8 text in terminal cells (one per code point).
+// Display width of UTF-8 text in terminal cells: two for wide (CJK) characters,
+// none for combining marks, one otherwise.
 size_t DisplayWidth(const std::string& text);
 
 }  // namespace quipu::repl

@@ -4,6 +4,7 @@
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 
+#include <charconv>
 #include <filesystem>
 
 #include "storage/rocksdb_txn.h"
@@ -11,15 +12,8 @@
 namespace quipu::storage {
 
 const char* const kFamilyNames[kFamilyCount] = {
-    rocksdb::kDefaultColumnFamilyName.c_str(),
-    "spo",
-    "pos",
-    "osp",
-    "instances",
-    "term2id",
-    "id2term",
-    "stats",
-    "meta",
+    "default",  // rocksdb::kDefaultColumnFamilyName; a literal avoids static-init order
+    "spo",     "pos", "osp", "instances", "term2id", "id2term", "stats", "meta",
 };
 
 namespace {
@@ -129,7 +123,9 @@ Result<std::unique_ptr<Store>> RocksDbStore::Open(const std::string& path,
   store->db_.reset(raw);
   Status check = store->CheckFormat(fresh);
   if (!check.ok()) {
-    return Status::InvalidArgument("cannot open database '" + path + "': " + check.message());
+    const std::string msg = "cannot open database '" + path + "': " + check.message();
+    if (check.code() == Status::Code::kIoError) return Status::IoError(msg);
+    return Status::InvalidArgument(msg);
   }
   return std::unique_ptr<Store>(std::move(store));
 }
@@ -146,16 +142,29 @@ Status RocksDbStore::CheckFormat(bool created) {
   }
   std::string magic, version;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), meta, kMagicKey, &magic);
-  if (s.IsNotFound() || magic != kMagicValue) {
+  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "cannot read the format marker");
+  if (s.IsNotFound()) {
+    // Creation writes the marker right after the column families; a crash in
+    // between leaves them all empty, and then finishing creation is safe.
+    for (int f = kSpo; f < kFamilyCount; ++f) {
+      std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[f]));
+      it->SeekToFirst();
+      if (it->Valid()) {
+        return Status::InvalidArgument("not a Quipu database (no Quipu format marker)");
+      }
+    }
+    if (read_only_) return Status::InvalidArgument("the database was never initialised");
+    return CheckFormat(/*created=*/true);
+  }
+  if (magic != kMagicValue) {
     return Status::InvalidArgument("not a Quipu database (no Quipu format marker)");
   }
-  if (!s.ok()) return FromRocks(s, "cannot read the format marker");
   s = db_->Get(rocksdb::ReadOptions(), meta, kFormatKey, &version);
-  if (!s.ok()) return Status::InvalidArgument("not a Quipu database (no format version)");
+  if (s.IsNotFound()) return Status::InvalidArgument("not a Quipu database (no format version)");
+  if (!s.ok()) return FromRocks(s, "cannot read the format version");
   int v = 0;
-  try {
-    v = std::stoi(version);
-  } catch (...) {
+  const auto [end, ec] = std::from_chars(version.data(), version.data() + version.size(), v);
+  if (ec != std::errc() || end != version.data() + version.size()) {
     return Status::InvalidArgument("format version '" + version + "' is not a number");
   }
   if (v > kFormatVersion) {

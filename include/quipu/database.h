@@ -28,6 +28,8 @@ struct QueryResult {
   uint64_t facts_inserted = 0;
   uint64_t facts_deleted = 0;
   bool is_query = false;  // true for statements that return rows
+  // For writes: one line for people, e.g. "inserted 5 facts".
+  std::string summary;
 };
 
 struct DatabaseOptions {
@@ -54,7 +56,8 @@ class Database {
   Status ExecuteScript(std::string_view script,
                        const std::function<void(const QueryResult&)>& on_result);
 
-  // Asks the running statement, if any, to stop; it fails with "cancelled".
+  // Asks every statement running now to stop; each fails with "the statement
+  // was cancelled". Statements started afterwards are not affected.
   void Cancel();
 
  private:

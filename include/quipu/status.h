@@ -50,7 +50,7 @@ class Status {
   uint32_t line() const { return line_; }
   uint32_t column() const { return column_; }
 
-  // Human-readable, e.g. "syntax error: expected ')' (1:14)".
+  // Human-readable, e.g. "syntax error: expected ')' (line 1, column 14)".
   std::string ToString() const;
 
  private:
