@@ -15,13 +15,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string ReadAll(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 struct Example {
   std::string section;
   std::string statement;
@@ -61,7 +54,7 @@ std::vector<Example> ExtractExamples(const std::string& doc) {
 
 TEST_CASE("every example in docs/language.md prints what the page says", "[docs]") {
   const fs::path root(QUIPU_SOURCE_DIR);
-  const std::string doc = ReadAll(root / "docs" / "language.md");
+  const std::string doc = quipu::testing::ReadFileOrEmpty(root / "docs" / "language.md");
   const std::vector<Example> examples = ExtractExamples(doc);
   REQUIRE(examples.size() >= 50);
 
@@ -69,7 +62,8 @@ TEST_CASE("every example in docs/language.md prints what the page says", "[docs]
   {
     auto db = quipu::Database::Open(seed_dir.path());
     REQUIRE(db.ok());
-    const std::string seed = ReadAll(root / "datasets" / "peru_china" / "seed.qql");
+    const std::string seed =
+        quipu::testing::ReadFileOrEmpty(root / "datasets" / "peru_china" / "seed.qql");
     REQUIRE((*db)->ExecuteScript(seed, nullptr).ok());
   }
   fs::copy(seed_dir.path(), work_dir.path(), fs::copy_options::recursive);

@@ -25,13 +25,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string ReadAll(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::vector<std::string> SplitLines(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);
@@ -50,7 +43,7 @@ std::string RenderRows(const quipu::QueryResult& r) {
 }
 
 void RunGoldenFile(const fs::path& file) {
-  const std::vector<std::string> lines = SplitLines(ReadAll(file));
+  const std::vector<std::string> lines = SplitLines(quipu::testing::ReadFileOrEmpty(file));
   quipu::testing::TempDir dir;
   auto opened = quipu::Database::Open(dir.path());
   REQUIRE(opened.ok());
@@ -67,7 +60,7 @@ void RunGoldenFile(const fs::path& file) {
     INFO(file.filename().string() << ":" << block_line);
     if (head.rfind("seed ", 0) == 0) {
       const fs::path seed = fs::path(QUIPU_SOURCE_DIR) / "datasets" / head.substr(5) / "seed.qql";
-      const std::string text = ReadAll(seed);
+      const std::string text = quipu::testing::ReadFileOrEmpty(seed);
       REQUIRE(!text.empty());
       quipu::Status s = db->ExecuteScript(text, nullptr);
       INFO(quipu::FormatError(s, text));

@@ -4,7 +4,9 @@
 #include <unistd.h>
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 
 namespace quipu::testing {
@@ -32,5 +34,13 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// The whole file's bytes; empty when it cannot be read.
+inline std::string ReadFileOrEmpty(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
 
 }  // namespace quipu::testing
