@@ -1,4 +1,4 @@
-// Runs every `quipu>` example in docs/language.md against the seed dataset and
+// Runs every `quipu>` example in docs/language.md and README.md against the seed dataset and
 // compares the printed output with the page, so the reference stays true.
 // Examples in the "insert" and "delete" sections change the data: they run in
 // order on a copy of the seed database; all others run on the plain seed.
@@ -50,13 +50,11 @@ std::vector<Example> ExtractExamples(const std::string& doc) {
   return out;
 }
 
-}  // namespace
-
-TEST_CASE("every example in docs/language.md prints what the page says", "[docs]") {
+void CheckExamples(const std::string& page, size_t at_least) {
   const fs::path root(QUIPU_SOURCE_DIR);
-  const std::string doc = quipu::testing::ReadFileOrEmpty(root / "docs" / "language.md");
+  const std::string doc = quipu::testing::ReadFileOrEmpty(root / page);
   const std::vector<Example> examples = ExtractExamples(doc);
-  REQUIRE(examples.size() >= 50);
+  REQUIRE(examples.size() >= at_least);
 
   quipu::testing::TempDir seed_dir("docs-seed"), work_dir("docs-work");
   {
@@ -78,7 +76,17 @@ TEST_CASE("every example in docs/language.md prints what the page says", "[docs]
     std::ostringstream out, err;
     quipu::repl::Shell shell(db, out, err);
     shell.RunScript(ex.statement, "");
-    INFO("docs/language.md:" << ex.line << "\n" << ex.statement);
+    INFO(page << ":" << ex.line << "\n" << ex.statement);
     CHECK(out.str() + err.str() == ex.expected);
   }
+}
+
+}  // namespace
+
+TEST_CASE("every example in docs/language.md prints what the page says", "[docs]") {
+  CheckExamples("docs/language.md", 50);
+}
+
+TEST_CASE("every shell example in the README prints what the README says", "[docs]") {
+  CheckExamples("README.md", 4);
 }

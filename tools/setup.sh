@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Quipu needs from Debian 12 packages (when missing) and builds
-# it in build/ (or in $1 with the CMake options that follow).
-# Usage: tools/setup.sh [BUILD_DIR [CMAKE_OPTION...]]
+# it in build/ (or in $1 with the CMake options that follow). Builds every
+# target, or only $QUIPU_TARGET when set.
+# Usage: [QUIPU_TARGET=quipu_shell] tools/setup.sh [BUILD_DIR [CMAKE_OPTION...]]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,4 +23,4 @@ fi
 build=${1:-build}
 shift || true
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
-cmake --build "$build" -j "$(nproc)"
+cmake --build "$build" -j "$(nproc)" ${QUIPU_TARGET:+--target "$QUIPU_TARGET"}
