@@ -97,7 +97,10 @@ struct DeleteStatement {
 
 struct Statement {
   enum class Kind : uint8_t { kMatch, kInsert, kDelete };
+  // explain: plan only; profile: run and measure. Both wrap a match.
+  enum class Mode : uint8_t { kRun, kExplain, kProfile };
   Kind kind = Kind::kMatch;
+  Mode mode = Mode::kRun;
   Pos pos;
   std::string text;  // the statement's source text, without the ';'
   MatchStatement match;

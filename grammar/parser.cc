@@ -24,13 +24,13 @@ struct Selector
                                 true_literal, false_literal, null_literal, function_name,
                                 property_name, mul_op, add_op, comp_op, not_op, count_value,
                                 order_direction, return_distinct, distinct_marker>,
-          pt::store_content::on<next_return_item, next_order_item, next_prop_entry, next_pattern,
-                                match_stmt, insert_stmt, delete_stmt, match_clause, where_condition,
-                                path_pattern, node_pattern, next_node, rel_out, rel_in, rel_type,
-                                prop_map, prop_entry, prop_value, entity_key, iri_ref,
-                                string_literal, date_literal, datetime_literal, count_star,
-                                function_call, negation, return_clause, return_item, return_expr,
-                                order_clause, order_item, order_expr, skip_clause, limit_clause>,
+          pt::store_content::on<
+              explain_stmt, profile_stmt, explained_stmt, next_return_item, next_order_item,
+              next_prop_entry, next_pattern, match_stmt, insert_stmt, delete_stmt, match_clause,
+              where_condition, path_pattern, node_pattern, next_node, rel_out, rel_in, rel_type,
+              prop_map, prop_entry, prop_value, entity_key, iri_ref, string_literal, date_literal,
+              datetime_literal, count_star, function_call, negation, return_clause, return_item,
+              return_expr, order_clause, order_item, order_expr, skip_clause, limit_clause>,
           pt::fold_one::on<or_expr, and_expr, not_expr, comparison, additive, multiplicative,
                            postfix, property_access>> {};
 
@@ -397,6 +397,13 @@ void BuildMatch(const Node& n, ast::MatchStatement* m) {
 void BuildStatement(const Node& n, ast::Statement* out) {
   out->pos = PosOf(n);
   out->text = n.string();
+  if (n.is_type<explain_stmt>() || n.is_type<profile_stmt>()) {
+    out->mode =
+        n.is_type<explain_stmt>() ? ast::Statement::Mode::kExplain : ast::Statement::Mode::kProfile;
+    out->kind = ast::Statement::Kind::kMatch;
+    BuildMatch(*n.children.at(0), &out->match);
+    return;
+  }
   if (n.is_type<match_stmt>()) {
     out->kind = ast::Statement::Kind::kMatch;
     BuildMatch(n, &out->match);
@@ -447,7 +454,9 @@ Result<ast::Statement> ParseStatement(std::string_view text) {
   ast::Statement stmt;
   Result<bool> got = parser.Next(&stmt);
   if (!got.ok()) return got.status();
-  if (!*got) return Status::SyntaxError("expected a statement (match, insert or delete)", 1, 1);
+  if (!*got)
+    return Status::SyntaxError("expected a statement (match, insert, delete, explain or profile)",
+                               1, 1);
   ast::Statement extra;
   Result<bool> more = parser.Next(&extra);
   if (!more.ok()) return more.status();

@@ -213,7 +213,12 @@ struct insert_stmt : if_must<kw_insert, ws, insert_patterns> {};
 struct delete_patterns : pattern_list {};
 struct delete_stmt : if_must<kw_delete, ws, delete_patterns> {};
 
-struct statement : sor<match_stmt, insert_stmt, delete_stmt> {};
+struct kw_explain : keyword<TAO_PEGTL_ISTRING("explain")> {};
+struct kw_profile : keyword<TAO_PEGTL_ISTRING("profile")> {};
+struct explained_stmt : match_stmt {};
+struct explain_stmt : if_must<kw_explain, ws, explained_stmt> {};
+struct profile_stmt : if_must<kw_profile, ws, explained_stmt> {};
+struct statement : sor<explain_stmt, profile_stmt, match_stmt, insert_stmt, delete_stmt> {};
 struct statement_end : sor<one<';'>, eof> {};
 // One statement and its terminator; parsed repeatedly over a script.
 struct statement_unit : seq<must<statement>, ws, must<statement_end>, ws> {};

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <set>
 
@@ -94,8 +95,75 @@ class Accumulator {
   std::set<Value, ValueLess> seen_;
 };
 
-QueryResult RunMatch(const ast::MatchStatement& match, storage::ReadView* view,
-                     const ExecOptions& options) {
+// The output stage as plan lines above the operator tree, top first.
+std::vector<std::string> OutputStageLines(const BoundQuery& q) {
+  std::vector<std::string> lines;
+  auto column_list = [&](const std::vector<SortKey>& keys) {
+    std::string out;
+    for (const SortKey& k : keys) {
+      out += (out.empty() ? "" : ", ") + q.columns[k.column] + (k.descending ? " desc" : "");
+    }
+    return out;
+  };
+  if (q.limit || q.skip) {
+    lines.push_back(fmt::format("Limit {} skip {}",
+                                q.limit ? std::to_string(*q.limit) : std::string("all"),
+                                q.skip.value_or(0)));
+  }
+  if (!q.order.empty()) {
+    const bool topk = q.limit && !q.aggregate && !q.distinct;
+    lines.push_back(fmt::format("{} by [{}]", topk ? "TopK" : "Sort", column_list(q.order)));
+  }
+  if (q.distinct) lines.push_back("Distinct");
+  std::string items;
+  for (size_t i = 0; i < q.visible; ++i) items += (i ? ", " : "") + q.columns[i];
+  lines.push_back(fmt::format("{} [{}]", q.aggregate ? "Aggregate" : "Project", items));
+  return lines;
+}
+
+void AppendOperatorLines(const Operator& op, int depth, bool profiled,
+                         std::vector<std::string>* out) {
+  std::string line = fmt::format("{}{}  (estimated {} rows", std::string(depth * 2, ' '),
+                                 op.Describe(), std::llround(op.estimated_rows));
+  if (profiled) {
+    // Time is the operator's own: its inclusive time minus its children's.
+    uint64_t own = op.nanos;
+    for (const Operator* child : op.Children()) own -= std::min(own, child->nanos);
+    line += fmt::format(", actual {} rows, {:.3f} ms", op.actual_rows, own / 1e6);
+  }
+  out->push_back(line + ")");
+  for (const Operator* child : op.Children()) {
+    AppendOperatorLines(*child, depth + 1, profiled, out);
+  }
+}
+
+QueryResult PlanResult(const BoundQuery& q, const Operator* root, bool profiled,
+                       uint64_t output_nanos, size_t result_rows) {
+  QueryResult result;
+  result.is_query = true;
+  result.columns = {"plan"};
+  std::vector<std::string> lines = OutputStageLines(q);
+  if (profiled) {
+    lines.back() +=
+        fmt::format("  (actual {} rows out, {:.3f} ms)", result_rows, output_nanos / 1e6);
+  }
+  int depth = 0;
+  for (std::string& line : lines) {
+    line = std::string(depth * 2, ' ') + line;
+    ++depth;
+  }
+  if (root != nullptr) {
+    AppendOperatorLines(*root, depth, profiled, &lines);
+  } else {
+    lines.push_back(std::string(depth * 2, ' ') +
+                    "Empty (a term in the pattern is not in the database)");
+  }
+  for (std::string& line : lines) result.rows.push_back({Value(std::move(line))});
+  return result;
+}
+
+QueryResult RunMatch(const ast::MatchStatement& match, ast::Statement::Mode mode,
+                     storage::ReadView* view, const ExecOptions& options) {
   const BoundQuery q = Check(BindMatch(match, view));
   QueryResult result;
   result.is_query = true;
@@ -120,11 +188,30 @@ QueryResult RunMatch(const ast::MatchStatement& match, storage::ReadView* view,
   const bool can_stop_early = !q.aggregate && !q.distinct && q.order.empty() && q.limit;
   const uint64_t wanted = can_stop_early ? q.skip.value_or(0) + *q.limit : 0;
 
-  if (!q.impossible) {
-    PhysicalPlan plan = PlanQuery(&ctx);
+  PhysicalPlan plan;
+  if (!q.impossible) plan = PlanQuery(&ctx);
+  if (mode == ast::Statement::Mode::kExplain) return PlanResult(q, plan.root.get(), false, 0, 0);
+  const auto started = std::chrono::steady_clock::now();
+  // Top-k: with order by and limit, keep only the best skip + limit rows.
+  const bool topk = !q.order.empty() && q.limit && !q.aggregate && !q.distinct;
+  const size_t keep = topk ? static_cast<size_t>(q.skip.value_or(0) + *q.limit) : 0;
+  auto row_less = [&](const std::vector<Value>& a, const std::vector<Value>& b) {
+    for (const SortKey& k : q.order) {
+      const int c = CompareForSort(a[k.column], b[k.column]);
+      if (c != 0) return k.descending ? c > 0 : c < 0;
+    }
+    return false;
+  };
+  auto trim = [&]() {
+    if (rows.size() <= keep) return;
+    std::nth_element(rows.begin(), rows.begin() + static_cast<long>(keep), rows.end(), row_less);
+    rows.resize(keep);
+  };
+
+  if (plan.root) {
     Chunk chunk(ctx.width);
     bool stop = false;
-    while (!stop && plan.root->Next(&chunk)) {
+    while (!stop && plan.root->Pull(&chunk)) {
       for (size_t r = 0; r < chunk.rows() && !stop; ++r) {
         const uint64_t* row = chunk.row(r);
         if (!q.aggregate) {
@@ -133,6 +220,7 @@ QueryResult RunMatch(const ast::MatchStatement& match, storage::ReadView* view,
           for (const BoundExpr& e : q.items) out.push_back(eval.Eval(e, row));
           rows.push_back(std::move(out));
           stop = can_stop_early && rows.size() >= wanted;
+          if (topk && rows.size() >= 2 * keep + 1024) trim();
           continue;
         }
         std::vector<Value> key;
@@ -174,22 +262,23 @@ QueryResult RunMatch(const ast::MatchStatement& match, storage::ReadView* view,
     }
     rows = std::move(unique);
   }
-  if (!q.order.empty()) {
-    std::stable_sort(rows.begin(), rows.end(),
-                     [&](const std::vector<Value>& a, const std::vector<Value>& b) {
-                       for (const SortKey& k : q.order) {
-                         const int c = CompareForSort(a[k.column], b[k.column]);
-                         if (c != 0) return k.descending ? c > 0 : c < 0;
-                       }
-                       return false;
-                     });
-  }
+  if (topk) trim();
+  if (!q.order.empty()) std::stable_sort(rows.begin(), rows.end(), row_less);
   const size_t skip = std::min<size_t>(rows.size(), q.skip.value_or(0));
   const size_t end =
       q.limit ? std::min<size_t>(rows.size(), skip + static_cast<size_t>(*q.limit)) : rows.size();
   for (size_t i = skip; i < end; ++i) {
     rows[i].resize(q.visible);
     result.rows.push_back(std::move(rows[i]));
+  }
+  if (mode == ast::Statement::Mode::kProfile) {
+    const uint64_t total =
+        static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                  std::chrono::steady_clock::now() - started)
+                                  .count());
+    const uint64_t operators = plan.root ? plan.root->nanos : 0;
+    return PlanResult(q, plan.root.get(), true, total - std::min(total, operators),
+                      result.rows.size());
   }
   return result;
 }
@@ -348,7 +437,7 @@ Result<QueryResult> ExecuteStatement(const ast::Statement& statement, storage::S
   try {
     if (statement.kind == ast::Statement::Kind::kMatch) {
       std::unique_ptr<storage::ReadView> view = store->BeginRead();
-      return RunMatch(statement.match, view.get(), options);
+      return RunMatch(statement.match, statement.mode, view.get(), options);
     }
     std::unique_ptr<storage::WriteTxn> txn = Check(store->BeginWrite());
     Writer writer(txn.get());

@@ -3,12 +3,23 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <unordered_map>
 
 #include "query/binder.h"
 #include "storage/term_codec.h"
 
 namespace quipu::query {
+
+bool Operator::Pull(Chunk* out) {
+  const auto start = std::chrono::steady_clock::now();
+  const bool more = Next(out);
+  nanos += static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
+          .count());
+  actual_rows += out->rows();
+  return more;
+}
 
 void ExecContext::CheckCancel() const {
   if (cancel_generation != nullptr &&
@@ -212,7 +223,7 @@ class BindJoinOp final : public Operator {
         continue;
       }
       if (input_pos_ >= input_.rows()) {
-        if (left_done_ || !left_->Next(&input_)) {
+        if (left_done_ || !left_->Pull(&input_)) {
           left_done_ = true;
           break;
         }
@@ -276,7 +287,7 @@ class HashJoinOp final : public Operator {
       pending_.Clear();
       pending_pos_ = 0;
       if (input_pos_ >= input_.rows()) {
-        if (left_done_ || table_.empty() || !left_->Next(&input_)) {
+        if (left_done_ || table_.empty() || !left_->Pull(&input_)) {
           left_done_ = true;
           break;
         }
@@ -315,7 +326,7 @@ class HashJoinOp final : public Operator {
     build_.width = ctx_->width;
     Chunk chunk(ctx_->width);
     std::vector<uint64_t> key(keys_.size());
-    while (right_->Next(&chunk)) {
+    while (right_->Pull(&chunk)) {
       ctx_->CheckCancel();
       for (size_t i = 0; i < chunk.rows(); ++i) {
         const uint64_t* row = chunk.row(i);
@@ -355,7 +366,7 @@ class FilterOp final : public Operator {
   bool Next(Chunk* out) override {
     out->Clear();
     while (out->rows() == 0) {
-      if (!child_->Next(&input_)) return false;
+      if (!child_->Pull(&input_)) return false;
       for (size_t i = 0; i < input_.rows(); ++i) {
         const uint64_t* row = input_.row(i);
         bool keep = true;

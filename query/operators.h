@@ -52,11 +52,17 @@ class Operator {
  public:
   virtual ~Operator() = default;
   // Fills `out` (cleared first) with up to kChunkRows rows; false at the end.
-  virtual bool Next(Chunk* out) = 0;
+  // Parents call Pull, which counts rows and time for profile.
+  bool Pull(Chunk* out);
   // One line for plans, e.g. "HashJoin on [a]".
   virtual std::string Describe() const = 0;
   virtual std::vector<const Operator*> Children() const { return {}; }
   double estimated_rows = 0;
+  uint64_t actual_rows = 0;
+  uint64_t nanos = 0;  // inclusive of the children's time
+
+ protected:
+  virtual bool Next(Chunk* out) = 0;
 };
 
 // Matches one pattern given the slots already bound; shared by scan, bind join

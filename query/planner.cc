@@ -101,8 +101,12 @@ PhysicalPlan PlanQuery(const ExecContext* ctx) {
       const bool connected = root == nullptr || std::any_of(slots.begin(), slots.end(),
                                                             [&](uint32_t s) { return bound[s]; });
       const double r = est.Rows(q.patterns[i], bound);
-      if (best < 0 || (connected && !best_connected) ||
-          (connected == best_connected && r < best_rows)) {
+      // Ties go to the pattern's text, so the written order never decides.
+      const bool better =
+          best < 0 || (connected && !best_connected) ||
+          (connected == best_connected &&
+           (r < best_rows || (r == best_rows && q.patterns[i].label < q.patterns[best].label)));
+      if (better) {
         best = static_cast<int>(i);
         best_connected = connected;
         best_rows = r;
@@ -137,7 +141,9 @@ PhysicalPlan PlanQuery(const ExecContext* ctx) {
         root = MakeHashJoin(ctx, std::move(root), std::move(right), std::move(keys),
                             std::move(right_slots));
       }
-      rows = rows * best_rows;
+      // An estimate below one row means "probably none"; keep it at one so
+      // later choices still compare join sizes rather than zeros.
+      rows = std::max(1.0, rows * best_rows);
     }
     root->estimated_rows = rows;
     for (uint32_t s : SlotsOf(pattern, q.facts)) bound[s] = true;
@@ -148,20 +154,6 @@ PhysicalPlan PlanQuery(const ExecContext* ctx) {
     throw QueryError(Status::Internal("a filter refers to slots no pattern binds"));
   }
   return PhysicalPlan{std::move(root)};
-}
-
-namespace {
-void Explain(const Operator& op, int depth, std::string* out) {
-  *out += fmt::format("{}{}  (~{} rows)\n", std::string(static_cast<size_t>(depth) * 2, ' '),
-                      op.Describe(), static_cast<uint64_t>(std::llround(op.estimated_rows)));
-  for (const Operator* child : op.Children()) Explain(*child, depth + 1, out);
-}
-}  // namespace
-
-std::string ExplainPlan(const Operator& root) {
-  std::string out;
-  Explain(root, 0, &out);
-  return out;
 }
 
 }  // namespace quipu::query

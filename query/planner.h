@@ -16,7 +16,4 @@ struct PhysicalPlan {
 
 PhysicalPlan PlanQuery(const ExecContext* ctx);
 
-// The plan as an indented tree, one operator a line with its estimated rows.
-std::string ExplainPlan(const Operator& root);
-
 }  // namespace quipu::query
