@@ -12,8 +12,9 @@ struct Database::Impl {
   std::unique_ptr<storage::Store> store;
   std::atomic<uint64_t> cancel_generation{0};
 
-  Result<QueryResult> Run(const ast::Statement& statement) {
+  Result<QueryResult> Run(const ast::Statement& statement, const Params& params) {
     query::ExecOptions options;
+    options.params = &params;
     options.cancel_generation = &cancel_generation;
     options.start_generation = cancel_generation.load();
     return query::ExecuteStatement(statement, store.get(), options);
@@ -35,21 +36,22 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
   return std::unique_ptr<Database>(new Database(std::move(impl)));
 }
 
-Result<QueryResult> Database::Execute(std::string_view statement) {
+Result<QueryResult> Database::Execute(std::string_view statement, const Params& params) {
   Result<ast::Statement> parsed = grammar::ParseStatement(statement);
   if (!parsed.ok()) return parsed.status();
-  return impl_->Run(*parsed);
+  return impl_->Run(*parsed, params);
 }
 
 Status Database::ExecuteScript(std::string_view script,
-                               const std::function<void(const QueryResult&)>& on_result) {
+                               const std::function<void(const QueryResult&)>& on_result,
+                               const Params& params) {
   grammar::ScriptParser parser(script);
   for (;;) {
     ast::Statement statement;
     Result<bool> more = parser.Next(&statement);
     if (!more.ok()) return more.status();
     if (!*more) return Status::Ok();
-    Result<QueryResult> result = impl_->Run(statement);
+    Result<QueryResult> result = impl_->Run(statement, params);
     if (!result.ok()) return result.status();
     if (on_result) on_result(*result);
   }

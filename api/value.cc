@@ -195,6 +195,8 @@ const char* TypeName(Value::Type type) {
       return "datetime";
     case Value::Type::kEntity:
       return "entity";
+    case Value::Type::kList:
+      return "list";
   }
   return "unknown";
 }
@@ -223,8 +225,15 @@ std::string Value::ToString() const {
       return FormatDateTime(as_datetime());
     case Type::kEntity:
       return FormatEntityKey(as_entity().key);
+    case Type::kList:
+      return ToLiteral();
   }
   return "";
+}
+
+bool Value::operator==(const Value& other) const {
+  if (type() == Type::kList && other.type() == Type::kList) return as_list() == other.as_list();
+  return v_ == other.v_;
 }
 
 namespace {
@@ -265,6 +274,13 @@ std::string Value::ToLiteral() const {
       return "date '" + ToString() + "'";
     case Type::kDateTime:
       return "datetime '" + ToString() + "'";
+    case Type::kList: {
+      std::string out = "[";
+      for (size_t i = 0; i < as_list().size(); ++i) {
+        out += (i ? ", " : "") + as_list()[i].ToLiteral();
+      }
+      return out + "]";
+    }
     default:
       return ToString();
   }

@@ -31,6 +31,10 @@ struct Expr {
     kBinary,     // name is the operator: or and = <> < <= > >= + - * / %
     kFunction,   // name(args...), distinct for count(distinct x)
     kCountStar,  // count(*)
+    kList,       // [args...]
+    kParameter,  // $name
+    kCase,       // name "simple": args = subject, (when, then)*, else?
+                 // name "searched": args = (condition, then)*, else?
   };
   Kind kind = Kind::kLiteral;
   Pos pos;       // where the expression starts
@@ -39,6 +43,7 @@ struct Expr {
   std::string name;
   std::vector<ExprPtr> args;
   bool distinct = false;
+  bool has_else = false;  // kCase
 };
 
 using PropertyMap = std::vector<std::pair<std::string, ExprPtr>>;
@@ -95,8 +100,24 @@ struct DeleteStatement {
   std::vector<PathPattern> patterns;
 };
 
+// load 'file' [format f] [on error skip], load csv 'file' as nodes/edges …,
+// load jsonl 'file' format ftm.
+struct LoadStatement {
+  enum class Source : uint8_t { kRdf, kCsvNodes, kCsvEdges, kJsonl };
+  Source source = Source::kRdf;
+  std::string path;
+  Pos path_pos;
+  std::string format;  // ntriples, nquads, turtle, ftm; empty: by the file's extension
+  bool skip_errors = false;
+  std::string label;        // csv nodes: the label of every row
+  std::string key_column;   // csv nodes: the column holding the entity key
+  std::string predicate;    // csv edges: the predicate's key
+  std::string from_column;  // csv edges: the column of the subject's key
+  std::string to_column;    // csv edges: the column of the object's key
+};
+
 struct Statement {
-  enum class Kind : uint8_t { kMatch, kInsert, kDelete };
+  enum class Kind : uint8_t { kMatch, kInsert, kDelete, kLoad };
   // explain: plan only; profile: run and measure. Both wrap a match.
   enum class Mode : uint8_t { kRun, kExplain, kProfile };
   Kind kind = Kind::kMatch;
@@ -106,6 +127,7 @@ struct Statement {
   MatchStatement match;
   InsertStatement insert;
   DeleteStatement del;
+  LoadStatement load;
 };
 
 }  // namespace quipu::ast

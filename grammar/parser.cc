@@ -25,12 +25,18 @@ struct Selector
                                 property_name, mul_op, add_op, comp_op, not_op, count_value,
                                 order_direction, return_distinct, distinct_marker>,
           pt::store_content::on<
-              explain_stmt, profile_stmt, explained_stmt, next_return_item, next_order_item,
-              next_prop_entry, next_pattern, match_stmt, insert_stmt, delete_stmt, match_clause,
-              where_condition, path_pattern, node_pattern, next_node, rel_out, rel_in, rel_type,
-              prop_map, prop_entry, prop_value, entity_key, iri_ref, string_literal, date_literal,
-              datetime_literal, count_star, function_call, negation, return_clause, return_item,
-              return_expr, order_clause, order_item, order_expr, skip_clause, limit_clause>,
+              list_literal, parameter, param_name, case_expr, case_subject, when_cond, then_value,
+              else_value, null_test, is_not, in_test, starts_test, ends_test, contains_test,
+              test_operand, explain_stmt, profile_stmt, explained_stmt, next_return_item,
+              next_order_item, next_prop_entry, next_pattern, match_stmt, insert_stmt, delete_stmt,
+              match_clause, where_condition, path_pattern, node_pattern, next_node, rel_out, rel_in,
+              rel_type, prop_map, prop_entry, prop_value, entity_key, iri_ref, string_literal,
+              date_literal, datetime_literal, count_star, function_call, negation, return_clause,
+              return_item, return_expr, order_clause, order_item, order_expr, skip_clause,
+              limit_clause>,
+          pt::store_content::on<load_stmt, load_csv, load_jsonl, load_rdf, load_path,
+                                load_format_name, load_skip, csv_nodes, csv_edges, load_label,
+                                load_key_column, load_predicate, load_from_column, load_to_column>,
           pt::fold_one::on<or_expr, and_expr, not_expr, comparison, additive, multiplicative,
                            postfix, property_access>> {};
 
@@ -177,12 +183,51 @@ ast::ExprPtr BuildBinaryChain(const Node& n) {
 ast::ExprPtr BuildExpr(const Node& n) {
   const ast::Pos pos = PosOf(n);
   if (n.is_type<where_condition>() || n.is_type<prop_value>() || n.is_type<return_expr>() ||
-      n.is_type<order_expr>()) {
+      n.is_type<order_expr>() || n.is_type<case_subject>() || n.is_type<when_cond>() ||
+      n.is_type<then_value>() || n.is_type<else_value>() || n.is_type<test_operand>()) {
     return BuildExpr(*n.children.at(0));
+  }
+  if (n.is_type<comparison>() && n.children.size() == 2) {
+    // operand and a test: is [not] null, in, starts with, ends with, contains.
+    const Node& test = *n.children[1];
+    auto e = std::make_unique<ast::Expr>();
+    e->pos = pos;
+    e->args.push_back(BuildExpr(*n.children[0]));
+    if (test.is_type<null_test>()) {
+      e->kind = ast::Expr::Kind::kUnary;
+      e->name = test.children.empty() ? "is null" : "is not null";
+      return e;
+    }
+    e->kind = ast::Expr::Kind::kBinary;
+    e->name = test.is_type<in_test>()       ? "in"
+              : test.is_type<starts_test>() ? "starts with"
+              : test.is_type<ends_test>()   ? "ends with"
+                                            : "contains";
+    e->args.push_back(BuildExpr(*test.children.at(0)));
+    return e;
   }
   if (n.is_type<or_expr>() || n.is_type<and_expr>() || n.is_type<comparison>() ||
       n.is_type<additive>() || n.is_type<multiplicative>()) {
     return BuildBinaryChain(n);
+  }
+  if (n.is_type<list_literal>() || n.is_type<case_expr>()) {
+    auto e = std::make_unique<ast::Expr>();
+    e->pos = pos;
+    e->kind = n.is_type<list_literal>() ? ast::Expr::Kind::kList : ast::Expr::Kind::kCase;
+    if (n.is_type<case_expr>()) {
+      e->name =
+          !n.children.empty() && n.children[0]->is_type<case_subject>() ? "simple" : "searched";
+      e->has_else = !n.children.empty() && n.children.back()->is_type<else_value>();
+    }
+    for (const auto& child : n.children) e->args.push_back(BuildExpr(*child));
+    return e;
+  }
+  if (n.is_type<parameter>()) {
+    auto e = std::make_unique<ast::Expr>();
+    e->pos = pos;
+    e->kind = ast::Expr::Kind::kParameter;
+    e->name = n.children.at(0)->string();
+    return e;
   }
   if (n.is_type<not_expr>()) {  // [not_op, operand]
     auto e = std::make_unique<ast::Expr>();
@@ -394,6 +439,57 @@ void BuildMatch(const Node& n, ast::MatchStatement* m) {
   }
 }
 
+// A CSV column: a quoted string or a bare name.
+std::string BuildColumn(const Node& n) {
+  if (!n.children.empty() && n.children[0]->is_type<string_literal>()) {
+    return Unescape(*n.children[0]);
+  }
+  return n.string();
+}
+
+void BuildLoad(const Node& n, ast::LoadStatement* load) {
+  const Node& source = *n.children.at(0);  // load_csv, load_jsonl or load_rdf
+  if (source.is_type<load_jsonl>()) {
+    load->source = ast::LoadStatement::Source::kJsonl;
+  } else if (source.is_type<load_rdf>()) {
+    load->source = ast::LoadStatement::Source::kRdf;
+  }
+  for (const auto& child : source.children) {
+    const Node& c = *child;
+    if (c.is_type<load_path>()) {
+      load->path = Unescape(c);
+      load->path_pos = PosOf(c);
+      if (load->path.empty()) throw BuildError("the file name is empty", PosOf(c));
+    } else if (c.is_type<load_format_name>()) {
+      load->format = c.string();
+      const bool jsonl = source.is_type<load_jsonl>();
+      const bool known = jsonl ? load->format == "ftm"
+                               : load->format == "ntriples" || load->format == "nquads" ||
+                                     load->format == "turtle";
+      if (!known) {
+        throw BuildError("unknown format '" + load->format + "' (expected " +
+                             (jsonl ? "ftm" : "ntriples, nquads or turtle") + ")",
+                         PosOf(c));
+      }
+    } else if (c.is_type<load_skip>()) {
+      load->skip_errors = true;
+    } else if (c.is_type<csv_nodes>() || c.is_type<csv_edges>()) {
+      load->source = c.is_type<csv_nodes>() ? ast::LoadStatement::Source::kCsvNodes
+                                            : ast::LoadStatement::Source::kCsvEdges;
+      for (const auto& part : c.children) {
+        if (part->is_type<load_label>()) load->label = part->string();
+        if (part->is_type<load_key_column>()) load->key_column = BuildColumn(*part);
+        if (part->is_type<load_from_column>()) load->from_column = BuildColumn(*part);
+        if (part->is_type<load_to_column>()) load->to_column = BuildColumn(*part);
+        if (part->is_type<load_predicate>()) {
+          load->predicate =
+              part->children.empty() ? part->string() : BuildEntity(*part->children[0]).key;
+        }
+      }
+    }
+  }
+}
+
 void BuildStatement(const Node& n, ast::Statement* out) {
   out->pos = PosOf(n);
   out->text = n.string();
@@ -407,6 +503,9 @@ void BuildStatement(const Node& n, ast::Statement* out) {
   if (n.is_type<match_stmt>()) {
     out->kind = ast::Statement::Kind::kMatch;
     BuildMatch(n, &out->match);
+  } else if (n.is_type<load_stmt>()) {
+    out->kind = ast::Statement::Kind::kLoad;
+    BuildLoad(n, &out->load);
   } else if (n.is_type<insert_stmt>()) {
     out->kind = ast::Statement::Kind::kInsert;
     out->insert.patterns = BuildPatterns(n);

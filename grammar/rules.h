@@ -63,10 +63,24 @@ struct kw_null : keyword<TAO_PEGTL_ISTRING("null")> {};
 struct kw_date : keyword<TAO_PEGTL_ISTRING("date")> {};
 struct kw_datetime : keyword<TAO_PEGTL_ISTRING("datetime")> {};
 struct kw_count : keyword<TAO_PEGTL_ISTRING("count")> {};
+struct kw_is : keyword<TAO_PEGTL_ISTRING("is")> {};
+struct kw_in : keyword<TAO_PEGTL_ISTRING("in")> {};
+struct kw_starts : keyword<TAO_PEGTL_ISTRING("starts")> {};
+struct kw_ends : keyword<TAO_PEGTL_ISTRING("ends")> {};
+struct kw_with : keyword<TAO_PEGTL_ISTRING("with")> {};
+struct kw_contains : keyword<TAO_PEGTL_ISTRING("contains")> {};
+struct kw_case : keyword<TAO_PEGTL_ISTRING("case")> {};
+struct kw_when : keyword<TAO_PEGTL_ISTRING("when")> {};
+struct kw_then : keyword<TAO_PEGTL_ISTRING("then")> {};
+struct kw_else : keyword<TAO_PEGTL_ISTRING("else")> {};
+struct kw_end : keyword<TAO_PEGTL_ISTRING("end")> {};
 
+// Words that cannot name a variable. Infix words (starts, ends, contains,
+// with) stay usable as names: they only mean something after an operand.
 struct reserved
     : sor<kw_match, kw_insert, kw_delete, kw_where, kw_return, kw_distinct, kw_as, kw_order, kw_by,
-          kw_asc, kw_desc, kw_skip, kw_limit, kw_and, kw_or, kw_not, kw_true, kw_false, kw_null> {};
+          kw_asc, kw_desc, kw_skip, kw_limit, kw_and, kw_or, kw_not, kw_true, kw_false, kw_null,
+          kw_is, kw_in, kw_case, kw_when, kw_then, kw_else, kw_end> {};
 
 // A variable or alias: any name but a reserved word.
 struct variable : seq<not_at<reserved>, name> {};
@@ -128,7 +142,25 @@ struct next_function_arg : function_arg {};
 struct function_args
     : opt<opt<distinct_marker>, function_arg, star<comma, must<next_function_arg>>> {};
 struct function_call : seq<function_name, ws, one<'('>, ws, function_args, must<close_paren>> {};
-struct primary : sor<literal, count_star, function_call, entity_key, variable, paren_expr> {};
+struct list_close : one<']'> {};
+struct list_item : seq<expression, ws> {};
+struct next_list_item : list_item {};
+struct list_literal
+    : if_must<seq<one<'['>, ws>, opt<list_item, star<comma, must<next_list_item>>>, list_close> {};
+struct param_name : name {};
+struct parameter : if_must<one<'$'>, param_name> {};
+struct case_subject : seq<expression> {};
+struct when_cond : seq<expression> {};
+struct then_value : seq<expression> {};
+struct else_value : seq<expression> {};
+struct when_clause : if_must<kw_when, ws, when_cond, ws, kw_then, ws, then_value, ws> {};
+struct else_clause : if_must<kw_else, ws, else_value, ws> {};
+struct case_end : kw_end {};
+struct case_when : plus<when_clause> {};
+struct case_expr : if_must<kw_case, ws, opt<not_at<kw_when>, case_subject, ws>, case_when,
+                           opt<else_clause>, case_end> {};
+struct primary : sor<literal, list_literal, parameter, case_expr, count_star, function_call,
+                     entity_key, variable, paren_expr> {};
 struct property_name : name {};
 struct property_access : seq<ws, one<'.'>, ws, must<property_name>> {};
 struct postfix : seq<primary, star<property_access>> {};
@@ -138,9 +170,22 @@ struct mul_op : one<'*', '/', '%'> {};
 struct multiplicative : seq<unary, star<ws, mul_op, ws, must<unary>>> {};
 struct add_op : seq<one<'+', '-'>, not_at<one<'-', '>', '['>>> {};
 struct additive : seq<multiplicative, star<ws, add_op, ws, must<multiplicative>>> {};
-struct comp_op : sor<TAO_PEGTL_STRING("<="), TAO_PEGTL_STRING(">="), TAO_PEGTL_STRING("<>"),
-                     TAO_PEGTL_STRING("!="), one<'='>, one<'<'>, one<'>'>> {};
-struct comparison : seq<additive, opt<ws, comp_op, ws, must<additive>>> {};
+struct comp_op : sor<TAO_PEGTL_STRING("=~"), TAO_PEGTL_STRING("<="), TAO_PEGTL_STRING(">="),
+                     TAO_PEGTL_STRING("<>"), TAO_PEGTL_STRING("!="), one<'='>, one<'<'>, one<'>'>> {
+};
+struct comp_tail : seq<comp_op, ws, must<additive>> {};
+struct is_not : kw_not {};
+struct null_word : kw_null {};
+struct null_test : if_must<kw_is, ws, opt<is_not, ws>, null_word> {};
+struct test_operand : seq<additive> {};
+struct in_test : if_must<kw_in, ws, test_operand> {};
+struct with_word : kw_with {};
+struct starts_test : if_must<kw_starts, ws, with_word, ws, test_operand> {};
+struct ends_test : if_must<kw_ends, ws, with_word, ws, test_operand> {};
+struct contains_test : if_must<kw_contains, ws, test_operand> {};
+struct comparison
+    : seq<additive,
+          opt<ws, sor<comp_tail, null_test, in_test, starts_test, ends_test, contains_test>>> {};
 struct not_op : kw_not {};
 struct not_expr;
 struct not_expr : sor<seq<not_op, ws, must<not_expr>>, comparison> {};
@@ -205,20 +250,59 @@ struct order_clause : if_must<kw_order, ws, kw_by, ws, order_items> {};
 struct count_value : plus<digit> {};
 struct skip_clause : if_must<kw_skip, ws, count_value, ws> {};
 struct limit_clause : if_must<kw_limit, ws, count_value, ws> {};
-struct match_stmt : seq<plus<match_clause>, must<return_clause>, opt<order_clause>,
-                        opt<skip_clause>, opt<limit_clause>> {};
+// `return 1 + 1` alone is a match over one empty row.
+struct match_stmt : seq<sor<seq<plus<match_clause>, must<return_clause>>, return_clause>,
+                        opt<order_clause>, opt<skip_clause>, opt<limit_clause>> {};
 
 struct insert_patterns : pattern_list {};
 struct insert_stmt : if_must<kw_insert, ws, insert_patterns> {};
 struct delete_patterns : pattern_list {};
 struct delete_stmt : if_must<kw_delete, ws, delete_patterns> {};
 
+// --- load --------------------------------------------------------------------
+// The words of load are keywords only where load expects them, so they stay
+// usable as names everywhere else.
+struct kw_load : keyword<TAO_PEGTL_ISTRING("load")> {};
+struct kw_csv : keyword<TAO_PEGTL_ISTRING("csv")> {};
+struct kw_jsonl : keyword<TAO_PEGTL_ISTRING("jsonl")> {};
+struct kw_format : keyword<TAO_PEGTL_ISTRING("format")> {};
+struct kw_nodes : keyword<TAO_PEGTL_ISTRING("nodes")> {};
+struct kw_edges : keyword<TAO_PEGTL_ISTRING("edges")> {};
+struct kw_on : keyword<TAO_PEGTL_ISTRING("on")> {};
+struct load_as : kw_as {};
+struct load_key : keyword<TAO_PEGTL_ISTRING("key")> {};
+struct load_from : keyword<TAO_PEGTL_ISTRING("from")> {};
+struct load_to : keyword<TAO_PEGTL_ISTRING("to")> {};
+struct load_error : keyword<TAO_PEGTL_ISTRING("error")> {};
+struct load_skip_word : kw_skip {};
+struct load_path : string_literal {};
+struct load_format_name : name {};
+struct load_format : if_must<kw_format, ws, load_format_name, ws> {};
+struct jsonl_format : load_format {};
+struct load_skip : if_must<kw_on, ws, load_error, ws, load_skip_word, ws> {};
+// A CSV column: a name, or any header text in quotes.
+struct load_label : name {};
+struct load_key_column : sor<string_literal, name> {};
+struct load_predicate : sor<iri_ref, name> {};
+struct load_from_column : sor<string_literal, name> {};
+struct load_to_column : sor<string_literal, name> {};
+struct csv_nodes : if_must<kw_nodes, ws, load_label, ws, load_key, ws, load_key_column, ws> {};
+struct csv_edges : if_must<kw_edges, ws, load_predicate, ws, load_from, ws, load_from_column, ws,
+                           load_to, ws, load_to_column, ws> {};
+struct csv_mapping : sor<csv_nodes, csv_edges> {};
+struct load_csv : if_must<kw_csv, ws, load_path, ws, load_as, ws, csv_mapping, opt<load_skip>> {};
+struct load_jsonl : if_must<kw_jsonl, ws, load_path, ws, jsonl_format, opt<load_skip>> {};
+struct load_rdf : seq<load_path, ws, opt<load_format>, opt<load_skip>> {};
+struct load_source : sor<load_csv, load_jsonl, load_rdf> {};
+struct load_stmt : if_must<kw_load, ws, load_source> {};
+
 struct kw_explain : keyword<TAO_PEGTL_ISTRING("explain")> {};
 struct kw_profile : keyword<TAO_PEGTL_ISTRING("profile")> {};
 struct explained_stmt : match_stmt {};
 struct explain_stmt : if_must<kw_explain, ws, explained_stmt> {};
 struct profile_stmt : if_must<kw_profile, ws, explained_stmt> {};
-struct statement : sor<explain_stmt, profile_stmt, match_stmt, insert_stmt, delete_stmt> {};
+struct statement
+    : sor<explain_stmt, profile_stmt, match_stmt, insert_stmt, delete_stmt, load_stmt> {};
 struct statement_end : sor<one<';'>, eof> {};
 // One statement and its terminator; parsed repeatedly over a script.
 struct statement_unit : seq<must<statement>, ws, must<statement_end>, ws> {};

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "query/expression.h"
+#include "query/functions.h"
 
 namespace quipu::query {
 namespace {
@@ -15,7 +16,8 @@ namespace {
 
 class Binder {
  public:
-  explicit Binder(storage::ReadView* view) : view_(view) {}
+  // With a null view the binder evaluates constants only: no variables.
+  Binder(storage::ReadView* view, const Params& params) : view_(view), params_(params) {}
 
   BoundQuery Bind(const ast::MatchStatement& m) {
     for (const ast::PathPattern& path : m.patterns) BindPath(path);
@@ -102,7 +104,7 @@ class Binder {
                  fmt::format("({}:{})", RefText(n), label));
     }
     for (const auto& [key, expr] : n.properties) {
-      Result<Value> v = EvaluateConstant(*expr);
+      Result<Value> v = EvaluateConstant(*expr, params_);
       if (!v.ok()) throw QueryError(v.status());
       if (v->is_null()) Fail("a property in a pattern cannot be null", expr->pos);
       const std::string label = fmt::format("({} {{{}: {}}})", RefText(n), key, v->ToLiteral());
@@ -165,7 +167,7 @@ class Binder {
         q_.facts.push_back(f);
         if (!r.variable.empty()) facts_by_name_[r.variable] = fact;
         for (const auto& [key, expr] : r.properties) {
-          Result<Value> v = EvaluateConstant(*expr);
+          Result<Value> v = EvaluateConstant(*expr, params_);
           if (!v.ok()) throw QueryError(v.status());
           if (v->is_null()) Fail("a property in a pattern cannot be null", expr->pos);
           BoundExpr prop;
@@ -202,7 +204,26 @@ class Binder {
           b.fact = it->second;
           return b;
         }
+        if (view_ == nullptr) {
+          Fail("a value here must be a constant (a literal or a $parameter), not the variable '" +
+                   e.name + "'",
+               e.pos);
+        }
         Fail("unknown variable '" + e.name + "'", e.pos);
+      }
+      case ast::Expr::Kind::kParameter: {
+        auto it = params_.find(e.name);
+        if (it == params_.end()) Fail("parameter $" + e.name + " has no value", e.pos);
+        b.constant = it->second;
+        return b;
+      }
+      case ast::Expr::Kind::kList:
+      case ast::Expr::Kind::kCase: {
+        b.kind = e.kind == ast::Expr::Kind::kList ? BoundExpr::Kind::kList : BoundExpr::Kind::kCase;
+        b.name = e.name;
+        b.has_else = e.has_else;
+        for (const ast::ExprPtr& a : e.args) b.args.push_back(BindExpr(*a));
+        return Fold(std::move(b));
       }
       case ast::Expr::Kind::kProperty: {
         const ast::Expr& base = *e.args[0];
@@ -229,7 +250,7 @@ class Binder {
             e.kind == ast::Expr::Kind::kUnary ? BoundExpr::Kind::kUnary : BoundExpr::Kind::kBinary;
         b.name = e.name;
         for (const ast::ExprPtr& a : e.args) b.args.push_back(BindExpr(*a));
-        return b;
+        return Fold(std::move(b));
       case ast::Expr::Kind::kCountStar:
         b.kind = BoundExpr::Kind::kAggregate;
         b.name = "count";
@@ -264,10 +285,34 @@ class Binder {
         b.kind = BoundExpr::Kind::kFunction;
         b.name = name;
         for (const ast::ExprPtr& a : e.args) b.args.push_back(BindExpr(*a));
-        return b;
+        return Fold(std::move(b));
       }
     }
     Fail("unsupported expression", e.pos);
+  }
+
+ public:
+  // Binds an expression that may use no variables (insert and delete values).
+  BoundExpr BindConstant(const ast::Expr& e) {
+    BoundExpr b = BindExpr(e);
+    if (const BoundExpr* agg = b.FindAggregate()) {
+      Fail("aggregate functions are not allowed here", agg->pos);
+    }
+    return b;
+  }
+
+ private:
+  // Constant folding: an operator, function, list or case whose arguments
+  // are all constants is evaluated once, here.
+  static BoundExpr Fold(BoundExpr b) {
+    for (const BoundExpr& a : b.args) {
+      if (a.kind != BoundExpr::Kind::kConst) return b;
+    }
+    Evaluator eval(nullptr, nullptr);
+    BoundExpr folded;
+    folded.pos = b.pos;
+    folded.constant = eval.Eval(b, nullptr);
+    return folded;
   }
 
   static bool SameText(const std::string& a, const std::string& b) {
@@ -347,6 +392,16 @@ class Binder {
         return "(" + e.name + " " + ExprText(*e.args[0]) + ")";
       case ast::Expr::Kind::kBinary:
         return "(" + ExprText(*e.args[0]) + " " + e.name + " " + ExprText(*e.args[1]) + ")";
+      case ast::Expr::Kind::kParameter:
+        return "$" + e.name;
+      case ast::Expr::Kind::kList:
+      case ast::Expr::Kind::kCase: {
+        std::string out = e.kind == ast::Expr::Kind::kList ? "[" : "case(" + e.name + ";";
+        for (size_t i = 0; i < e.args.size(); ++i) {
+          out += (i ? "," : "") + ExprText(*e.args[i]);
+        }
+        return out + (e.has_else ? ";else" : "") + (e.kind == ast::Expr::Kind::kList ? "]" : ")");
+      }
       case ast::Expr::Kind::kFunction: {
         std::string out;
         for (char c : e.name) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -361,6 +416,7 @@ class Binder {
   }
 
   storage::ReadView* view_;
+  const Params& params_;
   BoundQuery q_;
   std::map<std::string, uint32_t> node_slots_;
   std::map<std::string, int> facts_by_name_;
@@ -368,43 +424,23 @@ class Binder {
 
 }  // namespace
 
-Result<BoundQuery> BindMatch(const ast::MatchStatement& match, storage::ReadView* view) {
+Result<BoundQuery> BindMatch(const ast::MatchStatement& match, storage::ReadView* view,
+                             const Params& params) {
   try {
-    return Binder(view).Bind(match);
+    return Binder(view, params).Bind(match);
   } catch (const QueryError& e) {
     return e.status();
   }
 }
 
-Result<Value> EvaluateConstant(const ast::Expr& expr) {
-  if (expr.kind == ast::Expr::Kind::kLiteral || expr.kind == ast::Expr::Kind::kEntityRef) {
-    return expr.literal;
+Result<Value> EvaluateConstant(const ast::Expr& expr, const Params& params) {
+  try {
+    const BoundExpr bound = Binder(nullptr, params).BindConstant(expr);
+    Evaluator eval(nullptr, nullptr);
+    return eval.Eval(bound, nullptr);
+  } catch (const QueryError& e) {
+    return e.status();
   }
-  if (expr.kind == ast::Expr::Kind::kUnary || expr.kind == ast::Expr::Kind::kBinary) {
-    // Fold constant arithmetic such as -5 or 2 * 1000.
-    BoundExpr b;
-    b.kind =
-        expr.kind == ast::Expr::Kind::kUnary ? BoundExpr::Kind::kUnary : BoundExpr::Kind::kBinary;
-    b.pos = expr.pos;
-    b.name = expr.name;
-    for (const ast::ExprPtr& a : expr.args) {
-      Result<Value> v = EvaluateConstant(*a);
-      if (!v.ok()) return v.status();
-      BoundExpr c;
-      c.constant = *v;
-      b.args.push_back(std::move(c));
-    }
-    try {
-      Evaluator eval(nullptr, nullptr);
-      return eval.Eval(b, nullptr);
-    } catch (const QueryError& e) {
-      return e.status();
-    }
-  }
-  return Status::SemanticError(
-      "a value here must be a constant (a literal), not a variable or "
-      "function",
-      expr.pos.line, expr.pos.column);
 }
 
 }  // namespace quipu::query

@@ -46,7 +46,9 @@ struct BoundExpr {
     kUnary,         // name: not, -
     kBinary,        // name: or and = <> < <= > >= + - * / %
     kFunction,      // scalar function
-    kAggregate,     // name: count sum avg min max; args empty for count(*)
+    kAggregate,     // name: count sum avg min max collect; args empty for count(*)
+    kList,          // [args...]
+    kCase,          // as ast::Expr::Kind::kCase, with has_else
   };
   Kind kind = Kind::kConst;
   ast::Pos pos;
@@ -57,6 +59,7 @@ struct BoundExpr {
   std::string name;
   std::vector<BoundExpr> args;
   bool distinct = false;
+  bool has_else = false;
 
   // Slots the expression reads (facts count through their triple's slots).
   void CollectSlots(const std::vector<FactVar>& facts, std::vector<uint32_t>* out) const;

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "import/load.h"
 #include "query/binder.h"
 #include "query/expression.h"
 #include "query/planner.h"
@@ -67,6 +68,8 @@ class Accumulator {
       if (int_sum_) dsum_ = static_cast<double>(isum_);
       int_sum_ = false;
       dsum_ += v.as_number();
+    } else if (f == "collect") {
+      collected_.push_back(v);
     } else if (f == "min") {
       if (count_ == 1 || CompareForSort(v, best_) < 0) best_ = v;
     } else if (f == "max") {
@@ -77,6 +80,7 @@ class Accumulator {
   Value Finish() const {
     const std::string& f = e_->name;
     if (f == "count") return Value(count_);
+    if (f == "collect") return Value(collected_);
     if (f == "sum") return int_sum_ ? Value(isum_) : Value(dsum_);
     if (f == "avg") {
       if (count_ == 0) return Value();
@@ -92,6 +96,7 @@ class Accumulator {
   int64_t isum_ = 0;
   double dsum_ = 0;
   Value best_;
+  ValueList collected_;
   std::set<Value, ValueLess> seen_;
 };
 
@@ -164,7 +169,7 @@ QueryResult PlanResult(const BoundQuery& q, const Operator* root, bool profiled,
 
 QueryResult RunMatch(const ast::MatchStatement& match, ast::Statement::Mode mode,
                      storage::ReadView* view, const ExecOptions& options) {
-  const BoundQuery q = Check(BindMatch(match, view));
+  const BoundQuery q = Check(BindMatch(match, view, *options.params));
   QueryResult result;
   result.is_query = true;
   result.columns.assign(q.columns.begin(), q.columns.begin() + static_cast<long>(q.visible));
@@ -287,7 +292,7 @@ QueryResult RunMatch(const ast::MatchStatement& match, ast::Statement::Mode mode
 
 class Writer {
  public:
-  explicit Writer(storage::WriteTxn* txn) : txn_(txn) {}
+  Writer(storage::WriteTxn* txn, const Params& params) : txn_(txn), params_(params) {}
 
   uint64_t Intern(const Value& v) { return Check(txn_->InternTerm(v)); }
   uint64_t Find(const Value& v) { return Check(txn_->FindTerm(v)); }
@@ -302,7 +307,7 @@ class Writer {
   }
 
   Value Constant(const ast::Expr& e, bool storing) {
-    Value v = Check(EvaluateConstant(e));
+    Value v = Check(EvaluateConstant(e, params_));
     if (v.is_null()) {
       Fail(storing ? "a value to store cannot be null"
                    : "a value in a delete pattern cannot be null",
@@ -426,11 +431,14 @@ class Writer {
   }
 
   storage::WriteTxn* txn_;
+  const Params& params_;
   uint64_t inserted_ = 0;
   uint64_t deleted_ = 0;
 };
 
 }  // namespace
+
+const Params ExecOptions::kNoParams;
 
 Result<QueryResult> ExecuteStatement(const ast::Statement& statement, storage::Store* store,
                                      const ExecOptions& options) {
@@ -439,8 +447,11 @@ Result<QueryResult> ExecuteStatement(const ast::Statement& statement, storage::S
       std::unique_ptr<storage::ReadView> view = store->BeginRead();
       return RunMatch(statement.match, statement.mode, view.get(), options);
     }
+    if (statement.kind == ast::Statement::Kind::kLoad) {
+      return import::RunLoad(statement.load, store, options);
+    }
     std::unique_ptr<storage::WriteTxn> txn = Check(store->BeginWrite());
-    Writer writer(txn.get());
+    Writer writer(txn.get(), *options.params);
     if (statement.kind == ast::Statement::Kind::kInsert) {
       writer.Insert(statement.insert);
     } else {

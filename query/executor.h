@@ -4,6 +4,7 @@
 #include <atomic>
 
 #include "grammar/ast.h"
+#include "query/binder.h"
 #include "query/operators.h"
 #include "quipu/database.h"
 #include "quipu/status.h"
@@ -15,6 +16,9 @@ struct ExecOptions {
   const std::atomic<uint64_t>* cancel_generation = nullptr;
   uint64_t start_generation = 0;
   JoinChoice joins = JoinChoice::kByCost;
+  const Params* params = &kNoParams;  // never null
+
+  static const Params kNoParams;
 };
 
 Result<QueryResult> ExecuteStatement(const ast::Statement& statement, storage::Store* store,

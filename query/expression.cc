@@ -1,5 +1,7 @@
 #include "query/expression.h"
 
+#include "query/functions.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -27,8 +29,10 @@ int TypeRank(const Value& v) {
       return 6;
     case Value::Type::kEntity:
       return 7;
+    case Value::Type::kList:
+      return 8;
   }
-  return 8;
+  return 9;
 }
 
 template <typename T>
@@ -65,6 +69,13 @@ int CompareSameRank(const Value& a, const Value& b) {
       return Cmp(a.as_datetime().micros, b.as_datetime().micros);
     case Value::Type::kEntity:
       return Cmp(a.as_entity().key, b.as_entity().key);
+    case Value::Type::kList: {
+      const ValueList &x = a.as_list(), &y = b.as_list();
+      for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
+        if (const int c = CompareForSort(x[i], y[i]); c != 0) return c;
+      }
+      return Cmp(x.size(), y.size());
+    }
     case Value::Type::kNull:
       return 0;
   }
@@ -147,27 +158,9 @@ std::optional<int> CompareForFilter(const Value& a, const Value& b) {
   return CompareSameRank(a, b);
 }
 
-bool LookupFunction(const std::string& name, size_t* min_args, size_t* max_args) {
-  struct Fn {
-    const char* name;
-    size_t min, max;
-  };
-  static const Fn kFunctions[] = {
-      {"lower", 1, 1}, {"upper", 1, 1},     {"length", 1, 1}, {"abs", 1, 1},
-      {"str", 1, 1},   {"coalesce", 1, 64}, {"year", 1, 1},
-  };
-  for (const Fn& f : kFunctions) {
-    if (name == f.name) {
-      *min_args = f.min;
-      *max_args = f.max;
-      return true;
-    }
-  }
-  return false;
-}
-
 bool IsAggregateName(const std::string& name) {
-  return name == "count" || name == "sum" || name == "avg" || name == "min" || name == "max";
+  return name == "count" || name == "sum" || name == "avg" || name == "min" || name == "max" ||
+         name == "collect";
 }
 
 bool Evaluator::Test(const BoundExpr& e, const uint64_t* row) {
@@ -242,59 +235,88 @@ Value Evaluator::Binary(const BoundExpr& e, const uint64_t* row) {
     if (op == ">") return Value(*c > 0);
     return Value(*c >= 0);
   }
+  if (op == "in") return In(a, b, e.pos);
+  if (op == "starts with" || op == "ends with" || op == "contains" || op == "=~") {
+    if (a.is_null() || b.is_null()) return Value();
+    if (a.type() != Value::Type::kString || b.type() != Value::Type::kString) {
+      Fail(fmt::format("type mismatch: {} {} {} (needs strings)", TypeName(a.type()), op,
+                       TypeName(b.type())),
+           e.pos);
+    }
+    const std::string &s = a.as_string(), &t = b.as_string();
+    if (op == "starts with") return Value(s.compare(0, t.size(), t) == 0);
+    if (op == "ends with") {
+      return Value(s.size() >= t.size() && s.compare(s.size() - t.size(), t.size(), t) == 0);
+    }
+    if (op == "contains") return Value(s.find(t) != std::string::npos);
+    return Value(RE2::FullMatch(s, Regex(t, e.args[1].pos)));
+  }
   return Arithmetic(op, a, b, e.pos);
 }
 
+Value Evaluator::In(const Value& a, const Value& list, ast::Pos pos) {
+  if (list.is_null()) return Value();
+  if (list.type() != Value::Type::kList) {
+    Fail(
+        fmt::format("type mismatch: 'in' needs a list on its right, got {}", TypeName(list.type())),
+        pos);
+  }
+  if (a.is_null()) return list.as_list().empty() ? Value(false) : Value();
+  bool saw_null = false;
+  for (const Value& item : list.as_list()) {
+    if (item.is_null()) {
+      saw_null = true;
+      continue;
+    }
+    const std::optional<int> c = CompareForFilter(a, item);
+    if (c && *c == 0) return Value(true);
+  }
+  return saw_null ? Value() : Value(false);
+}
+
+const RE2& Evaluator::Regex(const std::string& pattern, ast::Pos pos) {
+  auto it = regexes_.find(pattern);
+  if (it != regexes_.end()) return *it->second;
+  RE2::Options options;
+  options.set_log_errors(false);
+  auto re = std::make_unique<RE2>(pattern, options);
+  if (!re->ok()) Fail("invalid regular expression '" + pattern + "': " + re->error(), pos);
+  if (regexes_.size() > 64) regexes_.clear();  // patterns from data could be many
+  return *regexes_.emplace(pattern, std::move(re)).first->second;
+}
+
+Value Evaluator::Case(const BoundExpr& e, const uint64_t* row) {
+  const bool simple = e.name == "simple";
+  const size_t first = simple ? 1 : 0;
+  const size_t pairs_end = e.args.size() - (e.has_else ? 1 : 0);
+  const Value subject = simple ? Eval(e.args[0], row) : Value();
+  // (when, then) pairs occupy [first, pairs_end).
+  for (size_t i = first; i + 1 < pairs_end; i += 2) {
+    bool hit;
+    if (simple) {
+      const Value candidate = Eval(e.args[i], row);
+      const std::optional<int> c = CompareForFilter(subject, candidate);
+      hit = c && *c == 0;
+    } else {
+      hit = Test(e.args[i], row);
+    }
+    if (hit) return Eval(e.args[i + 1], row);
+  }
+  return e.has_else ? Eval(e.args.back(), row) : Value();
+}
+
 Value Evaluator::Function(const BoundExpr& e, const uint64_t* row) {
-  if (e.name == "coalesce") {
+  if (e.name == "coalesce") {  // lazy: later arguments run only when needed
     for (const BoundExpr& arg : e.args) {
       Value v = Eval(arg, row);
       if (!v.is_null()) return v;
     }
     return Value();
   }
-  const Value a = Eval(e.args[0], row);
-  if (a.is_null()) return Value();
-  auto need = [&](Value::Type t, const char* what) {
-    if (a.type() != t) {
-      Fail(fmt::format("type mismatch: {}() needs {}, got {}", e.name, what, TypeName(a.type())),
-           e.pos);
-    }
-  };
-  if (e.name == "lower" || e.name == "upper") {
-    need(Value::Type::kString, "a string");
-    std::string s = a.as_string();
-    for (char& c : s) {
-      if (static_cast<unsigned char>(c) < 0x80) {
-        c = static_cast<char>(e.name == "lower" ? std::tolower(c) : std::toupper(c));
-      }
-    }
-    return Value(std::move(s));
-  }
-  if (e.name == "length") {
-    need(Value::Type::kString, "a string");
-    int64_t n = 0;
-    for (unsigned char c : a.as_string()) n += (c & 0xC0) != 0x80;  // code points
-    return Value(n);
-  }
-  if (e.name == "abs") {
-    if (a.type() == Value::Type::kInt) {
-      if (a.as_int() == INT64_MIN) Fail("integer overflow in abs()", e.pos);
-      return Value(a.as_int() < 0 ? -a.as_int() : a.as_int());
-    }
-    if (a.type() == Value::Type::kDouble) return Value(std::fabs(a.as_double()));
-    Fail(fmt::format("type mismatch: abs() needs a number, got {}", TypeName(a.type())), e.pos);
-  }
-  if (e.name == "str") return Value(a.ToString());
-  if (e.name == "year") {
-    if (a.type() == Value::Type::kDate)
-      return Value(static_cast<int64_t>(std::stoll(FormatDate(a.as_date()))));
-    if (a.type() == Value::Type::kDateTime) {
-      return Value(static_cast<int64_t>(std::stoll(FormatDateTime(a.as_datetime()))));
-    }
-    Fail(fmt::format("type mismatch: year() needs a date, got {}", TypeName(a.type())), e.pos);
-  }
-  Fail("unknown function '" + e.name + "'", e.pos);
+  std::vector<Value> args;
+  args.reserve(e.args.size());
+  for (const BoundExpr& arg : e.args) args.push_back(Eval(arg, row));
+  return CallFunction(e.name, args, e.pos);
 }
 
 Value Evaluator::Eval(const BoundExpr& e, const uint64_t* row) {
@@ -309,8 +331,18 @@ Value Evaluator::Eval(const BoundExpr& e, const uint64_t* row) {
       return NodeProperty(e, row);
     case BoundExpr::Kind::kFactProperty:
       return FactProperty(e, row);
+    case BoundExpr::Kind::kList: {
+      ValueList items;
+      items.reserve(e.args.size());
+      for (const BoundExpr& a : e.args) items.push_back(Eval(a, row));
+      return Value(std::move(items));
+    }
+    case BoundExpr::Kind::kCase:
+      return Case(e, row);
     case BoundExpr::Kind::kUnary: {
       const Value a = Eval(e.args[0], row);
+      if (e.name == "is null") return Value(a.is_null());
+      if (e.name == "is not null") return Value(!a.is_null());
       if (a.is_null()) return a;
       if (e.name == "not") {
         if (a.type() != Value::Type::kBool) {

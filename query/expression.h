@@ -2,8 +2,12 @@
 // comparisons the language defines.
 #pragma once
 
+#include <re2/re2.h>
+
+#include <memory>
 #include <optional>
 #include <stdexcept>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -34,8 +38,6 @@ int CompareForSort(const Value& a, const Value& b);
 // the types are not comparable (a number and a string, say).
 std::optional<int> CompareForFilter(const Value& a, const Value& b);
 
-// True when `name` is a scalar function; sets the arity range.
-bool LookupFunction(const std::string& name, size_t* min_args, size_t* max_args);
 bool IsAggregateName(const std::string& name);
 
 class Evaluator {
@@ -58,10 +60,15 @@ class Evaluator {
   Value FactProperty(const BoundExpr& e, const uint64_t* row);
   Value Binary(const BoundExpr& e, const uint64_t* row);
   Value Function(const BoundExpr& e, const uint64_t* row);
+  Value Case(const BoundExpr& e, const uint64_t* row);
+  static Value In(const Value& a, const Value& list, ast::Pos pos);
+  // The compiled pattern, cached per evaluator.
+  const RE2& Regex(const std::string& pattern, ast::Pos pos);
 
   storage::ReadView* view_;
   const std::vector<FactVar>* facts_;
   std::unordered_map<uint64_t, Value> cache_;
+  std::unordered_map<std::string, std::unique_ptr<RE2>> regexes_;
   std::vector<storage::Triple> scratch_;
   std::vector<storage::FactInstance> instances_;
 };

@@ -58,6 +58,11 @@ int main(int argc, char** argv) {
   app.add_option("--format", format_name, "Output format: table (default) or csv")
       ->type_name("FORMAT");
   app.add_flag("--read-only", read_only, "Open the database read-only; writes are refused");
+  std::vector<std::string> param_args;
+  app.add_option("-p,--param", param_args,
+                 "Bind $NAME to VALUE, a literal such as 42, \"text\" or date '2024-06-28' "
+                 "(repeatable)")
+      ->type_name("NAME=VALUE");
   app.set_version_flag("--version", std::string("quipu ") + QUIPU_VERSION);
   try {
     app.parse(argc, argv);
@@ -89,6 +94,17 @@ int main(int argc, char** argv) {
   }
   quipu::repl::Shell shell(db->get(), std::cout, std::cerr);
   shell.set_format(format);
+  for (const std::string& p : param_args) {
+    const size_t eq = p.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::cerr << "quipu: --param needs NAME=VALUE, got '" << p << "'\n";
+      return kExitUsage;
+    }
+    if (std::string error; !shell.SetParam(p.substr(0, eq), p.substr(eq + 1), &error)) {
+      std::cerr << "quipu: --param " << p.substr(0, eq) << ": " << error << "\n";
+      return kExitUsage;
+    }
+  }
 
   if (!commands.empty()) {
     for (const std::string& c : commands) {

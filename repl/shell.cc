@@ -3,11 +3,23 @@
 namespace quipu::repl {
 
 int Shell::RunScript(const std::string& text, const std::string& origin) {
-  Status s = db_->ExecuteScript(text, [&](const QueryResult& r) { PrintResult(r, format_, out_); });
+  Status s = db_->ExecuteScript(
+      text, [&](const QueryResult& r) { PrintResult(r, format_, out_); }, params_);
   out_.flush();
   if (s.ok()) return kExitOk;
   err_ << (origin.empty() ? "" : origin + ": ") << FormatError(s, text) << "\n";
   return kExitFailed;
+}
+
+bool Shell::SetParam(const std::string& name, const std::string& literal, std::string* error) {
+  const std::string statement = "return " + literal + ";";
+  Result<QueryResult> r = db_->Execute(statement, params_);
+  if (!r.ok()) {
+    *error = FormatError(r.status(), statement);
+    return false;
+  }
+  params_[name] = r->rows.at(0).at(0);
+  return true;
 }
 
 bool StatementComplete(const std::string& text) {

@@ -21,6 +21,9 @@ class Shell {
   Shell(Database* db, std::ostream& out, std::ostream& err) : db_(db), out_(out), err_(err) {}
 
   void set_format(OutputFormat format) { format_ = format; }
+  // Binds $name to the value of `literal` (any constant expression) for the
+  // statements that follow; false with *error set when it does not evaluate.
+  bool SetParam(const std::string& name, const std::string& literal, std::string* error);
 
   // Runs every statement of `text`; stops at the first error, which is
   // printed to err with `origin` (a file name, or empty) in front.
@@ -36,6 +39,7 @@ class Shell {
   std::ostream& out_;
   std::ostream& err_;
   OutputFormat format_ = OutputFormat::kTable;
+  Params params_;
 };
 
 // True when `text` ends a statement: its last token outside strings and

@@ -206,6 +206,9 @@ Result<uint64_t> RocksTxn::InternTerm(const Value& value) {
   const TermType type = DictionaryType(value);
   if (type == TermType::kInvalid) {
     if (value.is_null()) return Status::InvalidArgument("a null value cannot be stored");
+    if (value.type() == Value::Type::kList) {
+      return Status::InvalidArgument("a list cannot be stored as a value; store its items");
+    }
     return Status::InvalidArgument(std::string("a ") + TypeName(value.type()) +
                                    " value out of the storable range");
   }

@@ -87,5 +87,14 @@ out=$("$quipu" "$db" --read-only --format csv -c 'match (e {n: 3}) return e;')
 check "read-only reads" "e
 @z" "$out"
 
+out=$("$quipu" "$db" --format csv -p who='"COSCO Shipping"' -p n=41 -c 'match (c {name: $who}) return c, $n + 1 as m;')
+check "--param binds parameters" "c,m
+@cosco,42" "$out"
+"$quipu" "$db" -p who -c 'return 1;' >/dev/null 2>"$work/err"
+check "--param without = exits 2" "2" "$?"
+check "--param without = message" "quipu: --param needs NAME=VALUE, got 'who'" "$(cat "$work/err")"
+"$quipu" "$db" -c 'return $nope;' >/dev/null 2>"$work/err"
+check "unbound parameter" "error at line 1, column 8: parameter \$nope has no value" "$(head -1 "$work/err")"
+
 echo "$passes passed, $failures failed"
 ((failures == 0))

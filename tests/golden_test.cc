@@ -2,6 +2,7 @@
 // blank lines; lines starting with '#' outside blocks are comments):
 //
 //   seed peru_china          load datasets/peru_china/seed.qql first
+//   param name = EXPR        bind $name for the statements that follow
 //   statement ok             the statement that follows must succeed
 //   insert ...;
 //   query                    the statement's rows, in order, columns joined
@@ -84,6 +85,7 @@ void RunGoldenFile(const fs::path& file) {
   std::unique_ptr<quipu::Database> db = std::move(*opened);
   size_t i = 0;
   int blocks = 0;
+  quipu::Params params;
   while (i < lines.size()) {
     const std::string& head = lines[i];
     if (head.empty() || head[0] == '#') {
@@ -102,6 +104,15 @@ void RunGoldenFile(const fs::path& file) {
       ++i;
       continue;
     }
+    if (head.rfind("param ", 0) == 0) {
+      const size_t eq = head.find(" = ");
+      REQUIRE(eq != std::string::npos);
+      auto value = db->Execute("return " + head.substr(eq + 3) + ";");
+      REQUIRE(value.ok());
+      params[head.substr(6, eq - 6)] = value->rows.at(0).at(0);
+      ++i;
+      continue;
+    }
     REQUIRE((head == "query" || head == "error" || head == "statement ok"));
     ++i;
     std::string statement, expected;
@@ -113,7 +124,7 @@ void RunGoldenFile(const fs::path& file) {
       while (i < lines.size() && !lines[i].empty()) expected += lines[i++] + "\n";
     }
     INFO(statement);
-    auto result = db->Execute(statement);
+    auto result = db->Execute(statement, params);
     ++blocks;
     if (head == "error") {
       REQUIRE_FALSE(result.ok());

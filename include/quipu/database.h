@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -39,6 +40,9 @@ struct DatabaseOptions {
   bool create_if_missing = true;
 };
 
+// Values for the $name parameters of a statement, by name without the '$'.
+using Params = std::map<std::string, Value>;
+
 class Database {
  public:
   static Result<std::unique_ptr<Database>> Open(const std::string& path,
@@ -47,14 +51,16 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
-  // Runs exactly one statement (a trailing ';' is allowed).
-  Result<QueryResult> Execute(std::string_view statement);
+  // Runs exactly one statement (a trailing ';' is allowed). `params` gives
+  // the values of its $parameters; a parameter without a value is an error.
+  Result<QueryResult> Execute(std::string_view statement, const Params& params = {});
 
   // Runs the statements of a script in order, each atomically, calling
   // `on_result` after each; stops at the first failing statement and returns
   // its error (positions refer to the whole script).
   Status ExecuteScript(std::string_view script,
-                       const std::function<void(const QueryResult&)>& on_result);
+                       const std::function<void(const QueryResult&)>& on_result,
+                       const Params& params = {});
 
   // Asks every statement running now to stop; each fails with "the statement
   // was cancelled". Statements started afterwards are not affected.

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace quipu {
 
@@ -34,8 +36,14 @@ struct LangString {
   bool operator==(const LangString&) const = default;
 };
 
+class Value;
+// A list value (from [..] literals, collect(), split()); lists are results
+// only and cannot be stored as facts.
+using ValueList = std::vector<Value>;
+
 class Value {
  public:
+  // The order matches Storage's alternatives.
   enum class Type : uint8_t {
     kNull,
     kBool,
@@ -45,10 +53,11 @@ class Value {
     kLangString,
     kDate,
     kDateTime,
-    kEntity
+    kEntity,
+    kList,
   };
   using Storage = std::variant<std::monostate, bool, int64_t, double, std::string, LangString, Date,
-                               DateTime, Entity>;
+                               DateTime, Entity, std::shared_ptr<const ValueList>>;
 
   Value() = default;
   explicit Value(bool b) : v_(b) {}
@@ -61,6 +70,7 @@ class Value {
   explicit Value(Date d) : v_(d) {}
   explicit Value(DateTime d) : v_(d) {}
   explicit Value(Entity e) : v_(std::move(e)) {}
+  explicit Value(ValueList list) : v_(std::make_shared<const ValueList>(std::move(list))) {}
 
   Type type() const { return static_cast<Type>(v_.index()); }
   bool is_null() const { return type() == Type::kNull; }
@@ -79,6 +89,7 @@ class Value {
   Date as_date() const { return std::get<Date>(v_); }
   DateTime as_datetime() const { return std::get<DateTime>(v_); }
   const Entity& as_entity() const { return std::get<Entity>(v_); }
+  const ValueList& as_list() const { return *std::get<std::shared_ptr<const ValueList>>(v_); }
   const Storage& storage() const { return v_; }
 
   // Plain text: strings raw, entities as @key or <iri>, dates ISO 8601,
@@ -87,7 +98,8 @@ class Value {
   // As a literal of the query language ("text" quoted, date '...').
   std::string ToLiteral() const;
 
-  bool operator==(const Value& other) const { return v_ == other.v_; }
+  // Lists compare by their items, everything else by type and value.
+  bool operator==(const Value& other) const;
 
  private:
   Storage v_;

@@ -1,0 +1,28 @@
+// Loading CSV files: `load csv 'F' as nodes Label key COLUMN` and
+// `load csv 'F' as edges predicate from COLUMN to COLUMN`.
+//
+// The first record is the header. A header may carry a type hint after a
+// colon, `founded:int`, naming the column `founded`; the hints are int,
+// decimal, boolean, date, datetime and string (and the aliases integer,
+// long, double, float, bool, str). Without a hint each value is typed by its
+// form: an integer (no leading zero), a decimal, a date YYYY-MM-DD, a
+// datetime, true or false; anything else is a string. Empty fields are
+// absent: they add no fact.
+//
+// Nodes: each row is the entity @KEY (the key column's text) with the label,
+// and every other column is a property fact (KEY, @column, value).
+// Edges: each row is the fact (@FROM, @predicate, @TO); every other column is
+// an annotation of it (share, since, until, source, …).
+#pragma once
+
+#include "grammar/ast.h"
+#include "import/fact_writer.h"
+#include "import/file_source.h"
+#include "import/load_report.h"
+
+namespace quipu::import {
+
+Status LoadCsv(const ast::LoadStatement& load, FileSource* source, FactWriter* writer,
+               LoadReport* report);
+
+}  // namespace quipu::import

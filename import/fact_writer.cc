@@ -1,0 +1,77 @@
+#include "import/fact_writer.h"
+
+namespace quipu::import {
+namespace {
+
+constexpr char kRdfType[] = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
+constexpr size_t kMaxCachedTerms = size_t{1} << 22;
+
+// The cache key of a dictionary value; empty for inline values (cheap anyway).
+std::string CacheKey(const Value& v) {
+  switch (v.type()) {
+    case Value::Type::kEntity:
+      return "e" + v.as_entity().key;
+    case Value::Type::kString:
+      return "s" + v.as_string();
+    case Value::Type::kLangString:
+      return "l" + v.as_lang_string().lang + '\0' + v.as_lang_string().text;
+    default:
+      return "";
+  }
+}
+
+}  // namespace
+
+FactWriter::FactWriter(storage::WriteTxn* txn, const std::atomic<uint64_t>* cancel_generation,
+                       uint64_t start_generation)
+    : txn_(txn), cancel_generation_(cancel_generation), start_generation_(start_generation) {}
+
+Result<uint64_t> FactWriter::Intern(const Value& value) {
+  std::string key = CacheKey(value);
+  if (key.empty()) return txn_->InternTerm(value);
+  if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+  Result<uint64_t> id = txn_->InternTerm(value);
+  if (!id.ok()) return id;
+  if (cache_.size() >= kMaxCachedTerms) cache_.clear();
+  cache_.emplace(std::move(key), *id);
+  return id;
+}
+
+Status FactWriter::CheckCancelled() {
+  if (cancel_generation_ != nullptr && (++calls_ & 1023) == 0 &&
+      cancel_generation_->load() != start_generation_) {
+    return Status::InvalidArgument("the statement was cancelled");
+  }
+  return Status::Ok();
+}
+
+Status FactWriter::Add(const Value& s, const Value& p, const Value& o,
+                       const NamedAnnotations& annotations) {
+  if (Status c = CheckCancelled(); !c.ok()) return c;
+  Result<uint64_t> sid = Intern(s);
+  if (!sid.ok()) return sid.status();
+  Result<uint64_t> pid = Intern(p);
+  if (!pid.ok()) return pid.status();
+  Result<uint64_t> oid = Intern(o);
+  if (!oid.ok()) return oid.status();
+  storage::Annotations ids;
+  for (const auto& [name, value] : annotations) {
+    Result<uint64_t> k = Intern(Value(Entity{name}));
+    if (!k.ok()) return k.status();
+    Result<uint64_t> v = Intern(value);
+    if (!v.ok()) return v.status();
+    ids.emplace_back(*k, *v);
+  }
+  Result<bool> added = txn_->Insert(storage::Triple{*sid, *pid, *oid}, ids);
+  if (!added.ok()) return added.status();
+  if (*added) ++facts_inserted_;
+  entities_.insert(*sid);
+  if (o.type() == Value::Type::kEntity) entities_.insert(*oid);
+  return Status::Ok();
+}
+
+Status FactWriter::AddLabel(const Value& s, const std::string& label) {
+  return Add(s, Value(Entity{kRdfType}), Value(Entity{label}));
+}
+
+}  // namespace quipu::import

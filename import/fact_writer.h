@@ -1,0 +1,55 @@
+// FactWriter: what every loader writes through. It interns terms (with a
+// cache, since files repeat their terms), inserts fact instances into the
+// load's one WriteTxn and counts what the load added. Nothing is visible
+// until the caller commits the transaction, so a load is all or nothing.
+// Thread-safety: one thread at a time, like the WriteTxn it writes to.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "quipu/status.h"
+#include "quipu/value.h"
+#include "storage/store.h"
+
+namespace quipu::import {
+
+// An annotation of a fact: its name (an entity key such as "source") and value.
+using NamedAnnotations = std::vector<std::pair<std::string, Value>>;
+
+class FactWriter {
+ public:
+  // `cancel_generation` may be null; when it moves past `start_generation`
+  // the next Add fails with "the statement was cancelled".
+  FactWriter(storage::WriteTxn* txn, const std::atomic<uint64_t>* cancel_generation,
+             uint64_t start_generation);
+
+  Result<uint64_t> Intern(const Value& value);
+  // Adds the fact (s, p, o) with the given annotations.
+  Status Add(const Value& s, const Value& p, const Value& o,
+             const NamedAnnotations& annotations = {});
+  // Adds a label fact (s, rdf:type, @label).
+  Status AddLabel(const Value& s, const std::string& label);
+
+  uint64_t facts_inserted() const { return facts_inserted_; }
+  // Distinct entities met as subject or object.
+  uint64_t entities() const { return entities_.size(); }
+
+ private:
+  Status CheckCancelled();
+
+  storage::WriteTxn* txn_;
+  const std::atomic<uint64_t>* cancel_generation_;
+  uint64_t start_generation_;
+  std::unordered_map<std::string, uint64_t> cache_;  // type char + bytes → id
+  std::unordered_set<uint64_t> entities_;
+  uint64_t facts_inserted_ = 0;
+  uint64_t calls_ = 0;
+};
+
+}  // namespace quipu::import

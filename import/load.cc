@@ -1,0 +1,126 @@
+#include "import/load.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <mutex>
+#include <random>
+
+#include "import/csv_load.h"
+#include "import/fact_writer.h"
+#include "import/file_source.h"
+#include "import/ftm_load.h"
+#include "import/load_report.h"
+#include "import/rdf_reader.h"
+
+namespace quipu::import {
+namespace {
+
+bool EndsWith(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// The RDF syntax named by `format`, or else by the file's extension.
+Result<RdfSyntax> SyntaxOf(const ast::LoadStatement& load) {
+  std::string name = load.format;
+  if (name.empty()) {
+    std::string path = load.path;
+    for (char& c : path) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (EndsWith(path, ".gz")) path.resize(path.size() - 3);
+    if (EndsWith(path, ".nt")) name = "ntriples";
+    if (EndsWith(path, ".nq")) name = "nquads";
+    if (EndsWith(path, ".ttl")) name = "turtle";
+  }
+  if (name == "ntriples") return RdfSyntax::kNTriples;
+  if (name == "nquads") return RdfSyntax::kNQuads;
+  if (name == "turtle") return RdfSyntax::kTurtle;
+  return Status::InvalidArgument(
+      "cannot load '" + load.path +
+      "': unknown file type (name it .nt, .nq or .ttl, optionally .gz, or add "
+      "format ntriples, nquads or turtle)");
+}
+
+// A prefix for blank node labels unique to this load, so that _:a of two
+// loads (or two files) stays two entities.
+std::string BlankPrefix() {
+  static std::mt19937_64 rng(std::random_device{}());
+  static std::mutex mu;
+  std::lock_guard<std::mutex> lock(mu);
+  return fmt::format("b{:012x}_", rng() & 0xffffffffffffULL);
+}
+
+Status LoadRdf(RdfSyntax syntax, FileSource* source,
+               FactWriter* writer, LoadReport* report) {
+  RdfReadOptions options;
+  options.syntax = syntax;
+  options.blank_prefix = BlankPrefix();
+  const NamedAnnotations none;
+  NamedAnnotations graph{{"source", Value()}};
+  return ReadRdf(
+      source, options,
+      [&](const RdfStatement& st) {
+        if (!st.graph) return writer->Add(st.subject, st.predicate, st.object, none);
+        // The graph name is the fact's source, as text so queries can compare it.
+        const Entity& g = st.graph->as_entity();
+        graph[0].second = Value(g.key);
+        return writer->Add(st.subject, st.predicate, st.object, graph);
+      },
+      report);
+}
+
+std::string Plural(uint64_t n, const char* word) {
+  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+}
+
+}  // namespace
+
+Result<QueryResult> RunLoad(const ast::LoadStatement& load, storage::Store* store,
+                            const query::ExecOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  RdfSyntax syntax = RdfSyntax::kNTriples;
+  if (load.source == ast::LoadStatement::Source::kRdf) {
+    Result<RdfSyntax> s = SyntaxOf(load);
+    if (!s.ok()) return s.status();
+    syntax = *s;
+  }
+  Result<std::unique_ptr<FileSource>> source = FileSource::Open(load.path);
+  if (!source.ok()) return source.status();
+  Result<std::unique_ptr<storage::WriteTxn>> txn = store->BeginWrite();
+  if (!txn.ok()) return txn.status();
+  FactWriter writer(txn->get(), options.cancel_generation, options.start_generation);
+  LoadReport report;
+  report.skip_errors = load.skip_errors;
+  Status status;
+  switch (load.source) {
+    case ast::LoadStatement::Source::kRdf:
+      status = LoadRdf(syntax, source->get(), &writer, &report);
+      break;
+    case ast::LoadStatement::Source::kCsvNodes:
+    case ast::LoadStatement::Source::kCsvEdges:
+      status = LoadCsv(load, source->get(), &writer, &report);
+      break;
+    case ast::LoadStatement::Source::kJsonl:
+      status = LoadFtm(source->get(), &writer, &report);
+      break;
+  }
+  if (!status.ok()) return status;  // the transaction is dropped: nothing is kept
+  if (Status s = (*txn)->Commit(); !s.ok()) return s;
+
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  QueryResult result;
+  result.facts_inserted = writer.facts_inserted();
+  result.summary = fmt::format("loaded {} ({}) from '{}' in {:.2f} s",
+                               Plural(writer.facts_inserted(), "fact"),
+                               writer.entities() == 1
+                                   ? std::string("1 entity")
+                                   : fmt::format("{} entities", writer.entities()),
+                               load.path, seconds);
+  if (report.skipped > 0) {
+    result.summary += fmt::format("; skipped {}:", Plural(report.skipped, "bad record"));
+    for (const std::string& e : report.first_errors) result.summary += "\n  " + e;
+  }
+  return result;
+}
+
+}  // namespace quipu::import

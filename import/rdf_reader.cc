@@ -1,0 +1,230 @@
+#include "import/rdf_reader.h"
+
+#include <serd/serd.h>
+
+#include <cstdarg>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "import/rdf_terms.h"
+
+namespace quipu::import {
+namespace {
+
+// One read: serd's callbacks get a pointer to it.
+class SerdRead {
+ public:
+  SerdRead(FileSource* source, const RdfReadOptions& options, const RdfSink& sink,
+           LoadReport* report)
+      : source_(source), options_(options), sink_(sink), report_(report) {}
+
+  ~SerdRead() {
+    if (reader_ != nullptr) serd_reader_free(reader_);
+    if (env_ != nullptr) serd_env_free(env_);
+  }
+
+  Status Run() {
+    std::string base = options_.base_iri;
+    if (base.empty()) {
+      std::error_code ec;
+      const std::string abs = std::filesystem::absolute(source_->path(), ec).string();
+      SerdNode file_uri = serd_node_new_file_uri(
+          reinterpret_cast<const uint8_t*>(abs.c_str()), nullptr, nullptr, true);
+      base.assign(reinterpret_cast<const char*>(file_uri.buf), file_uri.n_bytes);
+      serd_node_free(&file_uri);
+    }
+    SerdNode base_node = serd_node_from_string(SERD_URI, U(base.c_str()));
+    env_ = serd_env_new(&base_node);
+    const SerdSyntax syntax = options_.syntax == RdfSyntax::kNTriples ? SERD_NTRIPLES
+                              : options_.syntax == RdfSyntax::kNQuads ? SERD_NQUADS
+                                                                      : SERD_TURTLE;
+    reader_ = serd_reader_new(syntax, this, nullptr, &OnBase, &OnPrefix, &OnStatement, nullptr);
+    serd_reader_set_strict(reader_, !report_->skip_errors);
+    serd_reader_set_error_sink(reader_, &OnError, this);
+    if (!options_.blank_prefix.empty()) {
+      serd_reader_add_blank_prefix(reader_, U(options_.blank_prefix.c_str()));
+    }
+    // A page of 1 byte: serd pulls each byte through ReadByte, so line_ and
+    // column_ always say where serd is.
+    const SerdStatus st = serd_reader_read_source(reader_, &ReadByte, &StreamError, this,
+                                                  U(source_->path().c_str()), 1);
+    if (!source_->status().ok()) return source_->status();
+    if (!failure_.ok()) return failure_;
+    if (st != SERD_SUCCESS && st != SERD_FAILURE && !report_->skip_errors) {
+      return Status::InvalidArgument(Where(line_, column_) + "invalid " + SyntaxName() +
+                                     " (" + reinterpret_cast<const char*>(serd_strerror(st)) +
+                                     ")");
+    }
+    return Status::Ok();
+  }
+
+ private:
+  static const uint8_t* U(const char* s) { return reinterpret_cast<const uint8_t*>(s); }
+  static std::string_view View(const SerdNode* n) {
+    return {reinterpret_cast<const char*>(n->buf), n->n_bytes};
+  }
+
+  std::string SyntaxName() const {
+    return options_.syntax == RdfSyntax::kNTriples ? "N-Triples"
+           : options_.syntax == RdfSyntax::kNQuads ? "N-Quads"
+                                                   : "Turtle";
+  }
+
+  std::string Where(uint64_t line, uint64_t column) const {
+    return Position(source_->path(), line, column);
+  }
+
+  // Records an error: fatal in strict mode, counted with skip_errors.
+  void Error(const std::string& positioned) {
+    if (!failure_.ok()) return;
+    failure_ = report_->Fail(positioned);
+  }
+
+  static size_t ReadByte(void* buf, size_t size, size_t nmemb, void* stream) {
+    auto* self = static_cast<SerdRead*>(stream);
+    if (!self->failure_.ok()) return 0;  // stop: serd sees the end of the input
+    if (self->pos_ == self->end_) {
+      self->end_ = self->source_->Read(self->buffer_, sizeof(self->buffer_));
+      self->pos_ = 0;
+      if (self->end_ == 0) return 0;
+    }
+    (void)size, (void)nmemb;  // page size 1: one byte per call
+    const char c = self->buffer_[self->pos_++];
+    *static_cast<char*>(buf) = c;
+    if (self->at_line_start_) ++self->line_, self->column_ = 0, self->at_line_start_ = false;
+    ++self->column_;
+    if (c == '\n') self->at_line_start_ = true;
+    return 1;
+  }
+
+  static int StreamError(void* stream) {
+    auto* self = static_cast<SerdRead*>(stream);
+    return self->source_->status().ok() ? 0 : 1;
+  }
+
+  static SerdStatus OnError(void* handle, const SerdError* error) {
+    auto* self = static_cast<SerdRead*>(handle);
+    char text[512];
+    va_list args;
+    va_copy(args, *error->args);
+    vsnprintf(text, sizeof(text), error->fmt, args);
+    va_end(args);
+    std::string message(text);
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
+      message.pop_back();
+    }
+    self->Error(self->Where(error->line, error->col) + message);
+    return SERD_SUCCESS;
+  }
+
+  static SerdStatus OnBase(void* handle, const SerdNode* uri) {
+    return serd_env_set_base_uri(static_cast<SerdRead*>(handle)->env_, uri);
+  }
+
+  static SerdStatus OnPrefix(void* handle, const SerdNode* name, const SerdNode* uri) {
+    return serd_env_set_prefix(static_cast<SerdRead*>(handle)->env_, name, uri);
+  }
+
+  // An IRI, a prefixed name or a blank node as a value; false on error.
+  bool NodeValue(const SerdNode* node, Value* out) {
+    switch (node->type) {
+      case SERD_BLANK:
+        *out = Value(Entity{"_:" + std::string(View(node))});
+        return true;
+      case SERD_URI:
+      case SERD_CURIE: {
+        std::string iri;
+        if (!Expand(node, &iri)) return false;
+        *out = Value(Entity{std::move(iri)});
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  bool Expand(const SerdNode* node, std::string* out) {
+    if (node->type == SERD_URI && options_.syntax != RdfSyntax::kTurtle) {
+      out->assign(View(node));  // N-Triples and N-Quads IRIs are absolute
+    } else {
+      SerdNode expanded = serd_env_expand_node(env_, node);
+      if (expanded.buf == nullptr) {
+        Error(Where(line_, column_) + (node->type == SERD_CURIE
+                                           ? "undefined prefix in '" + std::string(View(node)) + "'"
+                                           : "cannot resolve the IRI <" +
+                                                 std::string(View(node)) + ">"));
+        return false;
+      }
+      out->assign(reinterpret_cast<const char*>(expanded.buf), expanded.n_bytes);
+      serd_node_free(&expanded);
+    }
+    if (!IsValidUtf8(*out)) {
+      Error(Where(line_, column_) + "invalid UTF-8 or an escaped surrogate in an IRI");
+      return false;
+    }
+    return true;
+  }
+
+  bool ObjectValue(const SerdNode* object, const SerdNode* datatype, const SerdNode* lang,
+                   Value* out) {
+    if (object->type != SERD_LITERAL) return NodeValue(object, out);
+    const std::string_view text = View(object);
+    if (!IsValidUtf8(text)) {
+      Error(Where(line_, column_) + "invalid UTF-8 or an escaped surrogate in a literal");
+      return false;
+    }
+    std::string type_iri;
+    if (datatype != nullptr && datatype->buf != nullptr && !Expand(datatype, &type_iri)) {
+      return false;
+    }
+    const std::string_view tag = lang != nullptr && lang->buf != nullptr ? View(lang) : "";
+    *out = LiteralValue(text, type_iri, tag);
+    return true;
+  }
+
+  static SerdStatus OnStatement(void* handle, SerdStatementFlags /*flags*/, const SerdNode* graph,
+                                const SerdNode* subject, const SerdNode* predicate,
+                                const SerdNode* object, const SerdNode* datatype,
+                                const SerdNode* lang) {
+    auto* self = static_cast<SerdRead*>(handle);
+    if (!self->failure_.ok()) return SERD_ERR_INTERNAL;
+    RdfStatement st;
+    if (!self->NodeValue(subject, &st.subject) || !self->NodeValue(predicate, &st.predicate) ||
+        !self->ObjectValue(object, datatype, lang, &st.object)) {
+      return self->failure_.ok() ? SERD_SUCCESS : SERD_ERR_BAD_SYNTAX;
+    }
+    if (graph != nullptr && graph->buf != nullptr) {
+      Value g;
+      if (!self->NodeValue(graph, &g)) return self->failure_.ok() ? SERD_SUCCESS : SERD_ERR_BAD_SYNTAX;
+      st.graph = std::move(g);
+    }
+    if (Status s = self->sink_(st); !s.ok()) {
+      self->failure_ = s;
+      return SERD_ERR_INTERNAL;
+    }
+    return SERD_SUCCESS;
+  }
+
+  FileSource* source_;
+  const RdfReadOptions& options_;
+  const RdfSink& sink_;
+  LoadReport* report_;
+  SerdEnv* env_ = nullptr;
+  SerdReader* reader_ = nullptr;
+  Status failure_;
+  char buffer_[1 << 16];
+  size_t pos_ = 0, end_ = 0;
+  uint64_t line_ = 0, column_ = 0;
+  bool at_line_start_ = true;
+};
+
+}  // namespace
+
+Status ReadRdf(FileSource* source, const RdfReadOptions& options, const RdfSink& sink,
+               LoadReport* report) {
+  auto read = std::make_unique<SerdRead>(source, options, sink, report);
+  return read->Run();
+}
+
+}  // namespace quipu::import

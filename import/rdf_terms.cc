@@ -1,0 +1,109 @@
+#include "import/rdf_terms.h"
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <string>
+
+namespace quipu::import {
+namespace {
+
+bool IsIntegerType(std::string_view local) {
+  static constexpr std::string_view kTypes[] = {
+      "integer",         "long",        "int",          "short",
+      "byte",            "nonNegativeInteger", "positiveInteger", "negativeInteger",
+      "nonPositiveInteger", "unsignedLong", "unsignedInt", "unsignedShort",
+      "unsignedByte"};
+  for (std::string_view t : kTypes) {
+    if (local == t) return true;
+  }
+  return false;
+}
+
+bool ParseInteger(std::string_view text, int64_t* out) {
+  if (!text.empty() && text[0] == '+') text.remove_prefix(1);
+  if (text.empty()) return false;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
+  return ec == std::errc() && ptr == text.data() + text.size();
+}
+
+bool ParseDouble(std::string_view text, bool allow_special, double* out) {
+  if (allow_special) {
+    if (text == "INF" || text == "+INF") return *out = std::numeric_limits<double>::infinity(), true;
+    if (text == "-INF") return *out = -std::numeric_limits<double>::infinity(), true;
+    if (text == "NaN") return *out = std::numeric_limits<double>::quiet_NaN(), true;
+  }
+  if (!text.empty() && text[0] == '+') text.remove_prefix(1);
+  if (text.empty()) return false;
+  // from_chars also accepts "inf", "nan" and hex forms; XSD does not.
+  for (char c : text) {
+    if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')) {
+      return false;
+    }
+  }
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
+  return ec == std::errc() && ptr == text.data() + text.size();
+}
+
+}  // namespace
+
+Value LiteralValue(std::string_view text, std::string_view datatype, std::string_view lang) {
+  if (!lang.empty()) return Value(LangString{std::string(text), std::string(lang)});
+  if (datatype.size() <= kXsd.size() || datatype.substr(0, kXsd.size()) != kXsd) {
+    return Value(std::string(text));
+  }
+  const std::string_view local = datatype.substr(kXsd.size());
+  if (IsIntegerType(local)) {
+    int64_t v = 0;
+    if (ParseInteger(text, &v)) return Value(v);
+  } else if (local == "decimal" || local == "double" || local == "float") {
+    double d = 0;
+    if (ParseDouble(text, local != "decimal", &d)) return Value(d);
+  } else if (local == "boolean") {
+    if (text == "true" || text == "1") return Value(true);
+    if (text == "false" || text == "0") return Value(false);
+  } else if (local == "date") {
+    Date date;
+    if (text.size() >= 10 && ParseDate(std::string(text), &date)) return Value(date);
+  } else if (local == "dateTime") {
+    DateTime t;
+    if (text.find('T') != std::string_view::npos && ParseDateTime(std::string(text), &t)) {
+      return Value(t);
+    }
+  }
+  return Value(std::string(text));
+}
+
+bool IsValidUtf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = 0;
+    uint32_t cp = 0;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2, cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3, cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4, cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > text.size()) return false;
+    for (size_t k = 1; k < len; ++k) {
+      const unsigned char cc = static_cast<unsigned char>(text[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    const uint32_t min = len == 2 ? 0x80 : len == 3 ? 0x800 : 0x10000;
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += len;
+  }
+  return true;
+}
+
+}  // namespace quipu::import

@@ -1,0 +1,284 @@
+#include "query/functions.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <limits>
+
+#include "query/expression.h"
+
+namespace quipu::query {
+namespace {
+
+[[noreturn]] void Fail(const std::string& msg, ast::Pos pos) {
+  throw QueryError(Status::SemanticError(msg, pos.line, pos.column));
+}
+
+struct Signature {
+  const char* name;
+  size_t min, max;
+};
+
+constexpr Signature kFunctions[] = {
+    {"lower", 1, 1},    {"tolower", 1, 1},   {"upper", 1, 1},     {"toupper", 1, 1},
+    {"length", 1, 1},   {"size", 1, 1},      {"abs", 1, 1},       {"str", 1, 1},
+    {"tostring", 1, 1}, {"coalesce", 1, 64}, {"year", 1, 1},      {"month", 1, 1},
+    {"day", 1, 1},      {"substring", 2, 3}, {"left", 2, 2},      {"right", 2, 2},
+    {"trim", 1, 1},     {"ltrim", 1, 1},     {"rtrim", 1, 1},     {"replace", 3, 3},
+    {"split", 2, 2},    {"reverse", 1, 1},   {"tointeger", 1, 1}, {"tofloat", 1, 1},
+    {"round", 1, 1},    {"floor", 1, 1},     {"ceil", 1, 1},      {"sqrt", 1, 1},
+    {"sign", 1, 1},     {"date", 1, 1},      {"datetime", 1, 1},  {"head", 1, 1},
+    {"last", 1, 1},
+};
+
+// Code point boundaries of a UTF-8 string: offsets[i] is where code point i starts.
+std::vector<size_t> CodePoints(const std::string& s) {
+  std::vector<size_t> offsets;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) offsets.push_back(i);
+  }
+  offsets.push_back(s.size());
+  return offsets;
+}
+
+class Call {
+ public:
+  Call(const std::string& name, const std::vector<Value>& args, ast::Pos pos)
+      : name_(name), args_(args), pos_(pos) {}
+
+  const Value& Arg(size_t i, Value::Type type, const char* what) const {
+    const Value& v = args_[i];
+    if (v.type() != type) Mismatch(v, what);
+    return v;
+  }
+  double Number(size_t i) const {
+    if (!args_[i].is_numeric()) Mismatch(args_[i], "a number");
+    return args_[i].as_number();
+  }
+  int64_t Integer(size_t i) const {
+    if (args_[i].type() != Value::Type::kInt) Mismatch(args_[i], "an integer");
+    return args_[i].as_int();
+  }
+  const std::string& Text(size_t i) const {
+    return Arg(i, Value::Type::kString, "a string").as_string();
+  }
+  [[noreturn]] void Mismatch(const Value& v, const char* what) const {
+    Fail(fmt::format("type mismatch: {}() needs {}, got {}", name_, what, TypeName(v.type())),
+         pos_);
+  }
+  [[noreturn]] void Bad(const std::string& why) const { Fail(name_ + "(): " + why, pos_); }
+
+ private:
+  const std::string& name_;
+  const std::vector<Value>& args_;
+  ast::Pos pos_;
+};
+
+Value Substring(const Call& call, const std::string& s, int64_t start, int64_t length) {
+  if (start < 0) call.Bad("the start must not be negative");
+  if (length < 0) call.Bad("the length must not be negative");
+  const std::vector<size_t> cps = CodePoints(s);
+  const size_t count = cps.size() - 1;
+  const size_t from = std::min<size_t>(static_cast<size_t>(start), count);
+  const size_t to = std::min<size_t>(count, from + static_cast<size_t>(length));
+  return Value(s.substr(cps[from], cps[to] - cps[from]));
+}
+
+Value DatePart(const Call& call, const std::string& name, const Value& v) {
+  std::string iso;
+  if (v.type() == Value::Type::kDate) {
+    iso = FormatDate(v.as_date());
+  } else if (v.type() == Value::Type::kDateTime) {
+    iso = FormatDateTime(v.as_datetime());
+  } else {
+    call.Mismatch(v, "a date or datetime");
+  }
+  // ISO form [-]YYYY-MM-DD...: the fields sit after the year's sign.
+  const size_t base = iso[0] == '-' ? 1 : 0;
+  if (name == "year") {
+    const int64_t y = std::stoll(iso.substr(base, 4));
+    return Value(base ? -y : y);
+  }
+  return Value(static_cast<int64_t>(std::stoll(iso.substr(base + (name == "month" ? 5 : 8), 2))));
+}
+
+Value ToInteger(const Call& call, const Value& v) {
+  switch (v.type()) {
+    case Value::Type::kInt:
+      return v;
+    case Value::Type::kDouble: {
+      const double d = std::trunc(v.as_double());
+      if (!(d >= -9.2233720368547758e18 && d < 9.2233720368547758e18)) return Value();
+      return Value(static_cast<int64_t>(d));
+    }
+    case Value::Type::kBool:
+      return Value(int64_t{v.as_bool() ? 1 : 0});
+    case Value::Type::kString: {
+      const std::string& s = v.as_string();
+      errno = 0;
+      char* end = nullptr;
+      const long long i = std::strtoll(s.c_str(), &end, 10);
+      if (!s.empty() && end == s.c_str() + s.size() && errno == 0) return Value(int64_t{i});
+      return Value();  // not a number: null, as in Cypher
+    }
+    default:
+      call.Mismatch(v, "a number, boolean or string");
+  }
+}
+
+Value ToFloat(const Call& call, const Value& v) {
+  if (v.is_numeric()) return Value(v.as_number());
+  if (v.type() == Value::Type::kString) {
+    const std::string& s = v.as_string();
+    char* end = nullptr;
+    const double d = std::strtod(s.c_str(), &end);
+    if (!s.empty() && end == s.c_str() + s.size()) return Value(d);
+    return Value();
+  }
+  call.Mismatch(v, "a number or string");
+}
+
+std::string Trim(const std::string& s, bool left, bool right) {
+  size_t b = 0, e = s.size();
+  while (left && b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (right && e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return s.substr(b, e - b);
+}
+
+}  // namespace
+
+bool LookupFunction(const std::string& name, size_t* min_args, size_t* max_args) {
+  for (const Signature& f : kFunctions) {
+    if (name == f.name) {
+      *min_args = f.min;
+      *max_args = f.max;
+      return true;
+    }
+  }
+  return false;
+}
+
+Value CallFunction(const std::string& name, const std::vector<Value>& args, ast::Pos pos) {
+  for (const Value& a : args) {
+    if (a.is_null()) return Value();
+  }
+  const Call call(name, args, pos);
+  const Value& a = args[0];
+  if (name == "lower" || name == "tolower" || name == "upper" || name == "toupper") {
+    std::string s = call.Text(0);
+    const bool lower = name[0] == 'l' || name[2] == 'l';
+    for (char& c : s) {
+      if (static_cast<unsigned char>(c) < 0x80) {
+        c = static_cast<char>(lower ? std::tolower(c) : std::toupper(c));
+      }
+    }
+    return Value(std::move(s));
+  }
+  if (name == "length" || name == "size") {
+    if (a.type() == Value::Type::kList) return Value(static_cast<int64_t>(a.as_list().size()));
+    return Value(static_cast<int64_t>(CodePoints(call.Text(0)).size() - 1));
+  }
+  if (name == "abs") {
+    if (a.type() == Value::Type::kInt) {
+      if (a.as_int() == std::numeric_limits<int64_t>::min()) Fail("integer overflow in abs()", pos);
+      return Value(a.as_int() < 0 ? -a.as_int() : a.as_int());
+    }
+    return Value(std::fabs(call.Number(0)));
+  }
+  if (name == "str" || name == "tostring") return Value(a.ToString());
+  if (name == "year" || name == "month" || name == "day") return DatePart(call, name, a);
+  if (name == "substring") {
+    const std::string& s = call.Text(0);
+    return Substring(call, s, call.Integer(1),
+                     args.size() > 2 ? call.Integer(2) : std::numeric_limits<int64_t>::max());
+  }
+  if (name == "left") return Substring(call, call.Text(0), 0, call.Integer(1));
+  if (name == "right") {
+    const std::string& s = call.Text(0);
+    const int64_t n = call.Integer(1);
+    if (n < 0) call.Bad("the length must not be negative");
+    const int64_t count = static_cast<int64_t>(CodePoints(s).size() - 1);
+    return Substring(call, s, std::max<int64_t>(0, count - n), n);
+  }
+  if (name == "trim") return Value(Trim(call.Text(0), true, true));
+  if (name == "ltrim") return Value(Trim(call.Text(0), true, false));
+  if (name == "rtrim") return Value(Trim(call.Text(0), false, true));
+  if (name == "replace") {
+    std::string s = call.Text(0);
+    const std::string& from = call.Text(1);
+    const std::string& to = call.Text(2);
+    if (from.empty()) return Value(s);
+    std::string out;
+    size_t at = 0, hit;
+    while ((hit = s.find(from, at)) != std::string::npos) {
+      out += s.substr(at, hit - at) + to;
+      at = hit + from.size();
+    }
+    return Value(out + s.substr(at));
+  }
+  if (name == "split") {
+    const std::string& s = call.Text(0);
+    const std::string& delim = call.Text(1);
+    ValueList parts;
+    if (delim.empty()) call.Bad("the delimiter must not be empty");
+    size_t at = 0, hit;
+    while ((hit = s.find(delim, at)) != std::string::npos) {
+      parts.emplace_back(s.substr(at, hit - at));
+      at = hit + delim.size();
+    }
+    parts.emplace_back(s.substr(at));
+    return Value(std::move(parts));
+  }
+  if (name == "reverse") {
+    if (a.type() == Value::Type::kList) {
+      ValueList items(a.as_list().rbegin(), a.as_list().rend());
+      return Value(std::move(items));
+    }
+    const std::string& s = call.Text(0);
+    const std::vector<size_t> cps = CodePoints(s);
+    std::string out;
+    for (size_t i = cps.size() - 1; i > 0; --i) out += s.substr(cps[i - 1], cps[i] - cps[i - 1]);
+    return Value(out);
+  }
+  if (name == "tointeger") return ToInteger(call, a);
+  if (name == "tofloat") return ToFloat(call, a);
+  if (name == "round" || name == "floor" || name == "ceil" || name == "sqrt" || name == "sign") {
+    if (a.type() == Value::Type::kInt && name != "sqrt") {
+      if (name == "sign") return Value(int64_t{(a.as_int() > 0) - (a.as_int() < 0)});
+      return a;
+    }
+    const double x = call.Number(0);
+    if (name == "round") return Value(std::floor(x + 0.5));  // half up, as Cypher
+    if (name == "floor") return Value(std::floor(x));
+    if (name == "ceil") return Value(std::ceil(x));
+    if (name == "sign") return Value(int64_t{(x > 0) - (x < 0)});
+    if (x < 0) call.Bad("the argument must not be negative");
+    return Value(std::sqrt(x));
+  }
+  if (name == "date" || name == "datetime") {
+    if (name == "date" && a.type() == Value::Type::kDate) return a;
+    if (name == "datetime" && a.type() == Value::Type::kDateTime) return a;
+    if (name == "date" && a.type() == Value::Type::kDateTime) {
+      const int64_t micros = a.as_datetime().micros;
+      const int64_t day = 86400LL * 1000000LL;
+      return Value(Date{micros >= 0 ? micros / day : -((-micros + day - 1) / day)});
+    }
+    const std::string& s = call.Text(0);
+    if (name == "date") {
+      Date d;
+      if (!ParseDate(s, &d)) call.Bad("'" + s + "' is not a date (YYYY-MM-DD)");
+      return Value(d);
+    }
+    DateTime t;
+    if (!ParseDateTime(s, &t)) call.Bad("'" + s + "' is not a datetime");
+    return Value(t);
+  }
+  if (name == "head" || name == "last") {
+    const ValueList& items = call.Arg(0, Value::Type::kList, "a list").as_list();
+    if (items.empty()) return Value();
+    return name == "head" ? items.front() : items.back();
+  }
+  Fail("unknown function '" + name + "'", pos);
+}
+
+}  // namespace quipu::query
