@@ -20,6 +20,7 @@ struct Pos {
 
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
+struct MatchClause;
 
 struct Expr {
   enum class Kind : uint8_t {
@@ -35,6 +36,7 @@ struct Expr {
     kParameter,  // $name
     kCase,       // name "simple": args = subject, (when, then)*, else?
                  // name "searched": args = (condition, then)*, else?
+    kExists,     // exists { pattern [where …] }: true when it has a match
   };
   Kind kind = Kind::kLiteral;
   Pos pos;       // where the expression starts
@@ -43,7 +45,8 @@ struct Expr {
   std::string name;
   std::vector<ExprPtr> args;
   bool distinct = false;
-  bool has_else = false;  // kCase
+  bool has_else = false;                // kCase
+  std::shared_ptr<MatchClause> exists;  // kExists: the pattern to look for
 };
 
 using PropertyMap = std::vector<std::pair<std::string, ExprPtr>>;
@@ -82,9 +85,17 @@ struct OrderItem {
   bool descending = false;
 };
 
-struct MatchStatement {
+// One match, optional match or exists { … } body: patterns and the
+// conditions of its where.
+struct MatchClause {
+  Pos pos;
+  bool optional = false;
   std::vector<PathPattern> patterns;
-  std::vector<ExprPtr> where;  // conjuncts, one per where clause
+  std::vector<ExprPtr> where;
+};
+
+struct MatchStatement {
+  std::vector<MatchClause> clauses;  // in the order written
   bool distinct = false;
   std::vector<ReturnItem> items;
   std::vector<OrderItem> order;
@@ -116,6 +127,8 @@ struct LoadStatement {
   std::string to_column;    // csv edges: the column of the object's key
 };
 
+struct Statement;
+
 struct Statement {
   enum class Kind : uint8_t { kMatch, kInsert, kDelete, kLoad };
   // explain: plan only; profile: run and measure. Both wrap a match.
@@ -125,6 +138,10 @@ struct Statement {
   Pos pos;
   std::string text;  // the statement's source text, without the ';'
   MatchStatement match;
+  // union [all] parts after the first: each a match with the same columns.
+  std::vector<MatchStatement> union_parts;
+  std::vector<bool> union_all;  // per part: union all (keep duplicates)
+  std::vector<Pos> union_pos;
   InsertStatement insert;
   DeleteStatement del;
   LoadStatement load;

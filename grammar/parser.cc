@@ -27,7 +27,8 @@ struct Selector
           pt::store_content::on<
               list_literal, parameter, param_name, case_expr, case_subject, when_cond, then_value,
               else_value, null_test, is_not, in_test, starts_test, ends_test, contains_test,
-              test_operand, explain_stmt, profile_stmt, explained_stmt, next_return_item,
+              test_operand, explain_stmt, profile_stmt, explained_stmt, query_stmt, union_part,
+              union_part_stmt, union_all, optional_match, exists_expr, next_return_item,
               next_order_item, next_prop_entry, next_pattern, match_stmt, insert_stmt, delete_stmt,
               match_clause, where_condition, path_pattern, node_pattern, next_node, rel_out, rel_in,
               rel_type, prop_map, prop_entry, prop_value, entity_key, iri_ref, string_literal,
@@ -117,6 +118,7 @@ std::string Unescape(const Node& literal) {
 }
 
 ast::ExprPtr BuildExpr(const Node& n);
+ast::MatchClause BuildClause(const Node& n);
 
 ast::ExprPtr MakeLiteral(Value v, ast::Pos pos) {
   auto e = std::make_unique<ast::Expr>();
@@ -220,6 +222,13 @@ ast::ExprPtr BuildExpr(const Node& n) {
       e->has_else = !n.children.empty() && n.children.back()->is_type<else_value>();
     }
     for (const auto& child : n.children) e->args.push_back(BuildExpr(*child));
+    return e;
+  }
+  if (n.is_type<exists_expr>()) {
+    auto e = std::make_unique<ast::Expr>();
+    e->pos = pos;
+    e->kind = ast::Expr::Kind::kExists;
+    e->exists = std::make_shared<ast::MatchClause>(BuildClause(n));
     return e;
   }
   if (n.is_type<parameter>()) {
@@ -400,14 +409,22 @@ uint64_t BuildCount(const Node& clause) {
   return v;
 }
 
+// match_clause, optional_match or exists_expr: path patterns and where.
+ast::MatchClause BuildClause(const Node& n) {
+  ast::MatchClause clause;
+  clause.pos = PosOf(n);
+  clause.patterns = BuildPatterns(n);
+  for (const auto& part : n.children) {
+    if (part->is_type<where_condition>()) clause.where.push_back(BuildExpr(*part));
+  }
+  return clause;
+}
+
 void BuildMatch(const Node& n, ast::MatchStatement* m) {
   for (const auto& child : n.children) {
-    if (child->is_type<match_clause>()) {
-      // match_clause children: path_pattern..., where_condition?
-      for (auto& p : BuildPatterns(*child)) m->patterns.push_back(std::move(p));
-      for (const auto& part : child->children) {
-        if (part->is_type<where_condition>()) m->where.push_back(BuildExpr(*part));
-      }
+    if (child->is_type<match_clause>() || child->is_type<optional_match>()) {
+      m->clauses.push_back(BuildClause(*child));
+      m->clauses.back().optional = child->is_type<optional_match>();
     } else if (child->is_type<return_clause>()) {
       for (const auto& item : child->children) {
         if (item->is_type<return_distinct>()) {
@@ -490,19 +507,30 @@ void BuildLoad(const Node& n, ast::LoadStatement* load) {
   }
 }
 
+// A query: its first match, then the union parts.
+void BuildQuery(const Node& n, ast::Statement* out) {
+  out->kind = ast::Statement::Kind::kMatch;
+  BuildMatch(*n.children.at(0), &out->match);
+  for (size_t i = 1; i < n.children.size(); ++i) {
+    const Node& part = *n.children[i];
+    out->union_all.push_back(part.children.size() > 1);
+    out->union_pos.push_back(PosOf(part));
+    out->union_parts.emplace_back();
+    BuildMatch(*part.children.back(), &out->union_parts.back());
+  }
+}
+
 void BuildStatement(const Node& n, ast::Statement* out) {
   out->pos = PosOf(n);
   out->text = n.string();
   if (n.is_type<explain_stmt>() || n.is_type<profile_stmt>()) {
     out->mode =
         n.is_type<explain_stmt>() ? ast::Statement::Mode::kExplain : ast::Statement::Mode::kProfile;
-    out->kind = ast::Statement::Kind::kMatch;
-    BuildMatch(*n.children.at(0), &out->match);
+    BuildQuery(*n.children.at(0), out);
     return;
   }
-  if (n.is_type<match_stmt>()) {
-    out->kind = ast::Statement::Kind::kMatch;
-    BuildMatch(n, &out->match);
+  if (n.is_type<query_stmt>()) {
+    BuildQuery(n, out);
   } else if (n.is_type<load_stmt>()) {
     out->kind = ast::Statement::Kind::kLoad;
     BuildLoad(n, &out->load);

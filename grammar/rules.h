@@ -74,13 +74,17 @@ struct kw_when : keyword<TAO_PEGTL_ISTRING("when")> {};
 struct kw_then : keyword<TAO_PEGTL_ISTRING("then")> {};
 struct kw_else : keyword<TAO_PEGTL_ISTRING("else")> {};
 struct kw_end : keyword<TAO_PEGTL_ISTRING("end")> {};
+struct kw_optional : keyword<TAO_PEGTL_ISTRING("optional")> {};
+struct kw_exists : keyword<TAO_PEGTL_ISTRING("exists")> {};
+struct kw_union : keyword<TAO_PEGTL_ISTRING("union")> {};
+struct kw_all : keyword<TAO_PEGTL_ISTRING("all")> {};
 
 // Words that cannot name a variable. Infix words (starts, ends, contains,
 // with) stay usable as names: they only mean something after an operand.
-struct reserved
-    : sor<kw_match, kw_insert, kw_delete, kw_where, kw_return, kw_distinct, kw_as, kw_order, kw_by,
-          kw_asc, kw_desc, kw_skip, kw_limit, kw_and, kw_or, kw_not, kw_true, kw_false, kw_null,
-          kw_is, kw_in, kw_case, kw_when, kw_then, kw_else, kw_end> {};
+struct reserved : sor<kw_match, kw_insert, kw_delete, kw_where, kw_return, kw_distinct, kw_as,
+                      kw_order, kw_by, kw_asc, kw_desc, kw_skip, kw_limit, kw_and, kw_or, kw_not,
+                      kw_true, kw_false, kw_null, kw_is, kw_in, kw_case, kw_when, kw_then, kw_else,
+                      kw_end, kw_optional, kw_exists, kw_union> {};
 
 // A variable or alias: any name but a reserved word.
 struct variable : seq<not_at<reserved>, name> {};
@@ -159,8 +163,12 @@ struct case_end : kw_end {};
 struct case_when : plus<when_clause> {};
 struct case_expr : if_must<kw_case, ws, opt<not_at<kw_when>, case_subject, ws>, case_when,
                            opt<else_clause>, case_end> {};
-struct primary : sor<literal, list_literal, parameter, case_expr, count_star, function_call,
-                     entity_key, variable, paren_expr> {};
+struct exists_body;
+struct exists_close : one<'}'> {};
+struct exists_open : one<'{'> {};
+struct exists_expr : if_must<kw_exists, ws, exists_open, ws, exists_body, ws, exists_close> {};
+struct primary : sor<literal, list_literal, parameter, case_expr, exists_expr, count_star,
+                     function_call, entity_key, variable, paren_expr> {};
 struct property_name : name {};
 struct property_access : seq<ws, one<'.'>, ws, must<property_name>> {};
 struct postfix : seq<primary, star<property_access>> {};
@@ -233,6 +241,10 @@ struct where_condition : expression {};
 struct where_clause : if_must<kw_where, ws, where_condition, ws> {};
 struct match_patterns : pattern_list {};
 struct match_clause : if_must<kw_match, ws, match_patterns, opt<where_clause>> {};
+struct optional_match : if_must<kw_optional, ws, kw_match, ws, match_patterns, opt<where_clause>> {
+};
+struct exists_patterns : pattern_list {};
+struct exists_body : seq<exists_patterns, opt<where_clause>> {};
 struct alias : variable {};
 struct alias_name : seq<kw_as, ws, must<alias>> {};
 struct return_expr : expression {};
@@ -250,9 +262,16 @@ struct order_clause : if_must<kw_order, ws, kw_by, ws, order_items> {};
 struct count_value : plus<digit> {};
 struct skip_clause : if_must<kw_skip, ws, count_value, ws> {};
 struct limit_clause : if_must<kw_limit, ws, count_value, ws> {};
-// `return 1 + 1` alone is a match over one empty row.
-struct match_stmt : seq<sor<seq<plus<match_clause>, must<return_clause>>, return_clause>,
-                        opt<order_clause>, opt<skip_clause>, opt<limit_clause>> {};
+// `return 1 + 1` alone is a match over one empty row. Optional clauses
+// follow at least one match.
+struct match_stmt
+    : seq<sor<seq<match_clause, star<sor<match_clause, optional_match>>, must<return_clause>>,
+              return_clause>,
+          opt<order_clause>, opt<skip_clause>, opt<limit_clause>> {};
+struct union_all : kw_all {};
+struct union_part_stmt : match_stmt {};
+struct union_part : if_must<kw_union, ws, opt<union_all, ws>, union_part_stmt> {};
+struct query_stmt : seq<match_stmt, star<ws, union_part>> {};
 
 struct insert_patterns : pattern_list {};
 struct insert_stmt : if_must<kw_insert, ws, insert_patterns> {};
@@ -298,11 +317,11 @@ struct load_stmt : if_must<kw_load, ws, load_source> {};
 
 struct kw_explain : keyword<TAO_PEGTL_ISTRING("explain")> {};
 struct kw_profile : keyword<TAO_PEGTL_ISTRING("profile")> {};
-struct explained_stmt : match_stmt {};
+struct explained_stmt : query_stmt {};
 struct explain_stmt : if_must<kw_explain, ws, explained_stmt> {};
 struct profile_stmt : if_must<kw_profile, ws, explained_stmt> {};
 struct statement
-    : sor<explain_stmt, profile_stmt, match_stmt, insert_stmt, delete_stmt, load_stmt> {};
+    : sor<explain_stmt, profile_stmt, query_stmt, insert_stmt, delete_stmt, load_stmt> {};
 struct statement_end : sor<one<';'>, eof> {};
 // One statement and its terminator; parsed repeatedly over a script.
 struct statement_unit : seq<must<statement>, ws, must<statement_end>, ws> {};

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <set>
 
 #include "query/expression.h"
 #include "query/functions.h"
@@ -20,13 +21,18 @@ class Binder {
   Binder(storage::ReadView* view, const Params& params) : view_(view), params_(params) {}
 
   BoundQuery Bind(const ast::MatchStatement& m) {
-    for (const ast::PathPattern& path : m.patterns) BindPath(path);
-    for (const ast::ExprPtr& w : m.where) {
-      BoundExpr e = BindExpr(*w);
-      if (const BoundExpr* agg = e.FindAggregate()) {
-        Fail("aggregate functions are not allowed in where", agg->pos);
-      }
-      q_.filters.push_back(std::move(e));
+    CheckOptionalOrder(m);
+    // Required clauses first, then each optional one on top of them; the
+    // required clauses' conditions last, as they may read optional variables.
+    for (const ast::MatchClause& clause : m.clauses) {
+      if (clause.optional) continue;
+      for (const ast::PathPattern& path : clause.patterns) BindPath(path);
+    }
+    for (const ast::MatchClause& clause : m.clauses) {
+      if (clause.optional) BindOptional(clause);
+    }
+    for (const ast::MatchClause& clause : m.clauses) {
+      if (!clause.optional) BindConditions(clause.where, &q_.filters);
     }
     BindReturn(m);
     q_.skip = m.skip;
@@ -35,10 +41,109 @@ class Binder {
   }
 
  private:
+  void BindConditions(const std::vector<ast::ExprPtr>& where, std::vector<BoundExpr>* out) {
+    for (const ast::ExprPtr& w : where) {
+      BoundExpr e = BindExpr(*w);
+      if (const BoundExpr* agg = e.FindAggregate()) {
+        Fail("aggregate functions are not allowed in where", agg->pos);
+      }
+      out->push_back(std::move(e));
+    }
+  }
+
+  static void CollectNames(const ast::MatchClause& clause, std::vector<std::string>* out) {
+    for (const ast::PathPattern& path : clause.patterns) {
+      for (const ast::NodePattern& n : path.nodes) {
+        if (!n.variable.empty()) out->push_back(n.variable);
+      }
+      for (const ast::RelPattern& r : path.rels) {
+        if (!r.variable.empty()) out->push_back(r.variable);
+      }
+    }
+  }
+
+  // Required clauses are matched before optional ones, so a required clause
+  // written after an optional one must not depend on the optional variables.
+  static void CheckOptionalOrder(const ast::MatchStatement& m) {
+    std::set<std::string> required, optional_only;
+    for (const ast::MatchClause& clause : m.clauses) {
+      std::vector<std::string> names;
+      CollectNames(clause, &names);
+      for (const std::string& name : names) {
+        if (!clause.optional && optional_only.count(name)) {
+          Fail("variable '" + name +
+                   "' is bound by an optional match; a later match cannot use it (write this "
+                   "match before the optional one)",
+               clause.pos);
+        }
+      }
+      for (const std::string& name : names) {
+        (clause.optional && !required.count(name) ? optional_only : required).insert(name);
+      }
+    }
+  }
+
+  // Binds `clause` into `group` with the binder's outputs pointed at it.
+  void BindGroup(const ast::MatchClause& clause, BoundGroup* group) {
+    const uint32_t first_new_slot = q_.num_slots;
+    auto* saved_patterns = patterns_;
+    auto* saved_filters = filters_;
+    bool* saved_impossible = impossible_;
+    patterns_ = &group->patterns;
+    filters_ = &group->filters;
+    impossible_ = &group->impossible;
+    group->pos = clause.pos;
+    for (const ast::PathPattern& path : clause.patterns) BindPath(path);
+    BindConditions(clause.where, &group->filters);
+    patterns_ = saved_patterns;
+    filters_ = saved_filters;
+    impossible_ = saved_impossible;
+    // The group's own slots are those created while binding it; every other
+    // slot its patterns or conditions read comes from the outside.
+    std::set<uint32_t> outer;
+    for (const BoundPattern& p : group->patterns) {
+      for (const Ref& r : {p.s, p.p, p.o}) {
+        if (r.is_slot && r.slot < first_new_slot) outer.insert(r.slot);
+      }
+    }
+    for (const BoundExpr& f : group->filters) {
+      std::vector<uint32_t> slots;
+      f.CollectSlots(q_, &slots);
+      for (uint32_t s : slots) {
+        if (s < first_new_slot) outer.insert(s);
+      }
+    }
+    group->outer_slots.assign(outer.begin(), outer.end());
+    for (uint32_t s = first_new_slot; s < q_.num_slots; ++s) group->new_slots.push_back(s);
+  }
+
+  void BindOptional(const ast::MatchClause& clause) {
+    BoundGroup group;
+    BindGroup(clause, &group);
+    q_.optionals.push_back(std::move(group));
+  }
+
+  BoundExpr BindExists(const ast::Expr& e) {
+    if (view_ == nullptr) Fail("exists { … } is not a constant", e.pos);
+    // Variables first named inside exists are local to it.
+    const auto saved_nodes = node_slots_;
+    const auto saved_facts = facts_by_name_;
+    BoundGroup group;
+    BindGroup(*e.exists, &group);
+    node_slots_ = saved_nodes;
+    facts_by_name_ = saved_facts;
+    BoundExpr b;
+    b.kind = BoundExpr::Kind::kExists;
+    b.pos = e.pos;
+    b.group = static_cast<int>(q_.exists_groups.size());
+    q_.exists_groups.push_back(std::move(group));
+    return b;
+  }
+
   uint64_t Term(const Value& v) {
     Result<uint64_t> id = view_->FindTerm(v);
     if (!id.ok()) throw QueryError(id.status());
-    if (*id == 0) q_.impossible = true;
+    if (*id == 0) *impossible_ = true;
     return *id;
   }
 
@@ -82,7 +187,7 @@ class Binder {
     pattern.o = o;
     pattern.fact = fact;
     pattern.label = std::move(label);
-    q_.patterns.push_back(std::move(pattern));
+    patterns_->push_back(std::move(pattern));
   }
 
   static void CheckUniqueKeys(const ast::PropertyMap& props) {
@@ -120,7 +225,7 @@ class Binder {
       slot.kind = BoundExpr::Kind::kSlot;
       slot.slot = value_slot;
       slot.pos = expr->pos;
-      q_.filters.push_back(Equals(std::move(slot), *v, expr->pos));
+      filters_->push_back(Equals(std::move(slot), *v, expr->pos));
     }
     return ref;
   }
@@ -133,7 +238,7 @@ class Binder {
       scan.s = nodes[0];
       scan.node_scan = true;
       scan.label = "(" + RefText(path.nodes[0]) + ")";
-      q_.patterns.push_back(std::move(scan));
+      patterns_->push_back(std::move(scan));
       return;
     }
     for (size_t i = 0; i < path.rels.size(); ++i) {
@@ -175,7 +280,7 @@ class Binder {
           prop.pos = expr->pos;
           prop.fact = fact;
           prop.key_id = Term(Value(Entity{key}));
-          q_.filters.push_back(Equals(std::move(prop), *v, expr->pos));
+          filters_->push_back(Equals(std::move(prop), *v, expr->pos));
         }
       }
       AddPattern(s, p, o, fact,
@@ -211,6 +316,8 @@ class Binder {
         }
         Fail("unknown variable '" + e.name + "'", e.pos);
       }
+      case ast::Expr::Kind::kExists:
+        return BindExists(e);
       case ast::Expr::Kind::kParameter: {
         auto it = params_.find(e.name);
         if (it == params_.end()) Fail("parameter $" + e.name + " has no value", e.pos);
@@ -394,6 +501,8 @@ class Binder {
         return "(" + ExprText(*e.args[0]) + " " + e.name + " " + ExprText(*e.args[1]) + ")";
       case ast::Expr::Kind::kParameter:
         return "$" + e.name;
+      case ast::Expr::Kind::kExists:  // never equal to another expression
+        return fmt::format("exists@{}:{}", e.pos.line, e.pos.column);
       case ast::Expr::Kind::kList:
       case ast::Expr::Kind::kCase: {
         std::string out = e.kind == ast::Expr::Kind::kList ? "[" : "case(" + e.name + ";";
@@ -418,6 +527,10 @@ class Binder {
   storage::ReadView* view_;
   const Params& params_;
   BoundQuery q_;
+  // Where BindPath puts patterns and filters: the query's, or a group's.
+  std::vector<BoundPattern>* patterns_ = &q_.patterns;
+  std::vector<BoundExpr>* filters_ = &q_.filters;
+  bool* impossible_ = &q_.impossible;
   std::map<std::string, uint32_t> node_slots_;
   std::map<std::string, int> facts_by_name_;
 };

@@ -36,6 +36,8 @@ struct FactVar {
   uint32_t hash_slot = 0;  // slot holding the instance hash
 };
 
+struct BoundQuery;
+
 struct BoundExpr {
   enum class Kind : uint8_t {
     kConst,         // constant
@@ -49,6 +51,7 @@ struct BoundExpr {
     kAggregate,     // name: count sum avg min max collect; args empty for count(*)
     kList,          // [args...]
     kCase,          // as ast::Expr::Kind::kCase, with has_else
+    kExists,        // group: BoundQuery::exists_groups[group] has a match
   };
   Kind kind = Kind::kConst;
   ast::Pos pos;
@@ -60,12 +63,25 @@ struct BoundExpr {
   std::vector<BoundExpr> args;
   bool distinct = false;
   bool has_else = false;
+  int group = -1;  // kExists
 
-  // Slots the expression reads (facts count through their triple's slots).
-  void CollectSlots(const std::vector<FactVar>& facts, std::vector<uint32_t>* out) const;
+  // Slots the expression reads (facts count through their triple's slots,
+  // exists through the outer variables its pattern uses).
+  void CollectSlots(const BoundQuery& q, std::vector<uint32_t>* out) const;
   bool HasAggregate() const { return FindAggregate() != nullptr; }
   // The first aggregate in the expression (pre-order), or null.
   const BoundExpr* FindAggregate() const;
+};
+
+// Patterns matched as a unit against each row: an optional match (a left
+// join) or the body of exists { … } (a semi- or anti-join).
+struct BoundGroup {
+  ast::Pos pos;
+  std::vector<BoundPattern> patterns;
+  std::vector<BoundExpr> filters;
+  std::vector<uint32_t> outer_slots;  // slots bound before the group that it uses
+  std::vector<uint32_t> new_slots;    // slots the group binds
+  bool impossible = false;            // a constant is absent: it never matches
 };
 
 struct SortKey {
@@ -78,8 +94,10 @@ struct BoundQuery {
   std::vector<std::string> slot_names;  // "" for hidden slots
   std::vector<BoundPattern> patterns;
   std::vector<FactVar> facts;
-  std::vector<BoundExpr> filters;  // conjuncts of where
-  bool impossible = false;         // a constant is absent from the store: no rows
+  std::vector<BoundExpr> filters;         // conjuncts of where
+  bool impossible = false;                // a constant is absent from the store: no rows
+  std::vector<BoundGroup> optionals;      // optional match clauses, in order
+  std::vector<BoundGroup> exists_groups;  // exists { … } bodies
   // Output: items[0, visible) are returned; the rest only feed order by.
   std::vector<BoundExpr> items;
   std::vector<std::string> columns;

@@ -182,6 +182,7 @@ QueryResult RunMatch(const ast::MatchStatement& match, ast::Statement::Mode mode
   ctx.start_generation = options.start_generation;
   ctx.joins = options.joins;
   Evaluator eval(view, &q.facts);
+  eval.set_context(&ctx);
 
   std::vector<std::vector<Value>> rows;
   // Aggregation state: group key (the non-aggregate items) → accumulators.
@@ -284,6 +285,51 @@ QueryResult RunMatch(const ast::MatchStatement& match, ast::Statement::Mode mode
     const uint64_t operators = plan.root ? plan.root->nanos : 0;
     return PlanResult(q, plan.root.get(), true, total - std::min(total, operators),
                       result.rows.size());
+  }
+  return result;
+}
+
+// A union of matches on one snapshot. Every part returns the same columns;
+// `union` removes duplicate rows from what it has gathered so far, `union all`
+// keeps them. explain and profile show each part's plan under a Union line.
+QueryResult RunUnion(const ast::Statement& statement, storage::ReadView* view,
+                     const ExecOptions& options) {
+  QueryResult result = RunMatch(statement.match, statement.mode, view, options);
+  const bool plans = statement.mode != ast::Statement::Mode::kRun;
+  if (plans) {
+    for (auto& row : result.rows) row[0] = Value("  " + row[0].as_string());
+  }
+  std::vector<std::string> first_columns;
+  if (!plans) first_columns = result.columns;
+  for (size_t i = 0; i < statement.union_parts.size(); ++i) {
+    QueryResult part = RunMatch(statement.union_parts[i], statement.mode, view, options);
+    const bool all = statement.union_all[i];
+    if (plans) {
+      result.rows.push_back({Value(all ? "Union all" : "Union")});
+      for (auto& row : part.rows) result.rows.push_back({Value("  " + row[0].as_string())});
+      continue;
+    }
+    if (part.columns != first_columns) {
+      auto list = [](const std::vector<std::string>& c) {
+        std::string out;
+        for (const std::string& s : c) out += (out.empty() ? "" : ", ") + s;
+        return out;
+      };
+      const ast::Pos pos = statement.union_pos[i];
+      throw QueryError(Status::SemanticError(
+          "every part of a union must return the same columns: [" + list(first_columns) +
+              "] and [" + list(part.columns) + "] differ (rename with 'as')",
+          pos.line, pos.column));
+    }
+    for (auto& row : part.rows) result.rows.push_back(std::move(row));
+    if (!all) {
+      std::set<std::vector<Value>, RowLess> seen;
+      std::vector<std::vector<Value>> unique;
+      for (auto& row : result.rows) {
+        if (seen.insert(row).second) unique.push_back(std::move(row));
+      }
+      result.rows = std::move(unique);
+    }
   }
   return result;
 }
@@ -445,7 +491,10 @@ Result<QueryResult> ExecuteStatement(const ast::Statement& statement, storage::S
   try {
     if (statement.kind == ast::Statement::Kind::kMatch) {
       std::unique_ptr<storage::ReadView> view = store->BeginRead();
-      return RunMatch(statement.match, statement.mode, view.get(), options);
+      if (statement.union_parts.empty()) {
+        return RunMatch(statement.match, statement.mode, view.get(), options);
+      }
+      return RunUnion(statement, view.get(), options);
     }
     if (statement.kind == ast::Statement::Kind::kLoad) {
       return import::RunLoad(statement.load, store, options);

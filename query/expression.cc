@@ -1,6 +1,8 @@
 #include "query/expression.h"
 
 #include "query/functions.h"
+#include "query/group_matcher.h"
+#include "query/operators.h"
 
 #include <fmt/format.h>
 
@@ -161,6 +163,24 @@ std::optional<int> CompareForFilter(const Value& a, const Value& b) {
 bool IsAggregateName(const std::string& name) {
   return name == "count" || name == "sum" || name == "avg" || name == "min" || name == "max" ||
          name == "collect";
+}
+
+Evaluator::Evaluator(storage::ReadView* view, const std::vector<FactVar>* facts)
+    : view_(view), facts_(facts) {}
+
+Evaluator::~Evaluator() = default;
+
+bool Evaluator::Exists(const BoundExpr& e, const uint64_t* row) {
+  if (ctx_ == nullptr) Fail("exists { … } cannot be evaluated here", e.pos);
+  auto it = exists_.find(e.group);
+  if (it == exists_.end()) {
+    // Everything outside the group is bound when a condition runs.
+    const BoundGroup& group = ctx_->query->exists_groups[static_cast<size_t>(e.group)];
+    std::vector<bool> bound(ctx_->width, true);
+    for (uint32_t s : group.new_slots) bound[s] = false;
+    it = exists_.emplace(e.group, std::make_unique<GroupMatcher>(ctx_, group, bound)).first;
+  }
+  return it->second->Run(row, [](const uint64_t*) { return false; }) > 0;
 }
 
 bool Evaluator::Test(const BoundExpr& e, const uint64_t* row) {
@@ -339,6 +359,8 @@ Value Evaluator::Eval(const BoundExpr& e, const uint64_t* row) {
     }
     case BoundExpr::Kind::kCase:
       return Case(e, row);
+    case BoundExpr::Kind::kExists:
+      return Value(Exists(e, row));
     case BoundExpr::Kind::kUnary: {
       const Value a = Eval(e.args[0], row);
       if (e.name == "is null") return Value(a.is_null());
@@ -368,14 +390,19 @@ Value Evaluator::Eval(const BoundExpr& e, const uint64_t* row) {
   return Value();
 }
 
-void BoundExpr::CollectSlots(const std::vector<FactVar>& facts, std::vector<uint32_t>* out) const {
+void BoundExpr::CollectSlots(const BoundQuery& q, std::vector<uint32_t>* out) const {
   switch (kind) {
     case Kind::kSlot:
       out->push_back(slot);
       break;
+    case Kind::kExists: {
+      const BoundGroup& g = q.exists_groups[static_cast<size_t>(group)];
+      out->insert(out->end(), g.outer_slots.begin(), g.outer_slots.end());
+      break;
+    }
     case Kind::kFact:
     case Kind::kFactProperty: {
-      const FactVar& f = facts[static_cast<size_t>(fact)];
+      const FactVar& f = q.facts[static_cast<size_t>(fact)];
       for (const Ref& r : {f.s, f.p, f.o}) {
         if (r.is_slot) out->push_back(r.slot);
       }
@@ -385,7 +412,7 @@ void BoundExpr::CollectSlots(const std::vector<FactVar>& facts, std::vector<uint
     default:
       break;
   }
-  for (const BoundExpr& a : args) a.CollectSlots(facts, out);
+  for (const BoundExpr& a : args) a.CollectSlots(q, out);
 }
 
 const BoundExpr* BoundExpr::FindAggregate() const {

@@ -40,10 +40,15 @@ std::optional<int> CompareForFilter(const Value& a, const Value& b);
 
 bool IsAggregateName(const std::string& name);
 
+struct ExecContext;
+class GroupMatcher;
+
 class Evaluator {
  public:
-  Evaluator(storage::ReadView* view, const std::vector<FactVar>* facts)
-      : view_(view), facts_(facts) {}
+  Evaluator(storage::ReadView* view, const std::vector<FactVar>* facts);
+  ~Evaluator();
+  // Needed for exists { … }: the query and its row layout.
+  void set_context(const ExecContext* ctx) { ctx_ = ctx; }
 
   Value Eval(const BoundExpr& e, const uint64_t* row);
   // True only when the expression is true (null and false reject).
@@ -65,8 +70,12 @@ class Evaluator {
   // The compiled pattern, cached per evaluator.
   const RE2& Regex(const std::string& pattern, ast::Pos pos);
 
+  bool Exists(const BoundExpr& e, const uint64_t* row);
+
   storage::ReadView* view_;
   const std::vector<FactVar>* facts_;
+  const ExecContext* ctx_ = nullptr;
+  std::unordered_map<int, std::unique_ptr<GroupMatcher>> exists_;
   std::unordered_map<uint64_t, Value> cache_;
   std::unordered_map<std::string, std::unique_ptr<RE2>> regexes_;
   std::vector<storage::Triple> scratch_;

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "query/binder.h"
+#include "query/group_matcher.h"
 #include "storage/term_codec.h"
 
 namespace quipu::query {
@@ -108,6 +109,12 @@ void PatternMatcher::Start(const uint64_t* row) {
     if (!r.is_slot) return r.id;
     return bound_[r.slot] ? input_[r.slot] : 0;
   };
+  // A bound variable that is null (from an optional match) matches nothing.
+  null_input_ = false;
+  for (const Ref* r : {&pattern_.s, &pattern_.p, &pattern_.o}) {
+    if (r->is_slot && bound_[r->slot] && input_[r->slot] == 0) null_input_ = true;
+  }
+  if (null_input_) return;
   cursor_ = ctx_->view->Scan({resolve(pattern_.s), resolve(pattern_.p), resolve(pattern_.o)});
 }
 
@@ -124,6 +131,7 @@ bool PatternMatcher::FillNodes(Chunk* out, size_t max) {
 
 bool PatternMatcher::Fill(Chunk* out, size_t max) {
   if (pattern_.node_scan) return FillNodes(out, max);
+  if (null_input_) return false;
   const uint32_t hash_slot = pattern_.fact >= 0 ? ctx_->query->facts[pattern_.fact].hash_slot : 0;
   while (out->rows() < max) {
     if (instance_pos_ < instances_.size()) {
@@ -361,7 +369,9 @@ class FilterOp final : public Operator {
         child_(std::move(child)),
         conditions_(std::move(conditions)),
         eval_(ctx->view, &ctx->query->facts),
-        input_(ctx->width) {}
+        input_(ctx->width) {
+    eval_.set_context(ctx);
+  }
 
   bool Next(Chunk* out) override {
     out->Clear();
@@ -392,6 +402,45 @@ class FilterOp final : public Operator {
   std::unique_ptr<Operator> child_;
   std::vector<const BoundExpr*> conditions_;
   Evaluator eval_;
+  Chunk input_;
+};
+
+// --- LeftJoin (optional match) -----------------------------------------------
+
+class LeftJoinOp final : public Operator {
+ public:
+  LeftJoinOp(const ExecContext* ctx, std::unique_ptr<Operator> left, const BoundGroup& group,
+             std::vector<bool> bound)
+      : ctx_(ctx),
+        left_(std::move(left)),
+        matcher_(ctx, group, std::move(bound)),
+        input_(ctx->width) {}
+
+  bool Next(Chunk* out) override {
+    out->Clear();
+    // Rows of one input row's extensions may exceed a chunk; that is bounded
+    // by the group's matches for one row, as for BindJoin's pending rows.
+    while (out->rows() == 0) {
+      if (!left_->Pull(&input_)) return false;
+      ctx_->CheckCancel();
+      for (size_t i = 0; i < input_.rows(); ++i) {
+        const uint64_t* row = input_.row(i);
+        const size_t n = matcher_.Run(row, [&](const uint64_t* extended) {
+          out->AppendRow(extended);
+          return true;
+        });
+        if (n == 0) out->AppendRow(row);  // no match: the group's variables stay null
+      }
+    }
+    return true;
+  }
+  std::string Describe() const override { return "LeftJoin optional " + matcher_.Describe(); }
+  std::vector<const Operator*> Children() const override { return {left_.get()}; }
+
+ private:
+  const ExecContext* ctx_;
+  std::unique_ptr<Operator> left_;
+  GroupMatcher matcher_;
   Chunk input_;
 };
 
@@ -431,6 +480,10 @@ std::unique_ptr<Operator> MakeHashJoin(const ExecContext* ctx, std::unique_ptr<O
 std::unique_ptr<Operator> MakeFilter(const ExecContext* ctx, std::unique_ptr<Operator> child,
                                      std::vector<const BoundExpr*> conditions) {
   return std::make_unique<FilterOp>(ctx, std::move(child), std::move(conditions));
+}
+std::unique_ptr<Operator> MakeLeftJoin(const ExecContext* ctx, std::unique_ptr<Operator> left,
+                                       const BoundGroup& group, std::vector<bool> bound) {
+  return std::make_unique<LeftJoinOp>(ctx, std::move(left), group, std::move(bound));
 }
 std::unique_ptr<Operator> MakeSingleRow(const ExecContext* ctx) {
   return std::make_unique<SingleRowOp>(ctx);

@@ -95,6 +95,7 @@ class PatternMatcher {
   std::vector<uint64_t> nodes_;  // node scans: every entity with a fact, sorted
   bool nodes_loaded_ = false;
   size_t node_pos_ = 0;
+  bool null_input_ = false;
 };
 
 std::unique_ptr<Operator> MakeScan(const ExecContext* ctx, const BoundPattern& pattern,
@@ -108,6 +109,10 @@ std::unique_ptr<Operator> MakeHashJoin(const ExecContext* ctx, std::unique_ptr<O
                                        std::vector<bool> right_slots);
 std::unique_ptr<Operator> MakeFilter(const ExecContext* ctx, std::unique_ptr<Operator> child,
                                      std::vector<const BoundExpr*> conditions);
+// For each input row, its extensions by an optional match's patterns, or
+// the row itself with the group's variables null when there are none.
+std::unique_ptr<Operator> MakeLeftJoin(const ExecContext* ctx, std::unique_ptr<Operator> left,
+                                       const BoundGroup& group, std::vector<bool> bound);
 // Produces one empty row: the input of a query without patterns.
 std::unique_ptr<Operator> MakeSingleRow(const ExecContext* ctx);
 

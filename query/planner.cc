@@ -1,5 +1,8 @@
 #include "query/planner.h"
 
+#include "query/estimator.h"
+#include "query/group_matcher.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -7,57 +10,6 @@
 #include <unordered_map>
 
 namespace quipu::query {
-namespace {
-
-class Estimator {
- public:
-  explicit Estimator(storage::ReadView* view) : view_(view) {
-    std::vector<std::pair<uint64_t, storage::PredicateStats>> all;
-    if (Status s = view_->AllStats(&all); !s.ok()) throw QueryError(s);
-    for (const auto& [p, st] : all) {
-      stats_[p] = st;
-      total_.facts += st.facts;
-      total_.subjects = std::max(total_.subjects, st.subjects);
-      total_.objects = std::max(total_.objects, st.objects);
-    }
-  }
-
-  // Rows one pattern produces per input row, given which slots are bound.
-  double Rows(const BoundPattern& p, const std::vector<bool>& bound) const {
-    if (p.node_scan) {
-      const bool known_node = !p.s.is_slot || bound[p.s.slot];
-      return known_node ? 1.0 : static_cast<double>(total_.subjects + total_.objects);
-    }
-    auto known = [&](const Ref& r) { return !r.is_slot || bound[r.slot]; };
-    storage::PredicateStats st = total_;
-    if (known(p.p) && !p.p.is_slot) {
-      auto it = stats_.find(p.p.id);
-      st = it == stats_.end() ? storage::PredicateStats{} : it->second;
-    }
-    double rows = static_cast<double>(st.facts);
-    if (known(p.s)) rows /= std::max<double>(1, static_cast<double>(st.subjects));
-    if (known(p.o)) rows /= std::max<double>(1, static_cast<double>(st.objects));
-    if (known(p.p) && p.p.is_slot) rows /= std::max<double>(1, stats_.size());
-    return rows;
-  }
-
- private:
-  storage::ReadView* view_;
-  std::unordered_map<uint64_t, storage::PredicateStats> stats_;
-  storage::PredicateStats total_;
-};
-
-std::vector<uint32_t> SlotsOf(const BoundPattern& p, const std::vector<FactVar>& facts) {
-  std::vector<uint32_t> out;
-  for (const Ref& r : {p.s, p.p, p.o}) {
-    if (r.is_slot) out.push_back(r.slot);
-  }
-  if (p.fact >= 0) out.push_back(facts[p.fact].hash_slot);
-  return out;
-}
-
-}  // namespace
-
 PhysicalPlan PlanQuery(const ExecContext* ctx) {
   const BoundQuery& q = *ctx->query;
   Estimator est(ctx->view);
@@ -72,7 +24,7 @@ PhysicalPlan PlanQuery(const ExecContext* ctx) {
     for (size_t i = 0; i < q.filters.size(); ++i) {
       if (filter_done[i]) continue;
       std::vector<uint32_t> slots;
-      q.filters[i].CollectSlots(q.facts, &slots);
+      q.filters[i].CollectSlots(q, &slots);
       if (std::all_of(slots.begin(), slots.end(), [&](uint32_t s) { return bound[s]; })) {
         ready.push_back(&q.filters[i]);
         filter_done[i] = true;
@@ -147,6 +99,12 @@ PhysicalPlan PlanQuery(const ExecContext* ctx) {
     }
     root->estimated_rows = rows;
     for (uint32_t s : SlotsOf(pattern, q.facts)) bound[s] = true;
+    attach_filters();
+  }
+  for (const BoundGroup& group : q.optionals) {
+    root = MakeLeftJoin(ctx, std::move(root), group, bound);
+    root->estimated_rows = rows;  // at least one row out per row in
+    for (uint32_t s : group.new_slots) bound[s] = true;
     attach_filters();
   }
   attach_filters();

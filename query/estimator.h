@@ -1,0 +1,63 @@
+// Estimator: rows a pattern produces, from the exact per-predicate
+// statistics, assuming facts spread evenly over subjects and objects.
+#pragma once
+
+#include <algorithm>
+#include <unordered_map>
+#include <vector>
+
+#include "query/bound.h"
+#include "query/expression.h"
+#include "storage/store.h"
+
+namespace quipu::query {
+
+class Estimator {
+ public:
+  explicit Estimator(storage::ReadView* view) : view_(view) {
+    std::vector<std::pair<uint64_t, storage::PredicateStats>> all;
+    if (Status s = view_->AllStats(&all); !s.ok()) throw QueryError(s);
+    for (const auto& [p, st] : all) {
+      stats_[p] = st;
+      total_.facts += st.facts;
+      total_.subjects = std::max(total_.subjects, st.subjects);
+      total_.objects = std::max(total_.objects, st.objects);
+    }
+  }
+
+  // Rows one pattern produces per input row, given which slots are bound.
+  double Rows(const BoundPattern& p, const std::vector<bool>& bound) const {
+    if (p.node_scan) {
+      const bool known_node = !p.s.is_slot || bound[p.s.slot];
+      return known_node ? 1.0 : static_cast<double>(total_.subjects + total_.objects);
+    }
+    auto known = [&](const Ref& r) { return !r.is_slot || bound[r.slot]; };
+    storage::PredicateStats st = total_;
+    if (known(p.p) && !p.p.is_slot) {
+      auto it = stats_.find(p.p.id);
+      st = it == stats_.end() ? storage::PredicateStats{} : it->second;
+    }
+    double rows = static_cast<double>(st.facts);
+    if (known(p.s)) rows /= std::max<double>(1, static_cast<double>(st.subjects));
+    if (known(p.o)) rows /= std::max<double>(1, static_cast<double>(st.objects));
+    if (known(p.p) && p.p.is_slot) rows /= std::max<double>(1, stats_.size());
+    return rows;
+  }
+
+ private:
+  storage::ReadView* view_;
+  std::unordered_map<uint64_t, storage::PredicateStats> stats_;
+  storage::PredicateStats total_;
+};
+
+// The slots a pattern binds: its variables and its fact's instance slot.
+inline std::vector<uint32_t> SlotsOf(const BoundPattern& p, const std::vector<FactVar>& facts) {
+  std::vector<uint32_t> out;
+  for (const Ref& r : {p.s, p.p, p.o}) {
+    if (r.is_slot) out.push_back(r.slot);
+  }
+  if (p.fact >= 0) out.push_back(facts[p.fact].hash_slot);
+  return out;
+}
+
+}  // namespace quipu::query
