@@ -100,6 +100,11 @@ std::optional<Value> Typed(const std::string& s, ColumnType type) {
       break;
   }
   if (auto v = AsInt(s)) return v;
+  // A leading zero before a digit (a postcode, an id) keeps the text.
+  const size_t digits = s[0] == '-' || s[0] == '+' ? 1 : 0;
+  if (s.size() > digits + 1 && s[digits] == '0' && s[digits + 1] >= '0' && s[digits + 1] <= '9') {
+    return Value(s);
+  }
   if (auto v = AsDecimal(s)) return v;
   if (auto v = AsDate(s)) return v;
   if (auto v = AsDateTime(s)) return v;
@@ -134,8 +139,17 @@ class CsvLoad {
     std::vector<std::string> fields;
     Result<bool> got = reader_.Next(&fields);
     if (!got.ok()) return got.status();
-    if (!*got) return Status::InvalidArgument("cannot load '" + source_->path() + "': the file is empty");
-    for (const std::string& f : fields) columns_.push_back(ParseHeader(f));
+    if (!*got)
+      return Status::InvalidArgument("cannot load '" + source_->path() + "': the file is empty");
+    for (const std::string& f : fields) {
+      columns_.push_back(ParseHeader(f));
+      for (size_t i = 0; i + 1 < columns_.size(); ++i) {
+        if (columns_[i].name == columns_.back().name) {
+          return Status::InvalidArgument("cannot load '" + source_->path() + "': the column '" +
+                                         columns_[i].name + "' appears twice in the header");
+        }
+      }
+    }
     const bool nodes = load_.source == ast::LoadStatement::Source::kCsvNodes;
     Result<size_t> first = ColumnIndex(nodes ? load_.key_column : load_.from_column);
     if (!first.ok()) return first.status();
@@ -199,7 +213,8 @@ class CsvLoad {
     std::vector<std::optional<Value>> values;
     Status status;
     if (!TypeRow(fields, &values, &status)) return status;
-    if (fields[first_].empty()) return RowError("the key column '" + load_.key_column + "' is empty");
+    if (fields[first_].empty())
+      return RowError("the key column '" + load_.key_column + "' is empty");
     const Value node(Entity{fields[first_]});
     if (Status s = writer_->AddLabel(node, load_.label); !s.ok()) return s;
     for (size_t i = 0; i < values.size(); ++i) {

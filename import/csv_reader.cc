@@ -63,7 +63,8 @@ Result<bool> CsvReader::Next(std::vector<std::string>* fields) {
         c = Get();
         if (c < 0) {
           if (!source_->status().ok()) return source_->status();
-          return Error(open_line, open_column, "a quoted field is not closed before the end of the file");
+          return Error(open_line, open_column,
+                       "a quoted field is not closed before the end of the file");
         }
         if (c == '"') {
           if (Peek() != '"') break;
@@ -73,7 +74,8 @@ Result<bool> CsvReader::Next(std::vector<std::string>* fields) {
       }
       c = Peek();
       if (c != ',' && c != '\n' && c != '\r' && c >= 0) {
-        return Error(line_, column_ + 1, "expected ',' or the end of the line after a closing quote");
+        return Error(line_, column_ + 1,
+                     "expected ',' or the end of the line after a closing quote");
       }
     } else {
       while (c >= 0 && c != ',' && c != '\n' && c != '\r') {

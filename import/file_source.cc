@@ -48,11 +48,12 @@ Result<std::unique_ptr<FileSource>> FileSource::Open(const std::string& path) {
   if (st.st_size == 0) return CannotLoad(path, "the file is empty");
   // Read ahead once: a compressed file may hold no data at all, and a file
   // that is not valid gzip past its magic bytes fails here already.
-  source->pending_.resize(1 << 16);
-  const size_t got = source->Read(source->pending_.data(), source->pending_.size());
+  std::string first(1 << 16, '\0');
+  const size_t got = source->Read(first.data(), first.size());
   if (!source->status_.ok()) return source->status_;
   if (got == 0) return CannotLoad(path, "the file is empty (it holds no data once decompressed)");
-  source->pending_.resize(got);
+  first.resize(got);
+  source->pending_ = std::move(first);
   return source;
 }
 
@@ -69,18 +70,24 @@ size_t FileSource::Read(char* buf, size_t size) {
   const int got = gzread(file_, buf, want);
   if (got < 0) {
     int code = 0;
-    const char* why = gzerror(file_, &code);
+    std::string why = gzerror(file_, &code);
     if (code == Z_ERRNO) why = std::strerror(errno);
-    status_ = Status::IoError("cannot load '" + path_ + "': " +
-                              (code == Z_ERRNO ? std::string("read error: ")
-                                               : std::string("corrupt gzip data: ")) +
-                              why);
+    // zlib names the stream "<fd:N>: " for a file opened by descriptor.
+    if (why.rfind("<fd:", 0) == 0 && why.find(": ") != std::string::npos) {
+      why = why.substr(why.find(": ") + 2);
+    }
+    status_ = Status::IoError(
+        "cannot load '" + path_ + "': " +
+        (code == Z_ERRNO ? std::string("read error: ") : std::string("corrupt gzip data: ")) + why);
     return 0;
   }
   if (got == 0) {
     // zlib reports a gzip stream cut short only through gzerror.
     int code = 0;
-    const char* why = gzerror(file_, &code);
+    std::string why = gzerror(file_, &code);
+    if (why.rfind("<fd:", 0) == 0 && why.find(": ") != std::string::npos) {
+      why = why.substr(why.find(": ") + 2);
+    }
     if (code != Z_OK && code != Z_STREAM_END) {
       status_ = Status::IoError("cannot load '" + path_ + "': corrupt gzip data: " + why);
     }

@@ -36,18 +36,74 @@ constexpr EdgeSchema kEdges[] = {
 
 // Property names by FtM type (type: entity / date / number in the schema).
 const std::unordered_set<std::string_view>& EntityProperties() {
-  static const std::unordered_set<std::string_view> kSet = {
-      "addressEntity", "ancestors", "asset", "associate", "author", "authority", "bank",
-      "bankAccount", "bankForeign", "bankRub", "beneficiary", "beneficiaryAccount",
-      "callForTenders", "caller", "candidate", "case", "client", "contract", "contractHolder",
-      "creditor", "debtor", "declarant", "director", "document", "emitters", "employee",
-      "employer", "endLocation", "entity", "holder", "inReplyToEmail", "inReplyToMessage",
-      "involved", "issuer", "match", "member", "object", "onBehalfOf", "operator",
-      "organization", "organizer", "owner", "parent", "participant", "party", "payer",
-      "payerAccount", "person", "pictured", "post", "predecessor", "project", "proof",
-      "receiver", "recipientAccount", "recipients", "relative", "resolved", "sender",
-      "senderAccount", "startLocation", "subject", "successor", "supplier", "taxee",
-      "tenderers", "transport", "vehicle"};
+  static const std::unordered_set<std::string_view> kSet = {"addressEntity",
+                                                            "ancestors",
+                                                            "asset",
+                                                            "associate",
+                                                            "author",
+                                                            "authority",
+                                                            "bank",
+                                                            "bankAccount",
+                                                            "bankForeign",
+                                                            "bankRub",
+                                                            "beneficiary",
+                                                            "beneficiaryAccount",
+                                                            "callForTenders",
+                                                            "caller",
+                                                            "candidate",
+                                                            "case",
+                                                            "client",
+                                                            "contract",
+                                                            "contractHolder",
+                                                            "creditor",
+                                                            "debtor",
+                                                            "declarant",
+                                                            "director",
+                                                            "document",
+                                                            "emitters",
+                                                            "employee",
+                                                            "employer",
+                                                            "endLocation",
+                                                            "entity",
+                                                            "holder",
+                                                            "inReplyToEmail",
+                                                            "inReplyToMessage",
+                                                            "involved",
+                                                            "issuer",
+                                                            "match",
+                                                            "member",
+                                                            "object",
+                                                            "onBehalfOf",
+                                                            "operator",
+                                                            "organization",
+                                                            "organizer",
+                                                            "owner",
+                                                            "parent",
+                                                            "participant",
+                                                            "party",
+                                                            "payer",
+                                                            "payerAccount",
+                                                            "person",
+                                                            "pictured",
+                                                            "post",
+                                                            "predecessor",
+                                                            "project",
+                                                            "proof",
+                                                            "receiver",
+                                                            "recipientAccount",
+                                                            "recipients",
+                                                            "relative",
+                                                            "resolved",
+                                                            "sender",
+                                                            "senderAccount",
+                                                            "startLocation",
+                                                            "subject",
+                                                            "successor",
+                                                            "supplier",
+                                                            "taxee",
+                                                            "tenderers",
+                                                            "transport",
+                                                            "vehicle"};
   return kSet;
 }
 
@@ -58,10 +114,14 @@ bool IsDateProperty(std::string_view name) {
 
 bool IsNumberProperty(std::string_view name) {
   static const std::unordered_set<std::string_view> kSet = {
-      "amount", "amountEur", "amountUsd", "area", "balance", "confidenceScore", "duration",
-      "fileSize", "grossRegisteredTonnage", "height", "index", "latitude", "longitude",
-      "maxBalance", "maximumNumberOfLots", "numberOfLots", "numberOfSeats", "rowCount",
-      "samplingRate", "tonnage", "weight", "percentage", "sharesCount", "sharesValue"};
+      "amount",       "amountEur",     "amountUsd",
+      "area",         "balance",       "confidenceScore",
+      "duration",     "fileSize",      "grossRegisteredTonnage",
+      "height",       "index",         "latitude",
+      "longitude",    "maxBalance",    "maximumNumberOfLots",
+      "numberOfLots", "numberOfSeats", "rowCount",
+      "samplingRate", "tonnage",       "weight",
+      "percentage",   "sharesCount",   "sharesValue"};
   return kSet.count(name) > 0;
 }
 
@@ -148,7 +208,7 @@ class FtmLoad {
       return Fail(number, "an entity needs a string \"id\" and \"schema\"");
     }
     simdjson::dom::object properties;
-    if (doc["properties"].get(properties)) properties = {};
+    const bool has_properties = !doc["properties"].get(properties);
     std::vector<std::string> sources;
     simdjson::dom::array datasets;
     if (!doc["datasets"].get(datasets)) {
@@ -161,14 +221,16 @@ class FtmLoad {
 
     const Value node(quipu::Entity{std::string(id)});
     if (Status s = writer_->AddLabel(node, std::string(schema)); !s.ok()) return s;
+    if (!has_properties) return Status::Ok();
     for (auto [key, values] : properties) {
       simdjson::dom::array list;
-      if (values.get(list)) return Fail(number, "property '" + std::string(key) + "' is not a list");
+      if (values.get(list))
+        return Fail(number, "property '" + std::string(key) + "' is not a list");
       for (simdjson::dom::element v : list) {
         std::string_view text;
         if (v.get(text)) continue;  // FtM values are strings; skip anything else
-        Status s = writer_->Add(node, Value(quipu::Entity{std::string(key)}),
-                                PropertyValue(key, text));
+        Status s =
+            writer_->Add(node, Value(quipu::Entity{std::string(key)}), PropertyValue(key, text));
         if (!s.ok()) return s;
       }
     }

@@ -17,7 +17,8 @@ namespace quipu::import {
 namespace {
 
 bool EndsWith(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // The RDF syntax named by `format`, or else by the file's extension.
@@ -49,8 +50,7 @@ std::string BlankPrefix() {
   return fmt::format("b{:012x}_", rng() & 0xffffffffffffULL);
 }
 
-Status LoadRdf(RdfSyntax syntax, FileSource* source,
-               FactWriter* writer, LoadReport* report) {
+Status LoadRdf(RdfSyntax syntax, FileSource* source, FactWriter* writer, LoadReport* report) {
   RdfReadOptions options;
   options.syntax = syntax;
   options.blank_prefix = BlankPrefix();
@@ -110,12 +110,11 @@ Result<QueryResult> RunLoad(const ast::LoadStatement& load, storage::Store* stor
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   QueryResult result;
   result.facts_inserted = writer.facts_inserted();
-  result.summary = fmt::format("loaded {} ({}) from '{}' in {:.2f} s",
-                               Plural(writer.facts_inserted(), "fact"),
-                               writer.entities() == 1
-                                   ? std::string("1 entity")
-                                   : fmt::format("{} entities", writer.entities()),
-                               load.path, seconds);
+  result.summary =
+      fmt::format("loaded {} ({}) from '{}' in {:.2f} s", Plural(writer.facts_inserted(), "fact"),
+                  writer.entities() == 1 ? std::string("1 entity")
+                                         : fmt::format("{} entities", writer.entities()),
+                  load.path, seconds);
   if (report.skipped > 0) {
     result.summary += fmt::format("; skipped {}:", Plural(report.skipped, "bad record"));
     for (const std::string& e : report.first_errors) result.summary += "\n  " + e;

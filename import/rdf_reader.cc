@@ -29,8 +29,8 @@ class SerdRead {
     if (base.empty()) {
       std::error_code ec;
       const std::string abs = std::filesystem::absolute(source_->path(), ec).string();
-      SerdNode file_uri = serd_node_new_file_uri(
-          reinterpret_cast<const uint8_t*>(abs.c_str()), nullptr, nullptr, true);
+      SerdNode file_uri = serd_node_new_file_uri(reinterpret_cast<const uint8_t*>(abs.c_str()),
+                                                 nullptr, nullptr, true);
       base.assign(reinterpret_cast<const char*>(file_uri.buf), file_uri.n_bytes);
       serd_node_free(&file_uri);
     }
@@ -52,9 +52,8 @@ class SerdRead {
     if (!source_->status().ok()) return source_->status();
     if (!failure_.ok()) return failure_;
     if (st != SERD_SUCCESS && st != SERD_FAILURE && !report_->skip_errors) {
-      return Status::InvalidArgument(Where(line_, column_) + "invalid " + SyntaxName() +
-                                     " (" + reinterpret_cast<const char*>(serd_strerror(st)) +
-                                     ")");
+      return Status::InvalidArgument(Where(line_, column_) + "invalid " + SyntaxName() + " (" +
+                                     reinterpret_cast<const char*>(serd_strerror(st)) + ")");
     }
     return Status::Ok();
   }
@@ -150,14 +149,17 @@ class SerdRead {
     } else {
       SerdNode expanded = serd_env_expand_node(env_, node);
       if (expanded.buf == nullptr) {
-        Error(Where(line_, column_) + (node->type == SERD_CURIE
-                                           ? "undefined prefix in '" + std::string(View(node)) + "'"
-                                           : "cannot resolve the IRI <" +
-                                                 std::string(View(node)) + ">"));
+        Error(Where(line_, column_) +
+              (node->type == SERD_CURIE
+                   ? "undefined prefix in '" + std::string(View(node)) + "'"
+                   : "cannot resolve the IRI <" + std::string(View(node)) + ">"));
         return false;
       }
       out->assign(reinterpret_cast<const char*>(expanded.buf), expanded.n_bytes);
       serd_node_free(&expanded);
+      if (node->type == SERD_URI && !serd_uri_string_has_scheme(node->buf)) {
+        *out = RemoveDotSegments(*out);
+      }
     }
     if (!IsValidUtf8(*out)) {
       Error(Where(line_, column_) + "invalid UTF-8 or an escaped surrogate in an IRI");
@@ -196,7 +198,8 @@ class SerdRead {
     }
     if (graph != nullptr && graph->buf != nullptr) {
       Value g;
-      if (!self->NodeValue(graph, &g)) return self->failure_.ok() ? SERD_SUCCESS : SERD_ERR_BAD_SYNTAX;
+      if (!self->NodeValue(graph, &g))
+        return self->failure_.ok() ? SERD_SUCCESS : SERD_ERR_BAD_SYNTAX;
       st.graph = std::move(g);
     }
     if (Status s = self->sink_(st); !s.ok()) {

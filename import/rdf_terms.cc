@@ -1,5 +1,6 @@
 #include "import/rdf_terms.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -9,11 +10,19 @@ namespace quipu::import {
 namespace {
 
 bool IsIntegerType(std::string_view local) {
-  static constexpr std::string_view kTypes[] = {
-      "integer",         "long",        "int",          "short",
-      "byte",            "nonNegativeInteger", "positiveInteger", "negativeInteger",
-      "nonPositiveInteger", "unsignedLong", "unsignedInt", "unsignedShort",
-      "unsignedByte"};
+  static constexpr std::string_view kTypes[] = {"integer",
+                                                "long",
+                                                "int",
+                                                "short",
+                                                "byte",
+                                                "nonNegativeInteger",
+                                                "positiveInteger",
+                                                "negativeInteger",
+                                                "nonPositiveInteger",
+                                                "unsignedLong",
+                                                "unsignedInt",
+                                                "unsignedShort",
+                                                "unsignedByte"};
   for (std::string_view t : kTypes) {
     if (local == t) return true;
   }
@@ -29,7 +38,8 @@ bool ParseInteger(std::string_view text, int64_t* out) {
 
 bool ParseDouble(std::string_view text, bool allow_special, double* out) {
   if (allow_special) {
-    if (text == "INF" || text == "+INF") return *out = std::numeric_limits<double>::infinity(), true;
+    if (text == "INF" || text == "+INF")
+      return *out = std::numeric_limits<double>::infinity(), true;
     if (text == "-INF") return *out = -std::numeric_limits<double>::infinity(), true;
     if (text == "NaN") return *out = std::numeric_limits<double>::quiet_NaN(), true;
   }
@@ -72,6 +82,39 @@ Value LiteralValue(std::string_view text, std::string_view datatype, std::string
     }
   }
   return Value(std::string(text));
+}
+
+std::string RemoveDotSegments(const std::string& iri) {
+  // scheme ":" ["//" authority] path ["?" query] ["#" fragment]
+  size_t start = iri.find(':');
+  if (start == std::string::npos) return iri;
+  ++start;
+  if (iri.compare(start, 2, "//") == 0) start = iri.find_first_of("/?#", start + 2);
+  if (start == std::string::npos) return iri;
+  const size_t end = std::min(iri.find_first_of("?#", start), iri.size());
+  std::string in = iri.substr(start, end - start), out;
+  while (!in.empty()) {
+    if (in.rfind("../", 0) == 0) {
+      in.erase(0, 3);
+    } else if (in.rfind("./", 0) == 0) {
+      in.erase(0, 2);
+    } else if (in.rfind("/./", 0) == 0) {
+      in.erase(0, 2);
+    } else if (in == "/.") {
+      in = "/";
+    } else if (in.rfind("/../", 0) == 0 || in == "/..") {
+      in = in == "/.." ? "/" : in.substr(3);
+      const size_t last = out.rfind('/');
+      out.erase(last == std::string::npos ? 0 : last);
+    } else if (in == "." || in == "..") {
+      in.clear();
+    } else {
+      const size_t next = in.find('/', 1);
+      out += in.substr(0, next);
+      in.erase(0, next == std::string::npos ? in.size() : next);
+    }
+  }
+  return iri.substr(0, start) + out + iri.substr(end);
 }
 
 bool IsValidUtf8(std::string_view text) {

@@ -20,6 +20,7 @@
 //                              has a typed-literal term)
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "quipu/value.h"
@@ -31,6 +32,11 @@ inline constexpr std::string_view kXsd = "http://www.w3.org/2001/XMLSchema#";
 // The value of a literal with lexical form `text`, datatype IRI `datatype`
 // (empty when none) and language tag `lang` (empty when none).
 Value LiteralValue(std::string_view text, std::string_view datatype, std::string_view lang);
+
+// `iri` with the dot segments of its path removed (RFC 3986 5.2.4), as the
+// resolution of a relative reference requires; serd 0.30 leaves the ones
+// inside the reference ("g/./h", "g/../h", "..?q") in place.
+std::string RemoveDotSegments(const std::string& iri);
 
 // True when `text` is well-formed UTF-8 without surrogates or overlong forms.
 bool IsValidUtf8(std::string_view text);

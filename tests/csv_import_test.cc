@@ -1,0 +1,124 @@
+// load csv (nodes and edges) and load jsonl … format ftm on small files
+// written here; the real datasets are in import_data_test.cc.
+#include "tests/import_util.h"
+
+using quipu::testing::LoadFixture;
+
+TEST_CASE("load csv as nodes: keys, labels, typed and inferred properties", "[import][csv]") {
+  LoadFixture f;
+  const std::string csv = f.File(
+      "companies.csv",
+      "\xEF\xBB\xBFid,name,founded:int,capital,listed,since,zip,note:string,\"odd, name\"\r\n"
+      "cosco,\"COSCO \"\"Shipping\"\"\",1961,1.5e9,true,2016-02-18,01234,42,x\r\n"
+      "enel,\"Enel\nS.p.A.\",1962,,FALSE,2024-06-20T10:00:00Z,,,\r\n"
+      "\r\n");
+  const quipu::QueryResult r = f.Ok("load csv '" + csv + "' as nodes Company key id");
+  CHECK(r.facts_inserted == 14);
+  CHECK(f.Rows("match (c:Company) return c, c.name, c.founded, c.capital, c.listed, c.since, "
+               "c.zip, c.note order by c") ==
+        std::vector<std::string>{
+            "@cosco | COSCO \"Shipping\" | 1961 | 1500000000 | true | 2016-02-18 | 01234 | 42",
+            "@enel | Enel\nS.p.A. | 1962 | null | false | 2024-06-20T10:00:00Z | null | null"});
+  const auto note = f.Ok("match (c {note: \"42\"}) return c.note").rows;
+  CHECK(note.size() == 1);  // the string hint kept "42" a string
+  CHECK(f.Rows("match (@cosco)-[p]->(v) where v = \"x\" return p") ==
+        std::vector<std::string>{"<odd, name>"});
+}
+
+TEST_CASE("load csv as edges: other columns annotate the facts", "[import][csv]") {
+  LoadFixture f;
+  const std::string csv = f.File("shares.csv",
+                                 "owner,company,share,since,source\n"
+                                 "csg,lima_power,0.8315,2024-06-21,reuters\n"
+                                 "enel,lima_power,0.8315,,\n");
+  CHECK(f.Ok("load csv '" + csv + "' as edges owns from owner to company").facts_inserted == 2);
+  CHECK(f.Rows("match (a)-[o:owns]->(@lima_power) return a, o.share, o.since, o.source order "
+               "by a") == std::vector<std::string>{"@csg | 0.8315 | 2024-06-21 | reuters",
+                                                   "@enel | 0.8315 | null | null"});
+  const std::string quoted = f.File("q.csv", "\"the owner\",to\nx,y\n");
+  f.Ok("load csv '" + quoted + "' as edges <http://ex.org/p> from \"the owner\" to to");
+  CHECK(f.Count("(@x)-[:<http://ex.org/p>]->(@y)") == 1);
+}
+
+TEST_CASE("CSV errors name the file, line and what is wrong", "[import][csv]") {
+  LoadFixture f;
+  f.Ok("insert (@keep {name: \"kept\"})");
+  const std::string before = f.RawDump();
+  const std::string csv = f.File("bad.csv", "id,n:int\na,1\nb,x\nc,2,3\n\"d,4\n");
+  CHECK_THAT(f.Error("load csv '" + csv + "' as nodes T key id"),
+             Catch::Matches("error: .*bad\\.csv:3:1: 'x' in column 'n' is not an integer"));
+  CHECK_THAT(f.Error("load csv '" + csv + "' as nodes T key nope"),
+             Catch::Matches("error: cannot load '.*bad\\.csv': no column 'nope' in the header "
+                            "\\(the columns are id, n\\)"));
+  CHECK(f.RawDump() == before);
+  const std::string after_quote = f.File("aq.csv", "id,n\n\"a\"b,1\n");
+  CHECK_THAT(f.Error("load csv '" + after_quote + "' as nodes T key id"),
+             Catch::Matches("error: .*aq\\.csv:2:4: expected ',' or the end of the line after a "
+                            "closing quote"));
+  const std::string no_key = f.File("nokey.csv", "id,n\n,1\n");
+  CHECK_THAT(f.Error("load csv '" + no_key + "' as nodes T key id"),
+             Catch::Matches("error: .*nokey\\.csv:2:1: the key column 'id' is empty"));
+  const std::string no_end = f.File("noend.csv", "a,b\nx,\n");
+  CHECK_THAT(f.Error("load csv '" + no_end + "' as edges p from a to b"),
+             Catch::Matches("error: .*noend\\.csv:2:1: the column 'b' is empty"));
+  CHECK_THAT(
+      f.Error("load csv '" + f.File("nostart.csv", "a,b\n,y\n") + "' as edges p from a to b"),
+      Catch::Matches("error: .*nostart\\.csv:2:1: the column 'a' is empty"));
+  const std::string twice = f.File("twice.csv", "id,n,n\na,1,2\n");
+  CHECK_THAT(f.Error("load csv '" + twice + "' as nodes T key id"),
+             Catch::Matches("error: cannot load '.*twice\\.csv': the column 'n' appears twice in "
+                            "the header"));
+  const std::string latin1 = f.File("latin1.csv", "id,n\na,caf\xE9\n");
+  CHECK_THAT(f.Error("load csv '" + latin1 + "' as nodes T key id"),
+             Catch::Matches("error: .*latin1\\.csv:2:\\d+: the field is not valid UTF-8"));
+  const std::string blank = f.File("blank.csv", "\n\n");
+  CHECK_THAT(f.Error("load csv '" + blank + "' as nodes T key id"),
+             Catch::Matches("error: cannot load '.*blank\\.csv': the file is empty"));
+  CHECK(f.RawDump() == before);
+  const quipu::QueryResult r = f.Ok("load csv '" + csv + "' as nodes T key id on error skip");
+  CHECK(r.facts_inserted == 2);
+  CHECK_THAT(r.summary,
+             Catch::Matches(".*skipped 3 bad records:\n"
+                            "  .*bad\\.csv:3:1: 'x' in column 'n' is not an integer\n"
+                            "  .*bad\\.csv:4:1: expected 2 fields as in the header, found 3\n"
+                            "  .*bad\\.csv:5:1: a quoted field is not closed before the end of "
+                            "the file"));
+}
+
+TEST_CASE("load jsonl format ftm: entities, properties and interval edges", "[import][ftm]") {
+  LoadFixture f;
+  const std::string json = f.File(
+      "case.ftm.json",
+      R"({"id": "p1", "schema": "Person", "properties": {"name": ["Ann Li"], "birthDate": ["1970-01-02"]}, "datasets": ["ds_a"]})"
+      "\n"
+      R"({"id": "c1", "schema": "Company", "properties": {"name": ["Acme"], "addressEntity": ["adr1"]}})"
+      "\n\n"
+      R"({"id": "o1", "schema": "Ownership", "properties": {"owner": ["p1"], "asset": ["c1"], "percentage": ["51.5"], "startDate": ["2020-01-01"], "endDate": ["2021"]}, "datasets": ["ds_a", "ds_b"]})"
+      "\n");
+  const quipu::QueryResult r = f.Ok("load jsonl '" + json + "' format ftm");
+  CHECK(f.Rows("match (p:Person) return p, p.name, p.birthDate") ==
+        std::vector<std::string>{"@p1 | Ann Li | 1970-01-02"});
+  CHECK(f.Rows("match (@c1)-[:addressEntity]->(a) return a") == std::vector<std::string>{"@adr1"});
+  CHECK(f.Rows("match (a)-[o:owns]->(b) return a, b, o.percentage, o.startDate, o.endDate, "
+               "o.source order by o.source") ==
+        std::vector<std::string>{"@p1 | @c1 | 51.5 | 2020-01-01 | 2021 | ds_a",
+                                 "@p1 | @c1 | 51.5 | 2020-01-01 | 2021 | ds_b"});
+  CHECK(f.Rows("match (o:Ownership) return o.owner, o.percentage") ==
+        std::vector<std::string>{"@p1 | 51.5"});
+  CHECK(r.facts_inserted == 14);
+
+  const std::string bad = f.File("bad.json",
+                                 "{\"id\": \"x\", \"schema\": \"Person\"}\n{oops\n"
+                                 "{\"schema\": \"Person\"}\n");
+  CHECK_THAT(f.Error("load jsonl '" + bad + "' format ftm"),
+             Catch::Matches("error: .*bad\\.json:2:1: invalid JSON: .*"));
+  const quipu::QueryResult skipped = f.Ok("load jsonl '" + bad + "' format ftm on error skip");
+  CHECK(skipped.facts_inserted == 1);
+  CHECK_THAT(skipped.summary,
+             Catch::Matches(".*skipped 2 bad records:\n  .*bad\\.json:2:1: invalid JSON: .*\n"
+                            "  .*bad\\.json:3:1: an entity needs a string \"id\" and \"schema\""));
+  const std::string not_list =
+      f.File("nl.json", R"({"id": "x", "schema": "Person", "properties": {"name": "Ann"}})");
+  CHECK_THAT(f.Error("load jsonl '" + not_list + "' format ftm"),
+             Catch::Matches("error: .*nl\\.json:1:1: property 'name' is not a list"));
+}

@@ -1,0 +1,68 @@
+// Real datasets from ../shared/data (skipped loudly when absent): LUBM,
+// Wikidata Turtle, the KEK media-ownership CSVs and FollowTheMoney entities.
+#include "tests/import_util.h"
+
+using quipu::testing::LoadFixture;
+using quipu::testing::SharedData;
+
+TEST_CASE("LUBM(1) loads its 100,573 distinct facts", "[import][data]") {
+  const std::string dir = SharedData("lubm");
+  if (dir.empty()) return;
+  LoadFixture f;
+  const quipu::QueryResult r = f.Ok("load '" + dir + "/lubm1.nt.gz'");
+  CHECK(r.facts_inserted == 100573);
+  CHECK(f.Count("(s)-[p]->(o)") == 100573);
+  CHECK(f.Count("(s)-[:<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>]->"
+                "(<http://swat.cse.lehigh.edu/onto/univ-bench.owl#FullProfessor>)") == 125);
+}
+
+TEST_CASE("the Wikidata Turtle files load", "[import][data]") {
+  const std::string dir = SharedData("wikidata");
+  if (dir.empty()) return;
+  LoadFixture f;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".ttl") continue;
+    INFO(entry.path().string());
+    CHECK(f.Ok("load '" + entry.path().string() + "'").facts_inserted > 0);
+  }
+  const auto labels = f.Ok(
+      "match (<http://www.wikidata.org/entity/Q42>)-[:<http://www.w3.org/2000/01/rdf-schema#label>]"
+      "->(l) return l");
+  bool english = false;
+  for (const auto& row : labels.rows) english |= row[0].ToString() == "Douglas Adams@en";
+  CHECK(english);
+}
+
+TEST_CASE("the KEK CSVs load as companies, media and shareholdings", "[import][data]") {
+  const std::string dir = SharedData("kek");
+  if (dir.empty()) return;
+  LoadFixture f;
+  f.Ok("load csv '" + dir + "/kek_company.csv' as nodes Company key id");
+  f.Ok("load csv '" + dir + "/kek_shares.csv' as edges owns from shareholder to owns");
+  CHECK(f.Count("(c:Company)") == 3065);
+  CHECK(f.Count("(a)-[:owns]->(b)") > 2800);
+  CHECK(f.Rows("match (<3360>)-[o:owns]->(<3828>) return o.share") ==
+        std::vector<std::string>{"100"});
+  CHECK(f.Rows("match (<3828>)-[:name]->(n) return n") ==
+        std::vector<std::string>{"\"Axel Springer Verlag\" Beteiligungsgesellschaft mbH"});
+}
+
+TEST_CASE("FollowTheMoney entities load: zala and the donations", "[import][data]") {
+  const std::string dir = SharedData("ftm");
+  if (dir.empty()) return;
+  LoadFixture f;
+  f.Ok("load jsonl '" + dir + "/zala/entities.ftm.json' format ftm");
+  CHECK(f.Count("(o:Ownership)") == 14);
+  CHECK(f.Count("(s:Sanction)") == 41);
+  CHECK(f.Count("(a)-[:owns]->(b)") > 0);
+  CHECK(f.Count("(a)-[:directs]->(b)") > 0);
+  CHECK(f.Count("(a)-[:related_to]->(b)") > 0);
+
+  LoadFixture d;
+  d.Ok("load jsonl '" + dir + "/donations.ijson' format ftm");
+  CHECK(d.Count("(p:Payment)") == 290);
+  CHECK(d.Count("(a)-[:paid]->(b)") > 0);
+  CHECK(d.Rows("match (p:Person {name: \"Frau Lina Dachner\"})-[r:paid]->(b) "
+               "return b.name, r.amountEur, r.date, r.source") ==
+        std::vector<std::string>{"MLPD | 100000 | 2011-12-29 | donations"});
+}
