@@ -111,6 +111,34 @@ struct DeleteStatement {
   std::vector<PathPattern> patterns;
 };
 
+// [match … [where …]] set target.key = value, target:Label, …
+// The parser turns the targets and values into return items of `match`
+// (target i is item 2i, its value item 2i + 1), so the match machinery finds
+// the rows and computes the values; the executor then writes.
+struct SetStatement {
+  struct Item {
+    Pos pos;
+    std::string property;  // set x.property = value (null removes it)
+    std::string label;     // set x:Label
+  };
+  MatchStatement match;
+  std::vector<Item> items;
+};
+
+// merge pattern, …: insert each fact whose triple is absent; a triple that
+// already holds (with any annotations) is left as it is.
+struct MergeStatement {
+  std::vector<PathPattern> patterns;
+};
+
+// show labels | show predicates | describe @x
+struct ShowStatement {
+  enum class What : uint8_t { kLabels, kPredicates, kDescribe };
+  What what = What::kLabels;
+  Entity entity;  // kDescribe
+  Pos pos;
+};
+
 // load 'file' [format f] [on error skip], load csv 'file' as nodes/edges …,
 // load jsonl 'file' format ftm.
 struct LoadStatement {
@@ -130,7 +158,7 @@ struct LoadStatement {
 struct Statement;
 
 struct Statement {
-  enum class Kind : uint8_t { kMatch, kInsert, kDelete, kLoad };
+  enum class Kind : uint8_t { kMatch, kInsert, kDelete, kLoad, kSet, kMerge, kShow };
   // explain: plan only; profile: run and measure. Both wrap a match.
   enum class Mode : uint8_t { kRun, kExplain, kProfile };
   Kind kind = Kind::kMatch;
@@ -143,6 +171,9 @@ struct Statement {
   std::vector<bool> union_all;  // per part: union all (keep duplicates)
   std::vector<Pos> union_pos;
   InsertStatement insert;
+  SetStatement set;
+  MergeStatement merge;
+  ShowStatement show;
   DeleteStatement del;
   LoadStatement load;
 };

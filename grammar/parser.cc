@@ -28,13 +28,14 @@ struct Selector
               list_literal, parameter, param_name, case_expr, case_subject, when_cond, then_value,
               else_value, null_test, is_not, in_test, starts_test, ends_test, contains_test,
               test_operand, explain_stmt, profile_stmt, explained_stmt, query_stmt, union_part,
-              union_part_stmt, union_all, optional_match, exists_expr, next_return_item,
-              next_order_item, next_prop_entry, next_pattern, match_stmt, insert_stmt, delete_stmt,
-              match_clause, where_condition, path_pattern, node_pattern, next_node, rel_out, rel_in,
-              rel_type, prop_map, prop_entry, prop_value, entity_key, iri_ref, string_literal,
-              date_literal, datetime_literal, count_star, function_call, negation, return_clause,
-              return_item, return_expr, order_clause, order_item, order_expr, skip_clause,
-              limit_clause>,
+              union_part_stmt, union_all, optional_match, exists_expr, set_stmt, set_item,
+              next_set_item, set_property, set_label, set_value, merge_stmt, show_stmt, show_what,
+              describe_stmt, next_return_item, next_order_item, next_prop_entry, next_pattern,
+              match_stmt, insert_stmt, delete_stmt, match_clause, where_condition, path_pattern,
+              node_pattern, next_node, rel_out, rel_in, rel_type, prop_map, prop_entry, prop_value,
+              entity_key, iri_ref, string_literal, date_literal, datetime_literal, count_star,
+              function_call, negation, return_clause, return_item, return_expr, order_clause,
+              order_item, order_expr, skip_clause, limit_clause>,
           pt::store_content::on<load_stmt, load_csv, load_jsonl, load_rdf, load_path,
                                 load_format_name, load_skip, csv_nodes, csv_edges, load_label,
                                 load_key_column, load_predicate, load_from_column, load_to_column>,
@@ -186,7 +187,8 @@ ast::ExprPtr BuildExpr(const Node& n) {
   const ast::Pos pos = PosOf(n);
   if (n.is_type<where_condition>() || n.is_type<prop_value>() || n.is_type<return_expr>() ||
       n.is_type<order_expr>() || n.is_type<case_subject>() || n.is_type<when_cond>() ||
-      n.is_type<then_value>() || n.is_type<else_value>() || n.is_type<test_operand>()) {
+      n.is_type<then_value>() || n.is_type<else_value>() || n.is_type<test_operand>() ||
+      n.is_type<set_value>()) {
     return BuildExpr(*n.children.at(0));
   }
   if (n.is_type<comparison>() && n.children.size() == 2) {
@@ -520,6 +522,38 @@ void BuildQuery(const Node& n, ast::Statement* out) {
   }
 }
 
+void BuildSet(const Node& n, ast::SetStatement* out) {
+  for (const auto& child : n.children) {
+    if (child->is_type<match_clause>() || child->is_type<optional_match>()) {
+      out->match.clauses.push_back(BuildClause(*child));
+      out->match.clauses.back().optional = child->is_type<optional_match>();
+      continue;
+    }
+    // set_item: target, then set_property (property_name, set_value) or set_label.
+    const Node& target = *child->children.at(0);
+    const Node& change = *child->children.at(1);
+    ast::SetStatement::Item item;
+    item.pos = PosOf(target);
+    ast::ReturnItem target_item, value_item;
+    target_item.expr = BuildExpr(target);
+    target_item.pos = item.pos;
+    target_item.name = "_target" + std::to_string(out->items.size());
+    if (change.is_type<set_property>()) {
+      item.property = change.children.at(0)->string();
+      value_item.expr = BuildExpr(*change.children.at(1));
+      value_item.pos = PosOf(*change.children.at(1));
+    } else {
+      item.label = change.children.at(0)->string();
+      value_item.expr = MakeLiteral(Value(true), item.pos);
+      value_item.pos = item.pos;
+    }
+    value_item.name = "_value" + std::to_string(out->items.size());
+    out->match.items.push_back(std::move(target_item));
+    out->match.items.push_back(std::move(value_item));
+    out->items.push_back(std::move(item));
+  }
+}
+
 void BuildStatement(const Node& n, ast::Statement* out) {
   out->pos = PosOf(n);
   out->text = n.string();
@@ -531,6 +565,23 @@ void BuildStatement(const Node& n, ast::Statement* out) {
   }
   if (n.is_type<query_stmt>()) {
     BuildQuery(n, out);
+  } else if (n.is_type<set_stmt>()) {
+    out->kind = ast::Statement::Kind::kSet;
+    BuildSet(n, &out->set);
+  } else if (n.is_type<merge_stmt>()) {
+    out->kind = ast::Statement::Kind::kMerge;
+    out->merge.patterns = BuildPatterns(n);
+  } else if (n.is_type<show_stmt>() || n.is_type<describe_stmt>()) {
+    out->kind = ast::Statement::Kind::kShow;
+    out->show.pos = PosOf(n);
+    if (n.is_type<describe_stmt>()) {
+      out->show.what = ast::ShowStatement::What::kDescribe;
+      out->show.entity = BuildEntity(*n.children.at(0));
+    } else {
+      const std::string what = n.children.at(0)->string();
+      out->show.what = (what[0] == 'l' || what[0] == 'L') ? ast::ShowStatement::What::kLabels
+                                                          : ast::ShowStatement::What::kPredicates;
+    }
   } else if (n.is_type<load_stmt>()) {
     out->kind = ast::Statement::Kind::kLoad;
     BuildLoad(n, &out->load);

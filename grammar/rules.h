@@ -77,6 +77,8 @@ struct kw_end : keyword<TAO_PEGTL_ISTRING("end")> {};
 struct kw_optional : keyword<TAO_PEGTL_ISTRING("optional")> {};
 struct kw_exists : keyword<TAO_PEGTL_ISTRING("exists")> {};
 struct kw_union : keyword<TAO_PEGTL_ISTRING("union")> {};
+struct kw_set : keyword<TAO_PEGTL_ISTRING("set")> {};
+struct kw_merge : keyword<TAO_PEGTL_ISTRING("merge")> {};
 struct kw_all : keyword<TAO_PEGTL_ISTRING("all")> {};
 
 // Words that cannot name a variable. Infix words (starts, ends, contains,
@@ -84,7 +86,7 @@ struct kw_all : keyword<TAO_PEGTL_ISTRING("all")> {};
 struct reserved : sor<kw_match, kw_insert, kw_delete, kw_where, kw_return, kw_distinct, kw_as,
                       kw_order, kw_by, kw_asc, kw_desc, kw_skip, kw_limit, kw_and, kw_or, kw_not,
                       kw_true, kw_false, kw_null, kw_is, kw_in, kw_case, kw_when, kw_then, kw_else,
-                      kw_end, kw_optional, kw_exists, kw_union> {};
+                      kw_end, kw_optional, kw_exists, kw_union, kw_set, kw_merge> {};
 
 // A variable or alias: any name but a reserved word.
 struct variable : seq<not_at<reserved>, name> {};
@@ -278,6 +280,27 @@ struct insert_stmt : if_must<kw_insert, ws, insert_patterns> {};
 struct delete_patterns : pattern_list {};
 struct delete_stmt : if_must<kw_delete, ws, delete_patterns> {};
 
+struct kw_show : keyword<TAO_PEGTL_ISTRING("show")> {};
+struct kw_describe : keyword<TAO_PEGTL_ISTRING("describe")> {};
+struct set_target : sor<entity_ref, variable> {};
+struct set_equals : one<'='> {};
+struct set_value : seq<expression> {};
+struct set_property : if_must<seq<one<'.'>, ws>, property_name, ws, set_equals, ws, set_value> {};
+struct set_label : if_must<seq<one<':'>, ws>, label_name> {};
+struct set_change : sor<set_property, set_label> {};
+struct set_item : seq<set_target, ws, must<set_change>, ws> {};
+struct next_set_item : set_item {};
+struct set_items : seq<set_item, star<comma, must<next_set_item>>> {};
+struct set_clause : if_must<kw_set, ws, set_items> {};
+struct set_stmt : seq<star<sor<match_clause, optional_match>>, set_clause> {};
+struct merge_patterns : pattern_list {};
+struct merge_stmt : if_must<kw_merge, ws, merge_patterns> {};
+struct show_what
+    : sor<keyword<TAO_PEGTL_ISTRING("labels")>, keyword<TAO_PEGTL_ISTRING("predicates")>> {};
+struct show_stmt : if_must<kw_show, ws, show_what> {};
+struct describe_target : entity_ref {};
+struct describe_stmt : if_must<kw_describe, ws, describe_target> {};
+
 // --- load --------------------------------------------------------------------
 // The words of load are keywords only where load expects them, so they stay
 // usable as names everywhere else.
@@ -320,8 +343,8 @@ struct kw_profile : keyword<TAO_PEGTL_ISTRING("profile")> {};
 struct explained_stmt : query_stmt {};
 struct explain_stmt : if_must<kw_explain, ws, explained_stmt> {};
 struct profile_stmt : if_must<kw_profile, ws, explained_stmt> {};
-struct statement
-    : sor<explain_stmt, profile_stmt, query_stmt, insert_stmt, delete_stmt, load_stmt> {};
+struct statement : sor<explain_stmt, profile_stmt, set_stmt, query_stmt, insert_stmt, delete_stmt,
+                       load_stmt, merge_stmt, show_stmt, describe_stmt> {};
 struct statement_end : sor<one<';'>, eof> {};
 // One statement and its terminator; parsed repeatedly over a script.
 struct statement_unit : seq<must<statement>, ws, must<statement_end>, ws> {};

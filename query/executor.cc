@@ -11,6 +11,8 @@
 #include "query/binder.h"
 #include "query/expression.h"
 #include "query/planner.h"
+#include "query/show.h"
+#include "query/writer.h"
 
 namespace quipu::query {
 namespace {
@@ -334,154 +336,6 @@ QueryResult RunUnion(const ast::Statement& statement, storage::ReadView* view,
   return result;
 }
 
-// --- writes ------------------------------------------------------------------
-
-class Writer {
- public:
-  Writer(storage::WriteTxn* txn, const Params& params) : txn_(txn), params_(params) {}
-
-  uint64_t Intern(const Value& v) { return Check(txn_->InternTerm(v)); }
-  uint64_t Find(const Value& v) { return Check(txn_->FindTerm(v)); }
-
-  uint64_t NodeId(const ast::NodePattern& n, const char* verb, bool create) {
-    if (!n.entity) {
-      Fail(fmt::format("{} needs an entity key for every node: write (@key ...) or (<iri> ...)",
-                       verb),
-           n.pos);
-    }
-    return create ? Intern(Value(*n.entity)) : Find(Value(*n.entity));
-  }
-
-  Value Constant(const ast::Expr& e, bool storing) {
-    Value v = Check(EvaluateConstant(e, params_));
-    if (v.is_null()) {
-      Fail(storing ? "a value to store cannot be null"
-                   : "a value in a delete pattern cannot be null",
-           e.pos);
-    }
-    return v;
-  }
-
-  static void CheckUniqueKeys(const ast::PropertyMap& props, const char* what) {
-    for (size_t i = 0; i < props.size(); ++i) {
-      for (size_t j = 0; j < i; ++j) {
-        if (props[j].first == props[i].first) {
-          Fail(fmt::format("{} '{}' is given twice", what, props[i].first), props[i].second->pos);
-        }
-      }
-    }
-  }
-
-  storage::Annotations AnnotationsOf(const ast::PropertyMap& props, bool create) {
-    CheckUniqueKeys(props, "annotation");
-    storage::Annotations out;
-    for (const auto& [key, expr] : props) {
-      const uint64_t k = create ? Intern(Value(Entity{key})) : Find(Value(Entity{key}));
-      const uint64_t v = create ? Intern(Constant(*expr, true)) : Find(Constant(*expr, create));
-      out.emplace_back(k, v);
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-  }
-
-  void Insert(const ast::InsertStatement& ins) {
-    const uint64_t type = Intern(Value(Entity{kLabelPredicate}));
-    for (const ast::PathPattern& path : ins.patterns) {
-      std::vector<uint64_t> nodes;
-      for (const ast::NodePattern& n : path.nodes) {
-        CheckUniqueKeys(n.properties, "property");
-        const uint64_t id = NodeId(n, "insert", true);
-        nodes.push_back(id);
-        for (const std::string& label : n.labels) {
-          Add({id, type, Intern(Value(Entity{label}))}, {});
-        }
-        for (const auto& [key, expr] : n.properties) {
-          Add({id, Intern(Value(Entity{key})), Intern(Constant(*expr, true))}, {});
-        }
-      }
-      for (size_t i = 0; i < path.rels.size(); ++i) {
-        const ast::RelPattern& r = path.rels[i];
-        if (!r.predicate) {
-          Fail("a relationship in insert needs a predicate, such as -[:owns]->", r.pos);
-        }
-        if (!r.variable.empty()) {
-          Fail("insert takes no relationship variables; write -[:" + r.predicate->key + "]->",
-               r.pos);
-        }
-        const bool out = r.direction == ast::RelPattern::Direction::kOut;
-        const uint64_t s = out ? nodes[i] : nodes[i + 1];
-        const uint64_t o = out ? nodes[i + 1] : nodes[i];
-        Add({s, Intern(Value(*r.predicate)), o}, AnnotationsOf(r.properties, true));
-      }
-    }
-  }
-
-  void Delete(const ast::DeleteStatement& del) {
-    for (const ast::PathPattern& path : del.patterns) {
-      std::vector<uint64_t> nodes;
-      for (const ast::NodePattern& n : path.nodes) nodes.push_back(NodeId(n, "delete", false));
-      const uint64_t type = Find(Value(Entity{kLabelPredicate}));
-      for (size_t i = 0; i < path.nodes.size(); ++i) {
-        const ast::NodePattern& n = path.nodes[i];
-        const uint64_t id = nodes[i];
-        for (const std::string& label : n.labels) {
-          Remove({id, type, Find(Value(Entity{label}))});
-        }
-        for (const auto& [key, expr] : n.properties) {
-          Remove({id, Find(Value(Entity{key})), Find(Constant(*expr, false))});
-        }
-        if (path.rels.empty() && n.labels.empty() && n.properties.empty() && id != 0) {
-          RemoveAll({id, 0, 0});  // every fact about the entity, both directions
-          RemoveAll({0, 0, id});
-        }
-      }
-      for (size_t i = 0; i < path.rels.size(); ++i) {
-        const ast::RelPattern& r = path.rels[i];
-        if (!r.properties.empty()) {
-          Fail("delete removes whole facts; annotations in a delete pattern are not supported",
-               r.pos);
-        }
-        if (!r.variable.empty()) Fail("delete takes no relationship variables", r.pos);
-        const bool out = r.direction == ast::RelPattern::Direction::kOut;
-        const uint64_t s = out ? nodes[i] : nodes[i + 1];
-        const uint64_t o = out ? nodes[i + 1] : nodes[i];
-        if (r.predicate) {
-          Remove({s, Find(Value(*r.predicate)), o});
-        } else if (s != 0 && o != 0) {
-          RemoveAll({s, 0, o});
-        }
-      }
-    }
-  }
-
-  uint64_t inserted() const { return inserted_; }
-  uint64_t deleted() const { return deleted_; }
-
- private:
-  void Add(const storage::Triple& t, const storage::Annotations& a) {
-    if (Check(txn_->Insert(t, a))) ++inserted_;
-  }
-  void Remove(const storage::Triple& t) {
-    if (t.s == 0 || t.p == 0 || t.o == 0) return;  // a term never stored: nothing to delete
-    deleted_ += Check(txn_->Delete(t));
-  }
-  void RemoveAll(const storage::TriplePattern& pattern) {
-    std::vector<storage::Triple> all, batch;
-    std::unique_ptr<storage::TripleCursor> cursor = txn_->Scan(pattern);
-    while (cursor->Next(&batch, kChunkRows) > 0) {
-      all.insert(all.end(), batch.begin(), batch.end());
-      batch.clear();
-    }
-    if (!cursor->status().ok()) throw QueryError(cursor->status());
-    for (const storage::Triple& t : all) Remove(t);
-  }
-
-  storage::WriteTxn* txn_;
-  const Params& params_;
-  uint64_t inserted_ = 0;
-  uint64_t deleted_ = 0;
-};
-
 }  // namespace
 
 const Params ExecOptions::kNoParams;
@@ -499,21 +353,41 @@ Result<QueryResult> ExecuteStatement(const ast::Statement& statement, storage::S
     if (statement.kind == ast::Statement::Kind::kLoad) {
       return import::RunLoad(statement.load, store, options);
     }
+    if (statement.kind == ast::Statement::Kind::kShow) {
+      std::unique_ptr<storage::ReadView> view = store->BeginRead();
+      return RunShow(statement.show, view.get());
+    }
     std::unique_ptr<storage::WriteTxn> txn = Check(store->BeginWrite());
-    Writer writer(txn.get(), *options.params);
-    if (statement.kind == ast::Statement::Kind::kInsert) {
-      writer.Insert(statement.insert);
-    } else {
-      writer.Delete(statement.del);
+    const Params& params = *options.params;
+    WriteCounts counts;
+    switch (statement.kind) {
+      case ast::Statement::Kind::kInsert:
+        counts = RunInsert(statement.insert, txn.get(), params);
+        break;
+      case ast::Statement::Kind::kMerge:
+        counts = RunMerge(statement.merge, txn.get(), params);
+        break;
+      case ast::Statement::Kind::kDelete:
+        counts = RunDelete(statement.del, txn.get(), params);
+        break;
+      default: {  // set: find the rows through the statement's own view
+        const QueryResult rows =
+            RunMatch(statement.set.match, ast::Statement::Mode::kRun, txn.get(), options);
+        counts = RunSet(statement.set, rows.rows, txn.get(), params);
+      }
     }
     if (Status s = txn->Commit(); !s.ok()) return s;
     QueryResult result;
-    result.facts_inserted = writer.inserted();
-    result.facts_deleted = writer.deleted();
-    const bool insert = statement.kind == ast::Statement::Kind::kInsert;
-    const uint64_t n = insert ? result.facts_inserted : result.facts_deleted;
-    result.summary =
-        fmt::format("{} {} fact{}", insert ? "inserted" : "deleted", n, n == 1 ? "" : "s");
+    result.facts_inserted = counts.inserted;
+    result.facts_deleted = counts.deleted;
+    auto facts = [](uint64_t n) { return fmt::format("{} fact{}", n, n == 1 ? "" : "s"); };
+    if (statement.kind == ast::Statement::Kind::kDelete) {
+      result.summary = "deleted " + facts(counts.deleted);
+    } else if (statement.kind == ast::Statement::Kind::kSet) {
+      result.summary = "inserted " + facts(counts.inserted) + ", deleted " + facts(counts.deleted);
+    } else {
+      result.summary = "inserted " + facts(counts.inserted);
+    }
     return result;
   } catch (const QueryError& e) {
     return e.status();

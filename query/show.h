@@ -1,0 +1,14 @@
+// show labels, show predicates and describe @x: the schema and one entity's
+// facts, read from the statistics and the indexes.
+#pragma once
+
+#include "grammar/ast.h"
+#include "quipu/database.h"
+#include "storage/store.h"
+
+namespace quipu::query {
+
+// Raises QueryError on failure.
+QueryResult RunShow(const ast::ShowStatement& show, storage::ReadView* view);
+
+}  // namespace quipu::query
