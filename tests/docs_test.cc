@@ -1,6 +1,6 @@
 // Runs every `quipu>` example in docs/language.md and README.md against the seed dataset and
 // compares the printed output with the page, so the reference stays true.
-// Examples in the "insert" and "delete" sections change the data: they run in
+// Examples in the "insert", "delete" and "set and merge" sections change the data: they run in
 // order on a copy of the seed database; all others run on the plain seed.
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -71,7 +71,8 @@ void CheckExamples(const std::string& page, size_t at_least) {
   REQUIRE(work_db.ok());
 
   for (const Example& ex : examples) {
-    const bool writes = ex.section == "insert" || ex.section == "delete";
+    const bool writes =
+        ex.section == "insert" || ex.section == "delete" || ex.section == "set and merge";
     quipu::Database* db = writes ? work_db->get() : seed_db->get();
     std::ostringstream out, err;
     quipu::repl::Shell shell(db, out, err);
