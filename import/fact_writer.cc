@@ -26,11 +26,23 @@ FactWriter::FactWriter(storage::WriteTxn* txn, const std::atomic<uint64_t>* canc
                        uint64_t start_generation)
     : txn_(txn), cancel_generation_(cancel_generation), start_generation_(start_generation) {}
 
+FactWriter::FactWriter(storage::BulkLoad* bulk, const std::atomic<uint64_t>* cancel_generation,
+                       uint64_t start_generation)
+    : bulk_(bulk), cancel_generation_(cancel_generation), start_generation_(start_generation) {}
+
+Status FactWriter::Commit() {
+  if (txn_ != nullptr) return txn_->Commit();
+  Result<uint64_t> added = bulk_->Commit();
+  if (!added.ok()) return added.status();
+  facts_inserted_ = *added;
+  return Status::Ok();
+}
+
 Result<uint64_t> FactWriter::Intern(const Value& value) {
   std::string key = CacheKey(value);
-  if (key.empty()) return txn_->InternTerm(value);
+  if (key.empty()) return txn_ ? txn_->InternTerm(value) : bulk_->InternTerm(value);
   if (auto it = cache_.find(key); it != cache_.end()) return it->second;
-  Result<uint64_t> id = txn_->InternTerm(value);
+  Result<uint64_t> id = txn_ ? txn_->InternTerm(value) : bulk_->InternTerm(value);
   if (!id.ok()) return id;
   if (cache_.size() >= kMaxCachedTerms) cache_.clear();
   cache_.emplace(std::move(key), *id);
@@ -62,11 +74,19 @@ Status FactWriter::Add(const Value& s, const Value& p, const Value& o,
     if (!v.ok()) return v.status();
     ids.emplace_back(*k, *v);
   }
-  Result<bool> added = txn_->Insert(storage::Triple{*sid, *pid, *oid}, ids);
-  if (!added.ok()) return added.status();
-  if (*added) ++facts_inserted_;
+  if (bulk_ != nullptr) {
+    if (Status s = bulk_->Add(storage::Triple{*sid, *pid, *oid}, ids); !s.ok()) return s;
+  } else {
+    Result<bool> added = txn_->Insert(storage::Triple{*sid, *pid, *oid}, ids);
+    if (!added.ok()) return added.status();
+    if (*added) ++facts_inserted_;
+  }
   entities_.insert(*sid);
-  if (o.type() == Value::Type::kEntity) entities_.insert(*oid);
+  // Classes (the objects of labels) are not counted as entities.
+  if (o.type() == Value::Type::kEntity &&
+      !(p.type() == Value::Type::kEntity && p.as_entity().key == kRdfType)) {
+    entities_.insert(*oid);
+  }
   return Status::Ok();
 }
 

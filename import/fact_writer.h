@@ -1,8 +1,8 @@
 // FactWriter: what every loader writes through. It interns terms (with a
-// cache, since files repeat their terms), inserts fact instances into the
-// load's one WriteTxn and counts what the load added. Nothing is visible
-// until the caller commits the transaction, so a load is all or nothing.
-// Thread-safety: one thread at a time, like the WriteTxn it writes to.
+// cache, since files repeat their terms) and adds fact instances to the
+// load's one WriteTxn, or to a BulkLoad for a large file, and counts what
+// the load added. Nothing is visible until Commit(), so a load is all or
+// nothing. Thread-safety: one thread at a time, like the target it writes to.
 #pragma once
 
 #include <atomic>
@@ -28,6 +28,8 @@ class FactWriter {
   // the next Add fails with "the statement was cancelled".
   FactWriter(storage::WriteTxn* txn, const std::atomic<uint64_t>* cancel_generation,
              uint64_t start_generation);
+  FactWriter(storage::BulkLoad* bulk, const std::atomic<uint64_t>* cancel_generation,
+             uint64_t start_generation);
 
   Result<uint64_t> Intern(const Value& value);
   // Adds the fact (s, p, o) with the given annotations.
@@ -36,6 +38,10 @@ class FactWriter {
   // Adds a label fact (s, rdf:type, @label).
   Status AddLabel(const Value& s, const std::string& label);
 
+  // Commits the transaction or the bulk load.
+  Status Commit();
+
+  // New fact instances; for a bulk load, known after Commit().
   uint64_t facts_inserted() const { return facts_inserted_; }
   // Distinct entities met as subject or object.
   uint64_t entities() const { return entities_.size(); }
@@ -43,7 +49,8 @@ class FactWriter {
  private:
   Status CheckCancelled();
 
-  storage::WriteTxn* txn_;
+  storage::WriteTxn* txn_ = nullptr;
+  storage::BulkLoad* bulk_ = nullptr;
   const std::atomic<uint64_t>* cancel_generation_;
   uint64_t start_generation_;
   std::unordered_map<std::string, uint64_t> cache_;  // type char + bytes → id

@@ -16,6 +16,9 @@
 namespace quipu::import {
 namespace {
 
+// Files from this size on (on disk, so compressed for .gz) take the bulk path.
+constexpr uint64_t kBulkLoadBytes = uint64_t{256} << 10;
+
 bool EndsWith(const std::string& s, std::string_view suffix) {
   return s.size() >= suffix.size() &&
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -85,9 +88,23 @@ Result<QueryResult> RunLoad(const ast::LoadStatement& load, storage::Store* stor
   }
   Result<std::unique_ptr<FileSource>> source = FileSource::Open(load.path);
   if (!source.ok()) return source.status();
-  Result<std::unique_ptr<storage::WriteTxn>> txn = store->BeginWrite();
-  if (!txn.ok()) return txn.status();
-  FactWriter writer(txn->get(), options.cancel_generation, options.start_generation);
+  // A large file skips the write batch: its facts are sorted into SST files
+  // and ingested at once.
+  std::unique_ptr<storage::WriteTxn> txn;
+  std::unique_ptr<storage::BulkLoad> bulk;
+  if ((*source)->file_size() >= kBulkLoadBytes) {
+    Result<std::unique_ptr<storage::BulkLoad>> b = store->BeginBulkLoad();
+    if (!b.ok() && b.status().code() != Status::Code::kNotSupported) return b.status();
+    if (b.ok()) bulk = std::move(*b);
+  }
+  if (bulk == nullptr) {
+    Result<std::unique_ptr<storage::WriteTxn>> t = store->BeginWrite();
+    if (!t.ok()) return t.status();
+    txn = std::move(*t);
+  }
+  FactWriter writer =
+      bulk ? FactWriter(bulk.get(), options.cancel_generation, options.start_generation)
+           : FactWriter(txn.get(), options.cancel_generation, options.start_generation);
   LoadReport report;
   report.skip_errors = load.skip_errors;
   Status status;
@@ -104,7 +121,7 @@ Result<QueryResult> RunLoad(const ast::LoadStatement& load, storage::Store* stor
       break;
   }
   if (!status.ok()) return status;  // the transaction is dropped: nothing is kept
-  if (Status s = (*txn)->Commit(); !s.ok()) return s;
+  if (Status s = writer.Commit(); !s.ok()) return s;
 
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <filesystem>
 
+#include "storage/bulk_load.h"
 #include "storage/rocksdb_txn.h"
 
 namespace quipu::storage {
@@ -192,6 +193,14 @@ Result<std::unique_ptr<WriteTxn>> RocksDbStore::BeginWrite() {
   }
   std::unique_lock<std::mutex> lock(write_mutex_);
   return std::unique_ptr<WriteTxn>(new RocksTxn(this, /*writable=*/true, std::move(lock)));
+}
+
+Result<std::unique_ptr<BulkLoad>> RocksDbStore::BeginBulkLoad() {
+  if (read_only_) {
+    return Status::InvalidArgument("the database is open read-only; writes are refused");
+  }
+  std::unique_lock<std::mutex> lock(write_mutex_);
+  return std::unique_ptr<BulkLoad>(new RocksBulkLoad(this, std::move(lock)));
 }
 
 Result<std::unique_ptr<Store>> OpenRocksDbStore(const std::string& path,

@@ -89,6 +89,21 @@ class WriteTxn : public ReadView {
   virtual Status Commit() = 0;
 };
 
+// A large load that skips the write batch (see bulk_load.h for the RocksDB
+// one): terms and instances are buffered and written at Commit() all at
+// once, or not at all when the load is destroyed without it. It holds the
+// store's write lock, like a WriteTxn. It does not read its own writes.
+class BulkLoad {
+ public:
+  virtual ~BulkLoad() = default;
+  virtual Result<uint64_t> InternTerm(const Value& value) = 0;
+  // Buffers an instance; duplicates and instances already stored are
+  // dropped at Commit(). Annotations may come in any order.
+  virtual Status Add(const Triple& triple, const Annotations& annotations) = 0;
+  // Stores everything buffered; returns how many new instances that was.
+  virtual Result<uint64_t> Commit() = 0;
+};
+
 struct StoreOptions {
   bool read_only = false;
   bool create_if_missing = true;
@@ -99,6 +114,9 @@ class Store {
   virtual ~Store() = default;
   virtual std::unique_ptr<ReadView> BeginRead() = 0;
   virtual Result<std::unique_ptr<WriteTxn>> BeginWrite() = 0;
+  virtual Result<std::unique_ptr<BulkLoad>> BeginBulkLoad() {
+    return Status::NotSupported("this store has no bulk load");
+  }
 };
 
 // Opens (or creates) a RocksDB-backed store in the directory `path`.

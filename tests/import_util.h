@@ -85,6 +85,10 @@ class LoadFixture {
     return Ok("match " + pattern + " return count(*)").rows.at(0).at(0).as_int();
   }
 
+  // Closes the database (so a test can open its store directly); RawDump()
+  // opens it again.
+  void Close() { db_.value().reset(); }
+
   // Every key and value of every column family, in order: facts,
   // annotations, dictionary, statistics and meta.
   std::string RawDump() {

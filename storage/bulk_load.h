@@ -1,0 +1,72 @@
+// RocksBulkLoad: a load that bypasses the write batch. Terms are interned in
+// memory (new ones get ids from the same sequences a WriteTxn uses), fact
+// instances are buffered, and Commit() sorts them for each index
+// permutation, writes one SST file per column family with SstFileWriter and
+// ingests them all with one DB::IngestExternalFiles call, which the MANIFEST
+// records atomically: after it returns, or after a crash, either every file
+// is in the database or none is. Statistics stay exact: only instances and
+// triples not already stored count, and new subjects and objects of a
+// predicate are probed against the snapshot the load started from.
+//
+// The load holds the store's write lock from start to end, like a WriteTxn.
+// Readers running during the ingest itself may briefly see some families
+// updated and others not; a statement started after Commit() sees all.
+#pragma once
+
+#include <rocksdb/db.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "storage/rocksdb_store.h"
+
+namespace quipu::storage {
+
+class RocksBulkLoad final : public BulkLoad {
+ public:
+  RocksBulkLoad(RocksDbStore* store, std::unique_lock<std::mutex> lock);
+  ~RocksBulkLoad() override;
+
+  Result<uint64_t> InternTerm(const Value& value) override;
+  Status Add(const Triple& triple, const Annotations& annotations) override;
+  Result<uint64_t> Commit() override;
+
+ private:
+  struct Instance {
+    Triple triple;
+    uint64_t hash;
+    uint32_t offset, size;  // the encoded annotations in annotations_
+  };
+  struct NewTerm {
+    std::string key;  // term2id key: type byte + bytes
+    uint64_t id;
+  };
+
+  Result<bool> Get(Family family, const std::string& key, std::string* value);
+  Result<bool> PrefixExists(Family family, const std::string& prefix);
+  // Drops duplicate instances and those already stored; returns the new
+  // triples (sorted s, p, o).
+  Result<std::vector<Triple>> NewInstances();
+  Status AddStats(const std::vector<Triple>& triples,
+                  std::vector<std::pair<std::string, std::string>>* out);
+  Status WriteFile(Family family, const std::vector<std::pair<std::string, std::string>>& kvs,
+                   std::vector<rocksdb::IngestExternalFileArg>* args);
+
+  RocksDbStore* store_;
+  rocksdb::DB* db_;
+  std::unique_lock<std::mutex> lock_;
+  const rocksdb::Snapshot* snapshot_;
+  bool store_had_facts_ = true;
+  bool committed_ = false;
+  std::string dir_;  // where the SST files are written before ingestion
+  std::unordered_map<std::string, uint64_t> new_terms_;
+  std::vector<NewTerm> terms_in_order_;
+  uint64_t next_seq_[16] = {};  // per dictionary TermType; 0: not read yet
+  std::vector<Instance> instances_;
+  std::string annotations_;
+};
+
+}  // namespace quipu::storage
