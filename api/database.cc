@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <mutex>
+
 #include "grammar/parser.h"
 #include "query/executor.h"
 #include "storage/store.h"
@@ -11,8 +13,24 @@ namespace quipu {
 struct Database::Impl {
   std::unique_ptr<storage::Store> store;
   std::atomic<uint64_t> cancel_generation{0};
+  // Prefixes declared on this connection; read by the parser of later
+  // statements. Guarded by prefixes_mutex (statements may run on threads).
+  grammar::PrefixMap prefixes;
+  std::mutex prefixes_mutex;
+
+  grammar::PrefixMap Prefixes() {
+    std::lock_guard<std::mutex> lock(prefixes_mutex);
+    return prefixes;
+  }
 
   Result<QueryResult> Run(const ast::Statement& statement, const Params& params) {
+    if (statement.kind == ast::Statement::Kind::kPrefix) {
+      std::lock_guard<std::mutex> lock(prefixes_mutex);
+      prefixes[statement.prefix_name] = statement.prefix_namespace;
+      QueryResult result;
+      result.summary = "prefix " + statement.prefix_name + ": <" + statement.prefix_namespace + ">";
+      return result;
+    }
     query::ExecOptions options;
     options.params = &params;
     options.cancel_generation = &cancel_generation;
@@ -37,7 +55,8 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
 }
 
 Result<QueryResult> Database::Execute(std::string_view statement, const Params& params) {
-  Result<ast::Statement> parsed = grammar::ParseStatement(statement);
+  const grammar::PrefixMap prefixes = impl_->Prefixes();
+  Result<ast::Statement> parsed = grammar::ParseStatement(statement, &prefixes);
   if (!parsed.ok()) return parsed.status();
   return impl_->Run(*parsed, params);
 }
@@ -45,13 +64,16 @@ Result<QueryResult> Database::Execute(std::string_view statement, const Params& 
 Status Database::ExecuteScript(std::string_view script,
                                const std::function<void(const QueryResult&)>& on_result,
                                const Params& params) {
-  grammar::ScriptParser parser(script);
+  // A prefix statement in the script affects the statements after it.
+  grammar::PrefixMap prefixes = impl_->Prefixes();
+  grammar::ScriptParser parser(script, &prefixes);
   for (;;) {
     ast::Statement statement;
     Result<bool> more = parser.Next(&statement);
     if (!more.ok()) return more.status();
     if (!*more) return Status::Ok();
     Result<QueryResult> result = impl_->Run(statement, params);
+    if (statement.kind == ast::Statement::Kind::kPrefix) prefixes = impl_->Prefixes();
     if (!result.ok()) return result.status();
     if (on_result) on_result(*result);
   }

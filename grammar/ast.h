@@ -158,7 +158,7 @@ struct LoadStatement {
 struct Statement;
 
 struct Statement {
-  enum class Kind : uint8_t { kMatch, kInsert, kDelete, kLoad, kSet, kMerge, kShow };
+  enum class Kind : uint8_t { kMatch, kInsert, kDelete, kLoad, kSet, kMerge, kShow, kPrefix };
   // explain: plan only; profile: run and measure. Both wrap a match.
   enum class Mode : uint8_t { kRun, kExplain, kProfile };
   Kind kind = Kind::kMatch;
@@ -174,6 +174,9 @@ struct Statement {
   SetStatement set;
   MergeStatement merge;
   ShowStatement show;
+  // prefix name: <namespace>: later <name:local> IRIs expand to namespace + local.
+  std::string prefix_name;
+  std::string prefix_namespace;
   DeleteStatement del;
   LoadStatement load;
 };

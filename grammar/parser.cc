@@ -30,7 +30,8 @@ struct Selector
               test_operand, explain_stmt, profile_stmt, explained_stmt, query_stmt, union_part,
               union_part_stmt, union_all, optional_match, exists_expr, set_stmt, set_item,
               next_set_item, set_property, set_label, set_value, merge_stmt, show_stmt, show_what,
-              describe_stmt, next_return_item, next_order_item, next_prop_entry, next_pattern,
+              describe_stmt, label_iri, property_iri, prop_key_iri, prefix_stmt, prefix_name,
+              prefix_iri, next_return_item, next_order_item, next_prop_entry, next_pattern,
               match_stmt, insert_stmt, delete_stmt, match_clause, where_condition, path_pattern,
               node_pattern, next_node, rel_out, rel_in, rel_type, prop_map, prop_entry, prop_value,
               entity_key, iri_ref, string_literal, date_literal, datetime_literal, count_star,
@@ -148,12 +149,33 @@ Value BuildNumber(const Node& n) {
   return Value(d);
 }
 
+// The prefixes of the statement being built (set by ScriptParser::Next).
+thread_local const PrefixMap* current_prefixes = nullptr;
+
+// <p:local> with a declared or built-in prefix p names the namespace + local.
+std::string ExpandIri(const std::string& iri) {
+  static const PrefixMap kBuiltIn = {
+      {"rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"},
+      {"rdfs", "http://www.w3.org/2000/01/rdf-schema#"},
+      {"xsd", "http://www.w3.org/2001/XMLSchema#"},
+      {"owl", "http://www.w3.org/2002/07/owl#"},
+  };
+  const size_t colon = iri.find(':');
+  if (colon == std::string::npos || iri.compare(colon + 1, 2, "//") == 0) return iri;
+  const std::string prefix = iri.substr(0, colon);
+  for (const PrefixMap* map : {current_prefixes, &kBuiltIn}) {
+    if (map == nullptr) continue;
+    if (auto it = map->find(prefix); it != map->end()) return it->second + iri.substr(colon + 1);
+  }
+  return iri;
+}
+
 Entity BuildEntity(const Node& n) {
   // entity_key → key_name child; iri_ref → iri_body child (maybe empty).
   if (n.is_type<entity_key>()) return Entity{n.children.at(0)->string()};
   const std::string iri = n.children.empty() ? "" : n.children[0]->string();
   if (iri.empty()) throw BuildError("an IRI cannot be empty", PosOf(n));
-  return Entity{iri};
+  return Entity{ExpandIri(iri)};
 }
 
 ast::ExprPtr BuildBinaryChain(const Node& n) {
@@ -260,12 +282,13 @@ ast::ExprPtr BuildExpr(const Node& n) {
     ast::ExprPtr base = BuildExpr(*n.children.at(0));
     for (size_t i = 1; i < n.children.size(); ++i) {
       const Node& access = *n.children[i];
-      const Node& prop = access.is_type<property_name>() ? access : *access.children.at(0);
+      const bool direct = access.is_type<property_name>() || access.is_type<property_iri>();
+      const Node& prop = direct ? access : *access.children.at(0);
       auto e = std::make_unique<ast::Expr>();
       e->kind = ast::Expr::Kind::kProperty;
       e->pos = base->pos;
       e->name_pos = PosOf(prop);
-      e->name = prop.string();
+      e->name = prop.is_type<property_iri>() ? BuildEntity(prop).key : prop.string();
       e->args.push_back(std::move(base));
       base = std::move(e);
     }
@@ -338,7 +361,9 @@ ast::ExprPtr BuildExpr(const Node& n) {
 ast::PropertyMap BuildProps(const Node& map) {
   ast::PropertyMap props;
   for (const auto& entry : map.children) {  // (next_)prop_entry: prop_key, prop_value
-    props.emplace_back(entry->children.at(0)->string(), BuildExpr(*entry->children.at(1)));
+    const Node& key = *entry->children.at(0);
+    props.emplace_back(key.is_type<prop_key_iri>() ? BuildEntity(key).key : key.string(),
+                       BuildExpr(*entry->children.at(1)));
   }
   return props;
 }
@@ -353,6 +378,8 @@ ast::NodePattern BuildNode(const Node& n) {
       node.entity = BuildEntity(*child);
     } else if (child->is_type<label_name>()) {
       node.labels.push_back(child->string());
+    } else if (child->is_type<label_iri>()) {
+      node.labels.push_back(BuildEntity(*child).key);
     } else if (child->is_type<prop_map>()) {
       node.properties = BuildProps(*child);
     }
@@ -565,6 +592,12 @@ void BuildStatement(const Node& n, ast::Statement* out) {
   }
   if (n.is_type<query_stmt>()) {
     BuildQuery(n, out);
+  } else if (n.is_type<prefix_stmt>()) {
+    out->kind = ast::Statement::Kind::kPrefix;
+    out->prefix_name = n.children.at(0)->string();
+    out->prefix_namespace = n.children.at(1)->children.empty()
+                                ? std::string()
+                                : n.children.at(1)->children[0]->string();
   } else if (n.is_type<set_stmt>()) {
     out->kind = ast::Statement::Kind::kSet;
     BuildSet(n, &out->set);
@@ -597,15 +630,22 @@ void BuildStatement(const Node& n, ast::Statement* out) {
 }  // namespace
 
 struct ScriptParser::Impl {
-  explicit Impl(std::string_view text) : in(text.data(), text.data() + text.size(), "query") {}
+  Impl(std::string_view text, const PrefixMap* p)
+      : in(text.data(), text.data() + text.size(), "query"), prefixes(p) {}
   pegtl::memory_input<> in;
+  const PrefixMap* prefixes;
 };
 
-ScriptParser::ScriptParser(std::string_view text) : impl_(std::make_unique<Impl>(text)) {}
+ScriptParser::ScriptParser(std::string_view text, const PrefixMap* prefixes)
+    : impl_(std::make_unique<Impl>(text, prefixes)) {}
 ScriptParser::~ScriptParser() = default;
 
 Result<bool> ScriptParser::Next(ast::Statement* out) {
   auto& in = impl_->in;
+  current_prefixes = impl_->prefixes;
+  struct Reset {
+    ~Reset() { current_prefixes = nullptr; }
+  } reset;
   try {
     pegtl::parse<leading>(in);
     if (in.empty()) return false;
@@ -627,8 +667,8 @@ Result<bool> ScriptParser::Next(ast::Statement* out) {
   }
 }
 
-Result<ast::Statement> ParseStatement(std::string_view text) {
-  ScriptParser parser(text);
+Result<ast::Statement> ParseStatement(std::string_view text, const PrefixMap* prefixes) {
+  ScriptParser parser(text, prefixes);
   ast::Statement stmt;
   Result<bool> got = parser.Next(&stmt);
   if (!got.ok()) return got.status();

@@ -2,6 +2,7 @@
 // up to its first bad statement and errors point into the whole script.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -11,10 +12,15 @@
 
 namespace quipu::grammar {
 
+// Declared prefixes: name → namespace IRI.
+using PrefixMap = std::map<std::string, std::string>;
+
 class ScriptParser {
  public:
-  // `text` must outlive the parser.
-  explicit ScriptParser(std::string_view text);
+  // `text` must outlive the parser; so must `prefixes`, which the caller may
+  // update between calls to Next (prefix statements take effect from the
+  // next statement on).
+  explicit ScriptParser(std::string_view text, const PrefixMap* prefixes = nullptr);
   ~ScriptParser();
   ScriptParser(const ScriptParser&) = delete;
   ScriptParser& operator=(const ScriptParser&) = delete;
@@ -29,6 +35,6 @@ class ScriptParser {
 };
 
 // Parses exactly one statement (a trailing ';' is allowed).
-Result<ast::Statement> ParseStatement(std::string_view text);
+Result<ast::Statement> ParseStatement(std::string_view text, const PrefixMap* prefixes = nullptr);
 
 }  // namespace quipu::grammar

@@ -169,10 +169,13 @@ struct exists_body;
 struct exists_close : one<'}'> {};
 struct exists_open : one<'{'> {};
 struct exists_expr : if_must<kw_exists, ws, exists_open, ws, exists_body, ws, exists_close> {};
-struct primary : sor<literal, list_literal, parameter, case_expr, exists_expr, count_star,
+// An IRI can start an operand: '<' there cannot be less-than.
+struct primary : sor<literal, list_literal, parameter, case_expr, exists_expr, iri_ref, count_star,
                      function_call, entity_key, variable, paren_expr> {};
 struct property_name : name {};
-struct property_access : seq<ws, one<'.'>, ws, must<property_name>> {};
+struct property_iri : iri_ref {};
+struct property_target : sor<property_iri, property_name> {};
+struct property_access : seq<ws, one<'.'>, ws, must<property_target>> {};
 struct postfix : seq<primary, star<property_access>> {};
 struct negation : if_must<seq<one<'-'>, not_at<one<'-', '>', '['>>>, ws, postfix> {};
 struct unary : sor<negation, postfix> {};
@@ -210,14 +213,18 @@ struct expression : seq<or_expr> {};
 // --- patterns ----------------------------------------------------------------
 struct prop_colon : one<':'> {};
 struct prop_value : expression {};
-struct prop_entry : seq<prop_key, ws, must<prop_colon>, ws, must<prop_value>, ws> {};
+struct prop_key_iri : iri_ref {};
+struct prop_entry
+    : seq<sor<prop_key_iri, prop_key>, ws, must<prop_colon>, ws, must<prop_value>, ws> {};
 struct map_close : one<'}'> {};
 struct next_prop_entry : prop_entry {};
 struct prop_map
     : if_must<seq<one<'{'>, ws>, opt<prop_entry, star<comma, must<next_prop_entry>>>, map_close> {};
 
 struct node_subject : sor<entity_ref, variable> {};
-struct label : if_must<seq<one<':'>, ws>, label_name> {};
+struct label_iri : iri_ref {};
+struct label_target : sor<label_iri, label_name> {};
+struct label : if_must<seq<one<':'>, ws>, label_target> {};
 struct node_close : one<')'> {};
 struct node_pattern : if_must<seq<one<'('>, ws>, opt<node_subject, ws>, star<label, ws>,
                               opt<prop_map, ws>, node_close> {};
@@ -299,6 +306,11 @@ struct show_what
     : sor<keyword<TAO_PEGTL_ISTRING("labels")>, keyword<TAO_PEGTL_ISTRING("predicates")>> {};
 struct show_stmt : if_must<kw_show, ws, show_what> {};
 struct describe_target : entity_ref {};
+struct kw_prefix : keyword<TAO_PEGTL_ISTRING("prefix")> {};
+struct prefix_name : name {};
+struct prefix_colon : one<':'> {};
+struct prefix_iri : iri_ref {};
+struct prefix_stmt : if_must<kw_prefix, ws, prefix_name, ws, prefix_colon, ws, prefix_iri> {};
 struct describe_stmt : if_must<kw_describe, ws, describe_target> {};
 
 // --- load --------------------------------------------------------------------
@@ -344,7 +356,7 @@ struct explained_stmt : query_stmt {};
 struct explain_stmt : if_must<kw_explain, ws, explained_stmt> {};
 struct profile_stmt : if_must<kw_profile, ws, explained_stmt> {};
 struct statement : sor<explain_stmt, profile_stmt, set_stmt, query_stmt, insert_stmt, delete_stmt,
-                       load_stmt, merge_stmt, show_stmt, describe_stmt> {};
+                       load_stmt, merge_stmt, show_stmt, describe_stmt, prefix_stmt> {};
 struct statement_end : sor<one<';'>, eof> {};
 // One statement and its terminator; parsed repeatedly over a script.
 struct statement_unit : seq<must<statement>, ws, must<statement_end>, ws> {};
