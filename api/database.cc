@@ -13,6 +13,7 @@ namespace quipu {
 struct Database::Impl {
   std::unique_ptr<storage::Store> store;
   std::atomic<uint64_t> cancel_generation{0};
+  query::TermCache term_cache;
   // Prefixes declared on this connection; read by the parser of later
   // statements. Guarded by prefixes_mutex (statements may run on threads).
   grammar::PrefixMap prefixes;
@@ -33,6 +34,7 @@ struct Database::Impl {
     }
     query::ExecOptions options;
     options.params = &params;
+    options.term_cache = &term_cache;
     options.cancel_generation = &cancel_generation;
     options.start_generation = cancel_generation.load();
     return query::ExecuteStatement(statement, store.get(), options);

@@ -183,6 +183,7 @@ QueryResult RunMatch(const ast::MatchStatement& match, ast::Statement::Mode mode
   ctx.cancel_generation = options.cancel_generation;
   ctx.start_generation = options.start_generation;
   ctx.joins = options.joins;
+  ctx.term_cache = options.term_cache;
   Evaluator eval(view, &q.facts);
   eval.set_context(&ctx);
 
@@ -371,8 +372,10 @@ Result<QueryResult> ExecuteStatement(const ast::Statement& statement, storage::S
         counts = RunDelete(statement.del, txn.get(), params);
         break;
       default: {  // set: find the rows through the statement's own view
+        ExecOptions own = options;
+        own.term_cache = nullptr;  // it reads uncommitted terms
         const QueryResult rows =
-            RunMatch(statement.set.match, ast::Statement::Mode::kRun, txn.get(), options);
+            RunMatch(statement.set.match, ast::Statement::Mode::kRun, txn.get(), own);
         counts = RunSet(statement.set, rows.rows, txn.get(), params);
       }
     }

@@ -6,6 +6,7 @@
 #include "grammar/ast.h"
 #include "query/binder.h"
 #include "query/operators.h"
+#include "query/term_cache.h"
 #include "quipu/database.h"
 #include "quipu/status.h"
 #include "storage/store.h"
@@ -17,6 +18,8 @@ struct ExecOptions {
   uint64_t start_generation = 0;
   JoinChoice joins = JoinChoice::kByCost;
   const Params* params = &kNoParams;  // never null
+  // Shared decoded terms; null disables it (see term_cache.h).
+  TermCache* term_cache = nullptr;
 
   static const Params kNoParams;
 };

@@ -3,6 +3,7 @@
 #include "query/functions.h"
 #include "query/group_matcher.h"
 #include "query/operators.h"
+#include "query/term_cache.h"
 
 #include <fmt/format.h>
 
@@ -170,6 +171,11 @@ Evaluator::Evaluator(storage::ReadView* view, const std::vector<FactVar>* facts)
 
 Evaluator::~Evaluator() = default;
 
+void Evaluator::set_context(const ExecContext* ctx) {
+  ctx_ = ctx;
+  if (ctx != nullptr) shared_cache_ = ctx->term_cache;
+}
+
 bool Evaluator::Exists(const BoundExpr& e, const uint64_t* row) {
   if (ctx_ == nullptr) Fail("exists { … } cannot be evaluated here", e.pos);
   auto it = exists_.find(e.group);
@@ -194,8 +200,14 @@ bool Evaluator::Test(const BoundExpr& e, const uint64_t* row) {
 Value Evaluator::Decode(uint64_t id) {
   if (id == 0) return Value();
   if (auto it = cache_.find(id); it != cache_.end()) return it->second;
+  Value shared;
+  if (shared_cache_ != nullptr && shared_cache_->Lookup(id, &shared)) {
+    cache_.emplace(id, shared);
+    return shared;
+  }
   Result<Value> v = view_->DecodeTerm(id);
   if (!v.ok()) throw QueryError(v.status());
+  if (shared_cache_ != nullptr) shared_cache_->Insert(id, *v);
   if (cache_.size() > (1u << 20)) cache_.clear();  // bound memory on huge results
   cache_.emplace(id, *v);
   return *v;

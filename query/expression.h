@@ -42,13 +42,16 @@ bool IsAggregateName(const std::string& name);
 
 struct ExecContext;
 class GroupMatcher;
+class TermCache;
 
 class Evaluator {
  public:
   Evaluator(storage::ReadView* view, const std::vector<FactVar>* facts);
   ~Evaluator();
   // Needed for exists { … }: the query and its row layout.
-  void set_context(const ExecContext* ctx) { ctx_ = ctx; }
+  void set_context(const ExecContext* ctx);
+  // A cache of committed terms shared across statements; may be null.
+  void set_term_cache(TermCache* cache) { shared_cache_ = cache; }
 
   Value Eval(const BoundExpr& e, const uint64_t* row);
   // True only when the expression is true (null and false reject).
@@ -75,6 +78,7 @@ class Evaluator {
   storage::ReadView* view_;
   const std::vector<FactVar>* facts_;
   const ExecContext* ctx_ = nullptr;
+  TermCache* shared_cache_ = nullptr;
   std::unordered_map<int, std::unique_ptr<GroupMatcher>> exists_;
   std::unordered_map<uint64_t, Value> cache_;
   std::unordered_map<std::string, std::unique_ptr<RE2>> regexes_;

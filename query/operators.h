@@ -32,6 +32,8 @@ struct Chunk {
   void Clear() { data.clear(); }
 };
 
+class TermCache;
+
 // How the planner joins; tests force each kind to compare their results.
 enum class JoinChoice : uint8_t { kByCost, kHashOnly, kBindOnly };
 
@@ -45,6 +47,7 @@ struct ExecContext {
   const std::atomic<uint64_t>* cancel_generation = nullptr;
   uint64_t start_generation = 0;
   JoinChoice joins = JoinChoice::kByCost;
+  TermCache* term_cache = nullptr;  // may be null
   void CheckCancel() const;
 };
 
