@@ -47,8 +47,24 @@ class Binder {
       if (const BoundExpr* agg = e.FindAggregate()) {
         Fail("aggregate functions are not allowed in where", agg->pos);
       }
-      out->push_back(std::move(e));
+      SplitConjuncts(std::move(e), out);
     }
+  }
+
+  // a and b and c → three filters, so the planner can run each as soon as
+  // its own variables are bound (filter push-down). A constant true
+  // conjunct is dropped; `and` only ever keeps rows where both are true.
+  static void SplitConjuncts(BoundExpr e, std::vector<BoundExpr>* out) {
+    if (e.kind == BoundExpr::Kind::kBinary && e.name == "and") {
+      SplitConjuncts(std::move(e.args[0]), out);
+      SplitConjuncts(std::move(e.args[1]), out);
+      return;
+    }
+    if (e.kind == BoundExpr::Kind::kConst && e.constant.type() == Value::Type::kBool &&
+        e.constant.as_bool()) {
+      return;
+    }
+    out->push_back(std::move(e));
   }
 
   static void CollectNames(const ast::MatchClause& clause, std::vector<std::string>* out) {

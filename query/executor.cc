@@ -6,6 +6,7 @@
 #include <chrono>
 #include <map>
 #include <set>
+#include <unordered_set>
 
 #include "import/load.h"
 #include "query/binder.h"
@@ -34,6 +35,14 @@ struct RowLess {
       if (c != 0) return c < 0;
     }
     return a.size() < b.size();
+  }
+};
+
+struct IdsHash {
+  size_t operator()(const std::vector<uint64_t>& ids) const {
+    uint64_t h = 0x9e3779b97f4a7c15ULL;
+    for (uint64_t v : ids) h = (h ^ v) * 0x100000001b3ULL + (h >> 29);
+    return static_cast<size_t>(h);
   }
 };
 
@@ -195,6 +204,16 @@ QueryResult RunMatch(const ast::MatchStatement& match, ast::Statement::Mode mode
   }
   std::map<std::vector<Value>, std::vector<Accumulator>, RowLess> groups;
   const bool can_stop_early = !q.aggregate && !q.distinct && q.order.empty() && q.limit;
+  // distinct over columns that are terms (variables, relationship
+  // predicates) compares ids and decodes only the rows it keeps: equal
+  // terms have equal ids.
+  bool distinct_by_ids = q.distinct && !q.aggregate;
+  for (size_t i = 0; i < q.visible && distinct_by_ids; ++i) {
+    distinct_by_ids =
+        q.items[i].kind == BoundExpr::Kind::kSlot || q.items[i].kind == BoundExpr::Kind::kFact;
+  }
+  std::unordered_set<std::vector<uint64_t>, IdsHash> seen_ids;
+  std::vector<uint64_t> ids(q.visible);
   const uint64_t wanted = can_stop_early ? q.skip.value_or(0) + *q.limit : 0;
 
   PhysicalPlan plan;
@@ -224,6 +243,18 @@ QueryResult RunMatch(const ast::MatchStatement& match, ast::Statement::Mode mode
       for (size_t r = 0; r < chunk.rows() && !stop; ++r) {
         const uint64_t* row = chunk.row(r);
         if (!q.aggregate) {
+          if (distinct_by_ids) {
+            for (size_t i = 0; i < q.visible; ++i) {
+              const BoundExpr& e = q.items[i];
+              if (e.kind == BoundExpr::Kind::kSlot) {
+                ids[i] = row[e.slot];
+              } else {
+                const Ref& p = q.facts[static_cast<size_t>(e.fact)].p;
+                ids[i] = p.is_slot ? row[p.slot] : p.id;
+              }
+            }
+            if (!seen_ids.insert(ids).second) continue;
+          }
           std::vector<Value> out;
           out.reserve(q.items.size());
           for (const BoundExpr& e : q.items) out.push_back(eval.Eval(e, row));
@@ -262,7 +293,7 @@ QueryResult RunMatch(const ast::MatchStatement& match, ast::Statement::Mode mode
       rows.push_back(std::move(out));
     }
   }
-  if (q.distinct) {
+  if (q.distinct && !distinct_by_ids) {
     std::set<std::vector<Value>, RowLess> seen;
     std::vector<std::vector<Value>> unique;
     for (auto& row : rows) {

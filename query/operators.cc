@@ -115,7 +115,8 @@ void PatternMatcher::Start(const uint64_t* row) {
     if (r->is_slot && bound_[r->slot] && input_[r->slot] == 0) null_input_ = true;
   }
   if (null_input_) return;
-  cursor_ = ctx_->view->Scan({resolve(pattern_.s), resolve(pattern_.p), resolve(pattern_.o)});
+  const storage::TriplePattern tp{resolve(pattern_.s), resolve(pattern_.p), resolve(pattern_.o)};
+  if (cursor_ == nullptr || !cursor_->Reseek(tp)) cursor_ = ctx_->view->Scan(tp);
 }
 
 bool PatternMatcher::FillNodes(Chunk* out, size_t max) {

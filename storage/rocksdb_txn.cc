@@ -37,6 +37,21 @@ class RocksCursor final : public TripleCursor {
 
   Status status() const override { return status_; }
 
+  bool Reseek(const TriplePattern& pattern) override {
+    const ScanPlan plan = ChooseScan(pattern);
+    std::string prefix = ScanPrefix(plan, pattern);
+    // Same permutation and depth, and a bound the iterator already uses.
+    if (plan.perm != perm_ || prefix.size() != prefix_.size() || prefix_.size() < 8) return false;
+    std::string upper = PrefixSuccessor(prefix);
+    if (upper.empty() || options_.iterate_upper_bound == nullptr) return false;
+    prefix_ = std::move(prefix);
+    bound_.upper = std::move(upper);
+    bound_.upper_slice = rocksdb::Slice(bound_.upper);  // the iterator reads it by pointer
+    status_ = Status::Ok();
+    iter_->Seek(prefix_);
+    return true;
+  }
+
  private:
   Permutation perm_;
   std::string prefix_;

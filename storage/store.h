@@ -57,6 +57,10 @@ class TripleCursor {
   // (or an error: check status()).
   virtual size_t Next(std::vector<Triple>* out, size_t max) = 0;
   virtual Status status() const = 0;
+  // Restarts the cursor on another pattern with the same bound positions,
+  // reusing its iterator (much cheaper than a new Scan for index nested-loop
+  // joins). Returns false when it cannot; then call Scan.
+  virtual bool Reseek(const TriplePattern& /*pattern*/) { return false; }
 };
 
 // A consistent read of the store at one point in time (one snapshot).
