@@ -60,7 +60,8 @@ struct NodePattern {
 };
 
 struct RelPattern {
-  enum class Direction : uint8_t { kOut, kIn };  // (a)-[]->(b), (a)<-[]-(b)
+  // (a)-[]->(b), (a)<-[]-(b), (a)-[]-(b)
+  enum class Direction : uint8_t { kOut, kIn, kBoth };
   Pos pos;
   std::string variable;
   std::optional<Entity> predicate;

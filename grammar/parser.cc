@@ -33,10 +33,10 @@ struct Selector
               describe_stmt, label_iri, property_iri, prop_key_iri, prefix_stmt, prefix_name,
               prefix_iri, next_return_item, next_order_item, next_prop_entry, next_pattern,
               match_stmt, insert_stmt, delete_stmt, match_clause, where_condition, path_pattern,
-              node_pattern, next_node, rel_out, rel_in, rel_type, prop_map, prop_entry, prop_value,
-              entity_key, iri_ref, string_literal, date_literal, datetime_literal, count_star,
-              function_call, negation, return_clause, return_item, return_expr, order_clause,
-              order_item, order_expr, skip_clause, limit_clause>,
+              node_pattern, next_node, rel_out, rel_in, undirected_end, rel_type, prop_map,
+              prop_entry, prop_value, entity_key, iri_ref, string_literal, date_literal,
+              datetime_literal, count_star, function_call, negation, return_clause, return_item,
+              return_expr, order_clause, order_item, order_expr, skip_clause, limit_clause>,
           pt::store_content::on<load_stmt, load_csv, load_jsonl, load_rdf, load_path,
                                 load_format_name, load_skip, csv_nodes, csv_edges, load_label,
                                 load_key_column, load_predicate, load_from_column, load_to_column>,
@@ -392,6 +392,9 @@ ast::RelPattern BuildRel(const Node& n) {
   rel.pos = PosOf(n);
   rel.direction =
       n.is_type<rel_in>() ? ast::RelPattern::Direction::kIn : ast::RelPattern::Direction::kOut;
+  if (!n.children.empty() && n.children.back()->is_type<undirected_end>()) {
+    rel.direction = ast::RelPattern::Direction::kBoth;
+  }
   for (const auto& child : n.children) {
     if (child->is_type<rel_variable>()) {
       rel.variable = child->string();

@@ -237,7 +237,10 @@ struct rel_body : if_must<seq<one<'['>, ws>, opt<rel_variable, ws>, opt<rel_type
                           opt<prop_map, ws>, rel_close> {};
 struct arrow_head : TAO_PEGTL_STRING("->") {};
 struct arrow_tail : one<'-'> {};
-struct rel_out : if_must<seq<one<'-'>, ws, at<one<'['>>>, rel_body, ws, arrow_head> {};
+// -[…]-> points right; -[…]- has no direction (either way round).
+struct undirected_end : one<'-'> {};
+struct rel_right_end : sor<arrow_head, undirected_end> {};
+struct rel_out : if_must<seq<one<'-'>, ws, at<one<'['>>>, rel_body, ws, rel_right_end> {};
 struct rel_in : if_must<seq<TAO_PEGTL_STRING("<-"), ws>, rel_body, ws, arrow_tail> {};
 struct next_node : node_pattern {};
 struct path_pattern : seq<node_pattern, star<ws, sor<rel_out, rel_in>, ws, must<next_node>>> {};

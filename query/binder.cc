@@ -259,7 +259,8 @@ class Binder {
     }
     for (size_t i = 0; i < path.rels.size(); ++i) {
       const ast::RelPattern& r = path.rels[i];
-      const bool out = r.direction == ast::RelPattern::Direction::kOut;
+      const bool out = r.direction != ast::RelPattern::Direction::kIn;
+      const bool undirected = r.direction == ast::RelPattern::Direction::kBoth;
       const Ref s = out ? nodes[i] : nodes[i + 1];
       const Ref o = out ? nodes[i + 1] : nodes[i];
       const std::string& s_text = RefText(out ? path.nodes[i] : path.nodes[i + 1]);
@@ -284,6 +285,7 @@ class Binder {
           }
         }
         FactVar f{s, p, o, NewSlot("")};
+        if (undirected) f.reversed_slot = static_cast<int>(NewSlot(""));
         fact = static_cast<int>(q_.facts.size());
         q_.facts.push_back(f);
         if (!r.variable.empty()) facts_by_name_[r.variable] = fact;
@@ -300,7 +302,9 @@ class Binder {
         }
       }
       AddPattern(s, p, o, fact,
-                 fmt::format("({})-[{}{}]->({})", s_text, r.variable, p_text, o_text));
+                 fmt::format("({})-[{}{}]-{}({})", s_text, r.variable, p_text,
+                             undirected ? "" : ">", o_text));
+      patterns_->back().undirected = undirected;
     }
   }
 

@@ -27,6 +27,8 @@ struct BoundPattern {
   // A lone node such as (n) or (@x): s is the node; matches every entity
   // that has a fact, in either direction. p and o are unused.
   bool node_scan = false;
+  // (s)-[p]-(o): matches (s, p, o) and (o, p, s); a self-loop once.
+  bool undirected = false;
   std::string label;  // for plans and errors: "(p)-[:met_with]->(x)"
 };
 
@@ -34,6 +36,8 @@ struct BoundPattern {
 struct FactVar {
   Ref s, p, o;
   uint32_t hash_slot = 0;  // slot holding the instance hash
+  // Undirected patterns: a slot holding 1 when the row matched (o, p, s).
+  int reversed_slot = -1;
 };
 
 struct BoundQuery;

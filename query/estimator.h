@@ -41,7 +41,7 @@ class Estimator {
     if (known(p.s)) rows /= std::max<double>(1, static_cast<double>(st.subjects));
     if (known(p.o)) rows /= std::max<double>(1, static_cast<double>(st.objects));
     if (known(p.p) && p.p.is_slot) rows /= std::max<double>(1, stats_.size());
-    return rows;
+    return p.undirected ? 2 * rows : rows;
   }
 
  private:
@@ -56,7 +56,10 @@ inline std::vector<uint32_t> SlotsOf(const BoundPattern& p, const std::vector<Fa
   for (const Ref& r : {p.s, p.p, p.o}) {
     if (r.is_slot) out.push_back(r.slot);
   }
-  if (p.fact >= 0) out.push_back(facts[p.fact].hash_slot);
+  if (p.fact >= 0) {
+    out.push_back(facts[p.fact].hash_slot);
+    if (facts[p.fact].reversed_slot >= 0) out.push_back(facts[p.fact].reversed_slot);
+  }
   return out;
 }
 

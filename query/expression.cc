@@ -228,7 +228,8 @@ Value Evaluator::NodeProperty(const BoundExpr& e, const uint64_t* row) {
 Value Evaluator::FactProperty(const BoundExpr& e, const uint64_t* row) {
   const FactVar& f = (*facts_)[static_cast<size_t>(e.fact)];
   if (e.key_id == 0) return Value();
-  const storage::Triple t{Resolve(f.s, row), Resolve(f.p, row), Resolve(f.o, row)};
+  storage::Triple t{Resolve(f.s, row), Resolve(f.p, row), Resolve(f.o, row)};
+  if (f.reversed_slot >= 0 && row[f.reversed_slot] == 1) std::swap(t.s, t.o);
   const uint64_t hash = row[f.hash_slot];
   if (Status s = view_->GetInstances(t, &instances_); !s.ok()) throw QueryError(s);
   for (const storage::FactInstance& inst : instances_) {
@@ -419,6 +420,7 @@ void BoundExpr::CollectSlots(const BoundQuery& q, std::vector<uint32_t>* out) co
         if (r.is_slot) out->push_back(r.slot);
       }
       out->push_back(f.hash_slot);
+      if (f.reversed_slot >= 0) out->push_back(static_cast<uint32_t>(f.reversed_slot));
       break;
     }
     default:

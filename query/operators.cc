@@ -116,6 +116,8 @@ void PatternMatcher::Start(const uint64_t* row) {
   }
   if (null_input_) return;
   const storage::TriplePattern tp{resolve(pattern_.s), resolve(pattern_.p), resolve(pattern_.o)};
+  pattern_ids_ = tp;
+  reversed_ = false;
   if (cursor_ == nullptr || !cursor_->Reseek(tp)) cursor_ = ctx_->view->Scan(tp);
 }
 
@@ -145,16 +147,23 @@ bool PatternMatcher::Fill(Chunk* out, size_t max) {
       triple_pos_ = 0;
       if (cursor_->Next(&triples_, kChunkRows) == 0) {
         if (!cursor_->status().ok()) throw QueryError(cursor_->status());
-        return false;
+        if (!pattern_.undirected || reversed_) return false;
+        // Undirected: now the facts pointing the other way, (o, p, s).
+        reversed_ = true;
+        const storage::TriplePattern back{pattern_ids_.o, pattern_ids_.p, pattern_ids_.s};
+        if (!cursor_->Reseek(back)) cursor_ = ctx_->view->Scan(back);
+        continue;
       }
       ctx_->CheckCancel();
     }
     const storage::Triple& t = triples_[triple_pos_++];
+    if (reversed_ && t.s == t.o) continue;  // a self-loop matched going forward already
     std::copy(input_.begin(), input_.end(), scratch_.begin());
     // Assign unbound slots; a slot repeated within the pattern must agree.
     bool ok = true;
+    const uint64_t from = reversed_ ? t.o : t.s, to = reversed_ ? t.s : t.o;
     const std::pair<const Ref*, uint64_t> parts[] = {
-        {&pattern_.s, t.s}, {&pattern_.p, t.p}, {&pattern_.o, t.o}};
+        {&pattern_.s, from}, {&pattern_.p, t.p}, {&pattern_.o, to}};
     for (const auto& [ref, id] : parts) {
       if (!ref->is_slot || bound_[ref->slot]) continue;
       uint64_t& cell = scratch_[ref->slot];
@@ -171,6 +180,8 @@ bool PatternMatcher::Fill(Chunk* out, size_t max) {
     }
     if (Status st = ctx_->view->GetInstances(t, &instances_); !st.ok()) throw QueryError(st);
     instance_pos_ = 0;
+    const int reversed_slot = ctx_->query->facts[pattern_.fact].reversed_slot;
+    if (reversed_slot >= 0) scratch_[reversed_slot] = reversed_ ? 1 : 0;
   }
   return true;
 }

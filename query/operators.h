@@ -99,6 +99,8 @@ class PatternMatcher {
   bool nodes_loaded_ = false;
   size_t node_pos_ = 0;
   bool null_input_ = false;
+  storage::TriplePattern pattern_ids_;  // the started row's pattern, 0 = unbound
+  bool reversed_ = false;               // undirected: scanning (o, p, s)
 };
 
 std::unique_ptr<Operator> MakeScan(const ExecContext* ctx, const BoundPattern& pattern,

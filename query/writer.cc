@@ -97,6 +97,9 @@ class Writer {
                            r.predicate->key),
                r.pos);
         }
+        if (r.direction == ast::RelPattern::Direction::kBoth) {
+          Fail("a relationship to write needs a direction: -[:p]-> or <-[:p]-", r.pos);
+        }
         const bool out = r.direction == ast::RelPattern::Direction::kOut;
         const uint64_t s = out ? nodes[i] : nodes[i + 1];
         const uint64_t o = out ? nodes[i + 1] : nodes[i];
@@ -131,6 +134,9 @@ class Writer {
                r.pos);
         }
         if (!r.variable.empty()) Fail("delete takes no relationship variables", r.pos);
+        if (r.direction == ast::RelPattern::Direction::kBoth) {
+          Fail("a relationship to write needs a direction: -[:p]-> or <-[:p]-", r.pos);
+        }
         const bool out = r.direction == ast::RelPattern::Direction::kOut;
         const uint64_t s = out ? nodes[i] : nodes[i + 1];
         const uint64_t o = out ? nodes[i + 1] : nodes[i];
