@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <random>
+#include <thread>
 
 #include "grammar/parser.h"
 #include "query/executor.h"
@@ -277,4 +278,30 @@ TEST_CASE("profile reports actual rows per operator", "[engine][optimizer]") {
   INFO(scan);
   CHECK(scan.find("actual " + std::to_string(counted.rows[0][0].as_int()) + " rows") !=
         std::string::npos);
+}
+
+TEST_CASE("a running statement can be cancelled from another thread", "[engine]") {
+  TempDir dir;
+  auto db = OpenDb(dir.path());
+  std::string insert = "insert ";
+  for (int i = 0; i < 400; ++i) {
+    insert += (i ? ", " : "") + std::string("(@n") + std::to_string(i) +
+              " {v: " + std::to_string(i) + "})";
+  }
+  Run(db.get(), insert + ";");
+  // 400^3 = 64 million rows: far longer than the cancel takes to arrive.
+  quipu::Result<QueryResult> result = quipu::Status::Internal("not run");
+  std::atomic<bool> started{false};
+  std::thread worker([&] {
+    started = true;
+    result = db->Execute("match (a {v: 1}), (x), (y), (z) return count(*);");
+  });
+  while (!started) std::this_thread::yield();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  db->Cancel();
+  worker.join();
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.status().message() == "the statement was cancelled");
+  // The database works on, and a statement started after the cancel runs.
+  CHECK(Run(db.get(), "match (a {v: 1}) return count(*);").rows[0][0].as_int() == 1);
 }
