@@ -6,17 +6,27 @@ namespace {
 constexpr char kRdfType[] = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 constexpr size_t kMaxCachedTerms = size_t{1} << 22;
 
-// The cache key of a dictionary value; empty for inline values (cheap anyway).
-std::string CacheKey(const Value& v) {
+// The cache key of a dictionary value into *key: a type letter and the
+// bytes; false for inline values (cheap anyway).
+bool CacheKey(const Value& v, std::string* key) {
+  key->clear();
   switch (v.type()) {
     case Value::Type::kEntity:
-      return "e" + v.as_entity().key;
+      key->push_back('e');
+      key->append(v.as_entity().key);
+      return true;
     case Value::Type::kString:
-      return "s" + v.as_string();
+      key->push_back('s');
+      key->append(v.as_string());
+      return true;
     case Value::Type::kLangString:
-      return "l" + v.as_lang_string().lang + '\0' + v.as_lang_string().text;
+      key->push_back('l');
+      key->append(v.as_lang_string().lang);
+      key->push_back('\0');
+      key->append(v.as_lang_string().text);
+      return true;
     default:
-      return "";
+      return false;
   }
 }
 
@@ -39,13 +49,12 @@ Status FactWriter::Commit() {
 }
 
 Result<uint64_t> FactWriter::Intern(const Value& value) {
-  std::string key = CacheKey(value);
-  if (key.empty()) return txn_ ? txn_->InternTerm(value) : bulk_->InternTerm(value);
-  if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+  if (!CacheKey(value, &key_)) return txn_ ? txn_->InternTerm(value) : bulk_->InternTerm(value);
+  if (auto it = cache_.find(std::string_view(key_)); it != cache_.end()) return it->second;
   Result<uint64_t> id = txn_ ? txn_->InternTerm(value) : bulk_->InternTerm(value);
   if (!id.ok()) return id;
   if (cache_.size() >= kMaxCachedTerms) cache_.clear();
-  cache_.emplace(std::move(key), *id);
+  cache_.emplace(key_, *id);
   return id;
 }
 

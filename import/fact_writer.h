@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -53,7 +54,13 @@ class FactWriter {
   storage::BulkLoad* bulk_ = nullptr;
   const std::atomic<uint64_t>* cancel_generation_;
   uint64_t start_generation_;
-  std::unordered_map<std::string, uint64_t> cache_;  // type char + bytes → id
+  // Looked up by string_view, so a hit allocates nothing.
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, uint64_t, KeyHash, std::equal_to<>> cache_;  // CacheKey → id
+  std::string key_;  // CacheKey's buffer
   std::unordered_set<uint64_t> entities_;
   uint64_t facts_inserted_ = 0;
   uint64_t calls_ = 0;

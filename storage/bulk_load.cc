@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <tuple>
 
 #include "storage/key_codec.h"
 #include "storage/term_codec.h"
@@ -211,12 +212,31 @@ Status RocksBulkLoad::AddStats(const std::vector<Triple>& triples, KeyValues* ou
 
 Status RocksBulkLoad::WriteFile(Family family, const KeyValues& kvs,
                                 std::vector<rocksdb::IngestExternalFileArg>* args) {
-  if (kvs.empty()) return Status::Ok();  // SstFileWriter refuses an empty file
+  return WriteFile(
+      family, kvs.size(),
+      [&](size_t i, std::string* key, std::string* value) {
+        *key = kvs[i].first;
+        *value = kvs[i].second;
+      },
+      args);
+}
+
+Status RocksBulkLoad::WriteFile(
+    Family family, size_t count,
+    const std::function<void(size_t, std::string*, std::string*)>& entry,
+    std::vector<rocksdb::IngestExternalFileArg>* args) {
+  if (count == 0) return Status::Ok();  // SstFileWriter refuses an empty file
   const rocksdb::Options options = db_->GetOptions(store_->family(family));
   rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, store_->family(family));
   const std::string path = dir_ + "/" + kFamilyNames[family] + ".sst";
   rocksdb::Status s = writer.Open(path);
-  for (size_t i = 0; s.ok() && i < kvs.size(); ++i) s = writer.Put(kvs[i].first, kvs[i].second);
+  std::string key, value;
+  for (size_t i = 0; s.ok() && i < count; ++i) {
+    key.clear();
+    value.clear();
+    entry(i, &key, &value);
+    s = writer.Put(key, value);
+  }
   if (s.ok()) s = writer.Finish();
   if (!s.ok()) return FromRocks(s, "bulk load: cannot write " + path);
   rocksdb::IngestExternalFileArg arg;
@@ -237,20 +257,36 @@ Result<uint64_t> RocksBulkLoad::Commit() {
   if (ec) return Status::IoError("bulk load: cannot create " + dir_ + ": " + ec.message());
 
   std::vector<rocksdb::IngestExternalFileArg> args;
-  KeyValues kvs;
+  std::vector<Triple> sorted;
   for (Permutation perm : {Permutation::kSpo, Permutation::kPos, Permutation::kOsp}) {
-    kvs.clear();
-    for (const Triple& t : *triples) kvs.emplace_back(EncodeTripleKey(perm, t), std::string());
-    if (perm != Permutation::kSpo) std::sort(kvs.begin(), kvs.end());
+    // Keys are big-endian ids, so sorting the permuted ids sorts the keys.
+    sorted = *triples;
+    if (perm == Permutation::kPos) {
+      std::sort(sorted.begin(), sorted.end(), [](const Triple& a, const Triple& b) {
+        return std::tie(a.p, a.o, a.s) < std::tie(b.p, b.o, b.s);
+      });
+    } else if (perm == Permutation::kOsp) {
+      std::sort(sorted.begin(), sorted.end(), [](const Triple& a, const Triple& b) {
+        return std::tie(a.o, a.s, a.p) < std::tie(b.o, b.s, b.p);
+      });
+    }
     const Family family = static_cast<Family>(kSpo + static_cast<int>(perm));
-    if (Status s = WriteFile(family, kvs, &args); !s.ok()) return s;
+    Status s = WriteFile(
+        family, sorted.size(),
+        [&](size_t i, std::string* key, std::string*) { *key = EncodeTripleKey(perm, sorted[i]); },
+        &args);
+    if (!s.ok()) return s;
   }
-  kvs.clear();
-  for (const Instance& in : instances_) {
-    kvs.emplace_back(EncodeInstanceKey(in.triple, in.hash),
-                     annotations_.substr(in.offset, in.size));
-  }
-  if (Status s = WriteFile(kInstances, kvs, &args); !s.ok()) return s;
+  sorted = std::vector<Triple>();
+  Status written = WriteFile(
+      kInstances, instances_.size(),
+      [&](size_t i, std::string* key, std::string* value) {
+        const Instance& in = instances_[i];
+        *key = EncodeInstanceKey(in.triple, in.hash);
+        value->assign(annotations_, in.offset, in.size);
+      },
+      &args);
+  if (!written.ok()) return written;
 
   KeyValues term2id, id2term, meta;
   for (const NewTerm& term : terms_in_order_) {

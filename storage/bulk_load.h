@@ -15,6 +15,7 @@
 
 #include <rocksdb/db.h>
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -52,6 +53,11 @@ class RocksBulkLoad final : public BulkLoad {
   Result<std::vector<Triple>> NewInstances();
   Status AddStats(const std::vector<Triple>& triples,
                   std::vector<std::pair<std::string, std::string>>* out);
+  // Writes one SST file for `family` from `count` sorted entries that
+  // entry(i, &key, &value) produces, and queues it for ingestion.
+  Status WriteFile(Family family, size_t count,
+                   const std::function<void(size_t, std::string*, std::string*)>& entry,
+                   std::vector<rocksdb::IngestExternalFileArg>* args);
   Status WriteFile(Family family, const std::vector<std::pair<std::string, std::string>>& kvs,
                    std::vector<rocksdb::IngestExternalFileArg>* args);
 
