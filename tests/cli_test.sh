@@ -96,5 +96,21 @@ check "--param without = message" "quipu: --param needs NAME=VALUE, got 'who'" "
 "$quipu" "$db" -c 'return $nope;' >/dev/null 2>"$work/err"
 check "unbound parameter" "error at line 1, column 8: parameter \$nope has no value" "$(head -1 "$work/err")"
 
+# load from the command line, as the issue shows it: ../shared sits beside the clone.
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$quipu" "$work/loaded" -c "load 'no-such.nt'" >/dev/null 2>"$work/err"
+check "load of a missing file exits 1" "1" "$?"
+check "load of a missing file message" "error: cannot load 'no-such.nt': no such file" "$(cat "$work/err")"
+if [[ -f "$root/../shared/data/lubm/lubm1.nt.gz" ]]; then
+  out=$(cd "$root" && "$quipu" "$work/lubm" -c "load '../shared/data/lubm/lubm1.nt.gz'")
+  check "load prints a summary" \
+    "loaded 100573 facts (17190 entities) from '../shared/data/lubm/lubm1.nt.gz'" "${out% in *}"
+  out=$("$quipu" "$work/lubm" --format csv -c 'match (s)-[p]->(o) return count(*);')
+  check "load stores the distinct facts of LUBM(1)" "count(*)
+100573" "$out"
+else
+  echo "WARN: SKIPPED the LUBM load: $root/../shared/data/lubm is absent"
+fi
+
 echo "$passes passed, $failures failed"
 ((failures == 0))
