@@ -6,6 +6,7 @@
 #include <chrono>
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "import/load.h"
@@ -214,6 +215,21 @@ QueryResult RunMatch(const ast::MatchStatement& match, ast::Statement::Mode mode
   }
   std::unordered_set<std::vector<uint64_t>, IdsHash> seen_ids;
   std::vector<uint64_t> ids(q.visible);
+  auto item_id = [&](const BoundExpr& e, const uint64_t* row) -> uint64_t {
+    if (e.kind == BoundExpr::Kind::kSlot) return row[e.slot];
+    const Ref& p = q.facts[static_cast<size_t>(e.fact)].p;  // kFact: its predicate
+    return p.is_slot ? row[p.slot] : p.id;
+  };
+  // Grouping on term columns likewise keys the groups by ids and decodes each
+  // group's key once at the end.
+  bool group_by_ids = q.aggregate;
+  for (size_t i : group_items) {
+    group_by_ids = group_by_ids && (q.items[i].kind == BoundExpr::Kind::kSlot ||
+                                    q.items[i].kind == BoundExpr::Kind::kFact);
+  }
+  std::unordered_map<std::vector<uint64_t>, size_t, IdsHash> id_group_index;
+  std::vector<std::pair<std::vector<uint64_t>, std::vector<Accumulator>>> id_groups;
+  std::vector<uint64_t> group_ids(group_items.size());
   const uint64_t wanted = can_stop_early ? q.skip.value_or(0) + *q.limit : 0;
 
   PhysicalPlan plan;
@@ -244,15 +260,7 @@ QueryResult RunMatch(const ast::MatchStatement& match, ast::Statement::Mode mode
         const uint64_t* row = chunk.row(r);
         if (!q.aggregate) {
           if (distinct_by_ids) {
-            for (size_t i = 0; i < q.visible; ++i) {
-              const BoundExpr& e = q.items[i];
-              if (e.kind == BoundExpr::Kind::kSlot) {
-                ids[i] = row[e.slot];
-              } else {
-                const Ref& p = q.facts[static_cast<size_t>(e.fact)].p;
-                ids[i] = p.is_slot ? row[p.slot] : p.id;
-              }
-            }
+            for (size_t i = 0; i < q.visible; ++i) ids[i] = item_id(q.items[i], row);
             if (!seen_ids.insert(ids).second) continue;
           }
           std::vector<Value> out;
@@ -263,22 +271,43 @@ QueryResult RunMatch(const ast::MatchStatement& match, ast::Statement::Mode mode
           if (topk && rows.size() >= 2 * keep + 1024) trim();
           continue;
         }
-        std::vector<Value> key;
-        for (size_t i : group_items) key.push_back(eval.Eval(q.items[i], row));
-        auto it = groups.find(key);
-        if (it == groups.end()) {
-          std::vector<Accumulator> accs;
-          for (size_t i : agg_items) accs.emplace_back(&q.items[i]);
-          it = groups.emplace(std::move(key), std::move(accs)).first;
+        std::vector<Accumulator>* accs = nullptr;
+        if (group_by_ids) {
+          for (size_t g = 0; g < group_items.size(); ++g) {
+            group_ids[g] = item_id(q.items[group_items[g]], row);
+          }
+          auto [it, added] = id_group_index.emplace(group_ids, id_groups.size());
+          if (added) {
+            std::vector<Accumulator> fresh;
+            for (size_t i : agg_items) fresh.emplace_back(&q.items[i]);
+            id_groups.emplace_back(group_ids, std::move(fresh));
+          }
+          accs = &id_groups[it->second].second;
+        } else {
+          std::vector<Value> key;
+          for (size_t i : group_items) key.push_back(eval.Eval(q.items[i], row));
+          auto it = groups.find(key);
+          if (it == groups.end()) {
+            std::vector<Accumulator> fresh;
+            for (size_t i : agg_items) fresh.emplace_back(&q.items[i]);
+            it = groups.emplace(std::move(key), std::move(fresh)).first;
+          }
+          accs = &it->second;
         }
         for (size_t a = 0; a < agg_items.size(); ++a) {
           const BoundExpr& e = q.items[agg_items[a]];
-          it->second[a].Add(e.args.empty() ? Value() : eval.Eval(e.args[0], row));
+          (*accs)[a].Add(e.args.empty() ? Value() : eval.Eval(e.args[0], row));
         }
       }
     }
   }
 
+  // Decode each id-keyed group's key once; the map then orders the groups.
+  for (auto& [key_ids, accs] : id_groups) {
+    std::vector<Value> key;
+    for (uint64_t id : key_ids) key.push_back(eval.Decode(id));
+    groups.emplace(std::move(key), std::move(accs));
+  }
   if (q.aggregate) {
     // No input and no grouping: one row of empty aggregates (count 0).
     if (groups.empty() && group_items.empty()) {

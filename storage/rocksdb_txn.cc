@@ -73,7 +73,10 @@ RocksTxn::RocksTxn(RocksDbStore* store, bool writable, std::unique_lock<std::mut
   }
 }
 
-RocksTxn::~RocksTxn() { db_->ReleaseSnapshot(snapshot_); }
+RocksTxn::~RocksTxn() {
+  instances_iter_.reset();  // it reads the snapshot
+  db_->ReleaseSnapshot(snapshot_);
+}
 
 Status RocksTxn::CheckWritable() const {
   if (!writable_) return Status::Internal("write through a read-only view");
@@ -131,7 +134,23 @@ Status RocksTxn::GetInstances(const Triple& triple, std::vector<FactInstance>* o
   const std::string prefix = EncodeTripleKey(Permutation::kSpo, triple);
   rocksdb::ReadOptions options;
   RangeBound bound;
-  std::unique_ptr<rocksdb::Iterator> it = NewIterator(kInstances, prefix, &bound, &options);
+  std::unique_ptr<rocksdb::Iterator> own;
+  rocksdb::Iterator* it;
+  if (batch_ == nullptr) {
+    // A read view keeps one iterator for all its instance lookups and moves
+    // its upper bound (read through a pointer) before each seek: a scan over
+    // a relationship variable looks instances up once per triple.
+    instances_bound_.upper = PrefixSuccessor(prefix);
+    instances_bound_.upper_slice = rocksdb::Slice(instances_bound_.upper);
+    if (instances_iter_ == nullptr) {
+      instances_iter_ = NewIterator(kInstances, prefix, &instances_bound_, &instances_options_);
+    }
+    it = instances_iter_.get();
+  } else {
+    // A write's iterator sees the batch as it was when made: one per call.
+    own = NewIterator(kInstances, prefix, &bound, &options);
+    it = own.get();
+  }
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     if (it->key().size() != kInstanceKeySize) return Status::Corruption("bad instance key");
     FactInstance instance;

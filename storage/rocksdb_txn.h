@@ -59,6 +59,11 @@ class RocksTxn final : public WriteTxn {
   std::unique_lock<std::mutex> lock_;
   std::unique_ptr<rocksdb::WriteBatchWithIndex> batch_;
   std::unordered_map<uint64_t, Value> decode_cache_;
+  // Reused by GetInstances in read views. Declared after the bound and the
+  // options it points to, so it is destroyed before them.
+  RangeBound instances_bound_;
+  rocksdb::ReadOptions instances_options_;
+  std::unique_ptr<rocksdb::Iterator> instances_iter_;
 };
 
 }  // namespace quipu::storage
