@@ -70,13 +70,17 @@ PhysicalPlan PlanQuery(const ExecContext* ctx) {
       root = MakeScan(ctx, pattern, bound);
       rows = std::max(best_rows, 0.0);
     } else {
-      // Bind join costs a seek per input row; hash join one scan of the pattern.
+      // Bind join costs a seek per input row; hash join one scan of the
+      // pattern plus a probe per input row. A RocksDB seek costs about as much
+      // as reading kSeekCost rows sequentially (measured with bench/join_bench
+      // and bench/lubm_bench: 2-10 us a seek against 0.1-0.3 us a row).
+      constexpr double kSeekCost = 20;
       const std::vector<bool> none(ctx->width, false);
       const double scan_rows = est.Rows(pattern, none);
-      const double bind_cost = rows * (1.0 + best_rows);
-      const double hash_cost = scan_rows + rows;
+      const double bind_cost = rows * (kSeekCost + best_rows);
+      const double hash_cost = kSeekCost + scan_rows + 2 * rows;
       const bool bind = ctx->joins == JoinChoice::kBindOnly ||
-                        (ctx->joins == JoinChoice::kByCost && bind_cost <= hash_cost * 4);
+                        (ctx->joins == JoinChoice::kByCost && bind_cost <= hash_cost);
       if (best_connected && bind) {
         root = MakeBindJoin(ctx, std::move(root), pattern, bound);
       } else {
