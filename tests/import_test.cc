@@ -164,6 +164,15 @@ TEST_CASE("on error skip loads the good lines and reports the bad ones", "[impor
                                        "skipped 2 bad records:\n"
                                        "  .*skip\\.nt:3:36: expected: ':', '<', or '_'\n"
                                        "  .*skip\\.nt:5:\\d+: line end in short string"));
+  // Lax serd keeps an IRI with a space; the line is still skipped, not kept.
+  const std::string iri = f.File("iri.nt",
+                                 "<http://ex.org/a> <http://ex.org/p> <http://ex.org/a b> .\n"
+                                 "<http://ex.org/c> <http://ex.org/p> \"ok\" .\n");
+  const quipu::QueryResult lax = f.Ok("load '" + iri + "' on error skip");
+  CHECK(lax.facts_inserted == 1);
+  CHECK_THAT(lax.summary,
+             Catch::Matches(".*skipped 1 bad record:\n  .*iri\\.nt:1:55: invalid IRI character "
+                            "\\(escape %20\\)"));
   const std::string ttl = f.File("skip.data",
                                  "<http://ex.org/a> <http://ex.org/b> zz:c .\n"
                                  "<http://ex.org/a> <http://ex.org/b> 1 .\n");
