@@ -1,0 +1,122 @@
+#include "query/optimizer.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace quipu::query {
+namespace {
+
+// Join ordering: the pattern connected to what is bound (any, at the start)
+// with the fewest estimated rows; ties go to the pattern's text, so the order
+// in which patterns are written never decides.
+size_t NextPattern(const BoundQuery& q, const Estimator& est, const std::vector<bool>& used,
+                   const std::vector<bool>& bound, bool first, bool* connected, double* rows) {
+  int best = -1;
+  for (size_t i = 0; i < q.patterns.size(); ++i) {
+    if (used[i]) continue;
+    const std::vector<uint32_t> slots = SlotsOf(q.patterns[i], q.facts);
+    const bool c =
+        first || std::any_of(slots.begin(), slots.end(), [&](uint32_t s) { return bound[s]; });
+    const double r = est.Rows(q.patterns[i], bound);
+    const bool better =
+        best < 0 || (c && !*connected) ||
+        (c == *connected &&
+         (r < *rows || (r == *rows && q.patterns[i].label < q.patterns[best].label)));
+    if (better) {
+      best = static_cast<int>(i);
+      *connected = c;
+      *rows = r;
+    }
+  }
+  return static_cast<size_t>(best);
+}
+
+// Join kind: a bind join seeks once per input row; a hash join scans the
+// pattern once and probes per input row.
+PlanStep::Kind ChooseJoin(double input_rows, double rows_per_input, double scan_rows,
+                          bool connected, JoinChoice joins) {
+  if (!connected) return PlanStep::Kind::kCrossProduct;
+  if (joins == JoinChoice::kBindOnly) return PlanStep::Kind::kBindJoin;
+  if (joins == JoinChoice::kHashOnly) return PlanStep::Kind::kHashJoin;
+  const double bind_cost = input_rows * (kSeekCost + rows_per_input);
+  const double hash_cost = kSeekCost + scan_rows + 2 * input_rows;
+  return bind_cost <= hash_cost ? PlanStep::Kind::kBindJoin : PlanStep::Kind::kHashJoin;
+}
+
+// Filter push-down: the filters whose slots are all bound now.
+std::vector<size_t> ReadyFilters(const BoundQuery& q, const std::vector<bool>& bound,
+                                 std::vector<bool>* done) {
+  std::vector<size_t> ready;
+  for (size_t i = 0; i < q.filters.size(); ++i) {
+    if ((*done)[i]) continue;
+    std::vector<uint32_t> slots;
+    q.filters[i].CollectSlots(q, &slots);
+    if (std::all_of(slots.begin(), slots.end(), [&](uint32_t s) { return bound[s]; })) {
+      ready.push_back(i);
+      (*done)[i] = true;
+    }
+  }
+  return ready;
+}
+
+}  // namespace
+
+LogicalPlan Optimize(const BoundQuery& q, const Estimator& est, uint32_t width, JoinChoice joins) {
+  LogicalPlan plan;
+  std::vector<bool> bound(width, false);
+  std::vector<bool> used(q.patterns.size(), false);
+  std::vector<bool> done(q.filters.size(), false);
+  plan.initial_filters = ReadyFilters(q, bound, &done);
+  double rows = 1;
+  auto after_step = [&](PlanStep step, const std::vector<uint32_t>& new_slots) {
+    for (uint32_t s : new_slots) bound[s] = true;
+    step.filters = ReadyFilters(q, bound, &done);
+    step.estimated_rows = rows;
+    // Each filter is assumed to keep half of the rows.
+    if (!step.filters.empty()) {
+      rows = std::max(1.0, rows * std::pow(0.5, static_cast<double>(step.filters.size())));
+    }
+    step.filtered_rows = rows;
+    plan.steps.push_back(std::move(step));
+  };
+  for (size_t n = 0; n < q.patterns.size(); ++n) {
+    bool connected = false;
+    double per_input = 0;
+    const size_t i = NextPattern(q, est, used, bound, n == 0, &connected, &per_input);
+    used[i] = true;
+    PlanStep step;
+    step.index = i;
+    step.bound_before = bound;
+    const std::vector<uint32_t> slots = SlotsOf(q.patterns[i], q.facts);
+    if (n == 0) {
+      step.kind = PlanStep::Kind::kScan;
+      rows = std::max(per_input, 0.0);
+    } else {
+      step.scan_rows = est.Rows(q.patterns[i], std::vector<bool>(width, false));
+      step.kind = ChooseJoin(rows, per_input, step.scan_rows, connected, joins);
+      if (step.kind != PlanStep::Kind::kBindJoin) {
+        for (uint32_t s : slots) {
+          if (bound[s] && std::find(step.keys.begin(), step.keys.end(), s) == step.keys.end()) {
+            step.keys.push_back(s);
+          }
+        }
+      }
+      // Below one row means "probably none"; one keeps later comparisons useful.
+      rows = std::max(1.0, rows * per_input);
+    }
+    after_step(std::move(step), slots);
+  }
+  for (size_t g = 0; g < q.optionals.size(); ++g) {
+    PlanStep step;
+    step.kind = PlanStep::Kind::kLeftJoin;
+    step.index = g;
+    step.bound_before = bound;
+    after_step(std::move(step), q.optionals[g].new_slots);  // at least a row per row in
+  }
+  if (std::find(done.begin(), done.end(), false) != done.end()) {
+    throw QueryError(Status::Internal("a filter refers to slots no pattern binds"));
+  }
+  return plan;
+}
+
+}  // namespace quipu::query
