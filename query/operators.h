@@ -112,6 +112,11 @@ std::unique_ptr<Operator> MakeBindJoin(const ExecContext* ctx, std::unique_ptr<O
 std::unique_ptr<Operator> MakeHashJoin(const ExecContext* ctx, std::unique_ptr<Operator> left,
                                        std::unique_ptr<Operator> right, std::vector<uint32_t> keys,
                                        std::vector<bool> right_slots);
+// Both inputs ordered by `key` (ascending ids): reads each once, in step,
+// and joins the rows with equal keys.
+std::unique_ptr<Operator> MakeMergeJoin(const ExecContext* ctx, std::unique_ptr<Operator> left,
+                                        std::unique_ptr<Operator> right, uint32_t key,
+                                        std::vector<bool> right_slots);
 std::unique_ptr<Operator> MakeFilter(const ExecContext* ctx, std::unique_ptr<Operator> child,
                                      std::vector<const BoundExpr*> conditions);
 // For each input row, its extensions by an optional match's patterns, or

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "storage/store.h"
+
 namespace quipu::query {
 namespace {
 
@@ -59,6 +61,37 @@ std::vector<size_t> ReadyFilters(const BoundQuery& q, const std::vector<bool>& b
   return ready;
 }
 
+// The slot a pattern's scan is ordered by (see storage::ScanOrder), or -1.
+int OrderSlot(const BoundPattern& p) {
+  if (p.node_scan || p.undirected) return -1;
+  const storage::TriplePattern constants{p.s.is_slot ? 0 : p.s.id, p.p.is_slot ? 0 : p.p.id,
+                                         p.o.is_slot ? 0 : p.o.id};
+  const Ref* lead = nullptr;
+  switch (storage::ScanOrder(constants)) {
+    case storage::Position::kSubject:
+      lead = &p.s;
+      break;
+    case storage::Position::kPredicate:
+      lead = &p.p;
+      break;
+    case storage::Position::kObject:
+      lead = &p.o;
+      break;
+    case storage::Position::kNone:
+      return -1;
+  }
+  return lead->is_slot ? static_cast<int>(lead->slot) : -1;
+}
+
+// Merge join: two plain scans ordered by the one slot they share need no
+// hash table and no seeks: both are read once, in step.
+bool CanMerge(const BoundPattern& first, const BoundPattern& second,
+              const std::vector<uint32_t>& keys) {
+  if (keys.size() != 1) return false;
+  const int a = OrderSlot(first), b = OrderSlot(second);
+  return a >= 0 && a == b && static_cast<uint32_t>(a) == keys[0];
+}
+
 }  // namespace
 
 LogicalPlan Optimize(const BoundQuery& q, const Estimator& est, uint32_t width, JoinChoice joins) {
@@ -100,6 +133,10 @@ LogicalPlan Optimize(const BoundQuery& q, const Estimator& est, uint32_t width, 
             step.keys.push_back(s);
           }
         }
+      }
+      if (n == 1 && step.kind == PlanStep::Kind::kHashJoin && joins == JoinChoice::kByCost &&
+          CanMerge(q.patterns[plan.steps[0].index], q.patterns[i], step.keys)) {
+        step.kind = PlanStep::Kind::kMergeJoin;
       }
       // Below one row means "probably none"; one keeps later comparisons useful.
       rows = std::max(1.0, rows * per_input);

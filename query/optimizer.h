@@ -23,6 +23,7 @@ struct PlanStep {
     kScan,          // the first pattern
     kBindJoin,      // index nested loop into the pattern
     kHashJoin,      // hash table of the pattern's scan, probed by the input
+    kMergeJoin,     // the first scan and this one, both ordered by the one shared key
     kCrossProduct,  // a hash join without keys
     kLeftJoin,      // an optional group
   };

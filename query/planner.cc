@@ -54,6 +54,14 @@ PhysicalPlan PlanQuery(const ExecContext* ctx) {
         root = MakeHashJoin(ctx, std::move(root), std::move(scan), step.keys, std::move(right));
         break;
       }
+      case PlanStep::Kind::kMergeJoin: {
+        auto scan = MakeScan(ctx, q.patterns[step.index], none);
+        scan->estimated_rows = step.scan_rows;
+        std::vector<bool> right(ctx->width, false);
+        for (uint32_t s : SlotsOf(q.patterns[step.index], q.facts)) right[s] = true;
+        root = MakeMergeJoin(ctx, std::move(root), std::move(scan), step.keys[0], std::move(right));
+        break;
+      }
       case PlanStep::Kind::kLeftJoin:
         root = MakeLeftJoin(ctx, std::move(root), q.optionals[step.index], step.bound_before);
         break;

@@ -209,3 +209,18 @@ Result<std::unique_ptr<Store>> OpenRocksDbStore(const std::string& path,
 }
 
 }  // namespace quipu::storage
+
+namespace quipu::storage {
+
+Position ScanOrder(const TriplePattern& pattern) {
+  // The permutation's key lists the bound positions first; the next one leads.
+  const ScanPlan plan = ChooseScan(pattern);
+  if (plan.bound == 3) return Position::kNone;
+  static const Position kOrder[3][3] = {
+      {Position::kSubject, Position::kPredicate, Position::kObject},   // spo
+      {Position::kPredicate, Position::kObject, Position::kSubject},   // pos
+      {Position::kObject, Position::kSubject, Position::kPredicate}};  // osp
+  return kOrder[static_cast<int>(plan.perm)][plan.bound];
+}
+
+}  // namespace quipu::storage

@@ -31,6 +31,12 @@ struct Triple {
 // A pattern: 0 in a position means unbound.
 using TriplePattern = Triple;
 
+// Part of every backend's contract: Scan returns the matches of a pattern
+// ordered by the first unbound position in this order (then the rest), so
+// two scans led by the same variable can be merge-joined.
+enum class Position : uint8_t { kSubject, kPredicate, kObject, kNone };
+Position ScanOrder(const TriplePattern& pattern);
+
 // Annotation key id → value id, sorted by key, keys unique.
 using Annotations = std::vector<std::pair<uint64_t, uint64_t>>;
 

@@ -132,6 +132,9 @@ TEST_CASE("hash join, bind join and cost-based plans agree", "[engine]") {
       "match (a)-[:owns]->(b) match (c)-[:owns]->(b) where a <> c return b, count(*) as n "
       "order by n desc, b;",
       "match (a {rank: 3})-[r]->(b {rank: 3}) return a, r, b order by a, r, b;",
+      // Both scans ordered by x: a merge join by cost.
+      "match (a)-[:owns]->(x), (b)-[o:funds]->(x) return a, b, x, o.source order by a, b, x, "
+      "o.source;",
   };
   for (const char* text : kQueries) {
     INFO(text);

@@ -148,3 +148,14 @@ TEST_CASE("explain names the permutation chosen by the bound positions", "[optim
   CHECK(line("match (@a)-[p]->(@b) return p;").find("via osp") != std::string::npos);
   CHECK(line("match (s)-[p]->(o) return s;").find("via spo") != std::string::npos);
 }
+
+TEST_CASE("two scans ordered by the variable they share merge-join", "[optimizer]") {
+  Graph g;
+  // Both scans go through pos with the predicate bound: ordered by the object x.
+  LogicalPlan plan = g.Plan("match (a)-[:link]->(x), (b)-[:link]->(x) return count(*);");
+  REQUIRE(plan.steps.size() == 2);
+  CHECK(plan.steps[1].kind == PlanStep::Kind::kMergeJoin);
+  // Ordered by different variables: no merge.
+  LogicalPlan other = g.Plan("match (a)-[:link]->(x), (x)-[:link]->(b) return count(*);");
+  CHECK(other.steps[1].kind != PlanStep::Kind::kMergeJoin);
+}
