@@ -271,14 +271,6 @@ class BindJoinOp final : public Operator {
 
 // --- HashJoin ----------------------------------------------------------------
 
-struct KeyHash {
-  size_t operator()(const std::vector<uint64_t>& k) const {
-    uint64_t h = 0x9e3779b97f4a7c15ULL;
-    for (uint64_t v : k) h = (h ^ v) * 0x100000001b3ULL + (h >> 29);
-    return static_cast<size_t>(h);
-  }
-};
-
 class HashJoinOp final : public Operator {
  public:
   HashJoinOp(const ExecContext* ctx, std::unique_ptr<Operator> left,
@@ -290,12 +282,15 @@ class HashJoinOp final : public Operator {
         keys_(std::move(keys)),
         right_slots_(std::move(right_slots)),
         input_(ctx->width),
-        pending_(ctx->width) {}
+        pending_(ctx->width) {
+    for (uint32_t s = 0; s < ctx->width; ++s) {
+      if (right_slots_[s]) copy_slots_.push_back(s);
+    }
+  }
 
   bool Next(Chunk* out) override {
     out->Clear();
     if (!built_) Build();
-    std::vector<uint64_t> key(keys_.size());
     while (out->rows() < kChunkRows) {
       if (pending_pos_ < pending_.rows()) {
         const size_t n = std::min(kChunkRows - out->rows(), pending_.rows() - pending_pos_);
@@ -307,7 +302,7 @@ class HashJoinOp final : public Operator {
       pending_.Clear();
       pending_pos_ = 0;
       if (input_pos_ >= input_.rows()) {
-        if (left_done_ || table_.empty() || !left_->Pull(&input_)) {
+        if (left_done_ || heads_.empty() || !left_->Pull(&input_)) {
           left_done_ = true;
           break;
         }
@@ -316,15 +311,13 @@ class HashJoinOp final : public Operator {
         continue;
       }
       const uint64_t* row = input_.row(input_pos_++);
-      for (size_t i = 0; i < keys_.size(); ++i) key[i] = row[keys_[i]];
-      auto it = table_.find(key);
-      if (it == table_.end()) continue;
-      for (size_t r : it->second) {
-        uint64_t* dst = pending_.AppendRow(row);
+      auto it = heads_.find(KeyHash(row));
+      if (it == heads_.end()) continue;
+      for (uint32_t r = it->second; r != kEnd; r = next_[r]) {
         const uint64_t* src = build_.row(r);
-        for (uint32_t s = 0; s < ctx_->width; ++s) {
-          if (right_slots_[s]) dst[s] = src[s];
-        }
+        if (!SameKey(row, src)) continue;  // a hash collision of different keys
+        uint64_t* dst = pending_.AppendRow(row);
+        for (uint32_t s : copy_slots_) dst[s] = src[s];
       }
     }
     return out->rows() > 0;
@@ -341,19 +334,49 @@ class HashJoinOp final : public Operator {
   std::vector<const Operator*> Children() const override { return {left_.get(), right_.get()}; }
 
  private:
+  static constexpr uint32_t kEnd = UINT32_MAX;
+
+  // One key slot: the id itself; several: a mix (collisions are checked).
+  uint64_t KeyHash(const uint64_t* row) const {
+    if (keys_.size() == 1) return row[keys_[0]];
+    uint64_t h = 0x9e3779b97f4a7c15ULL;
+    for (uint32_t k : keys_) h = (h ^ row[k]) * 0x100000001b3ULL + (h >> 29);
+    return h;
+  }
+  bool SameKey(const uint64_t* a, const uint64_t* b) const {
+    for (uint32_t k : keys_) {
+      if (a[k] != b[k]) return false;
+    }
+    return true;
+  }
+
+  // The table chains build rows with equal hashes through next_, newest
+  // first; reversed at the end so matches come out in build order.
   void Build() {
     built_ = true;
     build_.width = ctx_->width;
     Chunk chunk(ctx_->width);
-    std::vector<uint64_t> key(keys_.size());
     while (right_->Pull(&chunk)) {
       ctx_->CheckCancel();
       for (size_t i = 0; i < chunk.rows(); ++i) {
         const uint64_t* row = chunk.row(i);
-        for (size_t k = 0; k < keys_.size(); ++k) key[k] = row[keys_[k]];
-        table_[key].push_back(build_.rows());
+        const uint32_t index = static_cast<uint32_t>(build_.rows());
+        if (index == kEnd) throw QueryError(Status::Internal("hash join build side too large"));
+        auto [it, added] = heads_.emplace(KeyHash(row), index);
+        next_.push_back(added ? kEnd : it->second);
+        it->second = index;
         build_.AppendRow(row);
       }
+    }
+    for (auto& [hash, head] : heads_) {
+      uint32_t prev = kEnd, r = head;
+      while (r != kEnd) {
+        const uint32_t following = next_[r];
+        next_[r] = prev;
+        prev = r;
+        r = following;
+      }
+      head = prev;
     }
   }
 
@@ -363,7 +386,9 @@ class HashJoinOp final : public Operator {
   std::vector<bool> right_slots_;
   bool built_ = false;
   Chunk build_;
-  std::unordered_map<std::vector<uint64_t>, std::vector<size_t>, KeyHash> table_;
+  std::unordered_map<uint64_t, uint32_t> heads_;  // key hash → first build row
+  std::vector<uint32_t> next_;                    // build row → next with that hash
+  std::vector<uint32_t> copy_slots_;              // the right side's slots
   Chunk input_;
   size_t input_pos_ = 0;
   bool left_done_ = false;
