@@ -5,7 +5,9 @@
 #include <chrono>
 #include <mutex>
 #include <random>
+#include <thread>
 
+#include "import/batch_queue.h"
 #include "import/csv_load.h"
 #include "import/fact_writer.h"
 #include "import/file_source.h"
@@ -57,18 +59,47 @@ Status LoadRdf(RdfSyntax syntax, FileSource* source, FactWriter* writer, LoadRep
   RdfReadOptions options;
   options.syntax = syntax;
   options.blank_prefix = BlankPrefix();
+  // serd parses on a second thread while this one interns and writes; the
+  // order of the statements, and so every id, is the same as in one thread.
+  constexpr size_t kBatch = 4096;
+  BatchQueue<RdfStatement> queue;
+  Status parsed;
+  std::thread parser([&] {
+    std::vector<RdfStatement> batch;
+    batch.reserve(kBatch);
+    parsed = ReadRdf(
+        source, options,
+        [&](RdfStatement& st) {
+          batch.push_back(std::move(st));
+          if (batch.size() < kBatch) return Status::Ok();
+          if (!queue.Push(std::move(batch))) return Status::Internal("the load stopped");
+          batch = std::vector<RdfStatement>();
+          batch.reserve(kBatch);
+          return Status::Ok();
+        },
+        report);
+    if (parsed.ok() && !batch.empty()) queue.Push(std::move(batch));
+    queue.Close();
+  });
   const NamedAnnotations none;
   NamedAnnotations graph{{"source", Value()}};
-  return ReadRdf(
-      source, options,
-      [&](const RdfStatement& st) {
-        if (!st.graph) return writer->Add(st.subject, st.predicate, st.object, none);
+  Status written;
+  std::vector<RdfStatement> batch;
+  while (written.ok() && queue.Pop(&batch)) {
+    for (const RdfStatement& st : batch) {
+      if (!st.graph) {
+        written = writer->Add(st.subject, st.predicate, st.object, none);
+      } else {
         // The graph name is the fact's source, as text so queries can compare it.
-        const Entity& g = st.graph->as_entity();
-        graph[0].second = Value(g.key);
-        return writer->Add(st.subject, st.predicate, st.object, graph);
-      },
-      report);
+        graph[0].second = Value(st.graph->as_entity().key);
+        written = writer->Add(st.subject, st.predicate, st.object, graph);
+      }
+      if (!written.ok()) break;
+    }
+  }
+  if (!written.ok()) queue.Stop();
+  parser.join();
+  return written.ok() ? parsed : written;
 }
 
 std::string Plural(uint64_t n, const char* word) {

@@ -40,7 +40,8 @@ struct RdfReadOptions {
 };
 
 // Returns an error status to stop reading (the read then fails with it).
-using RdfSink = std::function<Status(const RdfStatement&)>;
+// The sink may move the statement's values out.
+using RdfSink = std::function<Status(RdfStatement&)>;
 
 // Errors are recorded in `report`; its skip_errors decides whether reading
 // stops at the first one (serd strict) or recovers at the next line (lax).

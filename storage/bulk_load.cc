@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <thread>
 #include <tuple>
 
 #include "storage/key_codec.h"
@@ -247,6 +248,26 @@ Status RocksBulkLoad::WriteFile(
   return Status::Ok();
 }
 
+Status RocksBulkLoad::WriteIndex(Permutation perm, const std::vector<Triple>& triples,
+                                 std::vector<rocksdb::IngestExternalFileArg>* args) {
+  // Keys are big-endian ids, so sorting the permuted ids sorts the keys.
+  std::vector<Triple> sorted = triples;  // already in spo order
+  if (perm == Permutation::kPos) {
+    std::sort(sorted.begin(), sorted.end(), [](const Triple& a, const Triple& b) {
+      return std::tie(a.p, a.o, a.s) < std::tie(b.p, b.o, b.s);
+    });
+  } else if (perm == Permutation::kOsp) {
+    std::sort(sorted.begin(), sorted.end(), [](const Triple& a, const Triple& b) {
+      return std::tie(a.o, a.s, a.p) < std::tie(b.o, b.s, b.p);
+    });
+  }
+  const Family family = static_cast<Family>(kSpo + static_cast<int>(perm));
+  return WriteFile(
+      family, sorted.size(),
+      [&](size_t i, std::string* key, std::string*) { *key = EncodeTripleKey(perm, sorted[i]); },
+      args);
+}
+
 Result<uint64_t> RocksBulkLoad::Commit() {
   if (committed_) return Status::Internal("commit twice");
   committed_ = true;
@@ -256,28 +277,18 @@ Result<uint64_t> RocksBulkLoad::Commit() {
   fs::create_directories(dir_, ec);
   if (ec) return Status::IoError("bulk load: cannot create " + dir_ + ": " + ec.message());
 
-  std::vector<rocksdb::IngestExternalFileArg> args;
-  std::vector<Triple> sorted;
-  for (Permutation perm : {Permutation::kSpo, Permutation::kPos, Permutation::kOsp}) {
-    // Keys are big-endian ids, so sorting the permuted ids sorts the keys.
-    sorted = *triples;
-    if (perm == Permutation::kPos) {
-      std::sort(sorted.begin(), sorted.end(), [](const Triple& a, const Triple& b) {
-        return std::tie(a.p, a.o, a.s) < std::tie(b.p, b.o, b.s);
-      });
-    } else if (perm == Permutation::kOsp) {
-      std::sort(sorted.begin(), sorted.end(), [](const Triple& a, const Triple& b) {
-        return std::tie(a.o, a.s, a.p) < std::tie(b.o, b.s, b.p);
-      });
-    }
-    const Family family = static_cast<Family>(kSpo + static_cast<int>(perm));
-    Status s = WriteFile(
-        family, sorted.size(),
-        [&](size_t i, std::string* key, std::string*) { *key = EncodeTripleKey(perm, sorted[i]); },
-        &args);
-    if (!s.ok()) return s;
-  }
-  sorted = std::vector<Triple>();
+  // The pos and osp files are sorted and written on a second thread.
+  std::vector<rocksdb::IngestExternalFileArg> args, side_args;
+  Status side;
+  std::thread side_thread([&] {
+    side = WriteIndex(Permutation::kPos, *triples, &side_args);
+    if (side.ok()) side = WriteIndex(Permutation::kOsp, *triples, &side_args);
+  });
+  Status spo = WriteIndex(Permutation::kSpo, *triples, &args);
+  side_thread.join();
+  if (!spo.ok()) return spo;
+  if (!side.ok()) return side;
+  for (auto& arg : side_args) args.push_back(std::move(arg));
   Status written = WriteFile(
       kInstances, instances_.size(),
       [&](size_t i, std::string* key, std::string* value) {

@@ -22,6 +22,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "storage/key_codec.h"
 #include "storage/rocksdb_store.h"
 
 namespace quipu::storage {
@@ -53,6 +54,9 @@ class RocksBulkLoad final : public BulkLoad {
   Result<std::vector<Triple>> NewInstances();
   Status AddStats(const std::vector<Triple>& triples,
                   std::vector<std::pair<std::string, std::string>>* out);
+  // Writes the SST file of one index permutation of `triples` (sorted s, p, o).
+  Status WriteIndex(Permutation perm, const std::vector<Triple>& triples,
+                    std::vector<rocksdb::IngestExternalFileArg>* args);
   // Writes one SST file for `family` from `count` sorted entries that
   // entry(i, &key, &value) produces, and queues it for ingestion.
   Status WriteFile(Family family, size_t count,
