@@ -1,0 +1,184 @@
+// PatternMatcher: one pattern's matches for one input row, resumable.
+#include "query/operators.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "query/binder.h"
+#include "storage/term_codec.h"
+
+namespace quipu::query {
+
+// --- PatternMatcher ----------------------------------------------------------
+
+PatternMatcher::PatternMatcher(const ExecContext* ctx, const BoundPattern& pattern,
+                               std::vector<bool> bound)
+    : ctx_(ctx), pattern_(pattern), bound_(std::move(bound)) {
+  input_.resize(ctx_->width);
+  scratch_.resize(ctx_->width);
+}
+
+bool PatternMatcher::HasFacts(uint64_t id) {
+  // The same rule as LoadNodes: entities only, and being a label is not enough.
+  if (storage::TypeOfId(id) != storage::TermType::kEntity) return false;
+  std::vector<storage::Triple> batch;
+  std::unique_ptr<storage::TripleCursor> cursor = ctx_->view->Scan({id, 0, 0});
+  if (cursor->Next(&batch, 1) > 0) return true;
+  if (!cursor->status().ok()) throw QueryError(cursor->status());
+  Result<uint64_t> label_predicate = ctx_->view->FindTerm(Value(Entity{kLabelPredicate}));
+  if (!label_predicate.ok()) throw QueryError(label_predicate.status());
+  cursor = ctx_->view->Scan({0, 0, id});
+  for (;;) {
+    batch.clear();
+    if (cursor->Next(&batch, kChunkRows) == 0) break;
+    for (const storage::Triple& t : batch) {
+      if (t.p != *label_predicate) return true;
+    }
+  }
+  if (!cursor->status().ok()) throw QueryError(cursor->status());
+  return false;
+}
+
+void PatternMatcher::LoadNodes() {
+  // Subjects come sorted from spo; entity objects are gathered on the way,
+  // except labels: a label is not a node unless it has facts of its own.
+  Result<uint64_t> label_predicate = ctx_->view->FindTerm(Value(Entity{kLabelPredicate}));
+  if (!label_predicate.ok()) throw QueryError(label_predicate.status());
+  std::unique_ptr<storage::TripleCursor> cursor = ctx_->view->Scan({0, 0, 0});
+  std::vector<uint64_t> objects;
+  std::vector<storage::Triple> batch;
+  for (;;) {
+    batch.clear();
+    if (cursor->Next(&batch, kChunkRows) == 0) break;
+    ctx_->CheckCancel();
+    for (const storage::Triple& t : batch) {
+      if (nodes_.empty() || nodes_.back() != t.s) nodes_.push_back(t.s);
+      if (storage::TypeOfId(t.o) == storage::TermType::kEntity && t.p != *label_predicate) {
+        objects.push_back(t.o);
+      }
+    }
+  }
+  if (!cursor->status().ok()) throw QueryError(cursor->status());
+  nodes_.insert(nodes_.end(), objects.begin(), objects.end());
+  std::sort(nodes_.begin(), nodes_.end());
+  nodes_.erase(std::unique(nodes_.begin(), nodes_.end()), nodes_.end());
+  nodes_loaded_ = true;
+}
+
+void PatternMatcher::Start(const uint64_t* row) {
+  std::copy(row, row + ctx_->width, input_.begin());
+  triples_.clear();
+  triple_pos_ = 0;
+  instances_.clear();
+  instance_pos_ = 0;
+  node_pos_ = 0;
+  if (pattern_.node_scan) {
+    const Ref& node = pattern_.s;
+    if (!node.is_slot || bound_[node.slot]) {
+      // A known node: one row when it has facts, none otherwise.
+      const uint64_t id = node.is_slot ? input_[node.slot] : node.id;
+      nodes_loaded_ = false;
+      nodes_.assign(HasFacts(id) ? 1 : 0, id);
+      node_pos_ = 0;
+    } else if (!nodes_loaded_) {
+      LoadNodes();
+    }
+    return;
+  }
+  auto resolve = [&](const Ref& r) -> uint64_t {
+    if (!r.is_slot) return r.id;
+    return bound_[r.slot] ? input_[r.slot] : 0;
+  };
+  // A bound variable that is null (from an optional match) matches nothing.
+  null_input_ = false;
+  for (const Ref* r : {&pattern_.s, &pattern_.p, &pattern_.o}) {
+    if (r->is_slot && bound_[r->slot] && input_[r->slot] == 0) null_input_ = true;
+  }
+  if (null_input_) return;
+  const storage::TriplePattern tp{resolve(pattern_.s), resolve(pattern_.p), resolve(pattern_.o)};
+  pattern_ids_ = tp;
+  reversed_ = false;
+  if (cursor_ == nullptr || !cursor_->Reseek(tp)) cursor_ = ctx_->view->Scan(tp);
+}
+
+bool PatternMatcher::FillNodes(Chunk* out, size_t max) {
+  const Ref& node = pattern_.s;
+  while (out->rows() < max) {
+    if (node_pos_ >= nodes_.size()) return false;
+    uint64_t* dst = out->AppendRow(input_.data());
+    if (node.is_slot) dst[node.slot] = nodes_[node_pos_];
+    ++node_pos_;
+  }
+  return node_pos_ < nodes_.size();
+}
+
+bool PatternMatcher::Fill(Chunk* out, size_t max) {
+  if (pattern_.node_scan) return FillNodes(out, max);
+  if (null_input_) return false;
+  const uint32_t hash_slot = pattern_.fact >= 0 ? ctx_->query->facts[pattern_.fact].hash_slot : 0;
+  while (out->rows() < max) {
+    if (instance_pos_ < instances_.size()) {
+      scratch_[hash_slot] = instances_[instance_pos_++].hash;
+      out->AppendRow(scratch_.data());
+      continue;
+    }
+    if (triple_pos_ >= triples_.size()) {
+      triples_.clear();
+      triple_pos_ = 0;
+      if (cursor_->Next(&triples_, kChunkRows) == 0) {
+        if (!cursor_->status().ok()) throw QueryError(cursor_->status());
+        if (!pattern_.undirected || reversed_) return false;
+        // Undirected: now the facts pointing the other way, (o, p, s).
+        reversed_ = true;
+        const storage::TriplePattern back{pattern_ids_.o, pattern_ids_.p, pattern_ids_.s};
+        if (!cursor_->Reseek(back)) cursor_ = ctx_->view->Scan(back);
+        continue;
+      }
+      ctx_->CheckCancel();
+    }
+    const storage::Triple& t = triples_[triple_pos_++];
+    if (reversed_ && t.s == t.o) continue;  // a self-loop matched going forward already
+    std::copy(input_.begin(), input_.end(), scratch_.begin());
+    // Assign unbound slots; a slot repeated within the pattern must agree.
+    bool ok = true;
+    const uint64_t from = reversed_ ? t.o : t.s, to = reversed_ ? t.s : t.o;
+    const std::pair<const Ref*, uint64_t> parts[] = {
+        {&pattern_.s, from}, {&pattern_.p, t.p}, {&pattern_.o, to}};
+    for (const auto& [ref, id] : parts) {
+      if (!ref->is_slot || bound_[ref->slot]) continue;
+      uint64_t& cell = scratch_[ref->slot];
+      if (cell != 0 && cell != id) {
+        ok = false;
+        break;
+      }
+      cell = id;
+    }
+    if (!ok) continue;
+    if (pattern_.fact < 0) {
+      out->AppendRow(scratch_.data());
+      continue;
+    }
+    if (Status st = ctx_->view->GetInstances(t, &instances_); !st.ok()) throw QueryError(st);
+    instance_pos_ = 0;
+    const int reversed_slot = ctx_->query->facts[pattern_.fact].reversed_slot;
+    if (reversed_slot >= 0) scratch_[reversed_slot] = reversed_ ? 1 : 0;
+  }
+  return true;
+}
+
+std::string PatternMatcher::Describe() const {
+  if (pattern_.node_scan) return pattern_.label + " as a node";
+  static const char* kPerm[] = {"spo", "pos", "osp"};
+  const bool s = !pattern_.s.is_slot || bound_[pattern_.s.slot];
+  const bool p = !pattern_.p.is_slot || bound_[pattern_.p.slot];
+  const bool o = !pattern_.o.is_slot || bound_[pattern_.o.slot];
+  int perm = 0;
+  if (p && !s) perm = 1;
+  if (o && !p) perm = 2;
+  if (s && o && !p) perm = 2;
+  if (p && o && !s) perm = 1;
+  return fmt::format("{} via {}", pattern_.label, kPerm[perm]);
+}
+
+}  // namespace quipu::query
