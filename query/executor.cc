@@ -320,10 +320,17 @@ QueryResult RunUnion(const ast::Statement& statement, storage::ReadView* view,
     }
     for (auto& row : part.rows) result.rows.push_back(std::move(row));
     if (!all) {
-      std::set<std::vector<Value>, RowLess> seen;
+      // Rows are equal when their literal texts are (types included, as
+      // ToLiteral spells them); hashing those beats ordering the values.
+      std::unordered_set<std::string> seen;
       std::vector<std::vector<Value>> unique;
       for (auto& row : result.rows) {
-        if (seen.insert(row).second) unique.push_back(std::move(row));
+        std::string text;
+        for (const Value& v : row) {
+          text += v.ToLiteral();
+          text += '\x1f';  // a unit separator: no literal spells it bare
+        }
+        if (seen.insert(std::move(text)).second) unique.push_back(std::move(row));
       }
       result.rows = std::move(unique);
     }
