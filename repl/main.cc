@@ -55,7 +55,8 @@ int main(int argc, char** argv) {
   app.add_option("-c,--command", commands, "Run STATEMENT and exit (repeatable, in order)")
       ->type_name("STATEMENT");
   app.add_option("-f,--file", file, "Run the statements in FILE and exit")->type_name("FILE");
-  app.add_option("--format", format_name, "Output format: table (default) or csv")
+  app.add_option("--format", format_name,
+                 "Output format: table (default), csv, tsv, json, jsonl, markdown or line")
       ->type_name("FORMAT");
   app.add_flag("--read-only", read_only, "Open the database read-only; writes are refused");
   std::vector<std::string> param_args;
@@ -77,7 +78,8 @@ int main(int argc, char** argv) {
 
   quipu::repl::OutputFormat format;
   if (!quipu::repl::ParseOutputFormat(format_name, &format)) {
-    std::cerr << "quipu: unknown --format '" << format_name << "' (expected table or csv)\n";
+    std::cerr << "quipu: unknown --format '" << format_name << "' (expected "
+              << quipu::repl::OutputFormatNames() << ")\n";
     return kExitUsage;
   }
   if (!file.empty() && !commands.empty()) {

@@ -7,16 +7,6 @@
 namespace quipu::repl {
 namespace {
 
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 // Control characters would break the table's lines; show them escaped.
 std::string Printable(const std::string& s) {
   std::string out;
@@ -66,15 +56,22 @@ void PrintTable(const QueryResult& result, std::ostream& out) {
 
 }  // namespace
 
+const char* OutputFormatNames() { return "table, csv, tsv, json, jsonl, markdown or line"; }
+
 bool ParseOutputFormat(const std::string& name, OutputFormat* out) {
-  if (name == "table") {
-    *out = OutputFormat::kTable;
-  } else if (name == "csv") {
-    *out = OutputFormat::kCsv;
-  } else {
-    return false;
+  static const std::pair<const char*, OutputFormat> kFormats[] = {
+      {"table", OutputFormat::kTable}, {"csv", OutputFormat::kCsv},
+      {"tsv", OutputFormat::kTsv},     {"json", OutputFormat::kJson},
+      {"jsonl", OutputFormat::kJsonl}, {"markdown", OutputFormat::kMarkdown},
+      {"line", OutputFormat::kLine},
+  };
+  for (const auto& [text, format] : kFormats) {
+    if (name == text) {
+      *out = format;
+      return true;
+    }
   }
-  return true;
+  return false;
 }
 
 namespace {
@@ -125,16 +122,7 @@ void PrintResult(const QueryResult& result, OutputFormat format, std::ostream& o
     PrintTable(result, out);
     return;
   }
-  for (size_t c = 0; c < result.columns.size(); ++c) {
-    out << (c ? "," : "") << CsvField(result.columns[c]);
-  }
-  out << "\n";
-  for (const auto& row : result.rows) {
-    for (size_t c = 0; c < row.size(); ++c) {
-      out << (c ? "," : "") << (row[c].is_null() ? "" : CsvField(row[c].ToString()));
-    }
-    out << "\n";
-  }
+  PrintText(result, format, out);
 }
 
 }  // namespace quipu::repl

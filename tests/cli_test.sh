@@ -51,7 +51,7 @@ check "statements after the error did not run" "e" "$out"
 check "unknown flag exits 2" "2" "$?"
 "$quipu" "$db" --format xml -c 'match (n) return n;' >/dev/null 2>"$work/err"
 check "bad format exits 2" "2" "$?"
-check "bad format message" "quipu: unknown --format 'xml' (expected table or csv)" "$(cat "$work/err")"
+check "bad format message" "quipu: unknown --format 'xml' (expected table, csv, tsv, json, jsonl, markdown or line)" "$(cat "$work/err")"
 "$quipu" >/dev/null 2>&1
 check "missing DB exits 2" "2" "$?"
 "$quipu" --help >/dev/null 2>&1

@@ -138,3 +138,66 @@ TEST_CASE("statement completeness ignores ';' in strings and comments", "[shell]
   CHECK(StatementComplete("match (n {name: 'a;b'}) return n; -- done\n"));
   CHECK_FALSE(StatementComplete("match (n {name: 'a;"));
 }
+
+TEST_CASE("every output mode prints the same result", "[shell]") {
+  Fixture f;
+  Shell setup(f.db.get(), f.out, f.err);
+  REQUIRE(setup.RunScript("insert (@a {name: \"Ana \\\"A\\\"\", age: 41, tags: \"x|y\"}), "
+                          "(@b {name: \"Bo\\tB\", age: 7});",
+                          "") == 0);
+  const std::string query =
+      "match (p) return p, p.name as name, p.age as age, p.tags as tags order by age;";
+  auto run = [&](OutputFormat format) {
+    std::ostringstream out, err;
+    Shell shell(f.db.get(), out, err);
+    shell.set_format(format);
+    REQUIRE(shell.RunScript(query, "") == 0);
+    return out.str();
+  };
+  CHECK(run(OutputFormat::kCsv) ==
+        "p,name,age,tags\n"
+        "@b,Bo\tB,7,\n"
+        "@a,\"Ana \"\"A\"\"\",41,x|y\n");
+  CHECK(run(OutputFormat::kTsv) ==
+        "p\tname\tage\ttags\n"
+        "@b\tBo\\tB\t7\t\n"
+        "@a\tAna \"A\"\t41\tx|y\n");
+  CHECK(run(OutputFormat::kJson) ==
+        "[\n"
+        " {\"p\": \"@b\", \"name\": \"Bo\\tB\", \"age\": 7, \"tags\": null},\n"
+        " {\"p\": \"@a\", \"name\": \"Ana \\\"A\\\"\", \"age\": 41, \"tags\": \"x|y\"}\n"
+        "]\n");
+  CHECK(run(OutputFormat::kJsonl) ==
+        "{\"p\": \"@b\", \"name\": \"Bo\\tB\", \"age\": 7, \"tags\": null}\n"
+        "{\"p\": \"@a\", \"name\": \"Ana \\\"A\\\"\", \"age\": 41, \"tags\": \"x|y\"}\n");
+  CHECK(run(OutputFormat::kMarkdown) ==
+        "| p | name | age | tags |\n"
+        "|---|---|---|---|\n"
+        "| @b | Bo\tB | 7 | null |\n"
+        "| @a | Ana \"A\" | 41 | x\\|y |\n");
+  CHECK(run(OutputFormat::kLine) ==
+        "   p = @b\n"
+        "name = Bo\tB\n"
+        " age = 7\n"
+        "tags = null\n"
+        "\n"
+        "   p = @a\n"
+        "name = Ana \"A\"\n"
+        " age = 41\n"
+        "tags = x|y\n");
+  // An empty result: headers where the mode has them, nothing else.
+  std::ostringstream out, err;
+  Shell shell(f.db.get(), out, err);
+  shell.set_format(OutputFormat::kJson);
+  REQUIRE(shell.RunScript("match (p {age: 99}) return p;", "") == 0);
+  CHECK(out.str() == "[]\n");
+}
+
+TEST_CASE("output mode names", "[shell]") {
+  OutputFormat f;
+  for (const char* name : {"table", "csv", "tsv", "json", "jsonl", "markdown", "line"}) {
+    CHECK(quipu::repl::ParseOutputFormat(name, &f));
+  }
+  CHECK_FALSE(quipu::repl::ParseOutputFormat("xml", &f));
+  CHECK_FALSE(quipu::repl::ParseOutputFormat("JSON", &f));
+}
