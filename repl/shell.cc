@@ -1,11 +1,28 @@
 #include "repl/shell.h"
 
+#include <fmt/format.h>
+
+#include <chrono>
+#include <sstream>
+
 namespace quipu::repl {
 
 int Shell::RunScript(const std::string& text, const std::string& origin) {
+  auto started = std::chrono::steady_clock::now();
   Status s = db_->ExecuteScript(
-      text, [&](const QueryResult& r) { PrintResult(r, format_, out_); }, params_);
-  out_.flush();
+      text,
+      [&](const QueryResult& r) {
+        PrintResult(r, format_, results());
+        if (timer_) {
+          const double ms =
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+                  .count();
+          out_ << fmt::format("Run time: {:.3f} ms\n", ms);
+        }
+        started = std::chrono::steady_clock::now();
+      },
+      params_);
+  results().flush();
   if (s.ok()) return kExitOk;
   err_ << (origin.empty() ? "" : origin + ": ") << FormatError(s, text) << "\n";
   return kExitFailed;
@@ -53,6 +70,12 @@ int Shell::RunInteractive(std::istream& in) {
   for (;;) {
     out_ << (buffer.empty() ? "quipu> " : "   ...> ") << std::flush;
     if (!std::getline(in, line)) break;
+    if (buffer.empty() && !line.empty() && line[0] == ':') {
+      bool quit = false;
+      if (!RunMeta(line, &quit)) status = kExitFailed;
+      if (quit) return status;
+      continue;
+    }
     buffer += line;
     buffer += '\n';
     if (!StatementComplete(buffer)) continue;

@@ -2,7 +2,9 @@
 // prints results and errors. Works over streams so tests need no terminal.
 #pragma once
 
+#include <fstream>
 #include <istream>
+#include <memory>
 #include <ostream>
 #include <string>
 
@@ -31,15 +33,26 @@ class Shell {
   int RunScript(const std::string& text, const std::string& origin);
 
   // Reads statements from `in` line by line, prompting on out, until end of
-  // input. A statement ends with ';'. Errors are printed and reading goes on.
+  // input or :quit. A statement ends with ';'. A line starting with ':' when
+  // no statement is half typed is a meta-command (:help lists them). Errors
+  // are printed and reading goes on.
   int RunInteractive(std::istream& in);
 
+  // Runs one meta-command line (":mode json"); false when it failed (the
+  // error is printed). Sets *quit for :quit.
+  bool RunMeta(const std::string& line, bool* quit);
+
  private:
+  std::ostream& results() { return output_file_ ? *output_file_ : out_; }
+
   Database* db_;
+  std::unique_ptr<Database> owned_;  // after :open
   std::ostream& out_;
   std::ostream& err_;
   OutputFormat format_ = OutputFormat::kTable;
   Params params_;
+  bool timer_ = false;
+  std::unique_ptr<std::ofstream> output_file_;  // :output FILE
 };
 
 // True when `text` ends a statement: its last token outside strings and

@@ -201,3 +201,70 @@ TEST_CASE("output mode names", "[shell]") {
   CHECK_FALSE(quipu::repl::ParseOutputFormat("xml", &f));
   CHECK_FALSE(quipu::repl::ParseOutputFormat("JSON", &f));
 }
+
+TEST_CASE("meta-commands change the mode, time, output, params and database", "[shell]") {
+  Fixture f;
+  quipu::testing::TempDir other("meta-other");
+  quipu::testing::TempDir file("meta-output");
+  std::ofstream(file.path() + ".qql") << "insert (@r {name: \"from read\"});\n";
+  Shell shell(f.db.get(), f.out, f.err);
+  std::istringstream in(
+      "insert (@a {name: \"A\", n: 1});\n"
+      ":mode csv\n"
+      ":mode\n"
+      "match (x {n: 1}) return x;\n"
+      ":params who = \"A\"\n"
+      ":params\n"
+      "match (x {name: $who}) return x.n;\n"
+      ":read " +
+      file.path() +
+      ".qql\n"
+      ":output " +
+      file.path() +
+      "\n"
+      "match (x {name: \"from read\"}) return x;\n"
+      ":output\n"
+      ":mode nonsense\n"
+      ":timer maybe\n"
+      ":bogus\n"
+      ":explain match (x {n: 1}) return x\n"
+      ":open " +
+      other.path() +
+      "\n"
+      "match (x) return count(*);\n"
+      ":quit\n"
+      "match (x) return x;\n");
+  CHECK(shell.RunInteractive(in) == quipu::repl::kExitFailed);
+  CHECK(f.out.str() ==
+        "quipu> inserted 2 facts\n"
+        "quipu> quipu> csv\n"
+        "quipu> x\n@a\n"
+        "quipu> quipu> $who = \"A\"\n"
+        "quipu> x.n\n1\n"
+        "quipu> quipu> quipu> quipu> quipu> quipu> quipu> quipu> "
+        "plan\nProject [x]\n  Filter (1 condition)  (estimated 1 rows)\n"
+        "    Scan (x {n: 1}) via pos  (estimated 1 rows)\n"
+        "quipu> opened " +
+            other.path() +
+            "\n"
+            "quipu> count(*)\n0\n"
+            "quipu> ");
+  CHECK(f.err.str() ==
+        "error: unknown mode 'nonsense' (expected table, csv, tsv, json, jsonl, markdown or "
+        "line)\n"
+        "error: :timer takes on or off\n"
+        "error: unknown command ':bogus' (:help lists them)\n");
+  CHECK(quipu::testing::ReadFileOrEmpty(file.path()) == "x\n@r\n");
+  std::remove((file.path() + ".qql").c_str());
+}
+
+TEST_CASE(":help lists every meta-command", "[shell]") {
+  Fixture f;
+  Shell shell(f.db.get(), f.out, f.err);
+  bool quit = false;
+  REQUIRE(shell.RunMeta(":help", &quit));
+  for (const char* c : {":help", ":mode", ":timer", ":output", ":read", ":params", ":schema",
+                        ":explain", ":open", ":quit"}) {
+    CHECK(("\n" + f.out.str()).find(std::string("\n") + c + " ") != std::string::npos);
+  }
+}

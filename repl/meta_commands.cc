@@ -1,0 +1,128 @@
+// The shell's meta-commands: lines starting with ':' in the interactive loop.
+#include <fmt/format.h>
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "repl/shell.h"
+
+namespace quipu::repl {
+namespace {
+
+struct Command {
+  const char* name;
+  const char* args;
+  const char* help;
+};
+
+constexpr Command kCommands[] = {
+    {":help", "", "list the meta-commands"},
+    {":mode", "[table|csv|tsv|json|jsonl|markdown|line]", "show or set the output mode"},
+    {":timer", "on|off", "print each statement's run time"},
+    {":output", "[FILE]", "write results to FILE; without FILE, back to the screen"},
+    {":read", "FILE", "run the statements in FILE"},
+    {":params", "[NAME=VALUE]", "bind $NAME for later statements; alone, list the bindings"},
+    {":schema", "", "labels and predicates with their counts"},
+    {":explain", "STATEMENT", "the plan of a match, without running it"},
+    {":open", "DB", "close this database and open DB (created if missing)"},
+    {":quit", "", "leave the shell (Ctrl-D too)"},
+};
+
+std::string Trim(const std::string& s) {
+  const size_t b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return "";
+  const size_t e = s.find_last_not_of(" \t\r;");
+  return s.substr(b, e - b + 1);
+}
+
+}  // namespace
+
+bool Shell::RunMeta(const std::string& line, bool* quit) {
+  const std::string text = Trim(line);
+  const size_t space = text.find(' ');
+  const std::string name = text.substr(0, space);
+  const std::string arg = space == std::string::npos ? "" : Trim(text.substr(space + 1));
+  auto fail = [&](const std::string& message) {
+    err_ << "error: " << message << "\n";
+    return false;
+  };
+  if (name == ":help") {
+    for (const Command& c : kCommands) {
+      const std::string usage = std::string(c.name) + (*c.args ? " " : "") + c.args;
+      out_ << fmt::format("{:<52} {}\n", usage, c.help);
+    }
+    out_ << "Statements end with ';' and may span lines.\n";
+    return true;
+  }
+  if (name == ":quit" || name == ":exit") {
+    *quit = true;
+    return true;
+  }
+  if (name == ":mode") {
+    if (arg.empty()) {
+      static const char* kNames[] = {"table", "csv", "tsv", "json", "jsonl", "markdown", "line"};
+      out_ << kNames[static_cast<int>(format_)] << "\n";
+      return true;
+    }
+    OutputFormat f;
+    if (!ParseOutputFormat(arg, &f)) {
+      return fail("unknown mode '" + arg + "' (expected " + OutputFormatNames() + ")");
+    }
+    format_ = f;
+    return true;
+  }
+  if (name == ":timer") {
+    if (arg != "on" && arg != "off") return fail(":timer takes on or off");
+    timer_ = arg == "on";
+    return true;
+  }
+  if (name == ":output") {
+    if (arg.empty()) {
+      output_file_.reset();
+      return true;
+    }
+    auto file = std::make_unique<std::ofstream>(arg, std::ios::trunc);
+    if (!*file) return fail("cannot write '" + arg + "': " + std::strerror(errno));
+    output_file_ = std::move(file);
+    return true;
+  }
+  if (name == ":read") {
+    if (arg.empty()) return fail(":read needs a file");
+    std::ifstream in(arg, std::ios::binary);
+    if (!in) return fail("cannot read '" + arg + "': " + std::strerror(errno));
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return RunScript(ss.str(), arg) == kExitOk;
+  }
+  if (name == ":params") {
+    if (arg.empty()) {
+      for (const auto& [key, value] : params_) {
+        out_ << "$" << key << " = " << value.ToLiteral() << "\n";
+      }
+      return true;
+    }
+    const size_t eq = arg.find('=');
+    if (eq == std::string::npos || eq == 0) return fail(":params needs NAME=VALUE");
+    std::string error;
+    if (!SetParam(Trim(arg.substr(0, eq)), arg.substr(eq + 1), &error)) return fail(error);
+    return true;
+  }
+  if (name == ":schema") return RunScript("show labels; show predicates;", "") == kExitOk;
+  if (name == ":explain") {
+    if (arg.empty()) return fail(":explain needs a statement");
+    return RunScript("explain " + arg + ";", "") == kExitOk;
+  }
+  if (name == ":open") {
+    if (arg.empty()) return fail(":open needs a database directory");
+    auto opened = Database::Open(arg);
+    if (!opened.ok()) return fail(opened.status().message());
+    owned_ = std::move(*opened);
+    db_ = owned_.get();
+    out_ << "opened " << arg << "\n";
+    return true;
+  }
+  return fail("unknown command '" + name + "' (:help lists them)");
+}
+
+}  // namespace quipu::repl
