@@ -1,4 +1,5 @@
 // quipu: the command-line shell.
+#include <signal.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -8,9 +9,12 @@
 #include <iostream>
 #include <sstream>
 
+#include "repl/line_editor.h"
 #include "repl/shell.h"
 
 namespace {
+
+quipu::Database* running_db = nullptr;
 
 bool ReadFile(const std::string& path, std::string* out, std::string* error) {
   std::error_code ec;
@@ -51,7 +55,14 @@ int main(int argc, char** argv) {
   std::string file;
   std::string format_name = "table";
   bool read_only = false;
+  std::string history_file = quipu::repl::LineEditor::DefaultHistoryFile();
+  bool no_history = false;
   app.add_option("DB", db_path, "Database directory (created if missing)")->required();
+  app.add_option("--history", history_file,
+                 "History file of the interactive shell (default $XDG_STATE_HOME/quipu/history "
+                 "or ~/.local/state/quipu/history)")
+      ->type_name("FILE");
+  app.add_flag("--no-history", no_history, "Keep no history in the interactive shell");
   app.add_option("-c,--command", commands, "Run STATEMENT and exit (repeatable, in order)")
       ->type_name("STATEMENT");
   app.add_option("-f,--file", file, "Run the statements in FILE and exit")->type_name("FILE");
@@ -128,6 +139,22 @@ int main(int argc, char** argv) {
     return shell.RunScript(ss.str(), "");
   }
   std::cout << "Quipu " << QUIPU_VERSION << " on " << db_path
-            << ". Statements end with ';'. Ctrl-D leaves.\n";
-  return shell.RunInteractive(std::cin);
+            << ". Statements end with ';'; :help lists the commands; Ctrl-C cancels a "
+               "running statement; Ctrl-D leaves.\n";
+  quipu::repl::LineEditor editor(no_history ? std::string() : history_file);
+  editor.SetCompletions(shell.CompletionWords());
+  // Ctrl-C cancels what runs now (Database::Cancel is an atomic increment,
+  // safe in a signal handler); the shell goes on.
+  running_db = shell.database();
+  struct sigaction action = {};
+  action.sa_handler = [](int) {
+    if (running_db != nullptr) running_db->Cancel();
+  };
+  sigaction(SIGINT, &action, nullptr);
+  return shell.RunInteractive([&](const std::string& prompt, std::string* line) {
+    if (!editor.ReadLine(prompt, line)) return false;
+    editor.AddHistory(*line);
+    running_db = shell.database();  // :open may have changed it
+    return true;
+  });
 }

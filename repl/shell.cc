@@ -39,6 +39,31 @@ bool Shell::SetParam(const std::string& name, const std::string& literal, std::s
   return true;
 }
 
+std::vector<std::string> Shell::CompletionWords() {
+  std::vector<std::string> words = {
+      "match",  "optional",   "where",    "return",   "distinct", "as",      "order",   "by",
+      "asc",    "desc",       "skip",     "limit",    "and",      "or",      "not",     "true",
+      "false",  "null",       "date",     "datetime", "count",    "insert",  "delete",  "set",
+      "merge",  "load",       "csv",      "jsonl",    "format",   "explain", "profile", "show",
+      "labels", "predicates", "describe", "prefix",   "union",    "all",     "exists",  "case",
+      "when",   "then",       "else",     "end",      "in",       "is",      "starts",  "ends",
+      "with",   "contains",   "help",     "mode",     "timer",    "output",  "read",    "params",
+      "schema", "open",       "quit"};
+  auto add_column = [&](const char* statement, const char* prefix) {
+    Result<QueryResult> r = db_->Execute(statement);
+    if (!r.ok()) return;
+    for (const auto& row : r->rows) {
+      if (row.empty() || row[0].type() != Value::Type::kEntity) continue;
+      const std::string& key = row[0].as_entity().key;
+      if (IsPlainKey(key)) words.push_back(prefix + key);
+    }
+  };
+  add_column("show labels;", "");
+  add_column("show predicates;", "");
+  add_column("match (n) return n limit 5000;", "@");
+  return words;
+}
+
 bool StatementComplete(const std::string& text) {
   char quote = 0;
   char last = 0;
@@ -65,11 +90,17 @@ bool StatementComplete(const std::string& text) {
 }
 
 int Shell::RunInteractive(std::istream& in) {
+  return RunInteractive([&](const std::string& prompt, std::string* line) {
+    out_ << prompt << std::flush;
+    return static_cast<bool>(std::getline(in, *line));
+  });
+}
+
+int Shell::RunInteractive(const LineReader& read_line) {
   std::string buffer, line;
   int status = kExitOk;
   for (;;) {
-    out_ << (buffer.empty() ? "quipu> " : "   ...> ") << std::flush;
-    if (!std::getline(in, line)) break;
+    if (!read_line(buffer.empty() ? "quipu> " : "   ...> ", &line)) break;
     if (buffer.empty() && !line.empty() && line[0] == ':') {
       bool quit = false;
       if (!RunMeta(line, &quit)) status = kExitFailed;

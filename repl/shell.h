@@ -3,10 +3,12 @@
 #pragma once
 
 #include <fstream>
+#include <functional>
 #include <istream>
 #include <memory>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "quipu/database.h"
 #include "repl/output.h"
@@ -37,6 +39,16 @@ class Shell {
   // no statement is half typed is a meta-command (:help lists them). Errors
   // are printed and reading goes on.
   int RunInteractive(std::istream& in);
+  // The same over any line source: read_line(prompt, &line) shows the prompt
+  // and returns false at the end of input.
+  using LineReader = std::function<bool(const std::string& prompt, std::string* line)>;
+  int RunInteractive(const LineReader& read_line);
+
+  // Words for tab completion: keywords, meta-commands, and this database's
+  // labels, predicates and (up to a few thousand) entity keys.
+  std::vector<std::string> CompletionWords();
+
+  Database* database() const { return db_; }
 
   // Runs one meta-command line (":mode json"); false when it failed (the
   // error is printed). Sets *quit for :quit.
