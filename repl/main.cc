@@ -101,6 +101,17 @@ int main(int argc, char** argv) {
   quipu::DatabaseOptions options;
   options.read_only = read_only;
   auto db = quipu::Database::Open(db_path, options);
+  if (!db.ok() && !read_only &&
+      db.status().message().find("in use by another process") != std::string::npos) {
+    // RocksDB allows one writer: a second shell reads the last committed state.
+    options.read_only = true;
+    db = quipu::Database::Open(db_path, options);
+    if (db.ok()) {
+      std::cerr << "quipu: '" << db_path
+                << "' is open for writing in another process; opened read-only (writes are "
+                   "refused; reads see what was committed when it opened)\n";
+    }
+  }
   if (!db.ok()) {
     std::cerr << "quipu: " << db.status().message() << "\n";
     return kExitFailed;
