@@ -1,8 +1,11 @@
 // The shell's meta-commands: lines starting with ':' in the interactive loop.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "repl/shell.h"
@@ -25,6 +28,7 @@ constexpr Command kCommands[] = {
     {":params", "[NAME=VALUE]", "bind $NAME for later statements; alone, list the bindings"},
     {":schema", "", "labels and predicates with their counts"},
     {":explain", "STATEMENT", "the plan of a match, without running it"},
+    {":dot", "FILE[.svg]", "the last result's entities and their facts as Graphviz"},
     {":open", "DB", "close this database and open DB (created if missing)"},
     {":quit", "", "leave the shell (Ctrl-D too)"},
 };
@@ -36,7 +40,65 @@ std::string Trim(const std::string& s) {
   return s.substr(b, e - b + 1);
 }
 
+std::string DotId(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";  // DOT's line break inside a label
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
 }  // namespace
+
+std::string Shell::LastResultAsDot() {
+  // The entities anywhere in the last result's rows (lists included).
+  ValueList entities;
+  std::function<void(const Value&)> collect = [&](const Value& v) {
+    if (v.type() == Value::Type::kEntity) {
+      if (std::find(entities.begin(), entities.end(), v) == entities.end()) entities.push_back(v);
+    } else if (v.type() == Value::Type::kList) {
+      for (const Value& item : v.as_list()) collect(item);
+    }
+  };
+  for (const auto& row : last_result_.rows) {
+    for (const Value& v : row) collect(v);
+  }
+  std::string out = "digraph quipu {\n  node [shape=box];\n";
+  if (entities.empty()) return out + "}\n";
+  Params params;
+  params["nodes"] = Value(entities);
+  Result<QueryResult> names =
+      db_->Execute("match (n) where n in $nodes return n, n.name order by n;", params);
+  if (names.ok()) {
+    for (const auto& row : names->rows) {
+      const std::string id = row[0].ToString();
+      out += "  " + DotId(id) +
+             " [label=" + DotId(row[1].is_null() ? id : row[1].ToString() + "\n" + id) + "];\n";
+    }
+  }
+  Result<QueryResult> facts = db_->Execute(
+      "match (a)-[r]->(b) where a in $nodes and b in $nodes "
+      "return a, r, b, r.source, r.since, r.until order by a, r, b, r.source;",
+      params);
+  if (facts.ok()) {
+    for (const auto& row : facts->rows) {
+      std::string label = row[1].ToString();
+      if (!row[3].is_null()) label += "\n" + row[3].ToString();
+      if (!row[4].is_null() || !row[5].is_null()) {
+        label += "\n" + (row[4].is_null() ? std::string("…") : row[4].ToString()) + " – " +
+                 (row[5].is_null() ? std::string("…") : row[5].ToString());
+      }
+      out += "  " + DotId(row[0].ToString()) + " -> " + DotId(row[2].ToString()) +
+             " [label=" + DotId(label) + "];\n";
+    }
+  }
+  return out + "}\n";
+}
 
 bool Shell::RunMeta(const std::string& line, bool* quit) {
   const std::string text = Trim(line);
@@ -112,6 +174,25 @@ bool Shell::RunMeta(const std::string& line, bool* quit) {
   if (name == ":explain") {
     if (arg.empty()) return fail(":explain needs a statement");
     return RunScript("explain " + arg + ";", "") == kExitOk;
+  }
+  if (name == ":dot") {
+    if (arg.empty()) return fail(":dot needs a file");
+    const std::string dot = LastResultAsDot();
+    const bool svg = arg.size() > 4 && arg.compare(arg.size() - 4, 4, ".svg") == 0;
+    const std::string dot_file = svg ? arg.substr(0, arg.size() - 4) + ".dot" : arg;
+    std::ofstream file(dot_file, std::ios::trunc);
+    if (!(file << dot)) return fail("cannot write '" + dot_file + "': " + std::strerror(errno));
+    file.close();
+    if (svg) {
+      if (std::system("command -v dot >/dev/null 2>&1") != 0) {
+        return fail("wrote " + dot_file + "; rendering " + arg +
+                    " needs Graphviz's dot, which is not installed");
+      }
+      const std::string cmd = "dot -Tsvg '" + dot_file + "' -o '" + arg + "'";
+      if (std::system(cmd.c_str()) != 0) return fail("dot could not render " + arg);
+    }
+    out_ << "wrote " << arg << "\n";
+    return true;
   }
   if (name == ":open") {
     if (arg.empty()) return fail(":open needs a database directory");

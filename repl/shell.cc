@@ -13,6 +13,7 @@ int Shell::RunScript(const std::string& text, const std::string& origin) {
       text,
       [&](const QueryResult& r) {
         PrintResult(r, format_, results());
+        if (r.is_query) last_result_ = r;
         if (timer_) {
           const double ms =
               std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)

@@ -54,6 +54,10 @@ class Shell {
   // error is printed). Sets *quit for :quit.
   bool RunMeta(const std::string& line, bool* quit);
 
+  // The entities of the last result and the facts between them as a Graphviz
+  // digraph (:dot FILE).
+  std::string LastResultAsDot();
+
  private:
   std::ostream& results() { return output_file_ ? *output_file_ : out_; }
 
@@ -64,6 +68,7 @@ class Shell {
   OutputFormat format_ = OutputFormat::kTable;
   Params params_;
   bool timer_ = false;
+  QueryResult last_result_;                     // the last result with rows, for :dot
   std::unique_ptr<std::ofstream> output_file_;  // :output FILE
 };
 

@@ -268,3 +268,24 @@ TEST_CASE(":help lists every meta-command", "[shell]") {
     CHECK(("\n" + f.out.str()).find(std::string("\n") + c + " ") != std::string::npos);
   }
 }
+
+TEST_CASE(":dot writes the last result's entities and their facts as Graphviz", "[shell]") {
+  Fixture f;
+  quipu::testing::TempDir dot("dot");
+  Shell shell(f.db.get(), f.out, f.err);
+  std::istringstream in(
+      "insert (@a {name: \"Ana\"})-[:owns {source: \"registry\", since: date '2020-01-01'}]->"
+      "(@b {name: \"B \\\"Co\\\"\"}), (@b)-[:owns]->(@c), (@a)-[:met_with]->(@z);\n"
+      "match (x)-[:owns]->(y) where x = @a return x, [y];\n"
+      ":dot " +
+      dot.path() + "\n");
+  CHECK(shell.RunInteractive(in) == quipu::repl::kExitOk);
+  CHECK(quipu::testing::ReadFileOrEmpty(dot.path()) ==
+        "digraph quipu {\n"
+        "  node [shape=box];\n"
+        "  \"@a\" [label=\"Ana\\n@a\"];\n"
+        "  \"@b\" [label=\"B \\\"Co\\\"\\n@b\"];\n"
+        "  \"@a\" -> \"@b\" [label=\"@owns\\nregistry\\n2020-01-01 – …\"];\n"
+        "}\n");
+  CHECK(f.err.str().empty());
+}
