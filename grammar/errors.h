@@ -14,7 +14,9 @@ inline constexpr const char* kExpected = nullptr;
   template <>                    \
   inline constexpr const char* kExpected<rule> = text
 
-QUIPU_EXPECT(statement, "a statement (match, insert, delete, explain or profile)");
+QUIPU_EXPECT(statement,
+             "a statement (match, insert, delete, set, merge, load, show, describe, prefix, "
+             "explain or profile)");
 QUIPU_EXPECT(explained_stmt, "a match statement to explain or profile");
 QUIPU_EXPECT(statement_end, "';' or the end of the statement");
 QUIPU_EXPECT(match_patterns, "a pattern such as (n) or (a)-[:p]->(b)");

@@ -676,8 +676,10 @@ Result<ast::Statement> ParseStatement(std::string_view text, const PrefixMap* pr
   Result<bool> got = parser.Next(&stmt);
   if (!got.ok()) return got.status();
   if (!*got)
-    return Status::SyntaxError("expected a statement (match, insert, delete, explain or profile)",
-                               1, 1);
+    return Status::SyntaxError(
+        "expected a statement (match, insert, delete, set, merge, load, show, describe, prefix, "
+        "explain or profile)",
+        1, 1);
   ast::Statement extra;
   Result<bool> more = parser.Next(&extra);
   if (!more.ok()) return more.status();

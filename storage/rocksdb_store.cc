@@ -48,7 +48,11 @@ Status FromRocks(const rocksdb::Status& s, const std::string& context) {
   if (s.ok()) return Status::Ok();
   if (s.IsIOError()) {
     const std::string state = s.ToString();
-    if (state.find("lock") != std::string::npos || state.find("LOCK") != std::string::npos) {
+    // RocksDB's words for a held LOCK file: "While lock file: …/LOCK: …" from
+    // another process, "lock hold by current process" from this one. (A bare
+    // "lock" would also match "block" read errors.)
+    if (state.find("/LOCK") != std::string::npos ||
+        state.find("lock hold by current process") != std::string::npos) {
       return Status::IoError(context + ": the database is in use by another process (" + state +
                              ")");
     }
