@@ -14,6 +14,7 @@ struct Database::Impl {
   std::unique_ptr<storage::Store> store;
   std::atomic<uint64_t> cancel_generation{0};
   query::TermCache term_cache;
+  std::function<void(const LoadProgress&)> load_progress;
   // Prefixes declared on this connection; read by the parser of later
   // statements. Guarded by prefixes_mutex (statements may run on threads).
   grammar::PrefixMap prefixes;
@@ -35,6 +36,7 @@ struct Database::Impl {
     query::ExecOptions options;
     options.params = &params;
     options.term_cache = &term_cache;
+    if (load_progress) options.load_progress = &load_progress;
     options.cancel_generation = &cancel_generation;
     options.start_generation = cancel_generation.load();
     return query::ExecuteStatement(statement, store.get(), options);
@@ -79,6 +81,10 @@ Status Database::ExecuteScript(std::string_view script,
     if (!result.ok()) return result.status();
     if (on_result) on_result(*result);
   }
+}
+
+void Database::SetLoadProgressHandler(std::function<void(const LoadProgress&)> handler) {
+  impl_->load_progress = std::move(handler);
 }
 
 void Database::Cancel() { impl_->cancel_generation.fetch_add(1); }

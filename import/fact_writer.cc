@@ -59,8 +59,9 @@ Result<uint64_t> FactWriter::Intern(const Value& value) {
 }
 
 Status FactWriter::CheckCancelled() {
-  if (cancel_generation_ != nullptr && (++calls_ & 1023) == 0 &&
-      cancel_generation_->load() != start_generation_) {
+  if ((++calls_ & 1023) != 0) return Status::Ok();
+  if (tick_) tick_(calls_);
+  if (cancel_generation_ != nullptr && cancel_generation_->load() != start_generation_) {
     return Status::InvalidArgument("the statement was cancelled");
   }
   return Status::Ok();

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -39,6 +40,9 @@ class FactWriter {
   // Adds a label fact (s, rdf:type, @label).
   Status AddLabel(const Value& s, const std::string& label);
 
+  // Called every 1,024 facts with how many were added so far (progress).
+  void set_on_tick(std::function<void(uint64_t)> tick) { tick_ = std::move(tick); }
+
   // Commits the transaction or the bulk load.
   Status Commit();
 
@@ -60,10 +64,11 @@ class FactWriter {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::unordered_map<std::string, uint64_t, KeyHash, std::equal_to<>> cache_;  // CacheKey → id
-  std::string key_;  // CacheKey's buffer
+  std::string key_;                                                            // CacheKey's buffer
   std::unordered_set<uint64_t> entities_;
   uint64_t facts_inserted_ = 0;
   uint64_t calls_ = 0;
+  std::function<void(uint64_t)> tick_;
 };
 
 }  // namespace quipu::import

@@ -68,6 +68,9 @@ size_t FileSource::Read(char* buf, size_t size) {
   }
   const unsigned want = static_cast<unsigned>(std::min<size_t>(size, INT_MAX));
   const int got = gzread(file_, buf, want);
+  if (const z_off_t offset = gzoffset(file_); offset >= 0) {
+    consumed_.store(static_cast<uint64_t>(offset), std::memory_order_relaxed);
+  }
   if (got < 0) {
     int code = 0;
     std::string why = gzerror(file_, &code);
@@ -95,9 +98,6 @@ size_t FileSource::Read(char* buf, size_t size) {
   return static_cast<size_t>(got);
 }
 
-uint64_t FileSource::bytes_consumed() const {
-  const z_off_t offset = gzoffset(file_);
-  return offset < 0 ? 0 : static_cast<uint64_t>(offset);
-}
+uint64_t FileSource::bytes_consumed() const { return consumed_.load(std::memory_order_relaxed); }
 
 }  // namespace quipu::import

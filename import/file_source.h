@@ -7,6 +7,7 @@
 
 #include <zlib.h>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -31,7 +32,8 @@ class FileSource {
 
   const std::string& path() const { return path_; }
   // The size of the file on disk and how many of its bytes were consumed so
-  // far (compressed bytes for a .gz file): for progress reports.
+  // far (compressed bytes for a .gz file): for progress reports. Safe to
+  // call from another thread than the one reading.
   uint64_t file_size() const { return file_size_; }
   uint64_t bytes_consumed() const;
 
@@ -45,6 +47,7 @@ class FileSource {
   std::string pending_;
   size_t pending_pos_ = 0;
   Status status_;
+  std::atomic<uint64_t> consumed_{0};
 };
 
 }  // namespace quipu::import

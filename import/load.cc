@@ -136,6 +136,18 @@ Result<QueryResult> RunLoad(const ast::LoadStatement& load, storage::Store* stor
   FactWriter writer =
       bulk ? FactWriter(bulk.get(), options.cancel_generation, options.start_generation)
            : FactWriter(txn.get(), options.cancel_generation, options.start_generation);
+  if (options.load_progress != nullptr) {
+    FileSource* file = source->get();
+    const auto& progress = *options.load_progress;
+    writer.set_on_tick([&progress, file, start](uint64_t facts) {
+      LoadProgress p;
+      p.bytes_read = file->bytes_consumed();
+      p.total_bytes = file->file_size();
+      p.facts = facts;
+      p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      progress(p);
+    });
+  }
   LoadReport report;
   report.skip_errors = load.skip_errors;
   Status status;

@@ -20,6 +20,8 @@ struct ExecOptions {
   const Params* params = &kNoParams;  // never null
   // Shared decoded terms; null disables it (see term_cache.h).
   TermCache* term_cache = nullptr;
+  // Progress of a load; may be null.
+  const std::function<void(const LoadProgress&)>* load_progress = nullptr;
 
   static const Params kNoParams;
 };

@@ -118,6 +118,13 @@ int main(int argc, char** argv) {
   }
   quipu::repl::Shell shell(db->get(), std::cout, std::cerr);
   shell.set_format(format);
+  // A load of more than a second shows its progress on a terminal only.
+  quipu::repl::ProgressBar progress_bar(std::cerr);
+  if (isatty(STDERR_FILENO)) {
+    (*db)->SetLoadProgressHandler(
+        [&progress_bar](const quipu::LoadProgress& p) { progress_bar.Update(p); });
+    shell.set_progress_bar(&progress_bar);
+  }
   for (const std::string& p : param_args) {
     const size_t eq = p.find('=');
     if (eq == std::string::npos || eq == 0) {

@@ -12,6 +12,7 @@ int Shell::RunScript(const std::string& text, const std::string& origin) {
   Status s = db_->ExecuteScript(
       text,
       [&](const QueryResult& r) {
+        if (progress_bar_ != nullptr) progress_bar_->Clear();
         PrintResult(r, format_, results());
         if (r.is_query) last_result_ = r;
         if (timer_) {
@@ -23,6 +24,7 @@ int Shell::RunScript(const std::string& text, const std::string& origin) {
         started = std::chrono::steady_clock::now();
       },
       params_);
+  if (progress_bar_ != nullptr) progress_bar_->Clear();
   results().flush();
   if (s.ok()) return kExitOk;
   err_ << (origin.empty() ? "" : origin + ": ") << FormatError(s, text) << "\n";

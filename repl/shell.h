@@ -12,6 +12,7 @@
 
 #include "quipu/database.h"
 #include "repl/output.h"
+#include "repl/progress_bar.h"
 
 namespace quipu::repl {
 
@@ -50,6 +51,9 @@ class Shell {
 
   Database* database() const { return db_; }
 
+  // A load progress bar to erase when each statement ends; may be null.
+  void set_progress_bar(ProgressBar* bar) { progress_bar_ = bar; }
+
   // Runs one meta-command line (":mode json"); false when it failed (the
   // error is printed). Sets *quit for :quit.
   bool RunMeta(const std::string& line, bool* quit);
@@ -68,6 +72,7 @@ class Shell {
   OutputFormat format_ = OutputFormat::kTable;
   Params params_;
   bool timer_ = false;
+  ProgressBar* progress_bar_ = nullptr;
   QueryResult last_result_;                     // the last result with rows, for :dot
   std::unique_ptr<std::ofstream> output_file_;  // :output FILE
 };

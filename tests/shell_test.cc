@@ -289,3 +289,25 @@ TEST_CASE(":dot writes the last result's entities and their facts as Graphviz", 
         "}\n");
   CHECK(f.err.str().empty());
 }
+
+TEST_CASE("the load progress bar stays silent for a second, then draws and clears", "[shell]") {
+  std::ostringstream out;
+  quipu::repl::ProgressBar bar(out);
+  quipu::LoadProgress p;
+  p.total_bytes = 80 * 1048576;
+  p.bytes_read = 20 * 1048576;
+  p.facts = 250000;
+  p.seconds = 0.5;
+  bar.Update(p);
+  CHECK(out.str().empty());
+  p.seconds = 2.0;
+  bar.Update(p);
+  CHECK(out.str() ==
+        "\r[#####               ]  25%  20.0/80.0 MiB  250000 facts  125k facts/s  ETA 6 s"
+        "\033[K");
+  bar.Clear();
+  CHECK(out.str().substr(out.str().size() - 4) == "\r\033[K");
+  out.str("");
+  bar.Clear();  // nothing shown: nothing to erase
+  CHECK(out.str().empty());
+}

@@ -40,6 +40,14 @@ struct DatabaseOptions {
   bool create_if_missing = true;
 };
 
+// How far a running load is, for progress displays.
+struct LoadProgress {
+  uint64_t bytes_read = 0;   // of the file (compressed bytes for .gz)
+  uint64_t total_bytes = 0;  // the file's size on disk
+  uint64_t facts = 0;        // facts read so far
+  double seconds = 0;        // since the load started
+};
+
 // Values for the $name parameters of a statement, by name without the '$'.
 using Params = std::map<std::string, Value>;
 
@@ -61,6 +69,10 @@ class Database {
   Status ExecuteScript(std::string_view script,
                        const std::function<void(const QueryResult&)>& on_result,
                        const Params& params = {});
+
+  // Called from the loading thread about every thousand facts of a running
+  // `load`; keep it quick. Null (the default) reports nothing.
+  void SetLoadProgressHandler(std::function<void(const LoadProgress&)> handler);
 
   // Asks every statement running now to stop; each fails with "the statement
   // was cancelled". Statements started afterwards are not affected.
