@@ -236,10 +236,9 @@ bool Value::operator==(const Value& other) const {
   return v_ == other.v_;
 }
 
-namespace {
-std::string Quote(const std::string& s) {
+std::string QuoteString(std::string_view s) {
   std::string out = "\"";
-  for (char c : s) {
+  for (unsigned char c : s) {
     switch (c) {
       case '"':
         out += "\\\"";
@@ -257,19 +256,22 @@ std::string Quote(const std::string& s) {
         out += "\\r";
         break;
       default:
-        out += c;
+        if (c < 0x20) {
+          out += fmt::format("\\u{:04x}", c);
+        } else {
+          out += static_cast<char>(c);
+        }
     }
   }
   return out + "\"";
 }
-}  // namespace
 
 std::string Value::ToLiteral() const {
   switch (type()) {
     case Type::kString:
-      return Quote(as_string());
+      return QuoteString(as_string());
     case Type::kLangString:
-      return Quote(as_lang_string().text) + "@" + as_lang_string().lang;
+      return QuoteString(as_lang_string().text) + "@" + as_lang_string().lang;
     case Type::kDate:
       return "date '" + ToString() + "'";
     case Type::kDateTime:

@@ -11,10 +11,6 @@
 namespace quipu::query {
 namespace {
 
-[[noreturn]] void Fail(const std::string& msg, ast::Pos pos) {
-  throw QueryError(Status::SemanticError(msg, pos.line, pos.column));
-}
-
 class Binder {
  public:
   // With a null view the binder evaluates constants only: no variables.
@@ -45,7 +41,7 @@ class Binder {
     for (const ast::ExprPtr& w : where) {
       BoundExpr e = BindExpr(*w);
       if (const BoundExpr* agg = e.FindAggregate()) {
-        Fail("aggregate functions are not allowed in where", agg->pos);
+        FailAt("aggregate functions are not allowed in where", agg->pos);
       }
       SplitConjuncts(std::move(e), out);
     }
@@ -87,10 +83,10 @@ class Binder {
       CollectNames(clause, &names);
       for (const std::string& name : names) {
         if (!clause.optional && optional_only.count(name)) {
-          Fail("variable '" + name +
-                   "' is bound by an optional match; a later match cannot use it (write this "
-                   "match before the optional one)",
-               clause.pos);
+          FailAt("variable '" + name +
+                     "' is bound by an optional match; a later match cannot use it (write this "
+                     "match before the optional one)",
+                 clause.pos);
         }
       }
       for (const std::string& name : names) {
@@ -140,7 +136,7 @@ class Binder {
   }
 
   BoundExpr BindExists(const ast::Expr& e) {
-    if (view_ == nullptr) Fail("exists { … } is not a constant", e.pos);
+    if (view_ == nullptr) FailAt("exists { … } is not a constant", e.pos);
     // Variables first named inside exists are local to it.
     const auto saved_nodes = node_slots_;
     const auto saved_facts = facts_by_name_;
@@ -172,7 +168,7 @@ class Binder {
     if (n.entity) return Ref::Const(Term(Value(*n.entity)));
     if (n.variable.empty()) return Ref::Slot(NewSlot(""));
     if (facts_by_name_.count(n.variable)) {
-      Fail("'" + n.variable + "' is a relationship variable and cannot name a node", n.pos);
+      FailAt("'" + n.variable + "' is a relationship variable and cannot name a node", n.pos);
     }
     auto [it, added] = node_slots_.emplace(n.variable, 0);
     if (added) it->second = NewSlot(n.variable);
@@ -210,7 +206,7 @@ class Binder {
     for (size_t i = 0; i < props.size(); ++i) {
       for (size_t j = 0; j < i; ++j) {
         if (props[j].first == props[i].first) {
-          Fail("property '" + props[i].first + "' is given twice", props[i].second->pos);
+          FailAt("property '" + props[i].first + "' is given twice", props[i].second->pos);
         }
       }
     }
@@ -227,7 +223,7 @@ class Binder {
     for (const auto& [key, expr] : n.properties) {
       Result<Value> v = EvaluateConstant(*expr, params_);
       if (!v.ok()) throw QueryError(v.status());
-      if (v->is_null()) Fail("a property in a pattern cannot be null", expr->pos);
+      if (v->is_null()) FailAt("a property in a pattern cannot be null", expr->pos);
       const std::string label = fmt::format("({} {{{}: {}}})", RefText(n), key, v->ToLiteral());
       if (!v->is_numeric()) {
         AddPattern(ref, Ref::Const(Term(Value(Entity{key}))), Ref::Const(Term(*v)), -1, label);
@@ -278,10 +274,10 @@ class Binder {
       if (!r.variable.empty() || !r.properties.empty()) {
         if (!r.variable.empty()) {
           if (node_slots_.count(r.variable) || facts_by_name_.count(r.variable)) {
-            Fail("variable '" + r.variable +
-                     "' is already bound; a relationship variable "
-                     "names one relationship",
-                 r.pos);
+            FailAt("variable '" + r.variable +
+                       "' is already bound; a relationship variable "
+                       "names one relationship",
+                   r.pos);
           }
         }
         FactVar f{s, p, o, NewSlot("")};
@@ -292,7 +288,7 @@ class Binder {
         for (const auto& [key, expr] : r.properties) {
           Result<Value> v = EvaluateConstant(*expr, params_);
           if (!v.ok()) throw QueryError(v.status());
-          if (v->is_null()) Fail("a property in a pattern cannot be null", expr->pos);
+          if (v->is_null()) FailAt("a property in a pattern cannot be null", expr->pos);
           BoundExpr prop;
           prop.kind = BoundExpr::Kind::kFactProperty;
           prop.pos = expr->pos;
@@ -330,17 +326,17 @@ class Binder {
           return b;
         }
         if (view_ == nullptr) {
-          Fail("a value here must be a constant (a literal or a $parameter), not the variable '" +
-                   e.name + "'",
-               e.pos);
+          FailAt("a value here must be a constant (a literal or a $parameter), not the variable '" +
+                     e.name + "'",
+                 e.pos);
         }
-        Fail("unknown variable '" + e.name + "'", e.pos);
+        FailAt("unknown variable '" + e.name + "'", e.pos);
       }
       case ast::Expr::Kind::kExists:
         return BindExists(e);
       case ast::Expr::Kind::kParameter: {
         auto it = params_.find(e.name);
-        if (it == params_.end()) Fail("parameter $" + e.name + " has no value", e.pos);
+        if (it == params_.end()) FailAt("parameter $" + e.name + " has no value", e.pos);
         b.constant = it->second;
         return b;
       }
@@ -355,7 +351,7 @@ class Binder {
       case ast::Expr::Kind::kProperty: {
         const ast::Expr& base = *e.args[0];
         if (base.kind != ast::Expr::Kind::kVariable) {
-          Fail("property access '." + e.name + "' needs a variable before the '.'", e.name_pos);
+          FailAt("property access '." + e.name + "' needs a variable before the '.'", e.name_pos);
         }
         BoundExpr target = BindExpr(base);
         Result<uint64_t> key = view_->FindTerm(Value(Entity{e.name}));
@@ -387,10 +383,10 @@ class Binder {
         for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         if (IsAggregateName(name)) {
           if (e.args.size() != 1) {
-            Fail(fmt::format("{}() takes 1 argument, got {}", name, e.args.size()), e.pos);
+            FailAt(fmt::format("{}() takes 1 argument, got {}", name, e.args.size()), e.pos);
           }
           BoundExpr arg = BindExpr(*e.args[0]);
-          if (arg.HasAggregate()) Fail("aggregate functions cannot be nested", e.args[0]->pos);
+          if (arg.HasAggregate()) FailAt("aggregate functions cannot be nested", e.args[0]->pos);
           b.kind = BoundExpr::Kind::kAggregate;
           b.name = name;
           b.distinct = e.distinct;
@@ -399,23 +395,24 @@ class Binder {
         }
         size_t min_args = 0, max_args = 0;
         if (!LookupFunction(name, &min_args, &max_args)) {
-          Fail("unknown function '" + e.name + "'", e.pos);
+          FailAt("unknown function '" + e.name + "'", e.pos);
         }
         if (e.args.size() < min_args || e.args.size() > max_args) {
-          Fail(min_args == max_args ? fmt::format("{}() takes {} argument{}, got {}", name,
-                                                  min_args, min_args == 1 ? "" : "s", e.args.size())
-                                    : fmt::format("{}() takes {} to {} arguments, got {}", name,
-                                                  min_args, max_args, e.args.size()),
-               e.pos);
+          FailAt(min_args == max_args
+                     ? fmt::format("{}() takes {} argument{}, got {}", name, min_args,
+                                   min_args == 1 ? "" : "s", e.args.size())
+                     : fmt::format("{}() takes {} to {} arguments, got {}", name, min_args,
+                                   max_args, e.args.size()),
+                 e.pos);
         }
-        if (e.distinct) Fail("distinct is only allowed in aggregate functions", e.pos);
+        if (e.distinct) FailAt("distinct is only allowed in aggregate functions", e.pos);
         b.kind = BoundExpr::Kind::kFunction;
         b.name = name;
         for (const ast::ExprPtr& a : e.args) b.args.push_back(BindExpr(*a));
         return Fold(std::move(b));
       }
     }
-    Fail("unsupported expression", e.pos);
+    FailAt("unsupported expression", e.pos);
   }
 
  public:
@@ -423,7 +420,7 @@ class Binder {
   BoundExpr BindConstant(const ast::Expr& e) {
     BoundExpr b = BindExpr(e);
     if (const BoundExpr* agg = b.FindAggregate()) {
-      Fail("aggregate functions are not allowed here", agg->pos);
+      FailAt("aggregate functions are not allowed here", agg->pos);
     }
     return b;
   }
@@ -458,13 +455,14 @@ class Binder {
       BoundExpr e = BindExpr(*item.expr);
       if (e.HasAggregate()) {
         if (e.kind != BoundExpr::Kind::kAggregate) {
-          Fail("an aggregate must be the whole return item (write it as its own column)", item.pos);
+          FailAt("an aggregate must be the whole return item (write it as its own column)",
+                 item.pos);
         }
         q_.aggregate = true;
       }
       for (const std::string& existing : q_.columns) {
         if (existing == item.name) {
-          Fail("column name '" + item.name + "' is used twice; rename one with 'as'", item.pos);
+          FailAt("column name '" + item.name + "' is used twice; rename one with 'as'", item.pos);
         }
       }
       q_.items.push_back(std::move(e));
@@ -490,7 +488,7 @@ class Binder {
       if (!column) {
         BoundExpr bound = BindExpr(e);
         if (q_.aggregate || q_.distinct || bound.HasAggregate()) {
-          Fail(
+          FailAt(
               "order by must name a returned column when the result is aggregated or "
               "distinct",
               e.pos);

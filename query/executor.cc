@@ -20,16 +20,6 @@
 namespace quipu::query {
 namespace {
 
-[[noreturn]] void Fail(const std::string& msg, ast::Pos pos) {
-  throw QueryError(Status::SemanticError(msg, pos.line, pos.column));
-}
-
-template <typename T>
-T Check(Result<T> r) {
-  if (!r.ok()) throw QueryError(r.status());
-  return std::move(*r);
-}
-
 struct RowLess {
   bool operator()(const std::vector<Value>& a, const std::vector<Value>& b) const {
     for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
@@ -68,8 +58,8 @@ class Accumulator {
     const std::string& f = e_->name;
     if (f == "sum" || f == "avg") {
       if (!v.is_numeric()) {
-        Fail(fmt::format("type mismatch: {}() needs numbers, got {}", f, TypeName(v.type())),
-             e_->pos);
+        FailAt(fmt::format("type mismatch: {}() needs numbers, got {}", f, TypeName(v.type())),
+               e_->pos);
       }
       int64_t next = 0;
       if (int_sum_ && v.type() == Value::Type::kInt &&
@@ -115,7 +105,7 @@ class Accumulator {
 
 QueryResult RunMatch(const ast::MatchStatement& match, ast::Statement::Mode mode,
                      storage::ReadView* view, const ExecOptions& options) {
-  const BoundQuery q = Check(BindMatch(match, view, *options.params));
+  const BoundQuery q = ValueOrThrow(BindMatch(match, view, *options.params));
   QueryResult result;
   result.is_query = true;
   result.columns.assign(q.columns.begin(), q.columns.begin() + static_cast<long>(q.visible));
@@ -359,7 +349,7 @@ Result<QueryResult> ExecuteStatement(const ast::Statement& statement, storage::S
       std::unique_ptr<storage::ReadView> view = store->BeginRead();
       return RunShow(statement.show, view.get());
     }
-    std::unique_ptr<storage::WriteTxn> txn = Check(store->BeginWrite());
+    std::unique_ptr<storage::WriteTxn> txn = ValueOrThrow(store->BeginWrite());
     const Params& params = *options.params;
     WriteCounts counts;
     switch (statement.kind) {

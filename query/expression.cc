@@ -85,19 +85,15 @@ int CompareSameRank(const Value& a, const Value& b) {
   return 0;
 }
 
-[[noreturn]] void Fail(const std::string& msg, ast::Pos pos) {
-  throw QueryError(Status::SemanticError(msg, pos.line, pos.column));
-}
-
 Value Arithmetic(const std::string& op, const Value& a, const Value& b, ast::Pos pos) {
   if (a.is_null() || b.is_null()) return Value();
   if (op == "+" && a.type() == Value::Type::kString && b.type() == Value::Type::kString) {
     return Value(a.as_string() + b.as_string());
   }
   if (!a.is_numeric() || !b.is_numeric()) {
-    Fail(fmt::format("type mismatch: {} {} {} (arithmetic needs numbers)", TypeName(a.type()), op,
-                     TypeName(b.type())),
-         pos);
+    FailAt(fmt::format("type mismatch: {} {} {} (arithmetic needs numbers)", TypeName(a.type()), op,
+                       TypeName(b.type())),
+           pos);
   }
   if (a.type() == Value::Type::kInt && b.type() == Value::Type::kInt) {
     const int64_t x = a.as_int(), y = b.as_int();
@@ -110,14 +106,14 @@ Value Arithmetic(const std::string& op, const Value& a, const Value& b, ast::Pos
     } else if (op == "*") {
       overflow = __builtin_mul_overflow(x, y, &r);
     } else {
-      if (y == 0) Fail("division by zero", pos);
+      if (y == 0) FailAt("division by zero", pos);
       if (x == INT64_MIN && y == -1) {
         overflow = true;
       } else {
         r = op == "/" ? x / y : x % y;
       }
     }
-    if (overflow) Fail("integer overflow in " + op, pos);
+    if (overflow) FailAt("integer overflow in " + op, pos);
     return Value(r);
   }
   const double x = a.as_number(), y = b.as_number();
@@ -132,7 +128,8 @@ Value Logic(const std::string& op, const Value& a, const Value& b, ast::Pos pos)
   auto as_tristate = [&](const Value& v) -> int {  // 0 false, 1 true, 2 null
     if (v.is_null()) return 2;
     if (v.type() != Value::Type::kBool) {
-      Fail(fmt::format("type mismatch: '{}' needs booleans, got {}", op, TypeName(v.type())), pos);
+      FailAt(fmt::format("type mismatch: '{}' needs booleans, got {}", op, TypeName(v.type())),
+             pos);
     }
     return v.as_bool() ? 1 : 0;
   };
@@ -177,7 +174,7 @@ void Evaluator::set_context(const ExecContext* ctx) {
 }
 
 bool Evaluator::Exists(const BoundExpr& e, const uint64_t* row) {
-  if (ctx_ == nullptr) Fail("exists { … } cannot be evaluated here", e.pos);
+  if (ctx_ == nullptr) FailAt("exists { … } cannot be evaluated here", e.pos);
   auto it = exists_.find(e.group);
   if (it == exists_.end()) {
     // Everything outside the group is bound when a condition runs.
@@ -193,8 +190,8 @@ bool Evaluator::Test(const BoundExpr& e, const uint64_t* row) {
   const Value v = Eval(e, row);
   if (v.type() == Value::Type::kBool) return v.as_bool();
   if (v.is_null()) return false;
-  Fail(fmt::format("type mismatch: a condition must be a boolean, got {}", TypeName(v.type())),
-       e.pos);
+  FailAt(fmt::format("type mismatch: a condition must be a boolean, got {}", TypeName(v.type())),
+         e.pos);
 }
 
 Value Evaluator::Decode(uint64_t id) {
@@ -272,9 +269,9 @@ Value Evaluator::Binary(const BoundExpr& e, const uint64_t* row) {
   if (op == "starts with" || op == "ends with" || op == "contains" || op == "=~") {
     if (a.is_null() || b.is_null()) return Value();
     if (a.type() != Value::Type::kString || b.type() != Value::Type::kString) {
-      Fail(fmt::format("type mismatch: {} {} {} (needs strings)", TypeName(a.type()), op,
-                       TypeName(b.type())),
-           e.pos);
+      FailAt(fmt::format("type mismatch: {} {} {} (needs strings)", TypeName(a.type()), op,
+                         TypeName(b.type())),
+             e.pos);
     }
     const std::string &s = a.as_string(), &t = b.as_string();
     if (op == "starts with") return Value(s.compare(0, t.size(), t) == 0);
@@ -290,7 +287,7 @@ Value Evaluator::Binary(const BoundExpr& e, const uint64_t* row) {
 Value Evaluator::In(const Value& a, const Value& list, ast::Pos pos) {
   if (list.is_null()) return Value();
   if (list.type() != Value::Type::kList) {
-    Fail(
+    FailAt(
         fmt::format("type mismatch: 'in' needs a list on its right, got {}", TypeName(list.type())),
         pos);
   }
@@ -313,7 +310,7 @@ const RE2& Evaluator::Regex(const std::string& pattern, ast::Pos pos) {
   RE2::Options options;
   options.set_log_errors(false);
   auto re = std::make_unique<RE2>(pattern, options);
-  if (!re->ok()) Fail("invalid regular expression '" + pattern + "': " + re->error(), pos);
+  if (!re->ok()) FailAt("invalid regular expression '" + pattern + "': " + re->error(), pos);
   if (regexes_.size() > 64) regexes_.clear();  // patterns from data could be many
   return *regexes_.emplace(pattern, std::move(re)).first->second;
 }
@@ -381,24 +378,24 @@ Value Evaluator::Eval(const BoundExpr& e, const uint64_t* row) {
       if (a.is_null()) return a;
       if (e.name == "not") {
         if (a.type() != Value::Type::kBool) {
-          Fail(fmt::format("type mismatch: 'not' needs a boolean, got {}", TypeName(a.type())),
-               e.pos);
+          FailAt(fmt::format("type mismatch: 'not' needs a boolean, got {}", TypeName(a.type())),
+                 e.pos);
         }
         return Value(!a.as_bool());
       }
       if (a.type() == Value::Type::kInt) {
-        if (a.as_int() == INT64_MIN) Fail("integer overflow in -", e.pos);
+        if (a.as_int() == INT64_MIN) FailAt("integer overflow in -", e.pos);
         return Value(-a.as_int());
       }
       if (a.type() == Value::Type::kDouble) return Value(-a.as_double());
-      Fail(fmt::format("type mismatch: '-' needs a number, got {}", TypeName(a.type())), e.pos);
+      FailAt(fmt::format("type mismatch: '-' needs a number, got {}", TypeName(a.type())), e.pos);
     }
     case BoundExpr::Kind::kBinary:
       return Binary(e, row);
     case BoundExpr::Kind::kFunction:
       return Function(e, row);
     case BoundExpr::Kind::kAggregate:
-      Fail("aggregate " + e.name + "() is not allowed here", e.pos);
+      FailAt("aggregate " + e.name + "() is not allowed here", e.pos);
   }
   return Value();
 }

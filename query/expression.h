@@ -29,6 +29,18 @@ class QueryError : public std::runtime_error {
   Status status_;
 };
 
+// A semantic error at a position of the statement.
+[[noreturn]] inline void FailAt(const std::string& msg, ast::Pos pos) {
+  throw QueryError(Status::SemanticError(msg, pos.line, pos.column));
+}
+
+// The value of `r`, or its error raised as a QueryError.
+template <typename T>
+T ValueOrThrow(Result<T> r) {
+  if (!r.ok()) throw QueryError(r.status());
+  return std::move(*r);
+}
+
 // Total order used by order by: null first, then by type (booleans, numbers,
 // strings, language-tagged strings, dates, datetimes, entities), numbers
 // compared by value.

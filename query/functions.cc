@@ -10,10 +10,6 @@
 namespace quipu::query {
 namespace {
 
-[[noreturn]] void Fail(const std::string& msg, ast::Pos pos) {
-  throw QueryError(Status::SemanticError(msg, pos.line, pos.column));
-}
-
 struct Signature {
   const char* name;
   size_t min, max;
@@ -63,10 +59,10 @@ class Call {
     return Arg(i, Value::Type::kString, "a string").as_string();
   }
   [[noreturn]] void Mismatch(const Value& v, const char* what) const {
-    Fail(fmt::format("type mismatch: {}() needs {}, got {}", name_, what, TypeName(v.type())),
-         pos_);
+    FailAt(fmt::format("type mismatch: {}() needs {}, got {}", name_, what, TypeName(v.type())),
+           pos_);
   }
-  [[noreturn]] void Bad(const std::string& why) const { Fail(name_ + "(): " + why, pos_); }
+  [[noreturn]] void Bad(const std::string& why) const { FailAt(name_ + "(): " + why, pos_); }
 
  private:
   const std::string& name_;
@@ -180,7 +176,8 @@ Value CallFunction(const std::string& name, const std::vector<Value>& args, ast:
   }
   if (name == "abs") {
     if (a.type() == Value::Type::kInt) {
-      if (a.as_int() == std::numeric_limits<int64_t>::min()) Fail("integer overflow in abs()", pos);
+      if (a.as_int() == std::numeric_limits<int64_t>::min())
+        FailAt("integer overflow in abs()", pos);
       return Value(a.as_int() < 0 ? -a.as_int() : a.as_int());
     }
     return Value(std::fabs(call.Number(0)));
@@ -278,7 +275,7 @@ Value CallFunction(const std::string& name, const std::vector<Value>& args, ast:
     if (items.empty()) return Value();
     return name == "head" ? items.front() : items.back();
   }
-  Fail("unknown function '" + name + "'", pos);
+  FailAt("unknown function '" + name + "'", pos);
 }
 
 }  // namespace quipu::query

@@ -26,10 +26,7 @@ class MergeJoinOp final : public Operator {
     out->Clear();
     while (out->rows() < kChunkRows) {
       if (pending_pos_ < pending_.rows()) {
-        const size_t n = std::min(kChunkRows - out->rows(), pending_.rows() - pending_pos_);
-        out->data.insert(out->data.end(), pending_.data.begin() + pending_pos_ * ctx_->width,
-                         pending_.data.begin() + (pending_pos_ + n) * ctx_->width);
-        pending_pos_ += n;
+        out->TakeFrom(pending_, &pending_pos_, kChunkRows);
         continue;
       }
       pending_.Clear();

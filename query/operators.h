@@ -4,9 +4,11 @@
 // stage. An operator raises QueryError on failure or cancellation.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,13 @@ struct Chunk {
     return data.data() + at;
   }
   void Clear() { data.clear(); }
+  // Appends rows of `src` from row *pos on, until this chunk holds `max` rows
+  // or `src` is used up; advances *pos.
+  void TakeFrom(const Chunk& src, size_t* pos, size_t max) {
+    const size_t n = std::min(max - std::min(max, rows()), src.rows() - *pos);
+    data.insert(data.end(), src.data.begin() + *pos * width, src.data.begin() + (*pos + n) * width);
+    *pos += n;
+  }
 };
 
 class TermCache;
@@ -82,6 +91,9 @@ class PatternMatcher {
 
  private:
   bool FillNodes(Chunk* out, size_t max);
+  // The id of rdf:type (0 when never stored), looked up once per matcher.
+  uint64_t LabelPredicate();
+  std::optional<uint64_t> label_predicate_;
   void LoadNodes();
   bool HasFacts(uint64_t id);
 

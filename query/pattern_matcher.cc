@@ -19,6 +19,13 @@ PatternMatcher::PatternMatcher(const ExecContext* ctx, const BoundPattern& patte
   scratch_.resize(ctx_->width);
 }
 
+uint64_t PatternMatcher::LabelPredicate() {
+  if (!label_predicate_) {
+    label_predicate_ = ValueOrThrow(ctx_->view->FindTerm(Value(Entity{kLabelPredicate})));
+  }
+  return *label_predicate_;
+}
+
 bool PatternMatcher::HasFacts(uint64_t id) {
   // The same rule as LoadNodes: entities only, and being a label is not enough.
   if (storage::TypeOfId(id) != storage::TermType::kEntity) return false;
@@ -26,14 +33,12 @@ bool PatternMatcher::HasFacts(uint64_t id) {
   std::unique_ptr<storage::TripleCursor> cursor = ctx_->view->Scan({id, 0, 0});
   if (cursor->Next(&batch, 1) > 0) return true;
   if (!cursor->status().ok()) throw QueryError(cursor->status());
-  Result<uint64_t> label_predicate = ctx_->view->FindTerm(Value(Entity{kLabelPredicate}));
-  if (!label_predicate.ok()) throw QueryError(label_predicate.status());
   cursor = ctx_->view->Scan({0, 0, id});
   for (;;) {
     batch.clear();
     if (cursor->Next(&batch, kChunkRows) == 0) break;
     for (const storage::Triple& t : batch) {
-      if (t.p != *label_predicate) return true;
+      if (t.p != LabelPredicate()) return true;
     }
   }
   if (!cursor->status().ok()) throw QueryError(cursor->status());
@@ -43,8 +48,6 @@ bool PatternMatcher::HasFacts(uint64_t id) {
 void PatternMatcher::LoadNodes() {
   // Subjects come sorted from spo; entity objects are gathered on the way,
   // except labels: a label is not a node unless it has facts of its own.
-  Result<uint64_t> label_predicate = ctx_->view->FindTerm(Value(Entity{kLabelPredicate}));
-  if (!label_predicate.ok()) throw QueryError(label_predicate.status());
   std::unique_ptr<storage::TripleCursor> cursor = ctx_->view->Scan({0, 0, 0});
   std::vector<uint64_t> objects;
   std::vector<storage::Triple> batch;
@@ -54,7 +57,7 @@ void PatternMatcher::LoadNodes() {
     ctx_->CheckCancel();
     for (const storage::Triple& t : batch) {
       if (nodes_.empty() || nodes_.back() != t.s) nodes_.push_back(t.s);
-      if (storage::TypeOfId(t.o) == storage::TermType::kEntity && t.p != *label_predicate) {
+      if (storage::TypeOfId(t.o) == storage::TermType::kEntity && t.p != LabelPredicate()) {
         objects.push_back(t.o);
       }
     }

@@ -10,12 +10,6 @@
 namespace quipu::query {
 namespace {
 
-template <typename T>
-T Check(Result<T> r) {
-  if (!r.ok()) throw QueryError(r.status());
-  return std::move(*r);
-}
-
 // Every triple matching `pattern`.
 std::vector<storage::Triple> ScanAll(storage::ReadView* view, const storage::TriplePattern& p) {
   std::vector<storage::Triple> out;
@@ -30,17 +24,18 @@ QueryResult Labels(storage::ReadView* view) {
   QueryResult result;
   result.is_query = true;
   result.columns = {"label", "entities"};
-  const uint64_t type = Check(view->FindTerm(Value(Entity{kLabelPredicate})));
+  const uint64_t type = ValueOrThrow(view->FindTerm(Value(Entity{kLabelPredicate})));
   if (type == 0) return result;
   std::map<std::string, int64_t> counts;  // by label key, for a stable order
   std::map<uint64_t, std::string> keys;
   for (const storage::Triple& t : ScanAll(view, {0, type, 0})) {
     auto it = keys.find(t.o);
-    if (it == keys.end()) it = keys.emplace(t.o, Check(view->DecodeTerm(t.o)).ToString()).first;
+    if (it == keys.end())
+      it = keys.emplace(t.o, ValueOrThrow(view->DecodeTerm(t.o)).ToString()).first;
     ++counts[it->second];
   }
   for (const auto& [o, key] : keys) {
-    result.rows.push_back({Check(view->DecodeTerm(o)), Value(counts[key])});
+    result.rows.push_back({ValueOrThrow(view->DecodeTerm(o)), Value(counts[key])});
   }
   std::sort(result.rows.begin(), result.rows.end(),
             [](const auto& a, const auto& b) { return CompareForSort(a[0], b[0]) < 0; });
@@ -54,7 +49,7 @@ QueryResult Predicates(storage::ReadView* view) {
   std::vector<std::pair<uint64_t, storage::PredicateStats>> stats;
   if (Status s = view->AllStats(&stats); !s.ok()) throw QueryError(s);
   for (const auto& [p, st] : stats) {
-    result.rows.push_back({Check(view->DecodeTerm(p)), Value(static_cast<int64_t>(st.facts)),
+    result.rows.push_back({ValueOrThrow(view->DecodeTerm(p)), Value(static_cast<int64_t>(st.facts)),
                            Value(static_cast<int64_t>(st.subjects)),
                            Value(static_cast<int64_t>(st.objects))});
   }
@@ -66,8 +61,8 @@ QueryResult Predicates(storage::ReadView* view) {
 std::string RenderAnnotations(storage::ReadView* view, const storage::Annotations& annotations) {
   std::string out;
   for (const auto& [key, value] : annotations) {
-    out += (out.empty() ? "{" : ", ") + Check(view->DecodeTerm(key)).as_entity().key + ": " +
-           Check(view->DecodeTerm(value)).ToLiteral();
+    out += (out.empty() ? "{" : ", ") + ValueOrThrow(view->DecodeTerm(key)).as_entity().key + ": " +
+           ValueOrThrow(view->DecodeTerm(value)).ToLiteral();
   }
   return out.empty() ? out : out + "}";
 }
@@ -76,7 +71,7 @@ QueryResult Describe(const ast::ShowStatement& show, storage::ReadView* view) {
   QueryResult result;
   result.is_query = true;
   result.columns = {"direction", "predicate", "value", "annotations"};
-  const uint64_t x = Check(view->FindTerm(Value(show.entity)));
+  const uint64_t x = ValueOrThrow(view->FindTerm(Value(show.entity)));
   if (x == 0) {
     throw QueryError(
         Status::SemanticError(FormatEntityKey(show.entity.key) + " is not in the database",
@@ -90,8 +85,8 @@ QueryResult Describe(const ast::ShowStatement& show, storage::ReadView* view) {
     for (const storage::Triple& t : ScanAll(view, pattern)) {
       if (Status s = view->GetInstances(t, &instances); !s.ok()) throw QueryError(s);
       for (const storage::FactInstance& inst : instances) {
-        rows.push_back({Value(outgoing ? "out" : "in"), Check(view->DecodeTerm(t.p)),
-                        Check(view->DecodeTerm(outgoing ? t.o : t.s)),
+        rows.push_back({Value(outgoing ? "out" : "in"), ValueOrThrow(view->DecodeTerm(t.p)),
+                        ValueOrThrow(view->DecodeTerm(outgoing ? t.o : t.s)),
                         Value(RenderAnnotations(view, inst.annotations))});
       }
     }

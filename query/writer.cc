@@ -10,38 +10,28 @@
 namespace quipu::query {
 namespace {
 
-[[noreturn]] void Fail(const std::string& msg, ast::Pos pos) {
-  throw QueryError(Status::SemanticError(msg, pos.line, pos.column));
-}
-
-template <typename T>
-T Check(Result<T> r) {
-  if (!r.ok()) throw QueryError(r.status());
-  return std::move(*r);
-}
-
 class Writer {
  public:
   Writer(storage::WriteTxn* txn, const Params& params) : txn_(txn), params_(params) {}
 
-  uint64_t Intern(const Value& v) { return Check(txn_->InternTerm(v)); }
-  uint64_t Find(const Value& v) { return Check(txn_->FindTerm(v)); }
+  uint64_t Intern(const Value& v) { return ValueOrThrow(txn_->InternTerm(v)); }
+  uint64_t Find(const Value& v) { return ValueOrThrow(txn_->FindTerm(v)); }
 
   uint64_t NodeId(const ast::NodePattern& n, const char* verb, bool create) {
     if (!n.entity) {
-      Fail(fmt::format("{} needs an entity key for every node: write (@key ...) or (<iri> ...)",
-                       verb),
-           n.pos);
+      FailAt(fmt::format("{} needs an entity key for every node: write (@key ...) or (<iri> ...)",
+                         verb),
+             n.pos);
     }
     return create ? Intern(Value(*n.entity)) : Find(Value(*n.entity));
   }
 
   Value Constant(const ast::Expr& e, bool storing) {
-    Value v = Check(EvaluateConstant(e, params_));
+    Value v = ValueOrThrow(EvaluateConstant(e, params_));
     if (v.is_null()) {
-      Fail(storing ? "a value to store cannot be null"
-                   : "a value in a delete pattern cannot be null",
-           e.pos);
+      FailAt(storing ? "a value to store cannot be null"
+                     : "a value in a delete pattern cannot be null",
+             e.pos);
     }
     return v;
   }
@@ -50,7 +40,7 @@ class Writer {
     for (size_t i = 0; i < props.size(); ++i) {
       for (size_t j = 0; j < i; ++j) {
         if (props[j].first == props[i].first) {
-          Fail(fmt::format("{} '{}' is given twice", what, props[i].first), props[i].second->pos);
+          FailAt(fmt::format("{} '{}' is given twice", what, props[i].first), props[i].second->pos);
         }
       }
     }
@@ -89,16 +79,16 @@ class Writer {
       for (size_t i = 0; i < path.rels.size(); ++i) {
         const ast::RelPattern& r = path.rels[i];
         if (!r.predicate) {
-          Fail(fmt::format("a relationship in {} needs a predicate, such as -[:owns]->", verb),
-               r.pos);
+          FailAt(fmt::format("a relationship in {} needs a predicate, such as -[:owns]->", verb),
+                 r.pos);
         }
         if (!r.variable.empty()) {
-          Fail(fmt::format("{} takes no relationship variables; write -[:{}]->", verb,
-                           r.predicate->key),
-               r.pos);
+          FailAt(fmt::format("{} takes no relationship variables; write -[:{}]->", verb,
+                             r.predicate->key),
+                 r.pos);
         }
         if (r.direction == ast::RelPattern::Direction::kBoth) {
-          Fail("a relationship to write needs a direction: -[:p]-> or <-[:p]-", r.pos);
+          FailAt("a relationship to write needs a direction: -[:p]-> or <-[:p]-", r.pos);
         }
         const bool out = r.direction == ast::RelPattern::Direction::kOut;
         const uint64_t s = out ? nodes[i] : nodes[i + 1];
@@ -130,12 +120,12 @@ class Writer {
       for (size_t i = 0; i < path.rels.size(); ++i) {
         const ast::RelPattern& r = path.rels[i];
         if (!r.properties.empty()) {
-          Fail("delete removes whole facts; annotations in a delete pattern are not supported",
-               r.pos);
+          FailAt("delete removes whole facts; annotations in a delete pattern are not supported",
+                 r.pos);
         }
-        if (!r.variable.empty()) Fail("delete takes no relationship variables", r.pos);
+        if (!r.variable.empty()) FailAt("delete takes no relationship variables", r.pos);
         if (r.direction == ast::RelPattern::Direction::kBoth) {
-          Fail("a relationship to write needs a direction: -[:p]-> or <-[:p]-", r.pos);
+          FailAt("a relationship to write needs a direction: -[:p]-> or <-[:p]-", r.pos);
         }
         const bool out = r.direction == ast::RelPattern::Direction::kOut;
         const uint64_t s = out ? nodes[i] : nodes[i + 1];
@@ -159,8 +149,8 @@ class Writer {
         const Value& value = row[2 * i + 1];
         if (target.is_null()) continue;  // an optional match found nothing
         if (target.type() != Value::Type::kEntity) {
-          Fail(fmt::format("set needs an entity to change, got {}", TypeName(target.type())),
-               item.pos);
+          FailAt(fmt::format("set needs an entity to change, got {}", TypeName(target.type())),
+                 item.pos);
         }
         const uint64_t x = Intern(target);
         if (!item.label.empty()) {
@@ -180,12 +170,12 @@ class Writer {
 
  private:
   void Add(const storage::Triple& t, const storage::Annotations& a) {
-    if (merge_ && Check(txn_->Contains(t))) return;
-    if (Check(txn_->Insert(t, a))) ++inserted_;
+    if (merge_ && ValueOrThrow(txn_->Contains(t))) return;
+    if (ValueOrThrow(txn_->Insert(t, a))) ++inserted_;
   }
   void Remove(const storage::Triple& t) {
     if (t.s == 0 || t.p == 0 || t.o == 0) return;  // a term never stored: nothing to delete
-    deleted_ += Check(txn_->Delete(t));
+    deleted_ += ValueOrThrow(txn_->Delete(t));
   }
   void RemoveAll(const storage::TriplePattern& pattern) {
     std::vector<storage::Triple> all, batch;

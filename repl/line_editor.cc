@@ -10,8 +10,18 @@
 namespace quipu::repl {
 namespace {
 
-// readline's completion callbacks are plain functions: the words live here.
+// readline's completion callbacks are plain functions: the words live here,
+// filled from the source at the first completion.
 std::vector<std::string>* completion_words = nullptr;
+std::function<std::vector<std::string>()>* completion_source = nullptr;
+
+void LoadCompletionWords() {
+  if (completion_words != nullptr || completion_source == nullptr) return;
+  std::vector<std::string> words = (*completion_source)();
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());
+  completion_words = new std::vector<std::string>(std::move(words));
+}
 
 char* CompletionGenerator(const char* text, int state) {
   static size_t index;
@@ -19,6 +29,7 @@ char* CompletionGenerator(const char* text, int state) {
   if (state == 0) {
     index = 0;
     prefix = text;
+    LoadCompletionWords();
   }
   if (completion_words == nullptr) return nullptr;
   while (index < completion_words->size()) {
@@ -56,6 +67,8 @@ LineEditor::~LineEditor() {
   }
   delete completion_words;
   completion_words = nullptr;
+  delete completion_source;
+  completion_source = nullptr;
 }
 
 bool LineEditor::ReadLine(const std::string& prompt, std::string* line) {
@@ -70,11 +83,11 @@ void LineEditor::AddHistory(const std::string& line) {
   if (line.find_first_not_of(" \t") != std::string::npos) add_history(line.c_str());
 }
 
-void LineEditor::SetCompletions(std::vector<std::string> words) {
-  std::sort(words.begin(), words.end());
-  words.erase(std::unique(words.begin(), words.end()), words.end());
+void LineEditor::SetCompletionSource(std::function<std::vector<std::string>()> source) {
   delete completion_words;
-  completion_words = new std::vector<std::string>(std::move(words));
+  completion_words = nullptr;
+  delete completion_source;
+  completion_source = new std::function<std::vector<std::string>()>(std::move(source));
 }
 
 std::string LineEditor::DefaultHistoryFile() {

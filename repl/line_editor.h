@@ -20,8 +20,9 @@ class LineEditor {
   bool ReadLine(const std::string& prompt, std::string* line);
   void AddHistory(const std::string& line);
 
-  // The words tab completion offers (keywords, labels, predicates, …).
-  void SetCompletions(std::vector<std::string> words);
+  // Where tab completion gets its words (keywords, labels, predicates, …):
+  // called at the first Tab, not at start-up, so opening stays instant.
+  void SetCompletionSource(std::function<std::vector<std::string>()> source);
 
   // Where the history lives by default: $XDG_STATE_HOME/quipu/history, or
   // ~/.local/state/quipu/history; empty when neither can be found.

@@ -160,7 +160,7 @@ int main(int argc, char** argv) {
             << ". Statements end with ';'; :help lists the commands; Ctrl-C cancels a "
                "running statement; Ctrl-D leaves.\n";
   quipu::repl::LineEditor editor(no_history ? std::string() : history_file);
-  editor.SetCompletions(shell.CompletionWords());
+  editor.SetCompletionSource([&shell] { return shell.CompletionWords(); });
   // Ctrl-C cancels what runs now (Database::Cancel is an atomic increment,
   // safe in a signal handler); the shell goes on.
   running_db = shell.database();

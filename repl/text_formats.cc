@@ -43,36 +43,6 @@ std::string TsvField(const std::string& s) {
   return out;
 }
 
-std::string JsonString(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          out += fmt::format("\\u{:04x}", c);
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
-
 // Numbers and booleans as JSON values, lists as arrays, null as null;
 // everything else as its printed text in a string.
 std::string JsonValue(const Value& v) {
@@ -85,7 +55,7 @@ std::string JsonValue(const Value& v) {
       return fmt::format("{}", v.as_int());
     case Value::Type::kDouble:
       return std::isfinite(v.as_double()) ? fmt::format("{}", v.as_double())
-                                          : JsonString(v.ToString());
+                                          : QuoteString(v.ToString());
     case Value::Type::kList: {
       std::string out = "[";
       for (size_t i = 0; i < v.as_list().size(); ++i) {
@@ -94,14 +64,14 @@ std::string JsonValue(const Value& v) {
       return out + "]";
     }
     default:
-      return JsonString(v.ToString());
+      return QuoteString(v.ToString());
   }
 }
 
 std::string JsonObject(const QueryResult& r, const std::vector<Value>& row) {
   std::string out = "{";
   for (size_t c = 0; c < r.columns.size(); ++c) {
-    out += (c ? ", " : "") + JsonString(r.columns[c]) + ": " + JsonValue(row[c]);
+    out += (c ? ", " : "") + QuoteString(r.columns[c]) + ": " + JsonValue(row[c]);
   }
   return out + "}";
 }

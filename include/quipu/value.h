@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -118,6 +119,10 @@ std::string FormatDateTime(DateTime d);
 // How an entity key prints: @key when it is a plain identifier, prefix:local
 // for the well-known RDF vocabularies, <iri> otherwise.
 std::string FormatEntityKey(const std::string& key);
+
+// `s` in double quotes with \" \\ \n \t \r and \u00XX for other control
+// characters: a string literal of the query language, and of JSON.
+std::string QuoteString(std::string_view s);
 bool IsPlainKey(const std::string& key);
 
 }  // namespace quipu
