@@ -4,6 +4,7 @@
 #include "query/group_matcher.h"
 #include "query/operators.h"
 #include "query/term_cache.h"
+#include "query/value_table.h"
 
 #include <fmt/format.h>
 
@@ -196,6 +197,12 @@ bool Evaluator::Test(const BoundExpr& e, const uint64_t* row) {
 
 Value Evaluator::Decode(uint64_t id) {
   if (id == 0) return Value();
+  if (ValueTable::IsLocal(id)) {
+    if (ctx_ == nullptr || ctx_->values == nullptr) {
+      throw QueryError(Status::Internal("a computed value's id outside its statement"));
+    }
+    return ctx_->values->Get(id);
+  }
   if (auto it = cache_.find(id); it != cache_.end()) return it->second;
   Value shared;
   if (shared_cache_ != nullptr && shared_cache_->Lookup(id, &shared)) {

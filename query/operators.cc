@@ -324,6 +324,17 @@ class SingleRowOp final : public Operator {
   bool done_ = false;
 };
 
+class EmptyOp final : public Operator {
+ public:
+  bool Next(Chunk* out) override {
+    out->Clear();
+    return false;
+  }
+  std::string Describe() const override {
+    return "Empty (a term in the pattern is not in the database)";
+  }
+};
+
 }  // namespace
 
 std::unique_ptr<Operator> MakeScan(const ExecContext* ctx, const BoundPattern& pattern,
@@ -351,5 +362,6 @@ std::unique_ptr<Operator> MakeLeftJoin(const ExecContext* ctx, std::unique_ptr<O
 std::unique_ptr<Operator> MakeSingleRow(const ExecContext* ctx) {
   return std::make_unique<SingleRowOp>(ctx);
 }
+std::unique_ptr<Operator> MakeEmpty() { return std::make_unique<EmptyOp>(); }
 
 }  // namespace quipu::query

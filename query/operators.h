@@ -1,7 +1,9 @@
-// Physical operators. They pass chunks of rows of term ids: every row has one
-// id per slot of the query (0 while a slot is unbound), so operators stack
-// without re-mapping columns. Ids become values only in the executor's output
-// stage. An operator raises QueryError on failure or cancellation.
+// Physical operators. They pass chunks of rows of term ids. Below the output
+// stage every row has one id per slot of the query (0 while a slot is
+// unbound), so operators stack without re-mapping columns; from project or
+// aggregate on (output_operators.h) a row holds one id per return item.
+// Ids become values only when the executor hands the result out. An operator
+// raises QueryError on failure or cancellation.
 #pragma once
 
 #include <algorithm>
@@ -42,6 +44,7 @@ struct Chunk {
 };
 
 class TermCache;
+class ValueTable;
 
 // How the planner joins; tests force each kind to compare their results.
 enum class JoinChoice : uint8_t { kByCost, kHashOnly, kBindOnly };
@@ -57,6 +60,9 @@ struct ExecContext {
   uint64_t start_generation = 0;
   JoinChoice joins = JoinChoice::kByCost;
   TermCache* term_cache = nullptr;  // may be null
+  // Ids of the values the output operators compute; shared by the parts of
+  // a union. Never null while a plan runs.
+  ValueTable* values = nullptr;
   void CheckCancel() const;
 };
 
@@ -137,5 +143,7 @@ std::unique_ptr<Operator> MakeLeftJoin(const ExecContext* ctx, std::unique_ptr<O
                                        const BoundGroup& group, std::vector<bool> bound);
 // Produces one empty row: the input of a query without patterns.
 std::unique_ptr<Operator> MakeSingleRow(const ExecContext* ctx);
+// Produces no rows: a query with a constant the store has never seen.
+std::unique_ptr<Operator> MakeEmpty();
 
 }  // namespace quipu::query

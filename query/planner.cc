@@ -2,6 +2,7 @@
 
 #include "query/estimator.h"
 #include "query/optimizer.h"
+#include "query/output_operators.h"
 
 namespace quipu::query {
 namespace {
@@ -16,10 +17,15 @@ std::unique_ptr<Operator> WithFilters(const ExecContext* ctx, std::unique_ptr<Op
   return root;
 }
 
-}  // namespace
-
-PhysicalPlan PlanQuery(const ExecContext* ctx) {
+// The operator tree of the match part: the patterns, optional matches and
+// filters, producing rows of slots.
+std::unique_ptr<Operator> PlanMatch(const ExecContext* ctx) {
   const BoundQuery& q = *ctx->query;
+  if (q.impossible) {
+    std::unique_ptr<Operator> empty = MakeEmpty();
+    empty->estimated_rows = 0;
+    return empty;
+  }
   const Estimator est(ctx->view);
   const LogicalPlan logical = Optimize(q, est, ctx->width, ctx->joins);
   std::unique_ptr<Operator> root;
@@ -69,7 +75,51 @@ PhysicalPlan PlanQuery(const ExecContext* ctx) {
     root->estimated_rows = step.estimated_rows;
     root = WithFilters(ctx, std::move(root), step.filters, step.filtered_rows);
   }
-  return PhysicalPlan{std::move(root)};
+  return root;
+}
+
+// The output stage over the match part: project or aggregate, then
+// distinct, sort or top-k, limit.
+std::unique_ptr<Operator> PlanOutput(const ExecContext* ctx, std::unique_ptr<Operator> root) {
+  const BoundQuery& q = *ctx->query;
+  const double input_rows = root->estimated_rows;
+  bool grouped = false;
+  for (const BoundExpr& item : q.items)
+    grouped = grouped || item.kind != BoundExpr::Kind::kAggregate;
+  if (q.aggregate) {
+    root = MakeAggregate(ctx, std::move(root));
+    root->estimated_rows = grouped ? input_rows : 1;
+  } else {
+    root = MakeProject(ctx, std::move(root));
+    root->estimated_rows = input_rows;
+  }
+  const double rows = root->estimated_rows;
+  if (q.distinct) {
+    root = MakeDistinct(std::move(root), q.visible);
+    root->estimated_rows = rows;
+  }
+  // Top-k when a limit bounds what the sort must keep; a limit too large to
+  // bound anything sorts everything.
+  constexpr uint64_t kMaxKeep = uint64_t{1} << 32;
+  const uint64_t skip = q.skip.value_or(0);
+  if (!q.order.empty()) {
+    const bool topk = q.limit && *q.limit < kMaxKeep && skip < kMaxKeep;
+    root = MakeSort(ctx, std::move(root), q.order, topk ? skip + *q.limit : 0);
+    root->estimated_rows = rows;
+  }
+  if (q.limit || q.skip) {
+    root = MakeLimit(std::move(root), skip, q.limit);
+    const double after_skip = std::max(0.0, rows - static_cast<double>(skip));
+    root->estimated_rows =
+        q.limit ? std::min(after_skip, static_cast<double>(*q.limit)) : after_skip;
+  }
+  return root;
+}
+
+}  // namespace
+
+PhysicalPlan PlanQuery(const ExecContext* ctx) {
+  return PhysicalPlan{PlanOutput(ctx, PlanMatch(ctx))};
 }
 
 }  // namespace quipu::query

@@ -1,6 +1,8 @@
 // Planner: BoundQuery → operator tree. Join order is chosen by estimated
 // cardinality from the store's per-predicate statistics, not by the order
 // the patterns were written; each filter runs as soon as its slots are bound.
+// The output stage (project or aggregate, distinct, sort or top-k, limit)
+// sits on top, so the root yields one id per return item.
 #pragma once
 
 #include <memory>

@@ -242,7 +242,7 @@ TEST_CASE("meta-commands change the mode, time, output, params and database", "[
         "quipu> quipu> $who = \"A\"\n"
         "quipu> x.n\n1\n"
         "quipu> quipu> quipu> quipu> quipu> quipu> quipu> quipu> "
-        "plan\nProject [x]\n  Filter (1 condition)  (estimated 1 rows)\n"
+        "plan\nProject [x]  (estimated 1 rows)\n  Filter (1 condition)  (estimated 1 rows)\n"
         "    Scan (x {n: 1}) via pos  (estimated 1 rows)\n"
         "quipu> opened " +
             other.path() +

@@ -1,0 +1,177 @@
+// Hash aggregation over slot rows (see output_operators.h).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <numeric>
+#include <set>
+#include <unordered_map>
+
+#include "query/blocking_operator.h"
+#include "query/expression.h"
+#include "query/item_ids.h"
+#include "query/output_operators.h"
+#include "query/value_table.h"
+
+namespace quipu::query {
+namespace {
+
+struct ValueLess {
+  bool operator()(const Value& a, const Value& b) const { return CompareForSort(a, b) < 0; }
+};
+
+// The running state of one aggregate in one group.
+class Accumulator {
+ public:
+  explicit Accumulator(const BoundExpr* e) : e_(e) {}
+
+  void Add(const Value& v) {
+    if (e_->args.empty()) {  // count(*)
+      ++count_;
+      return;
+    }
+    if (v.is_null()) return;
+    if (e_->distinct && !seen_.insert(v).second) return;
+    ++count_;
+    const std::string& f = e_->name;
+    if (f == "sum" || f == "avg") {
+      if (!v.is_numeric()) {
+        FailAt(fmt::format("type mismatch: {}() needs numbers, got {}", f, TypeName(v.type())),
+               e_->pos);
+      }
+      int64_t next = 0;
+      if (int_sum_ && v.type() == Value::Type::kInt &&
+          !__builtin_add_overflow(isum_, v.as_int(), &next)) {
+        isum_ = next;
+        return;
+      }
+      // Past int64 or with a decimal: continue in double precision.
+      if (int_sum_) dsum_ = static_cast<double>(isum_);
+      int_sum_ = false;
+      dsum_ += v.as_number();
+    } else if (f == "collect") {
+      collected_.push_back(v);
+    } else if (f == "min") {
+      if (count_ == 1 || CompareForSort(v, best_) < 0) best_ = v;
+    } else if (f == "max") {
+      if (count_ == 1 || CompareForSort(v, best_) > 0) best_ = v;
+    }
+  }
+
+  Value Finish() const {
+    const std::string& f = e_->name;
+    if (f == "count") return Value(count_);
+    if (f == "collect") return Value(collected_);
+    if (f == "sum") return int_sum_ ? Value(isum_) : Value(dsum_);
+    if (f == "avg") {
+      if (count_ == 0) return Value();
+      return Value((int_sum_ ? static_cast<double>(isum_) : dsum_) / static_cast<double>(count_));
+    }
+    return count_ == 0 ? Value() : best_;  // min, max
+  }
+
+ private:
+  const BoundExpr* e_;
+  int64_t count_ = 0;
+  bool int_sum_ = true;
+  int64_t isum_ = 0;
+  double dsum_ = 0;
+  Value best_;
+  ValueList collected_;
+  std::set<Value, ValueLess> seen_;
+};
+
+class AggregateOp final : public BlockingOperator {
+ public:
+  AggregateOp(const ExecContext* ctx, std::unique_ptr<Operator> child)
+      : ctx_(ctx),
+        child_(std::move(child)),
+        eval_(ctx->view, &ctx->query->facts),
+        items_(ctx, &eval_),
+        input_(ctx->width) {
+    eval_.set_context(ctx);
+    const std::vector<BoundExpr>& items = ctx->query->items;
+    for (size_t i = 0; i < items.size(); ++i) {
+      (items[i].kind == BoundExpr::Kind::kAggregate ? aggregates_ : keys_).push_back(i);
+    }
+  }
+
+  std::string Describe() const override {
+    return fmt::format("Aggregate [{}]", ItemList(*ctx_->query));
+  }
+  std::vector<const Operator*> Children() const override { return {child_.get()}; }
+
+ private:
+  std::vector<Accumulator> Fresh() const {
+    std::vector<Accumulator> accs;
+    for (size_t i : aggregates_) accs.emplace_back(&ctx_->query->items[i]);
+    return accs;
+  }
+
+  void Materialize(Chunk* output) override {
+    const std::vector<BoundExpr>& items = ctx_->query->items;
+    std::unordered_map<std::vector<uint64_t>, size_t, IdsHash> index;
+    std::vector<std::vector<uint64_t>> group_keys;
+    std::vector<std::vector<Accumulator>> groups;
+    std::vector<uint64_t> key(keys_.size());
+    while (child_->Pull(&input_)) {
+      for (size_t r = 0; r < input_.rows(); ++r) {
+        const uint64_t* row = input_.row(r);
+        for (size_t k = 0; k < keys_.size(); ++k) key[k] = items_.Id(items[keys_[k]], row);
+        auto [it, added] = index.emplace(key, groups.size());
+        if (added) {
+          group_keys.push_back(key);
+          groups.push_back(Fresh());
+        }
+        std::vector<Accumulator>& accs = groups[it->second];
+        for (size_t a = 0; a < aggregates_.size(); ++a) {
+          const BoundExpr& e = items[aggregates_[a]];
+          accs[a].Add(e.args.empty() ? Value() : eval_.Eval(e.args[0], row));
+        }
+      }
+      ctx_->CheckCancel();
+    }
+    // No input and no grouping: one row of empty aggregates (count 0).
+    if (groups.empty() && keys_.empty()) {
+      group_keys.emplace_back();
+      groups.push_back(Fresh());
+    }
+    // Groups leave ordered by their keys' values, decoded once per group.
+    std::vector<std::vector<Value>> decoded(groups.size());
+    for (size_t g = 0; g < groups.size(); ++g) {
+      for (uint64_t id : group_keys[g]) decoded[g].push_back(eval_.Decode(id));
+    }
+    std::vector<size_t> order(groups.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      for (size_t k = 0; k < keys_.size(); ++k) {
+        const int c = CompareForSort(decoded[a][k], decoded[b][k]);
+        if (c != 0) return c < 0;
+      }
+      return false;
+    });
+    output->width = items_.width();
+    std::vector<uint64_t> row(items.size());
+    for (size_t g : order) {
+      for (size_t k = 0; k < keys_.size(); ++k) row[keys_[k]] = group_keys[g][k];
+      for (size_t a = 0; a < aggregates_.size(); ++a) {
+        row[aggregates_[a]] = ctx_->values->Intern(groups[g][a].Finish());
+      }
+      output->AppendRow(row.data());
+    }
+  }
+
+  const ExecContext* ctx_;
+  std::unique_ptr<Operator> child_;
+  Evaluator eval_;
+  ItemIds items_;
+  Chunk input_;
+  std::vector<size_t> keys_, aggregates_;
+};
+
+}  // namespace
+
+std::unique_ptr<Operator> MakeAggregate(const ExecContext* ctx, std::unique_ptr<Operator> child) {
+  return std::make_unique<AggregateOp>(ctx, std::move(child));
+}
+
+}  // namespace quipu::query

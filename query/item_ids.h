@@ -1,0 +1,63 @@
+// ItemIds: the id of a return item for a row of slots, shared by Project and
+// Aggregate. A node item is its slot's id, a relationship item its
+// predicate's id; any other item is evaluated and its value given an id by
+// the statement's ValueTable.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "query/expression.h"
+#include "query/operators.h"
+#include "query/value_table.h"
+
+namespace quipu::query {
+
+// A hash of a row of ids (group keys, distinct rows).
+struct IdsHash {
+  size_t operator()(const std::vector<uint64_t>& ids) const {
+    uint64_t h = 0x9e3779b97f4a7c15ULL;
+    for (uint64_t v : ids) h = (h ^ v) * 0x100000001b3ULL + (h >> 29);
+    return static_cast<size_t>(h);
+  }
+};
+
+// "a, b.name, count(*)": the returned columns, for plans.
+inline std::string ItemList(const BoundQuery& q) {
+  std::string items;
+  for (size_t i = 0; i < q.visible; ++i) items += (i ? ", " : "") + q.columns[i];
+  return items;
+}
+
+class ItemIds {
+ public:
+  ItemIds(const ExecContext* ctx, Evaluator* eval) : ctx_(ctx), eval_(eval) {}
+
+  uint32_t width() const { return static_cast<uint32_t>(ctx_->query->items.size()); }
+
+  // True when the item's ids are store term ids rather than computed values.
+  static bool IsTerm(const BoundExpr& e) {
+    return e.kind == BoundExpr::Kind::kSlot || e.kind == BoundExpr::Kind::kFact;
+  }
+
+  uint64_t Id(const BoundExpr& e, const uint64_t* row) {
+    if (e.kind == BoundExpr::Kind::kSlot) return row[e.slot];
+    if (e.kind == BoundExpr::Kind::kFact) {
+      const Ref& p = ctx_->query->facts[static_cast<size_t>(e.fact)].p;
+      return p.is_slot ? row[p.slot] : p.id;
+    }
+    return ctx_->values->Intern(eval_->Eval(e, row));
+  }
+
+  // Appends to `out` the row of ids of `items` for `row`.
+  void Append(const std::vector<BoundExpr>& items, const uint64_t* row, Chunk* out) {
+    for (const BoundExpr& e : items) out->data.push_back(Id(e, row));
+  }
+
+ private:
+  const ExecContext* ctx_;
+  Evaluator* eval_;
+};
+
+}  // namespace quipu::query

@@ -1,0 +1,319 @@
+#include "query/output_operators.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <numeric>
+#include <unordered_set>
+
+#include "query/blocking_operator.h"
+#include "query/expression.h"
+#include "query/item_ids.h"
+#include "query/value_table.h"
+
+namespace quipu::query {
+namespace {
+
+// --- Project -----------------------------------------------------------------
+
+class ProjectOp final : public Operator {
+ public:
+  ProjectOp(const ExecContext* ctx, std::unique_ptr<Operator> child)
+      : ctx_(ctx),
+        child_(std::move(child)),
+        eval_(ctx->view, &ctx->query->facts),
+        items_(ctx, &eval_),
+        input_(ctx->width) {
+    eval_.set_context(ctx);
+  }
+
+  bool Next(Chunk* out) override {
+    out->Clear();
+    out->width = items_.width();
+    if (!child_->Pull(&input_)) return false;
+    for (size_t r = 0; r < input_.rows(); ++r) {
+      items_.Append(ctx_->query->items, input_.row(r), out);
+    }
+    return true;
+  }
+  std::string Describe() const override {
+    return fmt::format("Project [{}]", ItemList(*ctx_->query));
+  }
+  std::vector<const Operator*> Children() const override { return {child_.get()}; }
+
+ private:
+  const ExecContext* ctx_;
+  std::unique_ptr<Operator> child_;
+  Evaluator eval_;
+  ItemIds items_;
+  Chunk input_;
+};
+
+// --- Distinct ----------------------------------------------------------------
+
+class DistinctOp final : public Operator {
+ public:
+  DistinctOp(std::unique_ptr<Operator> child, size_t columns)
+      : child_(std::move(child)), key_(columns) {}
+
+  bool Next(Chunk* out) override {
+    out->Clear();
+    while (out->rows() == 0) {
+      if (!child_->Pull(&input_)) return false;
+      out->width = input_.width;
+      for (size_t r = 0; r < input_.rows(); ++r) {
+        const uint64_t* row = input_.row(r);
+        std::copy(row, row + key_.size(), key_.begin());
+        if (seen_.insert(key_).second) out->AppendRow(row);
+      }
+    }
+    return true;
+  }
+  std::string Describe() const override { return "Distinct"; }
+  std::vector<const Operator*> Children() const override { return {child_.get()}; }
+
+ private:
+  std::unique_ptr<Operator> child_;
+  Chunk input_;
+  std::vector<uint64_t> key_;
+  std::unordered_set<std::vector<uint64_t>, IdsHash> seen_;
+};
+
+// --- Sort and top-k ------------------------------------------------------------
+
+class SortOp final : public BlockingOperator {
+ public:
+  SortOp(const ExecContext* ctx, std::unique_ptr<Operator> child, std::vector<SortKey> keys,
+         size_t keep)
+      : ctx_(ctx),
+        child_(std::move(child)),
+        keys_(std::move(keys)),
+        keep_(keep),
+        eval_(ctx->view, &ctx->query->facts) {
+    eval_.set_context(ctx);
+  }
+
+  std::string Describe() const override {
+    std::string keys;
+    for (const SortKey& k : keys_) {
+      keys += (keys.empty() ? "" : ", ") + ctx_->query->columns[k.column] +
+              (k.descending ? " desc" : "");
+    }
+    return fmt::format("{} by [{}]", keep_ ? fmt::format("TopK {}", keep_) : "Sort", keys);
+  }
+  std::vector<const Operator*> Children() const override { return {child_.get()}; }
+
+ private:
+  // Rows are held as ids (rows_) with their decoded sort keys (keys_ per
+  // row, flat) and their input position, the last tie-break, which keeps the
+  // sort stable even though top-k trims with nth_element.
+  bool Less(size_t a, size_t b) const {
+    const Value* ka = &key_values_[a * keys_.size()];
+    const Value* kb = &key_values_[b * keys_.size()];
+    for (size_t k = 0; k < keys_.size(); ++k) {
+      const int c = CompareForSort(ka[k], kb[k]);
+      if (c != 0) return keys_[k].descending ? c > 0 : c < 0;
+    }
+    return seq_[a] < seq_[b];
+  }
+
+  std::vector<size_t> Order(size_t n) const {
+    std::vector<size_t> order(rows_.rows());
+    std::iota(order.begin(), order.end(), 0);
+    auto less = [this](size_t a, size_t b) { return Less(a, b); };
+    if (n < order.size()) {
+      std::nth_element(order.begin(), order.begin() + static_cast<long>(n), order.end(), less);
+      order.resize(n);
+    }
+    std::sort(order.begin(), order.end(), less);
+    return order;
+  }
+
+  // Keeps the best keep_ rows, in order.
+  void Trim() {
+    const std::vector<size_t> order = Order(keep_);
+    Chunk rows(rows_.width);
+    std::vector<Value> key_values;
+    std::vector<uint64_t> seq;
+    for (size_t i : order) {
+      rows.AppendRow(rows_.row(i));
+      for (size_t k = 0; k < keys_.size(); ++k) {
+        key_values.push_back(std::move(key_values_[i * keys_.size() + k]));
+      }
+      seq.push_back(seq_[i]);
+    }
+    rows_ = std::move(rows);
+    key_values_ = std::move(key_values);
+    seq_ = std::move(seq);
+  }
+
+  void Materialize(Chunk* sorted) override {
+    Chunk input;
+    uint64_t next_seq = 0;
+    while (child_->Pull(&input)) {
+      rows_.width = input.width;
+      for (size_t r = 0; r < input.rows(); ++r) {
+        const uint64_t* row = input.row(r);
+        rows_.AppendRow(row);
+        for (const SortKey& k : keys_) key_values_.push_back(eval_.Decode(row[k.column]));
+        seq_.push_back(next_seq++);
+      }
+      if (keep_ > 0 && rows_.rows() >= 2 * keep_ + kChunkRows) Trim();
+      ctx_->CheckCancel();
+    }
+    sorted->width = rows_.width;
+    for (size_t i : Order(keep_ > 0 ? keep_ : rows_.rows())) sorted->AppendRow(rows_.row(i));
+    rows_ = Chunk();
+    key_values_.clear();
+    seq_.clear();
+  }
+
+  const ExecContext* ctx_;
+  std::unique_ptr<Operator> child_;
+  std::vector<SortKey> keys_;
+  size_t keep_;
+  Evaluator eval_;
+  Chunk rows_;
+  std::vector<Value> key_values_;
+  std::vector<uint64_t> seq_;
+};
+
+// --- Limit -------------------------------------------------------------------
+
+class LimitOp final : public Operator {
+ public:
+  LimitOp(std::unique_ptr<Operator> child, uint64_t skip, std::optional<uint64_t> limit)
+      : child_(std::move(child)), skip_(skip), limit_(limit) {}
+
+  bool Next(Chunk* out) override {
+    out->Clear();
+    while (out->rows() == 0) {
+      if (limit_ && passed_ >= *limit_) return false;
+      if (!child_->Pull(&input_)) return false;
+      out->width = input_.width;
+      size_t pos = std::min<uint64_t>(input_.rows(), skip_);
+      skip_ -= pos;
+      const size_t room = limit_ ? static_cast<size_t>(*limit_ - passed_) : input_.rows();
+      out->TakeFrom(input_, &pos, room);
+      passed_ += out->rows();
+    }
+    return true;
+  }
+  std::string Describe() const override {
+    return fmt::format("Limit {} skip {}", limit_ ? std::to_string(*limit_) : std::string("all"),
+                       initial_skip_);
+  }
+  std::vector<const Operator*> Children() const override { return {child_.get()}; }
+
+ private:
+  std::unique_ptr<Operator> child_;
+  uint64_t skip_;
+  const uint64_t initial_skip_ = skip_;
+  std::optional<uint64_t> limit_;
+  uint64_t passed_ = 0;
+  Chunk input_;
+};
+
+// --- Union -------------------------------------------------------------------
+
+class UnionOp final : public Operator {
+ public:
+  UnionOp(const ExecContext* ctx, std::vector<UnionPart> parts, size_t columns)
+      : ctx_(ctx),
+        parts_(std::move(parts)),
+        columns_(columns),
+        eval_(ctx->view, &ctx->query->facts),
+        canonical_(columns, false),
+        key_(columns) {
+    eval_.set_context(ctx);
+    for (size_t i = 1; i < parts_.size(); ++i) {
+      if (!parts_[i].all) last_distinct_ = i;
+    }
+    // A column that holds store ids in one part and computed values in
+    // another compares as values: its store ids are mapped to value ids.
+    for (size_t c = 0; c < columns_; ++c) {
+      for (const UnionPart& part : parts_) {
+        canonical_[c] = canonical_[c] || part.term_columns[c] != parts_[0].term_columns[c];
+      }
+    }
+  }
+
+  bool Next(Chunk* out) override {
+    out->Clear();
+    out->width = static_cast<uint32_t>(columns_);
+    while (out->rows() == 0) {
+      if (current_ >= parts_.size()) return false;
+      if (!parts_[current_].root->Pull(&input_)) {
+        ++current_;
+        continue;
+      }
+      const bool distinct = last_distinct_ > 0 && current_ <= last_distinct_;
+      for (size_t r = 0; r < input_.rows(); ++r) {
+        const uint64_t* row = input_.row(r);
+        for (size_t c = 0; c < columns_; ++c) key_[c] = Canonical(c, row[c]);
+        if (distinct && !seen_.insert(key_).second) continue;
+        out->AppendRow(key_.data());
+      }
+    }
+    return true;
+  }
+  std::string Describe() const override {
+    std::string kinds;
+    for (size_t i = 1; i < parts_.size(); ++i) {
+      kinds += (i > 1 ? ", " : "") + std::string(parts_[i].all ? "all" : "distinct");
+    }
+    return fmt::format("Union ({} parts: {})", parts_.size(), kinds);
+  }
+  std::vector<const Operator*> Children() const override {
+    std::vector<const Operator*> children;
+    for (const UnionPart& part : parts_) children.push_back(part.root.get());
+    return children;
+  }
+
+ private:
+  uint64_t Canonical(size_t column, uint64_t id) {
+    if (!canonical_[column] || id == 0 || ValueTable::IsLocal(id) ||
+        storage::IsInlineType(storage::TypeOfId(id))) {
+      return id;
+    }
+    return ctx_->values->Intern(eval_.Decode(id));
+  }
+
+  const ExecContext* ctx_;
+  std::vector<UnionPart> parts_;
+  size_t columns_;
+  Evaluator eval_;
+  std::vector<bool> canonical_;
+  size_t last_distinct_ = 0;
+  size_t current_ = 0;
+  Chunk input_;
+  std::vector<uint64_t> key_;
+  std::unordered_set<std::vector<uint64_t>, IdsHash> seen_;
+};
+
+}  // namespace
+
+std::unique_ptr<Operator> MakeProject(const ExecContext* ctx, std::unique_ptr<Operator> child) {
+  return std::make_unique<ProjectOp>(ctx, std::move(child));
+}
+
+std::unique_ptr<Operator> MakeDistinct(std::unique_ptr<Operator> child, size_t columns) {
+  return std::make_unique<DistinctOp>(std::move(child), columns);
+}
+
+std::unique_ptr<Operator> MakeSort(const ExecContext* ctx, std::unique_ptr<Operator> child,
+                                   std::vector<SortKey> keys, size_t keep) {
+  return std::make_unique<SortOp>(ctx, std::move(child), std::move(keys), keep);
+}
+
+std::unique_ptr<Operator> MakeLimit(std::unique_ptr<Operator> child, uint64_t skip,
+                                    std::optional<uint64_t> limit) {
+  return std::make_unique<LimitOp>(std::move(child), skip, limit);
+}
+
+std::unique_ptr<Operator> MakeUnion(const ExecContext* ctx, std::vector<UnionPart> parts,
+                                    size_t columns) {
+  return std::make_unique<UnionOp>(ctx, std::move(parts), columns);
+}
+
+}  // namespace quipu::query

@@ -1,0 +1,55 @@
+// The output stage as operators over ids. Project and Aggregate turn rows of
+// slots into rows of return items (one id per item of BoundQuery::items, in
+// order; computed values get ids from ExecContext::values); Distinct, Sort
+// (or top-k), Limit and Union pass such item rows on. Nothing is decoded
+// here except the keys Sort compares.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "query/operators.h"
+
+namespace quipu::query {
+
+// Item rows from slot rows: a node or relationship item copies its id, any
+// other item is evaluated and its value given an id.
+std::unique_ptr<Operator> MakeProject(const ExecContext* ctx, std::unique_ptr<Operator> child);
+
+// Hash aggregation: groups slot rows by the ids of the items that are not
+// aggregates and folds the aggregates per group. Emits the groups ordered
+// by their key values (a query without order by still gets a stable,
+// readable order); without input and without grouping items it emits one
+// row (count 0, other aggregates null).
+std::unique_ptr<Operator> MakeAggregate(const ExecContext* ctx, std::unique_ptr<Operator> child);
+
+// Drops item rows whose first `columns` ids equal an earlier row's.
+std::unique_ptr<Operator> MakeDistinct(std::unique_ptr<Operator> child, size_t columns);
+
+// Sorts item rows by `keys` (stable: ties keep their input order). With
+// keep > 0 it is a top-k: it holds only the best `keep` rows while reading.
+std::unique_ptr<Operator> MakeSort(const ExecContext* ctx, std::unique_ptr<Operator> child,
+                                   std::vector<SortKey> keys, size_t keep);
+
+// Skips `skip` rows, then passes at most `limit` (all when unset) and stops
+// reading its input once it has them.
+std::unique_ptr<Operator> MakeLimit(std::unique_ptr<Operator> child, uint64_t skip,
+                                    std::optional<uint64_t> limit);
+
+// One part of a union: its plan, whether the union that adds it is `union
+// all` (ignored for the first part), and which of its columns hold store
+// term ids (nodes, relationships) rather than computed values.
+struct UnionPart {
+  std::unique_ptr<Operator> root;
+  bool all = false;
+  std::vector<bool> term_columns;
+};
+
+// Concatenates the parts' first `columns` item columns. Rows gathered up to
+// the last part added by `union` (not `union all`) are made distinct, as in
+// SQL: "a union all b union c" is distinct over a, b and c.
+std::unique_ptr<Operator> MakeUnion(const ExecContext* ctx, std::vector<UnionPart> parts,
+                                    size_t columns);
+
+}  // namespace quipu::query

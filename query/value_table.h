@@ -1,0 +1,51 @@
+// ValueTable: ids for the values a query computes (p.name, count(*), a + 1),
+// so that the output operators (aggregate, distinct, sort, limit, union) pass
+// rows of ids like the match operators do and values are decoded only at the
+// output.
+//
+// Contract: equal values get equal ids. A value with an inline term id (an
+// int, a date, …) gets that id, so a computed 5 and a stored 5 are the same id;
+// any other value gets a query-local id (TermType::kQueryLocal), one per
+// distinct literal spelling (ToLiteral names the type, so "5" and 5 differ).
+// A dictionary id from the store and a local id may still stand for equal
+// strings or entities: an operator that mixes term columns with computed ones
+// (union) maps the former through Canonical first. Null is id 0, as an
+// unbound slot. Not thread-safe: one table per statement.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "quipu/value.h"
+#include "storage/term_codec.h"
+
+namespace quipu::query {
+
+class ValueTable {
+ public:
+  static bool IsLocal(uint64_t id) {
+    return storage::TypeOfId(id) == storage::TermType::kQueryLocal;
+  }
+
+  uint64_t Intern(const Value& value) {
+    if (value.is_null()) return 0;
+    if (std::optional<uint64_t> inline_id = storage::InlineId(value)) return *inline_id;
+    auto [it, added] = index_.try_emplace(value.ToLiteral(), 0);
+    if (added) {
+      values_.push_back(value);
+      it->second = storage::MakeId(storage::TermType::kQueryLocal, values_.size());
+    }
+    return it->second;
+  }
+
+  // REQUIRES: IsLocal(id) and id came from this table.
+  const Value& Get(uint64_t id) const { return values_[(id & storage::kPayloadMask) - 1]; }
+
+ private:
+  std::unordered_map<std::string, uint64_t> index_;
+  std::vector<Value> values_;
+};
+
+}  // namespace quipu::query
