@@ -307,6 +307,52 @@ class LeftJoinOp final : public Operator {
   Chunk input_;
 };
 
+// --- SemiJoin / AntiJoin ------------------------------------------------------
+
+class SemiJoinOp final : public Operator {
+ public:
+  SemiJoinOp(const ExecContext* ctx, std::unique_ptr<Operator> left, const BoundGroup& group,
+             bool anti)
+      : ctx_(ctx),
+        left_(std::move(left)),
+        matcher_(ctx, group, EverythingButGroup(ctx, group)),
+        anti_(anti),
+        input_(ctx->width) {}
+
+  bool Next(Chunk* out) override {
+    out->Clear();
+    while (out->rows() == 0) {
+      if (!left_->Pull(&input_)) return false;
+      ctx_->CheckCancel();
+      for (size_t i = 0; i < input_.rows(); ++i) {
+        const uint64_t* row = input_.row(i);
+        // The first extension decides; the matcher stops there.
+        const bool found = matcher_.Run(row, [](const uint64_t*) { return false; }) > 0;
+        if (found != anti_) out->AppendRow(row);
+      }
+    }
+    return true;
+  }
+  std::string Describe() const override {
+    return std::string(anti_ ? "AntiJoin not exists " : "SemiJoin exists ") + matcher_.Describe();
+  }
+  std::vector<const Operator*> Children() const override { return {left_.get()}; }
+
+ private:
+  // Everything outside the group is bound when its condition runs.
+  static std::vector<bool> EverythingButGroup(const ExecContext* ctx, const BoundGroup& group) {
+    std::vector<bool> bound(ctx->width, true);
+    for (uint32_t s : group.new_slots) bound[s] = false;
+    return bound;
+  }
+
+  const ExecContext* ctx_;
+  std::unique_ptr<Operator> left_;
+  GroupMatcher matcher_;
+  bool anti_;
+  Chunk input_;
+};
+
 class SingleRowOp final : public Operator {
  public:
   explicit SingleRowOp(const ExecContext* ctx) : ctx_(ctx) {}
@@ -361,6 +407,10 @@ std::unique_ptr<Operator> MakeLeftJoin(const ExecContext* ctx, std::unique_ptr<O
 }
 std::unique_ptr<Operator> MakeSingleRow(const ExecContext* ctx) {
   return std::make_unique<SingleRowOp>(ctx);
+}
+std::unique_ptr<Operator> MakeSemiJoin(const ExecContext* ctx, std::unique_ptr<Operator> left,
+                                       const BoundGroup& group, bool anti) {
+  return std::make_unique<SemiJoinOp>(ctx, std::move(left), group, anti);
 }
 std::unique_ptr<Operator> MakeEmpty() { return std::make_unique<EmptyOp>(); }
 

@@ -141,6 +141,11 @@ std::unique_ptr<Operator> MakeFilter(const ExecContext* ctx, std::unique_ptr<Ope
 // the row itself with the group's variables null when there are none.
 std::unique_ptr<Operator> MakeLeftJoin(const ExecContext* ctx, std::unique_ptr<Operator> left,
                                        const BoundGroup& group, std::vector<bool> bound);
+// Keeps the rows that have an extension by the group's patterns (a where
+// condition `exists { … }`), or with `anti` those that have none
+// (`not exists { … }`).
+std::unique_ptr<Operator> MakeSemiJoin(const ExecContext* ctx, std::unique_ptr<Operator> left,
+                                       const BoundGroup& group, bool anti);
 // Produces one empty row: the input of a query without patterns.
 std::unique_ptr<Operator> MakeSingleRow(const ExecContext* ctx);
 // Produces no rows: a query with a constant the store has never seen.

@@ -7,13 +7,38 @@
 namespace quipu::query {
 namespace {
 
+// The exists group of a condition `exists { … }` or `not exists { … }`
+// (*anti set), or -1 for any other condition.
+int ExistsGroup(const BoundExpr& e, bool* anti) {
+  *anti = e.kind == BoundExpr::Kind::kUnary && e.name == "not";
+  const BoundExpr& inner = *anti ? e.args[0] : e;
+  return inner.kind == BoundExpr::Kind::kExists ? inner.group : -1;
+}
+
+// Plain conditions become one Filter; each exists condition a semi- or
+// anti-join after it.
 std::unique_ptr<Operator> WithFilters(const ExecContext* ctx, std::unique_ptr<Operator> root,
                                       const std::vector<size_t>& filters, double rows) {
-  if (filters.empty()) return root;
   std::vector<const BoundExpr*> conditions;
-  for (size_t f : filters) conditions.push_back(&ctx->query->filters[f]);
-  root = MakeFilter(ctx, std::move(root), std::move(conditions));
-  root->estimated_rows = rows;
+  std::vector<std::pair<int, bool>> groups;
+  for (size_t f : filters) {
+    const BoundExpr& e = ctx->query->filters[f];
+    bool anti = false;
+    if (const int group = ExistsGroup(e, &anti); group >= 0) {
+      groups.emplace_back(group, anti);
+    } else {
+      conditions.push_back(&e);
+    }
+  }
+  if (!conditions.empty()) {
+    root = MakeFilter(ctx, std::move(root), std::move(conditions));
+    root->estimated_rows = rows;
+  }
+  for (const auto& [group, anti] : groups) {
+    root = MakeSemiJoin(ctx, std::move(root), ctx->query->exists_groups[static_cast<size_t>(group)],
+                        anti);
+    root->estimated_rows = rows;
+  }
   return root;
 }
 
