@@ -268,15 +268,19 @@ class FilterOp final : public Operator {
   Chunk input_;
 };
 
-// --- LeftJoin (optional match) -----------------------------------------------
+// --- LeftJoin (optional match), SemiJoin and AntiJoin (exists) ---------------
 
-class LeftJoinOp final : public Operator {
+// Joins each input row with a group of patterns matched for that row.
+class GroupJoinOp final : public Operator {
  public:
-  LeftJoinOp(const ExecContext* ctx, std::unique_ptr<Operator> left, const BoundGroup& group,
-             std::vector<bool> bound)
+  enum class Kind { kLeft, kSemi, kAnti };
+
+  GroupJoinOp(const ExecContext* ctx, std::unique_ptr<Operator> left, const BoundGroup& group,
+              std::vector<bool> bound, Kind kind)
       : ctx_(ctx),
         left_(std::move(left)),
         matcher_(ctx, group, std::move(bound)),
+        kind_(kind),
         input_(ctx->width) {}
 
   bool Next(Chunk* out) override {
@@ -288,68 +292,34 @@ class LeftJoinOp final : public Operator {
       ctx_->CheckCancel();
       for (size_t i = 0; i < input_.rows(); ++i) {
         const uint64_t* row = input_.row(i);
-        const size_t n = matcher_.Run(row, [&](const uint64_t* extended) {
-          out->AppendRow(extended);
-          return true;
-        });
-        if (n == 0) out->AppendRow(row);  // no match: the group's variables stay null
-      }
-    }
-    return true;
-  }
-  std::string Describe() const override { return "LeftJoin optional " + matcher_.Describe(); }
-  std::vector<const Operator*> Children() const override { return {left_.get()}; }
-
- private:
-  const ExecContext* ctx_;
-  std::unique_ptr<Operator> left_;
-  GroupMatcher matcher_;
-  Chunk input_;
-};
-
-// --- SemiJoin / AntiJoin ------------------------------------------------------
-
-class SemiJoinOp final : public Operator {
- public:
-  SemiJoinOp(const ExecContext* ctx, std::unique_ptr<Operator> left, const BoundGroup& group,
-             bool anti)
-      : ctx_(ctx),
-        left_(std::move(left)),
-        matcher_(ctx, group, EverythingButGroup(ctx, group)),
-        anti_(anti),
-        input_(ctx->width) {}
-
-  bool Next(Chunk* out) override {
-    out->Clear();
-    while (out->rows() == 0) {
-      if (!left_->Pull(&input_)) return false;
-      ctx_->CheckCancel();
-      for (size_t i = 0; i < input_.rows(); ++i) {
-        const uint64_t* row = input_.row(i);
+        if (kind_ == Kind::kLeft) {
+          const size_t n = matcher_.Run(row, [&](const uint64_t* extended) {
+            out->AppendRow(extended);
+            return true;
+          });
+          if (n == 0) out->AppendRow(row);  // no match: the group's variables stay null
+          continue;
+        }
         // The first extension decides; the matcher stops there.
         const bool found = matcher_.Run(row, [](const uint64_t*) { return false; }) > 0;
-        if (found != anti_) out->AppendRow(row);
+        if (found == (kind_ == Kind::kSemi)) out->AppendRow(row);
       }
     }
     return true;
   }
   std::string Describe() const override {
-    return std::string(anti_ ? "AntiJoin not exists " : "SemiJoin exists ") + matcher_.Describe();
+    const char* what = kind_ == Kind::kLeft   ? "LeftJoin optional "
+                       : kind_ == Kind::kSemi ? "SemiJoin exists "
+                                              : "AntiJoin not exists ";
+    return what + matcher_.Describe();
   }
   std::vector<const Operator*> Children() const override { return {left_.get()}; }
 
  private:
-  // Everything outside the group is bound when its condition runs.
-  static std::vector<bool> EverythingButGroup(const ExecContext* ctx, const BoundGroup& group) {
-    std::vector<bool> bound(ctx->width, true);
-    for (uint32_t s : group.new_slots) bound[s] = false;
-    return bound;
-  }
-
   const ExecContext* ctx_;
   std::unique_ptr<Operator> left_;
   GroupMatcher matcher_;
-  bool anti_;
+  Kind kind_;
   Chunk input_;
 };
 
@@ -403,14 +373,19 @@ std::unique_ptr<Operator> MakeFilter(const ExecContext* ctx, std::unique_ptr<Ope
 }
 std::unique_ptr<Operator> MakeLeftJoin(const ExecContext* ctx, std::unique_ptr<Operator> left,
                                        const BoundGroup& group, std::vector<bool> bound) {
-  return std::make_unique<LeftJoinOp>(ctx, std::move(left), group, std::move(bound));
+  return std::make_unique<GroupJoinOp>(ctx, std::move(left), group, std::move(bound),
+                                       GroupJoinOp::Kind::kLeft);
 }
 std::unique_ptr<Operator> MakeSingleRow(const ExecContext* ctx) {
   return std::make_unique<SingleRowOp>(ctx);
 }
 std::unique_ptr<Operator> MakeSemiJoin(const ExecContext* ctx, std::unique_ptr<Operator> left,
                                        const BoundGroup& group, bool anti) {
-  return std::make_unique<SemiJoinOp>(ctx, std::move(left), group, anti);
+  // Everything outside the group is bound when its condition runs.
+  std::vector<bool> bound(ctx->width, true);
+  for (uint32_t s : group.new_slots) bound[s] = false;
+  return std::make_unique<GroupJoinOp>(ctx, std::move(left), group, std::move(bound),
+                                       anti ? GroupJoinOp::Kind::kAnti : GroupJoinOp::Kind::kSemi);
 }
 std::unique_ptr<Operator> MakeEmpty() { return std::make_unique<EmptyOp>(); }
 
