@@ -197,6 +197,8 @@ const char* TypeName(Value::Type type) {
       return "entity";
     case Value::Type::kList:
       return "list";
+    case Value::Type::kPath:
+      return "path";
   }
   return "unknown";
 }
@@ -226,6 +228,7 @@ std::string Value::ToString() const {
     case Type::kEntity:
       return FormatEntityKey(as_entity().key);
     case Type::kList:
+    case Type::kPath:
       return ToLiteral();
   }
   return "";
@@ -233,7 +236,17 @@ std::string Value::ToString() const {
 
 bool Value::operator==(const Value& other) const {
   if (type() == Type::kList && other.type() == Type::kList) return as_list() == other.as_list();
+  if (type() == Type::kPath && other.type() == Type::kPath) return as_path() == other.as_path();
   return v_ == other.v_;
+}
+
+bool PathHop::operator==(const PathHop& other) const {
+  return predicate == other.predicate && forward == other.forward &&
+         annotations == other.annotations;
+}
+
+bool Path::operator==(const Path& other) const {
+  return nodes == other.nodes && hops == other.hops;
 }
 
 std::string QuoteString(std::string_view s) {
@@ -282,6 +295,27 @@ std::string Value::ToLiteral() const {
         out += (i ? ", " : "") + as_list()[i].ToLiteral();
       }
       return out + "]";
+    }
+    case Type::kPath: {
+      const Path& path = as_path();
+      std::string out = "(" + path.nodes[0].ToString() + ")";
+      for (size_t i = 0; i < path.hops.size(); ++i) {
+        const PathHop& hop = path.hops[i];
+        out += hop.forward ? "-[:" : "<-[:";
+        const std::string& key = hop.predicate.key;
+        out += IsPlainKey(key) ? key : FormatEntityKey(key);
+        if (!hop.annotations.empty()) {
+          out += " {";
+          for (size_t a = 0; a < hop.annotations.size(); ++a) {
+            out += (a ? ", " : "") + hop.annotations[a].first + ": " +
+                   hop.annotations[a].second.ToLiteral();
+          }
+          out += "}";
+        }
+        out += hop.forward ? "]->(" : "]-(";
+        out += path.nodes[i + 1].ToString() + ")";
+      }
+      return out;
     }
     default:
       return ToString();

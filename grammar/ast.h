@@ -67,10 +67,23 @@ struct RelPattern {
   std::optional<Entity> predicate;
   Direction direction = Direction::kOut;
   PropertyMap properties;
+  // -[:p*min..max where …]->: a variable-length relationship.
+  bool var_length = false;
+  Pos hops_pos;
+  uint32_t min_hops = 1;
+  std::optional<uint32_t> max_hops;  // unset: no upper bound
+  ExprPtr hop_where;                 // a condition every hop must pass
 };
 
-// A chain node (rel node)*: nodes.size() == rels.size() + 1.
+// [path =] [shortest | all shortest | acyclic] chain [by sum(…)], where a
+// chain is node (rel node)*: nodes.size() == rels.size() + 1.
 struct PathPattern {
+  enum class Mode : uint8_t { kTrail, kAcyclic, kShortest, kAllShortest };
+  std::string variable;  // the path variable, empty when none
+  Pos variable_pos;
+  Mode mode = Mode::kTrail;
+  Pos mode_pos;
+  ExprPtr weight;  // `by sum(x.key)`: the sum() call
   std::vector<NodePattern> nodes;
   std::vector<RelPattern> rels;
 };

@@ -55,6 +55,8 @@ QUIPU_EXPECT(prefix_colon, "':' after the prefix name");
 QUIPU_EXPECT(prefix_iri, "the namespace IRI in <…> after the prefix");
 QUIPU_EXPECT(rel_body, "'[' to open the relationship");
 QUIPU_EXPECT(rel_close, "']' to close the relationship");
+QUIPU_EXPECT(hop_condition, "a condition after 'where' (each hop must pass it)");
+QUIPU_EXPECT(path_weight_sum, "sum(r.key) after 'by'");
 QUIPU_EXPECT(rel_right_end, "'->' or '-' after the relationship");
 QUIPU_EXPECT(arrow_tail, "'-' after the relationship");
 QUIPU_EXPECT(predicate_name, "a predicate name after ':'");

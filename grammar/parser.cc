@@ -37,6 +37,9 @@ struct Selector
               prop_entry, prop_value, entity_key, iri_ref, string_literal, date_literal,
               datetime_literal, count_star, function_call, negation, return_clause, return_item,
               return_expr, order_clause, order_item, order_expr, skip_clause, limit_clause>,
+          pt::store_content::on<rel_hops, hops_min, hops_max, hops_exact, hop_condition,
+                                path_variable, mode_all_shortest, mode_shortest, mode_acyclic,
+                                path_weight_sum>,
           pt::store_content::on<load_stmt, load_csv, load_jsonl, load_rdf, load_path,
                                 load_format_name, load_skip, csv_nodes, csv_edges, load_label,
                                 load_key_column, load_predicate, load_from_column, load_to_column>,
@@ -207,10 +210,10 @@ ast::ExprPtr BuildBinaryChain(const Node& n) {
 
 ast::ExprPtr BuildExpr(const Node& n) {
   const ast::Pos pos = PosOf(n);
-  if (n.is_type<where_condition>() || n.is_type<prop_value>() || n.is_type<return_expr>() ||
-      n.is_type<order_expr>() || n.is_type<case_subject>() || n.is_type<when_cond>() ||
-      n.is_type<then_value>() || n.is_type<else_value>() || n.is_type<test_operand>() ||
-      n.is_type<set_value>()) {
+  if (n.is_type<where_condition>() || n.is_type<hop_condition>() || n.is_type<path_weight_sum>() ||
+      n.is_type<prop_value>() || n.is_type<return_expr>() || n.is_type<order_expr>() ||
+      n.is_type<case_subject>() || n.is_type<when_cond>() || n.is_type<then_value>() ||
+      n.is_type<else_value>() || n.is_type<test_operand>() || n.is_type<set_value>()) {
     return BuildExpr(*n.children.at(0));
   }
   if (n.is_type<comparison>() && n.children.size() == 2) {
@@ -387,6 +390,36 @@ ast::NodePattern BuildNode(const Node& n) {
   return node;
 }
 
+uint32_t BuildHopCount(const Node& n) {
+  uint32_t v = 0;
+  const std::string text = n.string();
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size() || v > 1000000) {
+    throw BuildError("a hop count of " + text + " is out of range (at most 1000000)", PosOf(n));
+  }
+  return v;
+}
+
+// *: one or more hops; *3: exactly three; *1..6, *..4 (from 1), *2.. (no end).
+void BuildHops(const Node& n, ast::RelPattern* rel) {
+  rel->var_length = true;
+  rel->hops_pos = PosOf(n);
+  for (const auto& part : n.children) {
+    if (part->is_type<hops_exact>()) {
+      rel->min_hops = BuildHopCount(*part);
+      rel->max_hops = rel->min_hops;
+    } else if (part->is_type<hops_min>()) {
+      rel->min_hops = BuildHopCount(*part);
+    } else if (part->is_type<hops_max>()) {
+      rel->max_hops = BuildHopCount(*part);
+    }
+  }
+  if (rel->max_hops && *rel->max_hops < rel->min_hops) {
+    throw BuildError("the hop range " + n.string() + " is empty: its maximum is below its minimum",
+                     rel->hops_pos);
+  }
+}
+
 ast::RelPattern BuildRel(const Node& n) {
   ast::RelPattern rel;
   rel.pos = PosOf(n);
@@ -403,6 +436,10 @@ ast::RelPattern BuildRel(const Node& n) {
       rel.predicate = pred.is_type<key_name>() ? Entity{pred.string()} : BuildEntity(pred);
     } else if (child->is_type<prop_map>()) {
       rel.properties = BuildProps(*child);
+    } else if (child->is_type<rel_hops>()) {
+      BuildHops(*child, &rel);
+    } else if (child->is_type<hop_condition>()) {
+      rel.hop_where = BuildExpr(*child);
     }
   }
   return rel;
@@ -417,7 +454,18 @@ std::vector<ast::PathPattern> BuildPatterns(const Node& list) {
     if (!path->is_type<path_pattern>()) continue;
     ast::PathPattern p;
     for (const auto& part : path->children) {
-      if (part->is_type<node_pattern>()) {
+      if (part->is_type<path_variable>()) {
+        p.variable = part->string();
+        p.variable_pos = PosOf(*part);
+      } else if (part->is_type<mode_all_shortest>() || part->is_type<mode_shortest>() ||
+                 part->is_type<mode_acyclic>()) {
+        p.mode = part->is_type<mode_all_shortest>() ? ast::PathPattern::Mode::kAllShortest
+                 : part->is_type<mode_shortest>()   ? ast::PathPattern::Mode::kShortest
+                                                    : ast::PathPattern::Mode::kAcyclic;
+        p.mode_pos = PosOf(*part);
+      } else if (part->is_type<path_weight_sum>()) {
+        p.weight = BuildExpr(*part);
+      } else if (part->is_type<node_pattern>()) {
         p.nodes.push_back(BuildNode(*part));
       } else if (part->is_type<next_node>()) {
         p.nodes.push_back(BuildNode(*part));

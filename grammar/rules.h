@@ -80,6 +80,8 @@ struct kw_union : keyword<TAO_PEGTL_ISTRING("union")> {};
 struct kw_set : keyword<TAO_PEGTL_ISTRING("set")> {};
 struct kw_merge : keyword<TAO_PEGTL_ISTRING("merge")> {};
 struct kw_all : keyword<TAO_PEGTL_ISTRING("all")> {};
+struct kw_shortest : keyword<TAO_PEGTL_ISTRING("shortest")> {};
+struct kw_acyclic : keyword<TAO_PEGTL_ISTRING("acyclic")> {};
 
 // Words that cannot name a variable. Infix words (starts, ends, contains,
 // with) stay usable as names: they only mean something after an operand.
@@ -233,8 +235,17 @@ struct predicate_name : sor<iri_ref, key_name> {};
 struct rel_type : if_must<seq<one<':'>, ws>, predicate_name> {};
 struct rel_variable : variable {};
 struct rel_close : one<']'> {};
+// *, *3, *1..6, *..4, *2..: how many hops a variable-length relationship takes.
+struct hops_min : plus<digit> {};
+struct hops_max : plus<digit> {};
+struct hops_exact : plus<digit> {};
+struct hops_dots : TAO_PEGTL_STRING("..") {};
+struct hops_range : seq<opt<hops_min>, ws, hops_dots, ws, opt<hops_max>> {};
+struct rel_hops : seq<one<'*'>, ws, opt<sor<hops_range, hops_exact>, ws>> {};
+struct hop_condition : expression {};
+struct hop_where : if_must<kw_where, ws, hop_condition, ws> {};
 struct rel_body : if_must<seq<one<'['>, ws>, opt<rel_variable, ws>, opt<rel_type, ws>,
-                          opt<prop_map, ws>, rel_close> {};
+                          opt<rel_hops>, opt<prop_map, ws>, opt<hop_where>, rel_close> {};
 struct arrow_head : TAO_PEGTL_STRING("->") {};
 struct arrow_tail : one<'-'> {};
 // -[…]-> points right; -[…]- has no direction (either way round).
@@ -243,7 +254,17 @@ struct rel_right_end : sor<arrow_head, undirected_end> {};
 struct rel_out : if_must<seq<one<'-'>, ws, at<one<'['>>>, rel_body, ws, rel_right_end> {};
 struct rel_in : if_must<seq<TAO_PEGTL_STRING("<-"), ws>, rel_body, ws, arrow_tail> {};
 struct next_node : node_pattern {};
-struct path_pattern : seq<node_pattern, star<ws, sor<rel_out, rel_in>, ws, must<next_node>>> {};
+struct path_variable : variable {};
+struct path_assign : seq<path_variable, ws, one<'='>, ws> {};
+struct mode_all_shortest : seq<kw_all, ws, kw_shortest> {};
+struct mode_shortest : kw_shortest {};
+struct mode_acyclic : kw_acyclic {};
+struct path_mode : seq<sor<mode_all_shortest, mode_shortest, mode_acyclic>, ws, at<one<'('>>> {};
+struct path_weight_sum : expression {};
+struct path_weight : if_must<kw_by, ws, path_weight_sum> {};
+struct path_pattern
+    : seq<opt<path_assign>, opt<path_mode>, node_pattern,
+          star<ws, sor<rel_out, rel_in>, ws, must<next_node>>, opt<ws, path_weight>> {};
 struct pattern_item : seq<path_pattern, ws> {};
 struct next_pattern : pattern_item {};
 struct pattern_list : seq<pattern_item, star<comma, must<next_pattern>>> {};

@@ -167,8 +167,11 @@ class Binder {
   Ref NodeRef(const ast::NodePattern& n) {
     if (n.entity) return Ref::Const(Term(Value(*n.entity)));
     if (n.variable.empty()) return Ref::Slot(NewSlot(""));
-    if (facts_by_name_.count(n.variable)) {
+    if (facts_by_name_.count(n.variable) || var_rels_.count(n.variable)) {
       FailAt("'" + n.variable + "' is a relationship variable and cannot name a node", n.pos);
+    }
+    if (paths_by_name_.count(n.variable)) {
+      FailAt("'" + n.variable + "' is a path variable and cannot name a node", n.pos);
     }
     auto [it, added] = node_slots_.emplace(n.variable, 0);
     if (added) it->second = NewSlot(n.variable);
@@ -243,6 +246,7 @@ class Binder {
   }
 
   void BindPath(const ast::PathPattern& path) {
+    CheckPathForm(path);
     std::vector<Ref> nodes;
     for (const ast::NodePattern& n : path.nodes) nodes.push_back(NodeWithConstraints(n));
     if (path.rels.empty() && path.nodes[0].labels.empty() && path.nodes[0].properties.empty()) {
@@ -251,8 +255,9 @@ class Binder {
       scan.node_scan = true;
       scan.label = "(" + RefText(path.nodes[0]) + ")";
       patterns_->push_back(std::move(scan));
-      return;
     }
+    const bool named_path = !path.variable.empty();
+    BoundPathVar path_var;
     for (size_t i = 0; i < path.rels.size(); ++i) {
       const ast::RelPattern& r = path.rels[i];
       const bool out = r.direction != ast::RelPattern::Direction::kIn;
@@ -261,6 +266,23 @@ class Binder {
       const Ref o = out ? nodes[i + 1] : nodes[i];
       const std::string& s_text = RefText(out ? path.nodes[i] : path.nodes[i + 1]);
       const std::string& o_text = RefText(out ? path.nodes[i + 1] : path.nodes[i]);
+      CheckUniqueKeys(r.properties);
+      if (!r.variable.empty() &&
+          (node_slots_.count(r.variable) || facts_by_name_.count(r.variable) ||
+           var_rels_.count(r.variable) || paths_by_name_.count(r.variable))) {
+        FailAt("variable '" + r.variable +
+                   "' is already bound; a relationship variable "
+                   "names one relationship",
+               r.pos);
+      }
+      if (r.var_length) {
+        PathSegment segment;
+        segment.var = true;
+        BindVarLength(path, r, s, o, out, undirected, named_path, s_text, o_text,
+                      &segment.path_slot);
+        path_var.segments.push_back(segment);
+        continue;
+      }
       Ref p;
       std::string p_text;
       if (r.predicate) {
@@ -269,39 +291,221 @@ class Binder {
       } else {
         p = Ref::Slot(NewSlot(""));
       }
-      CheckUniqueKeys(r.properties);
       int fact = -1;
-      if (!r.variable.empty() || !r.properties.empty()) {
-        if (!r.variable.empty()) {
-          if (node_slots_.count(r.variable) || facts_by_name_.count(r.variable)) {
-            FailAt("variable '" + r.variable +
-                       "' is already bound; a relationship variable "
-                       "names one relationship",
-                   r.pos);
-          }
-        }
+      // A path variable reads each hop's annotations and direction through
+      // a fact variable, as a relationship variable would.
+      if (!r.variable.empty() || !r.properties.empty() || named_path) {
         FactVar f{s, p, o, NewSlot("")};
         if (undirected) f.reversed_slot = static_cast<int>(NewSlot(""));
         fact = static_cast<int>(q_.facts.size());
         q_.facts.push_back(f);
         if (!r.variable.empty()) facts_by_name_[r.variable] = fact;
         for (const auto& [key, expr] : r.properties) {
-          Result<Value> v = EvaluateConstant(*expr, params_);
-          if (!v.ok()) throw QueryError(v.status());
-          if (v->is_null()) FailAt("a property in a pattern cannot be null", expr->pos);
           BoundExpr prop;
           prop.kind = BoundExpr::Kind::kFactProperty;
           prop.pos = expr->pos;
           prop.fact = fact;
           prop.key_id = Term(Value(Entity{key}));
-          filters_->push_back(Equals(std::move(prop), *v, expr->pos));
+          filters_->push_back(Equals(std::move(prop), PatternValue(*expr), expr->pos));
         }
       }
       AddPattern(s, p, o, fact,
                  fmt::format("({})-[{}{}]-{}({})", s_text, r.variable, p_text,
                              undirected ? "" : ">", o_text));
       patterns_->back().undirected = undirected;
+      PathSegment segment;
+      segment.from = nodes[i];
+      segment.to = nodes[i + 1];
+      segment.fact = fact;
+      segment.forward = out;
+      path_var.segments.push_back(segment);
     }
+    if (named_path) {
+      paths_by_name_[path.variable] = static_cast<int>(q_.paths.size());
+      q_.paths.push_back(std::move(path_var));
+    }
+  }
+
+  // shortest, all shortest, acyclic and `by` apply to one variable-length
+  // relationship; a path variable names a new variable.
+  void CheckPathForm(const ast::PathPattern& path) {
+    if (!path.variable.empty() &&
+        (node_slots_.count(path.variable) || facts_by_name_.count(path.variable) ||
+         var_rels_.count(path.variable) || paths_by_name_.count(path.variable))) {
+      FailAt("variable '" + path.variable + "' is already bound; a path variable names one path",
+             path.variable_pos);
+    }
+    const bool single = path.rels.size() == 1 && path.rels[0].var_length;
+    if (path.mode != ast::PathPattern::Mode::kTrail && !single) {
+      FailAt(
+          "shortest, all shortest and acyclic apply to one variable-length relationship, as in "
+          "shortest (a)-[:p*]->(b)",
+          path.mode_pos);
+    }
+    if (path.weight && path.mode != ast::PathPattern::Mode::kShortest &&
+        path.mode != ast::PathPattern::Mode::kAllShortest) {
+      FailAt("'by' weighs the hops of shortest or all shortest paths; add shortest before the path",
+             path.weight->pos);
+    }
+  }
+
+  // A value written in a pattern's property map: a constant, not null.
+  Value PatternValue(const ast::Expr& expr) {
+    Result<Value> v = EvaluateConstant(expr, params_);
+    if (!v.ok()) throw QueryError(v.status());
+    if (v->is_null()) FailAt("a property in a pattern cannot be null", expr.pos);
+    return *v;
+  }
+
+  void BindVarLength(const ast::PathPattern& path, const ast::RelPattern& r, Ref s, Ref o, bool out,
+                     bool undirected, bool named_path, const std::string& s_text,
+                     const std::string& o_text, uint32_t* path_slot) {
+    VarLength var;
+    var.min_hops = r.min_hops;
+    var.max_hops = r.max_hops.value_or(UINT32_MAX);
+    var.written_reversed = !out;
+    var.pos = path.mode_pos;
+    switch (path.mode) {
+      case ast::PathPattern::Mode::kTrail:
+        var.mode = VarLength::Mode::kTrail;
+        break;
+      case ast::PathPattern::Mode::kAcyclic:
+        var.mode = VarLength::Mode::kAcyclic;
+        break;
+      case ast::PathPattern::Mode::kShortest:
+        var.mode = VarLength::Mode::kShortest;
+        break;
+      case ast::PathPattern::Mode::kAllShortest:
+        var.mode = VarLength::Mode::kAllShortest;
+        break;
+    }
+    const bool shortest =
+        var.mode == VarLength::Mode::kShortest || var.mode == VarLength::Mode::kAllShortest;
+    if (shortest && var.min_hops > 1) {
+      FailAt("shortest paths start at 0 or 1 hops; write *.." +
+                 (r.max_hops ? std::to_string(*r.max_hops) : std::string()) + " or *0.." +
+                 (r.max_hops ? std::to_string(*r.max_hops) : std::string()),
+             r.hops_pos);
+    }
+    Ref p = Ref::Const(0);  // any relationship
+    std::string p_text;
+    if (r.predicate) {
+      Result<uint64_t> id = view_->FindTerm(Value(*r.predicate));
+      if (!id.ok()) throw QueryError(id.status());
+      // Never stored: no hop can match, but a zero-length path still can.
+      if (*id == 0 && var.min_hops > 0) *impossible_ = true;
+      var.predicate_absent = *id == 0;
+      p = Ref::Const(*id);
+      p_text = ":" + r.predicate->key;
+    }
+    // Conditions on every hop: the property map, then where.
+    std::vector<BoundExpr> conditions;
+    for (const auto& [key, expr] : r.properties) {
+      BoundExpr prop;
+      prop.kind = BoundExpr::Kind::kHopProperty;
+      prop.pos = expr->pos;
+      prop.name = key;
+      prop.key_id = Term(Value(Entity{key}));
+      conditions.push_back(Equals(std::move(prop), PatternValue(*expr), expr->pos));
+    }
+    if (r.hop_where) {
+      hop_variable_ = &r.variable;
+      BoundExpr condition = BindExpr(*r.hop_where);
+      hop_variable_ = nullptr;
+      if (const BoundExpr* agg = condition.FindAggregate()) {
+        FailAt("aggregate functions are not allowed in a per-hop condition", agg->pos);
+      }
+      conditions.push_back(std::move(condition));
+    }
+    if (!conditions.empty()) {
+      BoundExpr all = std::move(conditions[0]);
+      for (size_t c = 1; c < conditions.size(); ++c) {
+        BoundExpr both;
+        both.kind = BoundExpr::Kind::kBinary;
+        both.name = "and";
+        both.pos = all.pos;
+        both.args.push_back(std::move(all));
+        both.args.push_back(std::move(conditions[c]));
+        all = std::move(both);
+      }
+      var.hop_filter = static_cast<int>(q_.hop_filters.size());
+      q_.hop_filters.push_back(std::move(all));
+    }
+    if (path.weight) BindWeight(*path.weight, r.variable, path.variable, &var);
+    *path_slot = 0;
+    if (!r.variable.empty() || named_path) {
+      var.path_slot = static_cast<int>(NewSlot(""));
+      *path_slot = static_cast<uint32_t>(var.path_slot);
+      if (!r.variable.empty()) var_rels_[r.variable] = *path_slot;
+    }
+    std::string hops = "*";
+    if (var.min_hops == var.max_hops) {
+      hops += std::to_string(var.min_hops);
+    } else if (var.min_hops != 1 || r.max_hops) {
+      hops += std::to_string(var.min_hops) + "..";
+      if (r.max_hops) hops += std::to_string(*r.max_hops);
+    }
+    std::string prefix;
+    if (var.mode == VarLength::Mode::kShortest) prefix = "shortest ";
+    if (var.mode == VarLength::Mode::kAllShortest) prefix = "all shortest ";
+    if (var.mode == VarLength::Mode::kAcyclic) prefix = "acyclic ";
+    BoundPattern pattern;
+    pattern.s = s;
+    pattern.p = p;
+    pattern.o = o;
+    pattern.undirected = undirected;
+    pattern.label =
+        fmt::format("{}({})-[{}{}{}{}]-{}({})", prefix, s_text, r.variable, p_text, hops,
+                    var.hop_filter >= 0 ? " where …" : "", undirected ? "" : ">", o_text);
+    pattern.var = std::move(var);
+    patterns_->push_back(std::move(pattern));
+  }
+
+  // by sum(r.key) or by sum(path.key): the annotation a hop costs.
+  void BindWeight(const ast::Expr& weight, const std::string& rel_variable,
+                  const std::string& path_variable, VarLength* var) {
+    std::string fn;
+    for (char c : weight.name) fn += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const bool form = weight.kind == ast::Expr::Kind::kFunction && fn == "sum" &&
+                      weight.args.size() == 1 &&
+                      weight.args[0]->kind == ast::Expr::Kind::kProperty &&
+                      weight.args[0]->args[0]->kind == ast::Expr::Kind::kVariable;
+    const std::string base = form ? weight.args[0]->args[0]->name : "";
+    if (!form || base.empty() || (base != rel_variable && base != path_variable)) {
+      FailAt("'by' takes sum(r.key), where r names the variable-length relationship or the path",
+             weight.pos);
+    }
+    var->weighted = true;
+    var->weight_name = weight.args[0]->name;
+    var->weight_pos = weight.pos;
+    Result<uint64_t> key = view_->FindTerm(Value(Entity{var->weight_name}));
+    if (!key.ok()) throw QueryError(key.status());
+    var->weight_key = *key;
+  }
+
+  // In a per-hop condition a bare name is the hop's annotation; the
+  // relationship's own variable and the match's variables are not visible.
+  BoundExpr HopVariable(const ast::Expr& e) {
+    if (node_slots_.count(e.name) || facts_by_name_.count(e.name) || paths_by_name_.count(e.name) ||
+        var_rels_.count(e.name) || (!hop_variable_->empty() && e.name == *hop_variable_)) {
+      FailAt(
+          "a per-hop condition sees only the hop's annotations (such as share or since), not "
+          "the variable '" +
+              e.name + "'",
+          e.pos);
+    }
+    return HopProperty(e.name, e.pos);
+  }
+
+  BoundExpr HopProperty(const std::string& key, ast::Pos pos) {
+    BoundExpr b;
+    b.kind = BoundExpr::Kind::kHopProperty;
+    b.pos = pos;
+    b.name = key;
+    Result<uint64_t> id = view_->FindTerm(Value(Entity{key}));
+    if (!id.ok()) throw QueryError(id.status());
+    b.key_id = *id;
+    return b;
   }
 
   BoundExpr BindExpr(const ast::Expr& e) {
@@ -315,6 +519,17 @@ class Binder {
         b.constant = e.literal;
         return b;
       case ast::Expr::Kind::kVariable: {
+        if (hop_variable_ != nullptr) return HopVariable(e);
+        if (auto it = paths_by_name_.find(e.name); it != paths_by_name_.end()) {
+          b.kind = BoundExpr::Kind::kPath;
+          b.group = it->second;
+          return b;
+        }
+        if (auto it = var_rels_.find(e.name); it != var_rels_.end()) {
+          b.kind = BoundExpr::Kind::kSlot;
+          b.slot = it->second;
+          return b;
+        }
         if (auto it = node_slots_.find(e.name); it != node_slots_.end()) {
           b.kind = BoundExpr::Kind::kSlot;
           b.slot = it->second;
@@ -353,6 +568,24 @@ class Binder {
         if (base.kind != ast::Expr::Kind::kVariable) {
           FailAt("property access '." + e.name + "' needs a variable before the '.'", e.name_pos);
         }
+        if (hop_variable_ != nullptr) {
+          if (hop_variable_->empty() || base.name != *hop_variable_) {
+            HopVariable(base);  // a variable of the match: refused with its own message
+            FailAt("unknown variable '" + base.name +
+                       "' (in a per-hop condition, name the hop's annotations alone or as " +
+                       (hop_variable_->empty() ? std::string("r.key with -[r:…*]->")
+                                               : *hop_variable_ + ".key") +
+                       ")",
+                   base.pos);
+          }
+          return HopProperty(e.name, e.pos);
+        }
+        if (paths_by_name_.count(base.name) || var_rels_.count(base.name)) {
+          b.kind = BoundExpr::Kind::kPathProperty;
+          b.name = e.name;
+          b.args.push_back(BindExpr(base));
+          return b;
+        }
         BoundExpr target = BindExpr(base);
         Result<uint64_t> key = view_->FindTerm(Value(Entity{e.name}));
         if (!key.ok()) throw QueryError(key.status());
@@ -386,6 +619,14 @@ class Binder {
             FailAt(fmt::format("{}() takes 1 argument, got {}", name, e.args.size()), e.pos);
           }
           BoundExpr arg = BindExpr(*e.args[0]);
+          // sum(path.amount): a fold along the path, not over rows.
+          if (arg.kind == BoundExpr::Kind::kPathProperty && name != "count" && name != "collect") {
+            if (e.distinct) FailAt("distinct is only allowed in aggregate functions", e.pos);
+            b.kind = BoundExpr::Kind::kFunction;
+            b.name = name;
+            b.args.push_back(std::move(arg));
+            return b;
+          }
           if (arg.HasAggregate()) FailAt("aggregate functions cannot be nested", e.args[0]->pos);
           b.kind = BoundExpr::Kind::kAggregate;
           b.name = name;
@@ -551,6 +792,11 @@ class Binder {
   bool* impossible_ = &q_.impossible;
   std::map<std::string, uint32_t> node_slots_;
   std::map<std::string, int> facts_by_name_;
+  std::map<std::string, int> paths_by_name_;  // path variables → BoundQuery::paths
+  std::map<std::string, uint32_t> var_rels_;  // variable-length relationships → path slot
+  // While binding a per-hop condition: the relationship's variable (may be
+  // empty); names there are the hop's annotations.
+  const std::string* hop_variable_ = nullptr;
 };
 
 }  // namespace

@@ -21,6 +21,32 @@ struct Ref {
   static Ref Slot(uint32_t slot) { return Ref{true, 0, slot}; }
 };
 
+// What makes a pattern variable-length: (s)-[:p*min..max]->(o) matches
+// the walks from s to o of min to max facts with predicate p (any
+// relationship between entities when p is 0, labels excepted).
+struct VarLength {
+  enum class Mode : uint8_t {
+    kTrail,        // no fact twice in a path (the default)
+    kAcyclic,      // no node twice
+    kShortest,     // one shortest path per pair of ends
+    kAllShortest,  // every shortest path
+  };
+  Mode mode = Mode::kTrail;
+  ast::Pos pos;  // of shortest / all shortest, for errors
+  uint32_t min_hops = 1;
+  uint32_t max_hops = UINT32_MAX;  // UINT32_MAX: no bound
+  bool predicate_absent = false;   // p was never stored: only zero-length paths
+  int hop_filter = -1;             // index into BoundQuery::hop_filters, -1 for none
+  // shortest … by sum(r.key): the annotation each hop's cost is read from.
+  bool weighted = false;
+  uint64_t weight_key = 0;  // 0 when the key was never stored
+  std::string weight_name;
+  ast::Pos weight_pos;
+  int path_slot = -1;  // the slot receiving the path's id, -1 when nothing reads it
+  // (a)<-[…*]-(b) walks from s = b to o = a; the path value still reads a…b.
+  bool written_reversed = false;
+};
+
 struct BoundPattern {
   Ref s, p, o;
   int fact = -1;  // index into BoundQuery::facts when a fact variable is attached
@@ -29,7 +55,8 @@ struct BoundPattern {
   bool node_scan = false;
   // (s)-[p]-(o): matches (s, p, o) and (o, p, s); a self-loop once.
   bool undirected = false;
-  std::string label;  // for plans and errors: "(p)-[:met_with]->(x)"
+  std::optional<VarLength> var;  // set for a variable-length relationship
+  std::string label;             // for plans and errors: "(p)-[:met_with]->(x)"
 };
 
 // A relationship variable: one row per stored instance of its triple.
@@ -56,6 +83,9 @@ struct BoundExpr {
     kList,          // [args...]
     kCase,          // as ast::Expr::Kind::kCase, with has_else
     kExists,        // group: BoundQuery::exists_groups[group] has a match
+    kHopProperty,   // in a per-hop condition: the current hop's annotation key_id
+    kPath,          // group: the value of BoundQuery::paths[group]
+    kPathProperty,  // args[0] is a path: the list of its hops' annotation `name`
   };
   Kind kind = Kind::kConst;
   ast::Pos pos;
@@ -88,6 +118,20 @@ struct BoundGroup {
   bool impossible = false;            // a constant is absent: it never matches
 };
 
+// One stretch of a path variable's chain.
+struct PathSegment {
+  bool var = false;
+  uint32_t path_slot = 0;  // var: the slot holding the stretch's path, in written order
+  Ref from, to;            // fixed: the ends as written
+  int fact = -1;           // fixed: the fact variable of the hop (annotations, direction)
+  bool forward = true;     // fixed: the fact points from `from` to `to`
+};
+
+// path = (a)-[…]->(b)…: the stretches of the chain, in order.
+struct BoundPathVar {
+  std::vector<PathSegment> segments;
+};
+
 struct SortKey {
   uint32_t column = 0;  // index into BoundQuery::items
   bool descending = false;
@@ -102,6 +146,8 @@ struct BoundQuery {
   bool impossible = false;                // a constant is absent from the store: no rows
   std::vector<BoundGroup> optionals;      // optional match clauses, in order
   std::vector<BoundGroup> exists_groups;  // exists { … } bodies
+  std::vector<BoundExpr> hop_filters;     // per-hop conditions of variable-length patterns
+  std::vector<BoundPathVar> paths;        // path variables
   // Output: items[0, visible) are returned; the rest only feed order by.
   std::vector<BoundExpr> items;
   std::vector<std::string> columns;

@@ -35,8 +35,10 @@ int TypeRank(const Value& v) {
       return 7;
     case Value::Type::kList:
       return 8;
+    case Value::Type::kPath:
+      return 9;
   }
-  return 9;
+  return 10;
 }
 
 template <typename T>
@@ -79,6 +81,15 @@ int CompareSameRank(const Value& a, const Value& b) {
         if (const int c = CompareForSort(x[i], y[i]); c != 0) return c;
       }
       return Cmp(x.size(), y.size());
+    }
+    case Value::Type::kPath: {
+      // Shorter paths first, then by their nodes, then by their text.
+      const Path &x = a.as_path(), &y = b.as_path();
+      if (const int c = Cmp(x.hops.size(), y.hops.size()); c != 0) return c;
+      for (size_t i = 0; i < x.nodes.size(); ++i) {
+        if (const int c = CompareForSort(x.nodes[i], y.nodes[i]); c != 0) return c;
+      }
+      return Cmp(a.ToLiteral(), b.ToLiteral());
     }
     case Value::Type::kNull:
       return 0;
@@ -403,8 +414,86 @@ Value Evaluator::Eval(const BoundExpr& e, const uint64_t* row) {
       return Function(e, row);
     case BoundExpr::Kind::kAggregate:
       FailAt("aggregate " + e.name + "() is not allowed here", e.pos);
+    case BoundExpr::Kind::kHopProperty:
+      return HopProperty(e);
+    case BoundExpr::Kind::kPath:
+      return BuildPath(e, row);
+    case BoundExpr::Kind::kPathProperty:
+      return PathProperty(e, row);
   }
   return Value();
+}
+
+Value Evaluator::HopProperty(const BoundExpr& e) {
+  if (hop_ == nullptr)
+    FailAt("'" + e.name + "' names a hop's field outside a per-hop condition", e.pos);
+  for (const auto& [key, value] : *hop_) {
+    if (key == e.key_id && key != 0) return Decode(value);
+  }
+  return Value();
+}
+
+std::vector<std::pair<std::string, Value>> Evaluator::InstanceAnnotations(const storage::Triple& t,
+                                                                          uint64_t hash) {
+  std::vector<std::pair<std::string, Value>> out;
+  if (Status s = view_->GetInstances(t, &instances_); !s.ok()) throw QueryError(s);
+  for (const storage::FactInstance& inst : instances_) {
+    if (inst.hash != hash) continue;
+    for (const auto& [key, value] : inst.annotations) {
+      out.emplace_back(Decode(key).as_entity().key, Decode(value));
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return out;
+}
+
+// The path of a path variable: its stretches joined end to end. Null when
+// a stretch is (an optional match without a match).
+Value Evaluator::BuildPath(const BoundExpr& e, const uint64_t* row) {
+  const BoundPathVar& var = ctx_->query->paths[static_cast<size_t>(e.group)];
+  Path path;
+  for (const PathSegment& seg : var.segments) {
+    if (seg.var) {
+      const Value part = Decode(row[seg.path_slot]);
+      if (part.is_null()) return Value();
+      const Path& p = part.as_path();
+      path.nodes.insert(path.nodes.end(), p.nodes.begin() + (path.nodes.empty() ? 0 : 1),
+                        p.nodes.end());
+      path.hops.insert(path.hops.end(), p.hops.begin(), p.hops.end());
+      continue;
+    }
+    const FactVar& f = (*facts_)[static_cast<size_t>(seg.fact)];
+    storage::Triple t{Resolve(f.s, row), Resolve(f.p, row), Resolve(f.o, row)};
+    if (t.s == 0 || t.p == 0 || t.o == 0) return Value();
+    bool forward = seg.forward;
+    if (f.reversed_slot >= 0 && row[f.reversed_slot] == 1) {
+      std::swap(t.s, t.o);
+      forward = !forward;
+    }
+    if (path.nodes.empty()) path.nodes.push_back(Decode(Resolve(seg.from, row)));
+    path.nodes.push_back(Decode(Resolve(seg.to, row)));
+    PathHop hop;
+    hop.predicate = Decode(t.p).as_entity();
+    hop.forward = forward;
+    hop.annotations = InstanceAnnotations(t, row[f.hash_slot]);
+    path.hops.push_back(std::move(hop));
+  }
+  return Value(std::move(path));
+}
+
+// path.key: the list of each hop's `key` annotation (null where absent).
+Value Evaluator::PathProperty(const BoundExpr& e, const uint64_t* row) {
+  const Value path = Eval(e.args[0], row);
+  if (path.is_null()) return Value();
+  ValueList out;
+  for (const PathHop& hop : path.as_path().hops) {
+    Value v;
+    for (const auto& [key, value] : hop.annotations) {
+      if (key == e.name) v = value;
+    }
+    out.push_back(std::move(v));
+  }
+  return Value(std::move(out));
 }
 
 void BoundExpr::CollectSlots(const BoundQuery& q, std::vector<uint32_t>* out) const {
@@ -417,6 +506,21 @@ void BoundExpr::CollectSlots(const BoundQuery& q, std::vector<uint32_t>* out) co
       out->insert(out->end(), g.outer_slots.begin(), g.outer_slots.end());
       break;
     }
+    case Kind::kPath:
+      for (const PathSegment& seg : q.paths[static_cast<size_t>(group)].segments) {
+        if (seg.var) {
+          out->push_back(seg.path_slot);
+          continue;
+        }
+        for (const Ref& r : {seg.from, seg.to}) {
+          if (r.is_slot) out->push_back(r.slot);
+        }
+        const FactVar& f = q.facts[static_cast<size_t>(seg.fact)];
+        if (f.p.is_slot) out->push_back(f.p.slot);
+        out->push_back(f.hash_slot);
+        if (f.reversed_slot >= 0) out->push_back(static_cast<uint32_t>(f.reversed_slot));
+      }
+      break;
     case Kind::kFact:
     case Kind::kFactProperty: {
       const FactVar& f = q.facts[static_cast<size_t>(fact)];

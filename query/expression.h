@@ -64,6 +64,8 @@ class Evaluator {
   void set_context(const ExecContext* ctx);
   // A cache of committed terms shared across statements; may be null.
   void set_term_cache(TermCache* cache) { shared_cache_ = cache; }
+  // The annotations of the hop a per-hop condition is tested on; null outside.
+  void set_hop(const storage::Annotations* hop) { hop_ = hop; }
 
   Value Eval(const BoundExpr& e, const uint64_t* row);
   // True only when the expression is true (null and false reject).
@@ -81,6 +83,12 @@ class Evaluator {
   Value Binary(const BoundExpr& e, const uint64_t* row);
   Value Function(const BoundExpr& e, const uint64_t* row);
   Value Case(const BoundExpr& e, const uint64_t* row);
+  Value HopProperty(const BoundExpr& e);
+  Value BuildPath(const BoundExpr& e, const uint64_t* row);
+  Value PathProperty(const BoundExpr& e, const uint64_t* row);
+  // The annotations of the instance `hash` of `t` (reads the store).
+  std::vector<std::pair<std::string, Value>> InstanceAnnotations(const storage::Triple& t,
+                                                                 uint64_t hash);
   static Value In(const Value& a, const Value& list, ast::Pos pos);
   // The compiled pattern, cached per evaluator.
   const RE2& Regex(const std::string& pattern, ast::Pos pos);
@@ -91,6 +99,7 @@ class Evaluator {
   const std::vector<FactVar>* facts_;
   const ExecContext* ctx_ = nullptr;
   TermCache* shared_cache_ = nullptr;
+  const storage::Annotations* hop_ = nullptr;
   std::unordered_map<int, std::unique_ptr<GroupMatcher>> exists_;
   std::unordered_map<uint64_t, Value> cache_;
   std::unordered_map<std::string, std::unique_ptr<RE2>> regexes_;

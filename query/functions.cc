@@ -24,7 +24,7 @@ constexpr Signature kFunctions[] = {
     {"split", 2, 2},    {"reverse", 1, 1},   {"tointeger", 1, 1}, {"tofloat", 1, 1},
     {"round", 1, 1},    {"floor", 1, 1},     {"ceil", 1, 1},      {"sqrt", 1, 1},
     {"sign", 1, 1},     {"date", 1, 1},      {"datetime", 1, 1},  {"head", 1, 1},
-    {"last", 1, 1},
+    {"last", 1, 1},     {"nodes", 1, 1},     {"facts", 1, 1},     {"product", 1, 1},
 };
 
 // Code point boundaries of a UTF-8 string: offsets[i] is where code point i starts.
@@ -141,6 +141,46 @@ std::string Trim(const std::string& s, bool left, bool right) {
   return s.substr(b, e - b);
 }
 
+// product, sum, min, max, avg of a list (path.share, path.amount): null when
+// the list is empty or any item is null (a hop without the value makes the
+// whole unknown); integers stay integers while they fit.
+Value Fold(const Call& call, const std::string& name, const ValueList& items) {
+  if (items.empty()) return Value();
+  for (const Value& v : items) {
+    if (v.is_null()) return Value();
+    if (name != "min" && name != "max" && !v.is_numeric()) {
+      call.Bad(fmt::format("needs numbers, got {}", TypeName(v.type())));
+    }
+  }
+  if (name == "min" || name == "max") {
+    Value best = items[0];
+    for (const Value& v : items) {
+      const int c = CompareForSort(v, best);
+      if (name == "min" ? c < 0 : c > 0) best = v;
+    }
+    return best;
+  }
+  bool ints = name != "avg";
+  int64_t acc = name == "product" ? 1 : 0;
+  double dacc = acc;
+  for (const Value& v : items) {
+    if (ints && v.type() == Value::Type::kInt) {
+      int64_t next = 0;
+      const bool overflow = name == "product" ? __builtin_mul_overflow(acc, v.as_int(), &next)
+                                              : __builtin_add_overflow(acc, v.as_int(), &next);
+      if (!overflow) {
+        acc = next;
+        dacc = static_cast<double>(acc);
+        continue;
+      }
+    }
+    ints = false;
+    dacc = name == "product" ? dacc * v.as_number() : dacc + v.as_number();
+  }
+  if (name == "avg") return Value(dacc / static_cast<double>(items.size()));
+  return ints ? Value(acc) : Value(dacc);
+}
+
 }  // namespace
 
 bool LookupFunction(const std::string& name, size_t* min_args, size_t* max_args) {
@@ -172,6 +212,7 @@ Value CallFunction(const std::string& name, const std::vector<Value>& args, ast:
   }
   if (name == "length" || name == "size") {
     if (a.type() == Value::Type::kList) return Value(static_cast<int64_t>(a.as_list().size()));
+    if (a.type() == Value::Type::kPath) return Value(static_cast<int64_t>(a.as_path().hops.size()));
     return Value(static_cast<int64_t>(CodePoints(call.Text(0)).size() - 1));
   }
   if (name == "abs") {
@@ -269,6 +310,22 @@ Value CallFunction(const std::string& name, const std::vector<Value>& args, ast:
     DateTime t;
     if (!ParseDateTime(s, &t)) call.Bad("'" + s + "' is not a datetime");
     return Value(t);
+  }
+  if (name == "nodes") {
+    const Path& path = call.Arg(0, Value::Type::kPath, "a path").as_path();
+    return Value(ValueList(path.nodes.begin(), path.nodes.end()));
+  }
+  if (name == "facts") {
+    // Each hop as a path of one fact.
+    const Path& path = call.Arg(0, Value::Type::kPath, "a path").as_path();
+    ValueList facts;
+    for (size_t i = 0; i < path.hops.size(); ++i) {
+      facts.emplace_back(Path{{path.nodes[i], path.nodes[i + 1]}, {path.hops[i]}});
+    }
+    return Value(std::move(facts));
+  }
+  if (name == "product" || name == "sum" || name == "min" || name == "max" || name == "avg") {
+    return Fold(call, name, call.Arg(0, Value::Type::kList, "a list").as_list());
   }
   if (name == "head" || name == "last") {
     const ValueList& items = call.Arg(0, Value::Type::kList, "a list").as_list();

@@ -29,7 +29,7 @@ GroupMatcher::GroupMatcher(const ExecContext* ctx, const BoundGroup& group, std:
     }
     used[best] = true;
     const BoundPattern& pattern = group.patterns[best];
-    matchers_.push_back(std::make_unique<PatternMatcher>(ctx, pattern, bound));
+    matchers_.push_back(MakeMatcher(ctx, pattern, bound));
     labels_.push_back(pattern.label);
     for (uint32_t s : SlotsOf(pattern, ctx->query->facts)) bound[s] = true;
   }
@@ -56,7 +56,7 @@ bool GroupMatcher::Search(size_t level, const uint64_t* row,
     ++*emitted;
     return emit(row);
   }
-  PatternMatcher& matcher = *matchers_[level];
+  Matcher& matcher = *matchers_[level];
   Chunk& buffer = buffers_[level];
   matcher.Start(row);
   for (;;) {

@@ -33,7 +33,7 @@ class GroupMatcher {
 
   const ExecContext* ctx_;
   const BoundGroup& group_;
-  std::vector<std::unique_ptr<PatternMatcher>> matchers_;
+  std::vector<std::unique_ptr<Matcher>> matchers_;
   std::vector<std::string> labels_;
   std::vector<Chunk> buffers_;
   std::unique_ptr<Evaluator> eval_;

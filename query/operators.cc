@@ -36,20 +36,20 @@ namespace {
 class ScanOp final : public Operator {
  public:
   ScanOp(const ExecContext* ctx, const BoundPattern& pattern, std::vector<bool> bound)
-      : matcher_(ctx, pattern, std::move(bound)) {
+      : matcher_(MakeMatcher(ctx, pattern, std::move(bound))) {
     const std::vector<uint64_t> empty(ctx->width, 0);
-    matcher_.Start(empty.data());
+    matcher_->Start(empty.data());
   }
 
   bool Next(Chunk* out) override {
     out->Clear();
-    if (!done_) done_ = !matcher_.Fill(out, kChunkRows);
+    if (!done_) done_ = !matcher_->Fill(out, kChunkRows);
     return out->rows() > 0;
   }
-  std::string Describe() const override { return "Scan " + matcher_.Describe(); }
+  std::string Describe() const override { return "Scan " + matcher_->Describe(); }
 
  private:
-  PatternMatcher matcher_;
+  std::unique_ptr<Matcher> matcher_;
   bool done_ = false;
 };
 
@@ -61,14 +61,14 @@ class BindJoinOp final : public Operator {
              std::vector<bool> bound)
       : ctx_(ctx),
         left_(std::move(left)),
-        matcher_(ctx, pattern, std::move(bound)),
+        matcher_(MakeMatcher(ctx, pattern, std::move(bound))),
         input_(ctx->width) {}
 
   bool Next(Chunk* out) override {
     out->Clear();
     while (out->rows() < kChunkRows) {
       if (active_) {
-        active_ = matcher_.Fill(out, kChunkRows);
+        active_ = matcher_->Fill(out, kChunkRows);
         continue;
       }
       if (input_pos_ >= input_.rows()) {
@@ -80,18 +80,18 @@ class BindJoinOp final : public Operator {
         ctx_->CheckCancel();
         continue;
       }
-      matcher_.Start(input_.row(input_pos_++));
+      matcher_->Start(input_.row(input_pos_++));
       active_ = true;
     }
     return out->rows() > 0;
   }
-  std::string Describe() const override { return "BindJoin " + matcher_.Describe(); }
+  std::string Describe() const override { return "BindJoin " + matcher_->Describe(); }
   std::vector<const Operator*> Children() const override { return {left_.get()}; }
 
  private:
   const ExecContext* ctx_;
   std::unique_ptr<Operator> left_;
-  PatternMatcher matcher_;
+  std::unique_ptr<Matcher> matcher_;
   Chunk input_;
   size_t input_pos_ = 0;
   bool left_done_ = false;

@@ -59,6 +59,8 @@ struct ExecContext {
   const std::atomic<uint64_t>* cancel_generation = nullptr;
   uint64_t start_generation = 0;
   JoinChoice joins = JoinChoice::kByCost;
+  // Variable-length patterns stop the statement past this many search states.
+  uint64_t max_path_states = 10'000'000;
   TermCache* term_cache = nullptr;  // may be null
   // Ids of the values the output operators compute; shared by the parts of
   // a union. Never null while a plan runs.
@@ -83,17 +85,31 @@ class Operator {
   virtual bool Next(Chunk* out) = 0;
 };
 
-// Matches one pattern given the slots already bound; shared by scan, bind join
-// and the build side of hash join.
-class PatternMatcher {
+// Matches one pattern given the slots already bound; shared by scan, bind
+// join, the build side of hash join and the groups of optional and exists.
+class Matcher {
  public:
-  PatternMatcher(const ExecContext* ctx, const BoundPattern& pattern, std::vector<bool> bound);
+  virtual ~Matcher() = default;
   // Begins matching the extensions of `row` (copied).
-  void Start(const uint64_t* row);
+  virtual void Start(const uint64_t* row) = 0;
   // Appends matches to `out` until it holds `max` rows. Returns false once
   // every extension of the started row has been appended.
-  bool Fill(Chunk* out, size_t max);
-  std::string Describe() const;
+  virtual bool Fill(Chunk* out, size_t max) = 0;
+  virtual std::string Describe() const = 0;
+};
+
+// A PatternMatcher for a fixed pattern, a PathMatcher (path_matcher.h) for a
+// variable-length one.
+std::unique_ptr<Matcher> MakeMatcher(const ExecContext* ctx, const BoundPattern& pattern,
+                                     std::vector<bool> bound);
+
+// Matches one triple pattern (or a lone node) through the indexes.
+class PatternMatcher final : public Matcher {
+ public:
+  PatternMatcher(const ExecContext* ctx, const BoundPattern& pattern, std::vector<bool> bound);
+  void Start(const uint64_t* row) override;
+  bool Fill(Chunk* out, size_t max) override;
+  std::string Describe() const override;
 
  private:
   bool FillNodes(Chunk* out, size_t max);

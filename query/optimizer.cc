@@ -3,10 +3,22 @@
 #include <algorithm>
 #include <cmath>
 
+#include "query/path_matcher.h"
 #include "storage/store.h"
 
 namespace quipu::query {
 namespace {
+
+// shortest and all shortest search between two known ends: they wait until
+// both are bound.
+bool EndsReady(const BoundPattern& p, const std::vector<bool>& bound) {
+  if (!p.var ||
+      (p.var->mode != VarLength::Mode::kShortest && p.var->mode != VarLength::Mode::kAllShortest)) {
+    return true;
+  }
+  auto known = [&](const Ref& r) { return !r.is_slot || bound[r.slot]; };
+  return known(p.s) && known(p.o);
+}
 
 // Join ordering: the pattern connected to what is bound (any, at the start)
 // with the fewest estimated rows; ties go to the pattern's text, so the order
@@ -16,6 +28,7 @@ size_t NextPattern(const BoundQuery& q, const Estimator& est, const std::vector<
   int best = -1;
   for (size_t i = 0; i < q.patterns.size(); ++i) {
     if (used[i]) continue;
+    if (!EndsReady(q.patterns[i], bound)) continue;
     const std::vector<uint32_t> slots = SlotsOf(q.patterns[i], q.facts);
     const bool c =
         first || std::any_of(slots.begin(), slots.end(), [&](uint32_t s) { return bound[s]; });
@@ -28,6 +41,14 @@ size_t NextPattern(const BoundQuery& q, const Estimator& est, const std::vector<
       best = static_cast<int>(i);
       *connected = c;
       *rows = r;
+    }
+  }
+  if (best < 0) {
+    // Only shortest patterns are left and no order binds their ends.
+    for (size_t i = 0; i < q.patterns.size(); ++i) {
+      if (!used[i]) {
+        FailUnboundShortest(q.patterns[i]);
+      }
     }
   }
   return static_cast<size_t>(best);
@@ -63,7 +84,7 @@ std::vector<size_t> ReadyFilters(const BoundQuery& q, const std::vector<bool>& b
 
 // The slot a pattern's scan is ordered by (see storage::ScanOrder), or -1.
 int OrderSlot(const BoundPattern& p) {
-  if (p.node_scan || p.undirected) return -1;
+  if (p.node_scan || p.undirected || p.var) return -1;
   const storage::TriplePattern constants{p.s.is_slot ? 0 : p.s.id, p.p.is_slot ? 0 : p.p.id,
                                          p.o.is_slot ? 0 : p.o.id};
   const Ref* lead = nullptr;
@@ -127,6 +148,8 @@ LogicalPlan Optimize(const BoundQuery& q, const Estimator& est, uint32_t width, 
     } else {
       step.scan_rows = est.Rows(q.patterns[i], std::vector<bool>(width, false));
       step.kind = ChooseJoin(rows, per_input, step.scan_rows, connected, joins);
+      // A variable-length pattern walks from what each row binds.
+      if (q.patterns[i].var) step.kind = PlanStep::Kind::kBindJoin;
       if (step.kind != PlanStep::Kind::kBindJoin) {
         for (uint32_t s : slots) {
           if (bound[s] && std::find(step.keys.begin(), step.keys.end(), s) == step.keys.end()) {

@@ -58,12 +58,31 @@ class Writer {
     return out;
   }
 
+  // Paths (path variables, shortest, acyclic, variable lengths) only match.
+  static void CheckWritable(const ast::PathPattern& path, const char* verb) {
+    if (!path.variable.empty()) {
+      FailAt(fmt::format("{} takes no path variables", verb), path.variable_pos);
+    }
+    if (path.mode != ast::PathPattern::Mode::kTrail) {
+      FailAt(fmt::format("shortest, all shortest and acyclic only match; {} writes facts", verb),
+             path.mode_pos);
+    }
+    if (path.weight) FailAt(fmt::format("{} takes no 'by'", verb), path.weight->pos);
+    for (const ast::RelPattern& r : path.rels) {
+      if (r.var_length) {
+        FailAt(fmt::format("{} cannot write a variable-length relationship; write each fact", verb),
+               r.hops_pos);
+      }
+    }
+  }
+
   // insert, or with `merge` only the facts whose triple is absent.
   void Insert(const std::vector<ast::PathPattern>& patterns, bool merge) {
     merge_ = merge;
     const char* verb = merge ? "merge" : "insert";
     const uint64_t type = Intern(Value(Entity{kLabelPredicate}));
     for (const ast::PathPattern& path : patterns) {
+      CheckWritable(path, verb);
       std::vector<uint64_t> nodes;
       for (const ast::NodePattern& n : path.nodes) {
         CheckUniqueKeys(n.properties, "property");
@@ -100,6 +119,7 @@ class Writer {
 
   void Delete(const ast::DeleteStatement& del) {
     for (const ast::PathPattern& path : del.patterns) {
+      CheckWritable(path, "delete");
       std::vector<uint64_t> nodes;
       for (const ast::NodePattern& n : path.nodes) nodes.push_back(NodeId(n, "delete", false));
       const uint64_t type = Find(Value(Entity{kLabelPredicate}));

@@ -63,6 +63,27 @@ std::string JsonValue(const Value& v) {
       }
       return out + "]";
     }
+    case Value::Type::kPath: {
+      // {"nodes": [...], "facts": [{"from", "predicate", "to", annotations...}]}
+      const Path& path = v.as_path();
+      std::string out = "{\"nodes\": [";
+      for (size_t i = 0; i < path.nodes.size(); ++i) {
+        out += (i ? ", " : "") + JsonValue(path.nodes[i]);
+      }
+      out += "], \"facts\": [";
+      for (size_t i = 0; i < path.hops.size(); ++i) {
+        const PathHop& hop = path.hops[i];
+        const Value& from = path.nodes[hop.forward ? i : i + 1];
+        const Value& to = path.nodes[hop.forward ? i + 1 : i];
+        out += (i ? ", " : "") + std::string("{\"from\": ") + JsonValue(from) +
+               ", \"predicate\": " + QuoteString(hop.predicate.key) + ", \"to\": " + JsonValue(to);
+        for (const auto& [key, value] : hop.annotations) {
+          out += ", " + QuoteString(key) + ": " + JsonValue(value);
+        }
+        out += "}";
+      }
+      return out + "]}";
+    }
     default:
       return QuoteString(v.ToString());
   }

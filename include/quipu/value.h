@@ -38,6 +38,7 @@ struct LangString {
 };
 
 class Value;
+struct Path;
 // A list value (from [..] literals, collect(), split()); lists are results
 // only and cannot be stored as facts.
 using ValueList = std::vector<Value>;
@@ -56,9 +57,11 @@ class Value {
     kDateTime,
     kEntity,
     kList,
+    kPath,
   };
-  using Storage = std::variant<std::monostate, bool, int64_t, double, std::string, LangString, Date,
-                               DateTime, Entity, std::shared_ptr<const ValueList>>;
+  using Storage =
+      std::variant<std::monostate, bool, int64_t, double, std::string, LangString, Date, DateTime,
+                   Entity, std::shared_ptr<const ValueList>, std::shared_ptr<const Path>>;
 
   Value() = default;
   explicit Value(bool b) : v_(b) {}
@@ -72,6 +75,7 @@ class Value {
   explicit Value(DateTime d) : v_(d) {}
   explicit Value(Entity e) : v_(std::move(e)) {}
   explicit Value(ValueList list) : v_(std::make_shared<const ValueList>(std::move(list))) {}
+  explicit Value(Path path);
 
   Type type() const { return static_cast<Type>(v_.index()); }
   bool is_null() const { return type() == Type::kNull; }
@@ -91,6 +95,7 @@ class Value {
   DateTime as_datetime() const { return std::get<DateTime>(v_); }
   const Entity& as_entity() const { return std::get<Entity>(v_); }
   const ValueList& as_list() const { return *std::get<std::shared_ptr<const ValueList>>(v_); }
+  const Path& as_path() const { return *std::get<std::shared_ptr<const Path>>(v_); }
   const Storage& storage() const { return v_; }
 
   // Plain text: strings raw, entities as @key or <iri>, dates ISO 8601,
@@ -99,12 +104,33 @@ class Value {
   // As a literal of the query language ("text" quoted, date '...').
   std::string ToLiteral() const;
 
-  // Lists compare by their items, everything else by type and value.
+  // Lists and paths compare by their items, everything else by type and value.
   bool operator==(const Value& other) const;
 
  private:
   Storage v_;
 };
+
+// One hop of a path: a fact between two consecutive nodes. `forward` is
+// true when the fact points along the path (nodes[i] -p-> nodes[i + 1]),
+// false when it points back. Annotations are those of the fact's instance
+// the hop used (see docs/language.md, "Paths"), sorted by key.
+struct PathHop {
+  Entity predicate;
+  bool forward = true;
+  std::vector<std::pair<std::string, Value>> annotations;
+  bool operator==(const PathHop&) const;
+};
+
+// A path value: nodes.size() == hops.size() + 1. Printed as a pattern:
+// (@a)-[:owns {share: 0.6}]->(@b)<-[:funds]-(@c).
+struct Path {
+  std::vector<Value> nodes;
+  std::vector<PathHop> hops;
+  bool operator==(const Path&) const;
+};
+
+inline Value::Value(Path path) : v_(std::make_shared<const Path>(std::move(path))) {}
 
 const char* TypeName(Value::Type type);
 

@@ -1,0 +1,433 @@
+#include "query/path_matcher.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <functional>
+#include <limits>
+#include <queue>
+
+#include "query/binder.h"
+#include "query/value_table.h"
+#include "storage/term_codec.h"
+
+namespace quipu::query {
+
+void FailUnboundShortest(const BoundPattern& pattern) {
+  FailAt("shortest paths need both ends bound: in " + pattern.label +
+             ", name both ends with @keys or bind them with another pattern of the match",
+         pattern.var->pos);
+}
+
+PathMatcher::PathMatcher(const ExecContext* ctx, const BoundPattern& pattern,
+                         std::vector<bool> bound)
+    : ctx_(ctx),
+      pattern_(pattern),
+      var_(*pattern_.var),
+      bound_(std::move(bound)),
+      eval_(ctx->view, &ctx->query->facts) {
+  eval_.set_context(ctx);
+  label_predicate_ = ValueOrThrow(ctx->view->FindTerm(Value(Entity{kLabelPredicate})));
+  need_annotations_ = var_.hop_filter >= 0 || var_.weighted || var_.path_slot >= 0;
+  same_slot_ = pattern_.s.is_slot && pattern_.o.is_slot && pattern_.s.slot == pattern_.o.slot &&
+               !bound_[pattern_.s.slot];
+}
+
+bool PathMatcher::Shortest() const {
+  return var_.mode == VarLength::Mode::kShortest || var_.mode == VarLength::Mode::kAllShortest;
+}
+
+std::string PathMatcher::Describe() const {
+  if (!Shortest()) return pattern_.label + " depth-first";
+  return pattern_.label + (var_.weighted ? " by Dijkstra" : " breadth-first");
+}
+
+void PathMatcher::CountState() {
+  if (++states_ > ctx_->max_path_states) {
+    throw QueryError(Status::InvalidArgument(fmt::format(
+        "path expansion stopped in {}: it visited more than {} states (the limit "
+        "max_path_states); give the relationship a maximum length or a predicate, or raise "
+        "the limit",
+        pattern_.label, ctx_->max_path_states)));
+  }
+  if ((states_ & 4095) == 0) ctx_->CheckCancel();
+}
+
+void PathMatcher::Start(const uint64_t* row) {
+  row_.assign(row, row + ctx_->width);
+  stack_.clear();
+  path_hops_.clear();
+  path_nodes_.clear();
+  starts_.clear();
+  start_pos_ = 0;
+  found_.clear();
+  found_pos_ = 0;
+  auto known = [&](const Ref& r) { return !r.is_slot || bound_[r.slot]; };
+  auto id = [&](const Ref& r) { return r.is_slot ? row_[r.slot] : r.id; };
+  const bool s_known = known(pattern_.s), o_known = known(pattern_.o);
+  // A null end (an optional variable without a match) matches nothing.
+  if ((s_known && id(pattern_.s) == 0) || (o_known && id(pattern_.o) == 0)) return;
+  if (Shortest()) {
+    if (!s_known || !o_known) {
+      FailUnboundShortest(pattern_);
+    }
+    RunShortest(id(pattern_.s), id(pattern_.o));
+    return;
+  }
+  reverse_ = !s_known && o_known;
+  if (reverse_) {
+    starts_.push_back(id(pattern_.o));
+    target_ = 0;
+  } else {
+    target_ = o_known ? id(pattern_.o) : 0;
+    if (s_known) {
+      starts_.push_back(id(pattern_.s));
+    } else {
+      CollectStarts();
+    }
+  }
+}
+
+void PathMatcher::CollectStarts() {
+  // Every node with a hop to take: a subject of p (or, undirected, an end).
+  if (var_.predicate_absent) return;
+  std::unique_ptr<storage::TripleCursor> cursor = ctx_->view->Scan({0, pattern_.p.id, 0});
+  for (;;) {
+    batch_.clear();
+    if (cursor->Next(&batch_, kChunkRows) == 0) break;
+    ctx_->CheckCancel();
+    for (const storage::Triple& t : batch_) {
+      if (t.p == label_predicate_ || storage::TypeOfId(t.o) != storage::TermType::kEntity) {
+        continue;
+      }
+      starts_.push_back(t.s);
+      if (pattern_.undirected) starts_.push_back(t.o);
+    }
+  }
+  if (!cursor->status().ok()) throw QueryError(cursor->status());
+  std::sort(starts_.begin(), starts_.end());
+  starts_.erase(std::unique(starts_.begin(), starts_.end()), starts_.end());
+}
+
+std::vector<PathMatcher::Hop> PathMatcher::Expand(uint64_t node) {
+  std::vector<Hop> hops;
+  if (var_.predicate_absent) return hops;
+  const uint64_t p = pattern_.p.id;
+  // subject_side: `node` is the fact's subject and the step reaches its object.
+  auto scan = [&](bool subject_side, bool forward) {
+    const storage::TriplePattern want =
+        subject_side ? storage::TriplePattern{node, p, 0} : storage::TriplePattern{0, p, node};
+    std::unique_ptr<storage::TripleCursor>& cursor = subject_side ? out_cursor_ : in_cursor_;
+    if (cursor == nullptr || !cursor->Reseek(want)) cursor = ctx_->view->Scan(want);
+    for (;;) {
+      batch_.clear();
+      if (cursor->Next(&batch_, kChunkRows) == 0) break;
+      for (const storage::Triple& t : batch_) {
+        if (t.p == label_predicate_ || storage::TypeOfId(t.o) != storage::TermType::kEntity) {
+          continue;
+        }
+        // Undirected: a self-loop is found from both sides; take it once.
+        if (pattern_.undirected && !subject_side && t.s == t.o) continue;
+        AddHop(t, subject_side ? t.o : t.s, forward, &hops);
+      }
+    }
+    if (!cursor->status().ok()) throw QueryError(cursor->status());
+  };
+  // Walking from s, a fact leaving the node points along the path; walking
+  // back from o, a fact arriving at the node does.
+  scan(!reverse_, true);
+  if (pattern_.undirected) scan(reverse_, false);
+  return hops;
+}
+
+std::string PathMatcher::FactText(const storage::Triple& t) {
+  const Value p = eval_.Decode(t.p);
+  const std::string& key = p.as_entity().key;
+  return fmt::format("({})-[:{}]->({})", eval_.Decode(t.s).ToString(),
+                     IsPlainKey(key) ? key : FormatEntityKey(key), eval_.Decode(t.o).ToString());
+}
+
+void PathMatcher::AddHop(const storage::Triple& t, uint64_t next, bool forward,
+                         std::vector<Hop>* out) {
+  Hop hop;
+  hop.fact = t;
+  hop.next = next;
+  hop.forward = forward;
+  if (need_annotations_) {
+    if (Status s = ctx_->view->GetInstances(t, &instances_); !s.ok()) throw QueryError(s);
+    const storage::FactInstance* used = nullptr;
+    for (const storage::FactInstance& instance : instances_) {
+      if (var_.hop_filter >= 0) {
+        eval_.set_hop(&instance.annotations);
+        const bool pass =
+            eval_.Test(ctx_->query->hop_filters[static_cast<size_t>(var_.hop_filter)], row_.data());
+        eval_.set_hop(nullptr);
+        if (!pass) continue;
+      }
+      used = &instance;
+      break;
+    }
+    if (used == nullptr) return;  // no instance passes: the fact does not connect
+    hop.annotations = used->annotations;
+    if (var_.weighted) {
+      Value cost;
+      for (const auto& [key, value] : hop.annotations) {
+        if (key == var_.weight_key && key != 0) cost = eval_.Decode(value);
+      }
+      if (cost.is_null()) {
+        FailAt(fmt::format("shortest … by sum(…{}): the fact {} has no {}", var_.weight_name,
+                           FactText(t), var_.weight_name),
+               var_.weight_pos);
+      }
+      if (!cost.is_numeric()) {
+        FailAt(fmt::format("shortest … by sum(…{}): the fact {} has {} = {}, not a number",
+                           var_.weight_name, FactText(t), var_.weight_name, cost.ToLiteral()),
+               var_.weight_pos);
+      }
+      if (cost.as_number() < 0 || std::isnan(cost.as_number())) {
+        FailAt(fmt::format("shortest … by sum(…{}): the fact {} has {} = {}; costs must not be "
+                           "negative",
+                           var_.weight_name, FactText(t), var_.weight_name, cost.ToLiteral()),
+               var_.weight_pos);
+      }
+      hop.cost = cost.as_number();
+    }
+  }
+  out->push_back(std::move(hop));
+}
+
+bool PathMatcher::NextStart(Chunk* out) {
+  if (start_pos_ >= starts_.size()) return false;
+  const uint64_t start = starts_[start_pos_++];
+  if (same_slot_) target_ = start;
+  path_nodes_.assign(1, start);
+  path_hops_.clear();
+  if (var_.min_hops == 0 && (target_ == 0 || target_ == start)) Emit(path_nodes_, path_hops_, out);
+  if (var_.max_hops > 0) stack_.push_back(Frame{start, Expand(start), 0});
+  return true;
+}
+
+bool PathMatcher::Fill(Chunk* out, size_t max) {
+  if (Shortest()) {
+    while (out->rows() < max && found_pos_ < found_.size()) {
+      Emit(found_[found_pos_].nodes, found_[found_pos_].hops, out);
+      ++found_pos_;
+    }
+    return found_pos_ < found_.size();
+  }
+  const bool acyclic = var_.mode == VarLength::Mode::kAcyclic;
+  while (out->rows() < max) {
+    if (stack_.empty()) {
+      if (!NextStart(out)) return false;
+      continue;
+    }
+    Frame& frame = stack_.back();
+    if (frame.pos >= frame.hops.size()) {
+      stack_.pop_back();
+      path_nodes_.pop_back();
+      if (!path_hops_.empty()) path_hops_.pop_back();
+      continue;
+    }
+    Hop hop = frame.hops[frame.pos++];
+    // A trail uses each fact once; an acyclic path visits each node once.
+    bool allowed = true;
+    for (const Hop& used : path_hops_) allowed = allowed && !(used.fact == hop.fact);
+    if (acyclic) {
+      allowed = allowed &&
+                std::find(path_nodes_.begin(), path_nodes_.end(), hop.next) == path_nodes_.end();
+    }
+    if (!allowed) continue;
+    CountState();
+    const uint64_t next = hop.next;
+    path_hops_.push_back(std::move(hop));
+    path_nodes_.push_back(next);
+    const size_t depth = path_hops_.size();
+    if (depth >= var_.min_hops && (target_ == 0 || next == target_)) {
+      Emit(path_nodes_, path_hops_, out);
+    }
+    if (depth < var_.max_hops && !(acyclic && next == target_)) {
+      stack_.push_back(Frame{next, Expand(next), 0});
+    } else {
+      path_hops_.pop_back();
+      path_nodes_.pop_back();
+    }
+  }
+  return true;
+}
+
+void PathMatcher::Emit(const std::vector<uint64_t>& nodes, const std::vector<Hop>& hops,
+                       Chunk* out) {
+  uint64_t* row = out->AppendRow(row_.data());
+  // In search order nodes run from s to o, or from o to s when searching back.
+  const uint64_t s = reverse_ ? nodes.back() : nodes.front();
+  const uint64_t o = reverse_ ? nodes.front() : nodes.back();
+  if (pattern_.s.is_slot && !bound_[pattern_.s.slot]) row[pattern_.s.slot] = s;
+  if (pattern_.o.is_slot && !bound_[pattern_.o.slot]) row[pattern_.o.slot] = o;
+  if (var_.path_slot >= 0) row[var_.path_slot] = PathId(nodes, hops);
+}
+
+uint64_t PathMatcher::PathId(const std::vector<uint64_t>& nodes, const std::vector<Hop>& hops) {
+  std::vector<size_t> order(hops.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::vector<uint64_t> ns = nodes;
+  // To s→o order, then to the order the pattern was written in.
+  const bool reversed = reverse_ != var_.written_reversed;
+  if (reversed) {
+    std::reverse(ns.begin(), ns.end());
+    std::reverse(order.begin(), order.end());
+  }
+  Path path;
+  for (uint64_t n : ns) path.nodes.push_back(eval_.Decode(n));
+  for (size_t i : order) {
+    const Hop& hop = hops[i];
+    PathHop out;
+    out.predicate = eval_.Decode(hop.fact.p).as_entity();
+    out.forward = var_.written_reversed ? !hop.forward : hop.forward;
+    for (const auto& [key, value] : hop.annotations) {
+      out.annotations.emplace_back(eval_.Decode(key).as_entity().key, eval_.Decode(value));
+    }
+    std::sort(out.annotations.begin(), out.annotations.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    path.hops.push_back(std::move(out));
+  }
+  return ctx_->values->Intern(Value(std::move(path)));
+}
+
+void PathMatcher::RunShortest(uint64_t s, uint64_t o) {
+  reverse_ = false;
+  parents_.clear();
+  target_parents_.clear();
+  if (s == o && var_.min_hops == 0) {
+    found_.push_back(Found{{s}, {}});
+    return;
+  }
+  if (s == o) {
+    ShortestCycle(s);
+    return;
+  }
+  const bool all = var_.mode == VarLength::Mode::kAllShortest;
+  // Dijkstra; without costs every hop costs 1, the queue pops in
+  // breadth-first order and a path's cost is its length. With costs and a
+  // maximum length a state is (node, hops taken), as a cheaper path may take
+  // more hops.
+  const bool bounded = var_.weighted && var_.max_hops != UINT32_MAX;
+  struct Entry {
+    double cost;
+    uint64_t seq;  // ties pop in the order they were found: deterministic
+    StateKey key;
+    bool operator>(const Entry& other) const {
+      return cost != other.cost ? cost > other.cost : seq > other.seq;
+    }
+  };
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> queue;
+  std::unordered_map<StateKey, double, StateKeyHash> best;
+  uint64_t seq = 0;
+  const StateKey origin{s, 0};
+  best[origin] = 0;
+  queue.push(Entry{0, seq++, origin});
+  double target_cost = std::numeric_limits<double>::infinity();
+  while (!queue.empty()) {
+    const Entry entry = queue.top();
+    queue.pop();
+    if (entry.cost > best[entry.key]) continue;  // stale
+    if (entry.cost > target_cost) break;
+    CountState();
+    const uint64_t hops_taken = var_.weighted ? entry.key.hops : static_cast<uint64_t>(entry.cost);
+    if (hops_taken >= var_.max_hops) continue;
+    for (Hop& hop : Expand(entry.key.node)) {
+      const double cost = entry.cost + (var_.weighted ? hop.cost : 1.0);
+      if (hop.next == o) {
+        // The end is reached only at a path's end, never passed through.
+        if (cost < target_cost) {
+          target_cost = cost;
+          target_parents_.assign(1, Parent{entry.key, hop});
+        } else if (cost == target_cost && all) {
+          target_parents_.push_back(Parent{entry.key, hop});
+        }
+        continue;
+      }
+      if (hop.next == s) continue;  // back to the start is never shorter
+      const StateKey key{hop.next, bounded ? static_cast<uint32_t>(hops_taken + 1) : 0};
+      auto [it, added] = best.try_emplace(key, cost);
+      if (added || cost < it->second) {
+        it->second = cost;
+        parents_[key].assign(1, Parent{entry.key, hop});
+        queue.push(Entry{cost, seq++, key});
+      } else if (cost == it->second && all) {
+        parents_[key].push_back(Parent{entry.key, hop});
+      }
+    }
+  }
+  std::vector<uint64_t> nodes{o};
+  std::vector<Hop> hops;
+  for (const Parent& parent : target_parents_) {
+    hops.push_back(parent.hop);
+    Backtrack(parent.from, s, &nodes, &hops);
+    hops.pop_back();
+    if (!all && !found_.empty()) break;
+  }
+}
+
+// A shortest cycle through s is a shortest trail from s back to s: the
+// breadth-first search above visits each node once and cannot see a cycle
+// that leaves and returns by different facts, so this is a depth-first
+// search over trails, pruned by the cheapest cycle found so far.
+void PathMatcher::ShortestCycle(uint64_t s) {
+  const bool all = var_.mode == VarLength::Mode::kAllShortest;
+  double best = std::numeric_limits<double>::infinity();
+  std::vector<uint64_t> nodes{s};
+  std::vector<Hop> hops;
+  std::function<void(uint64_t, double)> walk = [&](uint64_t node, double cost) {
+    if (hops.size() >= var_.max_hops) return;
+    for (Hop& hop : Expand(node)) {
+      bool reused = false;
+      for (const Hop& used : hops) reused = reused || used.fact == hop.fact;
+      if (reused) continue;
+      const double next_cost = cost + (var_.weighted ? hop.cost : 1.0);
+      if (next_cost > best || (next_cost == best && !all)) continue;
+      CountState();
+      const uint64_t next = hop.next;
+      nodes.push_back(next);
+      hops.push_back(std::move(hop));
+      if (next == s) {
+        if (next_cost < best) found_.clear();
+        best = next_cost;
+        found_.push_back(Found{nodes, hops});
+      } else {
+        walk(next, next_cost);
+      }
+      hops.pop_back();
+      nodes.pop_back();
+    }
+  };
+  walk(s, 0);
+}
+
+void PathMatcher::Backtrack(const StateKey& key, uint64_t s, std::vector<uint64_t>* nodes,
+                            std::vector<Hop>* hops) {
+  CountState();
+  nodes->push_back(key.node);
+  if (key.node == s && key.hops == 0) {
+    // Collected from o back to s: reverse into s→o order.
+    Found path{std::vector<uint64_t>(nodes->rbegin(), nodes->rend()),
+               std::vector<Hop>(hops->rbegin(), hops->rend())};
+    found_.push_back(std::move(path));
+  } else {
+    const bool all = var_.mode == VarLength::Mode::kAllShortest;
+    for (const Parent& parent : parents_[key]) {
+      hops->push_back(parent.hop);
+      Backtrack(parent.from, s, nodes, hops);
+      hops->pop_back();
+      if (!all && !found_.empty()) break;
+    }
+  }
+  nodes->pop_back();
+}
+
+std::unique_ptr<Matcher> MakeMatcher(const ExecContext* ctx, const BoundPattern& pattern,
+                                     std::vector<bool> bound) {
+  if (pattern.var) return std::make_unique<PathMatcher>(ctx, pattern, std::move(bound));
+  return std::make_unique<PatternMatcher>(ctx, pattern, std::move(bound));
+}
+
+}  // namespace quipu::query
