@@ -56,6 +56,7 @@ struct BoundExpr {
     kList,          // [args...]
     kCase,          // as ast::Expr::Kind::kCase, with has_else
     kExists,        // group: BoundQuery::exists_groups[group] has a match
+    kField,         // field `slot` of the row a load reads (Evaluator::set_fields)
   };
   Kind kind = Kind::kConst;
   ast::Pos pos;
