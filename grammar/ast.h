@@ -55,6 +55,7 @@ struct NodePattern {
   Pos pos;
   std::string variable;          // empty when anonymous
   std::optional<Entity> entity;  // @key or <iri>
+  ExprPtr key;                   // @(part, …): the key computed (a function "@")
   std::vector<std::string> labels;
   PropertyMap properties;
 };
@@ -153,10 +154,10 @@ struct ShowStatement {
   Pos pos;
 };
 
-// load 'file' [format f] [on error skip], load csv 'file' as nodes/edges …,
+// load 'file' [format f] [on error skip], load csv 'file' as nodes/edges/rows …,
 // load jsonl 'file' format ftm.
 struct LoadStatement {
-  enum class Source : uint8_t { kRdf, kCsvNodes, kCsvEdges, kJsonl };
+  enum class Source : uint8_t { kRdf, kCsvNodes, kCsvEdges, kCsvRows, kJsonl };
   Source source = Source::kRdf;
   std::string path;
   Pos path_pos;
@@ -167,6 +168,10 @@ struct LoadStatement {
   std::string predicate;    // csv edges: the predicate's key
   std::string from_column;  // csv edges: the column of the subject's key
   std::string to_column;    // csv edges: the column of the object's key
+  // csv rows: `as rows r [where filter] insert patterns`, written once per row.
+  std::string row_variable;
+  ExprPtr row_filter;  // null without where
+  std::vector<PathPattern> row_patterns;
 };
 
 struct Statement;

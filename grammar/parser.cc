@@ -42,7 +42,8 @@ struct Selector
                                 path_weight_sum>,
           pt::store_content::on<load_stmt, load_csv, load_jsonl, load_rdf, load_path,
                                 load_format_name, load_skip, csv_nodes, csv_edges, load_label,
-                                load_key_column, load_predicate, load_from_column, load_to_column>,
+                                load_key_column, load_predicate, load_from_column, load_to_column,
+                                csv_rows, rows_variable, key_expr, property_quoted>,
           pt::fold_one::on<or_expr, and_expr, not_expr, comparison, additive, multiplicative,
                            postfix, property_access>> {};
 
@@ -285,13 +286,16 @@ ast::ExprPtr BuildExpr(const Node& n) {
     ast::ExprPtr base = BuildExpr(*n.children.at(0));
     for (size_t i = 1; i < n.children.size(); ++i) {
       const Node& access = *n.children[i];
-      const bool direct = access.is_type<property_name>() || access.is_type<property_iri>();
+      const bool direct = access.is_type<property_name>() || access.is_type<property_iri>() ||
+                          access.is_type<property_quoted>();
       const Node& prop = direct ? access : *access.children.at(0);
       auto e = std::make_unique<ast::Expr>();
       e->kind = ast::Expr::Kind::kProperty;
       e->pos = base->pos;
       e->name_pos = PosOf(prop);
-      e->name = prop.is_type<property_iri>() ? BuildEntity(prop).key : prop.string();
+      e->name = prop.is_type<property_iri>()      ? BuildEntity(prop).key
+                : prop.is_type<property_quoted>() ? Unescape(prop)
+                                                  : prop.string();
       e->args.push_back(std::move(base));
       base = std::move(e);
     }
@@ -343,6 +347,14 @@ ast::ExprPtr BuildExpr(const Node& n) {
     e->name = "count";
     return e;
   }
+  if (n.is_type<key_expr>()) {  // the function "@" over the parts
+    auto e = std::make_unique<ast::Expr>();
+    e->kind = ast::Expr::Kind::kFunction;
+    e->pos = pos;
+    e->name = "@";
+    for (const auto& child : n.children) e->args.push_back(BuildExpr(*child));
+    return e;
+  }
   if (n.is_type<function_call>()) {
     auto e = std::make_unique<ast::Expr>();
     e->kind = ast::Expr::Kind::kFunction;
@@ -379,6 +391,8 @@ ast::NodePattern BuildNode(const Node& n) {
       node.variable = child->string();
     } else if (child->is_type<entity_key>() || child->is_type<iri_ref>()) {
       node.entity = BuildEntity(*child);
+    } else if (child->is_type<key_expr>()) {
+      node.key = BuildExpr(*child);
     } else if (child->is_type<label_name>()) {
       node.labels.push_back(child->string());
     } else if (child->is_type<label_iri>()) {
@@ -570,6 +584,13 @@ void BuildLoad(const Node& n, ast::LoadStatement* load) {
       }
     } else if (c.is_type<load_skip>()) {
       load->skip_errors = true;
+    } else if (c.is_type<csv_rows>()) {
+      load->source = ast::LoadStatement::Source::kCsvRows;
+      load->row_variable = c.children.at(0)->string();
+      load->row_patterns = BuildPatterns(c);
+      for (const auto& part : c.children) {
+        if (part->is_type<where_condition>()) load->row_filter = BuildExpr(*part);
+      }
     } else if (c.is_type<csv_nodes>() || c.is_type<csv_edges>()) {
       load->source = c.is_type<csv_nodes>() ? ast::LoadStatement::Source::kCsvNodes
                                             : ast::LoadStatement::Source::kCsvEdges;

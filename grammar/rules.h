@@ -171,12 +171,21 @@ struct exists_body;
 struct exists_close : one<'}'> {};
 struct exists_open : one<'{'> {};
 struct exists_expr : if_must<kw_exists, ws, exists_open, ws, exists_body, ws, exists_close> {};
+// @(part, …): the entity whose key is the parts' text joined by '/'.
+struct key_part : seq<expression, ws> {};
+struct next_key_part : key_part {};
+struct key_close : one<')'> {};
+struct key_expr
+    : if_must<seq<one<'@'>, one<'('>, ws>, key_part, star<comma, must<next_key_part>>, key_close> {
+};
 // An IRI can start an operand: '<' there cannot be less-than.
 struct primary : sor<literal, list_literal, parameter, case_expr, exists_expr, iri_ref, count_star,
-                     function_call, entity_key, variable, paren_expr> {};
+                     function_call, key_expr, entity_key, variable, paren_expr> {};
 struct property_name : name {};
 struct property_iri : iri_ref {};
-struct property_target : sor<property_iri, property_name> {};
+// x."key with spaces": any key as quoted text (CSV columns, say).
+struct property_quoted : string_literal {};
+struct property_target : sor<property_iri, property_quoted, property_name> {};
 struct property_access : seq<ws, one<'.'>, ws, must<property_target>> {};
 struct postfix : seq<primary, star<property_access>> {};
 struct negation : if_must<seq<one<'-'>, not_at<one<'-', '>', '['>>>, ws, postfix> {};
@@ -223,7 +232,7 @@ struct next_prop_entry : prop_entry {};
 struct prop_map
     : if_must<seq<one<'{'>, ws>, opt<prop_entry, star<comma, must<next_prop_entry>>>, map_close> {};
 
-struct node_subject : sor<entity_ref, variable> {};
+struct node_subject : sor<key_expr, entity_ref, variable> {};
 struct label_iri : iri_ref {};
 struct label_target : sor<label_iri, label_name> {};
 struct label : if_must<seq<one<':'>, ws>, label_target> {};
@@ -347,6 +356,7 @@ struct kw_format : keyword<TAO_PEGTL_ISTRING("format")> {};
 struct kw_nodes : keyword<TAO_PEGTL_ISTRING("nodes")> {};
 struct kw_edges : keyword<TAO_PEGTL_ISTRING("edges")> {};
 struct kw_on : keyword<TAO_PEGTL_ISTRING("on")> {};
+struct kw_rows : keyword<TAO_PEGTL_ISTRING("rows")> {};
 struct load_as : kw_as {};
 struct load_key : keyword<TAO_PEGTL_ISTRING("key")> {};
 struct load_from : keyword<TAO_PEGTL_ISTRING("from")> {};
@@ -367,7 +377,12 @@ struct load_to_column : sor<string_literal, name> {};
 struct csv_nodes : if_must<kw_nodes, ws, load_label, ws, load_key, ws, load_key_column, ws> {};
 struct csv_edges : if_must<kw_edges, ws, load_predicate, ws, load_from, ws, load_from_column, ws,
                            load_to, ws, load_to_column, ws> {};
-struct csv_mapping : sor<csv_nodes, csv_edges> {};
+// as rows r [where …] insert patterns: the patterns are written once per row.
+struct rows_variable : variable {};
+struct rows_patterns : pattern_list {};
+struct rows_insert : if_must<kw_insert, ws, rows_patterns> {};
+struct csv_rows : if_must<kw_rows, ws, rows_variable, ws, opt<where_clause>, rows_insert> {};
+struct csv_mapping : sor<csv_nodes, csv_edges, csv_rows> {};
 struct load_csv : if_must<kw_csv, ws, load_path, ws, load_as, ws, csv_mapping, opt<load_skip>> {};
 struct load_jsonl : if_must<kw_jsonl, ws, load_path, ws, jsonl_format, opt<load_skip>> {};
 struct load_rdf : seq<load_path, ws, opt<load_format>, opt<load_skip>> {};

@@ -9,6 +9,7 @@
 
 #include "import/batch_queue.h"
 #include "import/csv_load.h"
+#include "import/csv_rows_load.h"
 #include "import/fact_writer.h"
 #include "import/file_source.h"
 #include "import/ftm_load.h"
@@ -158,6 +159,9 @@ Result<QueryResult> RunLoad(const ast::LoadStatement& load, storage::Store* stor
     case ast::LoadStatement::Source::kCsvNodes:
     case ast::LoadStatement::Source::kCsvEdges:
       status = LoadCsv(load, source->get(), &writer, &report);
+      break;
+    case ast::LoadStatement::Source::kCsvRows:
+      status = LoadCsvRows(load, *options.params, source->get(), &writer, &report);
       break;
     case ast::LoadStatement::Source::kJsonl:
       status = LoadFtm(source->get(), &writer, &report);

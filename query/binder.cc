@@ -13,8 +13,10 @@ namespace {
 
 class Binder {
  public:
-  // With a null view the binder evaluates constants only: no variables.
-  Binder(storage::ReadView* view, const Params& params) : view_(view), params_(params) {}
+  // With a null view the binder evaluates constants only: no variables but
+  // the fields of `row` when given.
+  Binder(storage::ReadView* view, const Params& params, const RowScope* row = nullptr)
+      : view_(view), params_(params), row_(row) {}
 
   BoundQuery Bind(const ast::MatchStatement& m) {
     CheckOptionalOrder(m);
@@ -166,6 +168,11 @@ class Binder {
 
   Ref NodeRef(const ast::NodePattern& n) {
     if (n.entity) return Ref::Const(Term(Value(*n.entity)));
+    if (n.key) {  // @(…) of constants; an empty key names no entity
+      const Value key = ValueOrThrow(EvaluateConstant(*n.key, params_));
+      if (key.is_null()) *impossible_ = true;
+      return Ref::Const(key.is_null() ? 0 : Term(key));
+    }
     if (n.variable.empty()) return Ref::Slot(NewSlot(""));
     if (facts_by_name_.count(n.variable) || var_rels_.count(n.variable)) {
       FailAt("'" + n.variable + "' is a relationship variable and cannot name a node", n.pos);
@@ -540,6 +547,7 @@ class Binder {
           b.fact = it->second;
           return b;
         }
+        if (row_ != nullptr) FailAt(RowVariableError(e.name), e.pos);
         if (view_ == nullptr) {
           FailAt("a value here must be a constant (a literal or a $parameter), not the variable '" +
                      e.name + "'",
@@ -586,6 +594,7 @@ class Binder {
           b.args.push_back(BindExpr(base));
           return b;
         }
+        if (row_ != nullptr && base.name == row_->variable) return BindField(e);
         BoundExpr target = BindExpr(base);
         Result<uint64_t> key = view_->FindTerm(Value(Entity{e.name}));
         if (!key.ok()) throw QueryError(key.status());
@@ -667,6 +676,30 @@ class Binder {
   }
 
  private:
+  // r.Column of a load's row: the field at the column's index.
+  BoundExpr BindField(const ast::Expr& e) {
+    for (size_t i = 0; i < row_->columns.size(); ++i) {
+      if (row_->columns[i] != e.name) continue;
+      BoundExpr b;
+      b.kind = BoundExpr::Kind::kField;
+      b.pos = e.pos;
+      b.slot = static_cast<uint32_t>(i);
+      b.name = e.name;
+      return b;
+    }
+    std::string names;
+    for (const std::string& c : row_->columns) names += (names.empty() ? "" : ", ") + c;
+    FailAt("no column '" + e.name + "' in '" + row_->file + "' (the columns are " + names + ")",
+           e.name_pos);
+  }
+
+  std::string RowVariableError(const std::string& name) const {
+    if (name == row_->variable) {
+      return "the row '" + name + "' is not a value: read a field as " + name + ".Column";
+    }
+    return "unknown variable '" + name + "' (the row is '" + row_->variable + "')";
+  }
+
   // Constant folding: an operator, function, list or case whose arguments
   // are all constants is evaluated once, here.
   static BoundExpr Fold(BoundExpr b) {
@@ -785,6 +818,7 @@ class Binder {
 
   storage::ReadView* view_;
   const Params& params_;
+  const RowScope* row_;
   BoundQuery q_;
   // Where BindPath puts patterns and filters: the query's, or a group's.
   std::vector<BoundPattern>* patterns_ = &q_.patterns;
@@ -805,6 +839,15 @@ Result<BoundQuery> BindMatch(const ast::MatchStatement& match, storage::ReadView
                              const Params& params) {
   try {
     return Binder(view, params).Bind(match);
+  } catch (const QueryError& e) {
+    return e.status();
+  }
+}
+
+Result<BoundExpr> BindRowExpression(const ast::Expr& expr, const RowScope& row,
+                                    const Params& params) {
+  try {
+    return Binder(nullptr, params, &row).BindConstant(expr);
   } catch (const QueryError& e) {
     return e.status();
   }

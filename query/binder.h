@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "grammar/ast.h"
 #include "query/bound.h"
@@ -20,6 +21,18 @@ using Params = ::quipu::Params;
 
 Result<BoundQuery> BindMatch(const ast::MatchStatement& match, storage::ReadView* view,
                              const Params& params);
+
+// The row of `load csv … as rows r`: `r.Column` reads that column's field.
+struct RowScope {
+  std::string variable;              // r
+  std::vector<std::string> columns;  // the header's names, in order
+  std::string file;                  // named in errors
+};
+
+// Binds an expression over a row: `r.Column` becomes a kField with the
+// column's index as its slot; there are no other variables.
+Result<BoundExpr> BindRowExpression(const ast::Expr& expr, const RowScope& row,
+                                    const Params& params);
 
 // Evaluates an expression that may not refer to variables (values in
 // insert and delete patterns): literals, parameters, operators, functions.

@@ -86,6 +86,7 @@ struct BoundExpr {
     kHopProperty,   // in a per-hop condition: the current hop's annotation key_id
     kPath,          // group: the value of BoundQuery::paths[group]
     kPathProperty,  // args[0] is a path: the list of its hops' annotation `name`
+    kField,         // field `slot` of the row a load reads (Evaluator::set_fields)
   };
   Kind kind = Kind::kConst;
   ast::Pos pos;

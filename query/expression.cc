@@ -373,6 +373,8 @@ Value Evaluator::Eval(const BoundExpr& e, const uint64_t* row) {
       return e.constant;
     case BoundExpr::Kind::kSlot:
       return Decode(row[e.slot]);
+    case BoundExpr::Kind::kField:
+      return (*fields_)[e.slot];
     case BoundExpr::Kind::kFact:
       return Decode(Resolve((*facts_)[e.fact].p, row));
     case BoundExpr::Kind::kNodeProperty:

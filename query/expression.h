@@ -66,6 +66,9 @@ class Evaluator {
   void set_term_cache(TermCache* cache) { shared_cache_ = cache; }
   // The annotations of the hop a per-hop condition is tested on; null outside.
   void set_hop(const storage::Annotations* hop) { hop_ = hop; }
+  // The fields that kField expressions read (a row of `load … as rows`);
+  // must outlive the evaluations.
+  void set_fields(const std::vector<Value>* fields) { fields_ = fields; }
 
   Value Eval(const BoundExpr& e, const uint64_t* row);
   // True only when the expression is true (null and false reject).
@@ -100,6 +103,7 @@ class Evaluator {
   const ExecContext* ctx_ = nullptr;
   TermCache* shared_cache_ = nullptr;
   const storage::Annotations* hop_ = nullptr;
+  const std::vector<Value>* fields_ = nullptr;
   std::unordered_map<int, std::unique_ptr<GroupMatcher>> exists_;
   std::unordered_map<uint64_t, Value> cache_;
   std::unordered_map<std::string, std::unique_ptr<RE2>> regexes_;

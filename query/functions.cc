@@ -25,6 +25,7 @@ constexpr Signature kFunctions[] = {
     {"round", 1, 1},    {"floor", 1, 1},     {"ceil", 1, 1},      {"sqrt", 1, 1},
     {"sign", 1, 1},     {"date", 1, 1},      {"datetime", 1, 1},  {"head", 1, 1},
     {"last", 1, 1},     {"nodes", 1, 1},     {"facts", 1, 1},     {"product", 1, 1},
+    {"@", 1, 64},
 };
 
 // Code point boundaries of a UTF-8 string: offsets[i] is where code point i starts.
@@ -132,6 +133,27 @@ Value ToFloat(const Call& call, const Value& v) {
     return Value();
   }
   call.Mismatch(v, "a number or string");
+}
+
+// @(part, …): the entity keyed by the parts' text joined by '/' (an entity
+// part gives its key); null when the key would be empty.
+Value KeyOf(const Call& call, const std::vector<Value>& parts) {
+  std::string key;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) key += '/';
+    const Value& part = parts[i];
+    if (part.type() == Value::Type::kEntity) {
+      key += part.as_entity().key;
+    } else if (part.type() == Value::Type::kString) {
+      key += part.as_string();
+    } else if (part.type() == Value::Type::kList) {
+      call.Mismatch(part, "a string, number, date or entity for each part");
+    } else {
+      key += part.ToString();
+    }
+  }
+  if (key.empty()) return Value();
+  return Value(Entity{std::move(key)});
 }
 
 std::string Trim(const std::string& s, bool left, bool right) {
@@ -327,6 +349,7 @@ Value CallFunction(const std::string& name, const std::vector<Value>& args, ast:
   if (name == "product" || name == "sum" || name == "min" || name == "max" || name == "avg") {
     return Fold(call, name, call.Arg(0, Value::Type::kList, "a list").as_list());
   }
+  if (name == "@") return KeyOf(call, args);
   if (name == "head" || name == "last") {
     const ValueList& items = call.Arg(0, Value::Type::kList, "a list").as_list();
     if (items.empty()) return Value();

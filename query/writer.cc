@@ -10,6 +10,40 @@
 namespace quipu::query {
 namespace {
 
+constexpr char kKeyForms[] = "(@key ...) or (<iri> ...)";
+
+std::string MissingKeyMessage(const char* verb, const char* key_forms) {
+  return fmt::format("{} needs an entity key for every node: write {}", verb, key_forms);
+}
+
+void CheckUniqueKeys(const ast::PropertyMap& props, const char* what) {
+  for (size_t i = 0; i < props.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (props[j].first == props[i].first) {
+        FailAt(fmt::format("{} '{}' is given twice", what, props[i].first), props[i].second->pos);
+      }
+    }
+  }
+}
+
+// Paths (path variables, shortest, acyclic, variable lengths) only match.
+void CheckWritable(const ast::PathPattern& path, const char* verb) {
+  if (!path.variable.empty()) {
+    FailAt(fmt::format("{} takes no path variables", verb), path.variable_pos);
+  }
+  if (path.mode != ast::PathPattern::Mode::kTrail) {
+    FailAt(fmt::format("shortest, all shortest and acyclic only match; {} writes facts", verb),
+           path.mode_pos);
+  }
+  if (path.weight) FailAt(fmt::format("{} takes no 'by'", verb), path.weight->pos);
+  for (const ast::RelPattern& r : path.rels) {
+    if (r.var_length) {
+      FailAt(fmt::format("{} cannot write a variable-length relationship; write each fact", verb),
+             r.hops_pos);
+    }
+  }
+}
+
 class Writer {
  public:
   Writer(storage::WriteTxn* txn, const Params& params) : txn_(txn), params_(params) {}
@@ -18,12 +52,10 @@ class Writer {
   uint64_t Find(const Value& v) { return ValueOrThrow(txn_->FindTerm(v)); }
 
   uint64_t NodeId(const ast::NodePattern& n, const char* verb, bool create) {
-    if (!n.entity) {
-      FailAt(fmt::format("{} needs an entity key for every node: write (@key ...) or (<iri> ...)",
-                         verb),
-             n.pos);
-    }
-    return create ? Intern(Value(*n.entity)) : Find(Value(*n.entity));
+    if (!n.entity && !n.key) FailAt(MissingKeyMessage(verb, kKeyForms), n.pos);
+    Value key = n.entity ? Value(*n.entity) : ValueOrThrow(EvaluateConstant(*n.key, params_));
+    if (key.is_null()) FailAt("the key @( … ) is null or empty", n.key->pos);
+    return create ? Intern(key) : Find(key);
   }
 
   Value Constant(const ast::Expr& e, bool storing) {
@@ -36,18 +68,7 @@ class Writer {
     return v;
   }
 
-  static void CheckUniqueKeys(const ast::PropertyMap& props, const char* what) {
-    for (size_t i = 0; i < props.size(); ++i) {
-      for (size_t j = 0; j < i; ++j) {
-        if (props[j].first == props[i].first) {
-          FailAt(fmt::format("{} '{}' is given twice", what, props[i].first), props[i].second->pos);
-        }
-      }
-    }
-  }
-
   storage::Annotations AnnotationsOf(const ast::PropertyMap& props, bool create) {
-    CheckUniqueKeys(props, "annotation");
     storage::Annotations out;
     for (const auto& [key, expr] : props) {
       const uint64_t k = create ? Intern(Value(Entity{key})) : Find(Value(Entity{key}));
@@ -58,34 +79,15 @@ class Writer {
     return out;
   }
 
-  // Paths (path variables, shortest, acyclic, variable lengths) only match.
-  static void CheckWritable(const ast::PathPattern& path, const char* verb) {
-    if (!path.variable.empty()) {
-      FailAt(fmt::format("{} takes no path variables", verb), path.variable_pos);
-    }
-    if (path.mode != ast::PathPattern::Mode::kTrail) {
-      FailAt(fmt::format("shortest, all shortest and acyclic only match; {} writes facts", verb),
-             path.mode_pos);
-    }
-    if (path.weight) FailAt(fmt::format("{} takes no 'by'", verb), path.weight->pos);
-    for (const ast::RelPattern& r : path.rels) {
-      if (r.var_length) {
-        FailAt(fmt::format("{} cannot write a variable-length relationship; write each fact", verb),
-               r.hops_pos);
-      }
-    }
-  }
-
   // insert, or with `merge` only the facts whose triple is absent.
   void Insert(const std::vector<ast::PathPattern>& patterns, bool merge) {
     merge_ = merge;
     const char* verb = merge ? "merge" : "insert";
     const uint64_t type = Intern(Value(Entity{kLabelPredicate}));
     for (const ast::PathPattern& path : patterns) {
-      CheckWritable(path, verb);
+      CheckWritePattern(path, verb, kKeyForms);
       std::vector<uint64_t> nodes;
       for (const ast::NodePattern& n : path.nodes) {
-        CheckUniqueKeys(n.properties, "property");
         const uint64_t id = NodeId(n, verb, true);
         nodes.push_back(id);
         for (const std::string& label : n.labels) {
@@ -97,18 +99,6 @@ class Writer {
       }
       for (size_t i = 0; i < path.rels.size(); ++i) {
         const ast::RelPattern& r = path.rels[i];
-        if (!r.predicate) {
-          FailAt(fmt::format("a relationship in {} needs a predicate, such as -[:owns]->", verb),
-                 r.pos);
-        }
-        if (!r.variable.empty()) {
-          FailAt(fmt::format("{} takes no relationship variables; write -[:{}]->", verb,
-                             r.predicate->key),
-                 r.pos);
-        }
-        if (r.direction == ast::RelPattern::Direction::kBoth) {
-          FailAt("a relationship to write needs a direction: -[:p]-> or <-[:p]-", r.pos);
-        }
         const bool out = r.direction == ast::RelPattern::Direction::kOut;
         const uint64_t s = out ? nodes[i] : nodes[i + 1];
         const uint64_t o = out ? nodes[i + 1] : nodes[i];
@@ -216,6 +206,29 @@ class Writer {
 };
 
 }  // namespace
+
+void CheckWritePattern(const ast::PathPattern& path, const char* verb, const char* key_forms) {
+  CheckWritable(path, verb);
+  for (const ast::NodePattern& n : path.nodes) {
+    if (!n.entity && !n.key) FailAt(MissingKeyMessage(verb, key_forms), n.pos);
+    CheckUniqueKeys(n.properties, "property");
+  }
+  for (const ast::RelPattern& r : path.rels) {
+    if (!r.predicate) {
+      FailAt(fmt::format("a relationship in {} needs a predicate, such as -[:owns]->", verb),
+             r.pos);
+    }
+    if (!r.variable.empty()) {
+      FailAt(
+          fmt::format("{} takes no relationship variables; write -[:{}]->", verb, r.predicate->key),
+          r.pos);
+    }
+    if (r.direction == ast::RelPattern::Direction::kBoth) {
+      FailAt("a relationship to write needs a direction: -[:p]-> or <-[:p]-", r.pos);
+    }
+    CheckUniqueKeys(r.properties, "annotation");
+  }
+}
 
 WriteCounts RunInsert(const ast::InsertStatement& insert, storage::WriteTxn* txn,
                       const Params& params) {

@@ -17,6 +17,12 @@ struct WriteCounts {
   uint64_t deleted = 0;   // fact instances removed
 };
 
+// Raises QueryError unless `path` can be written: every node has a key
+// (else "VERB needs an entity key for every node: write KEY_FORMS"), every
+// relationship a predicate and a direction and no variable, and no map
+// names a key twice.
+void CheckWritePattern(const ast::PathPattern& path, const char* verb, const char* key_forms);
+
 WriteCounts RunInsert(const ast::InsertStatement& insert, storage::WriteTxn* txn,
                       const Params& params);
 WriteCounts RunMerge(const ast::MergeStatement& merge, storage::WriteTxn* txn,
