@@ -66,6 +66,7 @@ struct RelPattern {
   Pos pos;
   std::string variable;
   std::optional<Entity> predicate;
+  std::vector<Entity> alternatives;  // -[:a|b|c]->: b and c
   Direction direction = Direction::kOut;
   PropertyMap properties;
   // -[:p*min..max where …]->: a variable-length relationship.

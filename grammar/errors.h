@@ -60,6 +60,7 @@ QUIPU_EXPECT(path_weight_sum, "sum(r.key) after 'by'");
 QUIPU_EXPECT(rel_right_end, "'->' or '-' after the relationship");
 QUIPU_EXPECT(arrow_tail, "'-' after the relationship");
 QUIPU_EXPECT(predicate_name, "a predicate name after ':'");
+QUIPU_EXPECT(alternative_name, "a predicate name after '|'");
 QUIPU_EXPECT(map_close, "'}' or ',' in the property map");
 QUIPU_EXPECT(prop_colon, "':' after the property name");
 QUIPU_EXPECT(prop_value, "a value for the property");

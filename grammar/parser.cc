@@ -37,9 +37,9 @@ struct Selector
               prop_entry, prop_value, entity_key, iri_ref, string_literal, date_literal,
               datetime_literal, count_star, function_call, negation, return_clause, return_item,
               return_expr, order_clause, order_item, order_expr, skip_clause, limit_clause>,
-          pt::store_content::on<rel_hops, hops_min, hops_max, hops_exact, hop_condition,
-                                path_variable, mode_all_shortest, mode_shortest, mode_acyclic,
-                                path_weight_sum>,
+          pt::store_content::on<alternative_name, rel_hops, hops_min, hops_max, hops_exact,
+                                hop_condition, path_variable, mode_all_shortest, mode_shortest,
+                                mode_acyclic, path_weight_sum>,
           pt::store_content::on<load_stmt, load_csv, load_jsonl, load_rdf, load_path,
                                 load_format_name, load_skip, csv_nodes, csv_edges, load_label,
                                 load_key_column, load_predicate, load_from_column, load_to_column,
@@ -446,8 +446,15 @@ ast::RelPattern BuildRel(const Node& n) {
     if (child->is_type<rel_variable>()) {
       rel.variable = child->string();
     } else if (child->is_type<rel_type>()) {
-      const Node& pred = *child->children.at(0);
-      rel.predicate = pred.is_type<key_name>() ? Entity{pred.string()} : BuildEntity(pred);
+      for (const auto& pred : child->children) {
+        const Node& name = pred->is_type<alternative_name>() ? *pred->children.at(0) : *pred;
+        Entity e = name.is_type<key_name>() ? Entity{name.string()} : BuildEntity(name);
+        if (!rel.predicate) {
+          rel.predicate = std::move(e);
+        } else {
+          rel.alternatives.push_back(std::move(e));
+        }
+      }
     } else if (child->is_type<prop_map>()) {
       rel.properties = BuildProps(*child);
     } else if (child->is_type<rel_hops>()) {

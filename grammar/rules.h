@@ -241,7 +241,10 @@ struct node_pattern : if_must<seq<one<'('>, ws>, opt<node_subject, ws>, star<lab
                               opt<prop_map, ws>, node_close> {};
 
 struct predicate_name : sor<iri_ref, key_name> {};
-struct rel_type : if_must<seq<one<':'>, ws>, predicate_name> {};
+// -[:owns|operates]->: any of several predicates.
+struct alternative_name : sor<iri_ref, key_name> {};
+struct rel_alternative : if_must<seq<ws, one<'|'>, ws, opt<one<':'>, ws>>, alternative_name> {};
+struct rel_type : if_must<seq<one<':'>, ws>, predicate_name, star<rel_alternative>> {};
 struct rel_variable : variable {};
 struct rel_close : one<']'> {};
 // *, *3, *1..6, *..4, *2..: how many hops a variable-length relationship takes.

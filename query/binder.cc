@@ -291,12 +291,29 @@ class Binder {
         continue;
       }
       Ref p;
-      std::string p_text;
-      if (r.predicate) {
+      const std::string p_text = PredicateText(r);
+      if (r.predicate && r.alternatives.empty()) {
         p = Ref::Const(Term(Value(*r.predicate)));
-        p_text = ":" + r.predicate->key;
       } else {
         p = Ref::Slot(NewSlot(""));
+      }
+      if (!r.alternatives.empty()) {
+        // -[:a|b]->: the predicate is one of them (a filter on a hidden slot).
+        BoundExpr slot;
+        slot.kind = BoundExpr::Kind::kSlot;
+        slot.slot = p.slot;
+        slot.pos = r.pos;
+        ValueList names;
+        for (const Entity& name : PredicatesOf(r)) names.emplace_back(name);
+        BoundExpr list;
+        list.constant = Value(std::move(names));
+        BoundExpr in;
+        in.kind = BoundExpr::Kind::kBinary;
+        in.name = "in";
+        in.pos = r.pos;
+        in.args.push_back(std::move(slot));
+        in.args.push_back(std::move(list));
+        filters_->push_back(std::move(in));
       }
       int fact = -1;
       // A path variable reads each hop's annotations and direction through
@@ -331,6 +348,20 @@ class Binder {
       paths_by_name_[path.variable] = static_cast<int>(q_.paths.size());
       q_.paths.push_back(std::move(path_var));
     }
+  }
+
+  static std::vector<Entity> PredicatesOf(const ast::RelPattern& r) {
+    std::vector<Entity> out;
+    if (r.predicate) out.push_back(*r.predicate);
+    out.insert(out.end(), r.alternatives.begin(), r.alternatives.end());
+    return out;
+  }
+
+  // ":owns|operates" for plans, "" for any predicate.
+  static std::string PredicateText(const ast::RelPattern& r) {
+    std::string out;
+    for (const Entity& name : PredicatesOf(r)) out += (out.empty() ? ":" : "|") + name.key;
+    return out;
   }
 
   // shortest, all shortest, acyclic and `by` apply to one variable-length
@@ -395,15 +426,17 @@ class Binder {
              r.hops_pos);
     }
     Ref p = Ref::Const(0);  // any relationship
-    std::string p_text;
+    const std::string p_text = PredicateText(r);
     if (r.predicate) {
-      Result<uint64_t> id = view_->FindTerm(Value(*r.predicate));
-      if (!id.ok()) throw QueryError(id.status());
-      // Never stored: no hop can match, but a zero-length path still can.
-      if (*id == 0 && var.min_hops > 0) *impossible_ = true;
-      var.predicate_absent = *id == 0;
-      p = Ref::Const(*id);
-      p_text = ":" + r.predicate->key;
+      for (const Entity& name : PredicatesOf(r)) {
+        Result<uint64_t> id = view_->FindTerm(Value(name));
+        if (!id.ok()) throw QueryError(id.status());
+        if (*id != 0) var.predicates.push_back(*id);
+      }
+      // None stored: no hop can match, but a zero-length path still can.
+      var.predicate_absent = var.predicates.empty();
+      if (var.predicate_absent && var.min_hops > 0) *impossible_ = true;
+      p = Ref::Const(var.predicate_absent ? 0 : var.predicates[0]);
     }
     // Conditions on every hop: the property map, then where.
     std::vector<BoundExpr> conditions;

@@ -22,8 +22,9 @@ struct Ref {
 };
 
 // What makes a pattern variable-length: (s)-[:p*min..max]->(o) matches
-// the walks from s to o of min to max facts with predicate p (any
-// relationship between entities when p is 0, labels excepted).
+// the walks from s to o of min to max facts with predicate p (or any of
+// `predicates`; any relationship between entities when p is 0, labels
+// excepted).
 struct VarLength {
   enum class Mode : uint8_t {
     kTrail,        // no fact twice in a path (the default)
@@ -34,9 +35,10 @@ struct VarLength {
   Mode mode = Mode::kTrail;
   ast::Pos pos;  // of shortest / all shortest, for errors
   uint32_t min_hops = 1;
-  uint32_t max_hops = UINT32_MAX;  // UINT32_MAX: no bound
-  bool predicate_absent = false;   // p was never stored: only zero-length paths
-  int hop_filter = -1;             // index into BoundQuery::hop_filters, -1 for none
+  uint32_t max_hops = UINT32_MAX;    // UINT32_MAX: no bound
+  bool predicate_absent = false;     // no predicate named was ever stored: only zero-length paths
+  std::vector<uint64_t> predicates;  // -[:a|b*]->: every stored one (p is the first)
+  int hop_filter = -1;               // index into BoundQuery::hop_filters, -1 for none
   // shortest … by sum(r.key): the annotation each hop's cost is read from.
   bool weighted = false;
   uint64_t weight_key = 0;  // 0 when the key was never stored

@@ -52,11 +52,16 @@ class Estimator {
   double PathRows(const BoundPattern& p, bool s_known, bool o_known) const {
     const VarLength& v = *p.var;
     storage::PredicateStats st = total_;
-    if (p.p.id != 0) {
-      auto it = stats_.find(p.p.id);
-      st = it == stats_.end() ? storage::PredicateStats{} : it->second;
+    if (p.p.id != 0 || v.predicate_absent) {
+      st = storage::PredicateStats{};
+      for (uint64_t id : v.predicates) {
+        auto it = stats_.find(id);
+        if (it == stats_.end()) continue;
+        st.facts += it->second.facts;
+        st.subjects += it->second.subjects;
+        st.objects += it->second.objects;
+      }
     }
-    if (v.predicate_absent) st = storage::PredicateStats{};
     const double facts = static_cast<double>(st.facts);
     const double subjects = std::max<double>(1, static_cast<double>(st.subjects));
     const double objects = std::max<double>(1, static_cast<double>(st.objects));

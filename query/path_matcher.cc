@@ -33,6 +33,11 @@ PathMatcher::PathMatcher(const ExecContext* ctx, const BoundPattern& pattern,
                !bound_[pattern_.s.slot];
 }
 
+std::vector<uint64_t> PathMatcher::Predicates() const {
+  if (pattern_.p.id == 0) return {0};  // any
+  return var_.predicates;
+}
+
 bool PathMatcher::Shortest() const {
   return var_.mode == VarLength::Mode::kShortest || var_.mode == VarLength::Mode::kAllShortest;
 }
@@ -91,20 +96,22 @@ void PathMatcher::Start(const uint64_t* row) {
 void PathMatcher::CollectStarts() {
   // Every node with a hop to take: a subject of p (or, undirected, an end).
   if (var_.predicate_absent) return;
-  std::unique_ptr<storage::TripleCursor> cursor = ctx_->view->Scan({0, pattern_.p.id, 0});
-  for (;;) {
-    batch_.clear();
-    if (cursor->Next(&batch_, kChunkRows) == 0) break;
-    ctx_->CheckCancel();
-    for (const storage::Triple& t : batch_) {
-      if (t.p == label_predicate_ || storage::TypeOfId(t.o) != storage::TermType::kEntity) {
-        continue;
+  for (uint64_t p : Predicates()) {
+    std::unique_ptr<storage::TripleCursor> cursor = ctx_->view->Scan({0, p, 0});
+    for (;;) {
+      batch_.clear();
+      if (cursor->Next(&batch_, kChunkRows) == 0) break;
+      ctx_->CheckCancel();
+      for (const storage::Triple& t : batch_) {
+        if (t.p == label_predicate_ || storage::TypeOfId(t.o) != storage::TermType::kEntity) {
+          continue;
+        }
+        starts_.push_back(t.s);
+        if (pattern_.undirected) starts_.push_back(t.o);
       }
-      starts_.push_back(t.s);
-      if (pattern_.undirected) starts_.push_back(t.o);
     }
+    if (!cursor->status().ok()) throw QueryError(cursor->status());
   }
-  if (!cursor->status().ok()) throw QueryError(cursor->status());
   std::sort(starts_.begin(), starts_.end());
   starts_.erase(std::unique(starts_.begin(), starts_.end()), starts_.end());
 }
@@ -112,9 +119,8 @@ void PathMatcher::CollectStarts() {
 std::vector<PathMatcher::Hop> PathMatcher::Expand(uint64_t node) {
   std::vector<Hop> hops;
   if (var_.predicate_absent) return hops;
-  const uint64_t p = pattern_.p.id;
   // subject_side: `node` is the fact's subject and the step reaches its object.
-  auto scan = [&](bool subject_side, bool forward) {
+  auto scan = [&](uint64_t p, bool subject_side, bool forward) {
     const storage::TriplePattern want =
         subject_side ? storage::TriplePattern{node, p, 0} : storage::TriplePattern{0, p, node};
     std::unique_ptr<storage::TripleCursor>& cursor = subject_side ? out_cursor_ : in_cursor_;
@@ -135,8 +141,10 @@ std::vector<PathMatcher::Hop> PathMatcher::Expand(uint64_t node) {
   };
   // Walking from s, a fact leaving the node points along the path; walking
   // back from o, a fact arriving at the node does.
-  scan(!reverse_, true);
-  if (pattern_.undirected) scan(reverse_, false);
+  for (uint64_t p : Predicates()) {
+    scan(p, !reverse_, true);
+    if (pattern_.undirected) scan(p, reverse_, false);
+  }
   return hops;
 }
 

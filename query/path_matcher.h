@@ -80,6 +80,8 @@ class PathMatcher final : public Matcher {
   uint64_t PathId(const std::vector<uint64_t>& nodes, const std::vector<Hop>& hops);
   std::string FactText(const storage::Triple& t);
   bool Shortest() const;
+  // The predicates a hop may have; {0} for any.
+  std::vector<uint64_t> Predicates() const;
   // Breadth-first (or, weighted, Dijkstra's) search from s to o; fills
   // found_ with one or every shortest path.
   void RunShortest(uint64_t s, uint64_t o);

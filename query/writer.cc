@@ -37,6 +37,10 @@ void CheckWritable(const ast::PathPattern& path, const char* verb) {
   }
   if (path.weight) FailAt(fmt::format("{} takes no 'by'", verb), path.weight->pos);
   for (const ast::RelPattern& r : path.rels) {
+    if (!r.alternatives.empty()) {
+      FailAt(fmt::format("a relationship in {} needs one predicate, not alternatives", verb),
+             r.pos);
+    }
     if (r.var_length) {
       FailAt(fmt::format("{} cannot write a variable-length relationship; write each fact", verb),
              r.hops_pos);
