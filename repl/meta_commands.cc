@@ -21,8 +21,9 @@ struct Command {
 
 constexpr Command kCommands[] = {
     {":help", "", "list the meta-commands"},
-    {":mode", "[table [ascii|unicode]|csv|tsv|json|jsonl|markdown|line]",
-     "show or set the output mode"},
+    {":mode", "[MODE]",
+     "show or set the output mode: table [ascii|unicode], csv, tsv, json, jsonl, markdown or "
+     "line"},
     {":timer", "on|off", "show each statement's run time (on in the interactive shell)"},
     {":output", "[FILE]", "write results to FILE; without FILE, back to the screen"},
     {":read", "FILE", "run the statements and meta-commands in FILE"},
@@ -114,7 +115,7 @@ bool Shell::RunMeta(const std::string& line, bool* quit, const std::string& erro
   if (name == ":help") {
     for (const Command& c : kCommands) {
       const std::string usage = std::string(c.name) + (*c.args ? " " : "") + c.args;
-      out_ << fmt::format("{:<62} {}\n", usage, c.help);
+      out_ << fmt::format("{:<22} {}\n", usage, c.help);
     }
     out_ << "Statements end with ';' and may span lines. A line starting with ':' between "
             "statements is a meta-command, in scripts too.\n";

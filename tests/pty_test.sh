@@ -65,6 +65,7 @@ expect completion "a label completed (count 1)" "| 1        |"
 expect completion "the row count with the time under a table" "1 row ("
 expect completion "an entity key completed" $'answer\n42'
 expect completion "completion words follow :open" $'other\n43'
+expect_not completion "no colour with TERM=dumb" $'\e[1;34m'
 
 # Ctrl-C clears a half-typed statement (else the next line would continue it
 # into a syntax error), does not leave the shell at an empty prompt, and

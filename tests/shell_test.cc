@@ -274,6 +274,9 @@ TEST_CASE(":help lists every meta-command", "[shell]") {
                         ":explain", ":dot", ":open", ":quit"}) {
     CHECK(("\n" + f.out.str()).find(std::string("\n") + c + " ") != std::string::npos);
   }
+  CHECK(f.out.str().find("\n:mode [MODE]           show or set the output mode: table "
+                         "[ascii|unicode], csv, tsv, json, jsonl, markdown or line\n") !=
+        std::string::npos);
   CHECK(f.out.str().find("\nStatements end with ';' and may span lines. A line starting with ':' "
                          "between statements is a meta-command, in scripts too.\n") !=
         std::string::npos);
