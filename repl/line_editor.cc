@@ -1,14 +1,24 @@
 #include "repl/line_editor.h"
 
 #include <editline/readline.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
+#include "repl/output.h"
+#include "repl/terminal.h"
+
 namespace quipu::repl {
 namespace {
+
+// Set by the SIGINT handler. libedit's readline returns NULL both at the end
+// of input and when a signal interrupts its read; this tells them apart.
+volatile std::sig_atomic_t interrupted = 0;
 
 // readline's completion callbacks are plain functions: the words live here,
 // filled from the source at the first completion.
@@ -17,7 +27,10 @@ std::function<std::vector<std::string>()>* completion_source = nullptr;
 
 void LoadCompletionWords() {
   if (completion_words != nullptr || completion_source == nullptr) return;
+  interrupted = 0;
   std::vector<std::string> words = (*completion_source)();
+  // Ctrl-C while gathering cancels the queries: keep nothing, try at the next Tab.
+  if (interrupted != 0) return;
   std::sort(words.begin(), words.end());
   words.erase(std::unique(words.begin(), words.end()), words.end());
   completion_words = new std::vector<std::string>(std::move(words));
@@ -65,18 +78,52 @@ LineEditor::~LineEditor() {
     std::filesystem::create_directories(std::filesystem::path(history_file_).parent_path(), ec);
     write_history(history_file_.c_str());
   }
-  delete completion_words;
-  completion_words = nullptr;
+  ResetCompletionWords();
   delete completion_source;
   completion_source = nullptr;
 }
 
-bool LineEditor::ReadLine(const std::string& prompt, std::string* line) {
+LineStatus LineEditor::ReadLine(const std::string& prompt, std::string* line) {
+  interrupted = 0;
   char* raw = readline(prompt.c_str());
-  if (raw == nullptr) return false;
+  if (raw == nullptr) {
+    if (interrupted == 0) return LineStatus::kEnd;
+    std::fputs("^C\n", stdout);  // what was typed stays on screen, cancelled
+    std::fflush(stdout);
+    return LineStatus::kInterrupted;
+  }
   *line = raw;
   std::free(raw);
-  return true;
+  if (highlight_) Redraw(prompt, *line);
+  return LineStatus::kLine;
+}
+
+void LineEditor::NoteInterrupt() { interrupted = 1; }
+
+void LineEditor::Redraw(const std::string& prompt, const std::string& line) const {
+  const std::string colored = highlight_(line);
+  if (colored == line) return;
+  bool wide = false;
+  for (char c : line) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) return;  // libedit shows these as ^X, two cells
+    wide = wide || u >= 0x80;
+  }
+  const size_t columns = TerminalColumns(STDOUT_FILENO);
+  const size_t total = DisplayWidth(prompt) + DisplayWidth(line);
+  if (columns == 0 || total % columns == 0 || (wide && total > columns)) return;
+  // The cursor is at the start of the row after the line: go up to the
+  // prompt's row, clear to the end of the screen, and print it again.
+  const size_t rows = total / columns + 1;
+  const size_t screen_rows = TerminalRows(STDOUT_FILENO);
+  if (screen_rows != 0 && rows >= screen_rows) return;
+  const std::string redraw = "\033[" + std::to_string(rows) + "A\r\033[J" + prompt + colored + "\n";
+  std::fwrite(redraw.data(), 1, redraw.size(), stdout);
+  std::fflush(stdout);
+}
+
+void LineEditor::SetHighlighter(std::function<std::string(const std::string& line)> highlight) {
+  highlight_ = std::move(highlight);
 }
 
 void LineEditor::AddHistory(const std::string& line) {
@@ -84,10 +131,14 @@ void LineEditor::AddHistory(const std::string& line) {
 }
 
 void LineEditor::SetCompletionSource(std::function<std::vector<std::string>()> source) {
-  delete completion_words;
-  completion_words = nullptr;
+  ResetCompletionWords();
   delete completion_source;
   completion_source = new std::function<std::vector<std::string>()>(std::move(source));
+}
+
+void LineEditor::ResetCompletionWords() {
+  delete completion_words;
+  completion_words = nullptr;
 }
 
 std::string LineEditor::DefaultHistoryFile() {

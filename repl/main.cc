@@ -3,18 +3,25 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
+#include <clocale>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include "repl/highlight.h"
 #include "repl/line_editor.h"
 #include "repl/shell.h"
+#include "repl/terminal.h"
 
 namespace {
 
-quipu::Database* running_db = nullptr;
+// The database Ctrl-C cancels statements on; read by the signal handler.
+std::atomic<quipu::Database*> running_db{nullptr};
+static_assert(std::atomic<quipu::Database*>::is_always_lock_free, "used in a signal handler");
 
 bool ReadFile(const std::string& path, std::string* out, std::string* error) {
   std::error_code ec;
@@ -35,6 +42,47 @@ bool ReadFile(const std::string& path, std::string* out, std::string* error) {
   }
   *out = ss.str();
   return true;
+}
+
+// The interactive shell on a terminal: line editing, history, completion,
+// highlighting, and Ctrl-C to cancel a statement or clear a half-typed one.
+int RunTerminal(quipu::repl::Shell* shell, const std::string& db_path,
+                const std::string& history_file,
+                const std::function<void(quipu::Database*)>& watch_loads) {
+  using quipu::repl::LineStatus;
+  // libedit decodes typed characters by the locale's character set.
+  std::setlocale(LC_CTYPE, "");
+  std::cout << "Quipu " << QUIPU_VERSION << " on " << db_path
+            << ". Statements end with ';'; :help lists the commands; Ctrl-C cancels a running "
+               "statement or clears the one being typed; Ctrl-D leaves.\n";
+  quipu::repl::LineEditor editor(history_file);
+  editor.SetCompletionSource([shell] { return shell->CompletionWords(); });
+  if (quipu::repl::ColorWanted(isatty(STDOUT_FILENO), std::getenv("TERM"),
+                               std::getenv("NO_COLOR"))) {
+    editor.SetHighlighter([shell](const std::string& line) {
+      return quipu::repl::HighlightLine(shell->pending_statement(), line);
+    });
+  }
+  shell->set_timer(true);
+  running_db = shell->database();
+  shell->set_database_listener([&](quipu::Database* db) {
+    running_db = db;
+    watch_loads(db);
+    editor.ResetCompletionWords();  // the new database has its own labels and keys
+  });
+  // Ctrl-C cancels what runs now (Database::Cancel is an atomic increment,
+  // safe in a signal handler) and interrupts a line being typed.
+  struct sigaction action = {};
+  action.sa_handler = [](int) {
+    quipu::repl::LineEditor::NoteInterrupt();
+    if (quipu::Database* db = running_db.load(); db != nullptr) db->Cancel();
+  };
+  sigaction(SIGINT, &action, nullptr);
+  return shell->RunInteractive([&](const std::string& prompt, std::string* line) {
+    const LineStatus got = editor.ReadLine(prompt, line);
+    if (got == LineStatus::kLine) editor.AddHistory(*line);
+    return got;
+  });
 }
 
 }  // namespace
@@ -63,12 +111,20 @@ int main(int argc, char** argv) {
                  "or ~/.local/state/quipu/history)")
       ->type_name("FILE");
   app.add_flag("--no-history", no_history, "Keep no history in the interactive shell");
-  app.add_option("-c,--command", commands, "Run STATEMENT and exit (repeatable, in order)")
+  app.add_option("-c,--command", commands,
+                 "Run STATEMENT, or a :meta-command, and exit (repeatable, in order)")
       ->type_name("STATEMENT");
-  app.add_option("-f,--file", file, "Run the statements in FILE and exit")->type_name("FILE");
+  app.add_option("-f,--file", file, "Run the statements and meta-commands in FILE and exit")
+      ->type_name("FILE");
   app.add_option("--format", format_name,
-                 "Output format: table (default), csv, tsv, json, jsonl, markdown or line")
+                 "Output format: table (default), csv, tsv, json, jsonl, markdown or line; "
+                 "'table ascii' or 'table unicode' choose the table's lines (default: Unicode "
+                 "on a UTF-8 terminal, else ASCII)")
       ->type_name("FORMAT");
+  bool keep_going = false;
+  app.add_flag("--keep-going", keep_going,
+               "Run on after a failed statement or meta-command (each error is reported; the "
+               "exit status is still 1)");
   app.add_flag("--read-only", read_only, "Open the database read-only; writes are refused");
   std::vector<std::string> param_args;
   app.add_option("-p,--param", param_args,
@@ -88,7 +144,8 @@ int main(int argc, char** argv) {
   }
 
   quipu::repl::OutputFormat format;
-  if (!quipu::repl::ParseOutputFormat(format_name, &format)) {
+  quipu::repl::TableBorders borders;
+  if (!quipu::repl::ParseOutputMode(format_name, &format, &borders)) {
     std::cerr << "quipu: unknown --format '" << format_name << "' (expected "
               << quipu::repl::OutputFormatNames() << ")\n";
     return kExitUsage;
@@ -98,33 +155,30 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
 
-  quipu::DatabaseOptions options;
-  options.read_only = read_only;
-  auto db = quipu::Database::Open(db_path, options);
-  if (!db.ok() && !read_only &&
-      db.status().message().find("in use by another process") != std::string::npos) {
-    // RocksDB allows one writer: a second shell reads the last committed state.
-    options.read_only = true;
-    db = quipu::Database::Open(db_path, options);
-    if (db.ok()) {
-      std::cerr << "quipu: '" << db_path
-                << "' is open for writing in another process; opened read-only (writes are "
-                   "refused; reads see what was committed when it opened)\n";
-    }
-  }
+  auto db = quipu::repl::OpenDatabase(db_path, read_only, std::cerr);
   if (!db.ok()) {
     std::cerr << "quipu: " << db.status().message() << "\n";
     return kExitFailed;
   }
   quipu::repl::Shell shell(db->get(), std::cout, std::cerr);
   shell.set_format(format);
+  shell.set_table_borders(borders);
+  shell.set_keep_going(keep_going);
+  if (isatty(STDOUT_FILENO)) {
+    shell.set_terminal(
+        quipu::repl::LocaleIsUtf8(getenv("LC_ALL"), getenv("LC_CTYPE"), getenv("LANG")),
+        [] { return quipu::repl::TerminalColumns(STDOUT_FILENO); });
+  }
   // A load of more than a second shows its progress on a terminal only.
   quipu::repl::ProgressBar progress_bar(std::cerr);
-  if (isatty(STDERR_FILENO)) {
-    (*db)->SetLoadProgressHandler(
+  auto watch_loads = [&progress_bar](quipu::Database* database) {
+    if (!isatty(STDERR_FILENO)) return;
+    database->SetLoadProgressHandler(
         [&progress_bar](const quipu::LoadProgress& p) { progress_bar.Update(p); });
-    shell.set_progress_bar(&progress_bar);
-  }
+  };
+  watch_loads(shell.database());
+  shell.set_database_listener(watch_loads);  // :open in a script
+  if (isatty(STDERR_FILENO)) shell.set_progress_bar(&progress_bar);
   for (const std::string& p : param_args) {
     const size_t eq = p.find('=');
     if (eq == std::string::npos || eq == 0) {
@@ -138,10 +192,15 @@ int main(int argc, char** argv) {
   }
 
   if (!commands.empty()) {
+    int status = kExitOk;
     for (const std::string& c : commands) {
-      if (int rc = shell.RunScript(c, ""); rc != kExitOk) return rc;
+      if (shell.RunScript(c, "") != kExitOk) {
+        status = kExitFailed;
+        if (!keep_going) break;
+      }
+      if (shell.quit_requested()) break;
     }
-    return kExitOk;
+    return status;
   }
   if (!file.empty()) {
     std::string text, error;
@@ -156,23 +215,5 @@ int main(int argc, char** argv) {
     ss << std::cin.rdbuf();
     return shell.RunScript(ss.str(), "");
   }
-  std::cout << "Quipu " << QUIPU_VERSION << " on " << db_path
-            << ". Statements end with ';'; :help lists the commands; Ctrl-C cancels a "
-               "running statement; Ctrl-D leaves.\n";
-  quipu::repl::LineEditor editor(no_history ? std::string() : history_file);
-  editor.SetCompletionSource([&shell] { return shell.CompletionWords(); });
-  // Ctrl-C cancels what runs now (Database::Cancel is an atomic increment,
-  // safe in a signal handler); the shell goes on.
-  running_db = shell.database();
-  struct sigaction action = {};
-  action.sa_handler = [](int) {
-    if (running_db != nullptr) running_db->Cancel();
-  };
-  sigaction(SIGINT, &action, nullptr);
-  return shell.RunInteractive([&](const std::string& prompt, std::string* line) {
-    if (!editor.ReadLine(prompt, line)) return false;
-    editor.AddHistory(*line);
-    running_db = shell.database();  // :open may have changed it
-    return true;
-  });
+  return RunTerminal(&shell, db_path, no_history ? std::string() : history_file, watch_loads);
 }

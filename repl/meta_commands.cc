@@ -21,10 +21,12 @@ struct Command {
 
 constexpr Command kCommands[] = {
     {":help", "", "list the meta-commands"},
-    {":mode", "[table|csv|tsv|json|jsonl|markdown|line]", "show or set the output mode"},
-    {":timer", "on|off", "print each statement's run time"},
+    {":mode", "[MODE]",
+     "show or set the output mode: table [ascii|unicode], csv, tsv, json, jsonl, markdown or "
+     "line"},
+    {":timer", "on|off", "show each statement's run time (on in the interactive shell)"},
     {":output", "[FILE]", "write results to FILE; without FILE, back to the screen"},
-    {":read", "FILE", "run the statements in FILE"},
+    {":read", "FILE", "run the statements and meta-commands in FILE"},
     {":params", "[NAME=VALUE]", "bind $NAME for later statements; alone, list the bindings"},
     {":schema", "", "labels and predicates with their counts"},
     {":explain", "STATEMENT", "the plan of a match, without running it"},
@@ -100,21 +102,23 @@ std::string Shell::LastResultAsDot() {
   return out + "}\n";
 }
 
-bool Shell::RunMeta(const std::string& line, bool* quit) {
+bool Shell::RunMeta(const std::string& line, bool* quit, const std::string& error_prefix) {
   const std::string text = Trim(line);
   const size_t space = text.find(' ');
   const std::string name = text.substr(0, space);
   const std::string arg = space == std::string::npos ? "" : Trim(text.substr(space + 1));
   auto fail = [&](const std::string& message) {
-    err_ << "error: " << message << "\n";
+    results().flush();  // what came before the error shows before it
+    err_ << error_prefix << message << "\n";
     return false;
   };
   if (name == ":help") {
     for (const Command& c : kCommands) {
       const std::string usage = std::string(c.name) + (*c.args ? " " : "") + c.args;
-      out_ << fmt::format("{:<52} {}\n", usage, c.help);
+      out_ << fmt::format("{:<22} {}\n", usage, c.help);
     }
-    out_ << "Statements end with ';' and may span lines.\n";
+    out_ << "Statements end with ';' and may span lines. A line starting with ':' between "
+            "statements is a meta-command, in scripts too.\n";
     return true;
   }
   if (name == ":quit" || name == ":exit") {
@@ -123,15 +127,12 @@ bool Shell::RunMeta(const std::string& line, bool* quit) {
   }
   if (name == ":mode") {
     if (arg.empty()) {
-      static const char* kNames[] = {"table", "csv", "tsv", "json", "jsonl", "markdown", "line"};
-      out_ << kNames[static_cast<int>(format_)] << "\n";
+      out_ << OutputModeName(format_, borders_) << "\n";
       return true;
     }
-    OutputFormat f;
-    if (!ParseOutputFormat(arg, &f)) {
+    if (!ParseOutputMode(arg, &format_, &borders_)) {
       return fail("unknown mode '" + arg + "' (expected " + OutputFormatNames() + ")");
     }
-    format_ = f;
     return true;
   }
   if (name == ":timer") {
@@ -155,7 +156,9 @@ bool Shell::RunMeta(const std::string& line, bool* quit) {
     if (!in) return fail("cannot read '" + arg + "': " + std::strerror(errno));
     std::ostringstream ss;
     ss << in.rdbuf();
-    return RunScript(ss.str(), arg) == kExitOk;
+    const bool ok = RunScript(ss.str(), arg) == kExitOk;
+    *quit = quit_requested_;  // a :quit in the file leaves the shell too
+    return ok;
   }
   if (name == ":params") {
     if (arg.empty()) {
@@ -196,10 +199,12 @@ bool Shell::RunMeta(const std::string& line, bool* quit) {
   }
   if (name == ":open") {
     if (arg.empty()) return fail(":open needs a database directory");
-    auto opened = Database::Open(arg);
+    auto opened = OpenDatabase(arg, /*read_only=*/false, err_);
     if (!opened.ok()) return fail(opened.status().message());
     owned_ = std::move(*opened);
     db_ = owned_.get();
+    last_result_ = QueryResult();
+    if (database_listener_) database_listener_(db_);
     out_ << "opened " << arg << "\n";
     return true;
   }

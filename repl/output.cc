@@ -2,79 +2,18 @@
 
 #include <fmt/format.h>
 
-#include <vector>
+#include <algorithm>
+#include <sstream>
 
 namespace quipu::repl {
 namespace {
 
-// Control characters would break the table's lines; show them escaped.
-std::string Printable(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-void PrintTable(const QueryResult& result, std::ostream& out) {
-  const size_t n = result.columns.size();
-  std::vector<std::vector<std::string>> cells;
-  std::vector<size_t> width(n, 0);
-  for (size_t c = 0; c < n; ++c) width[c] = DisplayWidth(result.columns[c]);
-  for (const auto& row : result.rows) {
-    std::vector<std::string> line;
-    for (size_t c = 0; c < n; ++c) {
-      line.push_back(Printable(row[c].ToString()));
-      width[c] = std::max(width[c], DisplayWidth(line.back()));
-    }
-    cells.push_back(std::move(line));
-  }
-  std::string rule = "+";
-  for (size_t c = 0; c < n; ++c) rule += std::string(width[c] + 2, '-') + "+";
-  auto print_line = [&](const std::vector<std::string>& line) {
-    out << "|";
-    for (size_t c = 0; c < n; ++c) {
-      out << " " << line[c] << std::string(width[c] - DisplayWidth(line[c]), ' ') << " |";
-    }
-    out << "\n";
-  };
-  out << rule << "\n";
-  print_line(result.columns);
-  out << rule << "\n";
-  for (const auto& line : cells) print_line(line);
-  if (!cells.empty()) out << rule << "\n";
-  out << fmt::format("{} row{}\n", cells.size(), cells.size() == 1 ? "" : "s");
-}
-
-}  // namespace
-
-const char* OutputFormatNames() { return "table, csv, tsv, json, jsonl, markdown or line"; }
-
-bool ParseOutputFormat(const std::string& name, OutputFormat* out) {
-  static const std::pair<const char*, OutputFormat> kFormats[] = {
-      {"table", OutputFormat::kTable}, {"csv", OutputFormat::kCsv},
-      {"tsv", OutputFormat::kTsv},     {"json", OutputFormat::kJson},
-      {"jsonl", OutputFormat::kJsonl}, {"markdown", OutputFormat::kMarkdown},
-      {"line", OutputFormat::kLine},
-  };
-  for (const auto& [text, format] : kFormats) {
-    if (name == text) {
-      *out = format;
-      return true;
-    }
-  }
-  return false;
-}
-
-namespace {
+constexpr std::pair<const char*, OutputFormat> kFormats[] = {
+    {"table", OutputFormat::kTable}, {"csv", OutputFormat::kCsv},
+    {"tsv", OutputFormat::kTsv},     {"json", OutputFormat::kJson},
+    {"jsonl", OutputFormat::kJsonl}, {"markdown", OutputFormat::kMarkdown},
+    {"line", OutputFormat::kLine},
+};
 
 // Terminal cells of one code point: 0 for combining marks, 2 for East Asian
 // wide and fullwidth forms and emoji, 1 otherwise (after Markus Kuhn's wcwidth).
@@ -90,36 +29,109 @@ size_t CellWidth(uint32_t cp) {
   return wide ? 2 : 1;
 }
 
+// The code point at text[i] and its length in bytes (1 for a stray byte).
+uint32_t DecodeUtf8(const std::string& text, size_t i, size_t* len) {
+  const unsigned char c = static_cast<unsigned char>(text[i]);
+  *len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+  uint32_t cp = *len == 1 ? c : c & (0xFF >> (*len + 1));
+  for (size_t k = 1; k < *len && i + k < text.size(); ++k) {
+    cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+  }
+  return cp;
+}
+
 }  // namespace
+
+const char* OutputFormatNames() {
+  return "table [ascii|unicode], csv, tsv, json, jsonl, markdown or line";
+}
+
+bool ParseOutputFormat(const std::string& name, OutputFormat* out) {
+  for (const auto& [text, format] : kFormats) {
+    if (name == text) {
+      *out = format;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool ParseOutputMode(const std::string& text, OutputFormat* format, TableBorders* borders) {
+  std::istringstream words(text);
+  std::string name, style, extra;
+  words >> name >> style >> extra;
+  OutputFormat f;
+  if (!extra.empty() || !ParseOutputFormat(name, &f)) return false;
+  TableBorders b = TableBorders::kAuto;
+  if (!style.empty()) {
+    if (f != OutputFormat::kTable || (style != "ascii" && style != "unicode")) return false;
+    b = style == "ascii" ? TableBorders::kAscii : TableBorders::kUnicode;
+  }
+  *format = f;
+  *borders = b;
+  return true;
+}
+
+std::string OutputModeName(OutputFormat format, TableBorders borders) {
+  std::string name;
+  for (const auto& [text, f] : kFormats) {
+    if (f == format) name = text;
+  }
+  if (borders == TableBorders::kAscii) name += " ascii";
+  if (borders == TableBorders::kUnicode) name += " unicode";
+  return name;
+}
+
+std::string ReplaceChars(const std::string& text,
+                         std::initializer_list<std::pair<char, const char*>> replacements) {
+  std::string out;
+  for (char c : text) {
+    const auto* r = std::find_if(replacements.begin(), replacements.end(),
+                                 [c](const auto& pair) { return pair.first == c; });
+    if (r == replacements.end()) {
+      out += c;
+    } else {
+      out += r->second;
+    }
+  }
+  return out;
+}
 
 size_t DisplayWidth(const std::string& text) {
   size_t width = 0;
-  for (size_t i = 0; i < text.size();) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    const size_t len = c < 0x80         ? 1
-                       : (c >> 5) == 6  ? 2
-                       : (c >> 4) == 14 ? 3
-                       : (c >> 3) == 30 ? 4
-                                        : 1;
-    uint32_t cp = len == 1 ? c : c & (0xFF >> (len + 1));
-    for (size_t k = 1; k < len && i + k < text.size(); ++k) {
-      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
-    }
-    width += CellWidth(cp);
-    i += len;
-  }
+  for (size_t i = 0, len = 0; i < text.size(); i += len)
+    width += CellWidth(DecodeUtf8(text, i, &len));
   return width;
 }
 
-void PrintResult(const QueryResult& result, OutputFormat format, std::ostream& out) {
+std::string TruncateToWidth(const std::string& text, size_t width, const std::string& ellipsis) {
+  if (DisplayWidth(text) <= width) return text;
+  const size_t room = width - DisplayWidth(ellipsis);
+  size_t used = 0, end = 0;
+  for (size_t len = 0; end < text.size(); end += len) {
+    const size_t cells = CellWidth(DecodeUtf8(text, end, &len));
+    if (used + cells > room) break;
+    used += cells;
+  }
+  return text.substr(0, end) + ellipsis;
+}
+
+std::string FormatElapsed(double seconds) {
+  if (seconds >= 1) return fmt::format("{:.2f} s", seconds);
+  if (seconds < 0.001) return fmt::format("{:.2f} ms", seconds * 1000);
+  return fmt::format("{:.1f} ms", seconds * 1000);
+}
+
+void PrintResult(const QueryResult& result, OutputFormat format, const TableOptions& table,
+                 std::ostream& out) {
   if (!result.is_query) {
     if (format == OutputFormat::kTable && !result.summary.empty()) {
-      out << result.summary << "\n";
+      out << result.summary << (table.elapsed.empty() ? "" : " (" + table.elapsed + ")") << "\n";
     }
     return;
   }
   if (format == OutputFormat::kTable) {
-    PrintTable(result, out);
+    PrintTable(result, table, out);
     return;
   }
   PrintText(result, format, out);

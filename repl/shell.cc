@@ -2,33 +2,89 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <sstream>
 
+#include "repl/tokens.h"
+
 namespace quipu::repl {
+namespace {
+
+// `status` with its line moved down by `lines` (a statement run on its own
+// reports positions from its first line).
+Status ShiftLines(const Status& status, uint32_t lines) {
+  if (status.line() == 0 || lines == 0) return status;
+  if (status.code() == Status::Code::kSyntaxError) {
+    return Status::SyntaxError(status.message(), status.line() + lines, status.column());
+  }
+  return Status::SemanticError(status.message(), status.line() + lines, status.column());
+}
+
+}  // namespace
 
 int Shell::RunScript(const std::string& text, const std::string& origin) {
+  const std::string where = origin.empty() ? "" : origin + ": ";
+  bool failed = false;
+  uint32_t line = 1;  // the line of text[counted]
+  size_t counted = 0;
+  for (const ScriptPart& part : SplitScript(text)) {
+    line +=
+        static_cast<uint32_t>(std::count(text.begin() + counted, text.begin() + part.begin, '\n'));
+    counted = part.begin;
+    bool ok;
+    if (part.meta) {
+      bool quit = false;
+      ok = RunMeta(text.substr(part.begin, part.end - part.begin), &quit,
+                   fmt::format("{}error at line {}: ", where, line));
+      if (quit) quit_requested_ = true;
+    } else {
+      ok = RunStatement(text, part.begin, part.end, line, origin);
+    }
+    failed = failed || !ok;
+    if ((!ok && !keep_going_) || quit_requested_) break;
+  }
+  if (progress_bar_ != nullptr) progress_bar_->Clear();
+  results().flush();
+  return failed ? kExitFailed : kExitOk;
+}
+
+bool Shell::RunStatement(const std::string& text, size_t begin, size_t end, uint32_t line,
+                         const std::string& origin) {
+  // Blanks in place of what precedes the statement on its first line keep
+  // the columns the database reports true to `text`.
+  const size_t newline = begin == 0 ? std::string::npos : text.rfind('\n', begin - 1);
+  const size_t indent = newline == std::string::npos ? begin : begin - newline - 1;
+  const std::string statement = std::string(indent, ' ') + text.substr(begin, end - begin);
   auto started = std::chrono::steady_clock::now();
   Status s = db_->ExecuteScript(
-      text,
+      statement,
       [&](const QueryResult& r) {
-        if (progress_bar_ != nullptr) progress_bar_->Clear();
-        PrintResult(r, format_, results());
-        if (r.is_query) last_result_ = r;
-        if (timer_) {
-          const double ms =
-              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
-                  .count();
-          out_ << fmt::format("Run time: {:.3f} ms\n", ms);
-        }
+        const auto now = std::chrono::steady_clock::now();
+        PrintStatementResult(r, std::chrono::duration<double>(now - started).count());
         started = std::chrono::steady_clock::now();
       },
       params_);
+  if (s.ok()) return true;
   if (progress_bar_ != nullptr) progress_bar_->Clear();
   results().flush();
-  if (s.ok()) return kExitOk;
-  err_ << (origin.empty() ? "" : origin + ": ") << FormatError(s, text) << "\n";
-  return kExitFailed;
+  err_ << (origin.empty() ? "" : origin + ": ") << FormatError(ShiftLines(s, line - 1), text)
+       << "\n";
+  return false;
+}
+
+void Shell::PrintStatementResult(const QueryResult& r, double seconds) {
+  if (progress_bar_ != nullptr) progress_bar_->Clear();
+  const bool to_terminal = output_file_ == nullptr && terminal_columns_ != nullptr;
+  TableOptions table;
+  table.unicode = borders_ == TableBorders::kUnicode ||
+                  (borders_ == TableBorders::kAuto && to_terminal && terminal_utf8_);
+  table.max_width = to_terminal ? terminal_columns_() : 0;
+  const bool time_in_table = timer_ && format_ == OutputFormat::kTable && output_file_ == nullptr;
+  if (time_in_table) table.elapsed = FormatElapsed(seconds);
+  PrintResult(r, format_, table, results());
+  if (timer_ && !time_in_table) out_ << "Run time: " << FormatElapsed(seconds) << "\n";
+  if (r.is_query) last_result_ = r;
 }
 
 bool Shell::SetParam(const std::string& name, const std::string& literal, std::string* error) {
@@ -43,15 +99,11 @@ bool Shell::SetParam(const std::string& name, const std::string& literal, std::s
 }
 
 std::vector<std::string> Shell::CompletionWords() {
-  std::vector<std::string> words = {
-      "match",  "optional",   "where",    "return",   "distinct", "as",      "order",   "by",
-      "asc",    "desc",       "skip",     "limit",    "and",      "or",      "not",     "true",
-      "false",  "null",       "date",     "datetime", "count",    "insert",  "delete",  "set",
-      "merge",  "load",       "csv",      "jsonl",    "format",   "explain", "profile", "show",
-      "labels", "predicates", "describe", "prefix",   "union",    "all",     "exists",  "case",
-      "when",   "then",       "else",     "end",      "in",       "is",      "starts",  "ends",
-      "with",   "contains",   "help",     "mode",     "timer",    "output",  "read",    "params",
-      "schema", "open",       "quit"};
+  std::vector<std::string> words = LanguageWords();
+  for (const char* meta : {"help", "mode", "timer", "output", "read", "params", "schema", "explain",
+                           "dot", "open", "quit", "ascii", "unicode"}) {
+    words.push_back(meta);
+  }
   auto add_column = [&](const char* statement, const char* prefix) {
     Result<QueryResult> r = db_->Execute(statement);
     if (!r.ok()) return;
@@ -67,57 +119,58 @@ std::vector<std::string> Shell::CompletionWords() {
   return words;
 }
 
-bool StatementComplete(const std::string& text) {
-  char quote = 0;
-  char last = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quote != 0) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == quote) {
-        quote = 0;
-      }
-      continue;
-    }
-    if (c == '"' || c == '\'') {
-      quote = c;
-      last = c;
-    } else if ((c == '-' || c == '/') && i + 1 < text.size() && text[i + 1] == c) {
-      while (i < text.size() && text[i] != '\n') ++i;
-    } else if (!std::isspace(static_cast<unsigned char>(c))) {
-      last = c;
-    }
-  }
-  return quote == 0 && last == ';';
-}
-
 int Shell::RunInteractive(std::istream& in) {
   return RunInteractive([&](const std::string& prompt, std::string* line) {
     out_ << prompt << std::flush;
-    return static_cast<bool>(std::getline(in, *line));
+    return std::getline(in, *line) ? LineStatus::kLine : LineStatus::kEnd;
   });
 }
 
 int Shell::RunInteractive(const LineReader& read_line) {
-  std::string buffer, line;
+  std::string line;
   int status = kExitOk;
+  pending_.clear();
   for (;;) {
-    if (!read_line(buffer.empty() ? "quipu> " : "   ...> ", &line)) break;
-    if (buffer.empty() && !line.empty() && line[0] == ':') {
+    const LineStatus got = read_line(pending_.empty() ? kPrompt : kContinuationPrompt, &line);
+    if (got == LineStatus::kEnd) break;
+    if (got == LineStatus::kInterrupted) {
+      pending_.clear();
+      continue;
+    }
+    if (!StatementPending(pending_) && !line.empty() && line[0] == ':') {
+      pending_.clear();
       bool quit = false;
       if (!RunMeta(line, &quit)) status = kExitFailed;
       if (quit) return status;
       continue;
     }
-    buffer += line;
-    buffer += '\n';
-    if (!StatementComplete(buffer)) continue;
-    if (RunScript(buffer, "") != kExitOk) status = kExitFailed;
-    buffer.clear();
+    pending_ += line;
+    pending_ += '\n';
+    if (StatementPending(pending_)) continue;
+    if (RunScript(pending_, "") != kExitOk) status = kExitFailed;
+    pending_.clear();
+    if (quit_requested_) return status;
   }
   out_ << "\n";
   return status;
+}
+
+Result<std::unique_ptr<Database>> OpenDatabase(const std::string& path, bool read_only,
+                                               std::ostream& err) {
+  DatabaseOptions options;
+  options.read_only = read_only;
+  auto db = Database::Open(path, options);
+  if (!db.ok() && !read_only &&
+      db.status().message().find("in use by another process") != std::string::npos) {
+    options.read_only = true;
+    db = Database::Open(path, options);
+    if (db.ok()) {
+      err << "quipu: '" << path
+          << "' is open for writing in another process; opened read-only (writes are "
+             "refused; reads see what was committed when it opened)\n";
+    }
+  }
+  return db;
 }
 
 }  // namespace quipu::repl

@@ -1,5 +1,6 @@
-// Shell: runs statements from text, a file or an interactive stream and
-// prints results and errors. Works over streams so tests need no terminal.
+// Shell: runs statements and meta-commands from text, a file or an
+// interactive line source and prints results and errors. Works over streams
+// so tests need no terminal.
 #pragma once
 
 #include <fstream>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "quipu/database.h"
+#include "repl/line_source.h"
 #include "repl/output.h"
 #include "repl/progress_bar.h"
 
@@ -21,18 +23,38 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;  // a statement or the database failed
 inline constexpr int kExitUsage = 2;   // bad command line
 
+inline constexpr char kPrompt[] = "quipu> ";
+inline constexpr char kContinuationPrompt[] = "   ...> ";
+
 class Shell {
  public:
   Shell(Database* db, std::ostream& out, std::ostream& err) : db_(db), out_(out), err_(err) {}
 
   void set_format(OutputFormat format) { format_ = format; }
+  void set_table_borders(TableBorders borders) { borders_ = borders; }
+  // Results printed to `out` reach a terminal `columns()` wide (asked at
+  // each table, so a resized window counts): tables are cut to fit, and drawn
+  // with Unicode lines when `utf8` and the borders are kAuto. Not for results
+  // sent to a file with :output.
+  void set_terminal(bool utf8, std::function<size_t()> columns) {
+    terminal_utf8_ = utf8;
+    terminal_columns_ = std::move(columns);
+  }
+  // Prints each statement's run time: after the row count or summary in table
+  // mode, on a line of its own in the others (:timer).
+  void set_timer(bool on) { timer_ = on; }
+  // After a failed statement or meta-command, run on instead of stopping; the
+  // result is still kExitFailed (--keep-going).
+  void set_keep_going(bool on) { keep_going_ = on; }
   // Binds $name to the value of `literal` (any constant expression) for the
   // statements that follow; false with *error set when it does not evaluate.
   bool SetParam(const std::string& name, const std::string& literal, std::string* error);
 
-  // Runs every statement of `text`; stops at the first error, which is
-  // printed to err with `origin` (a file name, or empty) in front.
-  // Returns kExitOk or kExitFailed.
+  // Runs the statements and meta-command lines (lines starting with ':'
+  // between statements) of `text` in order. Stops at the first error unless
+  // keep-going is set, and at :quit. Errors go to err with `origin` (a file
+  // name, or empty) in front and lines counted in the whole text.
+  // Returns kExitOk, or kExitFailed when anything failed.
   int RunScript(const std::string& text, const std::string& origin);
 
   // Reads statements from `in` line by line, prompting on out, until end of
@@ -40,23 +62,30 @@ class Shell {
   // no statement is half typed is a meta-command (:help lists them). Errors
   // are printed and reading goes on.
   int RunInteractive(std::istream& in);
-  // The same over any line source: read_line(prompt, &line) shows the prompt
-  // and returns false at the end of input.
-  using LineReader = std::function<bool(const std::string& prompt, std::string* line)>;
+  // The same over any line source; kInterrupted drops the half-typed statement.
   int RunInteractive(const LineReader& read_line);
+  // The lines of the statement being typed in RunInteractive (empty between
+  // statements), for highlighting the next line in context.
+  const std::string& pending_statement() const { return pending_; }
+  // True once :quit was run, in a script too.
+  bool quit_requested() const { return quit_requested_; }
 
   // Words for tab completion: keywords, meta-commands, and this database's
   // labels, predicates and (up to a few thousand) entity keys.
   std::vector<std::string> CompletionWords();
 
   Database* database() const { return db_; }
+  // Called with the new database after :open.
+  void set_database_listener(std::function<void(Database*)> listener) {
+    database_listener_ = std::move(listener);
+  }
 
   // A load progress bar to erase when each statement ends; may be null.
   void set_progress_bar(ProgressBar* bar) { progress_bar_ = bar; }
 
   // Runs one meta-command line (":mode json"); false when it failed (the
-  // error is printed). Sets *quit for :quit.
-  bool RunMeta(const std::string& line, bool* quit);
+  // error is printed after `error_prefix`). Sets *quit for :quit.
+  bool RunMeta(const std::string& line, bool* quit, const std::string& error_prefix = "error: ");
 
   // The entities of the last result and the facts between them as a Graphviz
   // digraph (:dot FILE).
@@ -64,21 +93,35 @@ class Shell {
 
  private:
   std::ostream& results() { return output_file_ ? *output_file_ : out_; }
+  // Runs the statement text[begin, end) whose first line is line `line` of
+  // `text`; false when it failed (the error is printed).
+  bool RunStatement(const std::string& text, size_t begin, size_t end, uint32_t line,
+                    const std::string& origin);
+  void PrintStatementResult(const QueryResult& result, double seconds);
 
   Database* db_;
   std::unique_ptr<Database> owned_;  // after :open
   std::ostream& out_;
   std::ostream& err_;
   OutputFormat format_ = OutputFormat::kTable;
+  TableBorders borders_ = TableBorders::kAuto;
+  bool terminal_utf8_ = false;
+  std::function<size_t()> terminal_columns_;  // null: results do not go to a terminal
   Params params_;
   bool timer_ = false;
+  bool keep_going_ = false;
+  bool quit_requested_ = false;
+  std::string pending_;
   ProgressBar* progress_bar_ = nullptr;
+  std::function<void(Database*)> database_listener_;
   QueryResult last_result_;                     // the last result with rows, for :dot
   std::unique_ptr<std::ofstream> output_file_;  // :output FILE
 };
 
-// True when `text` ends a statement: its last token outside strings and
-// comments is ';'.
-bool StatementComplete(const std::string& text);
+// Opens the database at `path` for the shell. A database another process
+// holds for writing is opened read-only instead (RocksDB allows one writer),
+// with a note on `err`.
+Result<std::unique_ptr<Database>> OpenDatabase(const std::string& path, bool read_only,
+                                               std::ostream& err);
 
 }  // namespace quipu::repl

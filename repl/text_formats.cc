@@ -21,26 +21,7 @@ std::string CsvField(const std::string& s) {
 
 // TSV has no quoting: tabs, newlines and backslashes are escaped instead.
 std::string TsvField(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '\t':
-        out += "\\t";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return ReplaceChars(s, {{'\t', "\\t"}, {'\n', "\\n"}, {'\r', "\\r"}, {'\\', "\\\\"}});
 }
 
 // Numbers and booleans as JSON values, lists as arrays, null as null;
@@ -98,17 +79,7 @@ std::string JsonObject(const QueryResult& r, const std::vector<Value>& row) {
 }
 
 std::string MarkdownCell(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '|') {
-      out += "\\|";
-    } else if (c == '\n') {
-      out += "<br>";
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return ReplaceChars(s, {{'|', "\\|"}, {'\n', "<br>"}});
 }
 
 }  // namespace

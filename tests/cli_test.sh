@@ -51,7 +51,28 @@ check "statements after the error did not run" "e" "$out"
 check "unknown flag exits 2" "2" "$?"
 "$quipu" "$db" --format xml -c 'match (n) return n;' >/dev/null 2>"$work/err"
 check "bad format exits 2" "2" "$?"
-check "bad format message" "quipu: unknown --format 'xml' (expected table, csv, tsv, json, jsonl, markdown or line)" "$(cat "$work/err")"
+check "bad format message" "quipu: unknown --format 'xml' (expected table [ascii|unicode], csv, tsv, json, jsonl, markdown or line)" "$(cat "$work/err")"
+out=$("$quipu" "$db" --format 'table unicode' -c 'match (e {n: 1}) return e;')
+check "--format 'table unicode' draws box lines in a pipe too" "┌────┐
+│ e  │
+├────┤
+│ @x │
+└────┘
+1 row" "$out"
+out=$(LANG=C.UTF-8 "$quipu" "$db" --format 'table ascii' -c 'match (e {n: 1}) return e;')
+check "--format 'table ascii'" "+----+
+| e  |
++----+
+| @x |
++----+
+1 row" "$out"
+out=$(LANG=C.UTF-8 "$quipu" "$db" -c 'match (e {n: 1}) return e;')
+check "a table in a pipe is ASCII, uncut, without a time" "+----+
+| e  |
++----+
+| @x |
++----+
+1 row" "$out"
 "$quipu" >/dev/null 2>&1
 check "missing DB exits 2" "2" "$?"
 "$quipu" --help >/dev/null 2>&1
@@ -75,6 +96,45 @@ check "statements from stdin" "e
 printf 'match (e {n: 3}) return e;\nmatch (e return e;\n' > "$work/bad.qql"
 "$quipu" "$db" -f "$work/bad.qql" >/dev/null 2>"$work/err"
 check "script errors name the file and line" "$work/bad.qql: syntax error at line 2, column 10: expected ')' to close the node pattern" "$(head -1 "$work/err")"
+
+# Meta-commands in scripts, -c and stdin; --keep-going.
+printf ':mode csv\nmatch (e {n: 3}) return e;\n:bogus\nmatch (e {n: 1}) return e;\n' > "$work/meta.qql"
+out=$("$quipu" "$db" -f "$work/meta.qql" 2>"$work/err")
+check "a script stops at a failed meta-command: exit 1" "1" "$?"
+check "meta-commands run in a script" "e
+@z" "$out"
+check "a meta-command error names the file and line" "$work/meta.qql: error at line 3: unknown command ':bogus' (:help lists them)" "$(cat "$work/err")"
+out=$("$quipu" "$db" --keep-going -f "$work/meta.qql" 2>"$work/err")
+check "--keep-going runs on but exits 1" "1" "$?"
+check "--keep-going runs what follows the error" "e
+@z
+e
+@x" "$out"
+printf 'match (e {n: 3}) return e;\nmatch (e return e;\n:nope\nmatch (e {n: 1}) return e;\n' > "$work/two.qql"
+out=$("$quipu" "$db" --format csv --keep-going < "$work/two.qql" 2>"$work/err")
+check "--keep-going on stdin exits 1" "1" "$?"
+check "--keep-going on stdin runs every statement" "e
+@z
+e
+@x" "$out"
+check "--keep-going reports each error" "syntax error at line 2, column 10: expected ')' to close the node pattern
+  match (e return e;
+           ^
+error at line 3: unknown command ':nope' (:help lists them)" "$(cat "$work/err")"
+out=$("$quipu" "$db" --keep-going -c ':mode csv' -c 'match (a return a;' -c 'match (e {n: 3}) return e;' 2>/dev/null)
+check "--keep-going with -c exits 1" "1" "$?"
+check "--keep-going with -c runs each command" "e
+@z" "$out"
+"$quipu" "$db" --keep-going -c ':mode csv' -c 'return 1;' >/dev/null 2>&1
+check "--keep-going without errors exits 0" "0" "$?"
+out=$(printf 'return 1 as one;\n:quit\nreturn 2 as two;\n' | "$quipu" "$db" --format csv)
+check ":quit ends a script" "one
+1" "$out"
+"$quipu" --help > "$work/help"
+check "--help lists --keep-going" "1" "$(grep -c -- '--keep-going' "$work/help")"
+check "--help names the table borders" "1" "$(grep -c -- "'table ascii' or 'table unicode'" "$work/help")"
+check "--help: meta-commands in -f files" "1" "$(grep -c -- "Run the statements and meta-commands in FILE" "$work/help")"
+check "--help: meta-commands with -c" "1" "$(grep -c -- "Run STATEMENT, or a :meta-command, and exit" "$work/help")"
 
 echo "not a database" > "$work/file"
 "$quipu" "$work/file" -c 'match (n) return n;' >/dev/null 2>"$work/err"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The interactive shell in a real pseudo-terminal (util-linux `script`):
-# prompts, tab completion of labels and entity keys, meta-commands, Ctrl-D.
+# prompts, tab completion of labels and entity keys (refreshed by :open),
+# Ctrl-C on a half-typed statement and on a running one, syntax highlighting,
+# Unicode tables cut to the terminal's width, Ctrl-D.
 # Usage: pty_test.sh PATH_TO_QUIPU
 set -uo pipefail
 quipu=$1
@@ -11,25 +13,92 @@ if ! command -v script >/dev/null; then
   exit 0
 fi
 "$quipu" "$work/db" -c 'insert (@ana:Person {name: "Ana"});' >/dev/null || exit 1
-# Each completion only happens on a terminal: `Per<TAB>` must become Person
-# (else the count is 0) and `@an<TAB>` must become @ana (else no row).
-(sleep 1; printf 'match (p:Per\t) return count(*);\n'; sleep 1
- printf ':mode csv\n'; sleep 0.5
- printf 'match (@an\t) return 42 as answer;\n'; sleep 1
- printf '\004') |
-  script -qfec "$quipu $work/db --no-history" /dev/null > "$work/transcript" 2>&1
-transcript=$(tr -d '\r' < "$work/transcript")
+"$quipu" "$work/other" -c 'insert (@bob:Person {name: "Bob"});' >/dev/null || exit 1
+# 30 entities with two properties each: five patterns over their 62 facts
+# make a join of 62^5 rows, which runs long enough to be cancelled.
+many=$(for i in $(seq 30); do printf '(@e%d {a: %d, b: %d}), ' "$i" "$i" "$i"; done)
+"$quipu" "$work/db" -c "insert ${many%, };" >/dev/null || exit 1
+
 failures=0
-expect() {
-  if grep -qF -- "$2" <<< "$transcript"; then
-    echo "ok: $1"
+passes=0
+# session NAME COLUMNS ENV...: runs the shell on $work/db in a terminal
+# COLUMNS wide, typing what standard input gives; the transcript (carriage
+# returns dropped) goes to $work/NAME.
+session() {
+  local name=$1 columns=$2
+  shift 2
+  env "$@" timeout 60 script -qfec \
+    "stty cols $columns rows 40; $quipu $work/db --no-history" /dev/null > "$work/$name.raw" 2>&1
+  tr -d '\r' < "$work/$name.raw" > "$work/$name"
+}
+expect() {  # expect SESSION DESCRIPTION TEXT: the transcript holds TEXT
+  if grep -qF -- "$3" "$work/$1"; then
+    passes=$((passes + 1))
   else
-    echo "FAIL: $1: no '$2' in the transcript"
+    echo "FAIL: $1: $2: no '$3' in the transcript"
+    cat -v "$work/$1"
     failures=$((failures + 1))
   fi
 }
-expect "the prompt" "quipu> "
-expect "a label completed (count 1)" "| 1        |"
-expect "an entity key completed" $'answer\n42'
-echo "$((3 - failures)) passed, $failures failed"
-((failures == 0)) || { cat -v "$work/transcript"; exit 1; }
+expect_not() {  # expect_not SESSION DESCRIPTION TEXT
+  if grep -qF -- "$3" "$work/$1"; then
+    echo "FAIL: $1: $2: '$3' is in the transcript"
+    cat -v "$work/$1"
+    failures=$((failures + 1))
+  else
+    passes=$((passes + 1))
+  fi
+}
+
+# Completion only happens on a terminal: `Per<TAB>` must become Person (else
+# the count is 0) and `@an<TAB>` must become @ana (else no row). After :open,
+# `@bo<TAB>` completes from the other database's keys.
+(sleep 1; printf 'match (p:Per\t) return count(*);\n'; sleep 1
+ printf ':mode csv\n'; sleep 0.5
+ printf 'match (@an\t) return 42 as answer;\n'; sleep 1
+ printf ':open %s\n' "$work/other"; sleep 0.5
+ printf 'match (@bo\t) return 43 as other;\n'; sleep 1
+ printf '\004') | session completion 100 TERM=dumb LANG=C
+expect completion "the welcome" "Ctrl-C cancels a running statement or clears the one being typed; Ctrl-D leaves."
+expect completion "the prompt" "quipu> "
+expect completion "a label completed (count 1)" "| 1        |"
+expect completion "the row count with the time under a table" "1 row ("
+expect completion "an entity key completed" $'answer\n42'
+expect completion "completion words follow :open" $'other\n43'
+expect_not completion "no colour with TERM=dumb" $'\e[1;34m'
+
+# Ctrl-C clears a half-typed statement (else the next line would continue it
+# into a syntax error), does not leave the shell at an empty prompt, and
+# cancels a running statement.
+(sleep 1; printf 'match (p:Person {name:\n'; sleep 0.3
+ printf '  "An'; sleep 0.3; printf '\003'; sleep 0.5
+ printf 'return 7 as seven;\n'; sleep 0.5
+ printf '\003'; sleep 0.5
+ printf 'match (a)-[p]->(b), (c)-[q]->(d), (e)-[r]->(f), (g)-[s]->(h), (i)-[t]->(j) return count(*);\n'
+ sleep 1.5; printf '\003'; sleep 1
+ printf ':mode csv\nreturn 8 as eight;\n'; sleep 0.5
+ printf '\004') | session interrupt 100 TERM=dumb LANG=C
+expect interrupt "^C ends the dropped line, a fresh prompt follows" $'...>   "An^C\nquipu> return 7'
+expect interrupt "the half-typed statement was dropped" "| seven |"
+expect_not interrupt "no continuation of the dropped statement" "syntax error"
+expect interrupt "a running statement is cancelled" "error: the statement was cancelled"
+expect interrupt "the shell goes on after both" $'eight\n8'
+
+# Highlighting: colour codes on a colour terminal, none with NO_COLOR; a
+# Unicode table when the locale is UTF-8, cut to 40 columns.
+typed() {
+  sleep 1; printf 'match (p {name: "Ana"}) return p, 42 as n, "a value far too long for a forty-column terminal" as v;\n'
+  sleep 1; printf '\004'
+}
+typed | session colour 40 TERM=xterm LANG=C.UTF-8
+expect colour "a keyword in colour" $'\e[1;34mmatch\e[0m'
+expect colour "a string in colour" $'\e[32m"Ana"\e[0m'
+expect colour "a number in colour" $'\e[33m42\e[0m'
+expect colour "a Unicode table cut to the width" "│ @ana │ 42 │ a value far too long fo… │"
+typed | session no_colour 40 TERM=xterm LANG=C.UTF-8 NO_COLOR=1
+expect_not no_colour "no keyword colour with NO_COLOR" $'\e[1;34m'
+expect_not no_colour "no string colour with NO_COLOR" $'\e[32m'
+expect no_colour "the table still" "│ @ana │ 42 │"
+
+echo "$passes passed, $failures failed"
+((failures == 0))

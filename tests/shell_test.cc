@@ -3,8 +3,11 @@
 #include "repl/shell.h"
 
 #include <catch2/catch.hpp>
+#include <regex>
 #include <sstream>
 
+#include "repl/terminal.h"
+#include "repl/tokens.h"
 #include "tests/test_util.h"
 
 namespace {
@@ -129,14 +132,18 @@ TEST_CASE("interactive shell joins lines until ';' and goes on after errors", "[
   CHECK(f.err.str().find("syntax error at line 1, column 8") != std::string::npos);
 }
 
-TEST_CASE("statement completeness ignores ';' in strings and comments", "[shell]") {
-  using quipu::repl::StatementComplete;
-  CHECK(StatementComplete("match (n) return n;"));
-  CHECK(StatementComplete("match (n) return n;  \n"));
-  CHECK_FALSE(StatementComplete("match (n {name: \";\"}) return n"));
-  CHECK_FALSE(StatementComplete("match (n) -- return n;\n"));
-  CHECK(StatementComplete("match (n {name: 'a;b'}) return n; -- done\n"));
-  CHECK_FALSE(StatementComplete("match (n {name: 'a;"));
+TEST_CASE("a statement is pending until ';' outside strings and comments", "[shell]") {
+  using quipu::repl::StatementPending;
+  CHECK_FALSE(StatementPending("match (n) return n;"));
+  CHECK_FALSE(StatementPending("match (n) return n;  \n"));
+  CHECK(StatementPending("match (n {name: \";\"}) return n"));
+  CHECK(StatementPending("match (n) -- return n;\n"));
+  CHECK_FALSE(StatementPending("match (n {name: 'a;b'}) return n; -- done\n"));
+  CHECK(StatementPending("match (n {name: 'a;"));
+  CHECK(StatementPending("match (n {name: 'a\\';'})"));
+  CHECK_FALSE(StatementPending(""));
+  CHECK_FALSE(StatementPending("  \n-- only a comment\n"));
+  CHECK(StatementPending("return 1; return"));
 }
 
 TEST_CASE("every output mode prints the same result", "[shell]") {
@@ -250,8 +257,8 @@ TEST_CASE("meta-commands change the mode, time, output, params and database", "[
             "quipu> count(*)\n0\n"
             "quipu> ");
   CHECK(f.err.str() ==
-        "error: unknown mode 'nonsense' (expected table, csv, tsv, json, jsonl, markdown or "
-        "line)\n"
+        "error: unknown mode 'nonsense' (expected table [ascii|unicode], csv, tsv, json, jsonl, "
+        "markdown or line)\n"
         "error: :timer takes on or off\n"
         "error: unknown command ':bogus' (:help lists them)\n");
   CHECK(quipu::testing::ReadFileOrEmpty(file.path()) == "x\n@r\n");
@@ -264,9 +271,15 @@ TEST_CASE(":help lists every meta-command", "[shell]") {
   bool quit = false;
   REQUIRE(shell.RunMeta(":help", &quit));
   for (const char* c : {":help", ":mode", ":timer", ":output", ":read", ":params", ":schema",
-                        ":explain", ":open", ":quit"}) {
+                        ":explain", ":dot", ":open", ":quit"}) {
     CHECK(("\n" + f.out.str()).find(std::string("\n") + c + " ") != std::string::npos);
   }
+  CHECK(f.out.str().find("\n:mode [MODE]           show or set the output mode: table "
+                         "[ascii|unicode], csv, tsv, json, jsonl, markdown or line\n") !=
+        std::string::npos);
+  CHECK(f.out.str().find("\nStatements end with ';' and may span lines. A line starting with ':' "
+                         "between statements is a meta-command, in scripts too.\n") !=
+        std::string::npos);
 }
 
 TEST_CASE(":dot writes the last result's entities and their facts as Graphviz", "[shell]") {
@@ -310,4 +323,237 @@ TEST_CASE("the load progress bar stays silent for a second, then draws and clear
   out.str("");
   bar.Clear();  // nothing shown: nothing to erase
   CHECK(out.str().empty());
+}
+
+TEST_CASE("tables on a terminal: Unicode lines, cut to its width", "[shell]") {
+  Fixture f;
+  quipu::testing::TempDir file("table-output");
+  Shell shell(f.db.get(), f.out, f.err);
+  REQUIRE(shell.RunScript("insert (@a {name: \"Ana María Quispe Huamán\", note: \"short\"});",
+                          "") == 0);
+  f.out.str("");
+  size_t columns = 80;
+  shell.set_terminal(/*utf8=*/true, [&] { return columns; });
+  auto run = [&](const std::string& text) {
+    f.out.str("");
+    REQUIRE(shell.RunScript(text, "") == 0);
+    return f.out.str();
+  };
+  const std::string query = "match (p) return p, p.name as name, p.note as note;";
+  CHECK(run(query) ==
+        "┌────┬─────────────────────────┬───────┐\n"
+        "│ p  │ name                    │ note  │\n"
+        "├────┼─────────────────────────┼───────┤\n"
+        "│ @a │ Ana María Quispe Huamán │ short │\n"
+        "└────┴─────────────────────────┴───────┘\n"
+        "1 row\n");
+  // A narrower window: the widest column gives way, cut with an ellipsis.
+  columns = 30;
+  CHECK(run(query) ==
+        "┌────┬───────────────┬───────┐\n"
+        "│ p  │ name          │ note  │\n"
+        "├────┼───────────────┼───────┤\n"
+        "│ @a │ Ana María Qu… │ short │\n"
+        "└────┴───────────────┴───────┘\n"
+        "1 row\n");
+  // ASCII when chosen, with '~' for the cut; no rows: the header is closed.
+  bool quit = false;
+  REQUIRE(shell.RunMeta(":mode table ascii", &quit));
+  const std::string none = "match (p {note: \"none\"}) return p.name;";
+  CHECK(run(query + none) ==
+        "+----+---------------+-------+\n"
+        "| p  | name          | note  |\n"
+        "+----+---------------+-------+\n"
+        "| @a | Ana María Qu~ | short |\n"
+        "+----+---------------+-------+\n"
+        "1 row\n"
+        "+--------+\n"
+        "| p.name |\n"
+        "+--------+\n"
+        "0 rows\n");
+  REQUIRE(shell.RunMeta(":mode table unicode", &quit));
+  CHECK(run(none) == "┌────────┐\n│ p.name │\n└────────┘\n0 rows\n");
+  // Results sent to a file are never cut, and auto borders are ASCII there.
+  REQUIRE(shell.RunMeta(":mode table", &quit));
+  REQUIRE(shell.RunMeta(":output " + file.path(), &quit));
+  REQUIRE(run(query).empty());
+  REQUIRE(shell.RunMeta(":output", &quit));
+  CHECK(quipu::testing::ReadFileOrEmpty(file.path()) ==
+        "+----+-------------------------+-------+\n"
+        "| p  | name                    | note  |\n"
+        "+----+-------------------------+-------+\n"
+        "| @a | Ana María Quispe Huamán | short |\n"
+        "+----+-------------------------+-------+\n"
+        "1 row\n");
+  // A window too narrow for every column's minimum: columns keep five cells.
+  columns = 12;
+  CHECK(run(query).find("│ @a │ Ana … │ short │\n") != std::string::npos);
+  CHECK(f.err.str().empty());
+}
+
+TEST_CASE("cutting text to a width counts terminal cells", "[shell]") {
+  using quipu::repl::TruncateToWidth;
+  CHECK(TruncateToWidth("Chancay", 7, "…") == "Chancay");
+  CHECK(TruncateToWidth("Chancay", 6, "…") == "Chanc…");
+  CHECK(TruncateToWidth("Chancay", 6, "~") == "Chanc~");
+  CHECK(TruncateToWidth("Perú Perú", 5, "…") == "Perú…");
+  CHECK(TruncateToWidth("習近平", 5, "…") == "習近…");  // two cells each
+  CHECK(TruncateToWidth("習近平", 4, "…") == "習…");    // 3 cells; the caller pads
+  CHECK(TruncateToWidth("abc", 1, "…") == "…");
+  CHECK(quipu::repl::FormatElapsed(0.00004) == "0.04 ms");
+  CHECK(quipu::repl::FormatElapsed(0.0042) == "4.2 ms");
+  CHECK(quipu::repl::FormatElapsed(2.345) == "2.35 s");
+}
+
+TEST_CASE(":mode names the table's borders; --format reads the same words", "[shell]") {
+  using quipu::repl::ParseOutputMode;
+  using quipu::repl::TableBorders;
+  OutputFormat format;
+  TableBorders borders;
+  CHECK(ParseOutputMode("table", &format, &borders));
+  CHECK((format == OutputFormat::kTable && borders == TableBorders::kAuto));
+  CHECK(ParseOutputMode("table unicode", &format, &borders));
+  CHECK(borders == TableBorders::kUnicode);
+  CHECK(ParseOutputMode("  table   ascii ", &format, &borders));
+  CHECK(borders == TableBorders::kAscii);
+  CHECK(ParseOutputMode("json", &format, &borders));
+  CHECK((format == OutputFormat::kJson && borders == TableBorders::kAuto));
+  CHECK_FALSE(ParseOutputMode("csv ascii", &format, &borders));
+  CHECK_FALSE(ParseOutputMode("table round", &format, &borders));
+  CHECK_FALSE(ParseOutputMode("table ascii more", &format, &borders));
+  CHECK_FALSE(ParseOutputMode("", &format, &borders));
+
+  Fixture f;
+  Shell shell(f.db.get(), f.out, f.err);
+  std::istringstream in(":mode table unicode\n:mode\n:mode table\n:mode\n:mode csv ascii\n");
+  CHECK(shell.RunInteractive(in) == quipu::repl::kExitFailed);
+  CHECK(f.out.str() == "quipu> quipu> table unicode\nquipu> quipu> table\nquipu> quipu> \n");
+  CHECK(f.err.str() ==
+        "error: unknown mode 'csv ascii' (expected table [ascii|unicode], csv, tsv, json, jsonl, "
+        "markdown or line)\n");
+}
+
+TEST_CASE(":timer shows the run time under a table and on its own line elsewhere", "[shell]") {
+  Fixture f;
+  Shell shell(f.db.get(), f.out, f.err);
+  std::istringstream in(
+      ":timer on\n"
+      "insert (@a {n: 1});\n"
+      "match (x) return x.n;\n"
+      ":mode csv\n"
+      "match (x) return x.n;\n"
+      ":timer off\n"
+      "match (x) return x.n;\n");
+  CHECK(shell.RunInteractive(in) == quipu::repl::kExitOk);
+  const std::regex expected(
+      "quipu> quipu> inserted 1 fact \\([0-9]+\\.[0-9]+ ms\\)\n"
+      "quipu> \\+-----\\+\n\\| x.n \\|\n\\+-----\\+\n\\| 1   \\|\n\\+-----\\+\n"
+      "1 row \\([0-9]+\\.[0-9]+ ms\\)\n"
+      "quipu> quipu> x.n\n1\nRun time: [0-9]+\\.[0-9]+ ms\n"
+      "quipu> quipu> x.n\n1\n"
+      "quipu> \n");
+  INFO(f.out.str());
+  CHECK(std::regex_match(f.out.str(), expected));
+}
+
+TEST_CASE("Ctrl-C while typing drops the half-typed statement", "[shell]") {
+  using quipu::repl::LineStatus;
+  Fixture f;
+  Shell shell(f.db.get(), f.out, f.err);
+  const std::vector<std::pair<LineStatus, std::string>> lines = {
+      {LineStatus::kLine, "match (p {name:"},
+      {LineStatus::kLine, "  \"Ana"},
+      {LineStatus::kInterrupted, ""},
+      {LineStatus::kLine, "return 7 as seven;"},
+      {LineStatus::kInterrupted, ""},
+      {LineStatus::kLine, ":mode csv"},
+      {LineStatus::kLine, "return 8 as eight;"},
+  };
+  size_t next = 0;
+  CHECK(shell.RunInteractive([&](const std::string& prompt, std::string* line) {
+    f.out << prompt;
+    if (next == lines.size()) return LineStatus::kEnd;
+    *line = lines[next].second;
+    return lines[next++].first;
+  }) == quipu::repl::kExitOk);
+  CHECK(f.out.str() ==
+        "quipu>    ...>    ...> quipu> +-------+\n"
+        "| seven |\n"
+        "+-------+\n"
+        "| 7     |\n"
+        "+-------+\n"
+        "1 row\n"
+        "quipu> quipu> quipu> eight\n8\n"
+        "quipu> \n");
+  CHECK(f.err.str().empty());
+}
+
+TEST_CASE("scripts run meta-command lines between statements", "[shell]") {
+  Fixture f;
+  const std::string script =
+      "insert (@a:Thing {n: 1});\n"
+      ":mode csv\n"
+      "match (x {n: 1}) return x;\n"
+      "-- a comment; :mode json\n"
+      "match (x\n"
+      ":Thing) return x.n;\n"
+      ":bogus\n"
+      "insert (@b {n: 2}); match (y return y;\n"
+      "match (z {n: 2}) return z;\n";
+  {
+    Shell shell(f.db.get(), f.out, f.err);
+    CHECK(shell.RunScript(script, "s.qql") == quipu::repl::kExitFailed);
+    CHECK(f.out.str() == "inserted 2 facts\nx\n@a\nx.n\n1\n");
+    CHECK(f.err.str() == "s.qql: error at line 7: unknown command ':bogus' (:help lists them)\n");
+  }
+  // --keep-going: every error is reported, the rest runs, and the status says it failed.
+  quipu::testing::TempDir dir("keep-going");
+  auto other = quipu::Database::Open(dir.path());
+  REQUIRE(other.ok());
+  std::ostringstream out, err;
+  Shell shell(other->get(), out, err);
+  shell.set_keep_going(true);
+  CHECK(shell.RunScript(script, "s.qql") == quipu::repl::kExitFailed);
+  CHECK(out.str() == "inserted 2 facts\nx\n@a\nx.n\n1\nz\n@b\n");
+  CHECK(err.str() ==
+        "s.qql: error at line 7: unknown command ':bogus' (:help lists them)\n"
+        "s.qql: syntax error at line 8, column 30: expected ')' to close the node pattern\n"
+        "  insert (@b {n: 2}); match (y return y;\n"
+        "                               ^\n");
+}
+
+TEST_CASE(":quit ends a script, and the shell when the script was read", "[shell]") {
+  Fixture f;
+  quipu::testing::TempDir file("quit-script");
+  std::ofstream(file.path()) << "return 1 as one;\n:quit\nreturn 2 as two;\n";
+  Shell shell(f.db.get(), f.out, f.err);
+  shell.set_format(OutputFormat::kCsv);
+  std::istringstream in(":read " + file.path() + "\nreturn 3 as three;\n");
+  CHECK(shell.RunInteractive(in) == quipu::repl::kExitOk);
+  CHECK(f.out.str() == "quipu> one\n1\n");
+  CHECK(shell.quit_requested());
+}
+
+TEST_CASE(":open tells the listener about the new database", "[shell]") {
+  Fixture f;
+  quipu::testing::TempDir other("open-listener");
+  Shell shell(f.db.get(), f.out, f.err);
+  quipu::Database* seen = nullptr;
+  shell.set_database_listener([&](quipu::Database* db) { seen = db; });
+  bool quit = false;
+  REQUIRE(shell.RunMeta(":open " + other.path(), &quit));
+  CHECK(seen != nullptr);
+  CHECK(seen == shell.database());
+  CHECK(seen != f.db.get());
+}
+
+TEST_CASE("the locale decides whether the terminal shows UTF-8", "[shell]") {
+  using quipu::repl::LocaleIsUtf8;
+  CHECK(LocaleIsUtf8(nullptr, nullptr, "en_US.UTF-8"));
+  CHECK(LocaleIsUtf8(nullptr, nullptr, "C.utf8"));
+  CHECK(LocaleIsUtf8("", "", "es_PE.UTF-8"));
+  CHECK_FALSE(LocaleIsUtf8("C", nullptr, "en_US.UTF-8"));  // LC_ALL wins
+  CHECK_FALSE(LocaleIsUtf8(nullptr, "POSIX", "en_US.UTF-8"));
+  CHECK_FALSE(LocaleIsUtf8(nullptr, nullptr, nullptr));
+  CHECK_FALSE(LocaleIsUtf8(nullptr, nullptr, "en_US.ISO-8859-1"));
 }

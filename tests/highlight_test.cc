@@ -1,0 +1,122 @@
+// The shell's tokens over strings: highlighting, statement boundaries and
+// how a script splits into statements and meta-command lines.
+#include "repl/highlight.h"
+
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "repl/tokens.h"
+
+namespace {
+
+using quipu::repl::TokenKind;
+
+// Each token as "kind:text", spaces left out.
+std::vector<std::string> Kinds(const std::string& text) {
+  static const char* kNames[] = {"space",  "comment", "keyword", "name", "string", "number",
+                                 "entity", "iri",     "param",   ";",    "other"};
+  std::vector<std::string> out;
+  for (const auto& t : quipu::repl::Tokenize(text)) {
+    if (t.kind == TokenKind::kSpace) continue;
+    out.push_back(std::string(kNames[static_cast<int>(t.kind)]) + ":" +
+                  text.substr(t.begin, t.end - t.begin));
+  }
+  return out;
+}
+
+const std::string kKeyword = "\033[1;34m";
+const std::string kString = "\033[32m";
+const std::string kNumber = "\033[33m";
+const std::string kEntity = "\033[36m";
+const std::string kParam = "\033[35m";
+const std::string kComment = "\033[90m";
+const std::string kReset = "\033[0m";
+
+}  // namespace
+
+TEST_CASE("the tokenizer follows the grammar's words, literals and comments", "[highlight]") {
+  CHECK(Kinds("MATCH (p:Person)-[o:owns]->(@cosco) where o.share >= 0.5 return p.name;") ==
+        std::vector<std::string>{
+            "keyword:MATCH", "other:(", "name:p",        "other::",    "name:Person",
+            "other:)",       "other:-", "other:[",       "name:o",     "other::",
+            "name:owns",     "other:]", "other:-",       "other:>",    "other:(",
+            "entity:@cosco", "other:)", "keyword:where", "name:o",     "other:.",
+            "name:share",    "other:>", "other:=",       "number:0.5", "keyword:return",
+            "name:p",        "other:.", "name:name",     ";:;"});
+  // A keyword after '.' or ':' is a property, label or predicate name.
+  CHECK(Kinds("x.order, y:match") == std::vector<std::string>{"name:x", "other:.", "name:order",
+                                                              "other:,", "name:y",
+                                                              "other::", "name:match"});
+  CHECK(Kinds("'it\\'s;' \"a\\\"b\" 1e6 42 7x $who <http://x/a;b> -- note; more\n//c") ==
+        std::vector<std::string>{"string:'it\\'s;'", "string:\"a\\\"b\"", "number:1e6", "number:42",
+                                 "name:7x", "param:$who", "iri:<http://x/a;b>",
+                                 "comment:-- note; more", "comment://c"});
+  // '<' that does not close on the same word is less-than.
+  CHECK(Kinds("a < b") == std::vector<std::string>{"name:a", "other:<", "name:b"});
+  CHECK(Kinds("país → ü") ==
+        std::vector<std::string>{"name:pa", "other:í", "name:s", "other:→", "other:ü"});
+  const auto open = quipu::repl::Tokenize("return \"open");
+  CHECK_FALSE(open.back().closed);
+}
+
+TEST_CASE("highlighting colours keywords, strings, numbers and entity keys", "[highlight]") {
+  using quipu::repl::Highlight;
+  CHECK(Highlight("match (p {name: \"Ana\"})-[:owns]->(@cosco) return p, 42; -- done") ==
+        kKeyword + "match" + kReset + " (p {name: " + kString + "\"Ana\"" + kReset +
+            "})-[:owns]->(" + kEntity + "@cosco" + kReset + ") " + kKeyword + "return" + kReset +
+            " p, " + kNumber + "42" + kReset + "; " + kComment + "-- done" + kReset);
+  CHECK(Highlight("where x = $who or x = <urn:a>") ==
+        kKeyword + "where" + kReset + " x = " + kParam + "$who" + kReset + " " + kKeyword + "or" +
+            kReset + " x = " + kEntity + "<urn:a>" + kReset);
+  CHECK(Highlight("p.name") == "p.name");
+  CHECK(Highlight("") == "");
+}
+
+TEST_CASE("a line is highlighted in the context of the lines before it", "[highlight]") {
+  using quipu::repl::HighlightLine;
+  CHECK(HighlightLine("", "return 1;") ==
+        kKeyword + "return" + kReset + " " + kNumber + "1" + kReset + ";");
+  // A string opened on an earlier line goes on.
+  CHECK(HighlightLine("match (p {name: \"Ana\n", "María\"}) return p;") ==
+        kString + "María\"" + kReset + "}) " + kKeyword + "return" + kReset + " p;");
+  // A meta-command: its name.
+  CHECK(HighlightLine("", ":mode csv") == kKeyword + ":mode" + kReset + " csv");
+  CHECK(HighlightLine("-- a comment\n", ":quit") == kKeyword + ":quit" + kReset);
+  // Inside a statement, ':' starts a label, not a meta-command.
+  CHECK(HighlightLine("match (p\n", ":Person) return p;") ==
+        ":Person) " + kKeyword + "return" + kReset + " p;");
+}
+
+TEST_CASE("colour only on a terminal that has it and when NO_COLOR is not set", "[highlight]") {
+  using quipu::repl::ColorWanted;
+  CHECK(ColorWanted(true, "xterm-256color", nullptr));
+  CHECK(ColorWanted(true, "xterm", ""));  // NO_COLOR empty counts as unset
+  CHECK_FALSE(ColorWanted(true, "xterm", "1"));
+  CHECK_FALSE(ColorWanted(true, "dumb", nullptr));
+  CHECK_FALSE(ColorWanted(true, nullptr, nullptr));
+  CHECK_FALSE(ColorWanted(false, "xterm", nullptr));
+}
+
+TEST_CASE("a script splits into statements and meta-command lines", "[highlight]") {
+  const std::string script =
+      "insert (@a);:mode csv\n"
+      ":mode csv\n"
+      "-- comment\n"
+      "match (x\n"
+      ":Thing) return x; return ';'\n"
+      "  :not meta\n"
+      ";\n"
+      ":quit";
+  std::vector<std::string> parts;
+  for (const auto& p : quipu::repl::SplitScript(script)) {
+    parts.push_back((p.meta ? "meta " : "stmt ") + script.substr(p.begin, p.end - p.begin));
+  }
+  CHECK(parts == std::vector<std::string>{"stmt insert (@a);",
+                                          "stmt :mode csv\n:mode csv\n"
+                                          "-- comment\nmatch (x\n:Thing) return x;",
+                                          "stmt return ';'\n  :not meta\n;", "meta :quit"});
+  // The last statement may lack its ';'.
+  CHECK(quipu::repl::SplitScript("return 1").size() == 1);
+  CHECK(quipu::repl::SplitScript(" -- nothing\n").empty());
+}
