@@ -40,6 +40,11 @@ bool ParseOutputMode(const std::string& text, OutputFormat* format, TableBorders
 // The text ParseOutputMode reads back: "table unicode", "csv".
 std::string OutputModeName(OutputFormat format, TableBorders borders);
 
+// A value as a table, Markdown or line cell shows it: its plain text, except
+// that a path shows each hop with only its source and dates (source, since,
+// until), so a path column stays readable; JSON keeps every annotation.
+std::string CellText(const Value& v);
+
 void PrintResult(const QueryResult& result, OutputFormat format, const TableOptions& table,
                  std::ostream& out);
 

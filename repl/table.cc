@@ -76,7 +76,7 @@ void PrintTable(const QueryResult& result, const TableOptions& options, std::ost
   lines.push_back(result.columns);
   for (const auto& row : result.rows) {
     std::vector<std::string> line;
-    for (size_t c = 0; c < n; ++c) line.push_back(Printable(row[c].ToString()));
+    for (size_t c = 0; c < n; ++c) line.push_back(Printable(CellText(row[c])));
     lines.push_back(std::move(line));
   }
   std::vector<size_t> width(n, 0);

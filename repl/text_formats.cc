@@ -84,6 +84,26 @@ std::string MarkdownCell(const std::string& s) {
 
 }  // namespace
 
+std::string CellText(const Value& v) {
+  if (v.type() == Value::Type::kList) {
+    std::string out = "[";
+    for (size_t i = 0; i < v.as_list().size(); ++i) {
+      const Value& item = v.as_list()[i];
+      out +=
+          (i ? ", " : "") + (item.type() == Value::Type::kPath ? CellText(item) : item.ToLiteral());
+    }
+    return out + "]";
+  }
+  if (v.type() != Value::Type::kPath) return v.ToString();
+  Path shown = v.as_path();
+  for (PathHop& hop : shown.hops) {
+    std::erase_if(hop.annotations, [](const auto& a) {
+      return a.first != "source" && a.first != "since" && a.first != "until";
+    });
+  }
+  return Value(std::move(shown)).ToString();
+}
+
 void PrintText(const QueryResult& r, OutputFormat format, std::ostream& out) {
   const size_t n = r.columns.size();
   switch (format) {
@@ -122,7 +142,7 @@ void PrintText(const QueryResult& r, OutputFormat format, std::ostream& out) {
       out << "\n";
       for (const auto& row : r.rows) {
         out << "|";
-        for (size_t c = 0; c < n; ++c) out << " " << MarkdownCell(row[c].ToString()) << " |";
+        for (size_t c = 0; c < n; ++c) out << " " << MarkdownCell(CellText(row[c])) << " |";
         out << "\n";
       }
       return;
@@ -134,7 +154,7 @@ void PrintText(const QueryResult& r, OutputFormat format, std::ostream& out) {
         if (i) out << "\n";
         for (size_t c = 0; c < n; ++c) {
           out << std::string(width - DisplayWidth(r.columns[c]), ' ') << r.columns[c] << " = "
-              << r.rows[i][c].ToString() << "\n";
+              << CellText(r.rows[i][c]) << "\n";
         }
       }
       return;

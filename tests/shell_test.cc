@@ -6,6 +6,7 @@
 #include <regex>
 #include <sstream>
 
+#include "repl/output.h"
 #include "repl/terminal.h"
 #include "repl/tokens.h"
 #include "tests/test_util.h"
@@ -556,4 +557,29 @@ TEST_CASE("the locale decides whether the terminal shows UTF-8", "[shell]") {
   CHECK_FALSE(LocaleIsUtf8(nullptr, "POSIX", "en_US.UTF-8"));
   CHECK_FALSE(LocaleIsUtf8(nullptr, nullptr, nullptr));
   CHECK_FALSE(LocaleIsUtf8(nullptr, nullptr, "en_US.ISO-8859-1"));
+}
+
+TEST_CASE("a path cell shows each hop's source and dates, JSON every annotation", "[shell]") {
+  quipu::Path path;
+  path.nodes = {quipu::Value(quipu::Entity{"a"}), quipu::Value(quipu::Entity{"b"})};
+  quipu::PathHop hop;
+  hop.predicate = quipu::Entity{"owns"};
+  hop.annotations = {{"share", quipu::Value(0.5)},
+                     {"since", quipu::Value(quipu::Date{0})},
+                     {"source", quipu::Value("registry")}};
+  path.hops.push_back(hop);
+  const quipu::Value value(path);
+  CHECK(quipu::repl::CellText(value) ==
+        "(@a)-[:owns {since: date '1970-01-01', source: \"registry\"}]->(@b)");
+  CHECK(quipu::repl::CellText(quipu::Value(quipu::ValueList{value, quipu::Value("x")})) ==
+        "[(@a)-[:owns {since: date '1970-01-01', source: \"registry\"}]->(@b), \"x\"]");
+  quipu::QueryResult result;
+  result.columns = {"p"};
+  result.rows = {{value}};
+  std::ostringstream json;
+  quipu::repl::PrintText(result, OutputFormat::kJsonl, json);
+  CHECK(json.str() ==
+        "{\"p\": {\"nodes\": [\"@a\", \"@b\"], \"facts\": [{\"from\": \"@a\", \"predicate\": "
+        "\"owns\", \"to\": \"@b\", \"share\": 0.5, \"since\": \"1970-01-01\", \"source\": "
+        "\"registry\"}]}}\n");
 }
