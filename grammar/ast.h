@@ -108,6 +108,11 @@ struct MatchClause {
   bool optional = false;
   std::vector<PathPattern> patterns;
   std::vector<ExprPtr> where;
+  // Which facts the patterns may match: valid at `valid_from` (as of) or
+  // during [valid_from, valid_to]; with at least `min_confidence`.
+  ExprPtr valid_from, valid_to;
+  bool during = false;
+  ExprPtr min_confidence;
 };
 
 struct MatchStatement {
@@ -178,7 +183,19 @@ struct LoadStatement {
 struct Statement;
 
 struct Statement {
-  enum class Kind : uint8_t { kMatch, kInsert, kDelete, kLoad, kSet, kMerge, kShow, kPrefix };
+  // kExplainWhy: match.clauses[0] holds the pattern (every node and
+  // relationship named; the parser names anonymous ones "why#…").
+  enum class Kind : uint8_t {
+    kMatch,
+    kInsert,
+    kDelete,
+    kLoad,
+    kSet,
+    kMerge,
+    kShow,
+    kPrefix,
+    kExplainWhy
+  };
   // explain: plan only; profile: run and measure. Both wrap a match.
   enum class Mode : uint8_t { kRun, kExplain, kProfile };
   Kind kind = Kind::kMatch;

@@ -18,6 +18,8 @@ QUIPU_EXPECT(statement,
              "a statement (match, insert, delete, set, merge, load, show, describe, prefix, "
              "explain or profile)");
 QUIPU_EXPECT(explained_stmt, "a match statement to explain or profile");
+QUIPU_EXPECT(explain_target, "a match statement, or 'why' and a pattern, after 'explain'");
+QUIPU_EXPECT(why_patterns, "a pattern after 'explain why', such as (@a)-[:owns]->(b)");
 QUIPU_EXPECT(statement_end, "';' or the end of the statement");
 QUIPU_EXPECT(match_patterns, "a pattern such as (n) or (a)-[:p]->(b)");
 QUIPU_EXPECT(insert_patterns, "a pattern such as (@key:Label {name: \"...\"})");
@@ -55,6 +57,14 @@ QUIPU_EXPECT(prefix_colon, "':' after the prefix name");
 QUIPU_EXPECT(prefix_iri, "the namespace IRI in <…> after the prefix");
 QUIPU_EXPECT(rel_body, "'[' to open the relationship");
 QUIPU_EXPECT(rel_close, "']' to close the relationship");
+QUIPU_EXPECT(kw_of, "'of' after 'as' (as of date '…')");
+QUIPU_EXPECT(as_of_value, "a date or datetime after 'as of'");
+QUIPU_EXPECT(during_from, "a date or datetime after 'during'");
+QUIPU_EXPECT(during_dots, "'..' between the two ends of 'during'");
+QUIPU_EXPECT(during_to, "a date or datetime after '..'");
+QUIPU_EXPECT(kw_confidence, "'confidence' after 'with' (with confidence >= 0.8)");
+QUIPU_EXPECT(at_least, "'>=' after 'with confidence'");
+QUIPU_EXPECT(min_confidence, "a number after 'with confidence >='");
 QUIPU_EXPECT(hop_condition, "a condition after 'where' (each hop must pass it)");
 QUIPU_EXPECT(path_weight_sum, "sum(r.key) after 'by'");
 QUIPU_EXPECT(rel_right_end, "'->' or '-' after the relationship");

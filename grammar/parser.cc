@@ -37,7 +37,8 @@ struct Selector
               prop_entry, prop_value, entity_key, iri_ref, string_literal, date_literal,
               datetime_literal, count_star, function_call, negation, return_clause, return_item,
               return_expr, order_clause, order_item, order_expr, skip_clause, limit_clause>,
-          pt::store_content::on<alternative_name, rel_hops, hops_min, hops_max, hops_exact,
+          pt::store_content::on<why_stmt, as_of_value, during_from, during_to, min_confidence,
+                                alternative_name, rel_hops, hops_min, hops_max, hops_exact,
                                 hop_condition, path_variable, mode_all_shortest, mode_shortest,
                                 mode_acyclic, path_weight_sum>,
           pt::store_content::on<load_stmt, load_csv, load_jsonl, load_rdf, load_path,
@@ -211,10 +212,12 @@ ast::ExprPtr BuildBinaryChain(const Node& n) {
 
 ast::ExprPtr BuildExpr(const Node& n) {
   const ast::Pos pos = PosOf(n);
-  if (n.is_type<where_condition>() || n.is_type<hop_condition>() || n.is_type<path_weight_sum>() ||
-      n.is_type<prop_value>() || n.is_type<return_expr>() || n.is_type<order_expr>() ||
-      n.is_type<case_subject>() || n.is_type<when_cond>() || n.is_type<then_value>() ||
-      n.is_type<else_value>() || n.is_type<test_operand>() || n.is_type<set_value>()) {
+  if (n.is_type<where_condition>() || n.is_type<hop_condition>() || n.is_type<as_of_value>() ||
+      n.is_type<during_from>() || n.is_type<during_to>() || n.is_type<min_confidence>() ||
+      n.is_type<path_weight_sum>() || n.is_type<prop_value>() || n.is_type<return_expr>() ||
+      n.is_type<order_expr>() || n.is_type<case_subject>() || n.is_type<when_cond>() ||
+      n.is_type<then_value>() || n.is_type<else_value>() || n.is_type<test_operand>() ||
+      n.is_type<set_value>()) {
     return BuildExpr(*n.children.at(0));
   }
   if (n.is_type<comparison>() && n.children.size() == 2) {
@@ -516,7 +519,16 @@ ast::MatchClause BuildClause(const Node& n) {
   clause.pos = PosOf(n);
   clause.patterns = BuildPatterns(n);
   for (const auto& part : n.children) {
-    if (part->is_type<where_condition>()) clause.where.push_back(BuildExpr(*part));
+    if (part->is_type<where_condition>()) {
+      clause.where.push_back(BuildExpr(*part));
+    } else if (part->is_type<as_of_value>() || part->is_type<during_from>()) {
+      clause.valid_from = BuildExpr(*part);
+      clause.during = part->is_type<during_from>();
+    } else if (part->is_type<during_to>()) {
+      clause.valid_to = BuildExpr(*part);
+    } else if (part->is_type<min_confidence>()) {
+      clause.min_confidence = BuildExpr(*part);
+    }
   }
   return clause;
 }
@@ -663,7 +675,32 @@ void BuildSet(const Node& n, ast::SetStatement* out) {
 void BuildStatement(const Node& n, ast::Statement* out) {
   out->pos = PosOf(n);
   out->text = n.string();
+  if (n.is_type<why_stmt>()) {
+    out->kind = ast::Statement::Kind::kExplainWhy;
+    ast::MatchClause clause = BuildClause(n);
+    // Name what the pattern leaves anonymous, so every end and fact can be
+    // returned; '#' cannot be typed in a name.
+    int count = 0;
+    for (ast::PathPattern& path : clause.patterns) {
+      for (ast::NodePattern& node : path.nodes) {
+        if (!node.entity && !node.key && node.variable.empty()) {
+          node.variable = "why#" + std::to_string(++count);
+        }
+      }
+      for (ast::RelPattern& rel : path.rels) {
+        if (rel.variable.empty()) rel.variable = "why#" + std::to_string(++count);
+      }
+    }
+    out->match.clauses.push_back(std::move(clause));
+    return;
+  }
   if (n.is_type<explain_stmt>() || n.is_type<profile_stmt>()) {
+    if (n.children.at(0)->is_type<why_stmt>()) {
+      BuildStatement(*n.children[0], out);
+      out->pos = PosOf(n);
+      out->text = n.string();
+      return;
+    }
     out->mode =
         n.is_type<explain_stmt>() ? ast::Statement::Mode::kExplain : ast::Statement::Mode::kProfile;
     BuildQuery(*n.children.at(0), out);

@@ -186,7 +186,8 @@ struct property_iri : iri_ref {};
 // x."key with spaces": any key as quoted text (CSV columns, say).
 struct property_quoted : string_literal {};
 struct property_target : sor<property_iri, property_quoted, property_name> {};
-struct property_access : seq<ws, one<'.'>, ws, must<property_target>> {};
+// `..` is not a property access: it separates the ends of `during a .. b`.
+struct property_access : seq<ws, one<'.'>, not_at<one<'.'>>, ws, must<property_target>> {};
 struct postfix : seq<primary, star<property_access>> {};
 struct negation : if_must<seq<one<'-'>, not_at<one<'-', '>', '['>>>, ws, postfix> {};
 struct unary : sor<negation, postfix> {};
@@ -285,9 +286,25 @@ struct pattern_list : seq<pattern_item, star<comma, must<next_pattern>>> {};
 struct where_condition : expression {};
 struct where_clause : if_must<kw_where, ws, where_condition, ws> {};
 struct match_patterns : pattern_list {};
-struct match_clause : if_must<kw_match, ws, match_patterns, opt<where_clause>> {};
-struct optional_match : if_must<kw_optional, ws, kw_match, ws, match_patterns, opt<where_clause>> {
-};
+// After a match's patterns: which facts count. `as of T`: valid at T;
+// `during A .. B`: valid at some time in [A, B]; `with confidence >= C`.
+struct kw_of : keyword<TAO_PEGTL_ISTRING("of")> {};
+struct kw_during : keyword<TAO_PEGTL_ISTRING("during")> {};
+struct kw_confidence : keyword<TAO_PEGTL_ISTRING("confidence")> {};
+struct as_of_value : additive {};
+struct as_of_clause : if_must<seq<kw_as, ws, kw_of>, ws, as_of_value, ws> {};
+struct during_from : additive {};
+struct during_to : additive {};
+struct during_dots : TAO_PEGTL_STRING("..") {};
+struct during_clause : if_must<kw_during, ws, during_from, ws, during_dots, ws, during_to, ws> {};
+struct at_least : TAO_PEGTL_STRING(">=") {};
+struct min_confidence : additive {};
+struct confidence_clause
+    : if_must<seq<kw_with, ws, kw_confidence>, ws, at_least, ws, min_confidence, ws> {};
+struct fact_filters : seq<opt<sor<as_of_clause, during_clause>>, opt<confidence_clause>> {};
+struct match_clause : if_must<kw_match, ws, match_patterns, fact_filters, opt<where_clause>> {};
+struct optional_match
+    : if_must<kw_optional, ws, kw_match, ws, match_patterns, fact_filters, opt<where_clause>> {};
 struct exists_patterns : pattern_list {};
 struct exists_body : seq<exists_patterns, opt<where_clause>> {};
 struct alias : variable {};
@@ -395,7 +412,12 @@ struct load_stmt : if_must<kw_load, ws, load_source> {};
 struct kw_explain : keyword<TAO_PEGTL_ISTRING("explain")> {};
 struct kw_profile : keyword<TAO_PEGTL_ISTRING("profile")> {};
 struct explained_stmt : query_stmt {};
-struct explain_stmt : if_must<kw_explain, ws, explained_stmt> {};
+// explain why (a)-[:p]->(b) …: every fact instance behind the pattern.
+struct kw_why : keyword<TAO_PEGTL_ISTRING("why")> {};
+struct why_patterns : pattern_list {};
+struct why_stmt : if_must<kw_why, ws, why_patterns, fact_filters> {};
+struct explain_target : sor<why_stmt, explained_stmt> {};
+struct explain_stmt : if_must<kw_explain, ws, explain_target> {};
 struct profile_stmt : if_must<kw_profile, ws, explained_stmt> {};
 struct statement : sor<explain_stmt, profile_stmt, set_stmt, query_stmt, insert_stmt, delete_stmt,
                        load_stmt, merge_stmt, show_stmt, describe_stmt, prefix_stmt> {};

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "query/expression.h"
+#include "query/fact_filter.h"
 #include "query/functions.h"
 
 namespace quipu::query {
@@ -24,7 +25,9 @@ class Binder {
     // required clauses' conditions last, as they may read optional variables.
     for (const ast::MatchClause& clause : m.clauses) {
       if (clause.optional) continue;
+      fact_filter_ = BindFactFilter(clause);
       for (const ast::PathPattern& path : clause.patterns) BindPath(path);
+      fact_filter_ = -1;
     }
     for (const ast::MatchClause& clause : m.clauses) {
       if (clause.optional) BindOptional(clause);
@@ -97,6 +100,62 @@ class Binder {
     }
   }
 
+  // as of / during / with confidence of a clause: an index into
+  // BoundQuery::fact_filters, or -1 when the clause has none.
+  int BindFactFilter(const ast::MatchClause& clause) {
+    if (!clause.valid_from && !clause.min_confidence) return -1;
+    FactFilter f;
+    if (clause.valid_from) {
+      const char* what = clause.during ? "during" : "as of";
+      auto [from, from_end] = TimeBounds(*clause.valid_from, what);
+      f.timed = true;
+      f.from = from;
+      f.to = from_end;
+      if (clause.during) {
+        f.to = TimeBounds(*clause.valid_to, what).second;
+        if (f.to < f.from) {
+          FailAt("the interval of 'during' is empty: its end is before its start",
+                 clause.valid_to->pos);
+        }
+      }
+    }
+    if (clause.min_confidence) {
+      Result<Value> v = EvaluateConstant(*clause.min_confidence, params_);
+      if (!v.ok()) throw QueryError(v.status());
+      if (!v->is_numeric()) {
+        FailAt("type mismatch: 'with confidence >=' needs a number, got " +
+                   std::string(TypeName(v->type())),
+               clause.min_confidence->pos);
+      }
+      f.confident = true;
+      f.min_confidence = v->as_number();
+    }
+    f.since_key = Find(Value(Entity{"since"}));
+    f.until_key = Find(Value(Entity{"until"}));
+    f.confidence_key = Find(Value(Entity{"confidence"}));
+    q_.fact_filters.push_back(f);
+    return static_cast<int>(q_.fact_filters.size()) - 1;
+  }
+
+  // The first and last microsecond a date (its whole day) or datetime covers.
+  std::pair<int64_t, int64_t> TimeBounds(const ast::Expr& expr, const char* what) {
+    Result<Value> v = EvaluateConstant(expr, params_);
+    if (!v.ok()) throw QueryError(v.status());
+    if (v->type() == Value::Type::kDate) return DayBounds(v->as_date());
+    if (v->type() == Value::Type::kDateTime) {
+      return {v->as_datetime().micros, v->as_datetime().micros};
+    }
+    FailAt(fmt::format("type mismatch: '{}' needs a date or datetime, got {}", what,
+                       TypeName(v->type())),
+           expr.pos);
+  }
+
+  uint64_t Find(const Value& v) {
+    Result<uint64_t> id = view_->FindTerm(v);
+    if (!id.ok()) throw QueryError(id.status());
+    return *id;
+  }
+
   // Binds `clause` into `group` with the binder's outputs pointed at it.
   void BindGroup(const ast::MatchClause& clause, BoundGroup* group) {
     const uint32_t first_new_slot = q_.num_slots;
@@ -107,7 +166,10 @@ class Binder {
     filters_ = &group->filters;
     impossible_ = &group->impossible;
     group->pos = clause.pos;
+    const int saved_filter = fact_filter_;
+    fact_filter_ = BindFactFilter(clause);
     for (const ast::PathPattern& path : clause.patterns) BindPath(path);
+    fact_filter_ = saved_filter;
     BindConditions(clause.where, &group->filters);
     patterns_ = saved_patterns;
     filters_ = saved_filters;
@@ -209,6 +271,7 @@ class Binder {
     pattern.o = o;
     pattern.fact = fact;
     pattern.label = std::move(label);
+    pattern.fact_filter = fact_filter_;
     patterns_->push_back(std::move(pattern));
   }
 
@@ -498,6 +561,7 @@ class Binder {
         fmt::format("{}({})-[{}{}{}{}]-{}({})", prefix, s_text, r.variable, p_text, hops,
                     var.hop_filter >= 0 ? " where …" : "", undirected ? "" : ">", o_text);
     pattern.var = std::move(var);
+    pattern.fact_filter = fact_filter_;
     patterns_->push_back(std::move(pattern));
   }
 
@@ -861,6 +925,7 @@ class Binder {
   std::map<std::string, int> facts_by_name_;
   std::map<std::string, int> paths_by_name_;  // path variables → BoundQuery::paths
   std::map<std::string, uint32_t> var_rels_;  // variable-length relationships → path slot
+  int fact_filter_ = -1;                      // the clause being bound's FactFilter
   // While binding a per-hop condition: the relationship's variable (may be
   // empty); names there are the hop's annotations.
   const std::string* hop_variable_ = nullptr;

@@ -49,6 +49,18 @@ struct VarLength {
   bool written_reversed = false;
 };
 
+// Which facts a match clause's patterns may match (`as of`, `during`,
+// `with confidence >=`). A fact instance passes when its validity
+// (`since` … `until`, either end open) overlaps [from, to] and its
+// `confidence`, when it has one, is at least min_confidence.
+struct FactFilter {
+  bool timed = false;
+  int64_t from = 0, to = 0;  // microseconds since the epoch, inclusive
+  bool confident = false;
+  double min_confidence = 0;
+  uint64_t since_key = 0, until_key = 0, confidence_key = 0;  // 0: never stored
+};
+
 struct BoundPattern {
   Ref s, p, o;
   int fact = -1;  // index into BoundQuery::facts when a fact variable is attached
@@ -58,6 +70,7 @@ struct BoundPattern {
   // (s)-[p]-(o): matches (s, p, o) and (o, p, s); a self-loop once.
   bool undirected = false;
   std::optional<VarLength> var;  // set for a variable-length relationship
+  int fact_filter = -1;          // index into BoundQuery::fact_filters, -1 for none
   std::string label;             // for plans and errors: "(p)-[:met_with]->(x)"
 };
 
@@ -150,6 +163,7 @@ struct BoundQuery {
   std::vector<BoundGroup> optionals;      // optional match clauses, in order
   std::vector<BoundGroup> exists_groups;  // exists { … } bodies
   std::vector<BoundExpr> hop_filters;     // per-hop conditions of variable-length patterns
+  std::vector<FactFilter> fact_filters;   // as of, during, with confidence
   std::vector<BoundPathVar> paths;        // path variables
   // Output: items[0, visible) are returned; the rest only feed order by.
   std::vector<BoundExpr> items;

@@ -130,6 +130,82 @@ QueryResult RunUnion(const ast::Statement& statement, storage::ReadView* view,
   return RunPlan(root.get(), ctx, first_columns.size(), statement.mode, first_columns);
 }
 
+// explain why PATTERN: for each relationship of the pattern, every instance
+// of every fact it matches, with its source, validity and confidence; one
+// union part per relationship over the same bound pattern, made distinct.
+QueryResult RunExplainWhy(const ast::Statement& statement, storage::ReadView* view,
+                          const ExecOptions& options) {
+  const ast::MatchClause& clause = statement.match.clauses.at(0);
+  std::vector<const ast::RelPattern*> rels;
+  for (const ast::PathPattern& path : clause.patterns) {
+    if (!path.variable.empty() || path.mode != ast::PathPattern::Mode::kTrail) {
+      FailAt("explain why takes a pattern of facts: no path variable, shortest or acyclic",
+             path.variable.empty() ? path.mode_pos : path.variable_pos);
+    }
+    for (const ast::RelPattern& rel : path.rels) {
+      if (rel.var_length) {
+        FailAt("explain why takes relationships of one fact, not -[*]->", rel.hops_pos);
+      }
+      if (rel.direction == ast::RelPattern::Direction::kBoth) {
+        FailAt("explain why needs each relationship's direction: -[:p]-> or <-[:p]-", rel.pos);
+      }
+      rels.push_back(&rel);
+    }
+  }
+  if (rels.empty()) {
+    FailAt("explain why needs a relationship, such as (@a)-[:owns]->(b)", statement.pos);
+  }
+  ValueTable values;
+  const std::vector<std::string> columns = {"from",  "predicate", "to",        "source",
+                                            "since", "until",     "confidence"};
+  std::vector<std::unique_ptr<PreparedMatch>> prepared;
+  std::vector<UnionPart> parts;
+  for (size_t k = 0; k < rels.size(); ++k) {
+    prepared.push_back(Prepare(statement.match, view, options, &values));
+    BoundQuery& q = prepared.back()->query;
+    // Every relationship is named, so fact variable k is relationship k.
+    const FactVar& fact = q.facts.at(k);
+    auto end = [&](const Ref& r) {
+      BoundExpr e;
+      if (r.is_slot) {
+        e.kind = BoundExpr::Kind::kSlot;
+        e.slot = r.slot;
+      } else {
+        e.constant = ValueOrThrow(view->DecodeTerm(r.id));
+      }
+      return e;
+    };
+    auto annotation = [&](const char* key) {
+      BoundExpr e;
+      e.kind = BoundExpr::Kind::kFactProperty;
+      e.fact = static_cast<int>(k);
+      e.name = key;
+      e.key_id = ValueOrThrow(view->FindTerm(Value(Entity{key})));
+      return e;
+    };
+    BoundExpr predicate;
+    predicate.kind = BoundExpr::Kind::kFact;
+    predicate.fact = static_cast<int>(k);
+    q.items = {end(fact.s),
+               std::move(predicate),
+               end(fact.o),
+               annotation("source"),
+               annotation("since"),
+               annotation("until"),
+               annotation("confidence")};
+    q.columns = columns;
+    q.visible = columns.size();
+    q.distinct = true;  // a fact behind several matches shows once
+    UnionPart part;
+    part.root = PlanQuery(&prepared.back()->ctx).root;
+    part.term_columns = {fact.s.is_slot, true, fact.o.is_slot, false, false, false, false};
+    parts.push_back(std::move(part));
+  }
+  const ExecContext& ctx = prepared[0]->ctx;
+  std::unique_ptr<Operator> root = MakeUnion(&ctx, std::move(parts), columns.size());
+  return RunPlan(root.get(), ctx, columns.size(), ast::Statement::Mode::kRun, columns);
+}
+
 }  // namespace
 
 const Params ExecOptions::kNoParams;
@@ -143,6 +219,10 @@ Result<QueryResult> ExecuteStatement(const ast::Statement& statement, storage::S
         return RunMatch(statement.match, statement.mode, view.get(), options);
       }
       return RunUnion(statement, view.get(), options);
+    }
+    if (statement.kind == ast::Statement::Kind::kExplainWhy) {
+      std::unique_ptr<storage::ReadView> view = store->BeginRead();
+      return RunExplainWhy(statement, view.get(), options);
     }
     if (statement.kind == ast::Statement::Kind::kLoad) {
       return import::RunLoad(statement.load, store, options);

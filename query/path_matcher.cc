@@ -8,6 +8,7 @@
 #include <queue>
 
 #include "query/binder.h"
+#include "query/fact_filter.h"
 #include "query/value_table.h"
 #include "storage/term_codec.h"
 
@@ -28,7 +29,8 @@ PathMatcher::PathMatcher(const ExecContext* ctx, const BoundPattern& pattern,
       eval_(ctx->view, &ctx->query->facts) {
   eval_.set_context(ctx);
   label_predicate_ = ValueOrThrow(ctx->view->FindTerm(Value(Entity{kLabelPredicate})));
-  need_annotations_ = var_.hop_filter >= 0 || var_.weighted || var_.path_slot >= 0;
+  need_annotations_ =
+      var_.hop_filter >= 0 || var_.weighted || var_.path_slot >= 0 || pattern_.fact_filter >= 0;
   same_slot_ = pattern_.s.is_slot && pattern_.o.is_slot && pattern_.s.slot == pattern_.o.slot &&
                !bound_[pattern_.s.slot];
 }
@@ -165,6 +167,11 @@ void PathMatcher::AddHop(const storage::Triple& t, uint64_t next, bool forward,
     if (Status s = ctx_->view->GetInstances(t, &instances_); !s.ok()) throw QueryError(s);
     const storage::FactInstance* used = nullptr;
     for (const storage::FactInstance& instance : instances_) {
+      if (pattern_.fact_filter >= 0 &&
+          !PassesFactFilter(ctx_->query->fact_filters[static_cast<size_t>(pattern_.fact_filter)],
+                            instance.annotations, ctx_->view)) {
+        continue;
+      }
       if (var_.hop_filter >= 0) {
         eval_.set_hop(&instance.annotations);
         const bool pass =

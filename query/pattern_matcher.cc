@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "query/binder.h"
+#include "query/fact_filter.h"
 #include "storage/term_codec.h"
 
 namespace quipu::query {
@@ -158,11 +159,25 @@ bool PatternMatcher::Fill(Chunk* out, size_t max) {
       cell = id;
     }
     if (!ok) continue;
-    if (pattern_.fact < 0) {
+    const bool filtered = pattern_.fact_filter >= 0;
+    if (pattern_.fact < 0 && !filtered) {
       out->AppendRow(scratch_.data());
       continue;
     }
     if (Status st = ctx_->view->GetInstances(t, &instances_); !st.ok()) throw QueryError(st);
+    if (filtered) {
+      // as of / during / with confidence: only the instances that pass.
+      const FactFilter& filter =
+          ctx_->query->fact_filters[static_cast<size_t>(pattern_.fact_filter)];
+      std::erase_if(instances_, [&](const storage::FactInstance& instance) {
+        return !PassesFactFilter(filter, instance.annotations, ctx_->view);
+      });
+    }
+    if (pattern_.fact < 0) {
+      if (!instances_.empty()) out->AppendRow(scratch_.data());
+      instances_.clear();
+      continue;
+    }
     instance_pos_ = 0;
     const int reversed_slot = ctx_->query->facts[pattern_.fact].reversed_slot;
     if (reversed_slot >= 0) scratch_[reversed_slot] = reversed_ ? 1 : 0;
