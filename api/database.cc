@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <mutex>
 
 #include "grammar/parser.h"
@@ -19,6 +20,13 @@ struct Database::Impl {
   // statements. Guarded by prefixes_mutex (statements may run on threads).
   grammar::PrefixMap prefixes;
   std::mutex prefixes_mutex;
+  QueryLimits limits;  // guarded by limits_mutex
+  mutable std::mutex limits_mutex;
+
+  QueryLimits Limits() const {
+    std::lock_guard<std::mutex> lock(limits_mutex);
+    return limits;
+  }
 
   grammar::PrefixMap Prefixes() {
     std::lock_guard<std::mutex> lock(prefixes_mutex);
@@ -39,6 +47,14 @@ struct Database::Impl {
     if (load_progress) options.load_progress = &load_progress;
     options.cancel_generation = &cancel_generation;
     options.start_generation = cancel_generation.load();
+    const QueryLimits bounds = Limits();
+    options.max_path_states = bounds.path_states == 0 ? UINT64_MAX : bounds.path_states;
+    if (bounds.time_seconds > 0) {
+      options.time_limit_seconds = bounds.time_seconds;
+      options.deadline = std::chrono::steady_clock::now() +
+                         std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                             std::chrono::duration<double>(bounds.time_seconds));
+    }
     return query::ExecuteStatement(statement, store.get(), options);
   }
 };
@@ -55,6 +71,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
   if (!store.ok()) return store.status();
   auto impl = std::make_unique<Impl>();
   impl->store = std::move(*store);
+  impl->limits = options.limits;
   return std::unique_ptr<Database>(new Database(std::move(impl)));
 }
 
@@ -86,6 +103,13 @@ Status Database::ExecuteScript(std::string_view script,
 void Database::SetLoadProgressHandler(std::function<void(const LoadProgress&)> handler) {
   impl_->load_progress = std::move(handler);
 }
+
+void Database::SetLimits(const QueryLimits& limits) {
+  std::lock_guard<std::mutex> lock(impl_->limits_mutex);
+  impl_->limits = limits;
+}
+
+QueryLimits Database::limits() const { return impl_->Limits(); }
 
 void Database::Cancel() { impl_->cancel_generation.fetch_add(1); }
 

@@ -40,6 +40,9 @@ std::unique_ptr<PreparedMatch> Prepare(const ast::MatchStatement& match, storage
   ctx.joins = options.joins;
   ctx.term_cache = options.term_cache;
   ctx.values = values;
+  ctx.max_path_states = options.max_path_states;
+  ctx.deadline = options.deadline;
+  ctx.time_limit_seconds = options.time_limit_seconds;
   return prepared;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 
 #include "grammar/ast.h"
 #include "query/binder.h"
@@ -18,6 +19,10 @@ struct ExecOptions {
   uint64_t start_generation = 0;
   JoinChoice joins = JoinChoice::kByCost;
   const Params* params = &kNoParams;  // never null
+  // QueryLimits: see include/quipu/database.h. A default deadline: none.
+  uint64_t max_path_states = 10'000'000;
+  std::chrono::steady_clock::time_point deadline{};
+  double time_limit_seconds = 0;
   // Shared decoded terms; null disables it (see term_cache.h).
   TermCache* term_cache = nullptr;
   // Progress of a load; may be null.

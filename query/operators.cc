@@ -27,6 +27,13 @@ void ExecContext::CheckCancel() const {
       cancel_generation->load(std::memory_order_relaxed) != start_generation) {
     throw QueryError(Status::InvalidArgument("the statement was cancelled"));
   }
+  if (deadline != std::chrono::steady_clock::time_point{} &&
+      std::chrono::steady_clock::now() > deadline) {
+    throw QueryError(Status::InvalidArgument(fmt::format(
+        "the statement ran past its time limit of {} s (the limit 'time': :limit time SECONDS "
+        "in the shell, QueryLimits::time_seconds in the API)",
+        time_limit_seconds)));
+  }
 }
 
 namespace {

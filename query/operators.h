@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -61,6 +62,9 @@ struct ExecContext {
   JoinChoice joins = JoinChoice::kByCost;
   // Variable-length patterns stop the statement past this many search states.
   uint64_t max_path_states = 10'000'000;
+  // CheckCancel stops the statement past this time; a default one: never.
+  std::chrono::steady_clock::time_point deadline{};
+  double time_limit_seconds = 0;
   TermCache* term_cache = nullptr;  // may be null
   // Ids of the values the output operators compute; shared by the parts of
   // a union. Never null while a plan runs.

@@ -53,8 +53,8 @@ void PathMatcher::CountState() {
   if (++states_ > ctx_->max_path_states) {
     throw QueryError(Status::InvalidArgument(fmt::format(
         "path expansion stopped in {}: it visited more than {} states (the limit "
-        "max_path_states); give the relationship a maximum length or a predicate, or raise "
-        "the limit",
+        "'path_states': :limit path_states N in the shell, QueryLimits::path_states in the "
+        "API); give the relationship a maximum length or a predicate, or raise the limit",
         pattern_.label, ctx_->max_path_states)));
   }
   if ((states_ & 4095) == 0) ctx_->CheckCancel();

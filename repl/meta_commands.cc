@@ -28,6 +28,7 @@ constexpr Command kCommands[] = {
     {":output", "[FILE]", "write results to FILE; without FILE, back to the screen"},
     {":read", "FILE", "run the statements and meta-commands in FILE"},
     {":params", "[NAME=VALUE]", "bind $NAME for later statements; alone, list the bindings"},
+    {":limit", "[NAME VALUE]", "time SECONDS or path_states N (0: none); alone, list them"},
     {":schema", "", "labels and predicates with their counts"},
     {":explain", "STATEMENT", "the plan of a match, without running it"},
     {":dot", "FILE[.svg]", "the last result's entities and their facts as Graphviz"},
@@ -173,6 +174,40 @@ bool Shell::RunMeta(const std::string& line, bool* quit, const std::string& erro
     if (!SetParam(Trim(arg.substr(0, eq)), arg.substr(eq + 1), &error)) return fail(error);
     return true;
   }
+  if (name == ":limit") {
+    QueryLimits limits = db_->limits();
+    if (arg.empty()) {
+      out_ << "time "
+           << (limits.time_seconds > 0 ? fmt::format("{} s", limits.time_seconds)
+                                       : std::string("none"))
+           << "\npath_states "
+           << (limits.path_states > 0 ? std::to_string(limits.path_states) : std::string("none"))
+           << "\n";
+      return true;
+    }
+    const size_t space_at = arg.find(' ');
+    const std::string what = arg.substr(0, space_at);
+    const std::string value = space_at == std::string::npos ? "" : Trim(arg.substr(space_at + 1));
+    char* end = nullptr;
+    errno = 0;
+    if (what == "time") {
+      const double seconds = std::strtod(value.c_str(), &end);
+      if (value.empty() || *end != '\0' || errno != 0 || !(seconds >= 0)) {
+        return fail(":limit time takes a number of seconds (0: no limit), not '" + value + "'");
+      }
+      limits.time_seconds = seconds;
+    } else if (what == "path_states") {
+      const unsigned long long states = std::strtoull(value.c_str(), &end, 10);
+      if (value.empty() || *end != '\0' || errno != 0 || value[0] == '-') {
+        return fail(":limit path_states takes a whole number (0: no limit), not '" + value + "'");
+      }
+      limits.path_states = states;
+    } else {
+      return fail("unknown limit '" + what + "' (time or path_states)");
+    }
+    db_->SetLimits(limits);
+    return true;
+  }
   if (name == ":schema") return RunScript("show labels; show predicates;", "") == kExitOk;
   if (name == ":explain") {
     if (arg.empty()) return fail(":explain needs a statement");
@@ -201,8 +236,10 @@ bool Shell::RunMeta(const std::string& line, bool* quit, const std::string& erro
     if (arg.empty()) return fail(":open needs a database directory");
     auto opened = OpenDatabase(arg, /*read_only=*/false, err_);
     if (!opened.ok()) return fail(opened.status().message());
+    const QueryLimits limits = db_->limits();
     owned_ = std::move(*opened);
     db_ = owned_.get();
+    db_->SetLimits(limits);  // the shell's limits stay as they were
     last_result_ = QueryResult();
     if (database_listener_) database_listener_(db_);
     out_ << "opened " << arg << "\n";

@@ -3,7 +3,9 @@
 // checks made when a database directory is opened.
 #include <rocksdb/db.h>
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <fstream>
 #include <random>
 #include <thread>
@@ -311,4 +313,32 @@ TEST_CASE("a running statement can be cancelled from another thread", "[engine]"
   CHECK(result.status().message() == "the statement was cancelled");
   // The database works on, and a statement started after the cancel runs.
   CHECK(Run(db.get(), "match (a {v: 1}) return count(*);").rows[0][0].as_int() == 1);
+}
+
+TEST_CASE("a statement stops at its time limit and the database goes on", "[engine][limits]") {
+  TempDir dir;
+  auto db = OpenDb(dir.path());
+  // A complete graph of 9 nodes: its trails are far too many to list.
+  std::string insert = "insert ";
+  for (int a = 0; a < 9; ++a) {
+    for (int b = 0; b < 9; ++b) {
+      if (a != b)
+        insert += fmt::format("{}(@n{})-[:k]->(@n{})", insert.size() > 7 ? ", " : "", a, b);
+    }
+  }
+  Run(db.get(), insert);
+  quipu::QueryLimits limits;
+  limits.time_seconds = 0.2;
+  limits.path_states = 0;
+  db->SetLimits(limits);
+  CHECK(db->limits().time_seconds == 0.2);
+  const auto started = std::chrono::steady_clock::now();
+  auto result = db->Execute("match (x)-[:k*]->(y) return count(*);");
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.status().message() ==
+        "the statement ran past its time limit of 0.2 s (the limit 'time': :limit time SECONDS "
+        "in the shell, QueryLimits::time_seconds in the API)");
+  // Stopped promptly, not after the walk.
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+  CHECK(Run(db.get(), "match (x)-[:k]->(y) return count(*);").rows[0][0].as_int() == 72);
 }

@@ -583,3 +583,40 @@ TEST_CASE("a path cell shows each hop's source and dates, JSON every annotation"
         "\"owns\", \"to\": \"@b\", \"share\": 0.5, \"since\": \"1970-01-01\", \"source\": "
         "\"registry\"}]}}\n");
 }
+
+TEST_CASE(":limit shows and sets the statement limits, which :open keeps", "[shell]") {
+  Fixture f;
+  quipu::testing::TempDir other("limit-other");
+  Shell shell(f.db.get(), f.out, f.err);
+  std::istringstream in(
+      "insert (@a)-[:k]->(@b), (@b)-[:k]->(@a);\n"
+      ":limit\n"
+      ":limit path_states 1\n"
+      ":limit time 2.5\n"
+      ":limit\n"
+      "match (x)-[:k*]->(y) return count(*);\n"
+      ":limit time x\n"
+      ":limit path_states -1\n"
+      ":limit speed 3\n"
+      ":open " +
+      other.path() +
+      "\n"
+      ":limit\n");
+  CHECK(shell.RunInteractive(in) == quipu::repl::kExitFailed);
+  CHECK(f.out.str() ==
+        "quipu> inserted 2 facts\n"
+        "quipu> time none\npath_states 10000000\n"
+        "quipu> quipu> quipu> time 2.5 s\npath_states 1\n"
+        "quipu> quipu> quipu> quipu> quipu> opened " +
+            other.path() +
+            "\n"
+            "quipu> time 2.5 s\npath_states 1\n"
+            "quipu> \n");
+  CHECK(f.err.str() ==
+        "error: path expansion stopped in (x)-[:k*]->(y): it visited more than 1 states (the "
+        "limit 'path_states': :limit path_states N in the shell, QueryLimits::path_states in the "
+        "API); give the relationship a maximum length or a predicate, or raise the limit\n"
+        "error: :limit time takes a number of seconds (0: no limit), not 'x'\n"
+        "error: :limit path_states takes a whole number (0: no limit), not '-1'\n"
+        "error: unknown limit 'speed' (time or path_states)\n");
+}

@@ -33,11 +33,22 @@ struct QueryResult {
   std::string summary;
 };
 
+// Bounds on one statement; past one it stops with an error naming the limit.
+struct QueryLimits {
+  // Seconds a reading statement (match, explain why, the match of set) may
+  // run. 0, the default: no limit. Loads are not bounded by it.
+  double time_seconds = 0;
+  // Search states a variable-length pattern may visit in one statement
+  // (docs/language.md, "Paths"). Default: 10,000,000. 0: no limit.
+  uint64_t path_states = 10'000'000;
+};
+
 struct DatabaseOptions {
   // Open without taking the write lock; writes are refused. Default: false.
   bool read_only = false;
   // Create the directory and an empty database when absent. Default: true.
   bool create_if_missing = true;
+  QueryLimits limits;
 };
 
 // How far a running load is, for progress displays.
@@ -73,6 +84,10 @@ class Database {
   // Called from the loading thread about every thousand facts of a running
   // `load`; keep it quick. Null (the default) reports nothing.
   void SetLoadProgressHandler(std::function<void(const LoadProgress&)> handler);
+
+  // The limits for statements started from now on (thread-safe).
+  void SetLimits(const QueryLimits& limits);
+  QueryLimits limits() const;
 
   // Asks every statement running now to stop; each fails with "the statement
   // was cancelled". Statements started afterwards are not affected.
