@@ -36,6 +36,7 @@ class Binder {
       if (!clause.optional) BindConditions(clause.where, &q_.filters);
     }
     BindReturn(m);
+    MarkEndsOnly();
     q_.skip = m.skip;
     q_.limit = m.limit;
     return std::move(q_);
@@ -98,6 +99,26 @@ class Binder {
         (clause.optional && !required.count(name) ? optional_only : required).insert(name);
       }
     }
+  }
+
+  // With `return distinct` (no aggregate) how many walks reach an end
+  // changes nothing; an exists body needs one. A pattern whose walks nothing
+  // reads may then list each reachable end once (VarLength::ends_only).
+  void MarkEndsOnly() {
+    auto mark = [](std::vector<BoundPattern>* patterns) {
+      for (BoundPattern& p : *patterns) {
+        if (!p.var || p.var->path_slot >= 0 || p.var->min_hops > 1) continue;
+        if (p.var->mode != VarLength::Mode::kTrail && p.var->mode != VarLength::Mode::kAcyclic) {
+          continue;
+        }
+        p.var->ends_only = true;
+      }
+    };
+    if (q_.distinct && !q_.aggregate) {
+      mark(&q_.patterns);
+      for (BoundGroup& g : q_.optionals) mark(&g.patterns);
+    }
+    for (BoundGroup& g : q_.exists_groups) mark(&g.patterns);
   }
 
   // as of / during / with confidence of a clause: an index into

@@ -47,6 +47,11 @@ struct VarLength {
   int path_slot = -1;  // the slot receiving the path's id, -1 when nothing reads it
   // (a)<-[…*]-(b) walks from s = b to o = a; the path value still reads a…b.
   bool written_reversed = false;
+  // Only which ends are reachable matters (return distinct, exists, no path
+  // read): each reachable end once, by breadth-first search, instead of one
+  // row per walk. Set by the binder; only with min_hops <= 1, where every
+  // end reachable within max_hops is the end of some trail.
+  bool ends_only = false;
 };
 
 // Which facts a match clause's patterns may match (`as of`, `during`,

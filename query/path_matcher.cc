@@ -45,6 +45,7 @@ bool PathMatcher::Shortest() const {
 }
 
 std::string PathMatcher::Describe() const {
+  if (!Shortest() && var_.ends_only) return pattern_.label + " reachable ends, breadth-first";
   if (!Shortest()) return pattern_.label + " depth-first";
   return pattern_.label + (var_.weighted ? " by Dijkstra" : " breadth-first");
 }
@@ -222,7 +223,48 @@ bool PathMatcher::NextStart(Chunk* out) {
   return true;
 }
 
+// Every node reachable from `start` within min..max hops (min <= 1), once,
+// breadth-first; the start itself when min is 0 or a walk comes back to it.
+void PathMatcher::Reach(uint64_t start) {
+  std::unordered_map<uint64_t, bool> seen{{start, false}};
+  std::vector<uint64_t> frontier{start};
+  bool start_again = false;
+  for (uint32_t depth = 0; depth < var_.max_hops && !frontier.empty(); ++depth) {
+    std::vector<uint64_t> next;
+    for (uint64_t node : frontier) {
+      for (const Hop& hop : Expand(node)) {
+        CountState();
+        if (hop.next == start) start_again = true;
+        if (seen.emplace(hop.next, true).second) next.push_back(hop.next);
+      }
+    }
+    for (uint64_t node : next) {
+      if (target_ == 0 || node == target_) found_.push_back(Found{{start, node}, {}});
+    }
+    frontier = std::move(next);
+  }
+  if ((var_.min_hops == 0 || start_again) && (target_ == 0 || target_ == start)) {
+    found_.insert(found_.begin(), Found{{start, start}, {}});
+  }
+}
+
 bool PathMatcher::Fill(Chunk* out, size_t max) {
+  if (var_.ends_only && !Shortest()) {
+    while (out->rows() < max) {
+      if (found_pos_ < found_.size()) {
+        Emit(found_[found_pos_].nodes, found_[found_pos_].hops, out);
+        ++found_pos_;
+        continue;
+      }
+      if (start_pos_ >= starts_.size()) return false;
+      found_.clear();
+      found_pos_ = 0;
+      const uint64_t start = starts_[start_pos_++];
+      if (same_slot_) target_ = start;
+      Reach(start);
+    }
+    return true;
+  }
   if (Shortest()) {
     while (out->rows() < max && found_pos_ < found_.size()) {
       Emit(found_[found_pos_].nodes, found_[found_pos_].hops, out);
