@@ -47,7 +47,7 @@ bool PathMatcher::Shortest() const {
 std::string PathMatcher::Describe() const {
   if (!Shortest() && var_.ends_only) return pattern_.label + " reachable ends, breadth-first";
   if (!Shortest()) return pattern_.label + " depth-first";
-  return pattern_.label + (var_.weighted ? " by Dijkstra" : " breadth-first");
+  return pattern_.label + (var_.weighted ? " by Dijkstra" : " breadth-first from both ends");
 }
 
 void PathMatcher::CountState() {
@@ -362,6 +362,10 @@ void PathMatcher::RunShortest(uint64_t s, uint64_t o) {
     ShortestCycle(s);
     return;
   }
+  if (!var_.weighted) {
+    Bidirectional(s, o);
+    return;
+  }
   const bool all = var_.mode == VarLength::Mode::kAllShortest;
   // Dijkstra; without costs every hop costs 1, the queue pops in
   // breadth-first order and a path's cost is its length. With costs and a
@@ -458,6 +462,106 @@ void PathMatcher::ShortestCycle(uint64_t s) {
     }
   };
   walk(s, 0);
+}
+
+// Breadth-first from both ends, a whole level at a time, always on the side
+// with the smaller frontier; the first level that reaches a node the other
+// side has seen fixes the length. Each shortest path has exactly one node at
+// the forward distance of that level, so joining the halves at those nodes
+// lists every shortest path once.
+void PathMatcher::Bidirectional(uint64_t s, uint64_t o) {
+  const bool all = var_.mode == VarLength::Mode::kAllShortest;
+  struct Side {
+    bool backward = false;
+    std::unordered_map<uint64_t, uint32_t> depth;
+    std::unordered_map<uint64_t, std::vector<std::pair<uint64_t, Hop>>> parents;
+    std::vector<uint64_t> frontier;
+    uint32_t level = 0;
+  };
+  Side from_s, from_o;
+  from_o.backward = true;
+  from_s.depth[s] = 0;
+  from_s.frontier = {s};
+  from_o.depth[o] = 0;
+  from_o.frontier = {o};
+  std::vector<uint64_t> meeting;
+  Side* last = nullptr;
+  while (meeting.empty() && !from_s.frontier.empty() && !from_o.frontier.empty() &&
+         from_s.level + from_o.level < var_.max_hops) {
+    Side& side = from_s.frontier.size() <= from_o.frontier.size() ? from_s : from_o;
+    const Side& other = &side == &from_s ? from_o : from_s;
+    reverse_ = side.backward;
+    std::vector<uint64_t> next;
+    for (uint64_t node : side.frontier) {
+      for (Hop& hop : Expand(node)) {
+        CountState();
+        auto [it, added] = side.depth.try_emplace(hop.next, side.level + 1);
+        if (added) next.push_back(hop.next);
+        if (added || (all && it->second == side.level + 1)) {
+          std::vector<std::pair<uint64_t, Hop>>& ps = side.parents[hop.next];
+          if (ps.empty() || all) ps.emplace_back(node, std::move(hop));
+        }
+      }
+    }
+    ++side.level;
+    side.frontier = std::move(next);
+    for (uint64_t node : side.frontier) {
+      if (other.depth.count(node)) meeting.push_back(node);
+    }
+    last = &side;
+  }
+  reverse_ = false;
+  if (meeting.empty()) return;
+  // The length: the least sum of the two depths over the meeting nodes.
+  const Side& other = last == &from_s ? from_o : from_s;
+  uint32_t best = UINT32_MAX;
+  for (uint64_t m : meeting) best = std::min(best, last->level + other.depth.at(m));
+  if (best < var_.min_hops || best > var_.max_hops) return;
+  // Half paths: from s forward to m, from m on to o; hops are oriented s → o
+  // on both sides (Expand orients a backward search that way too).
+  std::function<void(const Side&, uint64_t, std::vector<std::vector<Hop>>*,
+                     std::vector<std::vector<uint64_t>>*, std::vector<Hop>*,
+                     std::vector<uint64_t>*)>
+      halves = [&](const Side& side, uint64_t node, std::vector<std::vector<Hop>>* out_hops,
+                   std::vector<std::vector<uint64_t>>* out_nodes, std::vector<Hop>* hops,
+                   std::vector<uint64_t>* nodes) {
+        CountState();
+        nodes->push_back(node);
+        auto it = side.parents.find(node);
+        if (it == side.parents.end()) {  // the side's own end
+          out_hops->push_back(*hops);
+          out_nodes->push_back(*nodes);
+        } else {
+          for (const auto& [parent, hop] : it->second) {
+            hops->push_back(hop);
+            halves(side, parent, out_hops, out_nodes, hops, nodes);
+            hops->pop_back();
+            if (!all) break;
+          }
+        }
+        nodes->pop_back();
+      };
+  for (uint64_t m : meeting) {
+    if (last->level + other.depth.at(m) != best) continue;
+    std::vector<std::vector<Hop>> s_hops, o_hops;
+    std::vector<std::vector<uint64_t>> s_nodes, o_nodes;
+    std::vector<Hop> hops;
+    std::vector<uint64_t> nodes;
+    halves(from_s, m, &s_hops, &s_nodes, &hops, &nodes);
+    halves(from_o, m, &o_hops, &o_nodes, &hops, &nodes);
+    for (size_t a = 0; a < s_hops.size(); ++a) {
+      for (size_t b = 0; b < o_hops.size(); ++b) {
+        // s_nodes[a] runs m … s, o_nodes[b] runs m … o.
+        Found path;
+        path.nodes.assign(s_nodes[a].rbegin(), s_nodes[a].rend());
+        path.nodes.insert(path.nodes.end(), o_nodes[b].begin() + 1, o_nodes[b].end());
+        path.hops.assign(s_hops[a].rbegin(), s_hops[a].rend());
+        path.hops.insert(path.hops.end(), o_hops[b].begin(), o_hops[b].end());
+        found_.push_back(std::move(path));
+        if (!all) return;
+      }
+    }
+  }
 }
 
 void PathMatcher::Backtrack(const StateKey& key, uint64_t s, std::vector<uint64_t>* nodes,

@@ -86,6 +86,7 @@ class PathMatcher final : public Matcher {
   // found_ with one or every shortest path.
   void RunShortest(uint64_t s, uint64_t o);
   void ShortestCycle(uint64_t s);
+  void Bidirectional(uint64_t s, uint64_t o);
   void Reach(uint64_t start);
   void Backtrack(const StateKey& key, uint64_t s, std::vector<uint64_t>* nodes,
                  std::vector<Hop>* hops);
