@@ -14,6 +14,7 @@ int Shell::RunScript(const std::string& text, const std::string& origin) {
       [&](const QueryResult& r) {
         if (progress_bar_ != nullptr) progress_bar_->Clear();
         PrintResult(r, format_, results());
+        for (const std::string& w : r.warnings) err_ << "warning: " << w << "\n";
         if (r.is_query) last_result_ = r;
         if (timer_) {
           const double ms =
