@@ -47,28 +47,43 @@ void OwnershipSolver::BuildRegion(uint32_t source, uint32_t target) {
     stamp_ = 1;
   }
   Grow(std::max(target, source == kNone ? 0 : source));
-  if (source != kNone) MarkReachable(source, target);
   nodes_.clear();
   AddNode(target);
-  // Edges as found, (holder, held) in local indexes; lists are built after.
-  std::vector<std::pair<uint32_t, Holding>> edges;
-  for (size_t i = 0; i < nodes_.size(); ++i) {
-    const uint32_t v = nodes_[i];
-    if (v == source) continue;  // the source's incoming holdings do not count
-    const std::vector<Holding>& holders = graph_->Holders(v);
-    for (const Holding& h : holders) {
-      Grow(h.node);                    // a lazy graph may just have met it
-      if (h.node == target) continue;  // nor do the target's outgoing ones
-      if (source != kNone && reach_stamp_[h.node] != stamp_) continue;
-      if (region_stamp_[h.node] != stamp_) AddNode(h.node);
-      edges.emplace_back(local_of_[h.node], Holding{static_cast<uint32_t>(i), h.share});
+  if (source == kNone) {
+    // Everything with a walk to the target.
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      const std::vector<Holding>& holders = graph_->Holders(nodes_[i]);
+      for (const Holding& h : holders) {
+        Grow(h.node);  // a lazy graph may just have met it
+        if (h.node != target && region_stamp_[h.node] != stamp_) AddNode(h.node);
+      }
+    }
+  } else if (MarkUpstream(source, target)) {
+    // What the source reaches among the nodes with a walk to the target:
+    // every walk from the source to the target stays among those.
+    AddNode(source);
+    for (size_t i = 1; i < nodes_.size(); ++i) {
+      const std::vector<Holding>& held = graph_->Held(nodes_[i]);
+      for (const Holding& h : held) {
+        Grow(h.node);
+        if (reach_stamp_[h.node] == stamp_ && region_stamp_[h.node] != stamp_) AddNode(h.node);
+      }
     }
   }
-  // Both directions as compressed lists.
+  // The holdings between region nodes, as compressed lists both ways.
+  edges_.clear();
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    if (nodes_[i] == source) continue;  // the source's incoming holdings do not count
+    for (const Holding& h : graph_->Holders(nodes_[i])) {
+      if (h.node == target || region_stamp_[h.node] != stamp_)
+        continue;  // nor the target's outgoing
+      edges_.emplace_back(local_of_[h.node], Holding{static_cast<uint32_t>(i), h.share});
+    }
+  }
   const size_t n = nodes_.size();
   out_begin_.assign(n + 1, 0);
   in_begin_.assign(n + 1, 0);
-  for (const auto& [holder, held] : edges) {
+  for (const auto& [holder, held] : edges_) {
     ++out_begin_[holder + 1];
     ++in_begin_[held.node + 1];
   }
@@ -76,13 +91,13 @@ void OwnershipSolver::BuildRegion(uint32_t source, uint32_t target) {
     out_begin_[l + 1] += out_begin_[l];
     in_begin_[l + 1] += in_begin_[l];
   }
-  out_.resize(edges.size());
-  in_.resize(edges.size());
-  std::vector<uint32_t> out_at(out_begin_.begin(), out_begin_.end() - 1);
-  std::vector<uint32_t> in_at(in_begin_.begin(), in_begin_.end() - 1);
-  for (const auto& [holder, held] : edges) {
-    out_[out_at[holder]++] = held;
-    in_[in_at[held.node]++] = Holding{holder, held.share};
+  out_.resize(edges_.size());
+  in_.resize(edges_.size());
+  out_at_.assign(out_begin_.begin(), out_begin_.end() - 1);
+  in_at_.assign(in_begin_.begin(), in_begin_.end() - 1);
+  for (const auto& [holder, held] : edges_) {
+    out_[out_at_[holder]++] = held;
+    in_[in_at_[held.node]++] = Holding{holder, held.share};
   }
 }
 
@@ -100,28 +115,39 @@ void OwnershipSolver::AddNode(uint32_t node) {
   nodes_.push_back(node);
 }
 
-void OwnershipSolver::MarkReachable(uint32_t source, uint32_t target) {
-  std::vector<uint32_t> queue{source};
-  reach_stamp_[source] = stamp_;
-  for (size_t i = 0; i < queue.size(); ++i) {
-    if (queue[i] == target) continue;  // the target's outgoing holdings do not count
-    const std::vector<Holding>& held = graph_->Held(queue[i]);
-    for (const Holding& h : held) {
+bool OwnershipSolver::MarkUpstream(uint32_t source, uint32_t target) {
+  queue_.assign(1, target);
+  reach_stamp_[target] = stamp_;
+  for (size_t i = 0; i < queue_.size(); ++i) {
+    // Walks into the source, or out of the target, do not count.
+    if (queue_[i] == source) continue;
+    const std::vector<Holding>& holders = graph_->Holders(queue_[i]);
+    for (const Holding& h : holders) {
       Grow(h.node);
-      if (reach_stamp_[h.node] == stamp_) continue;
+      if (h.node == target || reach_stamp_[h.node] == stamp_) continue;
       reach_stamp_[h.node] = stamp_;
-      queue.push_back(h.node);
+      queue_.push_back(h.node);
     }
   }
+  return reach_stamp_[source] == stamp_;
 }
 
 void OwnershipSolver::FindParts() {
   // Tarjan's algorithm without recursion: a part is emitted once every part
   // it reaches has been, so parts come downstream first.
   const uint32_t n = static_cast<uint32_t>(nodes_.size());
-  std::vector<uint32_t> index(n, kNone), low(n, 0), stack, next_edge(n, 0);
-  std::vector<bool> on_stack(n, false);
-  std::vector<uint32_t> path;
+  std::vector<uint32_t>& index = tarjan_.index;
+  std::vector<uint32_t>& low = tarjan_.low;
+  std::vector<uint32_t>& stack = tarjan_.stack;
+  std::vector<uint32_t>& next_edge = tarjan_.next_edge;
+  std::vector<uint32_t>& path = tarjan_.path;
+  std::vector<bool>& on_stack = tarjan_.on_stack;
+  index.assign(n, kNone);
+  low.assign(n, 0);
+  next_edge.assign(n, 0);
+  on_stack.assign(n, false);
+  stack.clear();
+  path.clear();
   part_of_.assign(n, kNone);
   part_begin_.assign(1, 0);
   members_.clear();
@@ -238,7 +264,7 @@ bool OwnershipSolver::Sweep(uint32_t part, bool incoming, const std::vector<doub
       (*z)[*m] = sum;
       scale = std::max(scale, std::fabs(sum));
     }
-    if (!(scale <= kDivergence)) return Fail(*first, true);  // NaN included
+    if (!(scale <= kDivergence)) return Fail(part, true);  // NaN included
     // No change, or changes at the level of rounding: nothing more to gain.
     if (change <= kRoundingFloor * scale) return true;
     // Geometric convergence at rate r leaves an error of about
@@ -249,11 +275,15 @@ bool OwnershipSolver::Sweep(uint32_t part, bool incoming, const std::vector<doub
     previous = change;
     previous_rate = rate;
   }
-  return Fail(*first, false);
+  return Fail(part, false);
 }
 
-bool OwnershipSolver::Fail(uint32_t local, bool diverged) {
-  failure_.node = nodes_[local];
+bool OwnershipSolver::Fail(uint32_t part, bool diverged) {
+  failure_.cycle.clear();
+  for (uint32_t m = part_begin_[part]; m < part_begin_[part + 1]; ++m) {
+    failure_.cycle.push_back(nodes_[members_[m]]);
+  }
+  std::sort(failure_.cycle.begin(), failure_.cycle.end());
   failure_.diverged = diverged;
   return false;
 }

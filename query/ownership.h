@@ -14,10 +14,10 @@
 // cycles iterate. Inside a cycle, Gauss-Seidel sweeps run until the
 // estimated remaining error (the last change times r / (1 - r), r the
 // observed rate) is below `tolerance` relative to the largest value, or the
-// changes are down to rounding. The sweeps converge when the shares around the cycle compound to
-// less than 100%, which holds whenever each company's holders total at most 100%; otherwise the
-// sums grow without bound, or converge too slowly, and the solver fails, naming a node of the
-// cycle.
+// changes are down to rounding. The sweeps converge when the shares around
+// the cycle compound to less than 100%, which holds whenever each company's
+// holders total at most 100%; otherwise the sums grow without bound, or
+// converge too slowly, and the solver fails, naming the cycle.
 #pragma once
 
 #include <cstdint>
@@ -71,10 +71,11 @@ struct OwnershipOptions {
   uint32_t max_sweeps = 100000;
 };
 
-// Why a computation failed: the sums around the cycle through `node` grow
-// without bound (`diverged`), or did not settle within max_sweeps.
+// Why a computation failed: the sums around the cycle of `cycle` (its
+// nodes, ascending) grow without bound (`diverged`), or did not settle
+// within max_sweeps.
 struct OwnershipFailure {
-  uint32_t node = 0;
+  std::vector<uint32_t> cycle;
   bool diverged = false;
 };
 
@@ -97,13 +98,14 @@ class OwnershipSolver {
  private:
   static constexpr uint32_t kNone = UINT32_MAX;
 
-  // Collects the region: the nodes with a walk to `target`, only among the
-  // nodes reachable from `source` when it is given (then without its
-  // incoming holdings), with the target's outgoing holdings removed. Then
-  // its holdings as local edge lists.
+  // Collects the region, the nodes that matter: those with a walk to
+  // `target`, only among the nodes reachable from `source` when it is
+  // given; the source's incoming and the target's outgoing holdings removed.
+  // Then its holdings as local edge lists.
   void BuildRegion(uint32_t source, uint32_t target);
-  // Marks the nodes reachable from `source`, not going past `target`.
-  void MarkReachable(uint32_t source, uint32_t target);
+  // Stamps the nodes with a walk to `target` that does not pass through
+  // `source`; true when the source is one of them.
+  bool MarkUpstream(uint32_t source, uint32_t target);
   // Sizes the per-node stamps for `node` and every node the graph knows.
   void Grow(uint32_t node);
   void AddNode(uint32_t node);
@@ -117,7 +119,7 @@ class OwnershipSolver {
   // (i, j) of `adjacency` inside the part, for every member but `fixed`.
   bool Sweep(uint32_t part, bool incoming, const std::vector<double>& rhs, uint32_t fixed,
              std::vector<double>* z);
-  bool Fail(uint32_t local, bool diverged);
+  bool Fail(uint32_t part, bool diverged);
 
   HoldingGraph* graph_;
   OwnershipOptions options_;
@@ -134,6 +136,13 @@ class OwnershipSolver {
   // Parts: part_of_[local], members by part (downstream first).
   std::vector<uint32_t> part_of_, part_begin_, members_;
   std::vector<double> exit_, value_, own_, scratch_;
+  // Scratch space kept between computations, so each allocates nothing.
+  std::vector<uint32_t> queue_, out_at_, in_at_;
+  std::vector<std::pair<uint32_t, Holding>> edges_;
+  struct {
+    std::vector<uint32_t> index, low, stack, next_edge, path;
+    std::vector<bool> on_stack;
+  } tarjan_;
 };
 
 }  // namespace quipu::query
