@@ -154,12 +154,47 @@ struct LoadStatement {
   std::string predicate;    // csv edges: the predicate's key
   std::string from_column;  // csv edges: the column of the subject's key
   std::string to_column;    // csv edges: the column of the object's key
+  // csv: a column of percentages, stored as fractions (`share in percent`)
+  std::string percent_column;
+};
+
+// call procedure(arguments) [yield column [as name], …] [order by …]
+// [skip n] [limit n]
+struct CallStatement {
+  struct Argument {
+    std::string name;  // `name: value`; empty for a positional argument
+    Pos name_pos;
+    Pos pos;  // where the value starts
+    ExprPtr value;
+  };
+  struct YieldItem {
+    std::string column;
+    std::string name;  // the alias, else the column
+    Pos pos;
+  };
+  std::string procedure;
+  Pos procedure_pos;
+  std::vector<Argument> args;
+  std::vector<YieldItem> yield;  // empty: every column
+  std::vector<OrderItem> order;
+  std::optional<uint64_t> skip;
+  std::optional<uint64_t> limit;
 };
 
 struct Statement;
 
 struct Statement {
-  enum class Kind : uint8_t { kMatch, kInsert, kDelete, kLoad, kSet, kMerge, kShow, kPrefix };
+  enum class Kind : uint8_t {
+    kMatch,
+    kInsert,
+    kDelete,
+    kLoad,
+    kSet,
+    kMerge,
+    kShow,
+    kPrefix,
+    kCall
+  };
   // explain: plan only; profile: run and measure. Both wrap a match.
   enum class Mode : uint8_t { kRun, kExplain, kProfile };
   Kind kind = Kind::kMatch;
@@ -180,6 +215,7 @@ struct Statement {
   std::string prefix_namespace;
   DeleteStatement del;
   LoadStatement load;
+  CallStatement call;
 };
 
 }  // namespace quipu::ast

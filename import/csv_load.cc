@@ -1,6 +1,7 @@
 #include "import/csv_load.h"
 
 #include <charconv>
+#include <cstdint>
 #include <optional>
 
 #include "import/csv_reader.h"
@@ -112,6 +113,22 @@ std::optional<Value> Typed(const std::string& s, ColumnType type) {
   return Value(s);
 }
 
+// The fraction a percentage stands for: the text's decimal point moved two
+// places, so "38.85" is exactly the decimal 0.3885 (dividing the double by
+// 100 could land one unit in the last place off).
+std::optional<Value> FromPercent(const std::string& text) {
+  if (!AsDecimal(text)) return std::nullopt;
+  const size_t e = text.find_first_of("eE");
+  const std::string mantissa = text.substr(text[0] == '+' ? 1 : 0, e - (text[0] == '+' ? 1 : 0));
+  int64_t exponent = -2;
+  if (e != std::string::npos) {
+    const std::optional<Value> given = AsInt(text.substr(e + 1));
+    if (!given) return std::nullopt;
+    exponent += given->as_int();
+  }
+  return AsDecimal(mantissa + "e" + std::to_string(exponent));
+}
+
 const char* TypeWord(ColumnType type) {
   switch (type) {
     case ColumnType::kInt:
@@ -159,6 +176,16 @@ class CsvLoad {
       if (!second.ok()) return second.status();
       second_ = *second;
     }
+    if (!load_.percent_column.empty()) {
+      Result<size_t> percent = ColumnIndex(load_.percent_column);
+      if (!percent.ok()) return percent.status();
+      if (*percent == first_ || (!nodes && *percent == second_)) {
+        return Status::InvalidArgument("cannot load '" + source_->path() + "': the column '" +
+                                       load_.percent_column +
+                                       "' holds entity keys, not percentages");
+      }
+      percent_ = *percent;
+    }
     for (;;) {
       got = reader_.Next(&fields);
       if (!got.ok()) {
@@ -200,6 +227,14 @@ class CsvLoad {
     for (size_t i = 0; i < fields.size(); ++i) {
       if (fields[i].empty()) continue;
       (*values)[i] = Typed(fields[i], columns_[i].type);
+      if ((*values)[i] && i == percent_) {
+        (*values)[i] = FromPercent(fields[i]);
+        if (!(*values)[i]) {
+          *status = RowError("'" + fields[i] + "' in column '" + columns_[i].name +
+                             "' is not a number (the column is in percent)");
+          return false;
+        }
+      }
       if (!(*values)[i]) {
         *status = RowError("'" + fields[i] + "' in column '" + columns_[i].name + "' is not " +
                            TypeWord(columns_[i].type));
@@ -248,6 +283,7 @@ class CsvLoad {
   LoadReport* report_;
   std::vector<Column> columns_;
   size_t first_ = 0, second_ = 0;
+  size_t percent_ = SIZE_MAX;  // the column in percent, if any
 };
 
 }  // namespace

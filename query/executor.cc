@@ -8,6 +8,7 @@
 
 #include "import/load.h"
 #include "query/binder.h"
+#include "query/call.h"
 #include "query/expression.h"
 #include "query/item_ids.h"
 #include "query/output_operators.h"
@@ -146,6 +147,10 @@ Result<QueryResult> ExecuteStatement(const ast::Statement& statement, storage::S
     }
     if (statement.kind == ast::Statement::Kind::kLoad) {
       return import::RunLoad(statement.load, store, options);
+    }
+    if (statement.kind == ast::Statement::Kind::kCall) {
+      std::unique_ptr<storage::ReadView> view = store->BeginRead();
+      return RunCall(statement.call, view.get(), options);
     }
     if (statement.kind == ast::Statement::Kind::kShow) {
       std::unique_ptr<storage::ReadView> view = store->BeginRead();

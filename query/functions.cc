@@ -24,7 +24,7 @@ constexpr Signature kFunctions[] = {
     {"split", 2, 2},    {"reverse", 1, 1},   {"tointeger", 1, 1}, {"tofloat", 1, 1},
     {"round", 1, 1},    {"floor", 1, 1},     {"ceil", 1, 1},      {"sqrt", 1, 1},
     {"sign", 1, 1},     {"date", 1, 1},      {"datetime", 1, 1},  {"head", 1, 1},
-    {"last", 1, 1},
+    {"last", 1, 1},     {"ownership", 2, 2},
 };
 
 // Code point boundaries of a UTF-8 string: offsets[i] is where code point i starts.
@@ -153,6 +153,8 @@ bool LookupFunction(const std::string& name, size_t* min_args, size_t* max_args)
   }
   return false;
 }
+
+bool ReadsDatabase(const std::string& name) { return name == "ownership"; }
 
 Value CallFunction(const std::string& name, const std::vector<Value>& args, ast::Pos pos) {
   for (const Value& a : args) {
