@@ -59,24 +59,15 @@ void OwnershipSolver::BuildRegion(uint32_t source, uint32_t target) {
       }
     }
   } else if (MarkUpstream(source, target)) {
-    // What the source reaches among the nodes with a walk to the target:
-    // every walk from the source to the target stays among those.
-    AddNode(source);
-    for (size_t i = 1; i < nodes_.size(); ++i) {
-      const std::vector<Holding>& held = graph_->Held(nodes_[i]);
-      for (const Holding& h : held) {
-        Grow(h.node);
-        if (reach_stamp_[h.node] == stamp_ && region_stamp_[h.node] != stamp_) AddNode(h.node);
-      }
-    }
+    AddReachable(source);
   }
   // The holdings between region nodes, as compressed lists both ways.
   edges_.clear();
   for (size_t i = 0; i < nodes_.size(); ++i) {
     if (nodes_[i] == source) continue;  // the source's incoming holdings do not count
     for (const Holding& h : graph_->Holders(nodes_[i])) {
-      if (h.node == target || region_stamp_[h.node] != stamp_)
-        continue;  // nor the target's outgoing
+      // Nor do the target's outgoing ones.
+      if (h.node == target || region_stamp_[h.node] != stamp_) continue;
       edges_.emplace_back(local_of_[h.node], Holding{static_cast<uint32_t>(i), h.share});
     }
   }
@@ -116,20 +107,53 @@ void OwnershipSolver::AddNode(uint32_t node) {
 }
 
 bool OwnershipSolver::MarkUpstream(uint32_t source, uint32_t target) {
+  // local_of_ holds each node's index in queue_ until AddReachable is done.
   queue_.assign(1, target);
   reach_stamp_[target] = stamp_;
+  up_edges_.clear();
   for (size_t i = 0; i < queue_.size(); ++i) {
     // Walks into the source, or out of the target, do not count.
     if (queue_[i] == source) continue;
     const std::vector<Holding>& holders = graph_->Holders(queue_[i]);
     for (const Holding& h : holders) {
       Grow(h.node);
-      if (h.node == target || reach_stamp_[h.node] == stamp_) continue;
-      reach_stamp_[h.node] = stamp_;
-      queue_.push_back(h.node);
+      if (h.node == target) continue;
+      if (reach_stamp_[h.node] != stamp_) {
+        reach_stamp_[h.node] = stamp_;
+        local_of_[h.node] = static_cast<uint32_t>(queue_.size());
+        queue_.push_back(h.node);
+      }
+      up_edges_.emplace_back(local_of_[h.node], static_cast<uint32_t>(i));
     }
   }
   return reach_stamp_[source] == stamp_;
+}
+
+void OwnershipSolver::AddReachable(uint32_t source) {
+  // What the source reaches among the nodes MarkUpstream found (every walk
+  // from the source to the target stays among them), along the holdings it
+  // met: no node's own holdings are ever read.
+  const size_t n = queue_.size();
+  up_begin_.assign(n + 1, 0);
+  for (const auto& [holder, held] : up_edges_) ++up_begin_[holder + 1];
+  for (size_t u = 0; u < n; ++u) up_begin_[u + 1] += up_begin_[u];
+  up_next_.resize(up_edges_.size());
+  out_at_.assign(up_begin_.begin(), up_begin_.end() - 1);
+  for (const auto& [holder, held] : up_edges_) up_next_[out_at_[holder]++] = held;
+  up_seen_.assign(n, false);
+  std::vector<uint32_t>& reached = tarjan_.path;  // scratch until FindParts
+  reached.assign(1, local_of_[source]);
+  up_seen_[reached[0]] = true;
+  for (size_t i = 0; i < reached.size(); ++i) {
+    for (uint32_t e = up_begin_[reached[i]]; e < up_begin_[reached[i] + 1]; ++e) {
+      if (up_seen_[up_next_[e]]) continue;
+      up_seen_[up_next_[e]] = true;
+      reached.push_back(up_next_[e]);
+    }
+  }
+  for (uint32_t u : reached) {
+    if (u != 0) AddNode(queue_[u]);  // 0 is the target, already in
+  }
 }
 
 void OwnershipSolver::FindParts() {

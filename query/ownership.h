@@ -32,15 +32,15 @@ struct Holding {
   double share = 0;
 };
 
-// The holdings between nodes 0, 1, …, as the solver reads them. An
-// implementation may load lists lazily and add nodes while the solver runs;
-// a list it returns must stay valid (and unchanged) while the graph lives.
+// The holdings between nodes 0, 1, …, as the solver reads them: only ever
+// from the held side, as it walks from a target upwards. An implementation
+// may load lists lazily and add nodes while the solver runs; a list it
+// returns must stay valid (and unchanged) while the graph lives.
 class HoldingGraph {
  public:
   virtual ~HoldingGraph() = default;
-  // What `node` holds. Parallel entries for one pair add up.
-  virtual const std::vector<Holding>& Held(uint32_t node) = 0;
-  // Who holds `node`: the same holdings, seen from the other end.
+  // Who holds `node`, with their shares. Parallel entries for one holder
+  // add up.
   virtual const std::vector<Holding>& Holders(uint32_t node) = 0;
   // Every node id a list has mentioned so far is below this.
   virtual uint32_t size() const = 0;
@@ -49,18 +49,16 @@ class HoldingGraph {
 // A graph given as a list of holdings: tests and benchmarks.
 class HoldingList : public HoldingGraph {
  public:
-  explicit HoldingList(uint32_t nodes) : held_(nodes), holders_(nodes) {}
+  explicit HoldingList(uint32_t nodes) : holders_(nodes) {}
   // REQUIRES: holder, held < nodes; share > 0.
   void Add(uint32_t holder, uint32_t held, double share) {
-    held_[holder].push_back(Holding{held, share});
     holders_[held].push_back(Holding{holder, share});
   }
-  const std::vector<Holding>& Held(uint32_t node) override { return held_[node]; }
   const std::vector<Holding>& Holders(uint32_t node) override { return holders_[node]; }
-  uint32_t size() const override { return static_cast<uint32_t>(held_.size()); }
+  uint32_t size() const override { return static_cast<uint32_t>(holders_.size()); }
 
  private:
-  std::vector<std::vector<Holding>> held_, holders_;
+  std::vector<std::vector<Holding>> holders_;
 };
 
 struct OwnershipOptions {
@@ -104,8 +102,11 @@ class OwnershipSolver {
   // Then its holdings as local edge lists.
   void BuildRegion(uint32_t source, uint32_t target);
   // Stamps the nodes with a walk to `target` that does not pass through
-  // `source`; true when the source is one of them.
+  // `source`, keeping the holdings between them; true when the source is
+  // one of them.
   bool MarkUpstream(uint32_t source, uint32_t target);
+  // Adds to the region what `source` reaches among those nodes.
+  void AddReachable(uint32_t source);
   // Sizes the per-node stamps for `node` and every node the graph knows.
   void Grow(uint32_t node);
   void AddNode(uint32_t node);
@@ -137,8 +138,10 @@ class OwnershipSolver {
   std::vector<uint32_t> part_of_, part_begin_, members_;
   std::vector<double> exit_, value_, own_, scratch_;
   // Scratch space kept between computations, so each allocates nothing.
-  std::vector<uint32_t> queue_, out_at_, in_at_;
+  std::vector<uint32_t> queue_, out_at_, in_at_, up_begin_, up_next_;
   std::vector<std::pair<uint32_t, Holding>> edges_;
+  std::vector<std::pair<uint32_t, uint32_t>> up_edges_;  // holder, held in queue_
+  std::vector<bool> up_seen_;
   struct {
     std::vector<uint32_t> index, low, stack, next_edge, path;
     std::vector<bool> on_stack;

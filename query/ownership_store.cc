@@ -72,38 +72,29 @@ HoldingReader::HoldingReader(storage::ReadView* view) : view_(view) {
   share_ = ValueOrThrow(view->FindTerm(Value(Entity{kShareKey})));
 }
 
-std::vector<StoredHolding> HoldingReader::Read(uint64_t term, bool holders) {
+std::vector<StoredHolding> HoldingReader::Holders(uint64_t held) {
   std::vector<StoredHolding> out;
-  if (owns_ == 0 || term == 0) return out;
-  const storage::TriplePattern pattern =
-      holders ? storage::TriplePattern{0, owns_, term} : storage::TriplePattern{term, owns_, 0};
-  std::unique_ptr<storage::TripleCursor> cursor = view_->Scan(pattern);
+  if (owns_ == 0 || held == 0) return out;
+  std::unique_ptr<storage::TripleCursor> cursor = view_->Scan({0, owns_, held});
   triples_.clear();
   while (cursor->Next(&triples_, 1024) > 0) {
   }
   if (!cursor->status().ok()) throw QueryError(cursor->status());
   for (const storage::Triple& t : triples_) {
-    out.push_back(StoredHolding{holders ? t.s : t.o, ShareOf(t)});
-  }
-  return out;
-}
-
-const Value& HoldingReader::ShareOf(const storage::Triple& t) {
-  auto [it, added] = shares_.try_emplace({t.s, t.o});
-  if (!added) return it->second;
-  Value& best = it->second;
-  if (Status s = view_->GetInstances(t, &instances_); !s.ok()) throw QueryError(s);
-  for (const storage::FactInstance& instance : instances_) {
-    for (const auto& [key, value] : instance.annotations) {
-      if (key != share_) continue;
-      Value share = ValueOrThrow(view_->DecodeTerm(value));
-      const bool better = share.is_numeric()
-                              ? !best.is_numeric() || share.as_number() > best.as_number()
-                              : best.is_null();
-      if (better) best = std::move(share);
+    StoredHolding& h = out.emplace_back(StoredHolding{t.s, Value()});
+    if (Status s = view_->GetInstances(t, &instances_); !s.ok()) throw QueryError(s);
+    for (const storage::FactInstance& instance : instances_) {
+      for (const auto& [key, value] : instance.annotations) {
+        if (key != share_) continue;
+        Value share = ValueOrThrow(view_->DecodeTerm(value));
+        const bool better = share.is_numeric()
+                                ? !h.share.is_numeric() || share.as_number() > h.share.as_number()
+                                : h.share.is_null();
+        if (better) h.share = std::move(share);
+      }
     }
   }
-  return best;
+  return out;
 }
 
 std::string HoldingReader::Name(uint64_t term) {
@@ -121,38 +112,27 @@ StoreHoldingGraph::StoreHoldingGraph(storage::ReadView* view, const ExecContext*
 
 uint32_t StoreHoldingGraph::Node(uint64_t term) {
   auto [it, added] = node_of_.emplace(term, static_cast<uint32_t>(nodes_.size()));
-  if (added) nodes_.push_back(Lists{term});
+  if (added) nodes_.push_back(Entry{term});
   return it->second;
 }
 
-const std::vector<Holding>& StoreHoldingGraph::Held(uint32_t node) {
-  if (!nodes_[node].held_read) Load(node, false);
-  return nodes_[node].held;
-}
-
 const std::vector<Holding>& StoreHoldingGraph::Holders(uint32_t node) {
-  if (!nodes_[node].holders_read) Load(node, true);
-  return nodes_[node].holders;
-}
-
-void StoreHoldingGraph::Load(uint32_t node, bool holders) {
+  if (nodes_[node].holders_read) return nodes_[node].holders;
   if (ctx_ != nullptr && (++loads_ & 255) == 0) ctx_->CheckCancel();
   const uint64_t term = nodes_[node].term;
-  std::vector<Holding>& list = holders ? nodes_[node].holders : nodes_[node].held;
-  for (const StoredHolding& h : reader_.Read(term, holders)) {
+  std::vector<Holding>& list = nodes_[node].holders;  // a deque keeps it valid as Node() adds
+  for (const StoredHolding& h : reader_.Holders(term)) {
     if (h.share.is_null()) continue;  // a holding without a share adds nothing
     if (!IsFraction(h.share)) {
-      const std::string holding =
-          holders ? reader_.Describe(h.other, term) : reader_.Describe(term, h.other);
       throw BadShare(fmt::format(
           "the share of {} is {}; shares are fractions from 0 to 1 (a file in percent loads "
           "with 'share in percent')",
-          holding, h.share.ToLiteral()));
+          reader_.Describe(h.other, term), h.share.ToLiteral()));
     }
-    if (h.share.as_number() == 0) continue;
-    list.push_back(Holding{Node(h.other), h.share.as_number()});  // a deque keeps `list` valid
+    if (h.share.as_number() > 0) list.push_back(Holding{Node(h.other), h.share.as_number()});
   }
-  (holders ? nodes_[node].holders_read : nodes_[node].held_read) = true;
+  nodes_[node].holders_read = true;
+  return list;
 }
 
 // --- StoreOwnership ----------------------------------------------------------
@@ -273,7 +253,7 @@ std::vector<std::string> HoldingWarnings(storage::ReadView* view,
     std::string example;
     for (uint64_t company : held) {
       double total = 0;
-      for (const StoredHolding& h : reader.Read(company, true)) {
+      for (const StoredHolding& h : reader.Holders(company)) {
         if (h.share.is_null()) {
           ++without_share;
         } else if (!IsFraction(h.share)) {

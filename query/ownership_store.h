@@ -41,13 +41,11 @@ struct StoredHolding {
                        // first other share value, else null
 };
 
-// Reads `owns` facts of one entity, either direction. A holding read once
-// keeps its share for the other direction.
+// Reads the holders of an entity: the facts (?, owns, entity).
 class HoldingReader {
  public:
   explicit HoldingReader(storage::ReadView* view);
-  // The facts (?, owns, term) with `holders`, else (term, owns, ?).
-  std::vector<StoredHolding> Read(uint64_t term, bool holders);
+  std::vector<StoredHolding> Holders(uint64_t held);
   // The text of a holding for messages: (@a)-[:owns]->(@b).
   std::string Describe(uint64_t holder, uint64_t held);
   std::string Name(uint64_t term);
@@ -55,16 +53,7 @@ class HoldingReader {
 
  private:
   storage::ReadView* view_;
-  // The share of (holder, held), read from the instances once.
-  const Value& ShareOf(const storage::Triple& t);
-
   uint64_t owns_ = 0, share_ = 0;  // 0 when never stored: no holdings, no shares
-  struct PairHash {
-    size_t operator()(const std::pair<uint64_t, uint64_t>& p) const {
-      return std::hash<uint64_t>()(p.first * 0x9E3779B97F4A7C15ULL ^ p.second);
-    }
-  };
-  std::unordered_map<std::pair<uint64_t, uint64_t>, Value, PairHash> shares_;
   std::vector<storage::Triple> triples_;
   std::vector<storage::FactInstance> instances_;
 };
@@ -80,22 +69,20 @@ class StoreHoldingGraph : public HoldingGraph {
   // The node of an entity's term id, added when new.
   uint32_t Node(uint64_t term);
   uint64_t Term(uint32_t node) const { return nodes_[node].term; }
-  const std::vector<Holding>& Held(uint32_t node) override;
   const std::vector<Holding>& Holders(uint32_t node) override;
   uint32_t size() const override { return static_cast<uint32_t>(nodes_.size()); }
   HoldingReader& reader() { return reader_; }
 
  private:
-  struct Lists {
+  struct Entry {
     uint64_t term = 0;
-    bool held_read = false, holders_read = false;
-    std::vector<Holding> held, holders;
+    bool holders_read = false;
+    std::vector<Holding> holders;
   };
-  void Load(uint32_t node, bool holders);
 
   HoldingReader reader_;
-  const ExecContext* ctx_;   // for cancellation; may be null
-  std::deque<Lists> nodes_;  // a deque, so lists handed out stay put
+  const ExecContext* ctx_;  // for cancellation; may be null
+  std::deque<Entry> nodes_;  // a deque, so lists handed out stay put
   std::unordered_map<uint64_t, uint32_t> node_of_;
   uint64_t loads_ = 0;
 };

@@ -2,7 +2,7 @@
 // solver written here straight from the definition's matrix form, on random
 // graphs with cycles and on the KEK registry (../shared/data/kek), through
 // the solver and through the language (ownership(), call controllers), and
-// the loading of shares in percent.
+// the loading of shares in percent, and where the shell prints warnings.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "query/ownership.h"
+#include "repl/shell.h"
 #include "tests/import_util.h"
 
 using quipu::query::Holding;
@@ -534,4 +535,19 @@ TEST_CASE("a load that adds holdings reports totals over 100% and unusable share
   // A load without holdings checks nothing.
   const std::string other = f.File("other.csv", "a,b\np,q\n");
   CHECK(f.Ok("load csv '" + other + "' as edges knows from a to b").warnings.empty());
+}
+
+TEST_CASE("the shell prints the result on standard output and warnings on standard error",
+          "[ownership]") {
+  LoadFixture f;
+  f.Ok("insert (@a)-[:owns {share: 0.7}]->(@x), (@b)-[:owns {share: 0.5}]->(@x)");
+  std::ostringstream out, err;
+  quipu::repl::Shell shell(&f.db(), out, err);
+  shell.set_format(quipu::repl::OutputFormat::kCsv);
+  CHECK(shell.RunScript("call controllers(@x, threshold: 0.5) yield controller, share;", "") ==
+        quipu::repl::kExitOk);
+  CHECK(out.str() == "controller,share\n@a,0.7\n@b,0.5\n");
+  CHECK(err.str() ==
+        "warning: the holders of 1 company total more than 100% (the shares are used as given): "
+        "@x 120%\n");
 }
