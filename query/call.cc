@@ -137,6 +137,8 @@ QueryResult RunCall(const ast::CallStatement& call, storage::ReadView* view,
     ctx.view = view;
     ctx.cancel_generation = options.cancel_generation;
     ctx.start_generation = options.start_generation;
+    ctx.holdings = options.holdings;
+    ctx.holdings_generation = options.holdings_generation;
     StoreOwnership ownership(view, &ctx);
     for (const Controller& c : ownership.Controllers(args.entity.as_entity(), args.threshold,
                                                      call.procedure_pos, &result.warnings)) {

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "query/expression.h"
+#include "query/holdings_cache.h"
 #include "query/operators.h"
 
 namespace quipu::query {
@@ -137,8 +138,27 @@ const std::vector<Holding>& StoreHoldingGraph::Holders(uint32_t node) {
 
 // --- StoreOwnership ----------------------------------------------------------
 
+namespace {
+
+// The database's cached graph when the statement may use it and no one
+// else holds it, else a new one in *own.
+StoreHoldingGraph& GraphFor(storage::ReadView* view, const ExecContext* ctx,
+                            std::unique_lock<std::mutex>* lock,
+                            std::unique_ptr<StoreHoldingGraph>* own) {
+  if (ctx != nullptr && ctx->holdings != nullptr) {
+    if (StoreHoldingGraph* shared =
+            ctx->holdings->Acquire(ctx->holdings_generation, view, ctx, lock)) {
+      return *shared;
+    }
+  }
+  *own = std::make_unique<StoreHoldingGraph>(view, ctx);
+  return **own;
+}
+
+}  // namespace
+
 StoreOwnership::StoreOwnership(storage::ReadView* view, const ExecContext* ctx)
-    : graph_(view, ctx), solver_(&graph_) {}
+    : graph_(GraphFor(view, ctx, &lock_, &own_graph_)), solver_(&graph_) {}
 
 StoreOwnership::~StoreOwnership() = default;
 

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -26,6 +27,7 @@
 namespace quipu::query {
 
 struct ExecContext;
+class HoldingsCache;
 
 inline constexpr char kOwnsPredicate[] = "owns";
 inline constexpr char kShareKey[] = "share";
@@ -50,6 +52,8 @@ class HoldingReader {
   std::string Describe(uint64_t holder, uint64_t held);
   std::string Name(uint64_t term);
   storage::ReadView* view() const { return view_; }
+  // Reads through another view of the same data from now on.
+  void set_view(storage::ReadView* view) { view_ = view; }
 
  private:
   storage::ReadView* view_;
@@ -66,6 +70,13 @@ bool IsFraction(const Value& share);
 class StoreHoldingGraph : public HoldingGraph {
  public:
   StoreHoldingGraph(storage::ReadView* view, const ExecContext* ctx);
+  // Serves another statement whose view holds the same data (see
+  // holdings_cache.h): what was read stays, what is read next comes
+  // through `view`.
+  void Rebind(storage::ReadView* view, const ExecContext* ctx) {
+    reader_.set_view(view);
+    ctx_ = ctx;
+  }
   // The node of an entity's term id, added when new.
   uint32_t Node(uint64_t term);
   uint64_t Term(uint32_t node) const { return nodes_[node].term; }
@@ -81,7 +92,7 @@ class StoreHoldingGraph : public HoldingGraph {
   };
 
   HoldingReader reader_;
-  const ExecContext* ctx_;  // for cancellation; may be null
+  const ExecContext* ctx_;   // for cancellation; may be null
   std::deque<Entry> nodes_;  // a deque, so lists handed out stay put
   std::unordered_map<uint64_t, uint32_t> node_of_;
   uint64_t loads_ = 0;
@@ -97,6 +108,8 @@ struct Controller {
 // kept for the statement's later calls. Errors are QueryErrors at `pos`.
 class StoreOwnership {
  public:
+  // Uses the database's cached holdings when ctx->holdings is set and free,
+  // else reads its own.
   StoreOwnership(storage::ReadView* view, const ExecContext* ctx);
   ~StoreOwnership();
 
@@ -119,7 +132,11 @@ class StoreOwnership {
   [[noreturn]] void NotConverging(ast::Pos pos);
   double TotalHeld(uint32_t node);
 
-  StoreHoldingGraph graph_;
+  // The graph: the database's cached one while lock_ holds it, else
+  // own_graph_.
+  std::unique_lock<std::mutex> lock_;
+  std::unique_ptr<StoreHoldingGraph> own_graph_;
+  StoreHoldingGraph& graph_;
   OwnershipSolver solver_;
   std::unordered_map<std::string, uint64_t> term_of_;  // TermOf by entity key
 };

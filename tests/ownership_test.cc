@@ -6,12 +6,14 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <fstream>
 #include <map>
 #include <random>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "query/ownership.h"
 #include "repl/shell.h"
@@ -550,4 +552,58 @@ TEST_CASE("the shell prints the result on standard output and warnings on standa
   CHECK(err.str() ==
         "warning: the holders of 1 company total more than 100% (the shares are used as given): "
         "@x 120%\n");
+}
+
+TEST_CASE("the holdings a database keeps between statements go with every write", "[ownership]") {
+  LoadFixture f;
+  f.Ok("insert (@a)-[:owns {share: 0.7}]->(@x), (@t)-[:owns {share: 0.5}]->(@a)");
+  auto shares = [&] {
+    return f.Rows("call controllers(@x, threshold: 0.1) yield controller, share");
+  };
+  const std::vector<std::string> before{"@a | 0.7", "@t | 0.35"};
+  CHECK(shares() == before);
+  f.Ok("insert (@b)-[:owns {share: 0.2}]->(@x)");
+  CHECK(shares() == std::vector<std::string>{"@a | 0.7", "@t | 0.35", "@b | 0.2"});
+  f.Ok("merge (@t)-[:owns {share: 0.9}]->(@b)");
+  CHECK(shares() == std::vector<std::string>{"@a | 0.7", "@t | 0.53", "@b | 0.2"});
+  f.Ok("delete (@b)-[:owns]->(@x)");
+  CHECK(shares() == before);
+  const std::string file = f.File("more.csv", "holder,held,share\nc,x,10\n");
+  f.Ok("load csv '" + file + "' as edges owns from holder to held share in percent");
+  CHECK(shares() == std::vector<std::string>{"@a | 0.7", "@t | 0.35", "@c | 0.1"});
+}
+
+TEST_CASE("statements reading holdings on threads while another writes see their snapshot",
+          "[ownership]") {
+  LoadFixture f;
+  f.Ok("insert (@a)-[:owns {share: 0.7}]->(@x), (@b:Company)");
+  std::atomic<bool> done{false};
+  std::atomic<int> inconsistent{0}, reads{0};
+  // One statement reads the holdings twice: as facts (its snapshot) and
+  // through ownership() (the kept holdings, when they are of that
+  // snapshot). x has direct holders only, so the two sums agree.
+  auto reader = [&] {
+    while (!done) {
+      auto r = f.db().Execute(
+          "match (h)-[o:owns]->(@x) return sum(o.share) as direct, sum(ownership(h, @x)) as "
+          "total");
+      if (!r.ok() ||
+          std::fabs(r->rows.at(0).at(0).as_number() - r->rows.at(0).at(1).as_number()) > 1e-9) {
+        ++inconsistent;
+      }
+      ++reads;
+    }
+  };
+  std::thread r1(reader), r2(reader);
+  for (int i = 0; i < 100; ++i) {
+    for (const char* share : {"0.2", "0.1"}) {
+      REQUIRE(f.db().Execute(std::string("insert (@b)-[:owns {share: ") + share + "}]->(@x)").ok());
+      REQUIRE(f.db().Execute("delete (@b)-[:owns]->(@x)").ok());
+    }
+  }
+  done = true;
+  r1.join();
+  r2.join();
+  CHECK(reads > 0);
+  CHECK(inconsistent == 0);
 }
