@@ -4,8 +4,8 @@ namespace quipu::query {
 
 StoreHoldingGraph* HoldingsCache::Acquire(uint64_t generation, storage::ReadView* view,
                                           const ExecContext* ctx,
-                                          std::unique_lock<std::mutex>* lock) {
-  *lock = std::unique_lock<std::mutex>(mu_, std::try_to_lock);
+                                          std::unique_lock<std::recursive_mutex>* lock) {
+  *lock = std::unique_lock<std::recursive_mutex>(mu_, std::try_to_lock);
   if (!lock->owns_lock()) return nullptr;
   if (graph_ == nullptr || cached_generation_ != generation) {
     graph_ = std::make_unique<StoreHoldingGraph>(view, ctx);

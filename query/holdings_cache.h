@@ -50,13 +50,15 @@ class HoldingsCache {
 
   // The cached graph for a statement reading `view` (of `generation`),
   // while *lock holds it; null when another statement holds it.
+  // A thread may hold it more than once (two evaluators of one statement):
+  // it uses one graph from one thread at a time either way.
   StoreHoldingGraph* Acquire(uint64_t generation, storage::ReadView* view, const ExecContext* ctx,
-                             std::unique_lock<std::mutex>* lock);
+                             std::unique_lock<std::recursive_mutex>* lock);
 
  private:
   std::atomic<uint64_t> writing_{0};
   std::atomic<uint64_t> generation_{0};
-  std::mutex mu_;
+  std::recursive_mutex mu_;
   uint64_t cached_generation_ = kUnstable;    // guarded by mu_
   std::unique_ptr<StoreHoldingGraph> graph_;  // guarded by mu_
 };

@@ -120,8 +120,10 @@ uint32_t StoreHoldingGraph::Node(uint64_t term) {
 const std::vector<Holding>& StoreHoldingGraph::Holders(uint32_t node) {
   if (nodes_[node].holders_read) return nodes_[node].holders;
   if (ctx_ != nullptr && (++loads_ & 255) == 0) ctx_->CheckCancel();
+  // Into a list of its own first: a bad share (or a cancel) leaves the
+  // node unread, for a later statement to read again.
   const uint64_t term = nodes_[node].term;
-  std::vector<Holding>& list = nodes_[node].holders;  // a deque keeps it valid as Node() adds
+  std::vector<Holding> list;
   for (const StoredHolding& h : reader_.Holders(term)) {
     if (h.share.is_null()) continue;  // a holding without a share adds nothing
     if (!IsFraction(h.share)) {
@@ -132,8 +134,9 @@ const std::vector<Holding>& StoreHoldingGraph::Holders(uint32_t node) {
     }
     if (h.share.as_number() > 0) list.push_back(Holding{Node(h.other), h.share.as_number()});
   }
+  nodes_[node].holders = std::move(list);  // a deque: Node() above kept nodes_[node] in place
   nodes_[node].holders_read = true;
-  return list;
+  return nodes_[node].holders;
 }
 
 // --- StoreOwnership ----------------------------------------------------------
@@ -143,7 +146,7 @@ namespace {
 // The database's cached graph when the statement may use it and no one
 // else holds it, else a new one in *own.
 StoreHoldingGraph& GraphFor(storage::ReadView* view, const ExecContext* ctx,
-                            std::unique_lock<std::mutex>* lock,
+                            std::unique_lock<std::recursive_mutex>* lock,
                             std::unique_ptr<StoreHoldingGraph>* own) {
   if (ctx != nullptr && ctx->holdings != nullptr) {
     if (StoreHoldingGraph* shared =

@@ -134,7 +134,7 @@ class StoreOwnership {
 
   // The graph: the database's cached one while lock_ holds it, else
   // own_graph_.
-  std::unique_lock<std::mutex> lock_;
+  std::unique_lock<std::recursive_mutex> lock_;
   std::unique_ptr<StoreHoldingGraph> own_graph_;
   StoreHoldingGraph& graph_;
   OwnershipSolver solver_;
