@@ -7,6 +7,7 @@
 
 #include "grammar/parser.h"
 #include "query/executor.h"
+#include "query/holdings_cache.h"
 #include "storage/store.h"
 
 namespace quipu {
@@ -15,6 +16,7 @@ struct Database::Impl {
   std::unique_ptr<storage::Store> store;
   std::atomic<uint64_t> cancel_generation{0};
   query::TermCache term_cache;
+  query::HoldingsCache holdings;
   std::function<void(const LoadProgress&)> load_progress;
   // Prefixes declared on this connection; read by the parser of later
   // statements. Guarded by prefixes_mutex (statements may run on threads).
@@ -55,7 +57,18 @@ struct Database::Impl {
                          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                              std::chrono::duration<double>(bounds.time_seconds));
     }
-    return query::ExecuteStatement(statement, store.get(), options);
+    // Kept holdings go with every write (query/holdings_cache.h); a statement
+    // kind not named here as a read counts as a write.
+    const bool writes = statement.kind != ast::Statement::Kind::kMatch &&
+                        statement.kind != ast::Statement::Kind::kShow &&
+                        statement.kind != ast::Statement::Kind::kCall &&
+                        statement.kind != ast::Statement::Kind::kExplainWhy;
+    if (writes) holdings.BeginWrite();
+    options.holdings = &holdings;
+    options.holdings_generation = holdings.Observe();
+    Result<QueryResult> result = query::ExecuteStatement(statement, store.get(), options);
+    if (writes) holdings.EndWrite();
+    return result;
   }
 };
 

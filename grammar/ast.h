@@ -178,6 +178,31 @@ struct LoadStatement {
   std::string row_variable;
   ExprPtr row_filter;  // null without where
   std::vector<PathPattern> row_patterns;
+  // csv: a column of percentages, stored as fractions (`share in percent`)
+  std::string percent_column;
+};
+
+// call procedure(arguments) [yield column [as name], …] [order by …]
+// [skip n] [limit n]
+struct CallStatement {
+  struct Argument {
+    std::string name;  // `name: value`; empty for a positional argument
+    Pos name_pos;
+    Pos pos;  // where the value starts
+    ExprPtr value;
+  };
+  struct YieldItem {
+    std::string column;
+    std::string name;  // the alias, else the column
+    Pos pos;
+  };
+  std::string procedure;
+  Pos procedure_pos;
+  std::vector<Argument> args;
+  std::vector<YieldItem> yield;  // empty: every column
+  std::vector<OrderItem> order;
+  std::optional<uint64_t> skip;
+  std::optional<uint64_t> limit;
 };
 
 struct Statement;
@@ -194,7 +219,8 @@ struct Statement {
     kMerge,
     kShow,
     kPrefix,
-    kExplainWhy
+    kExplainWhy,
+    kCall
   };
   // explain: plan only; profile: run and measure. Both wrap a match.
   enum class Mode : uint8_t { kRun, kExplain, kProfile };
@@ -216,6 +242,7 @@ struct Statement {
   std::string prefix_namespace;
   DeleteStatement del;
   LoadStatement load;
+  CallStatement call;
 };
 
 }  // namespace quipu::ast

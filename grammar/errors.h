@@ -16,7 +16,7 @@ inline constexpr const char* kExpected = nullptr;
 
 QUIPU_EXPECT(statement,
              "a statement (match, insert, delete, set, merge, load, show, describe, prefix, "
-             "explain or profile)");
+             "call, explain or profile)");
 QUIPU_EXPECT(explained_stmt, "a match statement to explain or profile");
 QUIPU_EXPECT(explain_target, "a match statement, or 'why' and a pattern, after 'explain'");
 QUIPU_EXPECT(why_patterns, "a pattern after 'explain why', such as (@a)-[:owns]->(b)");
@@ -124,6 +124,13 @@ QUIPU_EXPECT(load_format_name, "a format name after 'format'");
 QUIPU_EXPECT(jsonl_format, "'format ftm' after the file name");
 QUIPU_EXPECT(load_error, "'error' after 'on'");
 QUIPU_EXPECT(load_skip_word, "'skip' after 'on error'");
+QUIPU_EXPECT(kw_percent, "'percent' after the column and 'in'");
+QUIPU_EXPECT(procedure_name, "a procedure name after 'call', such as controllers");
+QUIPU_EXPECT(call_open, "'(' after the procedure name");
+QUIPU_EXPECT(call_arg_value, "a value after the argument's name and ':'");
+QUIPU_EXPECT(next_call_arg, "an argument after ','");
+QUIPU_EXPECT(yield_items, "a column to yield");
+QUIPU_EXPECT(next_yield_item, "a column to yield after ','");
 
 #undef QUIPU_EXPECT
 

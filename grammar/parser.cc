@@ -44,7 +44,11 @@ struct Selector
           pt::store_content::on<load_stmt, load_csv, load_jsonl, load_rdf, load_path,
                                 load_format_name, load_skip, csv_nodes, csv_edges, load_label,
                                 load_key_column, load_predicate, load_from_column, load_to_column,
-                                csv_rows, rows_variable, key_expr, property_quoted>,
+                                csv_rows, rows_variable, key_expr, property_quoted, load_percent,
+                                load_percent_column>,
+          pt::store_content::on<call_stmt, procedure_name, call_named_arg, call_arg_name,
+                                call_arg_value, call_positional_arg, yield_item, next_yield_item,
+                                yield_column>,
           pt::fold_one::on<or_expr, and_expr, not_expr, comparison, additive, multiplicative,
                            postfix, property_access>> {};
 
@@ -533,6 +537,20 @@ ast::MatchClause BuildClause(const Node& n) {
   return clause;
 }
 
+std::vector<ast::OrderItem> BuildOrder(const Node& clause) {
+  std::vector<ast::OrderItem> order;
+  for (const auto& item : clause.children) {
+    ast::OrderItem oi;
+    oi.expr = BuildExpr(*item->children.at(0));
+    if (item->children.size() > 1) {
+      const std::string dir = item->children[1]->string();
+      oi.descending = dir[0] == 'd' || dir[0] == 'D';
+    }
+    order.push_back(std::move(oi));
+  }
+  return order;
+}
+
 void BuildMatch(const Node& n, ast::MatchStatement* m) {
   for (const auto& child : n.children) {
     if (child->is_type<match_clause>() || child->is_type<optional_match>()) {
@@ -552,19 +570,42 @@ void BuildMatch(const Node& n, ast::MatchStatement* m) {
         m->items.push_back(std::move(ri));
       }
     } else if (child->is_type<order_clause>()) {
-      for (const auto& item : child->children) {
-        ast::OrderItem oi;
-        oi.expr = BuildExpr(*item->children.at(0));
-        if (item->children.size() > 1) {
-          const std::string dir = item->children[1]->string();
-          oi.descending = dir[0] == 'd' || dir[0] == 'D';
-        }
-        m->order.push_back(std::move(oi));
-      }
+      m->order = BuildOrder(*child);
     } else if (child->is_type<skip_clause>()) {
       m->skip = BuildCount(*child);
     } else if (child->is_type<limit_clause>()) {
       m->limit = BuildCount(*child);
+    }
+  }
+}
+
+void BuildCall(const Node& n, ast::CallStatement* call) {
+  for (const auto& child : n.children) {
+    const Node& c = *child;
+    if (c.is_type<procedure_name>()) {
+      call->procedure = c.string();
+      call->procedure_pos = PosOf(c);
+    } else if (c.is_type<call_named_arg>() || c.is_type<call_positional_arg>()) {
+      const bool named = c.is_type<call_named_arg>();
+      const Node& value = named ? *c.children.at(1)->children.at(0) : *c.children.at(0);
+      ast::CallStatement::Argument arg;
+      if (named) arg.name = c.children.at(0)->string();
+      arg.name_pos = PosOf(c);
+      arg.pos = PosOf(value);
+      arg.value = BuildExpr(value);
+      call->args.push_back(std::move(arg));
+    } else if (c.is_type<yield_item>() || c.is_type<next_yield_item>()) {
+      ast::CallStatement::YieldItem item;
+      item.column = c.children.at(0)->string();
+      item.name = c.children.size() > 1 ? c.children[1]->string() : item.column;
+      item.pos = PosOf(c);
+      call->yield.push_back(std::move(item));
+    } else if (c.is_type<order_clause>()) {
+      call->order = BuildOrder(c);
+    } else if (c.is_type<skip_clause>()) {
+      call->skip = BuildCount(c);
+    } else if (c.is_type<limit_clause>()) {
+      call->limit = BuildCount(c);
     }
   }
 }
@@ -610,6 +651,8 @@ void BuildLoad(const Node& n, ast::LoadStatement* load) {
       for (const auto& part : c.children) {
         if (part->is_type<where_condition>()) load->row_filter = BuildExpr(*part);
       }
+    } else if (c.is_type<load_percent>()) {
+      load->percent_column = BuildColumn(*c.children.at(0));
     } else if (c.is_type<csv_nodes>() || c.is_type<csv_edges>()) {
       load->source = c.is_type<csv_nodes>() ? ast::LoadStatement::Source::kCsvNodes
                                             : ast::LoadStatement::Source::kCsvEdges;
@@ -731,6 +774,9 @@ void BuildStatement(const Node& n, ast::Statement* out) {
       out->show.what = (what[0] == 'l' || what[0] == 'L') ? ast::ShowStatement::What::kLabels
                                                           : ast::ShowStatement::What::kPredicates;
     }
+  } else if (n.is_type<call_stmt>()) {
+    out->kind = ast::Statement::Kind::kCall;
+    BuildCall(n, &out->call);
   } else if (n.is_type<load_stmt>()) {
     out->kind = ast::Statement::Kind::kLoad;
     BuildLoad(n, &out->load);
@@ -791,7 +837,7 @@ Result<ast::Statement> ParseStatement(std::string_view text, const PrefixMap* pr
   if (!*got)
     return Status::SyntaxError(
         "expected a statement (match, insert, delete, set, merge, load, show, describe, prefix, "
-        "explain or profile)",
+        "call, explain or profile)",
         1, 1);
   ast::Statement extra;
   Result<bool> more = parser.Next(&extra);

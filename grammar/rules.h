@@ -366,6 +366,30 @@ struct prefix_iri : iri_ref {};
 struct prefix_stmt : if_must<kw_prefix, ws, prefix_name, ws, prefix_colon, ws, prefix_iri> {};
 struct describe_stmt : if_must<kw_describe, ws, describe_target> {};
 
+// --- call --------------------------------------------------------------------
+// call controllers(@x, threshold: 0.5) [yield column [as name], …]
+//   [order by …] [skip n] [limit n]
+// An argument `name: value` is named; `yield`'s words are only keywords here.
+struct kw_call : keyword<TAO_PEGTL_ISTRING("call")> {};
+struct kw_yield : keyword<TAO_PEGTL_ISTRING("yield")> {};
+struct procedure_name : name {};
+struct call_arg_name : name {};
+struct call_arg_value : expression {};
+struct call_named_arg : seq<call_arg_name, ws, one<':'>, ws, must<call_arg_value>> {};
+struct call_positional_arg : expression {};
+struct call_arg : seq<sor<call_named_arg, call_positional_arg>, ws> {};
+struct next_call_arg : call_arg {};
+struct call_open : one<'('> {};
+struct call_args : opt<call_arg, star<comma, must<next_call_arg>>> {};
+struct yield_column : name {};
+struct yield_item : seq<yield_column, ws, opt<alias_name, ws>> {};
+struct next_yield_item : yield_item {};
+struct yield_items : seq<yield_item, star<comma, must<next_yield_item>>> {};
+struct yield_clause : if_must<kw_yield, ws, yield_items> {};
+struct call_stmt
+    : if_must<kw_call, ws, procedure_name, ws, call_open, ws, call_args, close_paren, ws,
+              opt<yield_clause>, opt<order_clause>, opt<skip_clause>, opt<limit_clause>> {};
+
 // --- load --------------------------------------------------------------------
 // The words of load are keywords only where load expects them, so they stay
 // usable as names everywhere else.
@@ -403,7 +427,12 @@ struct rows_patterns : pattern_list {};
 struct rows_insert : if_must<kw_insert, ws, rows_patterns> {};
 struct csv_rows : if_must<kw_rows, ws, rows_variable, ws, opt<where_clause>, rows_insert> {};
 struct csv_mapping : sor<csv_nodes, csv_edges, csv_rows> {};
-struct load_csv : if_must<kw_csv, ws, load_path, ws, load_as, ws, csv_mapping, opt<load_skip>> {};
+// `share in percent`: the column's numbers are percentages, stored as fractions.
+struct kw_percent : keyword<TAO_PEGTL_ISTRING("percent")> {};
+struct load_percent_column : sor<string_literal, name> {};
+struct load_percent : seq<load_percent_column, ws, kw_in, ws, must<kw_percent>, ws> {};
+struct load_csv : if_must<kw_csv, ws, load_path, ws, load_as, ws, csv_mapping, opt<load_percent>,
+                          opt<load_skip>> {};
 struct load_jsonl : if_must<kw_jsonl, ws, load_path, ws, jsonl_format, opt<load_skip>> {};
 struct load_rdf : seq<load_path, ws, opt<load_format>, opt<load_skip>> {};
 struct load_source : sor<load_csv, load_jsonl, load_rdf> {};
@@ -420,7 +449,7 @@ struct explain_target : sor<why_stmt, explained_stmt> {};
 struct explain_stmt : if_must<kw_explain, ws, explain_target> {};
 struct profile_stmt : if_must<kw_profile, ws, explained_stmt> {};
 struct statement : sor<explain_stmt, profile_stmt, set_stmt, query_stmt, insert_stmt, delete_stmt,
-                       load_stmt, merge_stmt, show_stmt, describe_stmt, prefix_stmt> {};
+                       load_stmt, merge_stmt, show_stmt, describe_stmt, prefix_stmt, call_stmt> {};
 struct statement_end : sor<one<';'>, eof> {};
 // One statement and its terminator; parsed repeatedly over a script.
 struct statement_unit : seq<must<statement>, ws, must<statement_end>, ws> {};

@@ -1,5 +1,8 @@
 #include "import/csv_load.h"
 
+#include <cstdint>
+#include <optional>
+
 #include "import/csv_table.h"
 
 namespace quipu::import {
@@ -22,6 +25,16 @@ class CsvLoad {
       if (!second.ok()) return second.status();
       second_ = *second;
     }
+    if (!load_.percent_column.empty()) {
+      Result<size_t> percent = table_.ColumnIndex(load_.percent_column);
+      if (!percent.ok()) return percent.status();
+      if (*percent == first_ || (!nodes && *percent == second_)) {
+        return Status::InvalidArgument("cannot load '" + table_.path() + "': the column '" +
+                                       load_.percent_column +
+                                       "' holds entity keys, not percentages");
+      }
+      percent_ = *percent;
+    }
     for (;;) {
       Result<bool> got = table_.NextRow();
       if (!got.ok()) return got.status();
@@ -32,9 +45,27 @@ class CsvLoad {
   }
 
  private:
+  // The row's values with the percent column turned into fractions; false
+  // (after reporting the row) when that column holds something else.
+  bool RowValues(Status* status) {
+    values_ = table_.values();
+    if (percent_ == SIZE_MAX || values_[percent_].is_null()) return true;
+    const std::string& text = table_.fields()[percent_];
+    std::optional<Value> fraction = PercentAsFraction(text);
+    if (!fraction) {
+      *status = table_.RowError("'" + text + "' in column '" + load_.percent_column +
+                                "' is not a number (the column is in percent)");
+      return false;
+    }
+    values_[percent_] = std::move(*fraction);
+    return true;
+  }
+
   Status NodeRow() {
     const std::vector<std::string>& fields = table_.fields();
-    const std::vector<Value>& values = table_.values();
+    Status bad;
+    if (!RowValues(&bad)) return bad;
+    const std::vector<Value>& values = values_;
     if (fields[first_].empty()) {
       return table_.RowError("the key column '" + load_.key_column + "' is empty");
     }
@@ -50,7 +81,9 @@ class CsvLoad {
 
   Status EdgeRow() {
     const std::vector<std::string>& fields = table_.fields();
-    const std::vector<Value>& values = table_.values();
+    Status bad;
+    if (!RowValues(&bad)) return bad;
+    const std::vector<Value>& values = values_;
     if (fields[first_].empty()) {
       return table_.RowError("the column '" + load_.from_column + "' is empty");
     }
@@ -70,6 +103,8 @@ class CsvLoad {
   CsvTable table_;
   FactWriter* writer_;
   size_t first_ = 0, second_ = 0;
+  size_t percent_ = SIZE_MAX;  // the column in percent, if any
+  std::vector<Value> values_;
 };
 
 }  // namespace

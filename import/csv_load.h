@@ -13,6 +13,11 @@
 // and every other column is a property fact (KEY, @column, value).
 // Edges: each row is the fact (@FROM, @predicate, @TO); every other column is
 // an annotation of it (share, since, until, source, …).
+//
+// `COLUMN in percent` after the mapping: the column's values are numbers in
+// percent, stored as decimal fractions (38.85 → 0.3885, moving the decimal
+// point, so the fraction is the exact decimal); anything else in it is a
+// bad record.
 #pragma once
 
 #include "grammar/ast.h"

@@ -124,6 +124,20 @@ const char* TypeWord(ColumnType type) {
 
 }  // namespace
 
+std::optional<Value> PercentAsFraction(const std::string& text) {
+  if (!AsDecimal(text)) return std::nullopt;
+  const size_t e = text.find_first_of("eE");
+  const size_t sign = text[0] == '+' ? 1 : 0;
+  const std::string mantissa = text.substr(sign, e == std::string::npos ? std::string::npos : e - sign);
+  int64_t exponent = -2;
+  if (e != std::string::npos) {
+    const std::optional<Value> given = AsInt(text.substr(e + 1));
+    if (!given) return std::nullopt;
+    exponent += given->as_int();
+  }
+  return AsDecimal(mantissa + "e" + std::to_string(exponent));
+}
+
 CsvTable::CsvTable(FileSource* source, LoadReport* report, bool infer)
     : source_(source), reader_(source), report_(report), infer_(infer) {}
 

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,12 @@
 #include "quipu/value.h"
 
 namespace quipu::import {
+
+// The fraction a percentage stands for: the text's decimal point moved two
+// places, so "38.85" is exactly the decimal 0.3885 (dividing the double by
+// 100 could land one unit in the last place off). nullopt when the text is
+// not a number.
+std::optional<Value> PercentAsFraction(const std::string& text);
 
 class CsvTable {
  public:

@@ -1,5 +1,7 @@
 #include "import/fact_writer.h"
 
+#include <algorithm>
+
 namespace quipu::import {
 namespace {
 
@@ -92,12 +94,21 @@ Status FactWriter::Add(const Value& s, const Value& p, const Value& o,
     if (*added) ++facts_inserted_;
   }
   entities_.insert(*sid);
+  if (!watched_.empty() && p.type() == Value::Type::kEntity && p.as_entity().key == watched_) {
+    watched_objects_.insert(*oid);
+  }
   // Classes (the objects of labels) are not counted as entities.
   if (o.type() == Value::Type::kEntity &&
       !(p.type() == Value::Type::kEntity && p.as_entity().key == kRdfType)) {
     entities_.insert(*oid);
   }
   return Status::Ok();
+}
+
+std::vector<uint64_t> FactWriter::watched_objects() const {
+  std::vector<uint64_t> out(watched_objects_.begin(), watched_objects_.end());
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 Status FactWriter::AddLabel(const Value& s, const std::string& label) {

@@ -51,6 +51,12 @@ class FactWriter {
   // Distinct entities met as subject or object.
   uint64_t entities() const { return entities_.size(); }
 
+  // Records the objects of the facts whose predicate is the entity
+  // `predicate` (a load checks the shares of what it added `owns` to).
+  void WatchPredicate(std::string predicate) { watched_ = std::move(predicate); }
+  // The watched facts' objects, as term ids, sorted.
+  std::vector<uint64_t> watched_objects() const;
+
  private:
   Status CheckCancelled();
 
@@ -66,6 +72,8 @@ class FactWriter {
   std::unordered_map<std::string, uint64_t, KeyHash, std::equal_to<>> cache_;  // CacheKey → id
   std::string key_;                                                            // CacheKey's buffer
   std::unordered_set<uint64_t> entities_;
+  std::string watched_;
+  std::unordered_set<uint64_t> watched_objects_;
   uint64_t facts_inserted_ = 0;
   uint64_t calls_ = 0;
   std::function<void(uint64_t)> tick_;

@@ -15,6 +15,7 @@
 #include "import/ftm_load.h"
 #include "import/load_report.h"
 #include "import/rdf_reader.h"
+#include "query/ownership_store.h"
 
 namespace quipu::import {
 namespace {
@@ -149,6 +150,7 @@ Result<QueryResult> RunLoad(const ast::LoadStatement& load, storage::Store* stor
       progress(p);
     });
   }
+  writer.WatchPredicate(query::kOwnsPredicate);
   LoadReport report;
   report.skip_errors = load.skip_errors;
   Status status;
@@ -182,6 +184,11 @@ Result<QueryResult> RunLoad(const ast::LoadStatement& load, storage::Store* stor
   if (report.skipped > 0) {
     result.summary += fmt::format("; skipped {}:", Plural(report.skipped, "bad record"));
     for (const std::string& e : report.first_errors) result.summary += "\n  " + e;
+  }
+  // Holdings added: check the shares of the companies they point at.
+  if (const std::vector<uint64_t> held = writer.watched_objects(); !held.empty()) {
+    std::unique_ptr<storage::ReadView> view = store->BeginRead();
+    result.warnings = query::HoldingWarnings(view.get(), held);
   }
   return result;
 }

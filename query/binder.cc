@@ -821,6 +821,7 @@ class Binder {
   // Constant folding: an operator, function, list or case whose arguments
   // are all constants is evaluated once, here.
   static BoundExpr Fold(BoundExpr b) {
+    if (b.kind == BoundExpr::Kind::kFunction && ReadsDatabase(b.name)) return b;
     for (const BoundExpr& a : b.args) {
       if (a.kind != BoundExpr::Kind::kConst) return b;
     }

@@ -8,7 +8,9 @@
 
 #include "import/load.h"
 #include "query/binder.h"
+#include "query/call.h"
 #include "query/expression.h"
+#include "query/holdings_cache.h"
 #include "query/item_ids.h"
 #include "query/output_operators.h"
 #include "query/plan_printer.h"
@@ -39,6 +41,8 @@ std::unique_ptr<PreparedMatch> Prepare(const ast::MatchStatement& match, storage
   ctx.start_generation = options.start_generation;
   ctx.joins = options.joins;
   ctx.term_cache = options.term_cache;
+  ctx.holdings = options.holdings;
+  ctx.holdings_generation = options.holdings_generation;
   ctx.values = values;
   ctx.max_path_states = options.max_path_states;
   ctx.deadline = options.deadline;
@@ -209,6 +213,16 @@ QueryResult RunExplainWhy(const ast::Statement& statement, storage::ReadView* vi
   return RunPlan(root.get(), ctx, columns.size(), ast::Statement::Mode::kRun, columns);
 }
 
+// The options for a statement that has just opened its snapshot: without
+// the holdings cache unless the snapshot is of the generation observed.
+ExecOptions WithStableHoldings(const ExecOptions& options) {
+  ExecOptions read = options;
+  if (read.holdings != nullptr && !read.holdings->Stable(read.holdings_generation)) {
+    read.holdings = nullptr;
+  }
+  return read;
+}
+
 }  // namespace
 
 const Params ExecOptions::kNoParams;
@@ -218,17 +232,22 @@ Result<QueryResult> ExecuteStatement(const ast::Statement& statement, storage::S
   try {
     if (statement.kind == ast::Statement::Kind::kMatch) {
       std::unique_ptr<storage::ReadView> view = store->BeginRead();
+      const ExecOptions read = WithStableHoldings(options);
       if (statement.union_parts.empty()) {
-        return RunMatch(statement.match, statement.mode, view.get(), options);
+        return RunMatch(statement.match, statement.mode, view.get(), read);
       }
-      return RunUnion(statement, view.get(), options);
+      return RunUnion(statement, view.get(), read);
     }
     if (statement.kind == ast::Statement::Kind::kExplainWhy) {
       std::unique_ptr<storage::ReadView> view = store->BeginRead();
-      return RunExplainWhy(statement, view.get(), options);
+      return RunExplainWhy(statement, view.get(), WithStableHoldings(options));
     }
     if (statement.kind == ast::Statement::Kind::kLoad) {
       return import::RunLoad(statement.load, store, options);
+    }
+    if (statement.kind == ast::Statement::Kind::kCall) {
+      std::unique_ptr<storage::ReadView> view = store->BeginRead();
+      return RunCall(statement.call, view.get(), WithStableHoldings(options));
     }
     if (statement.kind == ast::Statement::Kind::kShow) {
       std::unique_ptr<storage::ReadView> view = store->BeginRead();
@@ -250,6 +269,7 @@ Result<QueryResult> ExecuteStatement(const ast::Statement& statement, storage::S
       default: {  // set: find the rows through the statement's own view
         ExecOptions own = options;
         own.term_cache = nullptr;  // it reads uncommitted terms
+        own.holdings = nullptr;    // and uncommitted holdings
         const QueryResult rows =
             RunMatch(statement.set.match, ast::Statement::Mode::kRun, txn.get(), own);
         counts = RunSet(statement.set, rows.rows, txn.get(), params);

@@ -14,6 +14,8 @@
 
 namespace quipu::query {
 
+class HoldingsCache;
+
 struct ExecOptions {
   const std::atomic<uint64_t>* cancel_generation = nullptr;
   uint64_t start_generation = 0;
@@ -25,6 +27,10 @@ struct ExecOptions {
   double time_limit_seconds = 0;
   // Shared decoded terms; null disables it (see term_cache.h).
   TermCache* term_cache = nullptr;
+  // The database's holdings cache and the generation observed before the
+  // statement's snapshot was opened (holdings_cache.h); null disables it.
+  HoldingsCache* holdings = nullptr;
+  uint64_t holdings_generation = 0;
   // Progress of a load; may be null.
   const std::function<void(const LoadProgress&)>* load_progress = nullptr;
 

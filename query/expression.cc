@@ -3,8 +3,10 @@
 #include "query/functions.h"
 #include "query/group_matcher.h"
 #include "query/operators.h"
+#include "query/ownership_store.h"
 #include "query/term_cache.h"
 #include "query/value_table.h"
+#include "storage/term_codec.h"
 
 #include <fmt/format.h>
 
@@ -361,10 +363,46 @@ Value Evaluator::Function(const BoundExpr& e, const uint64_t* row) {
     }
     return Value();
   }
+  if (e.name == "ownership") return Ownership(e, row);
   std::vector<Value> args;
   args.reserve(e.args.size());
   for (const BoundExpr& arg : e.args) args.push_back(Eval(arg, row));
   return CallFunction(e.name, args, e.pos);
+}
+
+Value Evaluator::Ownership(const BoundExpr& e, const uint64_t* row) {
+  // A node variable's entity is its id in the row, used without decoding;
+  // any other argument is evaluated.
+  uint64_t terms[2] = {0, 0};
+  Value values[2];
+  for (size_t i = 0; i < 2; ++i) {
+    const BoundExpr& arg = e.args[i];
+    if (arg.kind == BoundExpr::Kind::kSlot &&
+        storage::TypeOfId(row[arg.slot]) == storage::TermType::kEntity) {
+      terms[i] = row[arg.slot];
+    } else {
+      values[i] = Eval(arg, row);
+    }
+  }
+  for (size_t i = 0; i < 2; ++i) {
+    if (terms[i] == 0 && values[i].is_null()) return Value();
+  }
+  for (size_t i = 0; i < 2; ++i) {
+    if (terms[i] == 0 && values[i].type() != Value::Type::kEntity) {
+      FailAt(fmt::format("type mismatch: ownership() needs entities, got {}",
+                         TypeName(values[i].type())),
+             e.args[i].pos);
+    }
+  }
+  if (view_ == nullptr) {
+    FailAt("ownership() reads the database; it cannot be part of a constant value", e.pos);
+  }
+  if (ownership_ == nullptr) ownership_ = std::make_unique<StoreOwnership>(view_, ctx_);
+  for (size_t i = 0; i < 2; ++i) {
+    if (terms[i] == 0) terms[i] = ownership_->TermOf(values[i].as_entity());
+  }
+  if (terms[0] == 0 || terms[1] == 0) return Value(0.0);  // never seen: no holdings
+  return Value(ownership_->Ownership(terms[0], terms[1], e.pos));
 }
 
 Value Evaluator::Eval(const BoundExpr& e, const uint64_t* row) {

@@ -54,6 +54,7 @@ bool IsAggregateName(const std::string& name);
 
 struct ExecContext;
 class GroupMatcher;
+class StoreOwnership;
 class TermCache;
 
 class Evaluator {
@@ -85,6 +86,8 @@ class Evaluator {
   Value FactProperty(const BoundExpr& e, const uint64_t* row);
   Value Binary(const BoundExpr& e, const uint64_t* row);
   Value Function(const BoundExpr& e, const uint64_t* row);
+  // ownership(a, b) over the view; what it reads is kept for later rows.
+  Value Ownership(const BoundExpr& e, const uint64_t* row);
   Value Case(const BoundExpr& e, const uint64_t* row);
   Value HopProperty(const BoundExpr& e);
   Value BuildPath(const BoundExpr& e, const uint64_t* row);
@@ -105,6 +108,7 @@ class Evaluator {
   const storage::Annotations* hop_ = nullptr;
   const std::vector<Value>* fields_ = nullptr;
   std::unordered_map<int, std::unique_ptr<GroupMatcher>> exists_;
+  std::unique_ptr<StoreOwnership> ownership_;
   std::unordered_map<uint64_t, Value> cache_;
   std::unordered_map<std::string, std::unique_ptr<RE2>> regexes_;
   std::vector<storage::Triple> scratch_;

@@ -25,7 +25,7 @@ constexpr Signature kFunctions[] = {
     {"round", 1, 1},    {"floor", 1, 1},     {"ceil", 1, 1},      {"sqrt", 1, 1},
     {"sign", 1, 1},     {"date", 1, 1},      {"datetime", 1, 1},  {"head", 1, 1},
     {"last", 1, 1},     {"nodes", 1, 1},     {"facts", 1, 1},     {"product", 1, 1},
-    {"@", 1, 64},
+    {"@", 1, 64},       {"ownership", 2, 2},
 };
 
 // Code point boundaries of a UTF-8 string: offsets[i] is where code point i starts.
@@ -215,6 +215,8 @@ bool LookupFunction(const std::string& name, size_t* min_args, size_t* max_args)
   }
   return false;
 }
+
+bool ReadsDatabase(const std::string& name) { return name == "ownership"; }
 
 Value CallFunction(const std::string& name, const std::vector<Value>& args, ast::Pos pos) {
   for (const Value& a : args) {

@@ -18,4 +18,8 @@ bool LookupFunction(const std::string& name, size_t* min_args, size_t* max_args)
 // mismatch or a bad argument.
 Value CallFunction(const std::string& name, const std::vector<Value>& args, ast::Pos pos);
 
+// True for the functions that read the database (ownership): the evaluator
+// runs them over its view, and the binder never folds them into constants.
+bool ReadsDatabase(const std::string& name);
+
 }  // namespace quipu::query

@@ -46,6 +46,7 @@ struct Chunk {
 
 class TermCache;
 class ValueTable;
+class HoldingsCache;
 
 // How the planner joins; tests force each kind to compare their results.
 enum class JoinChoice : uint8_t { kByCost, kHashOnly, kBindOnly };
@@ -66,6 +67,10 @@ struct ExecContext {
   std::chrono::steady_clock::time_point deadline{};
   double time_limit_seconds = 0;
   TermCache* term_cache = nullptr;  // may be null
+  // The database's holdings, when this statement's snapshot is of
+  // holdings_generation (see holdings_cache.h); else null.
+  HoldingsCache* holdings = nullptr;
+  uint64_t holdings_generation = 0;
   // Ids of the values the output operators compute; shared by the parts of
   // a union. Never null while a plan runs.
   ValueTable* values = nullptr;

@@ -83,6 +83,7 @@ void Shell::PrintStatementResult(const QueryResult& r, double seconds) {
   const bool time_in_table = timer_ && format_ == OutputFormat::kTable && output_file_ == nullptr;
   if (time_in_table) table.elapsed = FormatElapsed(seconds);
   PrintResult(r, format_, table, results());
+  for (const std::string& w : r.warnings) err_ << "warning: " << w << "\n";
   if (timer_ && !time_in_table) out_ << "Run time: " << FormatElapsed(seconds) << "\n";
   if (r.is_query) last_result_ = r;
 }

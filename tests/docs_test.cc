@@ -1,7 +1,8 @@
 // Runs every `quipu>` example in docs/language.md and README.md against the seed dataset and
 // compares the printed output with the page, so the reference stays true.
 // Examples in the "insert", "delete" and "set and merge" sections change the data: they run in
-// order on a copy of the seed database; all others run on the plain seed.
+// order on a copy of the seed database. The "Ownership" section adds holdings of its own: it runs
+// on another copy. All others run on the plain seed.
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -56,7 +57,7 @@ void CheckExamples(const std::string& page, size_t at_least) {
   const std::vector<Example> examples = ExtractExamples(doc);
   REQUIRE(examples.size() >= at_least);
 
-  quipu::testing::TempDir seed_dir("docs-seed"), work_dir("docs-work");
+  quipu::testing::TempDir seed_dir("docs-seed"), work_dir("docs-work"), own_dir("docs-own");
   {
     auto db = quipu::Database::Open(seed_dir.path());
     REQUIRE(db.ok());
@@ -65,15 +66,20 @@ void CheckExamples(const std::string& page, size_t at_least) {
     REQUIRE((*db)->ExecuteScript(seed, nullptr).ok());
   }
   fs::copy(seed_dir.path(), work_dir.path(), fs::copy_options::recursive);
+  fs::copy(seed_dir.path(), own_dir.path(), fs::copy_options::recursive);
   auto seed_db = quipu::Database::Open(seed_dir.path());
   auto work_db = quipu::Database::Open(work_dir.path());
+  auto own_db = quipu::Database::Open(own_dir.path());
   REQUIRE(seed_db.ok());
   REQUIRE(work_db.ok());
+  REQUIRE(own_db.ok());
 
   for (const Example& ex : examples) {
     const bool writes =
         ex.section == "insert" || ex.section == "delete" || ex.section == "set and merge";
-    quipu::Database* db = writes ? work_db->get() : seed_db->get();
+    quipu::Database* db = ex.section == "Ownership" ? own_db->get()
+                          : writes                  ? work_db->get()
+                                                    : seed_db->get();
     std::ostringstream out, err;
     quipu::repl::Shell shell(db, out, err);
     shell.RunScript(ex.statement, "");

@@ -6,7 +6,8 @@
 //   statement ok             the statement that follows must succeed
 //   insert ...;
 //   query                    the statement's rows, in order, columns joined
-//   match ...;               by " | ", values as Value::ToString()
+//   match ...;               by " | ", values as Value::ToString(), then
+//                            the warnings, each as "warning: " and the text
 //   ----
 //   row | row
 //   error                    the statement must fail with exactly this
@@ -74,6 +75,7 @@ std::string RenderRows(const quipu::QueryResult& r) {
     for (size_t c = 0; c < row.size(); ++c) out += (c ? " | " : "") + row[c].ToString();
     out += "\n";
   }
+  for (const std::string& w : r.warnings) out += "warning: " + w + "\n";
   return out;
 }
 

@@ -31,6 +31,10 @@ struct QueryResult {
   bool is_query = false;  // true for statements that return rows
   // For writes: one line for people, e.g. "inserted 5 facts".
   std::string summary;
+  // What a person should know about a result that is not an error, one
+  // line each without a prefix (the shell prints "warning: " and the line to
+  // standard error): e.g. holders of a company totalling more than 100%.
+  std::vector<std::string> warnings;
 };
 
 // Bounds on one statement; past one it stops with an error naming the limit.

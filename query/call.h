@@ -1,0 +1,18 @@
+// The call statement: a procedure's rows, with yield, order by, skip and
+// limit over its columns. The one procedure is controllers (see
+// ownership_store.h).
+#pragma once
+
+#include "grammar/ast.h"
+#include "query/executor.h"
+#include "quipu/database.h"
+#include "storage/store.h"
+
+namespace quipu::query {
+
+// Runs `call` over one view; raises QueryError (the executor's caller
+// turns it into a Status).
+QueryResult RunCall(const ast::CallStatement& call, storage::ReadView* view,
+                    const ExecOptions& options);
+
+}  // namespace quipu::query

@@ -1,0 +1,313 @@
+#include "query/ownership_store.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "query/expression.h"
+#include "query/holdings_cache.h"
+#include "query/operators.h"
+
+namespace quipu::query {
+namespace {
+
+// An integrated share this close below the threshold still reaches it:
+// the solver's values carry rounding and a relative error of 1e-12.
+constexpr double kThresholdSlack = 1e-9;
+
+// Shares are handed out to 12 significant digits: the solver's values are
+// good to about 1e-13, so the digits after are noise (0.1875, not
+// 0.18749999999997542).
+double Rounded(double share) { return share == 0 ? 0 : std::stod(fmt::format("{:.12g}", share)); }
+
+// How many companies a warning names before "…".
+constexpr size_t kNamed = 5;
+
+// A share the arithmetic cannot use; StoreOwnership reports it at the
+// position of the call.
+class BadShare : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+std::string Plural(size_t n, const char* one, const char* many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+// 1.663 → "166.3%".
+std::string Percent(double fraction) {
+  std::string text = fmt::format("{:.2f}", fraction * 100);
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return text + "%";
+}
+
+// The warning for companies whose holders total more than 100%, largest
+// total first.
+std::string OverHeldWarning(std::vector<std::pair<std::string, double>> companies) {
+  std::sort(companies.begin(), companies.end(), [](const auto& x, const auto& y) {
+    return x.second != y.second ? x.second > y.second : x.first < y.first;
+  });
+  std::string out = "the holders of " + Plural(companies.size(), "company", "companies") +
+                    " total more than 100% (the shares are used as given): ";
+  for (size_t i = 0; i < companies.size() && i < kNamed; ++i) {
+    out += (i ? ", " : "") + companies[i].first + " " + Percent(companies[i].second);
+  }
+  return out + (companies.size() > kNamed ? ", …" : "");
+}
+
+}  // namespace
+
+bool IsFraction(const Value& share) {
+  if (!share.is_numeric()) return false;
+  const double v = share.as_number();
+  return v >= 0 && v <= 1;  // false for NaN
+}
+
+// --- HoldingReader -----------------------------------------------------------
+
+HoldingReader::HoldingReader(storage::ReadView* view) : view_(view) {
+  owns_ = ValueOrThrow(view->FindTerm(Value(Entity{kOwnsPredicate})));
+  share_ = ValueOrThrow(view->FindTerm(Value(Entity{kShareKey})));
+}
+
+std::vector<StoredHolding> HoldingReader::Holders(uint64_t held) {
+  std::vector<StoredHolding> out;
+  if (owns_ == 0 || held == 0) return out;
+  std::unique_ptr<storage::TripleCursor> cursor = view_->Scan({0, owns_, held});
+  triples_.clear();
+  while (cursor->Next(&triples_, 1024) > 0) {
+  }
+  if (!cursor->status().ok()) throw QueryError(cursor->status());
+  for (const storage::Triple& t : triples_) {
+    StoredHolding& h = out.emplace_back(StoredHolding{t.s, Value()});
+    if (Status s = view_->GetInstances(t, &instances_); !s.ok()) throw QueryError(s);
+    for (const storage::FactInstance& instance : instances_) {
+      for (const auto& [key, value] : instance.annotations) {
+        if (key != share_) continue;
+        Value share = ValueOrThrow(view_->DecodeTerm(value));
+        const bool better = share.is_numeric()
+                                ? !h.share.is_numeric() || share.as_number() > h.share.as_number()
+                                : h.share.is_null();
+        if (better) h.share = std::move(share);
+      }
+    }
+  }
+  return out;
+}
+
+std::string HoldingReader::Name(uint64_t term) {
+  return ValueOrThrow(view_->DecodeTerm(term)).ToString();
+}
+
+std::string HoldingReader::Describe(uint64_t holder, uint64_t held) {
+  return "(" + Name(holder) + ")-[:" + kOwnsPredicate + "]->(" + Name(held) + ")";
+}
+
+// --- StoreHoldingGraph -------------------------------------------------------
+
+StoreHoldingGraph::StoreHoldingGraph(storage::ReadView* view, const ExecContext* ctx)
+    : reader_(view), ctx_(ctx) {}
+
+uint32_t StoreHoldingGraph::Node(uint64_t term) {
+  auto [it, added] = node_of_.emplace(term, static_cast<uint32_t>(nodes_.size()));
+  if (added) nodes_.push_back(Entry{term});
+  return it->second;
+}
+
+const std::vector<Holding>& StoreHoldingGraph::Holders(uint32_t node) {
+  if (nodes_[node].holders_read) return nodes_[node].holders;
+  if (ctx_ != nullptr && (++loads_ & 255) == 0) ctx_->CheckCancel();
+  // Into a list of its own first: a bad share (or a cancel) leaves the
+  // node unread, for a later statement to read again.
+  const uint64_t term = nodes_[node].term;
+  std::vector<Holding> list;
+  for (const StoredHolding& h : reader_.Holders(term)) {
+    if (h.share.is_null()) continue;  // a holding without a share adds nothing
+    if (!IsFraction(h.share)) {
+      throw BadShare(fmt::format(
+          "the share of {} is {}; shares are fractions from 0 to 1 (a file in percent loads "
+          "with 'share in percent')",
+          reader_.Describe(h.other, term), h.share.ToLiteral()));
+    }
+    if (h.share.as_number() > 0) list.push_back(Holding{Node(h.other), h.share.as_number()});
+  }
+  nodes_[node].holders = std::move(list);  // a deque: Node() above kept nodes_[node] in place
+  nodes_[node].holders_read = true;
+  return nodes_[node].holders;
+}
+
+// --- StoreOwnership ----------------------------------------------------------
+
+namespace {
+
+// The database's cached graph when the statement may use it and no one
+// else holds it, else a new one in *own.
+StoreHoldingGraph& GraphFor(storage::ReadView* view, const ExecContext* ctx,
+                            std::unique_lock<std::recursive_mutex>* lock,
+                            std::unique_ptr<StoreHoldingGraph>* own) {
+  if (ctx != nullptr && ctx->holdings != nullptr) {
+    if (StoreHoldingGraph* shared =
+            ctx->holdings->Acquire(ctx->holdings_generation, view, ctx, lock)) {
+      return *shared;
+    }
+  }
+  *own = std::make_unique<StoreHoldingGraph>(view, ctx);
+  return **own;
+}
+
+}  // namespace
+
+StoreOwnership::StoreOwnership(storage::ReadView* view, const ExecContext* ctx)
+    : graph_(GraphFor(view, ctx, &lock_, &own_graph_)), solver_(&graph_) {}
+
+StoreOwnership::~StoreOwnership() = default;
+
+uint64_t StoreOwnership::TermOf(const Entity& e) {
+  if (auto it = term_of_.find(e.key); it != term_of_.end()) return it->second;
+  const uint64_t term = ValueOrThrow(graph_.reader().view()->FindTerm(Value(e)));
+  term_of_.emplace(e.key, term);
+  return term;
+}
+
+double StoreOwnership::Ownership(uint64_t a, uint64_t b, ast::Pos pos) {
+  try {
+    if (a == 0 || b == 0) return 0;
+    double share = 0;
+    if (!solver_.Ownership(graph_.Node(a), graph_.Node(b), &share)) NotConverging(pos);
+    return Rounded(share);
+  } catch (const BadShare& e) {
+    FailAt(e.what(), pos);
+  }
+}
+
+void StoreOwnership::HoldersOf(uint32_t x, ast::Pos pos, std::vector<Holding>* out) {
+  try {
+    if (!solver_.HoldersOf(x, out)) NotConverging(pos);
+  } catch (const BadShare& e) {
+    FailAt(e.what(), pos);
+  }
+}
+
+void StoreOwnership::NotConverging(ast::Pos pos) {
+  const OwnershipFailure& f = solver_.failure();
+  // The cycle by name, in order, the first few.
+  std::vector<std::string> names;
+  for (uint32_t node : f.cycle) names.push_back(graph_.reader().Name(graph_.Term(node)));
+  std::sort(names.begin(), names.end());
+  std::string cycle;
+  for (size_t i = 0; i < names.size() && i < kNamed; ++i) {
+    cycle += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+  }
+  if (names.size() > kNamed) cycle += fmt::format(" and {} more", names.size() - kNamed);
+  if (f.diverged) {
+    FailAt(fmt::format("ownership does not converge: the shares around the cycle of {} compound "
+                       "to 100% or more (the holders of a company there total more than 100%)",
+                       cycle),
+           pos);
+  }
+  FailAt(fmt::format("ownership did not converge within {} sweeps: the shares around the cycle "
+                     "of {} compound to nearly 100%",
+                     OwnershipOptions().max_sweeps, cycle),
+         pos);
+}
+
+double StoreOwnership::TotalHeld(uint32_t node) {
+  double total = 0;
+  for (const Holding& h : graph_.Holders(node)) total += h.share;
+  return total;
+}
+
+std::vector<Controller> StoreOwnership::Controllers(const Entity& x, double threshold, ast::Pos pos,
+                                                    std::vector<std::string>* warnings) {
+  const uint64_t term = TermOf(x);
+  if (term == 0) return {};
+  const uint32_t nx = graph_.Node(term);
+  std::vector<Holding> holders;
+  HoldersOf(nx, pos, &holders);
+
+  // The companies on the way: x and every holder with a walk to it.
+  std::vector<std::pair<std::string, double>> over;
+  auto check = [&](uint32_t node) {
+    if (const double total = TotalHeld(node); total > kOverHeldTotal) {
+      over.emplace_back(graph_.reader().Name(graph_.Term(node)), total);
+    }
+  };
+  check(nx);
+  for (const Holding& h : holders) check(h.node);
+  if (!over.empty()) warnings->push_back(OverHeldWarning(std::move(over)));
+
+  std::vector<Controller> out;
+  std::vector<Holding> above;
+  for (Holding& h : holders) {
+    h.share = Rounded(h.share);
+    if (h.share + kThresholdSlack < threshold) continue;
+    // Ultimate: no one owns threshold or more of it. A direct holding that
+    // large settles it; otherwise its own holders are computed.
+    bool held = false;
+    for (const Holding& direct : graph_.Holders(h.node)) {
+      held = held || direct.share + kThresholdSlack >= threshold;
+    }
+    if (!held) {
+      HoldersOf(h.node, pos, &above);
+      for (const Holding& a : above) held = held || a.share + kThresholdSlack >= threshold;
+    }
+    out.push_back(Controller{ValueOrThrow(graph_.reader().view()->DecodeTerm(graph_.Term(h.node))),
+                             h.share, !held});
+  }
+  std::sort(out.begin(), out.end(), [](const Controller& a, const Controller& b) {
+    if (a.share != b.share) return a.share > b.share;
+    return CompareForSort(a.entity, b.entity) < 0;
+  });
+  return out;
+}
+
+// --- load checks -------------------------------------------------------------
+
+std::vector<std::string> HoldingWarnings(storage::ReadView* view,
+                                         const std::vector<uint64_t>& held) {
+  std::vector<std::string> warnings;
+  try {
+    HoldingReader reader(view);
+    std::vector<std::pair<std::string, double>> over;
+    size_t without_share = 0, not_fraction = 0;
+    std::string example;
+    for (uint64_t company : held) {
+      double total = 0;
+      for (const StoredHolding& h : reader.Holders(company)) {
+        if (h.share.is_null()) {
+          ++without_share;
+        } else if (!IsFraction(h.share)) {
+          if (not_fraction++ == 0) {
+            example = reader.Describe(h.other, company) + " with share " + h.share.ToLiteral();
+          }
+        } else {
+          total += h.share.as_number();
+        }
+      }
+      if (total > kOverHeldTotal) over.emplace_back(reader.Name(company), total);
+    }
+    if (!over.empty()) warnings.push_back(OverHeldWarning(std::move(over)));
+    if (not_fraction > 0) {
+      warnings.push_back(fmt::format(
+          "{} a share that is not a fraction from 0 to 1, such as {}: ownership() refuses "
+          "them (a file in percent loads with 'share in percent')",
+          Plural(not_fraction, "holding has", "holdings have"), example));
+    }
+    if (without_share > 0) {
+      warnings.push_back(without_share == 1
+                             ? "1 holding has no share: it stays a fact but adds nothing to "
+                               "ownership()"
+                             : fmt::format("{} holdings have no share: they stay facts but add "
+                                           "nothing to ownership()",
+                                           without_share));
+    }
+  } catch (const QueryError& e) {
+    warnings.push_back("the shares could not be checked: " + e.status().message());
+  }
+  return warnings;
+}
+
+}  // namespace quipu::query
