@@ -652,6 +652,12 @@ void BuildLoad(const Node& n, ast::LoadStatement* load) {
         if (part->is_type<where_condition>()) load->row_filter = BuildExpr(*part);
       }
     } else if (c.is_type<load_percent>()) {
+      if (load->source == ast::LoadStatement::Source::kCsvRows) {
+        throw BuildError(
+            "'in percent' goes with 'as nodes' and 'as edges'; a row mapping converts its "
+            "fields itself, as toFloat(r.share) / 100",
+            PosOf(c));
+      }
       load->percent_column = BuildColumn(*c.children.at(0));
     } else if (c.is_type<csv_nodes>() || c.is_type<csv_edges>()) {
       load->source = c.is_type<csv_nodes>() ? ast::LoadStatement::Source::kCsvNodes
