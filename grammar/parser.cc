@@ -8,6 +8,7 @@
 
 #include "grammar/errors.h"
 #include "grammar/rules.h"
+#include "storage/utf8.h"
 
 namespace quipu::grammar {
 namespace {
@@ -58,24 +59,6 @@ ast::Pos PosOf(const Node& n) {
   return ast::Pos{static_cast<uint32_t>(p.line), static_cast<uint32_t>(p.column)};
 }
 
-void AppendUtf8(std::string* out, uint32_t cp) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 // The text of a string literal node (dq_body or sq_body child) unescaped.
 std::string Unescape(const Node& literal) {
   const Node* body = literal.children.empty() ? nullptr : literal.children[0].get();
@@ -113,7 +96,7 @@ std::string Unescape(const Node& literal) {
           throw BuildError("\\u escape of a lone surrogate is not a character", PosOf(literal));
         }
         if (cp == 0) throw BuildError("strings cannot contain NUL (\\u0000)", PosOf(literal));
-        AppendUtf8(&out, cp);
+        storage::AppendUtf8(&out, cp);
         break;
       }
       default:
