@@ -155,6 +155,13 @@ struct ShowStatement {
   Pos pos;
 };
 
+// search "text" [limit n]: entities ranked by how well one of their names
+// matches the text (query/search.h).
+struct SearchStatement {
+  ExprPtr text;  // a string literal or a $parameter
+  std::optional<uint64_t> limit;
+};
+
 // load 'file' [format f] [on error skip], load csv 'file' as nodes/edges/rows …,
 // load jsonl 'file' format ftm.
 struct LoadStatement {
@@ -178,7 +185,17 @@ struct LoadStatement {
 struct Statement;
 
 struct Statement {
-  enum class Kind : uint8_t { kMatch, kInsert, kDelete, kLoad, kSet, kMerge, kShow, kPrefix };
+  enum class Kind : uint8_t {
+    kMatch,
+    kInsert,
+    kDelete,
+    kLoad,
+    kSet,
+    kMerge,
+    kShow,
+    kPrefix,
+    kSearch,
+  };
   // explain: plan only; profile: run and measure. Both wrap a match.
   enum class Mode : uint8_t { kRun, kExplain, kProfile };
   Kind kind = Kind::kMatch;
@@ -194,6 +211,7 @@ struct Statement {
   SetStatement set;
   MergeStatement merge;
   ShowStatement show;
+  SearchStatement search;
   // prefix name: <namespace>: later <name:local> IRIs expand to namespace + local.
   std::string prefix_name;
   std::string prefix_namespace;

@@ -45,6 +45,7 @@ struct Selector
                                 load_format_name, load_skip, csv_nodes, csv_edges, load_label,
                                 load_key_column, load_predicate, load_from_column, load_to_column,
                                 csv_rows, rows_variable, key_expr, property_quoted>,
+          pt::store_content::on<search_stmt, search_text>,
           pt::fold_one::on<or_expr, and_expr, not_expr, comparison, additive, multiplicative,
                            postfix, property_access>> {};
 
@@ -677,6 +678,10 @@ void BuildStatement(const Node& n, ast::Statement* out) {
       out->show.what = (what[0] == 'l' || what[0] == 'L') ? ast::ShowStatement::What::kLabels
                                                           : ast::ShowStatement::What::kPredicates;
     }
+  } else if (n.is_type<search_stmt>()) {
+    out->kind = ast::Statement::Kind::kSearch;
+    out->search.text = BuildExpr(*n.children.at(0)->children.at(0));
+    if (n.children.size() > 1) out->search.limit = BuildCount(*n.children[1]);
   } else if (n.is_type<load_stmt>()) {
     out->kind = ast::Statement::Kind::kLoad;
     BuildLoad(n, &out->load);
@@ -736,8 +741,8 @@ Result<ast::Statement> ParseStatement(std::string_view text, const PrefixMap* pr
   if (!got.ok()) return got.status();
   if (!*got)
     return Status::SyntaxError(
-        "expected a statement (match, insert, delete, set, merge, load, show, describe, prefix, "
-        "explain or profile)",
+        "expected a statement (match, insert, delete, set, merge, load, show, describe, search, "
+        "prefix, explain or profile)",
         1, 1);
   ast::Statement extra;
   Result<bool> more = parser.Next(&extra);
