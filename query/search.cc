@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
-#include <unordered_map>
+#include <tuple>
 
 #include "query/expression.h"
 #include "query/operators.h"
@@ -16,35 +16,36 @@
 namespace quipu::query {
 namespace {
 
-// One name of one entity, and which of the text's words it matched.
+// One name of one entity, and which of the text's words it matched. Plain
+// data: tens of thousands of them are sorted for a frequent word.
 struct Candidate {
   uint64_t entity = 0, predicate = 0, name = 0;
-  uint64_t matched = 0, whole = 0;  // bit i: the text's word i (matched whole)
+  uint32_t matched = 0, whole = 0;  // bit i: the text's word i (matched whole)
   uint32_t name_words = 0, name_length = 0;
   double score = 0;
-  Value name_value, entity_value;  // decoded only for rows that need them
+  int whole_count = 0;
 };
 
-struct TripleHash {
-  size_t operator()(const storage::Triple& t) const {
-    return std::hash<uint64_t>()(t.s * 0x9e3779b97f4a7c15ULL ^ t.p * 0xbf58476d1ce4e5b9ULL ^ t.o);
-  }
+// A row on its way out: its candidate, with the name and entity decoded.
+struct Row {
+  Candidate c;
+  Value name, entity;
 };
 
 // The part of the order that needs no decoding.
 bool RanksBefore(const Candidate& a, const Candidate& b) {
   if (a.score != b.score) return a.score > b.score;
-  if (const int wa = std::popcount(a.whole), wb = std::popcount(b.whole); wa != wb) return wa > wb;
+  if (a.whole_count != b.whole_count) return a.whole_count > b.whole_count;
   if (a.name_words != b.name_words) return a.name_words < b.name_words;
   return a.name_length < b.name_length;
 }
 
 // The whole order, once names and entities are decoded.
-bool ComesBefore(const Candidate& a, const Candidate& b) {
-  if (RanksBefore(a, b)) return true;
-  if (RanksBefore(b, a)) return false;
-  if (const int c = CompareForSort(a.name_value, b.name_value); c != 0) return c < 0;
-  return a.entity_value.as_entity().key < b.entity_value.as_entity().key;
+bool ComesBefore(const Row& a, const Row& b) {
+  if (RanksBefore(a.c, b.c)) return true;
+  if (RanksBefore(b.c, a.c)) return false;
+  if (const int c = CompareForSort(a.name, b.name); c != 0) return c < 0;
+  return a.entity.as_entity().key < b.entity.as_entity().key;
 }
 
 // The distinct words of the text as the index stores them; *last gets the
@@ -74,56 +75,67 @@ std::vector<std::string> SearchWords(const ast::SearchStatement& search, const P
   return words;
 }
 
-// Every name matching at least one word, scored.
+// Every name matching at least one word, scored, ordered by entity.
 std::vector<Candidate> FindCandidates(const std::vector<std::string>& words, size_t last,
                                       storage::ReadView* view) {
-  std::unordered_map<storage::Triple, Candidate, TripleHash> by_name;
+  // The index entries of every word, with the word's bit in the match.
   std::vector<storage::NameMatch> matches;
+  std::vector<std::pair<storage::NameMatch, uint32_t>> hits;
   for (size_t i = 0; i < words.size(); ++i) {
     matches.clear();
     const bool prefix = i == last && storage::CodePointCount(words[i]) >= kMinPrefixLength;
     if (Status s = view->FindNames(words[i], prefix, &matches); !s.ok()) throw QueryError(s);
-    for (const storage::NameMatch& m : matches) {
-      Candidate& c = by_name[storage::Triple{m.entity, m.predicate, m.name}];
-      c.entity = m.entity, c.predicate = m.predicate, c.name = m.name;
-      c.name_words = m.name_words, c.name_length = m.name_length;
-      c.matched |= uint64_t{1} << i;
-      if (m.whole_word) c.whole |= uint64_t{1} << i;
-    }
+    for (const storage::NameMatch& m : matches) hits.emplace_back(m, uint32_t{1} << i);
   }
-  const uint64_t all = (uint64_t{1} << words.size()) - 1;
+  // One word's entries come ordered by name fact; several words' need a sort.
+  auto by_fact = [](const auto& a, const auto& b) {
+    return std::tie(a.first.entity, a.first.predicate, a.first.name) <
+           std::tie(b.first.entity, b.first.predicate, b.first.name);
+  };
+  if (!std::is_sorted(hits.begin(), hits.end(), by_fact)) {
+    std::sort(hits.begin(), hits.end(), by_fact);
+  }
+  const uint32_t all = static_cast<uint32_t>((uint64_t{1} << words.size()) - 1);
   std::vector<Candidate> out;
-  out.reserve(by_name.size());
-  for (auto& [triple, c] : by_name) {
+  for (size_t i = 0; i < hits.size(); ++i) {
+    const storage::NameMatch& m = hits[i].first;
+    if (i == 0 || by_fact(hits[i - 1], hits[i])) {
+      out.push_back(Candidate{m.entity, m.predicate, m.name, 0, 0, m.name_words, m.name_length});
+    }
+    Candidate& c = out.back();
+    c.matched |= hits[i].second;
+    if (m.whole_word) c.whole |= hits[i].second;
+  }
+  for (Candidate& c : out) {
+    c.whole_count = std::popcount(c.whole);
     c.score = static_cast<double>(std::popcount(c.matched)) / static_cast<double>(words.size());
     if (c.whole == all && c.name_words == words.size()) c.score += 1;
-    out.push_back(std::move(c));
   }
   return out;
 }
 
 // Keeps each entity's best name; among names that rank alike, the one that
-// sorts first.
+// sorts first. REQUIRES: candidates ordered by entity.
 void KeepBestPerEntity(std::vector<Candidate>* candidates, storage::ReadView* view) {
-  std::sort(candidates->begin(), candidates->end(), [](const Candidate& a, const Candidate& b) {
-    if (a.entity != b.entity) return a.entity < b.entity;
-    return RanksBefore(a, b);
-  });
+  std::vector<Candidate>& all = *candidates;
   size_t kept = 0;
-  for (size_t i = 0; i < candidates->size();) {
+  for (size_t i = 0; i < all.size();) {
     size_t end = i + 1, best = i;
-    while (end < candidates->size() && (*candidates)[end].entity == (*candidates)[i].entity) ++end;
-    for (size_t j = i + 1; j < end && !RanksBefore((*candidates)[i], (*candidates)[j]); ++j) {
-      Candidate &b = (*candidates)[best], &c = (*candidates)[j];
-      if (b.name_value.is_null()) b.name_value = ValueOrThrow(view->DecodeTerm(b.name));
-      c.name_value = ValueOrThrow(view->DecodeTerm(c.name));
-      if (CompareForSort(c.name_value, b.name_value) < 0) best = j;
+    Value best_name;
+    for (; end < all.size() && all[end].entity == all[i].entity; ++end) {
+      if (RanksBefore(all[end], all[best])) {
+        best = end;
+        best_name = Value();
+      } else if (!RanksBefore(all[best], all[end])) {
+        if (best_name.is_null()) best_name = ValueOrThrow(view->DecodeTerm(all[best].name));
+        Value name = ValueOrThrow(view->DecodeTerm(all[end].name));
+        if (CompareForSort(name, best_name) < 0) best = end, best_name = std::move(name);
+      }
     }
-    if (kept != best) (*candidates)[kept] = std::move((*candidates)[best]);
-    ++kept;
+    all[kept++] = all[best];
     i = end;
   }
-  candidates->resize(kept);
+  all.resize(kept);
 }
 
 Value LabelsOf(uint64_t entity, uint64_t label_predicate, storage::ReadView* view) {
@@ -147,32 +159,39 @@ QueryResult RunSearch(const ast::SearchStatement& search, storage::ReadView* vie
                       const Params& params) {
   size_t last = 0;
   const std::vector<std::string> words = SearchWords(search, params, &last);
-  std::vector<Candidate> rows = FindCandidates(words, last, view);
-  KeepBestPerEntity(&rows, view);
-  std::sort(rows.begin(), rows.end(), RanksBefore);
+  std::vector<Candidate> candidates = FindCandidates(words, last, view);
+  KeepBestPerEntity(&candidates, view);
   // Only the rows up to the limit, and those tied with the last of them,
   // need their names and keys to be put in their final order.
-  const size_t keep = std::min<size_t>(rows.size(), search.limit.value_or(rows.size()));
+  const size_t keep = std::min<size_t>(candidates.size(), search.limit.value_or(SIZE_MAX));
   size_t decode = keep;
-  while (decode > 0 && decode < rows.size() && !RanksBefore(rows[decode - 1], rows[decode])) {
-    ++decode;
+  if (keep > 0 && keep < candidates.size()) {
+    std::nth_element(candidates.begin(), candidates.begin() + static_cast<long>(keep),
+                     candidates.end(), RanksBefore);
+    const Candidate cut = candidates[keep];  // the best of those left out
+    const auto tied = std::partition(candidates.begin() + static_cast<long>(keep), candidates.end(),
+                                     [&](const Candidate& c) {
+                                       return !RanksBefore(cut, c);  // ranks with the cut
+                                     });
+    decode = static_cast<size_t>(tied - candidates.begin());
   }
+  std::vector<Row> rows;
+  rows.reserve(decode);
   for (size_t i = 0; i < decode; ++i) {
-    if (rows[i].name_value.is_null())
-      rows[i].name_value = ValueOrThrow(view->DecodeTerm(rows[i].name));
-    rows[i].entity_value = ValueOrThrow(view->DecodeTerm(rows[i].entity));
+    rows.push_back(Row{candidates[i], ValueOrThrow(view->DecodeTerm(candidates[i].name)),
+                       ValueOrThrow(view->DecodeTerm(candidates[i].entity))});
   }
-  std::stable_sort(rows.begin(), rows.begin() + static_cast<long>(decode), ComesBefore);
+  std::sort(rows.begin(), rows.end(), ComesBefore);
+  rows.resize(keep);
 
   QueryResult result;
   result.is_query = true;
   result.columns = {"entity", "name", "labels", "score"};
   const uint64_t label_predicate = ValueOrThrow(view->FindTerm(Value(Entity{kLabelPredicate})));
-  for (size_t i = 0; i < keep; ++i) {
-    Candidate& c = rows[i];
-    result.rows.push_back({std::move(c.entity_value), std::move(c.name_value),
-                           LabelsOf(c.entity, label_predicate, view),
-                           Value(std::round(c.score * 100) / 100)});
+  for (Row& row : rows) {
+    result.rows.push_back({std::move(row.entity), std::move(row.name),
+                           LabelsOf(row.c.entity, label_predicate, view),
+                           Value(std::round(row.c.score * 100) / 100)});
   }
   return result;
 }
