@@ -7,10 +7,8 @@
 // printed, with the rows returned and the index entries the words hit.
 //
 //   build/bench/search_bench [facts=1000000] [runs=20] [seed=42]
-#include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -18,15 +16,11 @@
 #include <string>
 #include <vector>
 
-#include "quipu/database.h"
+#include "bench/bench_util.h"
 
 namespace fs = std::filesystem;
 
 namespace {
-
-double Millis(std::chrono::steady_clock::duration d) {
-  return std::chrono::duration<double, std::milli>(d).count();
-}
 
 // Pseudo-words of two or three syllables; word i is the i-th combination,
 // so the vocabulary is the same for every run.
@@ -75,45 +69,17 @@ void Generate(const fs::path& file, uint64_t facts, uint32_t seed) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const uint64_t facts = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1000000;
-  const int runs = argc > 2 ? std::atoi(argv[2]) : 20;
-  const uint32_t seed = argc > 3 ? static_cast<uint32_t>(std::atoi(argv[3])) : 42;
-  const fs::path dir =
-      fs::temp_directory_path() / ("quipu-search-bench-" + std::to_string(getpid()));
-  fs::create_directories(dir);
-  const fs::path nt = dir / "bench.nt";
-  auto start = std::chrono::steady_clock::now();
-  Generate(nt, facts, seed);
-  std::printf("generated %llu facts in %.0f ms\n", static_cast<unsigned long long>(facts),
-              Millis(std::chrono::steady_clock::now() - start));
-  auto opened = quipu::Database::Open((dir / "db").string());
-  if (!opened.ok()) {
-    std::printf("%s\n", opened.status().message().c_str());
-    return 1;
-  }
-  quipu::Database& db = **opened;
-  start = std::chrono::steady_clock::now();
-  auto loaded = db.Execute("load '" + nt.string() + "'");
-  if (!loaded.ok()) {
-    std::printf("%s\n", loaded.status().message().c_str());
-    return 1;
-  }
-  const double load_ms = Millis(std::chrono::steady_clock::now() - start);
-  std::printf("loaded %llu facts in %.0f ms (%.0f facts/s)\n",
-              static_cast<unsigned long long>(loaded->facts_inserted), load_ms,
-              static_cast<double>(loaded->facts_inserted) / load_ms * 1000);
-
+  const quipu::bench::Args args = quipu::bench::ParseArgs(argc, argv, 20);
+  quipu::bench::GeneratedDatabase graph("quipu-search-bench", args, Generate);
+  quipu::Database* db = graph.db();
+  if (db == nullptr) return 1;
   // Word i is drawn with density -ln(i / kVocabulary): about 3 names hold the
   // rare word and 200 the frequent one; a suffix is in a sixth of all names.
   const std::string rare = Word(kVocabulary * 9 / 10), common = Word(3), name_of_e5 = [&] {
-    auto r = db.Execute("match (<http://b/e5>)-[:<rdfs:label>]->(n) return n");
+    auto r = db->Execute("match (<http://b/e5>)-[:<rdfs:label>]->(n) return n");
     return r.ok() && !r->rows.empty() ? r->rows[0][0].ToString() : std::string("?");
   }();
-  struct Query {
-    const char* what;
-    std::string text;
-  };
-  const std::vector<Query> queries = {
+  const std::pair<const char*, std::string> kQueries[] = {
       {"rare word", "search \"" + rare + "\""},
       {"exact name", "search \"" + name_of_e5 + "\" limit 10"},
       {"frequent word", "search \"" + common + "\""},
@@ -125,25 +91,11 @@ int main(int argc, char** argv) {
       {"~ over labels", "match (e)-[:<rdfs:label>]->(n) where n ~ \"" + rare + "\" return e"},
   };
   std::printf("%-18s %8s %10s %10s  %s\n", "query", "rows", "median ms", "max ms", "text");
-  for (const Query& q : queries) {
-    std::vector<double> times;
-    size_t rows = 0;
-    for (int r = 0; r < runs + 1; ++r) {  // the first run warms the caches
-      const auto t0 = std::chrono::steady_clock::now();
-      auto result = db.Execute(q.text);
-      const double ms = Millis(std::chrono::steady_clock::now() - t0);
-      if (!result.ok()) {
-        std::printf("%s: %s\n", q.what, result.status().message().c_str());
-        return 1;
-      }
-      rows = result->rows.size();
-      if (r > 0) times.push_back(ms);
-    }
-    std::sort(times.begin(), times.end());
-    std::printf("%-18s %8zu %10.2f %10.2f  %s\n", q.what, rows, times[times.size() / 2],
-                times.back(), q.text.c_str());
+  for (const auto& [name, text] : kQueries) {
+    const std::optional<quipu::bench::Timing> t = quipu::bench::TimeStatement(db, text, args.runs);
+    if (!t) return 1;
+    std::printf("%-18s %8zu %10.2f %10.2f  %s\n", name, t->result.rows.size(), t->median(),
+                t->ms.back(), text.c_str());
   }
-  opened->reset();
-  fs::remove_all(dir);
   return 0;
 }
