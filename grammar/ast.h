@@ -160,6 +160,13 @@ struct ShowStatement {
   Pos pos;
 };
 
+// search "text" [limit n]: entities ranked by how well one of their names
+// matches the text (query/search.h).
+struct SearchStatement {
+  ExprPtr text;  // a string literal or a $parameter
+  std::optional<uint64_t> limit;
+};
+
 // load 'file' [format f] [on error skip], load csv 'file' as nodes/edges/rows …,
 // load jsonl 'file' format ftm.
 struct LoadStatement {
@@ -220,7 +227,8 @@ struct Statement {
     kShow,
     kPrefix,
     kExplainWhy,
-    kCall
+    kCall,
+    kSearch,
   };
   // explain: plan only; profile: run and measure. Both wrap a match.
   enum class Mode : uint8_t { kRun, kExplain, kProfile };
@@ -237,6 +245,7 @@ struct Statement {
   SetStatement set;
   MergeStatement merge;
   ShowStatement show;
+  SearchStatement search;
   // prefix name: <namespace>: later <name:local> IRIs expand to namespace + local.
   std::string prefix_name;
   std::string prefix_namespace;

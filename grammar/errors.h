@@ -15,8 +15,8 @@ inline constexpr const char* kExpected = nullptr;
   inline constexpr const char* kExpected<rule> = text
 
 QUIPU_EXPECT(statement,
-             "a statement (match, insert, delete, set, merge, load, show, describe, prefix, "
-             "call, explain or profile)");
+             "a statement (match, insert, delete, set, merge, load, show, describe, search, "
+             "prefix, call, explain or profile)");
 QUIPU_EXPECT(explained_stmt, "a match statement to explain or profile");
 QUIPU_EXPECT(explain_target, "a match statement, or 'why' and a pattern, after 'explain'");
 QUIPU_EXPECT(why_patterns, "a pattern after 'explain why', such as (@a)-[:owns]->(b)");
@@ -33,6 +33,7 @@ QUIPU_EXPECT(next_set_item, "what to set after ','");
 QUIPU_EXPECT(merge_patterns, "a pattern such as (@a)-[:owns]->(@b)");
 QUIPU_EXPECT(show_what, "'labels' or 'predicates' after 'show'");
 QUIPU_EXPECT(describe_target, "an entity such as @chancay_port or <iri> after 'describe'");
+QUIPU_EXPECT(search_text, "the text to search for in quotes, as in search \"boluarte\"");
 QUIPU_EXPECT(exists_open, "'{' after 'exists' (to test a property, write x.p is not null)");
 QUIPU_EXPECT(exists_body, "a pattern inside exists { … }");
 QUIPU_EXPECT(exists_close, "'}' to close exists");

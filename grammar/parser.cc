@@ -8,6 +8,7 @@
 
 #include "grammar/errors.h"
 #include "grammar/rules.h"
+#include "storage/utf8.h"
 
 namespace quipu::grammar {
 namespace {
@@ -49,6 +50,7 @@ struct Selector
           pt::store_content::on<call_stmt, procedure_name, call_named_arg, call_arg_name,
                                 call_arg_value, call_positional_arg, yield_item, next_yield_item,
                                 yield_column>,
+          pt::store_content::on<search_stmt, search_text>,
           pt::fold_one::on<or_expr, and_expr, not_expr, comparison, additive, multiplicative,
                            postfix, property_access>> {};
 
@@ -61,24 +63,6 @@ struct BuildError : std::runtime_error {
 ast::Pos PosOf(const Node& n) {
   const pegtl::position p = n.begin();
   return ast::Pos{static_cast<uint32_t>(p.line), static_cast<uint32_t>(p.column)};
-}
-
-void AppendUtf8(std::string* out, uint32_t cp) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 // The text of a string literal node (dq_body or sq_body child) unescaped.
@@ -118,7 +102,7 @@ std::string Unescape(const Node& literal) {
           throw BuildError("\\u escape of a lone surrogate is not a character", PosOf(literal));
         }
         if (cp == 0) throw BuildError("strings cannot contain NUL (\\u0000)", PosOf(literal));
-        AppendUtf8(&out, cp);
+        storage::AppendUtf8(&out, cp);
         break;
       }
       default:
@@ -783,6 +767,10 @@ void BuildStatement(const Node& n, ast::Statement* out) {
   } else if (n.is_type<call_stmt>()) {
     out->kind = ast::Statement::Kind::kCall;
     BuildCall(n, &out->call);
+  } else if (n.is_type<search_stmt>()) {
+    out->kind = ast::Statement::Kind::kSearch;
+    out->search.text = BuildExpr(*n.children.at(0)->children.at(0));
+    if (n.children.size() > 1) out->search.limit = BuildCount(*n.children[1]);
   } else if (n.is_type<load_stmt>()) {
     out->kind = ast::Statement::Kind::kLoad;
     BuildLoad(n, &out->load);
@@ -842,8 +830,8 @@ Result<ast::Statement> ParseStatement(std::string_view text, const PrefixMap* pr
   if (!got.ok()) return got.status();
   if (!*got)
     return Status::SyntaxError(
-        "expected a statement (match, insert, delete, set, merge, load, show, describe, prefix, "
-        "call, explain or profile)",
+        "expected a statement (match, insert, delete, set, merge, load, show, describe, search, "
+        "prefix, call, explain or profile)",
         1, 1);
   ast::Statement extra;
   Result<bool> more = parser.Next(&extra);

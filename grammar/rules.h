@@ -195,8 +195,9 @@ struct mul_op : one<'*', '/', '%'> {};
 struct multiplicative : seq<unary, star<ws, mul_op, ws, must<unary>>> {};
 struct add_op : seq<one<'+', '-'>, not_at<one<'-', '>', '['>>> {};
 struct additive : seq<multiplicative, star<ws, add_op, ws, must<multiplicative>>> {};
-struct comp_op : sor<TAO_PEGTL_STRING("=~"), TAO_PEGTL_STRING("<="), TAO_PEGTL_STRING(">="),
-                     TAO_PEGTL_STRING("<>"), TAO_PEGTL_STRING("!="), one<'='>, one<'<'>, one<'>'>> {
+struct comp_op
+    : sor<TAO_PEGTL_STRING("=~"), TAO_PEGTL_STRING("<="), TAO_PEGTL_STRING(">="),
+          TAO_PEGTL_STRING("<>"), TAO_PEGTL_STRING("!="), one<'='>, one<'<'>, one<'>'>, one<'~'>> {
 };
 struct comp_tail : seq<comp_op, ws, must<additive>> {};
 struct is_not : kw_not {};
@@ -365,6 +366,10 @@ struct prefix_colon : one<':'> {};
 struct prefix_iri : iri_ref {};
 struct prefix_stmt : if_must<kw_prefix, ws, prefix_name, ws, prefix_colon, ws, prefix_iri> {};
 struct describe_stmt : if_must<kw_describe, ws, describe_target> {};
+// search "text" [limit n]: a keyword only at the start of a statement.
+struct kw_search : keyword<TAO_PEGTL_ISTRING("search")> {};
+struct search_text : sor<string_literal, parameter> {};
+struct search_stmt : if_must<kw_search, ws, search_text, ws, opt<limit_clause>> {};
 
 // --- call --------------------------------------------------------------------
 // call controllers(@x, threshold: 0.5) [yield column [as name], …]
@@ -449,7 +454,8 @@ struct explain_target : sor<why_stmt, explained_stmt> {};
 struct explain_stmt : if_must<kw_explain, ws, explain_target> {};
 struct profile_stmt : if_must<kw_profile, ws, explained_stmt> {};
 struct statement : sor<explain_stmt, profile_stmt, set_stmt, query_stmt, insert_stmt, delete_stmt,
-                       load_stmt, merge_stmt, show_stmt, describe_stmt, prefix_stmt, call_stmt> {};
+                       load_stmt, merge_stmt, show_stmt, describe_stmt, search_stmt, prefix_stmt,
+                       call_stmt> {};
 struct statement_end : sor<one<';'>, eof> {};
 // One statement and its terminator; parsed repeatedly over a script.
 struct statement_unit : seq<must<statement>, ws, must<statement_end>, ws> {};

@@ -15,6 +15,7 @@
 #include "query/output_operators.h"
 #include "query/plan_printer.h"
 #include "query/planner.h"
+#include "query/search.h"
 #include "query/show.h"
 #include "query/value_table.h"
 #include "query/writer.h"
@@ -252,6 +253,10 @@ Result<QueryResult> ExecuteStatement(const ast::Statement& statement, storage::S
     if (statement.kind == ast::Statement::Kind::kShow) {
       std::unique_ptr<storage::ReadView> view = store->BeginRead();
       return RunShow(statement.show, view.get());
+    }
+    if (statement.kind == ast::Statement::Kind::kSearch) {
+      std::unique_ptr<storage::ReadView> view = store->BeginRead();
+      return RunSearch(statement.search, view.get(), *options.params);
     }
     std::unique_ptr<storage::WriteTxn> txn = ValueOrThrow(store->BeginWrite());
     const Params& params = *options.params;

@@ -286,6 +286,7 @@ Value Evaluator::Binary(const BoundExpr& e, const uint64_t* row) {
     return Value(*c >= 0);
   }
   if (op == "in") return In(a, b, e.pos);
+  if (op == "~") return MatchWords(a, b, e.pos);
   if (op == "starts with" || op == "ends with" || op == "contains" || op == "=~") {
     if (a.is_null() || b.is_null()) return Value();
     if (a.type() != Value::Type::kString || b.type() != Value::Type::kString) {
@@ -302,6 +303,26 @@ Value Evaluator::Binary(const BoundExpr& e, const uint64_t* row) {
     return Value(RE2::FullMatch(s, Regex(t, e.args[1].pos)));
   }
   return Arithmetic(op, a, b, e.pos);
+}
+
+// text ~ pattern (query/text_match.h), on strings and language strings.
+Value Evaluator::MatchWords(const Value& text, const Value& pattern, ast::Pos pos) {
+  if (text.is_null() || pattern.is_null()) return Value();
+  auto words = [](const Value& v) -> const std::string* {
+    if (v.type() == Value::Type::kString) return &v.as_string();
+    if (v.type() == Value::Type::kLangString) return &v.as_lang_string().text;
+    return nullptr;
+  };
+  const std::string *t = words(text), *p = words(pattern);
+  if (t == nullptr || p == nullptr) {
+    FailAt(fmt::format("type mismatch: {} ~ {} (needs strings)", TypeName(text.type()),
+                       TypeName(pattern.type())),
+           pos);
+  }
+  if (word_pattern_ == nullptr || word_pattern_->source() != *p) {
+    word_pattern_ = std::make_unique<WordPattern>(*p);
+  }
+  return Value(word_pattern_->Matches(*t));
 }
 
 Value Evaluator::In(const Value& a, const Value& list, ast::Pos pos) {

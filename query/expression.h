@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "query/bound.h"
+#include "query/text_match.h"
 #include "quipu/status.h"
 #include "storage/store.h"
 
@@ -96,6 +97,7 @@ class Evaluator {
   std::vector<std::pair<std::string, Value>> InstanceAnnotations(const storage::Triple& t,
                                                                  uint64_t hash);
   static Value In(const Value& a, const Value& list, ast::Pos pos);
+  Value MatchWords(const Value& text, const Value& pattern, ast::Pos pos);
   // The compiled pattern, cached per evaluator.
   const RE2& Regex(const std::string& pattern, ast::Pos pos);
 
@@ -111,6 +113,7 @@ class Evaluator {
   std::unique_ptr<StoreOwnership> ownership_;
   std::unordered_map<uint64_t, Value> cache_;
   std::unordered_map<std::string, std::unique_ptr<RE2>> regexes_;
+  std::unique_ptr<WordPattern> word_pattern_;  // the last right side of `~`
   std::vector<storage::Triple> scratch_;
   std::vector<storage::FactInstance> instances_;
 };

@@ -1,6 +1,7 @@
 #include "query/show.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 
 #include "query/binder.h"
@@ -58,19 +59,35 @@ QueryResult Predicates(storage::ReadView* view) {
   return result;
 }
 
-std::string RenderAnnotations(storage::ReadView* view, const storage::Annotations& annotations) {
-  std::string out;
+// The annotations describe gives columns of their own, in column order.
+constexpr const char* kDescribeColumns[] = {"since", "until", "source", "confidence"};
+
+// One row of describe: the columns of kDescribeColumns, then the other
+// annotations of the instance as one map text (null when there are none).
+std::vector<Value> AnnotationColumns(storage::ReadView* view,
+                                     const storage::Annotations& annotations) {
+  std::vector<Value> row(std::size(kDescribeColumns) + 1);
+  std::string others;
   for (const auto& [key, value] : annotations) {
-    out += (out.empty() ? "{" : ", ") + ValueOrThrow(view->DecodeTerm(key)).as_entity().key + ": " +
-           ValueOrThrow(view->DecodeTerm(value)).ToLiteral();
+    const std::string name = ValueOrThrow(view->DecodeTerm(key)).as_entity().key;
+    Value v = ValueOrThrow(view->DecodeTerm(value));
+    const auto column = std::find(std::begin(kDescribeColumns), std::end(kDescribeColumns), name);
+    if (column != std::end(kDescribeColumns)) {
+      row[static_cast<size_t>(column - std::begin(kDescribeColumns))] = std::move(v);
+    } else {
+      others += (others.empty() ? "{" : ", ") + name + ": " + v.ToLiteral();
+    }
   }
-  return out.empty() ? out : out + "}";
+  if (!others.empty()) row.back() = Value(others + "}");
+  return row;
 }
 
 QueryResult Describe(const ast::ShowStatement& show, storage::ReadView* view) {
   QueryResult result;
   result.is_query = true;
-  result.columns = {"direction", "predicate", "value", "annotations"};
+  result.columns = {"direction", "predicate", "other"};
+  for (const char* column : kDescribeColumns) result.columns.emplace_back(column);
+  result.columns.emplace_back("annotations");
   const uint64_t x = ValueOrThrow(view->FindTerm(Value(show.entity)));
   if (x == 0) {
     throw QueryError(
@@ -85,13 +102,15 @@ QueryResult Describe(const ast::ShowStatement& show, storage::ReadView* view) {
     for (const storage::Triple& t : ScanAll(view, pattern)) {
       if (Status s = view->GetInstances(t, &instances); !s.ok()) throw QueryError(s);
       for (const storage::FactInstance& inst : instances) {
-        rows.push_back({Value(outgoing ? "out" : "in"), ValueOrThrow(view->DecodeTerm(t.p)),
-                        ValueOrThrow(view->DecodeTerm(outgoing ? t.o : t.s)),
-                        Value(RenderAnnotations(view, inst.annotations))});
+        std::vector<Value> row = {Value(outgoing ? "out" : "in"),
+                                  ValueOrThrow(view->DecodeTerm(t.p)),
+                                  ValueOrThrow(view->DecodeTerm(outgoing ? t.o : t.s))};
+        for (Value& v : AnnotationColumns(view, inst.annotations)) row.push_back(std::move(v));
+        rows.push_back(std::move(row));
       }
     }
     std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-      for (size_t c = 1; c < 4; ++c) {
+      for (size_t c = 1; c < a.size(); ++c) {
         if (const int cmp = CompareForSort(a[c], b[c]); cmp != 0) return cmp < 0;
       }
       return false;

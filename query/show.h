@@ -1,5 +1,8 @@
 // show labels, show predicates and describe @x: the schema and one entity's
-// facts, read from the statistics and the indexes.
+// facts, read from the statistics and the indexes. describe gives one row per
+// fact instance about x, outgoing then incoming: direction, predicate, the
+// other end, since, until, source, confidence (null when absent) and the
+// instance's other annotations as one map text.
 #pragma once
 
 #include "grammar/ast.h"

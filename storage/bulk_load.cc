@@ -9,13 +9,13 @@
 #include <tuple>
 
 #include "storage/key_codec.h"
+#include "storage/name_index.h"
 #include "storage/term_codec.h"
 
 namespace quipu::storage {
 namespace {
 
 namespace fs = std::filesystem;
-using KeyValues = std::vector<std::pair<std::string, std::string>>;
 
 constexpr char kBulkDirPrefix[] = "bulk-load.tmp";
 
@@ -104,9 +104,12 @@ Result<uint64_t> RocksBulkLoad::InternTerm(const Value& value) {
       if (seq_bytes.size() != 8) return Status::Corruption("id sequence of wrong size");
       seq = GetBigEndian64(seq_bytes.data());
     }
+    first_seq_[static_cast<int>(type)] = seq;
   }
   if (seq > kPayloadMask) return Status::Internal("term ids of this type are exhausted");
+  if (terms_in_order_.size() >= UINT32_MAX) return Status::NotSupported("too many new terms");
   const uint64_t id = MakeId(type, seq++);
+  new_by_seq_[static_cast<int>(type)].push_back(static_cast<uint32_t>(terms_in_order_.size()));
   new_terms_.emplace(key, id);
   terms_in_order_.push_back(NewTerm{std::move(key), id});
   return id;
@@ -206,6 +209,41 @@ Status RocksBulkLoad::AddStats(const std::vector<Triple>& triples, KeyValues* ou
     PutBigEndian64(&value, stats.subjects + d.subjects);
     PutBigEndian64(&value, stats.objects + d.objects);
     out->emplace_back(std::move(key), std::move(value));
+  }
+  std::sort(out->begin(), out->end());
+  return Status::Ok();
+}
+
+Result<std::string> RocksBulkLoad::TermBytes(uint64_t id) {
+  const int type = static_cast<int>(TypeOfId(id));
+  const uint64_t seq = id & kPayloadMask;
+  if (first_seq_[type] != 0 && seq >= first_seq_[type]) {
+    const uint64_t i = seq - first_seq_[type];
+    if (i >= new_by_seq_[type].size()) return Status::Internal("a term id this load never gave");
+    return terms_in_order_[new_by_seq_[type][i]].key.substr(1);
+  }
+  std::string key, bytes;
+  PutBigEndian64(&key, id);
+  Result<bool> found = Get(kId2Term, key, &bytes);
+  if (!found.ok()) return found.status();
+  if (!*found) return Status::Corruption("term id " + std::to_string(id) + " has no entry");
+  return bytes;
+}
+
+Status RocksBulkLoad::AddNames(const std::vector<Triple>& triples, KeyValues* out) {
+  std::unordered_map<uint64_t, bool> name_predicates;
+  for (const Triple& t : triples) {
+    if (!IsNameValueId(t.o) || TypeOfId(t.p) != TermType::kEntity) continue;
+    auto [known, fresh] = name_predicates.try_emplace(t.p, false);
+    if (fresh) {
+      Result<std::string> key = TermBytes(t.p);
+      if (!key.ok()) return key.status();
+      known->second = IsNamePredicate(*key);
+    }
+    if (!known->second) continue;
+    Result<std::string> bytes = TermBytes(t.o);
+    if (!bytes.ok()) return bytes.status();
+    AppendNameEntries(t, NameText(t.o, *bytes), out);
   }
   std::sort(out->begin(), out->end());
   return Status::Ok();
@@ -315,12 +353,14 @@ Result<uint64_t> RocksBulkLoad::Commit() {
     meta.emplace_back(SeqKey(static_cast<TermType>(type)), next);
   }
   std::sort(meta.begin(), meta.end());
-  KeyValues stats;
+  KeyValues stats, names;
   if (Status s = AddStats(*triples, &stats); !s.ok()) return s;
+  if (Status s = AddNames(*triples, &names); !s.ok()) return s;
   for (auto& [family, values] : {std::pair<Family, KeyValues*>{kTerm2Id, &term2id},
                                  {kId2Term, &id2term},
                                  {kStats, &stats},
-                                 {kMeta, &meta}}) {
+                                 {kMeta, &meta},
+                                 {kNames, &names}}) {
     if (Status s = WriteFile(family, *values, &args); !s.ok()) return s;
   }
   if (!args.empty()) {

@@ -54,6 +54,11 @@ class RocksBulkLoad final : public BulkLoad {
   Result<std::vector<Triple>> NewInstances();
   Status AddStats(const std::vector<Triple>& triples,
                   std::vector<std::pair<std::string, std::string>>* out);
+  // The name-index entries of the new name facts among `triples`, sorted.
+  Status AddNames(const std::vector<Triple>& triples,
+                  std::vector<std::pair<std::string, std::string>>* out);
+  // The dictionary bytes of a term: this load's new one, or a stored one.
+  Result<std::string> TermBytes(uint64_t id);
   // Writes the SST file of one index permutation of `triples` (sorted s, p, o).
   Status WriteIndex(Permutation perm, const std::vector<Triple>& triples,
                     std::vector<rocksdb::IngestExternalFileArg>* args);
@@ -75,6 +80,10 @@ class RocksBulkLoad final : public BulkLoad {
   std::unordered_map<std::string, uint64_t> new_terms_;
   std::vector<NewTerm> terms_in_order_;
   uint64_t next_seq_[16] = {};  // per dictionary TermType; 0: not read yet
+  // Per TermType: the first sequence this load hands out, and for each new
+  // sequence from there its index in terms_in_order_.
+  uint64_t first_seq_[16] = {};
+  std::vector<uint32_t> new_by_seq_[16];
   std::vector<Instance> instances_;
   std::string annotations_;
 };

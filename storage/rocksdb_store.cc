@@ -8,13 +8,15 @@
 #include <filesystem>
 
 #include "storage/bulk_load.h"
+#include "storage/key_codec.h"
+#include "storage/name_index.h"
 #include "storage/rocksdb_txn.h"
 
 namespace quipu::storage {
 
 const char* const kFamilyNames[kFamilyCount] = {
     "default",  // rocksdb::kDefaultColumnFamilyName; a literal avoids static-init order
-    "spo",     "pos", "osp", "instances", "term2id", "id2term", "stats", "meta",
+    "spo",     "pos", "osp", "instances", "term2id", "id2term", "stats", "meta", "names",
 };
 
 namespace {
@@ -101,21 +103,28 @@ Result<std::unique_ptr<Store>> RocksDbStore::Open(const std::string& path,
   db_options.keep_log_file_num = 2;
   db_options.max_background_jobs = 2;
 
+  // A format-1 database has no `names` family; the format check decides.
+  bool has_names = true;
   if (!fresh) {
     std::vector<std::string> existing;
     rocksdb::Status s = rocksdb::DB::ListColumnFamilies(db_options, path, &existing);
     if (!s.ok()) return FromRocks(s, "cannot open database '" + path + "'");
     for (int f = 0; f < kFamilyCount; ++f) {
-      if (std::find(existing.begin(), existing.end(), kFamilyNames[f]) == existing.end()) {
-        return Status::InvalidArgument("cannot open database '" + path +
-                                       "': not a Quipu database (column family '" +
-                                       kFamilyNames[f] + "' is missing)");
+      if (std::find(existing.begin(), existing.end(), kFamilyNames[f]) != existing.end()) continue;
+      if (f == kNames) {
+        has_names = false;
+        continue;
       }
+      return Status::InvalidArgument("cannot open database '" + path +
+                                     "': not a Quipu database (column family '" + kFamilyNames[f] +
+                                     "' is missing)");
     }
   }
 
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (int f = 0; f < kFamilyCount; ++f) families.emplace_back(kFamilyNames[f], FamilyOptions(f));
+  for (int f = 0; f < kFamilyCount; ++f) {
+    if (f != kNames || has_names) families.emplace_back(kFamilyNames[f], FamilyOptions(f));
+  }
 
   std::unique_ptr<RocksDbStore> store(new RocksDbStore());
   store->read_only_ = options.read_only;
@@ -126,7 +135,17 @@ Result<std::unique_ptr<Store>> RocksDbStore::Open(const std::string& path,
           : rocksdb::DB::Open(db_options, path, families, &store->handles_, &raw);
   if (!s.ok()) return FromRocks(s, "cannot open database '" + path + "'");
   store->db_.reset(raw);
-  Status check = store->CheckFormat(fresh);
+  if (!has_names) store->handles_.push_back(nullptr);  // kNames is the last family
+  int version = 0;
+  Status check = store->CheckFormat(fresh, &version);
+  if (check.ok() && version == 1) {
+    check = options.read_only ? Status::InvalidArgument(
+                                    "format 1 has no name index; open it once for writing (not "
+                                    "read-only) to build the index and upgrade it to format 2")
+                              : store->UpgradeFrom1();
+  } else if (check.ok() && !has_names) {
+    check = Status::InvalidArgument("not a Quipu database (column family 'names' is missing)");
+  }
   if (!check.ok()) {
     const std::string msg = "cannot open database '" + path + "': " + check.message();
     if (check.code() == Status::Code::kIoError) return Status::IoError(msg);
@@ -135,8 +154,9 @@ Result<std::unique_ptr<Store>> RocksDbStore::Open(const std::string& path,
   return std::unique_ptr<Store>(std::move(store));
 }
 
-Status RocksDbStore::CheckFormat(bool created) {
+Status RocksDbStore::CheckFormat(bool created, int* version_found) {
   rocksdb::ColumnFamilyHandle* meta = handles_[kMeta];
+  *version_found = kFormatVersion;
   if (created) {
     rocksdb::WriteBatch batch;
     batch.Put(meta, kMagicKey, kMagicValue);
@@ -152,6 +172,7 @@ Status RocksDbStore::CheckFormat(bool created) {
     // Creation writes the marker right after the column families; a crash in
     // between leaves them all empty, and then finishing creation is safe.
     for (int f = kSpo; f < kFamilyCount; ++f) {
+      if (handles_[f] == nullptr) continue;
       std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[f]));
       it->SeekToFirst();
       if (it->Valid()) {
@@ -159,7 +180,10 @@ Status RocksDbStore::CheckFormat(bool created) {
       }
     }
     if (read_only_) return Status::InvalidArgument("the database was never initialised");
-    return CheckFormat(/*created=*/true);
+    if (handles_[kNames] == nullptr) {
+      return Status::InvalidArgument("not a Quipu database (column family 'names' is missing)");
+    }
+    return CheckFormat(/*created=*/true, version_found);
   }
   if (magic != kMagicValue) {
     return Status::InvalidArgument("not a Quipu database (no Quipu format marker)");
@@ -177,12 +201,69 @@ Status RocksDbStore::CheckFormat(bool created) {
                                    "); this build reads format " + std::to_string(kFormatVersion));
   }
   if (v < 1) return Status::InvalidArgument("unknown format version " + version);
+  *version_found = v;
   return Status::Ok();
+}
+
+Status RocksDbStore::UpgradeFrom1() {
+  if (handles_[kNames] != nullptr) {  // left by an upgrade that did not finish
+    rocksdb::Status s = db_->DropColumnFamily(handles_[kNames]);
+    if (s.ok()) s = db_->DestroyColumnFamilyHandle(handles_[kNames]);
+    if (!s.ok()) return FromRocks(s, "cannot upgrade to format 2");
+    handles_[kNames] = nullptr;
+  }
+  rocksdb::Status s =
+      db_->CreateColumnFamily(FamilyOptions(kNames), kFamilyNames[kNames], &handles_[kNames]);
+  if (!s.ok()) return FromRocks(s, "cannot upgrade to format 2");
+  // Every name fact: a prefix scan of pos per name predicate that exists.
+  constexpr uint32_t kBatchEntries = 100000;
+  rocksdb::WriteBatch batch;
+  KeyValues entries;
+  for (const char* predicate : kNamePredicates) {
+    std::string term_key(1, static_cast<char>(TermType::kEntity)), id_bytes;
+    term_key += predicate;
+    s = db_->Get(rocksdb::ReadOptions(), handles_[kTerm2Id], term_key, &id_bytes);
+    if (s.IsNotFound()) continue;
+    if (s.ok() && id_bytes.size() != 8) return Status::Corruption("term id of wrong size");
+    const std::string prefix = id_bytes, upper = PrefixSuccessor(prefix);
+    const rocksdb::Slice upper_slice(upper);
+    rocksdb::ReadOptions scan;
+    scan.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(scan, handles_[kPos]));
+    std::string text;
+    for (it->Seek(prefix); s.ok() && it->Valid(); it->Next()) {
+      if (it->key().size() != kTripleKeySize) return Status::Corruption("bad pos key");
+      const Triple t = DecodeTripleKey(Permutation::kPos, it->key().data());
+      if (!IsNameValueId(t.o)) continue;
+      std::string id_key;
+      PutBigEndian64(&id_key, t.o);
+      s = db_->Get(rocksdb::ReadOptions(), handles_[kId2Term], id_key, &text);
+      entries.clear();
+      if (s.ok()) AppendNameEntries(t, NameText(t.o, text), &entries);
+      for (const auto& [key, value] : entries) {
+        if (s.ok()) s = batch.Put(handles_[kNames], key, value);
+      }
+      if (s.ok() && batch.Count() >= kBatchEntries) {
+        s = db_->Write(rocksdb::WriteOptions(), &batch);
+        batch.Clear();
+      }
+    }
+    if (s.ok()) s = it->status();
+    if (!s.ok()) return FromRocks(s, "cannot build the name index");
+  }
+  // The new version goes last, with the final entries.
+  s = batch.Put(handles_[kMeta], kFormatKey, std::to_string(kFormatVersion));
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  if (s.ok()) s = db_->Write(sync, &batch);
+  return FromRocks(s, "cannot upgrade to format 2");
 }
 
 RocksDbStore::~RocksDbStore() {
   if (db_) {
-    for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+    for (auto* h : handles_) {
+      if (h != nullptr) db_->DestroyColumnFamilyHandle(h);
+    }
     db_->Close();
   }
 }

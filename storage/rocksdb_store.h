@@ -24,12 +24,15 @@ enum Family : uint8_t {
   kId2Term,    // id → bytes
   kStats,      // predicate id → facts, subjects, objects
   kMeta,       // format version, id sequences
+  kNames,      // word · 0 · s · p · o → name words, name length (name_index.h)
   kFamilyCount,
 };
 
 extern const char* const kFamilyNames[kFamilyCount];
 
-inline constexpr int kFormatVersion = 1;
+// 2 added the `names` family; a format-1 database gets it on its first
+// writable open (BuildNameIndex).
+inline constexpr int kFormatVersion = 2;
 inline constexpr char kMagicKey[] = "magic";
 inline constexpr char kMagicValue[] = "quipu";
 inline constexpr char kFormatKey[] = "format_version";
@@ -48,7 +51,12 @@ class RocksDbStore final : public Store {
 
  private:
   RocksDbStore() = default;
-  Status CheckFormat(bool created);
+  // Checks the format marker; `version` gets the format found.
+  Status CheckFormat(bool created, int* version);
+  // Brings a format-1 database to format 2: (re)creates the `names` family,
+  // fills it from the stored name facts, then writes format_version 2, so a
+  // crash part way leaves format 1 and the next open starts again.
+  Status UpgradeFrom1();
 
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "storage/name_index.h"
+
 namespace quipu::storage {
 
 // Batches triples out of one permutation's key range.
@@ -310,6 +312,7 @@ Result<bool> RocksTxn::Insert(const Triple& triple, const Annotations& given) {
     if (!s.ok()) return FromRocks(s, "write failed");
   }
   if (Status st = PutStats(triple.p, *stats); !st.ok()) return st;
+  if (Status st = IndexName(triple, /*add=*/true); !st.ok()) return st;
   return true;
 }
 
@@ -345,7 +348,48 @@ Result<size_t> RocksTxn::Delete(const Triple& triple) {
   stats->subjects -= *subject_left ? 0 : 1;
   stats->objects -= *object_left ? 0 : 1;
   if (Status st = PutStats(triple.p, *stats); !st.ok()) return st;
+  if (Status st = IndexName(triple, /*add=*/false); !st.ok()) return st;
   return instances.size();
+}
+
+Status RocksTxn::IndexName(const Triple& triple, bool add) {
+  if (!IsNameValueId(triple.o) || TypeOfId(triple.p) != TermType::kEntity) return Status::Ok();
+  auto [known, fresh] = name_predicates_.try_emplace(triple.p, false);
+  if (fresh) {
+    Result<Value> predicate = DecodeTerm(triple.p);
+    if (!predicate.ok()) return predicate.status();
+    known->second = IsNamePredicate(predicate->as_entity().key);
+  }
+  if (!known->second) return Status::Ok();
+  std::string id_key, bytes;
+  PutBigEndian64(&id_key, triple.o);
+  Result<bool> found = Get(kId2Term, id_key, &bytes);
+  if (!found.ok()) return found.status();
+  if (!*found) return Status::Corruption("term id " + std::to_string(triple.o) + " has no entry");
+  KeyValues entries;
+  AppendNameEntries(triple, NameText(triple.o, bytes), &entries);
+  for (const auto& [key, value] : entries) {
+    const rocksdb::Status s = add ? batch_->Put(store_->family(kNames), key, value)
+                                  : batch_->Delete(store_->family(kNames), key);
+    if (!s.ok()) return FromRocks(s, "write failed");
+  }
+  return Status::Ok();
+}
+
+Status RocksTxn::FindNames(std::string_view word, bool prefix, std::vector<NameMatch>* out) {
+  const std::string_view indexed = IndexedWord(word);
+  const std::string key_prefix = NameKeyPrefix(indexed, prefix);
+  rocksdb::ReadOptions options;
+  RangeBound bound;
+  std::unique_ptr<rocksdb::Iterator> it = NewIterator(kNames, key_prefix, &bound, &options);
+  NameMatch match;
+  for (it->Seek(key_prefix); it->Valid() && it->key().starts_with(key_prefix); it->Next()) {
+    if (!DecodeNameEntry(it->key().ToStringView(), it->value().ToStringView(), indexed, &match)) {
+      return Status::Corruption("bad name index entry");
+    }
+    out->push_back(match);
+  }
+  return FromRocks(it->status(), "read failed");
 }
 
 Status RocksTxn::Commit() {

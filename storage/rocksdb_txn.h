@@ -32,6 +32,7 @@ class RocksTxn final : public WriteTxn {
   Result<Value> DecodeTerm(uint64_t id) override;
   Result<PredicateStats> GetStats(uint64_t predicate) override;
   Status AllStats(std::vector<std::pair<uint64_t, PredicateStats>>* out) override;
+  Status FindNames(std::string_view word, bool prefix, std::vector<NameMatch>* out) override;
 
   Result<uint64_t> InternTerm(const Value& value) override;
   Result<bool> Insert(const Triple& triple, const Annotations& annotations) override;
@@ -47,6 +48,9 @@ class RocksTxn final : public WriteTxn {
                                                  RangeBound* bound, rocksdb::ReadOptions* options);
   Result<bool> PrefixExists(Family family, const std::string& prefix);
   Status PutStats(uint64_t predicate, const PredicateStats& stats);
+  // Adds (or removes) the name-index entries of a triple being added (or
+  // deleted) when it is a name fact.
+  Status IndexName(const Triple& triple, bool add);
   Status CheckWritable() const;
 
   friend class RocksCursor;
@@ -59,6 +63,9 @@ class RocksTxn final : public WriteTxn {
   std::unique_lock<std::mutex> lock_;
   std::unique_ptr<rocksdb::WriteBatchWithIndex> batch_;
   std::unordered_map<uint64_t, Value> decode_cache_;
+  // Predicate id → whether it is a name predicate; per statement, because a
+  // discarded statement's ids are handed out again.
+  std::unordered_map<uint64_t, bool> name_predicates_;
   // Reused by GetInstances in read views. Declared after the bound and the
   // options it points to, so it is destroyed before them.
   RangeBound instances_bound_;

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -53,6 +54,15 @@ struct PredicateStats {
   bool operator==(const PredicateStats&) const = default;
 };
 
+// An entry of the name index (storage/name_index.h): `entity` bears the name
+// `name` through `predicate`, and one of the name's words matched.
+struct NameMatch {
+  uint64_t entity = 0, predicate = 0, name = 0;
+  bool whole_word = false;   // the word is the one looked up, not longer
+  uint32_t name_words = 0;   // distinct words of the name
+  uint32_t name_length = 0;  // code points of the name
+};
+
 // Produces the triples matching a pattern in batches, ordered by the index
 // permutation chosen for the bound positions.
 // REQUIRES: the cursor is destroyed before the view that made it.
@@ -83,6 +93,13 @@ class ReadView {
   virtual Result<PredicateStats> GetStats(uint64_t predicate) = 0;
   // Every predicate with facts, with its statistics.
   virtual Status AllStats(std::vector<std::pair<uint64_t, PredicateStats>>* out) = 0;
+  // Appends the name-index entries of `word` (a normalised word, see
+  // storage/text_normalizer.h): of that word, or with `prefix` of every
+  // word starting with it. Ordered by word, then entity, predicate, name.
+  virtual Status FindNames(std::string_view /*word*/, bool /*prefix*/,
+                           std::vector<NameMatch>* /*out*/) {
+    return Status::NotSupported("this store has no name index");
+  }
 };
 
 // A statement's writes: all or nothing. Reads through it see its own writes.

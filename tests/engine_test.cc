@@ -213,16 +213,18 @@ TEST_CASE("opening checks the directory", "[engine]") {
       rocksdb::DB* raw = nullptr;
       REQUIRE(rocksdb::DB::Open(options, dir.path(), families, &handles, &raw).ok());
       REQUIRE(raw->Put(rocksdb::WriteOptions(), handles[quipu::storage::kMeta],
-                       quipu::storage::kFormatKey, "2")
+                       quipu::storage::kFormatKey,
+                       std::to_string(quipu::storage::kFormatVersion + 1))
                   .ok());
       for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
       delete raw;
     }
     auto db = Database::Open(dir.path());
     REQUIRE_FALSE(db.ok());
-    CHECK(db.status().message() == "cannot open database '" + dir.path() +
-                                       "': written by a newer Quipu (format 2); this build "
-                                       "reads format 1");
+    const int v = quipu::storage::kFormatVersion;
+    CHECK(db.status().message() ==
+          "cannot open database '" + dir.path() + "': written by a newer Quipu (format " +
+              std::to_string(v + 1) + "); this build reads format " + std::to_string(v));
   }
   SECTION("read-only on a missing directory") {
     quipu::DatabaseOptions options;
