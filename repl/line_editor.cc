@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "repl/completion.h"
 #include "repl/output.h"
 #include "repl/terminal.h"
 
@@ -36,25 +37,49 @@ void LoadCompletionWords() {
   completion_words = new std::vector<std::string>(std::move(words));
 }
 
-char* CompletionGenerator(const char* text, int state) {
+// The candidates of the completion in progress, handed out by the generator.
+std::vector<std::string>* candidates = nullptr;
+std::function<std::string()>* statement_source = nullptr;
+
+char* CandidateGenerator(const char* /*text*/, int state) {
   static size_t index;
-  static std::string prefix;
-  if (state == 0) {
-    index = 0;
-    prefix = text;
-    LoadCompletionWords();
-  }
-  if (completion_words == nullptr) return nullptr;
-  while (index < completion_words->size()) {
-    const std::string& word = (*completion_words)[index++];
-    if (word.compare(0, prefix.size(), prefix) == 0) return strdup(word.c_str());
-  }
-  return nullptr;
+  if (state == 0) index = 0;
+  if (candidates == nullptr || index >= candidates->size()) return nullptr;
+  return strdup((*candidates)[index++].c_str());
 }
 
-char** Complete(const char* text, int /*start*/, int /*end*/) {
+char** Complete(const char* text, int start, int end) {
   rl_attempted_completion_over = 1;  // no file-name completion as a fallback
-  return rl_completion_matches(text, CompletionGenerator);
+  const std::string before(rl_line_buffer, static_cast<size_t>(start));
+  const std::string prefix = text;
+  std::vector<std::string> found;
+  if (InLoadPath(before)) {
+    // The word breaks ('.', ':') may cut the path: complete it from its
+    // quote, and hand back what follows `start`.
+    const size_t from = before.find_last_of("'\"") + 1;
+    const std::string path(rl_line_buffer + from, static_cast<size_t>(end) - from);
+    for (const std::string& candidate : PathCandidates(path)) {
+      found.push_back(candidate.substr(static_cast<size_t>(start) - from));
+    }
+    // A directory goes on being typed; a file is followed by its quote.
+    rl_completion_append_character = '\0';
+  } else {
+    rl_completion_append_character = ' ';
+    LoadCompletionWords();
+    std::vector<std::string> words =
+        completion_words != nullptr ? *completion_words : std::vector<std::string>();
+    const std::string statement =
+        (statement_source != nullptr ? (*statement_source)() : std::string()) + before;
+    for (std::string& v : StatementVariables(statement)) words.push_back(std::move(v));
+    for (const std::string& w : words) {
+      if (w.compare(0, prefix.size(), prefix) == 0) found.push_back(w);
+    }
+    std::sort(found.begin(), found.end());
+    found.erase(std::unique(found.begin(), found.end()), found.end());
+  }
+  delete candidates;
+  candidates = new std::vector<std::string>(std::move(found));
+  return rl_completion_matches(text, CandidateGenerator);
 }
 
 }  // namespace
@@ -81,6 +106,10 @@ LineEditor::~LineEditor() {
   ResetCompletionWords();
   delete completion_source;
   completion_source = nullptr;
+  delete statement_source;
+  statement_source = nullptr;
+  delete candidates;
+  candidates = nullptr;
 }
 
 LineStatus LineEditor::ReadLine(const std::string& prompt, std::string* line) {
@@ -134,6 +163,11 @@ void LineEditor::SetCompletionSource(std::function<std::vector<std::string>()> s
   ResetCompletionWords();
   delete completion_source;
   completion_source = new std::function<std::vector<std::string>()>(std::move(source));
+}
+
+void LineEditor::SetStatementSource(std::function<std::string()> source) {
+  delete statement_source;
+  statement_source = new std::function<std::string()>(std::move(source));
 }
 
 void LineEditor::ResetCompletionWords() {

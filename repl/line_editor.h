@@ -32,6 +32,9 @@ class LineEditor {
   // Where tab completion gets its words (keywords, labels, predicates, …):
   // called at the first Tab, not at start-up, so opening stays instant.
   void SetCompletionSource(std::function<std::vector<std::string>()> source);
+  // The lines of the statement typed before the current one, for the
+  // variables Tab offers (repl/completion.h).
+  void SetStatementSource(std::function<std::string()> source);
   // Forgets the words, so the next Tab asks the source again (after :open).
   void ResetCompletionWords();
 

@@ -57,6 +57,7 @@ int RunTerminal(quipu::repl::Shell* shell, const std::string& db_path,
                "statement or clears the one being typed; Ctrl-D leaves.\n";
   quipu::repl::LineEditor editor(history_file);
   editor.SetCompletionSource([shell] { return shell->CompletionWords(); });
+  editor.SetStatementSource([shell] { return shell->pending_statement(); });
   if (quipu::repl::ColorWanted(isatty(STDOUT_FILENO), std::getenv("TERM"),
                                std::getenv("NO_COLOR"))) {
     editor.SetHighlighter([shell](const std::string& line) {

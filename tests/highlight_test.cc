@@ -3,10 +3,14 @@
 #include "repl/highlight.h"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
+#include "repl/completion.h"
 #include "repl/tokens.h"
+#include "tests/test_util.h"
 
 namespace {
 
@@ -119,4 +123,35 @@ TEST_CASE("a script splits into statements and meta-command lines", "[highlight]
   // The last statement may lack its ';'.
   CHECK(quipu::repl::SplitScript("return 1").size() == 1);
   CHECK(quipu::repl::SplitScript(" -- nothing\n").empty());
+}
+
+TEST_CASE("Tab offers the statement's variables and file paths after load", "[shell]") {
+  using quipu::repl::InLoadPath;
+  using quipu::repl::PathCandidates;
+  using quipu::repl::StatementVariables;
+  CHECK(StatementVariables("match (person:Person)-[r:owns]->(c), p = (c)-[:x*]->(d) where pe") ==
+        std::vector<std::string>{"c", "d", "p", "person", "r"});
+  CHECK(StatementVariables("match (@a)-[:owns]->( x {n: 1}) return count(y), x.name") ==
+        std::vector<std::string>{"x", "y"});
+  CHECK(StatementVariables("match p = shortest (a)-[*]-(b) where a.n == 1") ==
+        std::vector<std::string>{"a", "b", "p"});
+  CHECK(StatementVariables("").empty());
+  CHECK(InLoadPath("load '"));
+  CHECK(InLoadPath("LOAD csv 'data/"));
+  CHECK(InLoadPath("  load jsonl \"x/"));
+  CHECK_FALSE(InLoadPath("load 'a.nt' format '"));
+  CHECK_FALSE(InLoadPath("match (x {name: '"));
+  CHECK_FALSE(InLoadPath("load 'a.nt'"));
+  CHECK_FALSE(InLoadPath("reload '"));
+  quipu::testing::TempDir dir("complete");
+  std::filesystem::create_directories(dir.path() + "/sub");
+  std::ofstream(dir.path() + "/seed.qql") << "x";
+  std::ofstream(dir.path() + "/seed.nt") << "x";
+  std::ofstream(dir.path() + "/.hidden") << "x";
+  CHECK(PathCandidates(dir.path() + "/s") == std::vector<std::string>{dir.path() + "/seed.nt",
+                                                                      dir.path() + "/seed.qql",
+                                                                      dir.path() + "/sub/"});
+  CHECK(PathCandidates(dir.path() + "/.h") == std::vector<std::string>{dir.path() + "/.hidden"});
+  CHECK(PathCandidates(dir.path() + "/nothing").empty());
+  CHECK(PathCandidates("/no/such/dir/x").empty());
 }

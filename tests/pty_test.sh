@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The interactive shell in a real pseudo-terminal (util-linux `script`):
-# prompts, tab completion of labels and entity keys (refreshed by :open),
+# prompts, tab completion of labels, entity keys (refreshed by :open), the
+# statement's variables and file paths after load,
 # Ctrl-C on a half-typed statement and on a running one, syntax highlighting,
 # Unicode tables cut to the terminal's width, Ctrl-D.
 # Usage: pty_test.sh PATH_TO_QUIPU
@@ -14,6 +15,8 @@ if ! command -v script >/dev/null; then
 fi
 "$quipu" "$work/db" -c 'insert (@ana:Person {name: "Ana"});' >/dev/null || exit 1
 "$quipu" "$work/other" -c 'insert (@bob:Person {name: "Bob"});' >/dev/null || exit 1
+mkdir -p "$work/files"
+printf '<http://q/loaded> <http://q/from> "the completed path" .\n' > "$work/files/completed_file.nt"
 # 30 entities with two properties each: five patterns over their 62 facts
 # make a join of 62^5 rows, which runs long enough to be cancelled.
 many=$(for i in $(seq 30); do printf '(@e%d {a: %d, b: %d}), ' "$i" "$i" "$i"; done)
@@ -51,11 +54,15 @@ expect_not() {  # expect_not SESSION DESCRIPTION TEXT
 }
 
 # Completion only happens on a terminal: `Per<TAB>` must become Person (else
-# the count is 0) and `@an<TAB>` must become @ana (else no row). After :open,
-# `@bo<TAB>` completes from the other database's keys.
+# the count is 0), `@an<TAB>` must become @ana (else no row), `person_v<TAB>`
+# the statement's own variable, and a file name after load its path. After
+# :open, `@bo<TAB>` completes from the other database's keys.
 (sleep 1; printf 'match (p:Per\t) return count(*);\n'; sleep 1
  printf ':mode csv\n'; sleep 0.5
  printf 'match (@an\t) return 42 as answer;\n'; sleep 1
+ printf 'match (person_var:Person) return count(person_v\t) as vars;\n'; sleep 1
+ printf "load '%s/files/comp\t';\n" "$work"; sleep 1
+ printf 'match (x)-[:<http://q/from>]->(v) return v;\n'; sleep 1
  printf ':open %s\n' "$work/other"; sleep 0.5
  printf 'match (@bo\t) return 43 as other;\n'; sleep 1
  printf '\004') | session completion 100 TERM=dumb LANG=C
@@ -64,6 +71,8 @@ expect completion "the prompt" "quipu> "
 expect completion "a label completed (count 1)" "| 1        |"
 expect completion "the row count with the time under a table" "1 row ("
 expect completion "an entity key completed" $'answer\n42'
+expect completion "a variable of the statement completed" $'vars\n1'
+expect completion "a file path after load completed" $'v\nthe completed path'
 expect completion "completion words follow :open" $'other\n43'
 expect_not completion "no colour with TERM=dumb" $'\e[1;34m'
 
