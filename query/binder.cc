@@ -695,13 +695,21 @@ class Binder {
           FailAt("property access '." + e.name + "' needs a variable before the '.'", e.name_pos);
         }
         if (hop_variable_ != nullptr) {
+          // subject.key, object.key: a property of the hop fact's own ends.
+          if ((base.name == "subject" || base.name == "object") &&
+              (hop_variable_->empty() || base.name != *hop_variable_)) {
+            BoundExpr node = HopProperty(e.name, e.pos);
+            node.kind = BoundExpr::Kind::kHopNodeProperty;
+            node.slot = base.name == "subject" ? 0 : 1;
+            return node;
+          }
           if (hop_variable_->empty() || base.name != *hop_variable_) {
             HopVariable(base);  // a variable of the match: refused with its own message
             FailAt("unknown variable '" + base.name +
                        "' (in a per-hop condition, name the hop's annotations alone or as " +
                        (hop_variable_->empty() ? std::string("r.key with -[r:…*]->")
                                                : *hop_variable_ + ".key") +
-                       ")",
+                       ", its fact's ends' properties as subject.key and object.key)",
                    base.pos);
           }
           return HopProperty(e.name, e.pos);

@@ -91,22 +91,24 @@ struct BoundQuery;
 
 struct BoundExpr {
   enum class Kind : uint8_t {
-    kConst,         // constant
-    kSlot,          // the term in a slot (a node variable)
-    kFact,          // a relationship variable: its predicate
-    kNodeProperty,  // args[0] is kSlot; key_id names the property predicate
-    kFactProperty,  // fact's annotation key_id
-    kUnary,         // name: not, -
-    kBinary,        // name: or and = <> < <= > >= + - * / %
-    kFunction,      // scalar function
-    kAggregate,     // name: count sum avg min max collect; args empty for count(*)
-    kList,          // [args...]
-    kCase,          // as ast::Expr::Kind::kCase, with has_else
-    kExists,        // group: BoundQuery::exists_groups[group] has a match
-    kHopProperty,   // in a per-hop condition: the current hop's annotation key_id
-    kPath,          // group: the value of BoundQuery::paths[group]
-    kPathProperty,  // args[0] is a path: the list of its hops' annotation `name`
-    kField,         // field `slot` of the row a load reads (Evaluator::set_fields)
+    kConst,            // constant
+    kSlot,             // the term in a slot (a node variable)
+    kFact,             // a relationship variable: its predicate
+    kNodeProperty,     // args[0] is kSlot; key_id names the property predicate
+    kFactProperty,     // fact's annotation key_id
+    kUnary,            // name: not, -
+    kBinary,           // name: or and = <> < <= > >= + - * / %
+    kFunction,         // scalar function
+    kAggregate,        // name: count sum avg min max collect; args empty for count(*)
+    kList,             // [args...]
+    kCase,             // as ast::Expr::Kind::kCase, with has_else
+    kExists,           // group: BoundQuery::exists_groups[group] has a match
+    kHopProperty,      // in a per-hop condition: the current hop's annotation key_id
+    kHopNodeProperty,  // in a per-hop condition: property key_id of the hop's subject
+                       // (slot 0) or object (slot 1)
+    kPath,             // group: the value of BoundQuery::paths[group]
+    kPathProperty,     // args[0] is a path: the list of its hops' annotation `name`
+    kField,            // field `slot` of the row a load reads (Evaluator::set_fields)
   };
   Kind kind = Kind::kConst;
   ast::Pos pos;

@@ -231,7 +231,10 @@ Value Evaluator::Decode(uint64_t id) {
 }
 
 Value Evaluator::NodeProperty(const BoundExpr& e, const uint64_t* row) {
-  const uint64_t subject = row[e.args[0].slot];
+  return PropertyOf(row[e.args[0].slot], e);
+}
+
+Value Evaluator::PropertyOf(uint64_t subject, const BoundExpr& e) {
   if (subject == 0 || e.key_id == 0) return Value();
   std::unique_ptr<storage::TripleCursor> cursor = view_->Scan({subject, e.key_id, 0});
   scratch_.clear();
@@ -477,12 +480,20 @@ Value Evaluator::Eval(const BoundExpr& e, const uint64_t* row) {
       FailAt("aggregate " + e.name + "() is not allowed here", e.pos);
     case BoundExpr::Kind::kHopProperty:
       return HopProperty(e);
+    case BoundExpr::Kind::kHopNodeProperty:
+      return HopNodeProperty(e);
     case BoundExpr::Kind::kPath:
       return BuildPath(e, row);
     case BoundExpr::Kind::kPathProperty:
       return PathProperty(e, row);
   }
   return Value();
+}
+
+Value Evaluator::HopNodeProperty(const BoundExpr& e) {
+  if (hop_ == nullptr)
+    FailAt("'" + e.name + "' names a hop's node outside a per-hop condition", e.pos);
+  return PropertyOf(e.slot == 0 ? hop_fact_.s : hop_fact_.o, e);
 }
 
 Value Evaluator::HopProperty(const BoundExpr& e) {

@@ -66,8 +66,12 @@ class Evaluator {
   void set_context(const ExecContext* ctx);
   // A cache of committed terms shared across statements; may be null.
   void set_term_cache(TermCache* cache) { shared_cache_ = cache; }
-  // The annotations of the hop a per-hop condition is tested on; null outside.
-  void set_hop(const storage::Annotations* hop) { hop_ = hop; }
+  // The hop a per-hop condition is tested on: its fact's annotations (null
+  // outside a per-hop condition) and the fact itself.
+  void set_hop(const storage::Annotations* hop, storage::Triple fact = {}) {
+    hop_ = hop;
+    hop_fact_ = fact;
+  }
   // The fields that kField expressions read (a row of `load … as rows`);
   // must outlive the evaluations.
   void set_fields(const std::vector<Value>* fields) { fields_ = fields; }
@@ -91,6 +95,9 @@ class Evaluator {
   Value Ownership(const BoundExpr& e, const uint64_t* row);
   Value Case(const BoundExpr& e, const uint64_t* row);
   Value HopProperty(const BoundExpr& e);
+  Value HopNodeProperty(const BoundExpr& e);
+  // The value of the property e.key_id of `subject` (the smallest object).
+  Value PropertyOf(uint64_t subject, const BoundExpr& e);
   Value BuildPath(const BoundExpr& e, const uint64_t* row);
   Value PathProperty(const BoundExpr& e, const uint64_t* row);
   // The annotations of the instance `hash` of `t` (reads the store).
@@ -108,6 +115,7 @@ class Evaluator {
   const ExecContext* ctx_ = nullptr;
   TermCache* shared_cache_ = nullptr;
   const storage::Annotations* hop_ = nullptr;
+  storage::Triple hop_fact_;
   const std::vector<Value>* fields_ = nullptr;
   std::unordered_map<int, std::unique_ptr<GroupMatcher>> exists_;
   std::unique_ptr<StoreOwnership> ownership_;

@@ -174,7 +174,7 @@ void PathMatcher::AddHop(const storage::Triple& t, uint64_t next, bool forward,
         continue;
       }
       if (var_.hop_filter >= 0) {
-        eval_.set_hop(&instance.annotations);
+        eval_.set_hop(&instance.annotations, t);
         const bool pass =
             eval_.Test(ctx_->query->hop_filters[static_cast<size_t>(var_.hop_filter)], row_.data());
         eval_.set_hop(nullptr);
