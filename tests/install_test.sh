@@ -2,8 +2,9 @@
 # Installs the built tree into a temporary prefix and builds a small program
 # against it twice, through find_package(quipu) and through pkg-config, then
 # runs both. Only the prefix is visible to the program, so this also shows
-# that the installed headers need nothing from the source tree.
-# Usage: install_test.sh BUILD_DIR
+# that the installed headers need nothing from the source tree. With a
+# Python interpreter, it also imports the installed Python module.
+# Usage: install_test.sh BUILD_DIR [PYTHON]
 set -euo pipefail
 build=$(cd "$1" && pwd)
 tmp=$(mktemp -d /tmp/quipu-install-XXXXXX)
@@ -55,4 +56,14 @@ c++ -std=c++20 "$tmp/src/main.cc" -o "$tmp/consumer-pc" $(pkg-config --cflags --
 libdir=$(pkg-config --variable=libdir quipu)
 out=$(LD_LIBRARY_PATH=$libdir "$tmp/consumer-pc" "$tmp/db2")
 [[ $out == "@a knows @b" ]] || { echo "pkg-config build printed: $out"; exit 1; }
-echo "installed package: find_package and pkg-config builds ran"
+
+# 3. The Python module, from the prefix alone.
+if (($# > 1)); then
+  out=$(PYTHONPATH=$prefix/lib/python3/dist-packages "$2" -c "
+import quipu
+db = quipu.connect('$tmp/db3')
+db.execute('insert (@a)-[:knows]->(@b);')
+print(db.execute('match (x)-[:knows]->(y) return x, y;').fetchall())")
+  [[ $out == "[(Entity(\"a\"), Entity(\"b\"))]" ]] || { echo "installed python module printed: $out"; exit 1; }
+fi
+echo "installed package: the find_package and pkg-config builds ran${2:+, and the Python module}"

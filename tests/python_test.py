@@ -143,6 +143,25 @@ class QuipuTest(unittest.TestCase):
             t.join()
         self.assertEqual(bad, [])
 
+    def test_cancel_from_another_thread(self):
+        # A billion rows: far longer than it takes to cancel it.
+        self.db.execute_script("".join(f"insert (@n{i}:N);\n" for i in range(1000)))
+        errors = []
+
+        def run():
+            try:
+                self.db.execute("match (a:N), (b:N), (c:N) return count(a);")
+            except quipu.Error as e:
+                errors.append(e.message)
+
+        worker = threading.Thread(target=run)
+        worker.start()
+        # A cancel stops only statements already running: repeat until it lands.
+        while worker.is_alive():
+            self.db.cancel()
+            worker.join(0.05)
+        self.assertEqual(errors, ["the statement was cancelled"])
+
 
 if __name__ == "__main__":
     unittest.main()
