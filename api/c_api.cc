@@ -252,6 +252,12 @@ const char* quipu_result_string(const quipu_result* result, size_t row, size_t c
   if (v->type() == quipu::Value::Type::kLangString) return v->as_lang_string().text.c_str();
   return nullptr;
 }
+const char* quipu_result_lang(const quipu_result* result, size_t row, size_t column) {
+  const quipu::Value* v = Cell(result, row, column);
+  return v != nullptr && v->type() == quipu::Value::Type::kLangString
+             ? v->as_lang_string().lang.c_str()
+             : nullptr;
+}
 const char* quipu_result_entity_key(const quipu_result* result, size_t row, size_t column) {
   const quipu::Value* v = Cell(result, row, column);
   return v != nullptr && v->type() == quipu::Value::Type::kEntity ? v->as_entity().key.c_str()

@@ -308,7 +308,10 @@ PYBIND11_MODULE(quipu, m) {
   py::class_<quipu::Entity>(m, "Entity", "An entity (node) by key, e.g. Entity('cosco') for @cosco")
       .def(py::init([](std::string key) { return quipu::Entity{std::move(key)}; }), py::arg("key"))
       .def_readonly("key", &quipu::Entity::key)
-      .def("__eq__", [](const quipu::Entity& a, const quipu::Entity& b) { return a == b; })
+      // An operator: comparing with another type gives NotImplemented, so False.
+      .def(
+          "__eq__", [](const quipu::Entity& a, const quipu::Entity& b) { return a == b; },
+          py::is_operator())
       .def("__hash__", [](const quipu::Entity& e) { return py::hash(py::str("@" + e.key)); })
       .def("__repr__",
            [](const quipu::Entity& e) { return "Entity(" + quipu::QuoteString(e.key) + ")"; })

@@ -1,6 +1,9 @@
 /* The C API from C: open, parameters, results of every type, prepared
  * statements, errors with positions, read-only databases, ownership. */
 #define _XOPEN_SOURCE 700 /* mkdtemp */
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +90,29 @@ static void TestValues(quipu_db* db) {
   CHECK(quipu_result_facts_deleted(r) == 0);
   CHECK_STR(quipu_result_summary(r), "inserted 1 fact, deleted 0 facts");
   CHECK(quipu_result_column_count(r) == 0);
+  quipu_result_free(r);
+}
+
+/* Language-tagged strings come from RDF files. */
+static void TestLangString(quipu_db* db, const char* dir) {
+  char nt[256];
+  char load[300];
+  snprintf(nt, sizeof nt, "%s.nt", dir);
+  snprintf(load, sizeof load, "load '%s';", nt);
+  FILE* f = fopen(nt, "w");
+  if (f == NULL) {
+    ++failures;
+    return;
+  }
+  fputs("<http://e/pe> <http://e/label> \"Per\u00FA\"@es .\n", f);
+  fclose(f);
+  quipu_result_free(Run(db, load, NULL));
+  remove(nt);
+  quipu_result* r = Run(db, "match (x)-[:<http://e/label>]->(l) return l;", NULL);
+  CHECK(quipu_result_type(r, 0, 0) == QUIPU_TYPE_LANG_STRING);
+  CHECK_STR(quipu_result_string(r, 0, 0), "Per\xC3\xBA");
+  CHECK_STR(quipu_result_lang(r, 0, 0), "es");
+  CHECK(quipu_result_lang(r, 0, 1) == NULL);
   quipu_result_free(r);
 }
 
@@ -180,6 +206,51 @@ static void TestErrors(quipu_db* db) {
   quipu_close(NULL);
 }
 
+struct CancelRun {
+  quipu_db* db;
+  quipu_code code;
+  char message[128];
+  atomic_int done;
+};
+
+static void* RunLong(void* arg) {
+  struct CancelRun* run = arg;
+  quipu_result* r = NULL;
+  quipu_error* err = NULL;
+  /* A billion rows: far longer than it takes to cancel it. */
+  run->code = quipu_execute(run->db, "match (a:N), (b:N), (c:N) return count(a);", NULL, &r, &err);
+  snprintf(run->message, sizeof run->message, "%s", quipu_error_message(err));
+  quipu_error_free(err);
+  quipu_result_free(r);
+  atomic_store(&run->done, 1);
+  return NULL;
+}
+
+/* quipu_cancel from another thread stops the running statement. */
+static void TestCancel(quipu_db* db) {
+  static char script[1000 * 24];
+  size_t used = 0;
+  for (int i = 0; i < 1000; ++i) {
+    used += (size_t)snprintf(script + used, sizeof script - used, "insert (@n%d:N);\n", i);
+  }
+  quipu_error* err = NULL;
+  CHECK(quipu_execute_script(db, script, &err) == QUIPU_OK);
+  struct CancelRun run = {db, QUIPU_OK, "", 0};
+  pthread_t thread;
+  if (pthread_create(&thread, NULL, RunLong, &run) != 0) {
+    ++failures;
+    return;
+  }
+  /* A cancel stops only statements already running: repeat until it lands. */
+  while (!atomic_load(&run.done)) {
+    quipu_cancel(db);
+    sched_yield();
+  }
+  pthread_join(thread, NULL);
+  CHECK(run.code == QUIPU_INVALID_ARGUMENT);
+  CHECK_STR(run.message, "the statement was cancelled");
+}
+
 static void TestReadOnly(const char* path) {
   quipu_options options;
   quipu_options_init(&options);
@@ -220,6 +291,8 @@ int main(void) {
   TestValues(db);
   TestPrepared(db);
   TestErrors(db);
+  TestLangString(db, path);
+  TestCancel(db);
   quipu_close(db);
   TestReadOnly(path);
   char command[64];

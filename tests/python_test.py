@@ -40,6 +40,8 @@ class QuipuTest(unittest.TestCase):
                                 {"p": quipu.Entity("xi"), "p.name": "Xi Jinping"}])
         self.assertEqual(str(rows[0]["p"]), "@li")
         self.assertEqual(repr(rows[0]["p"]), 'Entity("li")')
+        self.assertNotEqual(rows[0]["p"], "li")
+        self.assertEqual(len({quipu.Entity("li"), rows[0]["p"]}), 1)
         self.assertEqual(list(self.db.execute("match (p:Person) return count(p);")), [(2,)])
 
     def test_parameters_of_every_type(self):

@@ -147,6 +147,8 @@ int64_t quipu_result_int(const quipu_result* result, size_t row, size_t column);
 double quipu_result_double(const quipu_result* result, size_t row, size_t column);
 /* Strings, and the text of a language-tagged string. */
 const char* quipu_result_string(const quipu_result* result, size_t row, size_t column);
+/* The language tag of a language-tagged string ("es" for "Perú"@es). */
+const char* quipu_result_lang(const quipu_result* result, size_t row, size_t column);
 const char* quipu_result_entity_key(const quipu_result* result, size_t row, size_t column);
 /* Days since 1970-01-01. */
 int64_t quipu_result_date(const quipu_result* result, size_t row, size_t column);
