@@ -164,6 +164,16 @@ class QuipuTest(unittest.TestCase):
             worker.join(0.05)
         self.assertEqual(errors, ["the statement was cancelled"])
 
+    def test_time_limit(self):
+        self.db.execute_script("".join(f"insert (@n{i}:N);\n" for i in range(1000)))
+        self.db.close()
+        with quipu.connect(self.path, time_limit_seconds=0.05) as db:
+            with self.assertRaises(quipu.Error) as ctx:
+                db.execute("match (a:N), (b:N), (c:N) return count(a);")
+        self.assertEqual(ctx.exception.message,
+                         "the statement ran past its time limit of 0.05 s (the limit 'time': "
+                         ":limit time SECONDS in the shell, QueryLimits::time_seconds in the API)")
+
 
 if __name__ == "__main__":
     unittest.main()
