@@ -228,14 +228,16 @@ class Connection {
  public:
   explicit Connection(std::shared_ptr<quipu::Database> db) : db_(std::move(db)) {}
 
-  quipu::Database* db() {
+  // A reference of its own, so a close() from another thread while the
+  // statement runs without the GIL leaves the database open until it ends.
+  std::shared_ptr<quipu::Database> db() {
     if (db_ == nullptr) throw py::value_error("the database is closed");
-    return db_.get();
+    return db_;
   }
 
   Cursor Execute(const std::string& text, const py::object& params) {
     quipu::Params values = ToParams(params);
-    quipu::Database* database = db();
+    std::shared_ptr<quipu::Database> database = db();
     quipu::Result<quipu::QueryResult> r = quipu::Status::Ok();
     {
       py::gil_scoped_release release;
@@ -247,7 +249,7 @@ class Connection {
 
   void ExecuteScript(const std::string& text, const py::object& params) {
     quipu::Params values = ToParams(params);
-    quipu::Database* database = db();
+    std::shared_ptr<quipu::Database> database = db();
     quipu::Status status;
     {
       py::gil_scoped_release release;
@@ -259,7 +261,7 @@ class Connection {
   Statement Prepare(const std::string& text) {
     auto r = db()->Prepare(text);
     if (!r.ok()) Raise(r.status());
-    return Statement(db_, std::move(*r));
+    return Statement(db(), std::move(*r));
   }
 
   void Cancel() {

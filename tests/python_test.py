@@ -6,6 +6,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 import unittest
 
 import quipu
@@ -173,6 +174,26 @@ class QuipuTest(unittest.TestCase):
         self.assertEqual(ctx.exception.message,
                          "the statement ran past its time limit of 0.05 s (the limit 'time': "
                          ":limit time SECONDS in the shell, QueryLimits::time_seconds in the API)")
+
+    def test_close_while_a_statement_runs(self):
+        self.db.execute_script("".join(f"insert (@n{i}:N);\n" for i in range(1000)))
+        self.db.close()
+        db = quipu.connect(self.path, time_limit_seconds=0.3)
+        errors = []
+
+        def run():
+            try:
+                db.execute("match (a:N), (b:N), (c:N) return count(a);")
+            except quipu.Error as e:
+                errors.append(e.message)
+
+        worker = threading.Thread(target=run)
+        worker.start()
+        time.sleep(0.05)
+        db.close()  # the running statement keeps the database open until it ends
+        worker.join()
+        self.assertEqual(len(errors), 1)
+        self.assertTrue(errors[0].startswith("the statement ran past its time limit"), errors)
 
 
 if __name__ == "__main__":
