@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <exception>
 #include <mutex>
+#include <new>
 
 #include "grammar/parser.h"
 #include "query/executor.h"
@@ -11,6 +13,48 @@
 #include "storage/store.h"
 
 namespace quipu {
+
+namespace {
+
+// No exception crosses the API: whatever escapes the engine becomes a Status.
+template <typename F>
+auto Guarded(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const std::bad_alloc&) {
+    return Status::Internal("out of memory");
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("unexpected failure: ") + e.what());
+  } catch (...) {
+    return Status::Internal("unexpected failure");
+  }
+}
+
+// QueryResult::column_types from the rows.
+void FillColumnTypes(QueryResult* result) {
+  result->column_types.assign(result->columns.size(), Value::Type::kNull);
+  std::vector<bool> mixed(result->columns.size(), false);
+  for (const auto& row : result->rows) {
+    for (size_t i = 0; i < row.size() && i < mixed.size(); ++i) {
+      const Value::Type t = row[i].type();
+      Value::Type& column = result->column_types[i];
+      if (t == Value::Type::kNull || mixed[i] || t == column) continue;
+      if (column == Value::Type::kNull) {
+        column = t;
+      } else if (row[i].is_numeric() &&
+                 (column == Value::Type::kInt || column == Value::Type::kDouble)) {
+        column = Value::Type::kDouble;
+      } else {
+        mixed[i] = true;
+      }
+    }
+  }
+  for (size_t i = 0; i < mixed.size(); ++i) {
+    if (mixed[i]) result->column_types[i] = Value::Type::kNull;
+  }
+}
+
+}  // namespace
 
 struct Database::Impl {
   std::unique_ptr<storage::Store> store;
@@ -68,36 +112,76 @@ struct Database::Impl {
     options.holdings_generation = holdings.Observe();
     Result<QueryResult> result = query::ExecuteStatement(statement, store.get(), options);
     if (writes) holdings.EndWrite();
+    if (result.ok()) FillColumnTypes(&*result);
     return result;
   }
 };
+
+struct PreparedStatement::Impl {
+  Database::Impl* db;
+  ast::Statement statement;
+};
+
+PreparedStatement::PreparedStatement(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+PreparedStatement::~PreparedStatement() = default;
+
+Result<QueryResult> PreparedStatement::Execute(const Params& params) {
+  return Guarded([&]() -> Result<QueryResult> { return impl_->db->Run(impl_->statement, params); });
+}
 
 Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Database::~Database() = default;
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
                                                  const DatabaseOptions& options) {
-  storage::StoreOptions store_options;
-  store_options.read_only = options.read_only;
-  store_options.create_if_missing = options.create_if_missing;
-  Result<std::unique_ptr<storage::Store>> store = storage::OpenRocksDbStore(path, store_options);
-  if (!store.ok()) return store.status();
-  auto impl = std::make_unique<Impl>();
-  impl->store = std::move(*store);
-  impl->limits = options.limits;
-  return std::unique_ptr<Database>(new Database(std::move(impl)));
+  return Guarded([&]() -> Result<std::unique_ptr<Database>> {
+    storage::StoreOptions store_options;
+    store_options.read_only = options.read_only;
+    store_options.create_if_missing = options.create_if_missing;
+    Result<std::unique_ptr<storage::Store>> store = storage::OpenRocksDbStore(path, store_options);
+    if (!store.ok()) return store.status();
+    auto impl = std::make_unique<Impl>();
+    impl->store = std::move(*store);
+    impl->limits = options.limits;
+    return std::unique_ptr<Database>(new Database(std::move(impl)));
+  });
 }
 
 Result<QueryResult> Database::Execute(std::string_view statement, const Params& params) {
-  const grammar::PrefixMap prefixes = impl_->Prefixes();
-  Result<ast::Statement> parsed = grammar::ParseStatement(statement, &prefixes);
-  if (!parsed.ok()) return parsed.status();
-  return impl_->Run(*parsed, params);
+  return Guarded([&]() -> Result<QueryResult> {
+    const grammar::PrefixMap prefixes = impl_->Prefixes();
+    Result<ast::Statement> parsed = grammar::ParseStatement(statement, &prefixes);
+    if (!parsed.ok()) return parsed.status();
+    return impl_->Run(*parsed, params);
+  });
+}
+
+Result<std::unique_ptr<PreparedStatement>> Database::Prepare(std::string_view statement) {
+  return Guarded([&]() -> Result<std::unique_ptr<PreparedStatement>> {
+    const grammar::PrefixMap prefixes = impl_->Prefixes();
+    Result<ast::Statement> parsed = grammar::ParseStatement(statement, &prefixes);
+    if (!parsed.ok()) return parsed.status();
+    auto impl = std::make_unique<PreparedStatement::Impl>();
+    impl->db = impl_.get();
+    impl->statement = std::move(*parsed);
+    return std::unique_ptr<PreparedStatement>(new PreparedStatement(std::move(impl)));
+  });
 }
 
 Status Database::ExecuteScript(std::string_view script,
                                const std::function<void(const QueryResult&)>& on_result,
                                const Params& params) {
+  Result<bool> done = Guarded([&]() -> Result<bool> {
+    Status status = RunScript(script, on_result, params);
+    if (!status.ok()) return status;
+    return true;
+  });
+  return done.status();
+}
+
+Status Database::RunScript(std::string_view script,
+                           const std::function<void(const QueryResult&)>& on_result,
+                           const Params& params) {
   // A prefix statement in the script affects the statements after it.
   grammar::PrefixMap prefixes = impl_->Prefixes();
   grammar::ScriptParser parser(script, &prefixes);

@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ make cmake pkg-config git tao-pegtl-dev librocksdb-dev libboost-container-dev
-          libfmt-dev catch2 libcli11-dev libre2-dev libedit-dev zlib1g-dev libserd-dev libsimdjson-dev)
+          libfmt-dev catch2 libcli11-dev libre2-dev libedit-dev zlib1g-dev libserd-dev libsimdjson-dev
+          python3-dev python3-pybind11)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

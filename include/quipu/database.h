@@ -4,8 +4,15 @@
 //   auto result = (*db)->Execute("match (p:Person) return p.name order by p.name;");
 //
 // Each statement is atomic: it happens completely or not at all, and reads
-// one consistent snapshot. Thread-safety: a Database may be shared by
-// threads; statements that write run one at a time, reads run alongside.
+// one consistent snapshot.
+//
+// Thread-safety: a Database may be shared by any number of threads. Execute,
+// ExecuteScript, Prepare, SetLimits, limits and Cancel may be called
+// concurrently; statements that write run one at a time, reading statements
+// run alongside them, and every statement reads one snapshot, so it sees each
+// other statement's writes completely or not at all. SetLoadProgressHandler
+// must not race with running statements. A PreparedStatement is used by one
+// thread at a time. No exception escapes the API: failures are a Status.
 #pragma once
 
 #include <atomic>
@@ -29,6 +36,10 @@ struct QueryResult {
   uint64_t facts_inserted = 0;
   uint64_t facts_deleted = 0;
   bool is_query = false;  // true for statements that return rows
+  // One per column: the type of its non-null values (kInt and kDouble mixed
+  // give kDouble); kNull when the column holds only nulls, no rows, or values
+  // of several other types (then read each Value's type()).
+  std::vector<Value::Type> column_types;
   // For writes: one line for people, e.g. "inserted 5 facts".
   std::string summary;
   // What a person should know about a result that is not an error, one
@@ -66,6 +77,27 @@ struct LoadProgress {
 // Values for the $name parameters of a statement, by name without the '$'.
 using Params = std::map<std::string, Value>;
 
+class Database;
+
+// A statement parsed once and run many times with different parameters.
+// REQUIRES: it is destroyed before the Database that prepared it.
+class PreparedStatement {
+ public:
+  ~PreparedStatement();
+  PreparedStatement(const PreparedStatement&) = delete;
+  PreparedStatement& operator=(const PreparedStatement&) = delete;
+
+  // Runs the statement with these values for its $parameters, like
+  // Database::Execute. Prefixes are those in force when it was prepared.
+  Result<QueryResult> Execute(const Params& params = {});
+
+ private:
+  friend class Database;
+  struct Impl;
+  explicit PreparedStatement(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
 class Database {
  public:
   static Result<std::unique_ptr<Database>> Open(const std::string& path,
@@ -77,6 +109,11 @@ class Database {
   // Runs exactly one statement (a trailing ';' is allowed). `params` gives
   // the values of its $parameters; a parameter without a value is an error.
   Result<QueryResult> Execute(std::string_view statement, const Params& params = {});
+
+  // Parses one statement for running later; a syntax error is reported here,
+  // with its position. Meaning (variables, types) is checked against the
+  // data each time it runs, so semantic errors come from Execute.
+  Result<std::unique_ptr<PreparedStatement>> Prepare(std::string_view statement);
 
   // Runs the statements of a script in order, each atomically, calling
   // `on_result` after each; stops at the first failing statement and returns
@@ -98,8 +135,11 @@ class Database {
   void Cancel();
 
  private:
+  friend class PreparedStatement;
   struct Impl;
   explicit Database(std::unique_ptr<Impl> impl);
+  Status RunScript(std::string_view script,
+                   const std::function<void(const QueryResult&)>& on_result, const Params& params);
   std::unique_ptr<Impl> impl_;
 };
 

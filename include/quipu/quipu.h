@@ -1,0 +1,170 @@
+/* quipu.h: the C API of Quipu, for C programs and other languages' FFI.
+ *
+ *   quipu_db* db = NULL;
+ *   quipu_error* err = NULL;
+ *   if (quipu_open("/tmp/case", NULL, &db, &err) != QUIPU_OK) { ...; quipu_error_free(err); }
+ *   quipu_params* params = quipu_params_new();
+ *   quipu_params_set_string(params, "name", "Xi Jinping");
+ *   quipu_result* result = NULL;
+ *   if (quipu_execute(db, "match (p {name: $name}) return p;", params, &result, &err) ==
+ *       QUIPU_OK) {
+ *     for (size_t row = 0; row < quipu_result_row_count(result); ++row)
+ *       puts(quipu_result_text(result, row, 0));
+ *     quipu_result_free(result);
+ *   }
+ *   quipu_params_free(params);
+ *   quipu_close(db);
+ *
+ * Ownership: every object a quipu_* function hands out through an out
+ * parameter or returns (quipu_db, quipu_stmt, quipu_result, quipu_params,
+ * quipu_error) belongs to the caller, who releases it with the matching
+ * *_free (quipu_close for a database). Each *_free accepts NULL. Strings
+ * returned as const char* belong to the object they came from and stay
+ * valid until it is freed. Strings passed in are copied; the caller keeps
+ * them. A quipu_result and a quipu_error do not depend on the database and
+ * may outlive it; a quipu_stmt must be freed before its database.
+ *
+ * Errors: a function that can fail returns a quipu_code; QUIPU_OK is 0. On
+ * failure, when `error` is not NULL, *error receives a new quipu_error with
+ * the message and, for errors in statement text, the 1-based line and
+ * column. On success *error is left untouched.
+ *
+ * Threads: a quipu_db may be used from several threads at once (see
+ * docs/embedding.md): writing statements run one at a time, reading ones
+ * alongside, each reading one consistent snapshot. A quipu_stmt, a
+ * quipu_result and a quipu_params are used by one thread at a time. */
+#ifndef QUIPU_QUIPU_H_
+#define QUIPU_QUIPU_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct quipu_db quipu_db;
+typedef struct quipu_stmt quipu_stmt;
+typedef struct quipu_result quipu_result;
+typedef struct quipu_params quipu_params;
+typedef struct quipu_error quipu_error;
+
+/* The outcome of a call; the same kinds as quipu::Status::Code. */
+typedef enum quipu_code {
+  QUIPU_OK = 0,
+  QUIPU_SYNTAX_ERROR,   /* the statement text does not parse */
+  QUIPU_SEMANTIC_ERROR, /* it parses but means nothing (unknown variable, ...) */
+  QUIPU_INVALID_ARGUMENT,
+  QUIPU_NOT_FOUND,
+  QUIPU_IO_ERROR,
+  QUIPU_CORRUPTION,
+  QUIPU_NOT_SUPPORTED,
+  QUIPU_INTERNAL
+} quipu_code;
+
+/* The type of a value; the same kinds as quipu::Value::Type. */
+typedef enum quipu_type {
+  QUIPU_TYPE_NULL = 0,
+  QUIPU_TYPE_BOOL,
+  QUIPU_TYPE_INT,
+  QUIPU_TYPE_DOUBLE,
+  QUIPU_TYPE_STRING,
+  QUIPU_TYPE_LANG_STRING, /* a string with a language tag */
+  QUIPU_TYPE_DATE,
+  QUIPU_TYPE_DATETIME,
+  QUIPU_TYPE_ENTITY,
+  QUIPU_TYPE_LIST,
+  QUIPU_TYPE_PATH
+} quipu_type;
+
+/* ---- errors */
+const char* quipu_error_message(const quipu_error* error);
+quipu_code quipu_error_code(const quipu_error* error);
+/* 1-based position in the statement text; 0 when the error has none. */
+uint32_t quipu_error_line(const quipu_error* error);
+uint32_t quipu_error_column(const quipu_error* error);
+void quipu_error_free(quipu_error* error);
+
+/* ---- opening and closing */
+typedef struct quipu_options {
+  int read_only;             /* refuse writes, take no lock; default 0 */
+  int create_if_missing;     /* default 1 */
+  double time_limit_seconds; /* per reading statement; 0 (default): none */
+  uint64_t path_states;      /* per statement; default 10,000,000; 0: none */
+} quipu_options;
+
+/* Fills `options` with the defaults. */
+void quipu_options_init(quipu_options* options);
+/* `options` may be NULL for the defaults. On success *db is a new database. */
+quipu_code quipu_open(const char* path, const quipu_options* options, quipu_db** db,
+                      quipu_error** error);
+/* Closes the database. Its prepared statements must be freed before. */
+void quipu_close(quipu_db* db);
+/* Asks every statement running now to stop ("the statement was cancelled").
+ * Safe to call from any thread. */
+void quipu_cancel(quipu_db* db);
+
+/* ---- parameters: values for the $name parameters of a statement */
+quipu_params* quipu_params_new(void);
+void quipu_params_free(quipu_params* params);
+/* `name` without the '$'. Setting a name again replaces its value. */
+void quipu_params_set_null(quipu_params* params, const char* name);
+void quipu_params_set_bool(quipu_params* params, const char* name, int value);
+void quipu_params_set_int(quipu_params* params, const char* name, int64_t value);
+void quipu_params_set_double(quipu_params* params, const char* name, double value);
+void quipu_params_set_string(quipu_params* params, const char* name, const char* value);
+/* Days since 1970-01-01. */
+void quipu_params_set_date(quipu_params* params, const char* name, int64_t days);
+/* An entity by key: "cosco" for @cosco, or an absolute IRI. */
+void quipu_params_set_entity(quipu_params* params, const char* name, const char* key);
+
+/* ---- running statements */
+/* Runs one statement; `params` may be NULL. On success *result is new. */
+quipu_code quipu_execute(quipu_db* db, const char* statement, const quipu_params* params,
+                         quipu_result** result, quipu_error** error);
+/* Runs the statements of a script in order, each atomically, and drops their
+ * results; stops at the first error (positions refer to the whole script). */
+quipu_code quipu_execute_script(quipu_db* db, const char* script, quipu_error** error);
+/* Parses one statement once; a syntax error is reported here. */
+quipu_code quipu_prepare(quipu_db* db, const char* statement, quipu_stmt** stmt,
+                         quipu_error** error);
+quipu_code quipu_stmt_execute(quipu_stmt* stmt, const quipu_params* params, quipu_result** result,
+                              quipu_error** error);
+void quipu_stmt_free(quipu_stmt* stmt);
+
+/* ---- results. Rows and columns count from 0; out of range gives NULL
+ * type and zero values. A getter of the wrong type returns 0 or NULL. */
+size_t quipu_result_column_count(const quipu_result* result);
+const char* quipu_result_column_name(const quipu_result* result, size_t column);
+/* The type of the column's non-null values (int and double mixed: double);
+ * QUIPU_TYPE_NULL when it holds only nulls or several types. */
+quipu_type quipu_result_column_type(const quipu_result* result, size_t column);
+size_t quipu_result_row_count(const quipu_result* result);
+quipu_type quipu_result_type(const quipu_result* result, size_t row, size_t column);
+int quipu_result_bool(const quipu_result* result, size_t row, size_t column);
+int64_t quipu_result_int(const quipu_result* result, size_t row, size_t column);
+/* Doubles, and ints converted. */
+double quipu_result_double(const quipu_result* result, size_t row, size_t column);
+/* Strings, and the text of a language-tagged string. */
+const char* quipu_result_string(const quipu_result* result, size_t row, size_t column);
+/* The language tag of a language-tagged string ("es" for "Perú"@es). */
+const char* quipu_result_lang(const quipu_result* result, size_t row, size_t column);
+const char* quipu_result_entity_key(const quipu_result* result, size_t row, size_t column);
+/* Days since 1970-01-01. */
+int64_t quipu_result_date(const quipu_result* result, size_t row, size_t column);
+/* Microseconds since 1970-01-01T00:00:00Z. */
+int64_t quipu_result_datetime(const quipu_result* result, size_t row, size_t column);
+/* Any value as text, as the shell prints it: strings raw, entities @key,
+ * dates ISO 8601, paths as a pattern (@a)-[:owns]->(@b), null "null". */
+const char* quipu_result_text(const quipu_result* result, size_t row, size_t column);
+/* For writes: fact instances added and removed, and a line for people. */
+uint64_t quipu_result_facts_inserted(const quipu_result* result);
+uint64_t quipu_result_facts_deleted(const quipu_result* result);
+const char* quipu_result_summary(const quipu_result* result);
+void quipu_result_free(quipu_result* result);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* QUIPU_QUIPU_H_ */

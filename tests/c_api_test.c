@@ -1,0 +1,303 @@
+/* The C API from C: open, parameters, results of every type, prepared
+ * statements, errors with positions, read-only databases, ownership. */
+#define _XOPEN_SOURCE 700 /* mkdtemp */
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "quipu/quipu.h"
+
+static int failures = 0;
+
+#define CHECK(cond)                                                     \
+  do {                                                                  \
+    if (!(cond)) {                                                      \
+      fprintf(stderr, "%s:%d: CHECK(%s)\n", __FILE__, __LINE__, #cond); \
+      ++failures;                                                       \
+    }                                                                   \
+  } while (0)
+
+#define CHECK_STR(a, b) CHECK((a) != NULL && strcmp((a), (b)) == 0)
+
+static quipu_result* Run(quipu_db* db, const char* text, const quipu_params* params) {
+  quipu_result* result = NULL;
+  quipu_error* err = NULL;
+  if (quipu_execute(db, text, params, &result, &err) != QUIPU_OK) {
+    fprintf(stderr, "%s\n  failed: %s\n", text, quipu_error_message(err));
+    quipu_error_free(err);
+    exit(1);
+  }
+  return result;
+}
+
+static void TestValues(quipu_db* db) {
+  quipu_result_free(Run(db,
+                        "insert (@boluarte:Person {name: \"Dina Boluarte\", age: 62, "
+                        "height: 1.6, active: true, born: date '1962-05-31'})"
+                        "-[:met_with {since: date '2024-06-28'}]->"
+                        "(@xi:Person {name: \"Xi Jinping\"});",
+                        NULL));
+  quipu_params* params = quipu_params_new();
+  quipu_params_set_string(params, "name", "Dina Boluarte");
+  quipu_result* r = Run(db,
+                        "match (p:Person {name: $name}) return p, p.name, p.age, p.height, "
+                        "p.active, p.born, p.missing;",
+                        params);
+  CHECK(quipu_result_column_count(r) == 7);
+  CHECK_STR(quipu_result_column_name(r, 1), "p.name");
+  CHECK(quipu_result_column_name(r, 7) == NULL);
+  CHECK(quipu_result_row_count(r) == 1);
+  CHECK(quipu_result_type(r, 0, 0) == QUIPU_TYPE_ENTITY);
+  CHECK_STR(quipu_result_entity_key(r, 0, 0), "boluarte");
+  CHECK_STR(quipu_result_text(r, 0, 0), "@boluarte");
+  CHECK(quipu_result_column_type(r, 1) == QUIPU_TYPE_STRING);
+  CHECK_STR(quipu_result_string(r, 0, 1), "Dina Boluarte");
+  CHECK(quipu_result_type(r, 0, 2) == QUIPU_TYPE_INT);
+  CHECK(quipu_result_int(r, 0, 2) == 62);
+  CHECK(quipu_result_double(r, 0, 2) == 62.0);
+  CHECK(quipu_result_type(r, 0, 3) == QUIPU_TYPE_DOUBLE);
+  CHECK(quipu_result_double(r, 0, 3) == 1.6);
+  CHECK(quipu_result_type(r, 0, 4) == QUIPU_TYPE_BOOL);
+  CHECK(quipu_result_bool(r, 0, 4) == 1);
+  CHECK(quipu_result_type(r, 0, 5) == QUIPU_TYPE_DATE);
+  CHECK(quipu_result_date(r, 0, 5) == -2772); /* 1962-05-31 */
+  CHECK_STR(quipu_result_text(r, 0, 5), "1962-05-31");
+  CHECK(quipu_result_type(r, 0, 6) == QUIPU_TYPE_NULL);
+  CHECK(quipu_result_column_type(r, 6) == QUIPU_TYPE_NULL);
+  /* Getters of the wrong type and cells out of range give 0 or NULL. */
+  CHECK(quipu_result_int(r, 0, 1) == 0);
+  CHECK(quipu_result_string(r, 0, 2) == NULL);
+  CHECK(quipu_result_type(r, 1, 0) == QUIPU_TYPE_NULL);
+  CHECK(quipu_result_text(r, 5, 0) == NULL);
+  quipu_result_free(r);
+
+  quipu_params_set_entity(params, "who", "boluarte");
+  r = Run(db, "match p = (a)-[:met_with]->(x) where a = $who return p, x.name;", params);
+  CHECK(quipu_result_row_count(r) == 1);
+  CHECK(quipu_result_type(r, 0, 0) == QUIPU_TYPE_PATH);
+  CHECK_STR(quipu_result_text(r, 0, 0),
+            "(@boluarte)-[:met_with {since: date '2024-06-28'}]->(@xi)");
+  CHECK_STR(quipu_result_string(r, 0, 1), "Xi Jinping");
+  quipu_result_free(r);
+  quipu_params_free(params);
+
+  r = Run(db, "set @xi.age = 71;", NULL);
+  CHECK(quipu_result_facts_inserted(r) == 1);
+  CHECK(quipu_result_facts_deleted(r) == 0);
+  CHECK_STR(quipu_result_summary(r), "inserted 1 fact, deleted 0 facts");
+  CHECK(quipu_result_column_count(r) == 0);
+  quipu_result_free(r);
+}
+
+/* Language-tagged strings come from RDF files. */
+static void TestLangString(quipu_db* db, const char* dir) {
+  char nt[256];
+  char load[300];
+  snprintf(nt, sizeof nt, "%s.nt", dir);
+  snprintf(load, sizeof load, "load '%s';", nt);
+  FILE* f = fopen(nt, "w");
+  if (f == NULL) {
+    ++failures;
+    return;
+  }
+  fputs("<http://e/pe> <http://e/label> \"Per\u00FA\"@es .\n", f);
+  fclose(f);
+  quipu_result_free(Run(db, load, NULL));
+  remove(nt);
+  quipu_result* r = Run(db, "match (x)-[:<http://e/label>]->(l) return l;", NULL);
+  CHECK(quipu_result_type(r, 0, 0) == QUIPU_TYPE_LANG_STRING);
+  CHECK_STR(quipu_result_string(r, 0, 0), "Per\xC3\xBA");
+  CHECK_STR(quipu_result_lang(r, 0, 0), "es");
+  CHECK(quipu_result_lang(r, 0, 1) == NULL);
+  quipu_result_free(r);
+}
+
+static void TestPrepared(quipu_db* db) {
+  quipu_stmt* stmt = NULL;
+  quipu_error* err = NULL;
+  CHECK(quipu_prepare(db, "match (p:Person) where p.age > $min return p.name order by p.name;",
+                      &stmt, &err) == QUIPU_OK);
+  quipu_params* params = quipu_params_new();
+  quipu_params_set_int(params, "min", 65);
+  quipu_result* r = NULL;
+  CHECK(quipu_stmt_execute(stmt, params, &r, &err) == QUIPU_OK);
+  CHECK(quipu_result_row_count(r) == 1);
+  CHECK_STR(quipu_result_string(r, 0, 0), "Xi Jinping");
+  quipu_result_free(r);
+  quipu_params_set_int(params, "min", 60); /* replaces the value */
+  CHECK(quipu_stmt_execute(stmt, params, &r, &err) == QUIPU_OK);
+  CHECK(quipu_result_row_count(r) == 2);
+  quipu_result_free(r);
+  quipu_params_free(params);
+  quipu_stmt_free(stmt);
+}
+
+static void TestErrors(quipu_db* db) {
+  quipu_result* r = NULL;
+  quipu_error* err = NULL;
+  CHECK(quipu_execute(db, "match (a:Person return a;", NULL, &r, &err) == QUIPU_SYNTAX_ERROR);
+  CHECK(r == NULL);
+  CHECK(quipu_error_code(err) == QUIPU_SYNTAX_ERROR);
+  CHECK_STR(quipu_error_message(err), "expected ')' to close the node pattern");
+  CHECK(quipu_error_line(err) == 1);
+  CHECK(quipu_error_column(err) == 17);
+  quipu_error_free(err);
+
+  quipu_stmt* stmt = NULL;
+  err = NULL;
+  CHECK(quipu_prepare(db, "match (a)\nreturn b;", &stmt, &err) != QUIPU_OK ||
+        quipu_stmt_execute(stmt, NULL, &r, &err) == QUIPU_SEMANTIC_ERROR);
+  CHECK(quipu_error_code(err) == QUIPU_SEMANTIC_ERROR);
+  CHECK(quipu_error_line(err) == 2);
+  quipu_error_free(err);
+  quipu_stmt_free(stmt);
+
+  err = NULL;
+  CHECK(quipu_execute(db, "match (p) where p.name = $nobody return p;", NULL, &r, &err) ==
+        QUIPU_SEMANTIC_ERROR);
+  CHECK(strstr(quipu_error_message(err), "$nobody") != NULL);
+  quipu_error_free(err);
+
+  /* Errors in the arguments; a NULL error pointer is allowed. */
+  err = NULL;
+  CHECK(quipu_execute(db, NULL, NULL, &r, &err) == QUIPU_INVALID_ARGUMENT);
+  CHECK_STR(quipu_error_message(err),
+            "quipu_execute needs a db, a statement and a place for the result");
+  quipu_error_free(err);
+  CHECK(quipu_execute(NULL, "match (a) return a;", NULL, &r, NULL) == QUIPU_INVALID_ARGUMENT);
+  err = NULL;
+  CHECK(quipu_prepare(db, NULL, &stmt, &err) == QUIPU_INVALID_ARGUMENT);
+  CHECK_STR(quipu_error_message(err),
+            "quipu_prepare needs a db, a statement and a place for the statement");
+  quipu_error_free(err);
+  err = NULL;
+  CHECK(quipu_stmt_execute(NULL, NULL, &r, &err) == QUIPU_INVALID_ARGUMENT);
+  CHECK_STR(quipu_error_message(err),
+            "quipu_stmt_execute needs a statement and a place for the result");
+  quipu_error_free(err);
+  err = NULL;
+  CHECK(quipu_execute_script(db, NULL, &err) == QUIPU_INVALID_ARGUMENT);
+  CHECK_STR(quipu_error_message(err), "quipu_execute_script needs a db and a script");
+  quipu_error_free(err);
+  err = NULL;
+  quipu_db* other = NULL;
+  CHECK(quipu_open(NULL, NULL, &other, &err) == QUIPU_INVALID_ARGUMENT);
+  CHECK_STR(quipu_error_message(err), "quipu_open needs a path and a place for the db");
+  quipu_error_free(err);
+
+  /* A script stops at its first error; positions refer to the whole script. */
+  err = NULL;
+  CHECK(quipu_execute_script(db, "insert (@s1:S);\ninsert (@s2:S;\n", &err) == QUIPU_SYNTAX_ERROR);
+  CHECK(quipu_error_line(err) == 2);
+  quipu_error_free(err);
+  r = Run(db, "match (s:S) return s;", NULL);
+  CHECK(quipu_result_row_count(r) == 1);
+  quipu_result_free(r);
+
+  /* Every *_free accepts NULL. */
+  quipu_error_free(NULL);
+  quipu_result_free(NULL);
+  quipu_stmt_free(NULL);
+  quipu_params_free(NULL);
+  quipu_close(NULL);
+}
+
+struct CancelRun {
+  quipu_db* db;
+  quipu_code code;
+  char message[128];
+  atomic_int done;
+};
+
+static void* RunLong(void* arg) {
+  struct CancelRun* run = arg;
+  quipu_result* r = NULL;
+  quipu_error* err = NULL;
+  /* A billion rows: far longer than it takes to cancel it. */
+  run->code = quipu_execute(run->db, "match (a:N), (b:N), (c:N) return count(a);", NULL, &r, &err);
+  snprintf(run->message, sizeof run->message, "%s", quipu_error_message(err));
+  quipu_error_free(err);
+  quipu_result_free(r);
+  atomic_store(&run->done, 1);
+  return NULL;
+}
+
+/* quipu_cancel from another thread stops the running statement. */
+static void TestCancel(quipu_db* db) {
+  static char script[1000 * 24];
+  size_t used = 0;
+  for (int i = 0; i < 1000; ++i) {
+    used += (size_t)snprintf(script + used, sizeof script - used, "insert (@n%d:N);\n", i);
+  }
+  quipu_error* err = NULL;
+  CHECK(quipu_execute_script(db, script, &err) == QUIPU_OK);
+  struct CancelRun run = {db, QUIPU_OK, "", 0};
+  pthread_t thread;
+  if (pthread_create(&thread, NULL, RunLong, &run) != 0) {
+    ++failures;
+    return;
+  }
+  /* A cancel stops only statements already running: repeat until it lands. */
+  while (!atomic_load(&run.done)) {
+    quipu_cancel(db);
+    sched_yield();
+  }
+  pthread_join(thread, NULL);
+  CHECK(run.code == QUIPU_INVALID_ARGUMENT);
+  CHECK_STR(run.message, "the statement was cancelled");
+}
+
+static void TestReadOnly(const char* path) {
+  quipu_options options;
+  quipu_options_init(&options);
+  CHECK(options.read_only == 0 && options.create_if_missing == 1);
+  CHECK(options.path_states == 10000000);
+  options.read_only = 1;
+  quipu_db* db = NULL;
+  quipu_error* err = NULL;
+  CHECK(quipu_open(path, &options, &db, &err) == QUIPU_OK);
+  quipu_result* r = Run(db, "match (p:Person) return count(p);", NULL);
+  CHECK(quipu_result_int(r, 0, 0) == 2);
+  quipu_result_free(r);
+  CHECK(quipu_execute(db, "insert (@z);", NULL, &r, &err) != QUIPU_OK);
+  CHECK(strstr(quipu_error_message(err), "read-only") != NULL);
+  quipu_error_free(err);
+  quipu_cancel(db); /* nothing running: no effect */
+  r = Run(db, "match (p:Person) return count(p);", NULL);
+  quipu_result_free(r);
+  quipu_close(db);
+
+  options.read_only = 0;
+  options.create_if_missing = 0;
+  err = NULL;
+  CHECK(quipu_open("/nonexistent/quipu-c-api-test", &options, &db, &err) != QUIPU_OK);
+  CHECK(quipu_error_message(err)[0] != '\0');
+  quipu_error_free(err);
+}
+
+int main(void) {
+  char path[] = "/tmp/quipu-c-api-XXXXXX";
+  if (mkdtemp(path) == NULL) return 1;
+  quipu_db* db = NULL;
+  quipu_error* err = NULL;
+  if (quipu_open(path, NULL, &db, &err) != QUIPU_OK) {
+    fprintf(stderr, "open failed: %s\n", quipu_error_message(err));
+    return 1;
+  }
+  TestValues(db);
+  TestPrepared(db);
+  TestErrors(db);
+  TestLangString(db, path);
+  TestCancel(db);
+  quipu_close(db);
+  TestReadOnly(path);
+  char command[64];
+  snprintf(command, sizeof command, "rm -rf %s", path);
+  if (system(command) != 0) ++failures;
+  if (failures == 0) printf("c_api_test: all checks passed\n");
+  return failures == 0 ? 0 : 1;
+}

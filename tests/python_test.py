@@ -1,0 +1,200 @@
+"""The Python module: connect, execute with parameters, rows as tuples and
+dicts, value types, prepared statements, loading files, errors as exceptions.
+Run by ctest with PYTHONPATH set to the built module's directory."""
+import datetime
+import os
+import shutil
+import tempfile
+import threading
+import time
+import unittest
+
+import quipu
+
+SEED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "datasets", "peru_china",
+                    "seed.qql")
+
+
+class QuipuTest(unittest.TestCase):
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="quipu-python-")
+        self.path = os.path.join(self.dir, "db")
+        self.db = quipu.connect(self.path)
+
+    def tearDown(self):
+        self.db.close()
+        shutil.rmtree(self.dir)
+
+    def test_rows_as_tuples_and_dicts(self):
+        self.db.execute('insert (@xi:Person {name: "Xi Jinping", born: date \'1953-06-15\'}), '
+                        '(@li:Person {name: "Li Qiang"});')
+        cur = self.db.execute("match (p:Person) return p.name, p.born order by p.name;")
+        self.assertEqual(cur.columns, ["p.name", "p.born"])
+        self.assertEqual(cur.column_types, ["string", "date"])
+        self.assertEqual(cur.rowcount, 2)
+        self.assertEqual(cur.fetchall(), [("Li Qiang", None),
+                                          ("Xi Jinping", datetime.date(1953, 6, 15))])
+        self.assertEqual(cur.fetchall(), [])
+        rows = self.db.execute("match (p:Person) return p, p.name order by p.name;").dicts()
+        self.assertEqual(rows, [{"p": quipu.Entity("li"), "p.name": "Li Qiang"},
+                                {"p": quipu.Entity("xi"), "p.name": "Xi Jinping"}])
+        self.assertEqual(str(rows[0]["p"]), "@li")
+        self.assertEqual(repr(rows[0]["p"]), 'Entity("li")')
+        self.assertNotEqual(rows[0]["p"], "li")
+        self.assertEqual(len({quipu.Entity("li"), rows[0]["p"]}), 1)
+        self.assertEqual(list(self.db.execute("match (p:Person) return count(p);")), [(2,)])
+
+    def test_parameters_of_every_type(self):
+        when = datetime.datetime(2024, 6, 28, 9, 30, tzinfo=datetime.timezone.utc)
+        cur = self.db.execute(
+            "return $i, $f, $s, $b, $n, $d, $t, $e, $l;",
+            {"i": 7, "f": 2.5, "s": "Perú", "b": True, "n": None, "d": datetime.date(2024, 6, 28),
+             "t": when, "e": quipu.Entity("cosco"), "l": [1, "two"]})
+        self.assertEqual(cur.fetchone(),
+                         (7, 2.5, "Perú", True, None, datetime.date(2024, 6, 28), when,
+                          quipu.Entity("cosco"), [1, "two"]))
+        self.assertIsNone(cur.fetchone())
+        with self.assertRaises(TypeError) as ctx:
+            self.db.execute("return $x;", {"x": object()})
+        self.assertEqual(str(ctx.exception), "parameter 'x': cannot pass a value of type object")
+        with self.assertRaises(TypeError) as ctx:
+            self.db.execute("return 1;", [1])
+        self.assertEqual(str(ctx.exception), "parameters must be a dict of name to value")
+
+    def test_paths_are_dicts(self):
+        self.db.execute("insert (@a)-[:owns {share: 0.6}]->(@b);")
+        (path,) = self.db.execute("match p = (@a)-[:owns]->(x) return p;").fetchone()
+        self.assertEqual(path, {"nodes": [quipu.Entity("a"), quipu.Entity("b")],
+                                "hops": [{"predicate": quipu.Entity("owns"), "forward": True,
+                                          "annotations": {"share": 0.6}}]})
+
+    def test_writes_report_counts(self):
+        cur = self.db.execute("insert (@a:T {n: 1});")
+        self.assertEqual(cur.columns, [])
+        self.assertEqual(cur.facts_inserted, 2)
+        self.assertEqual(cur.summary, "inserted 2 facts")
+
+    def test_prepared_statement(self):
+        insert = self.db.prepare("insert (@('n', $v):N {v: $v});")
+        for v in range(5):
+            insert.execute({"v": v})
+        count = self.db.prepare("match (n:N) where n.v >= $min return count(n);")
+        self.assertEqual(count.execute({"min": 3}).fetchall(), [(2,)])
+        self.assertEqual(count.execute({"min": 0}).fetchall(), [(5,)])
+
+    def test_script_and_load(self):
+        with open(SEED, encoding="utf-8") as f:
+            self.db.execute_script(f.read())
+        rows = self.db.execute("match (p:Person)-[:met_with]->(x {name: $who}) return p.name;",
+                               {"who": "Xi Jinping"}).fetchall()
+        self.assertEqual(rows, [("Dina Boluarte",)])
+        nt = os.path.join(self.dir, "x.nt")
+        with open(nt, "w", encoding="utf-8") as f:
+            f.write('<http://e/a> <http://e/name> "A" .\n')
+        self.db.execute(f"load '{nt}';")
+        self.assertEqual(self.db.execute("match (x {<http://e/name>: \"A\"}) return x;").fetchall(),
+                         [(quipu.Entity("http://e/a"),)])
+
+    def test_errors_are_exceptions_with_positions(self):
+        with self.assertRaises(quipu.SyntaxError) as ctx:
+            self.db.execute("match (a:Person return a;")
+        e = ctx.exception
+        self.assertIsInstance(e, quipu.Error)
+        self.assertEqual(e.message, "expected ')' to close the node pattern")
+        self.assertEqual((e.line, e.column), (1, 17))
+        with self.assertRaises(quipu.SyntaxError):
+            self.db.prepare("match (a:Person return a;")
+        with self.assertRaises(quipu.SemanticError) as ctx:
+            self.db.execute("match (a)\nreturn b;")
+        self.assertEqual(ctx.exception.line, 2)
+        with self.assertRaises(quipu.Error) as ctx:
+            self.db.execute("load '/nonexistent/x.nt';")
+        self.assertEqual(ctx.exception.message, "cannot load '/nonexistent/x.nt': no such file")
+
+    def test_read_only_and_close(self):
+        self.db.execute("insert (@a:T);")
+        self.db.close()
+        with self.assertRaises(ValueError) as ctx:
+            self.db.execute("return 1;")
+        self.assertEqual(str(ctx.exception), "the database is closed")
+        with quipu.connect(self.path, read_only=True) as ro:
+            self.assertEqual(ro.execute("match (t:T) return t;").fetchall(),
+                             [(quipu.Entity("a"),)])
+            with self.assertRaises(quipu.Error):
+                ro.execute("insert (@b:T);")
+        with self.assertRaises(quipu.Error):
+            quipu.connect(os.path.join(self.dir, "absent"), create_if_missing=False)
+
+    def test_threads_share_a_database(self):
+        self.db.execute("insert (@a:C {n: 10}), (@b:C {n: 0});")
+        bad = []
+
+        def read():
+            for _ in range(50):
+                (total,) = self.db.execute("match (c:C) return sum(c.n);").fetchone()
+                if total != 10:
+                    bad.append(total)
+
+        readers = [threading.Thread(target=read) for _ in range(3)]
+        for t in readers:
+            t.start()
+        move = self.db.prepare("set @a.n = $a, @b.n = $b;")
+        for i in range(50):
+            move.execute({"a": 10 - i % 11, "b": i % 11})
+        for t in readers:
+            t.join()
+        self.assertEqual(bad, [])
+
+    def test_cancel_from_another_thread(self):
+        # A billion rows: far longer than it takes to cancel it.
+        self.db.execute_script("".join(f"insert (@n{i}:N);\n" for i in range(1000)))
+        errors = []
+
+        def run():
+            try:
+                self.db.execute("match (a:N), (b:N), (c:N) return count(a);")
+            except quipu.Error as e:
+                errors.append(e.message)
+
+        worker = threading.Thread(target=run)
+        worker.start()
+        # A cancel stops only statements already running: repeat until it lands.
+        while worker.is_alive():
+            self.db.cancel()
+            worker.join(0.05)
+        self.assertEqual(errors, ["the statement was cancelled"])
+
+    def test_time_limit(self):
+        self.db.execute_script("".join(f"insert (@n{i}:N);\n" for i in range(1000)))
+        self.db.close()
+        with quipu.connect(self.path, time_limit_seconds=0.05) as db:
+            with self.assertRaises(quipu.Error) as ctx:
+                db.execute("match (a:N), (b:N), (c:N) return count(a);")
+        self.assertEqual(ctx.exception.message,
+                         "the statement ran past its time limit of 0.05 s (the limit 'time': "
+                         ":limit time SECONDS in the shell, QueryLimits::time_seconds in the API)")
+
+    def test_close_while_a_statement_runs(self):
+        self.db.execute_script("".join(f"insert (@n{i}:N);\n" for i in range(1000)))
+        self.db.close()
+        db = quipu.connect(self.path, time_limit_seconds=0.3)
+        errors = []
+
+        def run():
+            try:
+                db.execute("match (a:N), (b:N), (c:N) return count(a);")
+            except quipu.Error as e:
+                errors.append(e.message)
+
+        worker = threading.Thread(target=run)
+        worker.start()
+        time.sleep(0.05)
+        db.close()  # the running statement keeps the database open until it ends
+        worker.join()
+        self.assertEqual(len(errors), 1)
+        self.assertTrue(errors[0].startswith("the statement ran past its time limit"), errors)
+
+
+if __name__ == "__main__":
+    unittest.main()
