@@ -453,9 +453,9 @@ struct why_stmt : if_must<kw_why, ws, why_patterns, fact_filters> {};
 struct explain_target : sor<why_stmt, explained_stmt> {};
 struct explain_stmt : if_must<kw_explain, ws, explain_target> {};
 struct profile_stmt : if_must<kw_profile, ws, explained_stmt> {};
-struct statement : sor<explain_stmt, profile_stmt, set_stmt, query_stmt, insert_stmt, delete_stmt,
-                       load_stmt, merge_stmt, show_stmt, describe_stmt, search_stmt, prefix_stmt,
-                       call_stmt> {};
+struct statement
+    : sor<explain_stmt, profile_stmt, set_stmt, query_stmt, insert_stmt, delete_stmt, load_stmt,
+          merge_stmt, show_stmt, describe_stmt, search_stmt, prefix_stmt, call_stmt> {};
 struct statement_end : sor<one<';'>, eof> {};
 // One statement and its terminator; parsed repeatedly over a script.
 struct statement_unit : seq<must<statement>, ws, must<statement_end>, ws> {};

@@ -128,7 +128,8 @@ std::optional<Value> PercentAsFraction(const std::string& text) {
   if (!AsDecimal(text)) return std::nullopt;
   const size_t e = text.find_first_of("eE");
   const size_t sign = text[0] == '+' ? 1 : 0;
-  const std::string mantissa = text.substr(sign, e == std::string::npos ? std::string::npos : e - sign);
+  const std::string mantissa =
+      text.substr(sign, e == std::string::npos ? std::string::npos : e - sign);
   int64_t exponent = -2;
   if (e != std::string::npos) {
     const std::optional<Value> given = AsInt(text.substr(e + 1));
