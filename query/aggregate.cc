@@ -83,12 +83,7 @@ class Accumulator {
 class AggregateOp final : public BlockingOperator {
  public:
   AggregateOp(const ExecContext* ctx, std::unique_ptr<Operator> child)
-      : ctx_(ctx),
-        child_(std::move(child)),
-        eval_(ctx->view, &ctx->query->facts),
-        items_(ctx, &eval_),
-        input_(ctx->width) {
-    eval_.set_context(ctx);
+      : ctx_(ctx), child_(std::move(child)), items_(ctx), input_(ctx->width) {
     const std::vector<BoundExpr>& items = ctx->query->items;
     for (size_t i = 0; i < items.size(); ++i) {
       (items[i].kind == BoundExpr::Kind::kAggregate ? aggregates_ : keys_).push_back(i);
@@ -125,7 +120,7 @@ class AggregateOp final : public BlockingOperator {
         std::vector<Accumulator>& accs = groups[it->second];
         for (size_t a = 0; a < aggregates_.size(); ++a) {
           const BoundExpr& e = items[aggregates_[a]];
-          accs[a].Add(e.args.empty() ? Value() : eval_.Eval(e.args[0], row));
+          accs[a].Add(e.args.empty() ? Value() : items_.eval().Eval(e.args[0], row));
         }
       }
       ctx_->CheckCancel();
@@ -138,7 +133,7 @@ class AggregateOp final : public BlockingOperator {
     // Groups leave ordered by their keys' values, decoded once per group.
     std::vector<std::vector<Value>> decoded(groups.size());
     for (size_t g = 0; g < groups.size(); ++g) {
-      for (uint64_t id : group_keys[g]) decoded[g].push_back(eval_.Decode(id));
+      for (uint64_t id : group_keys[g]) decoded[g].push_back(items_.eval().Decode(id));
     }
     std::vector<size_t> order(groups.size());
     std::iota(order.begin(), order.end(), 0);
@@ -162,7 +157,6 @@ class AggregateOp final : public BlockingOperator {
 
   const ExecContext* ctx_;
   std::unique_ptr<Operator> child_;
-  Evaluator eval_;
   ItemIds items_;
   Chunk input_;
   std::vector<size_t> keys_, aggregates_;

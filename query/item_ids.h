@@ -32,7 +32,12 @@ inline std::string ItemList(const BoundQuery& q) {
 
 class ItemIds {
  public:
-  ItemIds(const ExecContext* ctx, Evaluator* eval) : ctx_(ctx), eval_(eval) {}
+  explicit ItemIds(const ExecContext* ctx) : ctx_(ctx), eval_(ctx->view, &ctx->query->facts) {
+    eval_.set_context(ctx);
+  }
+
+  // The evaluator the items are computed with, for the operator's own use.
+  Evaluator& eval() { return eval_; }
 
   uint32_t width() const { return static_cast<uint32_t>(ctx_->query->items.size()); }
 
@@ -47,7 +52,7 @@ class ItemIds {
       const Ref& p = ctx_->query->facts[static_cast<size_t>(e.fact)].p;
       return p.is_slot ? row[p.slot] : p.id;
     }
-    return ctx_->values->Intern(eval_->Eval(e, row));
+    return ctx_->values->Intern(eval_.Eval(e, row));
   }
 
   // Appends to `out` the row of ids of `items` for `row`.
@@ -57,7 +62,7 @@ class ItemIds {
 
  private:
   const ExecContext* ctx_;
-  Evaluator* eval_;
+  Evaluator eval_;
 };
 
 }  // namespace quipu::query

@@ -19,13 +19,7 @@ namespace {
 class ProjectOp final : public Operator {
  public:
   ProjectOp(const ExecContext* ctx, std::unique_ptr<Operator> child)
-      : ctx_(ctx),
-        child_(std::move(child)),
-        eval_(ctx->view, &ctx->query->facts),
-        items_(ctx, &eval_),
-        input_(ctx->width) {
-    eval_.set_context(ctx);
-  }
+      : ctx_(ctx), child_(std::move(child)), items_(ctx), input_(ctx->width) {}
 
   bool Next(Chunk* out) override {
     out->Clear();
@@ -44,7 +38,6 @@ class ProjectOp final : public Operator {
  private:
   const ExecContext* ctx_;
   std::unique_ptr<Operator> child_;
-  Evaluator eval_;
   ItemIds items_;
   Chunk input_;
 };

@@ -6,6 +6,7 @@
 #include <functional>
 #include <limits>
 #include <queue>
+#include <unordered_set>
 
 #include "query/binder.h"
 #include "query/fact_filter.h"
@@ -29,15 +30,12 @@ PathMatcher::PathMatcher(const ExecContext* ctx, const BoundPattern& pattern,
       eval_(ctx->view, &ctx->query->facts) {
   eval_.set_context(ctx);
   label_predicate_ = ValueOrThrow(ctx->view->FindTerm(Value(Entity{kLabelPredicate})));
+  // Any relationship (p = 0) is one scan with the predicate unbound.
+  predicates_ = pattern_.p.id == 0 ? std::vector<uint64_t>{0} : var_.predicates;
   need_annotations_ =
       var_.hop_filter >= 0 || var_.weighted || var_.path_slot >= 0 || pattern_.fact_filter >= 0;
   same_slot_ = pattern_.s.is_slot && pattern_.o.is_slot && pattern_.s.slot == pattern_.o.slot &&
                !bound_[pattern_.s.slot];
-}
-
-std::vector<uint64_t> PathMatcher::Predicates() const {
-  if (pattern_.p.id == 0) return {0};  // any
-  return var_.predicates;
 }
 
 bool PathMatcher::Shortest() const {
@@ -99,7 +97,7 @@ void PathMatcher::Start(const uint64_t* row) {
 void PathMatcher::CollectStarts() {
   // Every node with a hop to take: a subject of p (or, undirected, an end).
   if (var_.predicate_absent) return;
-  for (uint64_t p : Predicates()) {
+  for (uint64_t p : predicates_) {
     std::unique_ptr<storage::TripleCursor> cursor = ctx_->view->Scan({0, p, 0});
     for (;;) {
       batch_.clear();
@@ -144,7 +142,7 @@ std::vector<PathMatcher::Hop> PathMatcher::Expand(uint64_t node) {
   };
   // Walking from s, a fact leaving the node points along the path; walking
   // back from o, a fact arriving at the node does.
-  for (uint64_t p : Predicates()) {
+  for (uint64_t p : predicates_) {
     scan(p, !reverse_, true);
     if (pattern_.undirected) scan(p, reverse_, false);
   }
@@ -226,7 +224,7 @@ bool PathMatcher::NextStart(Chunk* out) {
 // Every node reachable from `start` within min..max hops (min <= 1), once,
 // breadth-first; the start itself when min is 0 or a walk comes back to it.
 void PathMatcher::Reach(uint64_t start) {
-  std::unordered_map<uint64_t, bool> seen{{start, false}};
+  std::unordered_set<uint64_t> seen{start};
   std::vector<uint64_t> frontier{start};
   bool start_again = false;
   for (uint32_t depth = 0; depth < var_.max_hops && !frontier.empty(); ++depth) {
@@ -235,7 +233,7 @@ void PathMatcher::Reach(uint64_t start) {
       for (const Hop& hop : Expand(node)) {
         CountState();
         if (hop.next == start) start_again = true;
-        if (seen.emplace(hop.next, true).second) next.push_back(hop.next);
+        if (seen.insert(hop.next).second) next.push_back(hop.next);
       }
     }
     for (uint64_t node : next) {

@@ -80,8 +80,6 @@ class PathMatcher final : public Matcher {
   uint64_t PathId(const std::vector<uint64_t>& nodes, const std::vector<Hop>& hops);
   std::string FactText(const storage::Triple& t);
   bool Shortest() const;
-  // The predicates a hop may have; {0} for any.
-  std::vector<uint64_t> Predicates() const;
   // Breadth-first (or, weighted, Dijkstra's) search from s to o; fills
   // found_ with one or every shortest path.
   void RunShortest(uint64_t s, uint64_t o);
@@ -101,6 +99,7 @@ class PathMatcher final : public Matcher {
   std::vector<storage::Triple> batch_;
   std::vector<storage::FactInstance> instances_;
   bool need_annotations_ = false;
+  std::vector<uint64_t> predicates_;  // the predicates a hop may have; {0} for any
 
   std::vector<uint64_t> row_;
   bool reverse_ = false;  // searching from o back towards s
