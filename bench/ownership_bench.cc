@@ -151,7 +151,7 @@ int main(int argc, char** argv) {
     std::vector<quipu::query::Holding> holders;
     entries = 0;
     for (const auto& [company, info] : held) {
-      if (!solver.HoldersOf(company, &holders)) std::exit(1);
+      if (!solver.HoldersOf(company, 0, &holders)) std::exit(1);
       entries += holders.size();
     }
   });

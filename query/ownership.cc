@@ -15,6 +15,11 @@ constexpr double kDivergence = 1e12;
 // Changes this small relative to the values are rounding, not progress.
 constexpr double kRoundingFloor = 4 * std::numeric_limits<double>::epsilon();
 
+// Far above the solver's error (1e-13 relative to a cycle's largest value,
+// which is a few units at most): a bound this close below min_share might
+// still reach it.
+constexpr double kBoundMargin = 1e-9;
+
 }  // namespace
 
 OwnershipSolver::OwnershipSolver(HoldingGraph* graph, OwnershipOptions options)
@@ -26,17 +31,19 @@ bool OwnershipSolver::Ownership(uint32_t a, uint32_t b, double* share) {
   BuildRegion(a, b);
   if (region_stamp_[a] != stamp_) return true;  // no walk from a to b
   FindParts();
-  if (!Solve(false)) return false;
+  if (!Solve(false, 0)) return false;
   *share = value_[local_of_[a]];
   return true;
 }
 
-bool OwnershipSolver::HoldersOf(uint32_t x, std::vector<Holding>* out) {
+bool OwnershipSolver::HoldersOf(uint32_t x, double min_share, std::vector<Holding>* out) {
   out->clear();
   BuildRegion(kNone, x);
   FindParts();
-  if (!Solve(true)) return false;
-  for (uint32_t l = 1; l < nodes_.size(); ++l) out->push_back(Holding{nodes_[l], own_[l]});
+  if (!Solve(true, min_share)) return false;
+  for (uint32_t l = 1; l < nodes_.size(); ++l) {
+    if (own_[l] >= min_share) out->push_back(Holding{nodes_[l], own_[l]});
+  }
   return true;
 }
 
@@ -215,7 +222,7 @@ void OwnershipSolver::FindParts() {
   }
 }
 
-bool OwnershipSolver::Solve(bool owners) {
+bool OwnershipSolver::Solve(bool owners, double min_share) {
   const size_t n = nodes_.size();
   value_.assign(n, 0);
   own_.assign(n, 0);
@@ -246,21 +253,36 @@ bool OwnershipSolver::Solve(bool owners) {
       value_[*first] = own_[*first] = exit_[*first];
       continue;
     }
-    if (owners) {
-      // A member's own share: the walks from it that never come back to it,
-      // so a solve with the member fixed at 1 and its incoming ignored.
-      for (const uint32_t* w = first; w != last; ++w) {
-        for (const uint32_t* m = first; m != last; ++m) scratch_[*m] = 0;
-        scratch_[*w] = 1;
-        if (!Sweep(part, true, {}, *w, &scratch_)) return false;
-        double own = 0;
-        for (const uint32_t* m = first; m != last; ++m) own += scratch_[*m] * exit_[*m];
-        own_[*w] = own;
-      }
-    }
     // Holders upstream need the sums through the cycle, returns included; a
     // cycle no one outside holds needs none (and may not have finite ones).
-    if (held_from_outside && !Sweep(part, false, exit_, kNone, &value_)) return false;
+    // The owners need them too, as bounds: shares are fractions from 0 to 1
+    // (BadShare refuses others), so a member's own share, a part of its
+    // walks, is at most its value.
+    bool bounded = false;
+    if (held_from_outside || (owners && min_share > 0)) {
+      bounded = Sweep(part, false, exit_, kNone, &value_);
+      if (!bounded && held_from_outside) return false;
+      if (!bounded) {
+        for (const uint32_t* m = first; m != last; ++m) value_[*m] = 0;  // unused, not finite
+      }
+    }
+    if (!owners) continue;
+    // A member's own share: the walks from it that never come back to it,
+    // so a solve with the member fixed at 1 and its incoming ignored. One
+    // solve per member is what made a big cycle slow: skip the members
+    // whose bound is below min_share (with a margin for the solver's error).
+    for (const uint32_t* w = first; w != last; ++w) {
+      if (bounded && value_[*w] + kBoundMargin < min_share) {
+        own_[*w] = 0;
+        continue;
+      }
+      for (const uint32_t* m = first; m != last; ++m) scratch_[*m] = 0;
+      scratch_[*w] = 1;
+      if (!Sweep(part, true, {}, *w, &scratch_)) return false;
+      double own = 0;
+      for (const uint32_t* m = first; m != last; ++m) own += scratch_[*m] * exit_[*m];
+      own_[*w] = own;
+    }
   }
   return true;
 }

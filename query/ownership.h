@@ -85,11 +85,18 @@ class OwnershipSolver {
   // failure()).
   bool Ownership(uint32_t a, uint32_t b, double* share);
 
-  // Every node with a walk of holdings to x (x excluded) and its ownership
-  // of x, in no particular order, into *out: one backward pass from x. A
-  // cycle on the way costs one solve per member, as each member's own
-  // returns do not count for it. False when the sums do not converge.
-  bool HoldersOf(uint32_t x, std::vector<Holding>* out);
+  // Every node with a walk of holdings to x (x excluded) whose ownership of
+  // x is at least `min_share`, with that ownership, in no particular order,
+  // into *out: one backward pass from x. A cycle on the way costs one solve
+  // for its walk sums, which bound each member's ownership from above (its
+  // own returns, which do not count for it, only add), and one more solve
+  // per member whose bound reaches min_share. False when the sums do not
+  // converge.
+  bool HoldersOf(uint32_t x, double min_share, std::vector<Holding>* out);
+
+  // The nodes of the last call's region: x (or b) first, then every node
+  // with a walk to it that the call considered.
+  const std::vector<uint32_t>& region() const { return nodes_; }
 
   const OwnershipFailure& failure() const { return failure_; }
 
@@ -114,8 +121,9 @@ class OwnershipSolver {
   void FindParts();
   // Values of every part, downstream first: value_[l] is the sum over the
   // walks from l to the target (returns to l included); own_[l], when
-  // `owners` is set, the sum over those that never return to l.
-  bool Solve(bool owners);
+  // `owners` is set, the sum over those that never return to l — computed
+  // only where it can reach min_share, 0 elsewhere.
+  bool Solve(bool owners, double min_share);
   // Gauss-Seidel over one part: z[i] = rhs[i] + Σ share·z[j] over the edges
   // (i, j) of `adjacency` inside the part, for every member but `fixed`.
   bool Sweep(uint32_t part, bool incoming, const std::vector<double>& rhs, uint32_t fixed,

@@ -183,9 +183,10 @@ double StoreOwnership::Ownership(uint64_t a, uint64_t b, ast::Pos pos) {
   }
 }
 
-void StoreOwnership::HoldersOf(uint32_t x, ast::Pos pos, std::vector<Holding>* out) {
+void StoreOwnership::HoldersOf(uint32_t x, double min_share, ast::Pos pos,
+                               std::vector<Holding>* out) {
   try {
-    if (!solver_.HoldersOf(x, out)) NotConverging(pos);
+    if (!solver_.HoldersOf(x, min_share, out)) NotConverging(pos);
   } catch (const BadShare& e) {
     FailAt(e.what(), pos);
   }
@@ -225,18 +226,19 @@ std::vector<Controller> StoreOwnership::Controllers(const Entity& x, double thre
   const uint64_t term = TermOf(x);
   if (term == 0) return {};
   const uint32_t nx = graph_.Node(term);
+  // Shares are rounded before the threshold is applied, with a slack: ask
+  // the solver for everything that might still reach it.
+  const double min_share = threshold - 2 * kThresholdSlack;
   std::vector<Holding> holders;
-  HoldersOf(nx, pos, &holders);
+  HoldersOf(nx, min_share, pos, &holders);
 
   // The companies on the way: x and every holder with a walk to it.
   std::vector<std::pair<std::string, double>> over;
-  auto check = [&](uint32_t node) {
+  for (uint32_t node : solver_.region()) {
     if (const double total = TotalHeld(node); total > kOverHeldTotal) {
       over.emplace_back(graph_.reader().Name(graph_.Term(node)), total);
     }
-  };
-  check(nx);
-  for (const Holding& h : holders) check(h.node);
+  }
   if (!over.empty()) warnings->push_back(OverHeldWarning(std::move(over)));
 
   std::vector<Controller> out;
@@ -251,7 +253,7 @@ std::vector<Controller> StoreOwnership::Controllers(const Entity& x, double thre
       held = held || direct.share + kThresholdSlack >= threshold;
     }
     if (!held) {
-      HoldersOf(h.node, pos, &above);
+      HoldersOf(h.node, min_share, pos, &above);
       for (const Holding& a : above) held = held || a.share + kThresholdSlack >= threshold;
     }
     out.push_back(Controller{ValueOrThrow(graph_.reader().view()->DecodeTerm(graph_.Term(h.node))),

@@ -128,7 +128,7 @@ class StoreOwnership {
 
  private:
   // HoldersOf through the solver, failing at `pos` when it does not converge.
-  void HoldersOf(uint32_t x, ast::Pos pos, std::vector<Holding>* out);
+  void HoldersOf(uint32_t x, double min_share, ast::Pos pos, std::vector<Holding>* out);
   [[noreturn]] void NotConverging(ast::Pos pos);
   double TotalHeld(uint32_t node);
 

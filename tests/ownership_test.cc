@@ -119,7 +119,7 @@ HoldingList ToList(uint32_t n, const std::vector<Edge>& edges) {
 // The solver's HoldersOf(x) by node.
 std::map<uint32_t, double> HoldersOf(OwnershipSolver* solver, uint32_t x) {
   std::vector<Holding> holders;
-  REQUIRE(solver->HoldersOf(x, &holders));
+  REQUIRE(solver->HoldersOf(x, 0, &holders));
   std::map<uint32_t, double> by_node;
   for (const Holding& h : holders) by_node[h.node] = h.share;
   return by_node;
@@ -148,9 +148,25 @@ TEST_CASE("the solver agrees with a dense solve on random graphs with cycles", "
     REQUIRE(cycle);  // the graphs are meant to have cycles
     for (uint32_t b = 0; b < n; ++b) {
       std::vector<Holding> holders;
-      REQUIRE(solver.HoldersOf(b, &holders));
+      REQUIRE(solver.HoldersOf(b, 0, &holders));
       std::vector<double> listed(n, 0);
       for (const Holding& h : holders) listed[h.node] = h.share;
+      // With a minimum, exactly the holders that reach it, with the same
+      // shares (the members of a cycle below it are skipped, not guessed).
+      for (const double min_share : {0.05, 0.2, 0.5}) {
+        INFO("min_share " << min_share);
+        std::vector<Holding> above;
+        REQUIRE(solver.HoldersOf(b, min_share, &above));
+        std::vector<double> listed_above(n, -1);
+        for (const Holding& h : above) listed_above[h.node] = h.share;
+        for (uint32_t a = 0; a < n; ++a) {
+          INFO("holder " << a << " of " << b);
+          if (a == b) continue;
+          if (dense[a][b] >= min_share + kClose)
+            CHECK(listed_above[a] == Approx(dense[a][b]).margin(kClose));
+          if (dense[a][b] < min_share - kClose) CHECK(listed_above[a] == -1);
+        }
+      }
       for (uint32_t a = 0; a < n; ++a) {
         INFO("ownership(" << a << ", " << b << ")");
         double share = -1;
@@ -293,7 +309,7 @@ TEST_CASE("a cycle that compounds to 100% or more fails, naming a node of it", "
     CHECK_FALSE(solver.Ownership(0, 3, &share));
     CHECK_FALSE(solver.failure().diverged);
     std::vector<Holding> holders;
-    CHECK_FALSE(solver.HoldersOf(3, &holders));
+    CHECK_FALSE(solver.HoldersOf(3, 0, &holders));
   }
   SECTION("a closed cycle no one else holds still has finite shares for its members") {
     // 1 and 2 own each other entirely; 1 also holds half of 3.
