@@ -2,6 +2,8 @@
 // catches what the C++ side might throw: nothing unwinds into C.
 #include "quipu/quipu.h"
 
+#include <algorithm>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <new>
@@ -52,6 +54,22 @@ const quipu::Value* Cell(const quipu_result* result, size_t row, size_t column) 
     return nullptr;
   }
   return &result->result.rows[row][column];
+}
+
+// A quipu_value is never defined: a handle is the address of a quipu::Value
+// inside a result, and only ever turned back into one.
+const quipu_value* Handle(const quipu::Value* v) { return reinterpret_cast<const quipu_value*>(v); }
+const quipu::Value* ValueOf(const quipu_value* value) {
+  return reinterpret_cast<const quipu::Value*>(value);
+}
+// The value when it has `type`, else nullptr.
+const quipu::Value* Typed(const quipu_value* value, quipu::Value::Type type) {
+  const quipu::Value* v = ValueOf(value);
+  return v != nullptr && v->type() == type ? v : nullptr;
+}
+const quipu::PathHop* HopOf(const quipu_value* value, size_t hop) {
+  const quipu::Value* v = Typed(value, quipu::Value::Type::kPath);
+  return v != nullptr && hop < v->as_path().hops.size() ? &v->as_path().hops[hop] : nullptr;
 }
 
 const quipu::Params& ParamsOf(const quipu_params* params) {
@@ -230,46 +248,31 @@ size_t quipu_result_row_count(const quipu_result* result) {
   return result == nullptr ? 0 : result->result.rows.size();
 }
 quipu_type quipu_result_type(const quipu_result* result, size_t row, size_t column) {
-  const quipu::Value* v = Cell(result, row, column);
-  return v == nullptr ? QUIPU_TYPE_NULL : static_cast<quipu_type>(v->type());
+  return quipu_value_type(quipu_result_value(result, row, column));
 }
 int quipu_result_bool(const quipu_result* result, size_t row, size_t column) {
-  const quipu::Value* v = Cell(result, row, column);
-  return v != nullptr && v->type() == quipu::Value::Type::kBool && v->as_bool() ? 1 : 0;
+  return quipu_value_bool(quipu_result_value(result, row, column));
 }
 int64_t quipu_result_int(const quipu_result* result, size_t row, size_t column) {
-  const quipu::Value* v = Cell(result, row, column);
-  return v != nullptr && v->type() == quipu::Value::Type::kInt ? v->as_int() : 0;
+  return quipu_value_int(quipu_result_value(result, row, column));
 }
 double quipu_result_double(const quipu_result* result, size_t row, size_t column) {
-  const quipu::Value* v = Cell(result, row, column);
-  return v != nullptr && v->is_numeric() ? v->as_number() : 0.0;
+  return quipu_value_double(quipu_result_value(result, row, column));
 }
 const char* quipu_result_string(const quipu_result* result, size_t row, size_t column) {
-  const quipu::Value* v = Cell(result, row, column);
-  if (v == nullptr) return nullptr;
-  if (v->type() == quipu::Value::Type::kString) return v->as_string().c_str();
-  if (v->type() == quipu::Value::Type::kLangString) return v->as_lang_string().text.c_str();
-  return nullptr;
+  return quipu_value_string(quipu_result_value(result, row, column));
 }
 const char* quipu_result_lang(const quipu_result* result, size_t row, size_t column) {
-  const quipu::Value* v = Cell(result, row, column);
-  return v != nullptr && v->type() == quipu::Value::Type::kLangString
-             ? v->as_lang_string().lang.c_str()
-             : nullptr;
+  return quipu_value_lang(quipu_result_value(result, row, column));
 }
 const char* quipu_result_entity_key(const quipu_result* result, size_t row, size_t column) {
-  const quipu::Value* v = Cell(result, row, column);
-  return v != nullptr && v->type() == quipu::Value::Type::kEntity ? v->as_entity().key.c_str()
-                                                                  : nullptr;
+  return quipu_value_entity_key(quipu_result_value(result, row, column));
 }
 int64_t quipu_result_date(const quipu_result* result, size_t row, size_t column) {
-  const quipu::Value* v = Cell(result, row, column);
-  return v != nullptr && v->type() == quipu::Value::Type::kDate ? v->as_date().days : 0;
+  return quipu_value_date(quipu_result_value(result, row, column));
 }
 int64_t quipu_result_datetime(const quipu_result* result, size_t row, size_t column) {
-  const quipu::Value* v = Cell(result, row, column);
-  return v != nullptr && v->type() == quipu::Value::Type::kDateTime ? v->as_datetime().micros : 0;
+  return quipu_value_datetime(quipu_result_value(result, row, column));
 }
 const char* quipu_result_text(const quipu_result* result, size_t row, size_t column) {
   const quipu::Value* v = Cell(result, row, column);
@@ -284,6 +287,102 @@ const char* quipu_result_text(const quipu_result* result, size_t row, size_t col
   } catch (...) {
     return nullptr;
   }
+}
+const quipu_value* quipu_result_value(const quipu_result* result, size_t row, size_t column) {
+  return Handle(Cell(result, row, column));
+}
+quipu_type quipu_value_type(const quipu_value* value) {
+  const quipu::Value* v = ValueOf(value);
+  return v == nullptr ? QUIPU_TYPE_NULL : static_cast<quipu_type>(v->type());
+}
+int quipu_value_bool(const quipu_value* value) {
+  const quipu::Value* v = Typed(value, quipu::Value::Type::kBool);
+  return v != nullptr && v->as_bool() ? 1 : 0;
+}
+int64_t quipu_value_int(const quipu_value* value) {
+  const quipu::Value* v = Typed(value, quipu::Value::Type::kInt);
+  return v != nullptr ? v->as_int() : 0;
+}
+double quipu_value_double(const quipu_value* value) {
+  const quipu::Value* v = ValueOf(value);
+  return v != nullptr && v->is_numeric() ? v->as_number() : 0.0;
+}
+const char* quipu_value_string(const quipu_value* value) {
+  const quipu::Value* v = ValueOf(value);
+  if (v == nullptr) return nullptr;
+  if (v->type() == quipu::Value::Type::kString) return v->as_string().c_str();
+  if (v->type() == quipu::Value::Type::kLangString) return v->as_lang_string().text.c_str();
+  return nullptr;
+}
+const char* quipu_value_lang(const quipu_value* value) {
+  const quipu::Value* v = Typed(value, quipu::Value::Type::kLangString);
+  return v != nullptr ? v->as_lang_string().lang.c_str() : nullptr;
+}
+const char* quipu_value_entity_key(const quipu_value* value) {
+  const quipu::Value* v = Typed(value, quipu::Value::Type::kEntity);
+  return v != nullptr ? v->as_entity().key.c_str() : nullptr;
+}
+int64_t quipu_value_date(const quipu_value* value) {
+  const quipu::Value* v = Typed(value, quipu::Value::Type::kDate);
+  return v != nullptr ? v->as_date().days : 0;
+}
+int64_t quipu_value_datetime(const quipu_value* value) {
+  const quipu::Value* v = Typed(value, quipu::Value::Type::kDateTime);
+  return v != nullptr ? v->as_datetime().micros : 0;
+}
+size_t quipu_value_text(const quipu_value* value, char* buffer, size_t size) {
+  const quipu::Value* v = ValueOf(value);
+  std::string text;
+  try {
+    if (v != nullptr) text = v->ToString();
+  } catch (...) {
+    text.clear();
+  }
+  if (buffer != nullptr && size > 0) {
+    const size_t n = std::min(text.size(), size - 1);
+    std::memcpy(buffer, text.data(), n);
+    buffer[n] = '\0';
+  }
+  return text.size();
+}
+size_t quipu_value_list_size(const quipu_value* value) {
+  const quipu::Value* v = Typed(value, quipu::Value::Type::kList);
+  return v != nullptr ? v->as_list().size() : 0;
+}
+const quipu_value* quipu_value_list_item(const quipu_value* value, size_t index) {
+  const quipu::Value* v = Typed(value, quipu::Value::Type::kList);
+  return v != nullptr && index < v->as_list().size() ? Handle(&v->as_list()[index]) : nullptr;
+}
+size_t quipu_value_path_length(const quipu_value* value) {
+  const quipu::Value* v = Typed(value, quipu::Value::Type::kPath);
+  return v != nullptr ? v->as_path().hops.size() : 0;
+}
+const quipu_value* quipu_value_path_node(const quipu_value* value, size_t index) {
+  const quipu::Value* v = Typed(value, quipu::Value::Type::kPath);
+  return v != nullptr && index < v->as_path().nodes.size() ? Handle(&v->as_path().nodes[index])
+                                                           : nullptr;
+}
+const char* quipu_value_path_predicate(const quipu_value* value, size_t hop) {
+  const quipu::PathHop* h = HopOf(value, hop);
+  return h != nullptr ? h->predicate.key.c_str() : nullptr;
+}
+int quipu_value_path_forward(const quipu_value* value, size_t hop) {
+  const quipu::PathHop* h = HopOf(value, hop);
+  return h != nullptr && h->forward ? 1 : 0;
+}
+size_t quipu_value_path_annotation_count(const quipu_value* value, size_t hop) {
+  const quipu::PathHop* h = HopOf(value, hop);
+  return h != nullptr ? h->annotations.size() : 0;
+}
+const char* quipu_value_path_annotation_key(const quipu_value* value, size_t hop, size_t index) {
+  const quipu::PathHop* h = HopOf(value, hop);
+  return h != nullptr && index < h->annotations.size() ? h->annotations[index].first.c_str()
+                                                       : nullptr;
+}
+const quipu_value* quipu_value_path_annotation(const quipu_value* value, size_t hop, size_t index) {
+  const quipu::PathHop* h = HopOf(value, hop);
+  return h != nullptr && index < h->annotations.size() ? Handle(&h->annotations[index].second)
+                                                       : nullptr;
 }
 uint64_t quipu_result_facts_inserted(const quipu_result* result) {
   return result == nullptr ? 0 : result->result.facts_inserted;

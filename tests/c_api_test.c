@@ -34,6 +34,51 @@ static quipu_result* Run(quipu_db* db, const char* text, const quipu_params* par
   return result;
 }
 
+/* Lists and paths item by item (run by TestValues over its facts). */
+static void TestItems(quipu_db* db) {
+  quipu_result* r = Run(db, "return [1, \"two\", date '2024-01-02', [3.5]] as l;", NULL);
+  const quipu_value* list = quipu_result_value(r, 0, 0);
+  CHECK(quipu_value_type(list) == QUIPU_TYPE_LIST);
+  CHECK(quipu_value_list_size(list) == 4);
+  CHECK(quipu_value_int(quipu_value_list_item(list, 0)) == 1);
+  CHECK_STR(quipu_value_string(quipu_value_list_item(list, 1)), "two");
+  CHECK(quipu_value_date(quipu_value_list_item(list, 2)) == 19724);
+  const quipu_value* inner = quipu_value_list_item(list, 3);
+  CHECK(quipu_value_list_size(inner) == 1);
+  CHECK(quipu_value_double(quipu_value_list_item(inner, 0)) == 3.5);
+  CHECK(quipu_value_list_item(list, 4) == NULL);
+  CHECK(quipu_value_type(quipu_value_list_item(list, 4)) == QUIPU_TYPE_NULL);
+  /* Text into a buffer, cut with snprintf's contract. */
+  char text[8];
+  CHECK(quipu_value_text(list, NULL, 0) == strlen("[1, \"two\", date '2024-01-02', [3.5]]"));
+  CHECK(quipu_value_text(list, text, sizeof text) > sizeof text);
+  CHECK_STR(text, "[1, \"tw");
+  CHECK(quipu_value_text(quipu_value_list_item(list, 0), text, sizeof text) == 1);
+  CHECK_STR(text, "1");
+  /* Not a path: the path accessors give nothing. */
+  CHECK(quipu_value_path_length(list) == 0);
+  CHECK(quipu_value_path_node(list, 0) == NULL);
+  quipu_result_free(r);
+
+  r = Run(db, "match p = (x)<-[:met_with]-(a) return p;", NULL);
+  CHECK(quipu_result_row_count(r) == 1);
+  const quipu_value* path = quipu_result_value(r, 0, 0);
+  CHECK(quipu_value_type(path) == QUIPU_TYPE_PATH);
+  CHECK(quipu_value_path_length(path) == 1);
+  CHECK_STR(quipu_value_entity_key(quipu_value_path_node(path, 0)), "xi");
+  CHECK_STR(quipu_value_entity_key(quipu_value_path_node(path, 1)), "boluarte");
+  CHECK(quipu_value_path_node(path, 2) == NULL);
+  CHECK_STR(quipu_value_path_predicate(path, 0), "met_with");
+  CHECK(quipu_value_path_forward(path, 0) == 0); /* the fact points back along it */
+  CHECK(quipu_value_path_annotation_count(path, 0) == 1);
+  CHECK_STR(quipu_value_path_annotation_key(path, 0, 0), "since");
+  CHECK(quipu_value_date(quipu_value_path_annotation(path, 0, 0)) == 19902); /* 2024-06-28 */
+  CHECK(quipu_value_path_annotation(path, 0, 1) == NULL);
+  CHECK(quipu_value_path_predicate(path, 1) == NULL);
+  CHECK(quipu_value_list_size(path) == 0);
+  quipu_result_free(r);
+}
+
 static void TestValues(quipu_db* db) {
   quipu_result_free(Run(db,
                         "insert (@boluarte:Person {name: \"Dina Boluarte\", age: 62, "
@@ -84,6 +129,7 @@ static void TestValues(quipu_db* db) {
   CHECK_STR(quipu_result_string(r, 0, 1), "Xi Jinping");
   quipu_result_free(r);
   quipu_params_free(params);
+  TestItems(db);
 
   r = Run(db, "set @xi.age = 71;", NULL);
   CHECK(quipu_result_facts_inserted(r) == 1);

@@ -48,6 +48,10 @@ typedef struct quipu_stmt quipu_stmt;
 typedef struct quipu_result quipu_result;
 typedef struct quipu_params quipu_params;
 typedef struct quipu_error quipu_error;
+/* One value inside a result: a cell, an item of a list, a node or an
+ * annotation of a path. Borrowed: it belongs to its quipu_result and is
+ * valid until that is freed; never freed by itself. */
+typedef struct quipu_value quipu_value;
 
 /* The outcome of a call; the same kinds as quipu::Status::Code. */
 typedef enum quipu_code {
@@ -157,6 +161,45 @@ int64_t quipu_result_datetime(const quipu_result* result, size_t row, size_t col
 /* Any value as text, as the shell prints it: strings raw, entities @key,
  * dates ISO 8601, paths as a pattern (@a)-[:owns]->(@b), null "null". */
 const char* quipu_result_text(const quipu_result* result, size_t row, size_t column);
+
+/* ---- values one by one: what a list or a path holds, item by item. Every
+ * quipu_value_* accessor accepts NULL and a value of another type, and then
+ * gives QUIPU_TYPE_NULL, 0 or NULL like the quipu_result_* getters. */
+/* The cell as a value; NULL out of range. */
+const quipu_value* quipu_result_value(const quipu_result* result, size_t row, size_t column);
+quipu_type quipu_value_type(const quipu_value* value);
+int quipu_value_bool(const quipu_value* value);
+int64_t quipu_value_int(const quipu_value* value);
+/* Doubles, and ints converted. */
+double quipu_value_double(const quipu_value* value);
+/* Strings, and the text of a language-tagged string. */
+const char* quipu_value_string(const quipu_value* value);
+const char* quipu_value_lang(const quipu_value* value);
+const char* quipu_value_entity_key(const quipu_value* value);
+/* Days since 1970-01-01. */
+int64_t quipu_value_date(const quipu_value* value);
+/* Microseconds since 1970-01-01T00:00:00Z. */
+int64_t quipu_value_datetime(const quipu_value* value);
+/* The value as text (as quipu_result_text) into `buffer` of `size` bytes,
+ * cut and NUL-terminated when it does not fit (snprintf's contract); returns
+ * the length of the whole text, so a second call with a buffer one byte
+ * longer than that gets it all. `buffer` may be NULL when `size` is 0. */
+size_t quipu_value_text(const quipu_value* value, char* buffer, size_t size);
+/* A list's items, from 0. */
+size_t quipu_value_list_size(const quipu_value* value);
+const quipu_value* quipu_value_list_item(const quipu_value* value, size_t index);
+/* A path of n hops has n + 1 nodes (entities), node i and node i + 1 joined by
+ * hop i. A hop is a fact: its predicate's key ("owns"), whether it points
+ * along the path (1: node i -> node i + 1) or back (0), and the annotations
+ * of the fact instance it used, sorted by key. */
+size_t quipu_value_path_length(const quipu_value* value);
+const quipu_value* quipu_value_path_node(const quipu_value* value, size_t index);
+const char* quipu_value_path_predicate(const quipu_value* value, size_t hop);
+int quipu_value_path_forward(const quipu_value* value, size_t hop);
+size_t quipu_value_path_annotation_count(const quipu_value* value, size_t hop);
+const char* quipu_value_path_annotation_key(const quipu_value* value, size_t hop, size_t index);
+const quipu_value* quipu_value_path_annotation(const quipu_value* value, size_t hop, size_t index);
+
 /* For writes: fact instances added and removed, and a line for people. */
 uint64_t quipu_result_facts_inserted(const quipu_result* result);
 uint64_t quipu_result_facts_deleted(const quipu_result* result);
