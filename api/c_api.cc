@@ -165,6 +165,12 @@ void quipu_params_set_double(quipu_params* params, const char* name, double valu
 void quipu_params_set_string(quipu_params* params, const char* name, const char* value) {
   SetParam(params, name, value == nullptr ? quipu::Value() : quipu::Value(value));
 }
+quipu_code quipu_params_set_decimal(quipu_params* params, const char* name, const char* text) {
+  quipu::Decimal d;
+  if (text == nullptr || !quipu::ParseDecimal(text, &d)) return QUIPU_INVALID_ARGUMENT;
+  SetParam(params, name, quipu::Value(d));
+  return QUIPU_OK;
+}
 void quipu_params_set_date(quipu_params* params, const char* name, int64_t days) {
   SetParam(params, name, quipu::Value(quipu::Date{days}));
 }
@@ -321,6 +327,13 @@ const char* quipu_value_lang(const quipu_value* value) {
 const char* quipu_value_entity_key(const quipu_value* value) {
   const quipu::Value* v = Typed(value, quipu::Value::Type::kEntity);
   return v != nullptr ? v->as_entity().key.c_str() : nullptr;
+}
+int quipu_value_decimal(const quipu_value* value, int64_t* unscaled, int32_t* scale) {
+  const quipu::Value* v = Typed(value, quipu::Value::Type::kDecimal);
+  if (v == nullptr) return 0;
+  if (unscaled != nullptr) *unscaled = v->as_decimal().unscaled;
+  if (scale != nullptr) *scale = v->as_decimal().scale;
+  return 1;
 }
 int64_t quipu_value_date(const quipu_value* value) {
   const quipu::Value* v = Typed(value, quipu::Value::Type::kDate);

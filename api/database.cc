@@ -42,8 +42,12 @@ void FillColumnTypes(QueryResult* result) {
       if (column == Value::Type::kNull) {
         column = t;
       } else if (row[i].is_numeric() &&
-                 (column == Value::Type::kInt || column == Value::Type::kDouble)) {
-        column = Value::Type::kDouble;
+                 (column == Value::Type::kInt || column == Value::Type::kDouble ||
+                  column == Value::Type::kDecimal)) {
+        // Integers and decimals mix as decimals; a float makes the column float.
+        column = t == Value::Type::kDouble || column == Value::Type::kDouble
+                     ? Value::Type::kDouble
+                     : Value::Type::kDecimal;
       } else {
         mixed[i] = true;
       }

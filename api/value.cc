@@ -184,6 +184,8 @@ const char* TypeName(Value::Type type) {
     case Value::Type::kInt:
       return "integer";
     case Value::Type::kDouble:
+      return "float";
+    case Value::Type::kDecimal:
       return "decimal";
     case Value::Type::kString:
       return "string";
@@ -230,8 +232,21 @@ std::string Value::ToString() const {
     case Type::kList:
     case Type::kPath:
       return ToLiteral();
+    case Type::kDecimal:
+      return FormatDecimal(as_decimal());
   }
   return "";
+}
+
+double Value::as_number() const {
+  switch (type()) {
+    case Type::kInt:
+      return static_cast<double>(as_int());
+    case Type::kDecimal:
+      return DecimalToDouble(as_decimal());
+    default:
+      return as_double();
+  }
 }
 
 bool Value::operator==(const Value& other) const {
@@ -289,6 +304,8 @@ std::string Value::ToLiteral() const {
       return "date '" + ToString() + "'";
     case Type::kDateTime:
       return "datetime '" + ToString() + "'";
+    case Type::kDecimal:
+      return "decimal('" + ToString() + "')";
     case Type::kList: {
       std::string out = "[";
       for (size_t i = 0; i < as_list().size(); ++i) {

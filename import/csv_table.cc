@@ -10,7 +10,8 @@ using ColumnType = CsvTable::ColumnType;
 
 std::optional<ColumnType> TypeHint(std::string_view hint) {
   if (hint == "int" || hint == "integer" || hint == "long") return ColumnType::kInt;
-  if (hint == "decimal" || hint == "double" || hint == "float") return ColumnType::kDecimal;
+  if (hint == "double" || hint == "float") return ColumnType::kFloat;
+  if (hint == "decimal") return ColumnType::kDecimal;
   if (hint == "boolean" || hint == "bool") return ColumnType::kBool;
   if (hint == "date") return ColumnType::kDate;
   if (hint == "datetime") return ColumnType::kDateTime;
@@ -39,7 +40,7 @@ std::optional<Value> AsInt(const std::string& s) {
   return Value(i);
 }
 
-std::optional<Value> AsDecimal(const std::string& s) {
+std::optional<Value> AsFloat(const std::string& s) {
   bool digit = false;
   for (char c : s) {
     if (c >= '0' && c <= '9') {
@@ -79,8 +80,13 @@ std::optional<Value> Typed(const std::string& s, ColumnType type) {
   switch (type) {
     case ColumnType::kInt:
       return AsInt(s);
-    case ColumnType::kDecimal:
-      return AsDecimal(s);
+    case ColumnType::kFloat:
+      return AsFloat(s);
+    case ColumnType::kDecimal: {
+      Decimal d;
+      if (!ParseDecimal(s, &d)) return std::nullopt;
+      return Value(d);
+    }
     case ColumnType::kBool:
       return AsBool(s);
     case ColumnType::kDate:
@@ -98,7 +104,7 @@ std::optional<Value> Typed(const std::string& s, ColumnType type) {
   if (s.size() > digits + 1 && s[digits] == '0' && s[digits + 1] >= '0' && s[digits + 1] <= '9') {
     return Value(s);
   }
-  if (auto v = AsDecimal(s)) return v;
+  if (auto v = AsFloat(s)) return v;
   if (auto v = AsDate(s)) return v;
   if (auto v = AsDateTime(s)) return v;
   if (auto v = AsBool(s)) return v;
@@ -109,8 +115,10 @@ const char* TypeWord(ColumnType type) {
   switch (type) {
     case ColumnType::kInt:
       return "an integer";
+    case ColumnType::kFloat:
+      return "a float";
     case ColumnType::kDecimal:
-      return "a decimal";
+      return "a decimal (at most 18 significant digits and 18 places)";
     case ColumnType::kBool:
       return "a boolean";
     case ColumnType::kDate:
@@ -125,7 +133,7 @@ const char* TypeWord(ColumnType type) {
 }  // namespace
 
 std::optional<Value> PercentAsFraction(const std::string& text) {
-  if (!AsDecimal(text)) return std::nullopt;
+  if (!AsFloat(text)) return std::nullopt;
   const size_t e = text.find_first_of("eE");
   const size_t sign = text[0] == '+' ? 1 : 0;
   const std::string mantissa =
@@ -136,7 +144,7 @@ std::optional<Value> PercentAsFraction(const std::string& text) {
     if (!given) return std::nullopt;
     exponent += given->as_int();
   }
-  return AsDecimal(mantissa + "e" + std::to_string(exponent));
+  return AsFloat(mantissa + "e" + std::to_string(exponent));
 }
 
 CsvTable::CsvTable(FileSource* source, LoadReport* report, bool infer)

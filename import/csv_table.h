@@ -30,7 +30,17 @@ std::optional<Value> PercentAsFraction(const std::string& text);
 
 class CsvTable {
  public:
-  enum class ColumnType : uint8_t { kInfer, kInt, kDecimal, kBool, kDate, kDateTime, kString };
+  // kFloat: a double; kDecimal: an exact decimal (include/quipu/value.h).
+  enum class ColumnType : uint8_t {
+    kInfer,
+    kInt,
+    kFloat,
+    kDecimal,
+    kBool,
+    kDate,
+    kDateTime,
+    kString
+  };
   struct Column {
     std::string name;
     ColumnType type = ColumnType::kInfer;

@@ -103,6 +103,8 @@ py::object ToPython(const quipu::Value& value) {
     }
     case T::kPath:
       return PathToPython(value.as_path());
+    case T::kDecimal:
+      return py::module_::import("decimal").attr("Decimal")(value.ToString());
   }
   return py::none();
 }
@@ -130,6 +132,16 @@ quipu::Value FromPython(const py::handle& obj, const std::string& name) {
   }
   if (py::isinstance(obj, datetime.attr("date"))) {
     return quipu::Value(quipu::Date{obj.attr("toordinal")().cast<int64_t>() - kEpochOrdinal});
+  }
+  if (py::isinstance(obj, py::module_::import("decimal").attr("Decimal"))) {
+    // Through its fixed-point text: str() may use an exponent (Decimal('1E+2')).
+    const std::string text = py::str(py::str("{:f}").attr("format")(obj)).cast<std::string>();
+    quipu::Decimal d;
+    if (!quipu::ParseDecimal(text, &d)) {
+      throw py::value_error("parameter '" + name + "': " + text +
+                            " is not a decimal of at most 18 significant digits and 18 places");
+    }
+    return quipu::Value(d);
   }
   if (py::isinstance<py::list>(obj) || py::isinstance<py::tuple>(obj)) {
     quipu::ValueList items;

@@ -9,6 +9,7 @@
 #include "query/blocking_operator.h"
 #include "query/expression.h"
 #include "query/item_ids.h"
+#include "query/number_sum.h"
 #include "query/output_operators.h"
 #include "query/value_table.h"
 
@@ -38,16 +39,7 @@ class Accumulator {
         FailAt(fmt::format("type mismatch: {}() needs numbers, got {}", f, TypeName(v.type())),
                e_->pos);
       }
-      int64_t next = 0;
-      if (int_sum_ && v.type() == Value::Type::kInt &&
-          !__builtin_add_overflow(isum_, v.as_int(), &next)) {
-        isum_ = next;
-        return;
-      }
-      // Past int64 or with a decimal: continue in double precision.
-      if (int_sum_) dsum_ = static_cast<double>(isum_);
-      int_sum_ = false;
-      dsum_ += v.as_number();
+      sum_.Add(v);
     } else if (f == "collect") {
       collected_.push_back(v);
     } else if (f == "min") {
@@ -61,10 +53,10 @@ class Accumulator {
     const std::string& f = e_->name;
     if (f == "count") return Value(count_);
     if (f == "collect") return Value(collected_);
-    if (f == "sum") return int_sum_ ? Value(isum_) : Value(dsum_);
+    if (f == "sum") return sum_.Result();
     if (f == "avg") {
       if (count_ == 0) return Value();
-      return Value((int_sum_ ? static_cast<double>(isum_) : dsum_) / static_cast<double>(count_));
+      return Value(sum_.AsDouble() / static_cast<double>(count_));
     }
     return count_ == 0 ? Value() : best_;  // min, max
   }
@@ -72,9 +64,7 @@ class Accumulator {
  private:
   const BoundExpr* e_;
   int64_t count_ = 0;
-  bool int_sum_ = true;
-  int64_t isum_ = 0;
-  double dsum_ = 0;
+  NumberSum sum_;
   Value best_;
   ValueList collected_;
   std::set<Value, ValueLess> seen_;

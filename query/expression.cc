@@ -1,5 +1,6 @@
 #include "query/expression.h"
 
+#include "api/decimal_math.h"
 #include "query/functions.h"
 #include "query/group_matcher.h"
 #include "query/operators.h"
@@ -24,6 +25,7 @@ int TypeRank(const Value& v) {
       return 1;
     case Value::Type::kInt:
     case Value::Type::kDouble:
+    case Value::Type::kDecimal:
       return 2;
     case Value::Type::kString:
       return 3;
@@ -43,6 +45,25 @@ int TypeRank(const Value& v) {
   return 10;
 }
 
+// Integers and decimals as unscaled / 10^scale, for exact arithmetic and
+// comparison (query/expression.h: decimals).
+struct ExactNumber {
+  Int128 unscaled;
+  int scale;
+};
+bool IsExact(const Value& v) {
+  return v.type() == Value::Type::kInt || v.type() == Value::Type::kDecimal;
+}
+ExactNumber ExactOf(const Value& v) {
+  if (v.type() == Value::Type::kInt) return {v.as_int(), 0};
+  return {v.as_decimal().unscaled, v.as_decimal().scale};
+}
+// x at a scale >= its own: at most 10^18 · 10^18, far inside Int128.
+Int128 Rescaled(ExactNumber x, int scale) {
+  for (int s = x.scale; s < scale; ++s) x.unscaled *= 10;
+  return x.unscaled;
+}
+
 template <typename T>
 int Cmp(const T& a, const T& b) {
   return a < b ? -1 : (b < a ? 1 : 0);
@@ -51,6 +72,11 @@ int Cmp(const T& a, const T& b) {
 int CompareNumbers(const Value& a, const Value& b) {
   if (a.type() == Value::Type::kInt && b.type() == Value::Type::kInt) {
     return Cmp(a.as_int(), b.as_int());
+  }
+  if (IsExact(a) && IsExact(b)) {  // a decimal and a decimal or integer: exactly
+    const ExactNumber x = ExactOf(a), y = ExactOf(b);
+    const int scale = std::max(x.scale, y.scale);
+    return Cmp(Rescaled(x, scale), Rescaled(y, scale));
   }
   const double x = a.as_number(), y = b.as_number();
   if (std::isnan(x) || std::isnan(y)) return Cmp(std::isnan(x), std::isnan(y));
@@ -64,6 +90,7 @@ int CompareSameRank(const Value& a, const Value& b) {
       return Cmp(a.as_bool(), b.as_bool());
     case Value::Type::kInt:
     case Value::Type::kDouble:
+    case Value::Type::kDecimal:
       return CompareNumbers(a, b);
     case Value::Type::kString:
       return Cmp(a.as_string(), b.as_string());
@@ -99,6 +126,38 @@ int CompareSameRank(const Value& a, const Value& b) {
   return 0;
 }
 
+// +, - and * of a decimal and a decimal or integer: exact, a decimal.
+Value ExactArithmetic(const std::string& op, const Value& a, const Value& b, ast::Pos pos) {
+  const ExactNumber x = ExactOf(a), y = ExactOf(b);
+  Int128 unscaled;
+  int scale;
+  if (op == "*") {
+    unscaled = x.unscaled * y.unscaled;  // each below 10^18: fits
+    scale = x.scale + y.scale;
+    // A product keeps at most 18 places and 18 significant digits: the
+    // places past them are rounded half away from zero (whole digits past
+    // them are an overflow, below).
+    for (; scale > 18 || (scale > 0 && (unscaled >= kDecimalLimit || unscaled <= -kDecimalLimit));
+         --scale) {
+      const Int128 rest = unscaled % 10;
+      unscaled /= 10;
+      if (rest >= 5) ++unscaled;
+      if (rest <= -5) --unscaled;
+    }
+  } else {
+    scale = std::max(x.scale, y.scale);
+    const Int128 l = Rescaled(x, scale), r = Rescaled(y, scale);
+    unscaled = op == "+" ? l + r : l - r;
+  }
+  Decimal d;
+  if (!MakeDecimal(unscaled, scale, &d)) {
+    FailAt(fmt::format("decimal overflow in {}: {} {} {} needs more than 18 significant digits", op,
+                       a.ToString(), op, b.ToString()),
+           pos);
+  }
+  return Value(d);
+}
+
 Value Arithmetic(const std::string& op, const Value& a, const Value& b, ast::Pos pos) {
   if (a.is_null() || b.is_null()) return Value();
   if (op == "+" && a.type() == Value::Type::kString && b.type() == Value::Type::kString) {
@@ -130,6 +189,7 @@ Value Arithmetic(const std::string& op, const Value& a, const Value& b, ast::Pos
     if (overflow) FailAt("integer overflow in " + op, pos);
     return Value(r);
   }
+  if (IsExact(a) && IsExact(b) && op != "/" && op != "%") return ExactArithmetic(op, a, b, pos);
   const double x = a.as_number(), y = b.as_number();
   if (op == "+") return Value(x + y);
   if (op == "-") return Value(x - y);
@@ -470,6 +530,9 @@ Value Evaluator::Eval(const BoundExpr& e, const uint64_t* row) {
         return Value(-a.as_int());
       }
       if (a.type() == Value::Type::kDouble) return Value(-a.as_double());
+      if (a.type() == Value::Type::kDecimal) {
+        return Value(Decimal{-a.as_decimal().unscaled, a.as_decimal().scale});
+      }
       FailAt(fmt::format("type mismatch: '-' needs a number, got {}", TypeName(a.type())), e.pos);
     }
     case BoundExpr::Kind::kBinary:

@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cmath>
 #include <limits>
 
+#include "api/decimal_math.h"
 #include "query/expression.h"
+#include "query/number_sum.h"
 
 namespace quipu::query {
 namespace {
@@ -25,7 +28,7 @@ constexpr Signature kFunctions[] = {
     {"round", 1, 1},    {"floor", 1, 1},     {"ceil", 1, 1},      {"sqrt", 1, 1},
     {"sign", 1, 1},     {"date", 1, 1},      {"datetime", 1, 1},  {"head", 1, 1},
     {"last", 1, 1},     {"nodes", 1, 1},     {"facts", 1, 1},     {"product", 1, 1},
-    {"@", 1, 64},       {"ownership", 2, 2},
+    {"@", 1, 64},       {"ownership", 2, 2}, {"decimal", 1, 2},
 };
 
 // Code point boundaries of a UTF-8 string: offsets[i] is where code point i starts.
@@ -108,6 +111,11 @@ Value ToInteger(const Call& call, const Value& v) {
       if (!(d >= -9.2233720368547758e18 && d < 9.2233720368547758e18)) return Value();
       return Value(static_cast<int64_t>(d));
     }
+    case Value::Type::kDecimal: {  // toward zero, as for floats
+      int64_t i = v.as_decimal().unscaled;
+      for (int s = 0; s < v.as_decimal().scale; ++s) i /= 10;
+      return Value(i);
+    }
     case Value::Type::kBool:
       return Value(int64_t{v.as_bool() ? 1 : 0});
     case Value::Type::kString: {
@@ -121,6 +129,121 @@ Value ToInteger(const Call& call, const Value& v) {
     default:
       call.Mismatch(v, "a number, boolean or string");
   }
+}
+
+// Digits and a scale with room for 38 digits: a decimal on its way to
+// canonical form, possibly with more places than a decimal may keep.
+struct WideDecimal {
+  Int128 unscaled = 0;
+  int scale = 0;
+};
+
+// Reads [-]digits[.digits] of up to 38 digits (a float's fixed text).
+bool ParseWide(std::string_view text, WideDecimal* out) {
+  WideDecimal w;
+  bool negative = false, point = false;
+  int digits = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (i == 0 && c == '-') {
+      negative = true;
+    } else if (c == '.' && !point) {
+      point = true;
+    } else if (c >= '0' && c <= '9') {
+      if (w.unscaled != 0 || c != '0') ++digits;
+      if (digits > 38) return false;
+      w.unscaled = w.unscaled * 10 + (c - '0');
+      w.scale += point;
+    } else {
+      return false;
+    }
+  }
+  if (negative) w.unscaled = -w.unscaled;
+  *out = w;
+  return true;
+}
+
+// Rounds to `places` (half away from zero); fewer places only.
+void RoundTo(WideDecimal* w, int places) {
+  for (; w->scale > places; --w->scale) {
+    const Int128 rest = w->unscaled % 10;
+    w->unscaled /= 10;
+    if (rest >= 5) ++w->unscaled;
+    if (rest <= -5) --w->unscaled;
+  }
+}
+
+// decimal(x [, places]): text, integers, floats and decimals to a decimal,
+// rounded half away from zero to `places` (0..18) when given; without it
+// the number must fit exactly (a float by its shortest text: 0.1 is 0.1).
+Value ToDecimal(const Call& call, const Value& v, int64_t places) {
+  if (places != -1 && (places < 0 || places > 18)) {
+    call.Bad(fmt::format("the places must be from 0 to 18, got {}", places));
+  }
+  WideDecimal w;
+  std::string text;
+  switch (v.type()) {
+    case Value::Type::kInt:
+      w.unscaled = v.as_int();
+      break;
+    case Value::Type::kDecimal:
+      w = {v.as_decimal().unscaled, v.as_decimal().scale};
+      break;
+    case Value::Type::kDouble: {
+      const double d = v.as_double();
+      if (!std::isfinite(d))
+        call.Bad(fmt::format("{} is not a decimal number", Value(d).ToString()));
+      char buf[400];
+      const auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed);
+      text.assign(buf, r.ptr);
+      if (!ParseWide(text, &w)) {
+        call.Bad(
+            fmt::format("{} has more than 38 digits; a decimal keeps 18", Value(d).ToString()));
+      }
+      break;
+    }
+    case Value::Type::kString: {
+      text = v.as_string();
+      Decimal d;
+      if (places == -1) {
+        if (!ParseDecimal(text, &d)) {
+          call.Bad("'" + text +
+                   "' is not a decimal of at most 18 significant digits and 18 "
+                   "places ([-]digits[.digits])");
+        }
+        return Value(d);
+      }
+      if (!ParseWide(text, &w) || text.empty() || text == "-" || text == ".") {
+        call.Bad("'" + text + "' is not a decimal number ([-]digits[.digits])");
+      }
+      break;
+    }
+    default:
+      call.Mismatch(v, "a number or string");
+  }
+  if (places != -1) RoundTo(&w, static_cast<int>(places));
+  Decimal d;
+  if (!MakeDecimal(w.unscaled, w.scale, &d)) {
+    call.Bad(fmt::format("{} does not fit a decimal (18 significant digits and 18 places{})",
+                         v.ToString(), places == -1 ? "; decimal(x, places) rounds" : ""));
+  }
+  return Value(d);
+}
+
+// round (half up, as for floats), floor, ceil, abs and sign of a decimal.
+Value DecimalFunction(const std::string& name, Decimal d) {
+  if (name == "sign") return Value(int64_t{(d.unscaled > 0) - (d.unscaled < 0)});
+  if (name == "abs") return Value(Decimal{d.unscaled < 0 ? -d.unscaled : d.unscaled, d.scale});
+  int64_t unit = 1;
+  for (int s = 0; s < d.scale; ++s) unit *= 10;
+  int64_t whole = d.unscaled / unit;       // toward zero
+  const int64_t rest = d.unscaled % unit;  // same sign as unscaled
+  if (name == "floor" && rest < 0) --whole;
+  if (name == "ceil" && rest > 0) ++whole;
+  if (name == "round" && (rest > 0 ? 2 * rest >= unit : rest < 0 && -2 * rest > unit)) {
+    whole += rest > 0 ? 1 : -1;
+  }
+  return Value(Decimal{whole, 0});
 }
 
 Value ToFloat(const Call& call, const Value& v) {
@@ -182,6 +305,11 @@ Value Fold(const Call& call, const std::string& name, const ValueList& items) {
     }
     return best;
   }
+  if (name == "sum") {
+    NumberSum sum;
+    for (const Value& v : items) sum.Add(v);
+    return sum.Result();
+  }
   bool ints = name != "avg";
   int64_t acc = name == "product" ? 1 : 0;
   double dacc = acc;
@@ -238,6 +366,9 @@ Value CallFunction(const std::string& name, const std::vector<Value>& args, ast:
     if (a.type() == Value::Type::kList) return Value(static_cast<int64_t>(a.as_list().size()));
     if (a.type() == Value::Type::kPath) return Value(static_cast<int64_t>(a.as_path().hops.size()));
     return Value(static_cast<int64_t>(CodePoints(call.Text(0)).size() - 1));
+  }
+  if (name == "abs" && a.type() == Value::Type::kDecimal) {
+    return DecimalFunction(name, a.as_decimal());
   }
   if (name == "abs") {
     if (a.type() == Value::Type::kInt) {
@@ -304,6 +435,11 @@ Value CallFunction(const std::string& name, const std::vector<Value>& args, ast:
   }
   if (name == "tointeger") return ToInteger(call, a);
   if (name == "tofloat") return ToFloat(call, a);
+  if (name == "decimal") return ToDecimal(call, a, args.size() > 1 ? call.Integer(1) : -1);
+  if (a.type() == Value::Type::kDecimal && name != "sqrt" &&
+      (name == "round" || name == "floor" || name == "ceil" || name == "sign" || name == "abs")) {
+    return DecimalFunction(name, a.as_decimal());
+  }
   if (name == "round" || name == "floor" || name == "ceil" || name == "sqrt" || name == "sign") {
     if (a.type() == Value::Type::kInt && name != "sqrt") {
       if (name == "sign") return Value(int64_t{(a.as_int() > 0) - (a.as_int() < 0)});

@@ -37,6 +37,8 @@ std::string JsonValue(const Value& v) {
     case Value::Type::kDouble:
       return std::isfinite(v.as_double()) ? fmt::format("{}", v.as_double())
                                           : QuoteString(v.ToString());
+    case Value::Type::kDecimal:  // exact digits: a JSON number has no precision limit
+      return v.ToString();
     case Value::Type::kList: {
       std::string out = "[";
       for (size_t i = 0; i < v.as_list().size(); ++i) {

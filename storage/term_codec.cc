@@ -91,6 +91,8 @@ TermType DictionaryType(const Value& value) {
       return TermType::kBigInt;
     case Value::Type::kDouble:
       return TermType::kBigDouble;
+    case Value::Type::kDecimal:
+      return TermType::kDecimal;
     default:
       return TermType::kInvalid;  // dates out of range are rejected by the parser
   }
@@ -113,6 +115,8 @@ std::string DictionaryBytes(const Value& value) {
     case Value::Type::kDouble:
       PutBigEndian64(&out, std::bit_cast<uint64_t>(value.as_double()));
       return out;
+    case Value::Type::kDecimal:
+      return FormatDecimal(value.as_decimal());
     default:
       return out;
   }
@@ -154,6 +158,15 @@ Result<Value> DecodeDictionary(TermType type, std::string_view bytes) {
     case TermType::kBigDouble:
       if (bytes.size() != 8) return Status::Corruption("big double term is not 8 bytes");
       return Value(std::bit_cast<double>(GetBigEndian64(bytes.data())));
+    case TermType::kDecimal: {
+      Decimal d;
+      // Canonical text only: another spelling of the same number would be a
+      // second id for it.
+      if (!ParseDecimal(bytes, &d) || FormatDecimal(d) != bytes) {
+        return Status::Corruption("decimal term is not a canonical decimal: " + std::string(bytes));
+      }
+      return Value(d);
+    }
     default:
       return Status::Corruption("term id of unknown type " +
                                 std::to_string(static_cast<int>(type)));

@@ -31,6 +31,7 @@ enum class TermType : uint8_t {
   kDateTime = 8,    // inline: microseconds since the epoch offset by 2^59
   kBigInt = 9,      // dictionary: int64 outside the 60-bit range, 8 bytes big-endian
   kBigDouble = 10,  // dictionary: doubles outside [2^-63, 2^64) in magnitude, inf, NaN
+  kDecimal = 11,    // dictionary: the canonical text of an exact decimal ("12.5")
   // Never stored: the ids a running query gives the values it computes
   // (query/value_table.h), so its output operators pass ids only.
   kQueryLocal = 15,

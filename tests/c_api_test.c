@@ -60,6 +60,27 @@ static void TestItems(quipu_db* db) {
   CHECK(quipu_value_path_node(list, 0) == NULL);
   quipu_result_free(r);
 
+  /* Decimals: digits and scale, the nearest double, the exact text. */
+  quipu_params* params = quipu_params_new();
+  CHECK(quipu_params_set_decimal(params, "d", "12.50") == QUIPU_OK);
+  CHECK(quipu_params_set_decimal(params, "bad", "12.5.0") == QUIPU_INVALID_ARGUMENT);
+  CHECK(quipu_params_set_decimal(params, "bad", NULL) == QUIPU_INVALID_ARGUMENT);
+  r = Run(db, "return $d * 3, $d + 0.25;", params);
+  quipu_params_free(params);
+  const quipu_value* d = quipu_result_value(r, 0, 0);
+  CHECK(quipu_result_column_type(r, 0) == QUIPU_TYPE_DECIMAL);
+  int64_t unscaled = 0;
+  int32_t scale = 0;
+  CHECK(quipu_value_decimal(d, &unscaled, &scale) == 1);
+  CHECK(unscaled == 375 && scale == 1); /* 37.5 */
+  CHECK(quipu_value_double(d) == 37.5);
+  CHECK(quipu_value_text(d, text, sizeof text) == 4);
+  CHECK_STR(text, "37.5");
+  CHECK(quipu_result_type(r, 0, 1) == QUIPU_TYPE_DOUBLE);
+  CHECK(quipu_value_decimal(quipu_result_value(r, 0, 1), &unscaled, &scale) == 0);
+  CHECK(unscaled == 375); /* untouched */
+  quipu_result_free(r);
+
   r = Run(db, "match p = (x)<-[:met_with]-(a) return p;", NULL);
   CHECK(quipu_result_row_count(r) == 1);
   const quipu_value* path = quipu_result_value(r, 0, 0);

@@ -25,6 +25,25 @@ TEST_CASE("load csv as nodes: keys, labels, typed and inferred properties", "[im
         std::vector<std::string>{"<odd, name>"});
 }
 
+TEST_CASE("load csv type hints: decimal is exact, float and double are doubles", "[import][csv]") {
+  LoadFixture f;
+  const std::string csv = f.File("payments.csv",
+                                 "id,amount:decimal,rate:float,fee:double\n"
+                                 "p1,1000000.10,0.1,2\n"
+                                 "p2,0.20,0.2,3.5\n");
+  f.Ok("load csv '" + csv + "' as nodes Payment key id");
+  CHECK(f.Rows("match (p:Payment) return sum(p.amount), sum(p.rate), sum(p.fee)") ==
+        std::vector<std::string>{"1000000.3 | 0.30000000000000004 | 5.5"});
+  const auto amounts = f.Ok("match (p:Payment) return p.amount order by p").rows;
+  REQUIRE(amounts.size() == 2);
+  CHECK(amounts[0][0].type() == quipu::Value::Type::kDecimal);
+  CHECK(amounts[0][0].ToString() == "1000000.1");
+  const std::string bad = f.File("bad_amount.csv", "id,amount:decimal\np3,12.3.4\n");
+  CHECK_THAT(f.Error("load csv '" + bad + "' as nodes Payment key id"),
+             Catch::Matches("error: .*bad_amount\\.csv:2:1: '12\\.3\\.4' in column 'amount' is "
+                            "not a decimal \\(at most 18 significant digits and 18 places\\)"));
+}
+
 TEST_CASE("load csv as edges: other columns annotate the facts", "[import][csv]") {
   LoadFixture f;
   const std::string csv = f.File("shares.csv",

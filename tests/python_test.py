@@ -2,6 +2,7 @@
 dicts, value types, prepared statements, loading files, errors as exceptions.
 Run by ctest with PYTHONPATH set to the built module's directory."""
 import datetime
+import decimal
 import os
 import shutil
 import tempfile
@@ -61,6 +62,21 @@ class QuipuTest(unittest.TestCase):
         with self.assertRaises(TypeError) as ctx:
             self.db.execute("return 1;", [1])
         self.assertEqual(str(ctx.exception), "parameters must be a dict of name to value")
+
+    def test_decimals_are_exact_both_ways(self):
+        cur = self.db.execute("return $a + $b, $a * 2, 0.1 + 0.2;",
+                              {"a": decimal.Decimal("0.10"), "b": decimal.Decimal("0.2")})
+        self.assertEqual(cur.column_types, ["decimal", "decimal", "float"])
+        self.assertEqual(cur.fetchone(),
+                         (decimal.Decimal("0.3"), decimal.Decimal("0.2"), 0.30000000000000004))
+        # Exponent forms are read by value; more than 18 digits are refused.
+        self.assertEqual(self.db.execute("return $x;", {"x": decimal.Decimal("1E+2")}).fetchone(),
+                         (decimal.Decimal("100"),))
+        with self.assertRaises(ValueError) as ctx:
+            self.db.execute("return $x;", {"x": decimal.Decimal("1234567890.1234567890")})
+        self.assertEqual(str(ctx.exception),
+                         "parameter 'x': 1234567890.1234567890 is not a decimal of at most 18 "
+                         "significant digits and 18 places")
 
     def test_paths_are_dicts(self):
         self.db.execute("insert (@a)-[:owns {share: 0.6}]->(@b);")

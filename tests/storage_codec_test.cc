@@ -185,6 +185,13 @@ std::vector<Sample> AllSamples() {
     s.push_back(Same(std::string("datetime ") + text, Value(ParsedDateTime(text, canonical)),
                      TermType::kDateTime));
   }
+  for (const char* text : {"0", "12.5", "-0.05", "100", "999999999999999999",
+                           "-0.000000000000000001", "123456789.123456789"}) {
+    Decimal d;
+    REQUIRE(ParseDecimal(text, &d));
+    CHECK(FormatDecimal(d) == text);
+    s.push_back(Same(std::string("decimal ") + text, Value(d), TermType::kDecimal));
+  }
   return s;
 }
 
@@ -256,6 +263,11 @@ TEST_CASE("values outside every encoding are refused, bad bytes are corruption",
         Status::Code::kCorruption);
   CHECK(DecodeDictionary(TermType::kInt, "12345678").status().code() == Status::Code::kCorruption);
   CHECK(DecodeDictionary(TermType::kInvalid, "").status().code() == Status::Code::kCorruption);
+  // Decimal bytes must be canonical: another spelling would be a second id.
+  for (const char* bad : {"12.50", "+1", "01", "1e3", "", "1234567890123456789"}) {
+    INFO(bad);
+    CHECK(DecodeDictionary(TermType::kDecimal, bad).status().code() == Status::Code::kCorruption);
+  }
 }
 
 // Checks that every sample has the id it was interned with and decodes back.

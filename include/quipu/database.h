@@ -36,9 +36,9 @@ struct QueryResult {
   uint64_t facts_inserted = 0;
   uint64_t facts_deleted = 0;
   bool is_query = false;  // true for statements that return rows
-  // One per column: the type of its non-null values (kInt and kDouble mixed
-  // give kDouble); kNull when the column holds only nulls, no rows, or values
-  // of several other types (then read each Value's type()).
+  // One per column: the type of its non-null values (kInt and kDecimal mixed
+  // give kDecimal, either with kDouble gives kDouble); kNull when the column holds only nulls, no
+  // rows, or values of several other types (then read each Value's type()).
   std::vector<Value::Type> column_types;
   // For writes: one line for people, e.g. "inserted 5 facts".
   std::string summary;

@@ -78,7 +78,8 @@ typedef enum quipu_type {
   QUIPU_TYPE_DATETIME,
   QUIPU_TYPE_ENTITY,
   QUIPU_TYPE_LIST,
-  QUIPU_TYPE_PATH
+  QUIPU_TYPE_PATH,
+  QUIPU_TYPE_DECIMAL /* exact: unscaled / 10^scale, 18 significant digits */
 } quipu_type;
 
 /* ---- errors */
@@ -117,6 +118,10 @@ void quipu_params_set_bool(quipu_params* params, const char* name, int value);
 void quipu_params_set_int(quipu_params* params, const char* name, int64_t value);
 void quipu_params_set_double(quipu_params* params, const char* name, double value);
 void quipu_params_set_string(quipu_params* params, const char* name, const char* value);
+/* An exact decimal from its text ("12.50", "-0.05"): QUIPU_OK, or
+ * QUIPU_INVALID_ARGUMENT when the text is not a decimal of at most 18
+ * significant digits (the parameter is then left as it was). */
+quipu_code quipu_params_set_decimal(quipu_params* params, const char* name, const char* text);
 /* Days since 1970-01-01. */
 void quipu_params_set_date(quipu_params* params, const char* name, int64_t days);
 /* An entity by key: "cosco" for @cosco, or an absolute IRI. */
@@ -140,7 +145,8 @@ void quipu_stmt_free(quipu_stmt* stmt);
  * type and zero values. A getter of the wrong type returns 0 or NULL. */
 size_t quipu_result_column_count(const quipu_result* result);
 const char* quipu_result_column_name(const quipu_result* result, size_t column);
-/* The type of the column's non-null values (int and double mixed: double);
+/* The type of the column's non-null values (int and decimal mixed: decimal;
+ * either with double: double);
  * QUIPU_TYPE_NULL when it holds only nulls or several types. */
 quipu_type quipu_result_column_type(const quipu_result* result, size_t column);
 size_t quipu_result_row_count(const quipu_result* result);
@@ -176,6 +182,11 @@ double quipu_value_double(const quipu_value* value);
 const char* quipu_value_string(const quipu_value* value);
 const char* quipu_value_lang(const quipu_value* value);
 const char* quipu_value_entity_key(const quipu_value* value);
+/* A decimal as its unscaled integer and scale (value = unscaled / 10^scale,
+ * scale 0..18, no trailing zeros); returns 1 for a decimal, else 0 and leaves
+ * both untouched. quipu_value_double gives its nearest double and
+ * quipu_value_text its exact digits. */
+int quipu_value_decimal(const quipu_value* value, int64_t* unscaled, int32_t* scale);
 /* Days since 1970-01-01. */
 int64_t quipu_value_date(const quipu_value* value);
 /* Microseconds since 1970-01-01T00:00:00Z. */

@@ -30,6 +30,16 @@ struct Entity {
   bool operator==(const Entity&) const = default;
 };
 
+// An exact decimal number: unscaled / 10^scale, with at most 18 significant
+// digits (unscaled fits int64 with |unscaled| < 10^18) and scale 0..18. Always
+// in canonical form, as xsd:decimal's: no trailing zeros after the point
+// (12.50 is {1250, 2} → {125, 1}), so equal numbers have equal fields.
+struct Decimal {
+  int64_t unscaled = 0;
+  uint8_t scale = 0;
+  bool operator==(const Decimal&) const = default;
+};
+
 // A string with a language tag ("Perú"@es).
 struct LangString {
   std::string text;
@@ -58,10 +68,11 @@ class Value {
     kEntity,
     kList,
     kPath,
+    kDecimal,
   };
   using Storage =
       std::variant<std::monostate, bool, int64_t, double, std::string, LangString, Date, DateTime,
-                   Entity, std::shared_ptr<const ValueList>, std::shared_ptr<const Path>>;
+                   Entity, std::shared_ptr<const ValueList>, std::shared_ptr<const Path>, Decimal>;
 
   Value() = default;
   explicit Value(bool b) : v_(b) {}
@@ -74,21 +85,25 @@ class Value {
   explicit Value(Date d) : v_(d) {}
   explicit Value(DateTime d) : v_(d) {}
   explicit Value(Entity e) : v_(std::move(e)) {}
+  // REQUIRES: d is canonical (MakeDecimal and ParseDecimal give such).
+  explicit Value(Decimal d) : v_(d) {}
   explicit Value(ValueList list) : v_(std::make_shared<const ValueList>(std::move(list))) {}
   explicit Value(Path path);
 
   Type type() const { return static_cast<Type>(v_.index()); }
   bool is_null() const { return type() == Type::kNull; }
-  bool is_numeric() const { return type() == Type::kInt || type() == Type::kDouble; }
+  bool is_numeric() const {
+    return type() == Type::kInt || type() == Type::kDouble || type() == Type::kDecimal;
+  }
 
   // REQUIRES: type() matches the accessor.
   bool as_bool() const { return std::get<bool>(v_); }
   int64_t as_int() const { return std::get<int64_t>(v_); }
   double as_double() const { return std::get<double>(v_); }
-  // Numeric value as a double. REQUIRES: is_numeric().
-  double as_number() const {
-    return type() == Type::kInt ? static_cast<double>(as_int()) : as_double();
-  }
+  Decimal as_decimal() const { return std::get<Decimal>(v_); }
+  // Numeric value as a double (a decimal rounded to the nearest).
+  // REQUIRES: is_numeric().
+  double as_number() const;
   const std::string& as_string() const { return std::get<std::string>(v_); }
   const LangString& as_lang_string() const { return std::get<LangString>(v_); }
   Date as_date() const { return std::get<Date>(v_); }
@@ -141,6 +156,14 @@ bool ParseDate(const std::string& text, Date* out);
 bool ParseDateTime(const std::string& text, DateTime* out);
 std::string FormatDate(Date d);
 std::string FormatDateTime(DateTime d);
+
+// Decimal helpers. ParseDecimal accepts [+-]digits[.digits] (or .digits),
+// leading and trailing zeros included, with at most 18 significant digits
+// and 18 after the point, and gives the canonical form; false otherwise.
+// FormatDecimal gives canonical text: "12.5", "-0.05", "100".
+bool ParseDecimal(std::string_view text, Decimal* out);
+std::string FormatDecimal(Decimal d);
+double DecimalToDouble(Decimal d);
 
 // How an entity key prints: @key when it is a plain identifier, prefix:local
 // for the well-known RDF vocabularies, <iri> otherwise.
