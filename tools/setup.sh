@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Quipu needs from Debian 12 packages (when missing) and builds
 # it in build/ (or in $1 with the CMake options that follow). Builds every
-# target, or only $QUIPU_TARGET when set.
+# target, or only the targets of $QUIPU_TARGET (separated by spaces) when set.
 # Usage: [QUIPU_TARGET=quipu_shell] tools/setup.sh [BUILD_DIR [CMAKE_OPTION...]]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,4 +24,5 @@ fi
 build=${1:-build}
 shift || true
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
-cmake --build "$build" -j "$(nproc)" ${QUIPU_TARGET:+--target "$QUIPU_TARGET"}
+# shellcheck disable=SC2086  # one word per target
+cmake --build "$build" -j "$(nproc)" ${QUIPU_TARGET:+--target $QUIPU_TARGET}
