@@ -11,5 +11,5 @@ tools/setup.sh build-asan -DQUIPU_SANITIZE=ON -DQUIPU_BUILD_BENCH=OFF
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
    ctest --output-on-failure -j "$jobs")
 QUIPU_TARGET="api_tests c_api_test" tools/setup.sh build-tsan -DQUIPU_TSAN=ON -DQUIPU_BUILD_BENCH=OFF
-(cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+(cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/tests/tsan.supp" \
    ctest --output-on-failure -j "$jobs" -L threads)
