@@ -15,10 +15,10 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -247,6 +247,13 @@ int main(int argc, char** argv) {
       ++failures;
       continue;
     }
+    const std::string reduce = ReduceOf(*text);
+    if (reduce != "value" && reduce != "rows" && reduce != "sum") {
+      std::printf("ERROR\tquipu\t%s\t'-- reduce: %s' is not value, rows or sum\n", name.c_str(),
+                  reduce.c_str());
+      ++failures;
+      continue;
+    }
     std::vector<double> ms;
     std::string count;
     bool failed = false;
@@ -263,7 +270,7 @@ int main(int argc, char** argv) {
         break;
       }
       if (run > 0) ms.push_back(elapsed);
-      count = Reduce(ReduceOf(*text), *result);
+      count = Reduce(reduce, *result);
     }
     if (failed) {
       ++failures;
