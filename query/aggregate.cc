@@ -5,6 +5,7 @@
 #include <numeric>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "query/blocking_operator.h"
 #include "query/expression.h"
@@ -12,6 +13,7 @@
 #include "query/number_sum.h"
 #include "query/output_operators.h"
 #include "query/value_table.h"
+#include "storage/term_codec.h"
 
 namespace quipu::query {
 namespace {
@@ -49,6 +51,14 @@ class Accumulator {
     }
   }
 
+  // count(distinct x) of an entity: two entities are equal exactly when their
+  // dictionary ids are, so the id is counted without decoding the entity.
+  // (An entity never equals a value of another type, so the two sets stay
+  // disjoint.)
+  void AddDistinctEntity(uint64_t id) {
+    if (seen_entities_.insert(id).second) ++count_;
+  }
+
   Value Finish() const {
     const std::string& f = e_->name;
     if (f == "count") return Value(count_);
@@ -68,7 +78,14 @@ class Accumulator {
   Value best_;
   ValueList collected_;
   std::set<Value, ValueLess> seen_;
+  std::unordered_set<uint64_t> seen_entities_;
 };
+
+// True for count(distinct v) of a node variable v.
+bool CountsDistinctSlot(const BoundExpr& e) {
+  return e.name == "count" && e.distinct && e.args.size() == 1 &&
+         e.args[0].kind == BoundExpr::Kind::kSlot;
+}
 
 class AggregateOp final : public BlockingOperator {
  public:
@@ -110,6 +127,13 @@ class AggregateOp final : public BlockingOperator {
         std::vector<Accumulator>& accs = groups[it->second];
         for (size_t a = 0; a < aggregates_.size(); ++a) {
           const BoundExpr& e = items[aggregates_[a]];
+          if (CountsDistinctSlot(e)) {
+            const uint64_t id = row[e.args[0].slot];
+            if (storage::TypeOfId(id) == storage::TermType::kEntity) {
+              accs[a].AddDistinctEntity(id);
+              continue;
+            }
+          }
           accs[a].Add(e.args.empty() ? Value() : items_.eval().Eval(e.args[0], row));
         }
       }

@@ -101,7 +101,26 @@ class Binder {
     }
   }
 
-  // With `return distinct` (no aggregate) how many walks reach an end
+  // True when every aggregate of the return ignores how many times a row
+  // comes: each is `distinct`, min or max, and none is nested in another
+  // item (count(*) and plain count, sum, avg, collect count repeats).
+  bool AggregatesIgnoreRepeats() const {
+    for (const BoundExpr& item : q_.items) {
+      if (item.kind != BoundExpr::Kind::kAggregate) {
+        if (item.HasAggregate()) return false;
+        continue;
+      }
+      if (item.args.empty()) return false;  // count(*)
+      if (!item.distinct && item.name != "min" && item.name != "max") return false;
+      for (const BoundExpr& arg : item.args) {
+        if (arg.HasAggregate()) return false;
+      }
+    }
+    return true;
+  }
+
+  // With `return distinct` (no aggregate), or aggregates that ignore
+  // repeated rows (count(distinct x), min, max), how many walks reach an end
   // changes nothing; an exists body needs one. A pattern whose walks nothing
   // reads may then list each reachable end once (VarLength::ends_only).
   void MarkEndsOnly() {
@@ -114,7 +133,7 @@ class Binder {
         p.var->ends_only = true;
       }
     };
-    if (q_.distinct && !q_.aggregate) {
+    if ((q_.distinct && !q_.aggregate) || (q_.aggregate && AggregatesIgnoreRepeats())) {
       mark(&q_.patterns);
       for (BoundGroup& g : q_.optionals) mark(&g.patterns);
     }

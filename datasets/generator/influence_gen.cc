@@ -2,6 +2,11 @@
 // for the same seed, written as CSV (nodes and edges files, annotations as
 // columns) and as N-Triples (the triples alone: RDF 1.1 has no place for a
 // fact's annotations), so every engine can load the same data (issue 7).
+// The as-of query of the comparison needs the validity of `heads` in RDF too:
+// heads_reified.nt gives each heads row as an RDF reification (a statement
+// node with rdf:subject, rdf:predicate, rdf:object and its since and until
+// as xsd:date literals), apart from influence.nt so that the other queries
+// run on the plain triples.
 //
 //   influence_gen [--facts N=1000000] [--seed S=1] [--out DIR=influence]
 //
@@ -38,6 +43,7 @@ class Writer {
   explicit Writer(const std::filesystem::path& dir) : dir_(dir) {
     std::filesystem::create_directories(dir);
     nt_ = Open("influence.nt");
+    reified_ = Open("heads_reified.nt");
     nodes_ = Open("nodes.csv");
     std::fputs("id,label,name\n", nodes_);
   }
@@ -64,11 +70,33 @@ class Writer {
     std::fprintf(nt_, "<http://q/%s> <http://q/%s> <http://q/%s> .\n", from.c_str(), predicate,
                  to.c_str());
     ++facts_;
+    if (!std::strcmp(predicate, "heads")) Reify(predicate, from, to, annotations);
   }
 
   uint64_t facts() const { return facts_; }
 
  private:
+  // `annotations` is ",since,until", either date possibly empty (open).
+  void Reify(const char* predicate, const std::string& from, const std::string& to,
+             const std::string& annotations) {
+    constexpr const char* kRdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+    const std::string node =
+        "<http://q/" + std::string(predicate) + "/" + std::to_string(reified_count_++) + ">";
+    std::fprintf(reified_,
+                 "%s <%ssubject> <http://q/%s> .\n%s <%spredicate> <http://q/%s> .\n"
+                 "%s <%sobject> <http://q/%s> .\n",
+                 node.c_str(), kRdf, from.c_str(), node.c_str(), kRdf, predicate, node.c_str(),
+                 kRdf, to.c_str());
+    const size_t comma = annotations.find(',', 1);
+    const std::string since = annotations.substr(1, comma - 1);
+    const std::string until = annotations.substr(comma + 1);
+    for (const auto& [key, day] : {std::pair{"since", since}, std::pair{"until", until}}) {
+      if (day.empty()) continue;
+      std::fprintf(reified_, "%s <http://q/%s> \"%s\"^^<http://www.w3.org/2001/XMLSchema#date> .\n",
+                   node.c_str(), key, day.c_str());
+    }
+  }
+
   std::FILE* Open(const std::string& name) {
     std::FILE* f = std::fopen((dir_ / name).c_str(), "w");
     if (f == nullptr) {
@@ -103,6 +131,8 @@ class Writer {
   std::vector<std::FILE*> files_;
   std::FILE* nt_ = nullptr;
   std::FILE* nodes_ = nullptr;
+  std::FILE* reified_ = nullptr;
+  uint64_t reified_count_ = 0;
   std::vector<std::pair<std::string, std::FILE*>> edges_;
   uint64_t facts_ = 0;
 };

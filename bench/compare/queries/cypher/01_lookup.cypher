@@ -1,0 +1,1 @@
+MATCH (p:Person {id: '{{P_LEAF}}'}) RETURN count(p.name);

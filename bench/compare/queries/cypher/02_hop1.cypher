@@ -1,0 +1,1 @@
+MATCH (p:Person {id: '{{P_HUB}}'})-[:met]-(x) RETURN count(DISTINCT x);

@@ -1,0 +1,1 @@
+SELECT count(name) FROM nodes WHERE id = '{{P_LEAF}}';
