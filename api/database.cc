@@ -208,6 +208,14 @@ void Database::SetLimits(const QueryLimits& limits) {
 
 QueryLimits Database::limits() const { return impl_->Limits(); }
 
+Result<CheckReport> Database::Check() {
+  return Guarded([&]() -> Result<CheckReport> {
+    CheckReport report;
+    if (Status s = impl_->store->Check(&report); !s.ok()) return s;
+    return report;
+  });
+}
+
 void Database::Cancel() { impl_->cancel_generation.fetch_add(1); }
 
 std::string FormatError(const Status& status, std::string_view source) {

@@ -157,9 +157,10 @@ int Shell::RunInteractive(const LineReader& read_line) {
 }
 
 Result<std::unique_ptr<Database>> OpenDatabase(const std::string& path, bool read_only,
-                                               std::ostream& err) {
+                                               std::ostream& err, bool create_if_missing) {
   DatabaseOptions options;
   options.read_only = read_only;
+  options.create_if_missing = create_if_missing;
   auto db = Database::Open(path, options);
   if (!db.ok() && !read_only &&
       db.status().message().find("in use by another process") != std::string::npos) {

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "storage/bulk_load.h"
+#include "storage/checker.h"
 #include "storage/key_codec.h"
 #include "storage/name_index.h"
 #include "storage/rocksdb_txn.h"
@@ -286,6 +287,15 @@ Result<std::unique_ptr<BulkLoad>> RocksDbStore::BeginBulkLoad() {
   }
   std::unique_lock<std::mutex> lock(write_mutex_);
   return std::unique_ptr<BulkLoad>(new RocksBulkLoad(this, std::move(lock)));
+}
+
+Status RocksDbStore::Check(CheckReport* report) {
+  // A bulk load's ingestion is the one write a snapshot may see in part.
+  std::unique_lock<std::mutex> lock(write_mutex_);
+  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+  Status s = CheckRocksDb(db_.get(), handles_, snapshot, report);
+  db_->ReleaseSnapshot(snapshot);
+  return s;
 }
 
 Result<std::unique_ptr<Store>> OpenRocksDbStore(const std::string& path,

@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "quipu/check.h"
 #include "quipu/status.h"
 #include "quipu/value.h"
 
@@ -129,6 +130,12 @@ class Database {
   // The limits for statements started from now on (thread-safe).
   void SetLimits(const QueryLimits& limits);
   QueryLimits limits() const;
+
+  // Verifies that the database's indexes, dictionary, statistics and name
+  // index agree (docs/format.md, "Checking a database"). Problems found are
+  // in the report; the Status is an error only when reading failed. Writes
+  // wait while it runs.
+  Result<CheckReport> Check();
 
   // Asks every statement running now to stop; each fails with "the statement
   // was cancelled". Statements started afterwards are not affected.
