@@ -65,6 +65,11 @@ struct DatabaseOptions {
   // Create the directory and an empty database when absent. Default: true.
   bool create_if_missing = true;
   QueryLimits limits;
+  // When not empty, `load` reads only files inside these directories (and
+  // their subdirectories), judged after resolving symbolic links and `..`;
+  // any other path is refused. For embedding with untrusted statements.
+  // Default: empty, any file the process can read.
+  std::vector<std::string> load_directories;
 };
 
 // How far a running load is, for progress displays.
