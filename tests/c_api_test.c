@@ -322,6 +322,11 @@ static void TestLoadDirectories(const char* dir) {
   CHECK_STR(quipu_error_message(err),
             "quipu_open: load_directory_count is set but load_directories is NULL");
   quipu_error_free(err);
+  const char* null_dir[] = {NULL};
+  options.load_directories = null_dir;
+  CHECK(quipu_open(db_path, &options, &db, &err) != QUIPU_OK);
+  CHECK_STR(quipu_error_message(err), "quipu_open: a load directory is NULL");
+  quipu_error_free(err);
 }
 
 int main(void) {

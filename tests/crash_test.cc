@@ -54,9 +54,11 @@ uint64_t Mix(uint64_t z) {
 Kind KindOf(uint64_t workload, uint64_t k) {
   if (k == 1) return Kind::kInsert;
   const uint64_t r = Mix(workload ^ (k * 0x9e3779b97f4a7c15ULL)) % 100;
-  if (r < 75) return Kind::kInsert;
-  if (r < 85) return Kind::kDelete;
-  if (r < 93) return Kind::kSmallLoad;
+  // A bulk load takes some 300 ms here (it syncs about ten files), an insert
+  // well under 1 ms: a few bulk loads keep most kills out of them.
+  if (r < 78) return Kind::kInsert;
+  if (r < 88) return Kind::kDelete;
+  if (r < 96) return Kind::kSmallLoad;
   return Kind::kBulkLoad;
 }
 
@@ -105,6 +107,7 @@ int RunChild(const std::string& db_path, const std::string& dir, uint64_t worklo
     std::cerr << "child: " << db.status().message() << "\n";
     return 2;
   }
+  if (::write(ack_fd, "open\n", 5) != 5) return 3;
   for (uint64_t k = first;; ++k) {
     const std::string statement = Statement(workload, k, dir);
     auto result = (*db)->Execute(statement);
@@ -196,14 +199,16 @@ struct Args {
   int cycles = 100;
   uint64_t seed = 0;
   bool seeded = false;
-  int max_delay_ms = 400;
+  int max_delay_ms = 300;
   int cycles_per_db = 10;
 };
 
-// Starts the child on `db_path` from statement `first`; kills it after
-// `delay_ms`; returns the last statement it acknowledged (first - 1: none).
+// Starts the child on `db_path` from statement `first`; kills it `delay_ms`
+// after the start, or `after_open` after it opened the database; returns
+// the last statement it acknowledged (first - 1: none).
 uint64_t RunCycle(const std::string& self, const std::string& db_path, const std::string& dir,
-                  uint64_t workload, uint64_t first, int delay_ms, bool* child_failed) {
+                  uint64_t workload, uint64_t first, int delay_ms, bool after_open,
+                  bool* child_failed) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   const pid_t pid = ::fork();
@@ -219,6 +224,7 @@ uint64_t RunCycle(const std::string& self, const std::string& db_path, const std
   }
   ::close(fds[1]);
   uint64_t acked = first - 1;
+  bool opened = false;
   std::string pending;
   // Reads what the child acknowledged within `timeout_ms`; false at the end
   // of the pipe (the child is gone).
@@ -231,12 +237,23 @@ uint64_t RunCycle(const std::string& self, const std::string& db_path, const std
     pending.append(buf, static_cast<size_t>(got));
     size_t nl;
     while ((nl = pending.find('\n')) != std::string::npos) {
-      acked = std::stoull(pending.substr(0, nl));
+      if (pending.compare(0, nl, "open") == 0) {
+        opened = true;
+      } else {
+        acked = std::stoull(pending.substr(0, nl));
+      }
       pending.erase(0, nl + 1);
     }
     return true;
   };
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(delay_ms);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(delay_ms);
+  if (after_open) {
+    // The delay counts from the moment the database is open (at most 10 s).
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    bool alive = true;
+    while (alive && !opened && std::chrono::steady_clock::now() < give_up) alive = drain(50);
+    deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(delay_ms);
+  }
   for (;;) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
@@ -268,8 +285,8 @@ int RunParent(const std::string& self, const Args& args) {
   const std::string dir = root.path() + "/files";
   fs::create_directories(dir);
   std::cout << "crash_test: seed " << args.seed << ", " << args.cycles << " cycles, kills within "
-            << args.max_delay_ms << " ms, a new database every " << args.cycles_per_db
-            << " cycles\n";
+            << args.max_delay_ms << " ms of the open (one in five: of the start), a new database "
+            << "every " << args.cycles_per_db << " cycles\n";
   const auto start = std::chrono::steady_clock::now();
   std::string db_path;
   uint64_t workload = 0, committed = 0, statements = 0, in_flight_kept = 0, empty_cycles = 0;
@@ -281,13 +298,16 @@ int RunParent(const std::string& self, const Args& args) {
       committed = 0;
       total = 0;
     }
+    // One kill in five counts from the start, so it may land in the open
+    // (creation, recovery); the others from the open, among the statements.
     const int delay = std::uniform_int_distribution<int>(0, args.max_delay_ms)(rng);
+    const bool after_open = std::uniform_int_distribution<int>(0, 4)(rng) != 0;
     bool child_failed = false;
     const uint64_t acked =
-        RunCycle(self, db_path, dir, workload, committed + 1, delay, &child_failed);
+        RunCycle(self, db_path, dir, workload, committed + 1, delay, after_open, &child_failed);
     const std::string where = "cycle " + std::to_string(cycle) + " (seed " +
-                              std::to_string(args.seed) + ", killed after " +
-                              std::to_string(delay) + " ms): ";
+                              std::to_string(args.seed) + ", killed " + std::to_string(delay) +
+                              " ms after its " + (after_open ? "open" : "start") + "): ";
     if (child_failed) {
       std::cout << where << "the child failed (see its message above)\n";
       return 1;

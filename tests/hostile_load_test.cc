@@ -172,4 +172,11 @@ TEST_CASE("load_directories confines load to the directories given", "[import][h
   auto bad = quipu::Database::Open(db_dir.path(), options);
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.status().message() == "cannot use the load directory '': it is empty");
+  const std::string loop = allowed.path() + "/loop";
+  REQUIRE(::symlink(loop.c_str(), loop.c_str()) == 0);
+  options.load_directories = {loop + "/x"};
+  bad = quipu::Database::Open(db_dir.path(), options);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message() ==
+        "cannot use the load directory '" + loop + "/x': Too many levels of symbolic links");
 }

@@ -900,6 +900,20 @@ TEST_CASE("open refuses paths that hold no Quipu database", "[store][open]") {
     REQUIRE_FALSE(store.ok());
     CHECK_THAT(store.status().message(), Catch::Contains("column family 'spo' is missing"));
   }
+  SECTION("a directory the process cannot write in") {
+    const fs::path locked = fs::path(dir.path()) / "locked";
+    fs::create_directories(locked);
+    fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec);
+    Result<std::unique_ptr<Store>> store = OpenRocksDbStore(locked.string(), StoreOptions());
+    if (::geteuid() == 0) {
+      WARN("SKIPPED the unwritable-directory check: root writes anywhere");
+    } else {
+      REQUIRE_FALSE(store.ok());
+      CHECK(store.status().message() == "cannot create database directory '" + locked.string() +
+                                            "': cannot write in it: Permission denied");
+    }
+    fs::permissions(locked, fs::perms::owner_all);
+  }
   SECTION("a database open in the same process") {
     const fs::path db = fs::path(dir.path()) / "db";
     Result<std::unique_ptr<Store>> first = OpenRocksDbStore(db.string(), StoreOptions());
