@@ -117,6 +117,8 @@ void quipu_options_init(quipu_options* options) {
   options->create_if_missing = defaults.create_if_missing ? 1 : 0;
   options->time_limit_seconds = defaults.limits.time_seconds;
   options->path_states = defaults.limits.path_states;
+  options->load_directories = nullptr;
+  options->load_directory_count = 0;
 }
 
 quipu_code quipu_open(const char* path, const quipu_options* options, quipu_db** db,
@@ -132,6 +134,18 @@ quipu_code quipu_open(const char* path, const quipu_options* options, quipu_db**
       opts.create_if_missing = options->create_if_missing != 0;
       opts.limits.time_seconds = options->time_limit_seconds;
       opts.limits.path_states = options->path_states;
+      if (options->load_directory_count > 0 && options->load_directories == nullptr) {
+        return Fail(quipu::Status::InvalidArgument(
+                        "quipu_open: load_directory_count is set but load_directories is NULL"),
+                    error);
+      }
+      for (size_t i = 0; i < options->load_directory_count; ++i) {
+        if (options->load_directories[i] == nullptr) {
+          return Fail(quipu::Status::InvalidArgument("quipu_open: a load directory is NULL"),
+                      error);
+        }
+        opts.load_directories.emplace_back(options->load_directories[i]);
+      }
     }
     auto opened = quipu::Database::Open(path, opts);
     if (!opened.ok()) return Fail(opened.status(), error);

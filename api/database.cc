@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <exception>
+#include <filesystem>
 #include <mutex>
 #include <new>
 
@@ -66,6 +67,7 @@ struct Database::Impl {
   query::TermCache term_cache;
   query::HoldingsCache holdings;
   std::function<void(const LoadProgress&)> load_progress;
+  std::vector<std::string> load_directories;  // resolved at open
   // Prefixes declared on this connection; read by the parser of later
   // statements. Guarded by prefixes_mutex (statements may run on threads).
   grammar::PrefixMap prefixes;
@@ -95,6 +97,7 @@ struct Database::Impl {
     options.params = &params;
     options.term_cache = &term_cache;
     if (load_progress) options.load_progress = &load_progress;
+    options.load_directories = &load_directories;
     options.cancel_generation = &cancel_generation;
     options.start_generation = cancel_generation.load();
     const QueryLimits bounds = Limits();
@@ -147,6 +150,18 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
     auto impl = std::make_unique<Impl>();
     impl->store = std::move(*store);
     impl->limits = options.limits;
+    for (const std::string& dir : options.load_directories) {
+      if (dir.empty())
+        return Status::InvalidArgument("cannot use the load directory '': it is empty");
+      std::error_code ec;
+      const std::filesystem::path resolved =
+          std::filesystem::weakly_canonical(std::filesystem::absolute(dir, ec), ec);
+      if (ec) {
+        return Status::InvalidArgument("cannot use the load directory '" + dir +
+                                       "': " + ec.message());
+      }
+      impl->load_directories.push_back(resolved.string());
+    }
     return std::unique_ptr<Database>(new Database(std::move(impl)));
   });
 }
@@ -211,6 +226,14 @@ void Database::SetLimits(const QueryLimits& limits) {
 }
 
 QueryLimits Database::limits() const { return impl_->Limits(); }
+
+Result<CheckReport> Database::Check() {
+  return Guarded([&]() -> Result<CheckReport> {
+    CheckReport report;
+    if (Status s = impl_->store->Check(&report); !s.ok()) return s;
+    return report;
+  });
+}
 
 void Database::Cancel() { impl_->cancel_generation.fetch_add(1); }
 

@@ -7,7 +7,7 @@ include(CMakePackageConfigHelpers)
 
 install(TARGETS quipu_shared EXPORT quipuTargets
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
-install(FILES include/quipu/database.h include/quipu/quipu.h include/quipu/status.h
+install(FILES include/quipu/check.h include/quipu/database.h include/quipu/quipu.h include/quipu/status.h
               include/quipu/value.h
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/quipu)
 

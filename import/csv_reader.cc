@@ -89,6 +89,11 @@ Result<bool> CsvReader::Next(std::vector<std::string>* fields) {
     fields->push_back(std::move(field));
     field.clear();
     c = Get();
+    if (c == ',' && fields->size() == kMaxFields) {
+      return Error(line_, column_,
+                   "a record has more than " + std::to_string(kMaxFields) +
+                       " fields, the limit (a CSV file for Quipu has at most that many columns)");
+    }
     if (c == ',') continue;
     if (c == '\r' && Peek() == '\n') Get();
     if (c < 0 && !source_->status().ok()) return source_->status();

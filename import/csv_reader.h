@@ -16,6 +16,10 @@ namespace quipu::import {
 
 class CsvReader {
  public:
+  // The most fields a record may have (Excel's column limit); a longer
+  // record, such as a header of a million columns, is an error.
+  static constexpr size_t kMaxFields = 16384;
+
   explicit CsvReader(FileSource* source) : source_(source) {}
 
   // Reads the next record into *fields. Returns false at the end of the file.

@@ -1,7 +1,12 @@
 // FileSource: the bytes of a file to load, plain or gzip-compressed (zlib
 // detects the compression, so a .gz file streams without a temporary copy).
 // Open() checks the cases a user gets wrong, each with its own message: a
-// missing file, a directory, a file that cannot be read, an empty file.
+// missing file, a directory, a named pipe or another file that is not a
+// regular file (refused without waiting on it), a symbolic link that loops,
+// a file that cannot be read, an empty file. Read() bounds what a hostile
+// file can make a load hold or run through: a line longer than
+// kMaxLineBytes, and gzip data that expands past kMaxGzipRatio times the
+// file's size (and past kGzipFloorBytes), stop the load with an error.
 // Thread-safety: one thread at a time.
 #pragma once
 
@@ -19,6 +24,13 @@ namespace quipu::import {
 
 class FileSource {
  public:
+  // The longest line (bytes between two line feeds) any loader accepts.
+  static constexpr uint64_t kMaxLineBytes = uint64_t{64} << 20;
+  // Decompressed gzip data may reach kGzipFloorBytes, and beyond that
+  // kMaxGzipRatio times the size of the file on disk.
+  static constexpr uint64_t kMaxGzipRatio = 100;
+  static constexpr uint64_t kGzipFloorBytes = uint64_t{64} << 20;
+
   // Opens `path` for reading. `path` is also the name used in messages.
   static Result<std::unique_ptr<FileSource>> Open(const std::string& path);
   ~FileSource();
@@ -36,11 +48,18 @@ class FileSource {
   // call from another thread than the one reading.
   uint64_t file_size() const { return file_size_; }
   uint64_t bytes_consumed() const;
+  // The file opened, with every symbolic link resolved (from the open
+  // descriptor, so a link changed after the open does not matter); empty
+  // when the system cannot tell.
+  std::string RealPath() const;
 
  private:
-  FileSource(std::string path, gzFile file, uint64_t size);
+  FileSource(std::string path, int fd, gzFile file, uint64_t size);
+  // Applies the line and decompression bounds to `n` bytes just read.
+  bool WithinBounds(const char* buf, size_t n);
 
   std::string path_;
+  int fd_;
   gzFile file_;
   uint64_t file_size_;
   // Open() reads ahead to tell an empty file; those bytes are served first.
@@ -48,6 +67,9 @@ class FileSource {
   size_t pending_pos_ = 0;
   Status status_;
   std::atomic<uint64_t> consumed_{0};
+  uint64_t produced_ = 0;    // bytes read out of the file, decompressed
+  uint64_t lines_ = 0;       // line feeds read
+  uint64_t line_bytes_ = 0;  // bytes since the last line feed
 };
 
 }  // namespace quipu::import

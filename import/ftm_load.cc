@@ -149,7 +149,8 @@ class LineReader {
       if (pos_ == end_) {
         end_ = source_->Read(buffer_, sizeof(buffer_));
         pos_ = 0;
-        if (end_ == 0) return !line->empty();
+        // A read error ends the lines; the caller reports the source's status.
+        if (end_ == 0) return !line->empty() && source_->status().ok();
       }
       const char* start = buffer_ + pos_;
       const void* nl = std::memchr(start, '\n', end_ - pos_);

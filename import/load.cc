@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <filesystem>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -104,6 +105,33 @@ Status LoadRdf(RdfSyntax syntax, FileSource* source, FactWriter* writer, LoadRep
   return written.ok() ? parsed : written;
 }
 
+// `path` made absolute with `..` and every symbolic link of its existing
+// part resolved.
+std::string ResolvedPath(const std::string& path) {
+  std::error_code ec;
+  const std::filesystem::path resolved =
+      std::filesystem::weakly_canonical(std::filesystem::absolute(path), ec);
+  return ec ? std::string() : resolved.string();
+}
+
+// Refuses a load of `path`, resolved to `resolved`, outside `allowed` (when
+// there are allowed directories).
+Status CheckConfined(const std::string& path, const std::string& resolved,
+                     const std::vector<std::string>& allowed) {
+  if (allowed.empty()) return Status::Ok();
+  for (const std::string& dir : allowed) {
+    if (resolved.empty()) break;
+    if (resolved.size() > dir.size() && resolved.compare(0, dir.size(), dir) == 0 &&
+        (dir.back() == '/' || resolved[dir.size()] == '/')) {
+      return Status::Ok();
+    }
+  }
+  std::string dirs;
+  for (const std::string& dir : allowed) dirs += (dirs.empty() ? "" : ", ") + dir;
+  return Status::InvalidArgument("cannot load '" + path +
+                                 "': it is outside the directories loads may read (" + dirs + ")");
+}
+
 std::string Plural(uint64_t n, const char* word) {
   return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
 }
@@ -119,8 +147,15 @@ Result<QueryResult> RunLoad(const ast::LoadStatement& load, storage::Store* stor
     if (!s.ok()) return s.status();
     syntax = *s;
   }
+  const std::vector<std::string> no_confinement;
+  const std::vector<std::string>& allowed =
+      options.load_directories != nullptr ? *options.load_directories : no_confinement;
+  // Judged before the file is touched, so a refused path tells nothing of
+  // what lies there, and again on the file opened, in case a link changed.
+  if (Status s = CheckConfined(load.path, ResolvedPath(load.path), allowed); !s.ok()) return s;
   Result<std::unique_ptr<FileSource>> source = FileSource::Open(load.path);
   if (!source.ok()) return source.status();
+  if (Status s = CheckConfined(load.path, (*source)->RealPath(), allowed); !s.ok()) return s;
   // A large file skips the write batch: its facts are sorted into SST files
   // and ingested at once.
   std::unique_ptr<storage::WriteTxn> txn;

@@ -287,8 +287,9 @@ class Connection {
 };
 
 Connection Connect(const std::string& path, bool read_only, bool create_if_missing,
-                   double time_limit_seconds) {
+                   double time_limit_seconds, std::vector<std::string> load_directories) {
   quipu::DatabaseOptions options;
+  options.load_directories = std::move(load_directories);
   options.read_only = read_only;
   options.create_if_missing = create_if_missing;
   options.limits.time_seconds = time_limit_seconds;
@@ -369,5 +370,7 @@ PYBIND11_MODULE(quipu, m) {
 
   m.def("connect", &Connect, py::arg("path"), py::arg("read_only") = false,
         py::arg("create_if_missing") = true, py::arg("time_limit_seconds") = 0.0,
-        "opens (by default creating) the database in directory `path`");
+        py::arg("load_directories") = std::vector<std::string>(),
+        "opens (by default creating) the database in directory `path`; with "
+        "`load_directories`, load reads only files inside them");
 }

@@ -33,6 +33,8 @@ struct ExecOptions {
   uint64_t holdings_generation = 0;
   // Progress of a load; may be null.
   const std::function<void(const LoadProgress&)>* load_progress = nullptr;
+  // DatabaseOptions::load_directories, resolved; null or empty: anywhere.
+  const std::vector<std::string>* load_directories = nullptr;
 
   static const Params kNoParams;
 };

@@ -127,6 +127,13 @@ int main(int argc, char** argv) {
                "Run on after a failed statement or meta-command (each error is reported; the "
                "exit status is still 1)");
   app.add_flag("--read-only", read_only, "Open the database read-only; writes are refused");
+  // An option rather than a `check` subcommand: the usage stays `quipu
+  // [OPTIONS] DB`, and a database directory named "check" keeps working.
+  bool check = false;
+  app.add_flag("--check", check,
+               "Verify that the indexes, the dictionary, the statistics and the name index of "
+               "DB agree, print each disagreement, and exit (status 1 when there is one); DB "
+               "must exist");
   std::vector<std::string> param_args;
   app.add_option("-p,--param", param_args,
                  "Bind $NAME to VALUE, a literal such as 42, \"text\" or date '2024-06-28' "
@@ -155,13 +162,18 @@ int main(int argc, char** argv) {
     std::cerr << "quipu: give either -c or -f, not both\n";
     return kExitUsage;
   }
+  if (check && (!file.empty() || !commands.empty())) {
+    std::cerr << "quipu: --check runs alone; give no -c or -f with it\n";
+    return kExitUsage;
+  }
 
-  auto db = quipu::repl::OpenDatabase(db_path, read_only, std::cerr);
+  auto db = quipu::repl::OpenDatabase(db_path, read_only, std::cerr, /*create_if_missing=*/!check);
   if (!db.ok()) {
     std::cerr << "quipu: " << db.status().message() << "\n";
     return kExitFailed;
   }
   quipu::repl::Shell shell(db->get(), std::cout, std::cerr);
+  if (check) return shell.RunCheck() ? kExitOk : kExitFailed;
   shell.set_format(format);
   shell.set_table_borders(borders);
   shell.set_keep_going(keep_going);

@@ -30,6 +30,7 @@ constexpr Command kCommands[] = {
     {":params", "[NAME=VALUE]", "bind $NAME for later statements; alone, list the bindings"},
     {":limit", "[NAME VALUE]", "time SECONDS or path_states N (0: none); alone, list them"},
     {":schema", "", "labels and predicates with their counts"},
+    {":check", "", "verify that the indexes, dictionary, statistics and name index agree"},
     {":explain", "STATEMENT", "the plan of a match, without running it"},
     {":dot", "FILE[.svg]", "the last result's entities and their facts as Graphviz"},
     {":open", "DB", "close this database and open DB (created if missing)"},
@@ -101,6 +102,33 @@ std::string Shell::LastResultAsDot() {
     }
   }
   return out + "}\n";
+}
+
+bool Shell::RunCheck(const std::string& error_prefix) {
+  Result<CheckReport> report = db_->Check();
+  if (!report.ok()) {
+    results().flush();
+    err_ << error_prefix << report.status().message() << "\n";
+    return false;
+  }
+  const CheckReport& r = *report;
+  const std::string counts =
+      fmt::format("{} facts, {} instances, {} terms, {} predicates, {} name entries", r.facts,
+                  r.instances, r.terms, r.predicates, r.name_entries);
+  if (r.ok()) {
+    results() << "check: ok (" << counts << ")\n";
+    return true;
+  }
+  for (const std::string& problem : r.problems) results() << "problem: " << problem << "\n";
+  if (r.problem_count > r.problems.size()) {
+    results() << "problem: … and " << r.problem_count - r.problems.size() << " more\n";
+  }
+  results().flush();
+  err_ << error_prefix
+       << fmt::format("check found {} problem{} ({})", r.problem_count,
+                      r.problem_count == 1 ? "" : "s", counts)
+       << "\n";
+  return false;
 }
 
 bool Shell::RunMeta(const std::string& line, bool* quit, const std::string& error_prefix) {
@@ -207,6 +235,10 @@ bool Shell::RunMeta(const std::string& line, bool* quit, const std::string& erro
     }
     db_->SetLimits(limits);
     return true;
+  }
+  if (name == ":check") {
+    if (!arg.empty()) return fail(":check takes no argument");
+    return RunCheck(error_prefix);
   }
   if (name == ":schema") return RunScript("show labels; show predicates;", "") == kExitOk;
   if (name == ":explain") {

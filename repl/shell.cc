@@ -101,8 +101,8 @@ bool Shell::SetParam(const std::string& name, const std::string& literal, std::s
 
 std::vector<std::string> Shell::CompletionWords() {
   std::vector<std::string> words = LanguageWords();
-  for (const char* meta : {"help", "mode", "timer", "output", "read", "params", "schema", "explain",
-                           "dot", "open", "quit", "ascii", "unicode"}) {
+  for (const char* meta : {"help", "mode", "timer", "output", "read", "params", "schema", "check",
+                           "explain", "dot", "open", "quit", "ascii", "unicode"}) {
     words.push_back(meta);
   }
   auto add_column = [&](const char* statement, const char* prefix) {
@@ -157,9 +157,10 @@ int Shell::RunInteractive(const LineReader& read_line) {
 }
 
 Result<std::unique_ptr<Database>> OpenDatabase(const std::string& path, bool read_only,
-                                               std::ostream& err) {
+                                               std::ostream& err, bool create_if_missing) {
   DatabaseOptions options;
   options.read_only = read_only;
+  options.create_if_missing = create_if_missing;
   auto db = Database::Open(path, options);
   if (!db.ok() && !read_only &&
       db.status().message().find("in use by another process") != std::string::npos) {

@@ -87,6 +87,11 @@ class Shell {
   // error is printed after `error_prefix`). Sets *quit for :quit.
   bool RunMeta(const std::string& line, bool* quit, const std::string& error_prefix = "error: ");
 
+  // :check: prints "check: ok (counts)", or each problem on a line and an
+  // error with their number; false when there were problems or the check
+  // could not read the database.
+  bool RunCheck(const std::string& error_prefix = "error: ");
+
   // The entities of the last result and the facts between them as a Graphviz
   // digraph (:dot FILE).
   std::string LastResultAsDot();
@@ -120,8 +125,9 @@ class Shell {
 
 // Opens the database at `path` for the shell. A database another process
 // holds for writing is opened read-only instead (RocksDB allows one writer),
-// with a note on `err`.
+// with a note on `err`. Without `create_if_missing`, a missing database is
+// an error instead of a new one.
 Result<std::unique_ptr<Database>> OpenDatabase(const std::string& path, bool read_only,
-                                               std::ostream& err);
+                                               std::ostream& err, bool create_if_missing = true);
 
 }  // namespace quipu::repl

@@ -4,10 +4,14 @@
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 
 #include "storage/bulk_load.h"
+#include "storage/checker.h"
 #include "storage/key_codec.h"
 #include "storage/name_index.h"
 #include "storage/rocksdb_txn.h"
@@ -22,6 +26,13 @@ const char* const kFamilyNames[kFamilyCount] = {
 namespace {
 
 namespace fs = std::filesystem;
+
+// Lies in the directory from the start of a creation until the format marker
+// is stored (synced): a creation killed in between leaves it, and the next
+// writable open finishes the creation instead of refusing a directory that
+// holds some of RocksDB's files or some of the families (RocksDB writes
+// CURRENT, then creates the families one at a time).
+constexpr char kCreatingFile[] = "QUIPU-CREATING";
 
 rocksdb::ColumnFamilyOptions FamilyOptions(int family) {
   rocksdb::ColumnFamilyOptions cf;
@@ -69,14 +80,17 @@ Result<std::unique_ptr<Store>> RocksDbStore::Open(const std::string& path,
                                                   const StoreOptions& options) {
   std::error_code ec;
   const fs::file_status st = fs::status(path, ec);
+  const fs::path creating = fs::path(path) / kCreatingFile;
   bool fresh = false;
+  bool interrupted = false;  // a creation was killed part way
   if (fs::exists(st)) {
     if (!fs::is_directory(st)) {
       return Status::InvalidArgument("cannot open database '" + path +
                                      "': it is a file, not a directory");
     }
+    interrupted = fs::exists(creating, ec);
     if (!fs::exists(fs::path(path) / "CURRENT")) {
-      if (!fs::is_empty(path, ec)) {
+      if (!fs::is_empty(path, ec) && !interrupted) {
         return Status::InvalidArgument("cannot open database '" + path +
                                        "': the directory is not empty and holds no Quipu "
                                        "database");
@@ -94,11 +108,16 @@ Result<std::unique_ptr<Store>> RocksDbStore::Open(const std::string& path,
     if (ec) {
       return Status::IoError("cannot create database directory '" + path + "': " + ec.message());
     }
+    std::ofstream marker(creating);
+    if (!marker) {
+      return Status::IoError("cannot create database directory '" + path +
+                             "': cannot write in it: " + std::strerror(errno));
+    }
   }
 
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = true;
-  db_options.create_missing_column_families = fresh;
+  db_options.create_missing_column_families = fresh || (interrupted && !options.read_only);
   db_options.info_log_level = rocksdb::InfoLogLevel::ERROR_LEVEL;
   db_options.keep_log_file_num = 2;
   db_options.max_background_jobs = 2;
@@ -111,6 +130,7 @@ Result<std::unique_ptr<Store>> RocksDbStore::Open(const std::string& path,
     if (!s.ok()) return FromRocks(s, "cannot open database '" + path + "'");
     for (int f = 0; f < kFamilyCount; ++f) {
       if (std::find(existing.begin(), existing.end(), kFamilyNames[f]) != existing.end()) continue;
+      if (db_options.create_missing_column_families) break;  // finishing a creation
       if (f == kNames) {
         has_names = false;
         continue;
@@ -145,6 +165,9 @@ Result<std::unique_ptr<Store>> RocksDbStore::Open(const std::string& path,
                               : store->UpgradeFrom1();
   } else if (check.ok() && !has_names) {
     check = Status::InvalidArgument("not a Quipu database (column family 'names' is missing)");
+  }
+  if (check.ok() && (fresh || interrupted) && !options.read_only) {
+    fs::remove(creating, ec);  // the format marker is stored: the creation is complete
   }
   if (!check.ok()) {
     const std::string msg = "cannot open database '" + path + "': " + check.message();
@@ -286,6 +309,15 @@ Result<std::unique_ptr<BulkLoad>> RocksDbStore::BeginBulkLoad() {
   }
   std::unique_lock<std::mutex> lock(write_mutex_);
   return std::unique_ptr<BulkLoad>(new RocksBulkLoad(this, std::move(lock)));
+}
+
+Status RocksDbStore::Check(CheckReport* report) {
+  // A bulk load's ingestion is the one write a snapshot may see in part.
+  std::unique_lock<std::mutex> lock(write_mutex_);
+  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+  Status s = CheckRocksDb(db_.get(), handles_, snapshot, report);
+  db_->ReleaseSnapshot(snapshot);
+  return s;
 }
 
 Result<std::unique_ptr<Store>> OpenRocksDbStore(const std::string& path,

@@ -45,6 +45,7 @@ class RocksDbStore final : public Store {
   std::unique_ptr<ReadView> BeginRead() override;
   Result<std::unique_ptr<WriteTxn>> BeginWrite() override;
   Result<std::unique_ptr<BulkLoad>> BeginBulkLoad() override;
+  Status Check(CheckReport* report) override;
 
   rocksdb::DB* db() const { return db_.get(); }
   rocksdb::ColumnFamilyHandle* family(Family f) const { return handles_[f]; }

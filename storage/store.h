@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "quipu/check.h"
 #include "quipu/status.h"
 #include "quipu/value.h"
 
@@ -143,6 +144,12 @@ class Store {
   virtual Result<std::unique_ptr<WriteTxn>> BeginWrite() = 0;
   virtual Result<std::unique_ptr<BulkLoad>> BeginBulkLoad() {
     return Status::NotSupported("this store has no bulk load");
+  }
+  // Verifies that the indexes, the dictionary, the statistics and the name
+  // index agree (storage/checker.h); what disagrees goes into `report`. Waits
+  // for the running write to end and holds writes off while it reads.
+  virtual Status Check(CheckReport* /*report*/) {
+    return Status::NotSupported("this store has no checker");
   }
 };
 

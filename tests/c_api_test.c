@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "quipu/quipu.h"
@@ -346,6 +347,55 @@ static void TestReadOnly(const char* path) {
   quipu_error_free(err);
 }
 
+/* A database whose loads are confined to `dir`/in. */
+static void TestLoadDirectories(const char* dir) {
+  char db_path[256], in[256], inside[300], outside[300], stmt[700];
+  snprintf(db_path, sizeof db_path, "%s/confined", dir);
+  snprintf(in, sizeof in, "%s/in", dir);
+  snprintf(inside, sizeof inside, "%s/a.nt", in);
+  snprintf(outside, sizeof outside, "%s/b.nt", dir);
+  CHECK(mkdir(in, 0700) == 0);
+  const char* fact = "<http://e/a> <http://e/p> \"a\" .\n";
+  FILE* f = fopen(inside, "w");
+  fputs(fact, f);
+  fclose(f);
+  f = fopen(outside, "w");
+  fputs(fact, f);
+  fclose(f);
+  quipu_options options;
+  quipu_options_init(&options);
+  CHECK(options.load_directories == NULL && options.load_directory_count == 0);
+  const char* dirs[] = {in};
+  options.load_directories = dirs;
+  options.load_directory_count = 1;
+  quipu_db* db = NULL;
+  quipu_error* err = NULL;
+  CHECK(quipu_open(db_path, &options, &db, &err) == QUIPU_OK);
+  quipu_result* r = NULL;
+  snprintf(stmt, sizeof stmt, "load '%s';", outside);
+  CHECK(quipu_execute(db, stmt, NULL, &r, &err) != QUIPU_OK);
+  char expected[700];
+  snprintf(expected, sizeof expected,
+           "cannot load '%s': it is outside the directories loads may read (%s)", outside, in);
+  CHECK_STR(quipu_error_message(err), expected);
+  quipu_error_free(err);
+  err = NULL;
+  snprintf(stmt, sizeof stmt, "load '%s';", inside);
+  CHECK(quipu_execute(db, stmt, NULL, &r, &err) == QUIPU_OK);
+  quipu_result_free(r);
+  quipu_close(db);
+  options.load_directories = NULL;
+  CHECK(quipu_open(db_path, &options, &db, &err) != QUIPU_OK);
+  CHECK_STR(quipu_error_message(err),
+            "quipu_open: load_directory_count is set but load_directories is NULL");
+  quipu_error_free(err);
+  const char* null_dir[] = {NULL};
+  options.load_directories = null_dir;
+  CHECK(quipu_open(db_path, &options, &db, &err) != QUIPU_OK);
+  CHECK_STR(quipu_error_message(err), "quipu_open: a load directory is NULL");
+  quipu_error_free(err);
+}
+
 int main(void) {
   char path[] = "/tmp/quipu-c-api-XXXXXX";
   if (mkdtemp(path) == NULL) return 1;
@@ -362,6 +412,7 @@ int main(void) {
   TestCancel(db);
   quipu_close(db);
   TestReadOnly(path);
+  TestLoadDirectories(path);
   char command[64];
   snprintf(command, sizeof command, "rm -rf %s", path);
   if (system(command) != 0) ++failures;

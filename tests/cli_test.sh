@@ -136,6 +136,18 @@ check "--help names the table borders" "1" "$(grep -c -- "'table ascii' or 'tabl
 check "--help: meta-commands in -f files" "1" "$(grep -c -- "Run the statements and meta-commands in FILE" "$work/help")"
 check "--help: meta-commands with -c" "1" "$(grep -c -- "Run STATEMENT, or a :meta-command, and exit" "$work/help")"
 
+check "--help lists --check" "1" "$(grep -c -- '--check' "$work/help")"
+out=$("$quipu" --check "$db" 2>"$work/err")
+check "--check on a sound database exits 0" "0" "$?"
+check "--check prints ok and the counts" "1" "$(grep -c '^check: ok ([0-9]* facts, [0-9]* instances, [0-9]* terms, [0-9]* predicates, [0-9]* name entries)$' <<<"$out")"
+"$quipu" --check "$work/no-such-db" >/dev/null 2>"$work/err"
+check "--check of a missing database exits 1" "1" "$?"
+check "--check does not create the database" "no" "$([[ -e "$work/no-such-db" ]] && echo yes || echo no)"
+check "--check of a missing database message" "quipu: cannot open database '$work/no-such-db': no database there" "$(cat "$work/err")"
+"$quipu" --check "$db" -c 'return 1;' >/dev/null 2>"$work/err"
+check "--check with -c is a usage error" "2" "$?"
+check "--check with -c message" "quipu: --check runs alone; give no -c or -f with it" "$(cat "$work/err")"
+
 echo "not a database" > "$work/file"
 "$quipu" "$work/file" -c 'match (n) return n;' >/dev/null 2>"$work/err"
 check "a file as DB exits 1" "1" "$?"

@@ -112,6 +112,21 @@ class QuipuTest(unittest.TestCase):
         self.assertEqual(self.db.execute("match (x {<http://e/name>: \"A\"}) return x;").fetchall(),
                          [(quipu.Entity("http://e/a"),)])
 
+    def test_load_directories_confine_load(self):
+        inside = os.path.join(self.dir, "in")
+        os.mkdir(inside)
+        outside = os.path.join(self.dir, "out.nt")
+        for path in (os.path.join(inside, "a.nt"), outside):
+            with open(path, "w", encoding="utf-8") as f:
+                f.write('<http://e/a> <http://e/p> "a" .\n')
+        with quipu.connect(os.path.join(self.dir, "confined"), load_directories=[inside]) as db:
+            with self.assertRaises(quipu.Error) as ctx:
+                db.execute(f"load '{outside}';")
+            self.assertEqual(ctx.exception.message,
+                             f"cannot load '{outside}': it is outside the directories loads may "
+                             f"read ({inside})")
+            db.execute(f"load '{os.path.join(inside, 'a.nt')}';")
+
     def test_errors_are_exceptions_with_positions(self):
         with self.assertRaises(quipu.SyntaxError) as ctx:
             self.db.execute("match (a:Person return a;")

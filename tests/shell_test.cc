@@ -272,7 +272,7 @@ TEST_CASE(":help lists every meta-command", "[shell]") {
   bool quit = false;
   REQUIRE(shell.RunMeta(":help", &quit));
   for (const char* c : {":help", ":mode", ":timer", ":output", ":read", ":params", ":schema",
-                        ":explain", ":dot", ":open", ":quit"}) {
+                        ":check", ":explain", ":dot", ":open", ":quit"}) {
     CHECK(("\n" + f.out.str()).find(std::string("\n") + c + " ") != std::string::npos);
   }
   CHECK(f.out.str().find("\n:mode [MODE]           show or set the output mode: table "

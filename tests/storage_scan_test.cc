@@ -23,6 +23,8 @@
 #include <utility>
 #include <vector>
 
+#include <rocksdb/db.h>
+
 #include <catch2/catch.hpp>
 
 #include "tests/test_util.h"
@@ -865,6 +867,52 @@ TEST_CASE("open refuses paths that hold no Quipu database", "[store][open]") {
     std::vector<std::pair<uint64_t, PredicateStats>> stats;
     REQUIRE((*store)->BeginRead()->AllStats(&stats).ok());
     CHECK(stats.empty());
+  }
+  SECTION("a creation killed part way is finished by the next writable open") {
+    // What a kill leaves (tests/crash_test.cc found both): RocksDB's first
+    // files without CURRENT, or CURRENT with only some of the families.
+    const fs::path early = fs::path(dir.path()) / "early";
+    fs::create_directories(early);
+    std::ofstream(early / "QUIPU-CREATING").flush();
+    std::ofstream(early / "LOCK").flush();
+    std::ofstream(early / "MANIFEST-000001") << "partial";
+    const fs::path late = fs::path(dir.path()) / "late";
+    fs::create_directories(late);
+    std::ofstream(late / "QUIPU-CREATING").flush();
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    rocksdb::DB* raw = nullptr;
+    REQUIRE(rocksdb::DB::Open(options, late.string(), &raw).ok());
+    delete raw;
+    for (const fs::path& path : {early, late}) {
+      Result<std::unique_ptr<Store>> store = OpenRocksDbStore(path.string(), StoreOptions());
+      REQUIRE(store.ok());
+      CHECK_FALSE(fs::exists(path / "QUIPU-CREATING"));
+      CheckReport report;
+      REQUIRE((*store)->Check(&report).ok());
+      CHECK(report.ok());
+    }
+    // Without the marker the same database is someone else's.
+    const fs::path foreign = fs::path(dir.path()) / "foreign";
+    REQUIRE(rocksdb::DB::Open(options, foreign.string(), &raw).ok());
+    delete raw;
+    Result<std::unique_ptr<Store>> store = OpenRocksDbStore(foreign.string(), StoreOptions());
+    REQUIRE_FALSE(store.ok());
+    CHECK_THAT(store.status().message(), Catch::Contains("column family 'spo' is missing"));
+  }
+  SECTION("a directory the process cannot write in") {
+    const fs::path locked = fs::path(dir.path()) / "locked";
+    fs::create_directories(locked);
+    fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec);
+    Result<std::unique_ptr<Store>> store = OpenRocksDbStore(locked.string(), StoreOptions());
+    if (::geteuid() == 0) {
+      WARN("SKIPPED the unwritable-directory check: root writes anywhere");
+    } else {
+      REQUIRE_FALSE(store.ok());
+      CHECK(store.status().message() == "cannot create database directory '" + locked.string() +
+                                            "': cannot write in it: Permission denied");
+    }
+    fs::permissions(locked, fs::perms::owner_all);
   }
   SECTION("a database open in the same process") {
     const fs::path db = fs::path(dir.path()) / "db";

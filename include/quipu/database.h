@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "quipu/check.h"
 #include "quipu/status.h"
 #include "quipu/value.h"
 
@@ -64,6 +65,11 @@ struct DatabaseOptions {
   // Create the directory and an empty database when absent. Default: true.
   bool create_if_missing = true;
   QueryLimits limits;
+  // When not empty, `load` reads only files inside these directories (and
+  // their subdirectories), judged after resolving symbolic links and `..`;
+  // any other path is refused. For embedding with untrusted statements.
+  // Default: empty, any file the process can read.
+  std::vector<std::string> load_directories;
 };
 
 // How far a running load is, for progress displays.
@@ -129,6 +135,12 @@ class Database {
   // The limits for statements started from now on (thread-safe).
   void SetLimits(const QueryLimits& limits);
   QueryLimits limits() const;
+
+  // Verifies that the database's indexes, dictionary, statistics and name
+  // index agree (docs/format.md, "Checking a database"). Problems found are
+  // in the report; the Status is an error only when reading failed. Writes
+  // wait while it runs.
+  Result<CheckReport> Check();
 
   // Asks every statement running now to stop; each fails with "the statement
   // was cancelled". Statements started afterwards are not affected.

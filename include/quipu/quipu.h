@@ -96,6 +96,11 @@ typedef struct quipu_options {
   int create_if_missing;     /* default 1 */
   double time_limit_seconds; /* per reading statement; 0 (default): none */
   uint64_t path_states;      /* per statement; default 10,000,000; 0: none */
+  /* When load_directory_count > 0, `load` reads only files inside these
+   * directories (after resolving symbolic links and ".."); other paths are
+   * refused. Default: NULL and 0, any file. The strings are copied. */
+  const char* const* load_directories;
+  size_t load_directory_count;
 } quipu_options;
 
 /* Fills `options` with the defaults. */

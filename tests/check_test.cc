@@ -1,0 +1,253 @@
+// The consistency checker (Database::Check, :check): a clean database checks
+// OK, and each kind of damage, written into the column families directly
+// with RocksDB, is reported with its exact message.
+#include <rocksdb/db.h>
+
+#include <catch2/catch.hpp>
+#include <sstream>
+
+#include "quipu/database.h"
+#include "repl/shell.h"
+#include "storage/key_codec.h"
+#include "storage/term_codec.h"
+#include "tests/test_util.h"
+
+namespace {
+
+using quipu::storage::EncodeTripleKey;
+using quipu::storage::Permutation;
+using quipu::storage::PutBigEndian64;
+using quipu::storage::Triple;
+
+const char kData[] =
+    "insert (@ann {name: \"Ann Lee\"})-[:knows {since: 2020}]->(@bob {name: \"Bob\"});"
+    "insert (@ann)-[:knows]->(@cy);";
+
+// The database's column families opened with RocksDB alone, to damage them.
+class RawDb {
+ public:
+  explicit RawDb(const std::string& path) {
+    std::vector<std::string> names;
+    rocksdb::Options options;
+    REQUIRE(rocksdb::DB::ListColumnFamilies(options, path, &names).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (const auto& n : names) families.emplace_back(n, rocksdb::ColumnFamilyOptions());
+    rocksdb::DB* raw = nullptr;
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    REQUIRE(rocksdb::DB::Open(options, path, families, &handles, &raw).ok());
+    db_.reset(raw);
+    for (size_t i = 0; i < names.size(); ++i) handles_[names[i]] = handles[i];
+  }
+  ~RawDb() {
+    for (auto& [name, h] : handles_) db_->DestroyColumnFamilyHandle(h);
+    db_->Close();
+  }
+  uint64_t Id(const std::string& entity) {
+    std::string value;
+    REQUIRE(db_->Get({}, handles_["term2id"], std::string(1, '\x01') + entity, &value).ok());
+    return quipu::storage::GetBigEndian64(value.data());
+  }
+  Triple Fact(const std::string& s, const std::string& p, const std::string& o) {
+    return Triple{Id(s), Id(p), Id(o)};
+  }
+  void Delete(const std::string& family, const std::string& key) {
+    std::string ignored;
+    REQUIRE(db_->Get({}, handles_[family], key, &ignored).ok());  // the damage is real
+    REQUIRE(db_->Delete({}, handles_[family], key).ok());
+  }
+  void Put(const std::string& family, const std::string& key, const std::string& value) {
+    REQUIRE(db_->Put({}, handles_[family], key, value).ok());
+  }
+  // The first key of `family` starting with `prefix`.
+  std::string FirstKey(const std::string& family, const std::string& prefix) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator({}, handles_[family]));
+    it->Seek(prefix);
+    REQUIRE(it->Valid());
+    REQUIRE(it->key().starts_with(prefix));
+    return it->key().ToString();
+  }
+
+ private:
+  std::unique_ptr<rocksdb::DB> db_;
+  std::map<std::string, rocksdb::ColumnFamilyHandle*> handles_;
+};
+
+std::string U64(uint64_t v) {
+  std::string out;
+  PutBigEndian64(&out, v);
+  return out;
+}
+
+std::string Stats(uint64_t facts, uint64_t subjects, uint64_t objects) {
+  return U64(facts) + U64(subjects) + U64(objects);
+}
+
+struct Fixture {
+  Fixture() {
+    Reopen();
+    REQUIRE(db->ExecuteScript(kData, nullptr).ok());
+    db.reset();
+  }
+  void Reopen() {
+    auto opened = quipu::Database::Open(dir.path());
+    REQUIRE(opened.ok());
+    db = std::move(*opened);
+  }
+  // Damages the closed database with `damage`, reopens it and checks it.
+  std::vector<std::string> Problems(const std::function<void(RawDb&)>& damage) {
+    db.reset();
+    {
+      RawDb raw(dir.path());
+      damage(raw);
+    }
+    Reopen();
+    auto report = db->Check();
+    REQUIRE(report.ok());
+    CHECK(report->problem_count == report->problems.size());
+    return report->problems;
+  }
+  quipu::testing::TempDir dir{"check"};
+  std::unique_ptr<quipu::Database> db;
+};
+
+using Problems = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("a clean database checks OK, with its counts", "[check]") {
+  Fixture f;
+  f.Reopen();
+  auto report = f.db->Check();
+  REQUIRE(report.ok());
+  CHECK(report->ok());
+  CHECK(report->problems.empty());
+  CHECK(report->facts == 4);
+  CHECK(report->instances == 4);
+  // rdf:type (always there), ann, bob, cy, name, knows, since, "Ann Lee", "Bob".
+  CHECK(report->terms == 9);
+  CHECK(report->predicates == 2);
+  CHECK(report->name_entries == 3);  // ann, lee, bob
+  // Deleting keeps everything in step too, down to an empty database.
+  REQUIRE(f.db->Execute("delete (@ann)-[:knows]->(@cy)").ok());
+  CHECK(f.db->Check()->ok());
+  REQUIRE(f.db->Execute("delete (@ann)").ok());
+  REQUIRE(f.db->Execute("delete (@bob)").ok());
+  report = f.db->Check();
+  CHECK(report->ok());
+  CHECK(report->facts == 0);
+  CHECK(report->predicates == 0);
+  CHECK(report->name_entries == 0);
+}
+
+TEST_CASE("a fact missing from one index is named with the index", "[check]") {
+  Fixture f;
+  CHECK(f.Problems([](RawDb& raw) {
+    raw.Delete("pos", EncodeTripleKey(Permutation::kPos, raw.Fact("ann", "knows", "cy")));
+  }) == Problems{"pos lacks the fact (@ann, @knows, @cy), which spo holds",
+                 "stats of @knows say facts 2, subjects 1, objects 2; the indexes give facts 2, "
+                 "subjects 1, objects 1"});
+  Fixture g;
+  CHECK(g.Problems([](RawDb& raw) {
+    raw.Delete("osp", EncodeTripleKey(Permutation::kOsp, raw.Fact("ann", "knows", "bob")));
+  }) == Problems{"osp lacks the fact (@ann, @knows, @bob), which spo holds"});
+  Fixture h;
+  CHECK(h.Problems([](RawDb& raw) {
+    const Triple t = raw.Fact("ann", "knows", "cy");
+    raw.Delete("spo", EncodeTripleKey(Permutation::kSpo, t));
+  }) == Problems{"instances holds an instance (hash 0x0000000000000000) of (@ann, @knows, @cy), "
+                 "which spo lacks",
+                 "spo lacks the fact (@ann, @knows, @cy), which pos holds",
+                 "spo lacks the fact (@ann, @knows, @cy), which osp holds",
+                 "stats of @knows say facts 2, subjects 1, objects 2; the indexes give facts 1, "
+                 "subjects 1, objects 2"});
+}
+
+TEST_CASE("instances without a fact, facts without instances, bad hashes", "[check]") {
+  Fixture f;
+  CHECK(f.Problems([](RawDb& raw) {
+    raw.Delete("instances", quipu::storage::EncodeInstanceKey(raw.Fact("ann", "knows", "cy"), 0));
+  }) == Problems{"spo holds (@ann, @knows, @cy), which has no instance in instances"});
+  Fixture g;
+  CHECK(g.Problems([](RawDb& raw) {
+    const std::string key = raw.FirstKey(
+        "instances", EncodeTripleKey(Permutation::kSpo, raw.Fact("ann", "knows", "bob")));
+    std::string moved = key;
+    moved[31] ^= 1;  // the same annotations under another hash
+    raw.Put("instances", moved, "");
+  }) == Problems{"the instance 0x7c639ba3aee9276b of (@ann, @knows, @bob) is keyed by a hash its "
+                 "annotations do not have"});
+}
+
+TEST_CASE("a wrong or missing statistics record is named with its counts", "[check]") {
+  Fixture f;
+  CHECK(f.Problems([](RawDb& raw) { raw.Put("stats", U64(raw.Id("knows")), Stats(5, 1, 2)); }) ==
+        Problems{"stats of @knows say facts 5, subjects 1, objects 2; the indexes give facts 2, "
+                 "subjects 1, objects 2"});
+  Fixture g;
+  CHECK(g.Problems([](RawDb& raw) { raw.Delete("stats", U64(raw.Id("name"))); }) ==
+        Problems{"stats lacks the record of @name (the indexes give facts 2, subjects 2, objects "
+                 "2)"});
+  Fixture h;
+  CHECK(h.Problems([](RawDb& raw) { raw.Put("stats", U64(raw.Id("cy")), Stats(1, 1, 1)); }) ==
+        Problems{"stats holds a record for @cy (facts 1, subjects 1, objects 1), which has no "
+                 "facts"});
+  Fixture i;
+  CHECK(i.Problems([](RawDb& raw) { raw.Put("stats", U64(raw.Id("knows")), "short"); }) ==
+        Problems{"stats holds a record with a key of 8 bytes and a value of 5 (not 8 and 24)",
+                 "stats lacks the record of @knows (the indexes give facts 2, subjects 1, objects "
+                 "2)"});
+}
+
+TEST_CASE("the dictionary must map both ways and its sequences run ahead", "[check]") {
+  Fixture f;
+  CHECK(f.Problems([](RawDb& raw) { raw.Delete("id2term", U64(raw.Id("cy"))); }) ==
+        Problems{"term2id maps @cy to the id 0x1000000000000007, which id2term lacks",
+                 "the fact (@ann, @knows, #0x1000000000000007) uses the id 0x1000000000000007, "
+                 "which has no dictionary entry"});
+  Fixture g;
+  CHECK(g.Problems([](RawDb& raw) { raw.Delete("term2id", std::string(1, '\x01') + "cy"); }) ==
+        Problems{"id2term gives the id 0x1000000000000007 to @cy, which term2id lacks"});
+  Fixture h;
+  CHECK(h.Problems([](RawDb& raw) { raw.Put("meta", "next_id/b", U64(3)); }) ==
+        Problems{"meta next_id/b is 3, but the id 0x1000000000000007 (sequence 7) exists already"});
+}
+
+TEST_CASE("the name index must hold exactly the words of the name facts", "[check]") {
+  Fixture f;
+  CHECK(f.Problems([](RawDb& raw) {
+    raw.Delete("names", raw.FirstKey("names", std::string("lee") + '\0'));
+  }) == Problems{"names lacks the word 'lee' of the name fact (@ann, @name, \"Ann Lee\")"});
+  Fixture g;
+  CHECK(g.Problems([](RawDb& raw) {
+    raw.Put("names",
+            std::string("zed") + '\0' +
+                EncodeTripleKey(Permutation::kSpo, raw.Fact("ann", "knows", "cy")),
+            std::string(8, '\0'));
+  }) == Problems{"names holds the word 'zed' of (@ann, @knows, @cy), which is not a word of a "
+                 "name fact"});
+}
+
+TEST_CASE(":check prints ok or each problem, and fails on problems", "[check]") {
+  Fixture f;
+  f.Reopen();
+  std::ostringstream out, err;
+  {
+    quipu::repl::Shell shell(f.db.get(), out, err);
+    CHECK(shell.RunScript(":check", "") == quipu::repl::kExitOk);
+    CHECK(out.str() == "check: ok (4 facts, 4 instances, 9 terms, 2 predicates, 3 name entries)\n");
+    CHECK(err.str().empty());
+    CHECK(shell.RunScript(":check now", "") == quipu::repl::kExitFailed);
+    CHECK(err.str() == "error at line 1: :check takes no argument\n");
+  }
+  out.str(""), err.str("");
+  f.Problems([](RawDb& raw) { raw.Put("stats", U64(raw.Id("knows")), Stats(5, 1, 2)); });
+  quipu::repl::Shell shell(f.db.get(), out, err);
+  CHECK(shell.RunScript(":check", "") == quipu::repl::kExitFailed);
+  CHECK(out.str() ==
+        "problem: stats of @knows say facts 5, subjects 1, objects 2; the indexes give facts 2, "
+        "subjects 1, objects 2\n");
+  CHECK(
+      err.str() ==
+      "error at line 1: check found 1 problem (4 facts, 4 instances, 9 terms, 2 predicates, 3 name "
+      "entries)\n");
+}
