@@ -117,6 +117,8 @@ void quipu_options_init(quipu_options* options) {
   options->create_if_missing = defaults.create_if_missing ? 1 : 0;
   options->time_limit_seconds = defaults.limits.time_seconds;
   options->path_states = defaults.limits.path_states;
+  options->memory_bytes = defaults.limits.memory_bytes;
+  options->max_result_rows = defaults.limits.max_result_rows;
 }
 
 quipu_code quipu_open(const char* path, const quipu_options* options, quipu_db** db,
@@ -132,6 +134,8 @@ quipu_code quipu_open(const char* path, const quipu_options* options, quipu_db**
       opts.create_if_missing = options->create_if_missing != 0;
       opts.limits.time_seconds = options->time_limit_seconds;
       opts.limits.path_states = options->path_states;
+      opts.limits.memory_bytes = options->memory_bytes;
+      opts.limits.max_result_rows = options->max_result_rows;
     }
     auto opened = quipu::Database::Open(path, opts);
     if (!opened.ok()) return Fail(opened.status(), error);

@@ -99,6 +99,8 @@ struct Database::Impl {
     options.start_generation = cancel_generation.load();
     const QueryLimits bounds = Limits();
     options.max_path_states = bounds.path_states == 0 ? UINT64_MAX : bounds.path_states;
+    options.memory_bytes = bounds.memory_bytes;
+    options.max_result_rows = bounds.max_result_rows;
     if (bounds.time_seconds > 0) {
       options.time_limit_seconds = bounds.time_seconds;
       options.deadline = std::chrono::steady_clock::now() +
@@ -116,6 +118,12 @@ struct Database::Impl {
     options.holdings_generation = holdings.Observe();
     Result<QueryResult> result = query::ExecuteStatement(statement, store.get(), options);
     if (writes) holdings.EndWrite();
+    // Matches stop at the row limit as they run; call, show and search
+    // results are checked here.
+    if (result.ok() && bounds.max_result_rows != 0 &&
+        result->rows.size() > bounds.max_result_rows) {
+      return query::ResultRowsExceeded(bounds.max_result_rows);
+    }
     if (result.ok()) FillColumnTypes(&*result);
     return result;
   }

@@ -96,6 +96,10 @@ typedef struct quipu_options {
   int create_if_missing;     /* default 1 */
   double time_limit_seconds; /* per reading statement; 0 (default): none */
   uint64_t path_states;      /* per statement; default 10,000,000; 0: none */
+  /* Bytes one statement's joins, sorts, groups, path searches and result may
+   * hold; default half the physical (or cgroup) memory; 0: none. */
+  uint64_t memory_bytes;
+  uint64_t max_result_rows; /* rows a statement may return; default 0: none */
 } quipu_options;
 
 /* Fills `options` with the defaults. */
