@@ -1,0 +1,201 @@
+// Statement limits through the public API: memory sizes as written and
+// printed, the default budget, limits given when opening, and statements
+// far past the memory budget (a cross join of billions of rows) stopping
+// cleanly instead of growing until the kernel's OOM killer ends the process.
+// The exact message per operator is in tests/queries/limits.test.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <fstream>
+#include <string>
+
+#include "quipu/database.h"
+#include "tests/test_util.h"
+
+namespace {
+
+using quipu::Database;
+using quipu::testing::TempDir;
+
+constexpr uint64_t kMiB = 1024 * 1024;
+
+// Starts measuring the process's peak resident memory afresh; false when
+// the kernel does not allow it.
+bool ResetPeakResident() {
+  std::ofstream out("/proc/self/clear_refs");
+  return static_cast<bool>(out << "5" << std::flush);
+}
+
+// The process's peak resident memory (VmHWM), in bytes; 0 if unknown.
+uint64_t PeakResidentBytes() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;  // kB
+  }
+  return 0;
+}
+
+std::unique_ptr<Database> Open(const std::string& path, const quipu::QueryLimits& limits) {
+  quipu::DatabaseOptions options;
+  options.limits = limits;
+  auto db = Database::Open(path, options);
+  REQUIRE(db.ok());
+  return std::move(*db);
+}
+
+// `n` nodes @x0 … of label X, inserted in one statement.
+void InsertNodes(Database* db, int n, const std::string& label) {
+  std::string insert = "insert ";
+  for (int i = 0; i < n; ++i) insert += fmt::format("{}(@{}{}:{})", i ? ", " : "", label, i, label);
+  auto r = db->Execute(insert + ";");
+  REQUIRE(r.ok());
+}
+
+}  // namespace
+
+TEST_CASE("memory sizes parse with SI and binary units", "[limits]") {
+  auto parse = [](const char* text) {
+    quipu::Result<uint64_t> r = quipu::ParseMemorySize(text);
+    INFO(text << ": " << r.status().message());
+    REQUIRE(r.ok());
+    return *r;
+  };
+  CHECK(parse("512MB") == 512'000'000);
+  CHECK(parse("512 mb") == 512'000'000);
+  CHECK(parse("512MiB") == 512 * kMiB);
+  CHECK(parse("1.5GiB") == 3 * 512 * kMiB);
+  CHECK(parse("2G") == 2048 * kMiB);
+  CHECK(parse("4096") == 4096);
+  CHECK(parse("100B") == 100);
+  CHECK(parse("1kB") == 1000);
+  CHECK(parse("1K") == 1024);
+  CHECK(parse("0") == 0);
+  CHECK(parse("None") == 0);
+  for (const char* bad : {"", "lots", "-1MB", "1.2.3GB", "5XB", "MB", ".", "20000000TB"}) {
+    quipu::Result<uint64_t> r = quipu::ParseMemorySize(bad);
+    INFO(bad);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().message() ==
+          std::string("a memory size is a number with an optional unit, such as 512MB, 1.5GiB or "
+                      "0 (no budget), not '") +
+              bad + "'");
+  }
+}
+
+TEST_CASE("memory sizes print in binary units", "[limits]") {
+  CHECK(quipu::FormatMemorySize(0) == "none");
+  CHECK(quipu::FormatMemorySize(1) == "1 byte");
+  CHECK(quipu::FormatMemorySize(800) == "800 bytes");
+  CHECK(quipu::FormatMemorySize(2048) == "2 KiB");
+  CHECK(quipu::FormatMemorySize(256 * kMiB) == "256 MiB");
+  CHECK(quipu::FormatMemorySize(3 * 512 * kMiB) == "1.5 GiB");
+  CHECK(quipu::FormatMemorySize(512'000'000) == "488.3 MiB");
+}
+
+TEST_CASE("the default budget is half the memory the process may use", "[limits]") {
+  const quipu::QueryLimits defaults;
+  CHECK(defaults.memory_bytes == quipu::DefaultMemoryBudget());
+  CHECK(defaults.max_result_rows == 0);
+  const uint64_t physical = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) *
+                            static_cast<uint64_t>(sysconf(_SC_PAGE_SIZE));
+  CHECK(quipu::DefaultMemoryBudget() > 0);
+  CHECK(quipu::DefaultMemoryBudget() <= physical / 2);
+}
+
+TEST_CASE("limits given when opening apply to every statement", "[limits]") {
+  TempDir dir;
+  quipu::QueryLimits limits;
+  limits.memory_bytes = 4096;
+  limits.max_result_rows = 10;
+  auto db = Open(dir.path(), limits);
+  CHECK(db->limits().memory_bytes == 4096);
+  CHECK(db->limits().max_result_rows == 10);
+  InsertNodes(db.get(), 200, "x");
+  auto r = db->Execute("match (a:x) return a order by a;");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message().rfind("statement memory budget of 4 KiB exceeded by a sort (", 0) ==
+        0);
+  r = db->Execute("match (a:x) return count(*);");
+  REQUIRE(r.ok());
+  CHECK(r->rows[0][0].as_int() == 200);
+  r = db->Execute("match (a:x) return a limit 11;");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message().rfind("the statement returned more than 10 rows", 0) == 0);
+  // SetLimits replaces them for later statements.
+  limits.memory_bytes = 0;
+  limits.max_result_rows = 0;
+  db->SetLimits(limits);
+  r = db->Execute("match (a:x) return a order by a;");
+  REQUIRE(r.ok());
+  CHECK(r->rows.size() == 200);
+}
+
+TEST_CASE("a cross join of billions of rows stops at the budget, not at the OOM killer",
+          "[limits]") {
+  TempDir dir;
+  quipu::QueryLimits limits;
+  limits.memory_bytes = 64 * kMiB;
+  limits.path_states = 0;
+  auto db = Open(dir.path(), limits);
+  InsertNodes(db.get(), 2000, "x");
+  // 8e9 result rows (hundreds of GiB as values); and 4e6 distinct pairs.
+  const char* statements[] = {
+      "match (a:x), (b:x), (c:x) return a, b, c;",
+      "match (a:x), (b:x) return distinct a, b;",
+      "match (a:x), (b:x) return a, b order by b desc, a;",
+      "match (a:x), (b:x) return a, b, count(*);",
+  };
+  const char* holders[] = {"the result (", "a distinct (", "a sort (", "a hash aggregation ("};
+  for (size_t i = 0; i < std::size(statements); ++i) {
+    INFO(statements[i]);
+    const bool measured = ResetPeakResident();
+    const uint64_t before = PeakResidentBytes();
+    const auto started = std::chrono::steady_clock::now();
+    auto r = db->Execute(statements[i]);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    REQUIRE_FALSE(r.ok());
+    const std::string& message = r.status().message();
+    INFO(message);
+    CHECK(message.rfind(std::string("statement memory budget of 64 MiB exceeded by ") + holders[i],
+                        0) == 0);
+    CHECK(seconds < 60);
+    // The estimates are close to what the process really held: its peak
+    // grew by at most twice the budget (vectors double).
+    const uint64_t grown = PeakResidentBytes() - before;
+    if (measured && before > 0) {
+      UNSCOPED_INFO("peak resident memory grew by " << grown / kMiB << " MiB");
+      CHECK(grown < 2 * limits.memory_bytes);
+    } else {
+      WARN("cannot reset the peak resident memory: its growth is not checked");
+    }
+  }
+  // The database is as it was and answers.
+  auto r = db->Execute("match (a:x) return count(*);");
+  REQUIRE(r.ok());
+  CHECK(r->rows[0][0].as_int() == 2000);
+}
+
+TEST_CASE("an optional match with many extensions of one row counts them", "[limits]") {
+  TempDir dir;
+  quipu::QueryLimits limits;
+  limits.memory_bytes = 32 * 1024;
+  auto db = Open(dir.path(), limits);
+  std::string insert = "insert (@hub:Hub)";
+  for (int i = 0; i < 5000; ++i) insert += fmt::format(", (@hub)-[:e]->(@t{})", i);
+  REQUIRE(db->Execute(insert + ";").ok());
+  auto r = db->Execute("match (a:Hub) optional match (a)-[:e]->(b) return count(b);");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message().rfind(
+            "statement memory budget of 32 KiB exceeded by an optional match (rows of one input "
+            "chunk, ",
+            0) == 0);
+  limits.memory_bytes = 1 * kMiB;
+  db->SetLimits(limits);
+  r = db->Execute("match (a:Hub) optional match (a)-[:e]->(b) return count(b);");
+  REQUIRE(r.ok());
+  CHECK(r->rows[0][0].as_int() == 5000);
+}
