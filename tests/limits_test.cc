@@ -11,7 +11,10 @@
 #include <fstream>
 #include <string>
 
+#include "grammar/parser.h"
+#include "query/executor.h"
 #include "quipu/database.h"
+#include "storage/rocksdb_store.h"
 #include "tests/test_util.h"
 
 namespace {
@@ -198,4 +201,64 @@ TEST_CASE("an optional match with many extensions of one row counts them", "[lim
   r = db->Execute("match (a:Hub) optional match (a)-[:e]->(b) return count(b);");
   REQUIRE(r.ok());
   CHECK(r->rows[0][0].as_int() == 5000);
+}
+
+namespace {
+
+// Runs `text` through the executor itself (no holdings cache, a chosen join
+// strategy) with a memory budget.
+quipu::Result<quipu::QueryResult> RunWithBudget(quipu::storage::Store* store,
+                                                const std::string& text, uint64_t budget,
+                                                quipu::query::JoinChoice joins) {
+  auto statement = quipu::grammar::ParseStatement(text);
+  REQUIRE(statement.ok());
+  quipu::query::ExecOptions options;
+  options.joins = joins;
+  options.memory_bytes = budget;
+  return quipu::query::ExecuteStatement(*statement, store, options);
+}
+
+}  // namespace
+
+TEST_CASE("every join strategy and a statement's own ownership graph keep to the budget",
+          "[limits]") {
+  TempDir dir;
+  {
+    auto db = Open(dir.path(), quipu::QueryLimits{});
+    // A chain of 300 companies, each owning 60% of the next, and a web of
+    // `link` facts for the joins.
+    std::string insert = "insert (@c0:Company)";
+    for (int i = 1; i < 300; ++i) {
+      insert += fmt::format(", (@c{})-[:owns {{share: 0.6}}]->(@c{})", i - 1, i);
+      insert += fmt::format(", (@c{})-[:link]->(@c{}), (@c{})-[:link]->(@c{})", i, (i * 7) % 300, i,
+                            (i * 13) % 300);
+    }
+    REQUIRE(db->Execute(insert + ";").ok());
+  }
+  auto store = quipu::storage::OpenRocksDbStore(dir.path(), {});
+  REQUIRE(store.ok());
+  const std::string join =
+      "match (a)-[:link]->(b), (b)-[:link]->(c), (c)-[:link]->(d) return a, d order by d, a;";
+  for (auto joins : {quipu::query::JoinChoice::kByCost, quipu::query::JoinChoice::kHashOnly,
+                     quipu::query::JoinChoice::kBindOnly}) {
+    INFO("join choice " << static_cast<int>(joins));
+    auto r = RunWithBudget(store->get(), join, 8 * 1024, joins);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().message().rfind("statement memory budget of 8 KiB exceeded by ", 0) == 0);
+    r = RunWithBudget(store->get(), join, 64 * kMiB, joins);
+    REQUIRE(r.ok());
+    // Two links from each of c1 … c299, one from the five whose two coincide
+    // (c50, c100, …), none from c0: 2,357 walks of three.
+    CHECK(r->rows.size() == 2357);
+  }
+  // Without the database's cached holdings, controllers reads a graph of
+  // its own, which counts against the budget.
+  const std::string controllers = "call controllers(@c299, threshold: 0.0001);";
+  auto r = RunWithBudget(store->get(), controllers, 4 * 1024, quipu::query::JoinChoice::kByCost);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message().rfind(
+            "statement memory budget of 4 KiB exceeded by the ownership graph (", 0) == 0);
+  r = RunWithBudget(store->get(), controllers, 64 * kMiB, quipu::query::JoinChoice::kByCost);
+  REQUIRE(r.ok());
+  CHECK(!r->rows.empty());
 }
