@@ -53,11 +53,21 @@ uint64_t ValueHeapBytes(const Value& value) {
   }
 }
 
-void MemoryBudget::Exceeded(const std::string& holder) const {
+void MemoryBudget::Exceeded(const MemoryCharge& asking) const {
+  // What holds the most, when not the one asking: that is what to narrow.
+  const MemoryCharge* largest = &asking;
+  for (const MemoryCharge* c = charges_; c != nullptr; c = c->next_) {
+    if (c->bytes_ > largest->bytes_) largest = c;
+  }
+  std::string most;
+  if (largest != &asking) {
+    most = fmt::format("; {} holds the most, {}", largest->Holder(),
+                       FormatMemorySize(largest->bytes_));
+  }
   throw QueryError(Status::InvalidArgument(
-      fmt::format("statement memory budget of {} exceeded by {}; raise it with :limit memory "
+      fmt::format("statement memory budget of {} exceeded by {}{}; raise it with :limit memory "
                   "SIZE in the shell or QueryLimits::memory_bytes in the API, or narrow the query",
-                  FormatMemorySize(limit_), holder)));
+                  FormatMemorySize(limit_), asking.Holder(), most)));
 }
 
 std::string MemoryCharge::Holder() const {

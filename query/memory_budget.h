@@ -35,35 +35,37 @@ uint64_t ValueHeapBytes(const Value& value);
 // The bytes of a value held by itself: sizeof(Value) and its heap.
 inline uint64_t ValueBytes(const Value& value) { return sizeof(Value) + ValueHeapBytes(value); }
 
+class MemoryCharge;
+
 class MemoryBudget {
  public:
-  // `limit` 0: no budget (charges are still counted, for profiles).
+  // `limit` 0: no budget (charges are still counted).
   explicit MemoryBudget(uint64_t limit) : limit_(limit) {}
   MemoryBudget(const MemoryBudget&) = delete;
   MemoryBudget& operator=(const MemoryBudget&) = delete;
 
   uint64_t limit() const { return limit_; }
   uint64_t used() const { return used_; }
-  uint64_t peak() const { return peak_; }
 
   // Adds `bytes`, or returns false, adding nothing, when that passes the
   // limit.
   bool TryReserve(uint64_t bytes) {
     if (limit_ != 0 && bytes > limit_ - std::min(used_, limit_)) return false;
     used_ += bytes;
-    if (used_ > peak_) peak_ = used_;
     return true;
   }
   void Release(uint64_t bytes) { used_ -= std::min(bytes, used_); }
 
-  // Raises the QueryError of a passed budget, naming what held the memory
-  // (e.g. "a hash join (build side, 3,120,004 rows)").
-  [[noreturn]] void Exceeded(const std::string& holder) const;
+  // Raises the QueryError of a passed budget, naming the charge that asked
+  // for more (e.g. "a hash join (build side, 3,120,004 rows)") and, when
+  // another holds more, that one too.
+  [[noreturn]] void Exceeded(const MemoryCharge& asking) const;
 
  private:
+  friend class MemoryCharge;
   uint64_t limit_;
   uint64_t used_ = 0;
-  uint64_t peak_ = 0;
+  MemoryCharge* charges_ = nullptr;  // the live charges, a list through next_
 };
 
 // What one operator holds against the budget; released when it goes.
@@ -73,8 +75,18 @@ class MemoryBudget {
 class MemoryCharge {
  public:
   MemoryCharge(MemoryBudget* budget, std::string what, std::string part, std::string unit)
-      : budget_(budget), what_(std::move(what)), part_(std::move(part)), unit_(std::move(unit)) {}
-  ~MemoryCharge() { Clear(); }
+      : budget_(budget), what_(std::move(what)), part_(std::move(part)), unit_(std::move(unit)) {
+    if (budget_ == nullptr) return;
+    next_ = budget_->charges_;
+    if (next_ != nullptr) next_->prev_ = this;
+    budget_->charges_ = this;
+  }
+  ~MemoryCharge() {
+    if (budget_ == nullptr) return;
+    Clear();
+    (prev_ != nullptr ? prev_->next_ : budget_->charges_) = next_;
+    if (next_ != nullptr) next_->prev_ = prev_;
+  }
   MemoryCharge(const MemoryCharge&) = delete;
   MemoryCharge& operator=(const MemoryCharge&) = delete;
 
@@ -82,7 +94,7 @@ class MemoryCharge {
   void Add(uint64_t bytes, uint64_t entries = 1) {
     if (budget_ == nullptr) return;
     entries_ += entries;
-    if (!budget_->TryReserve(bytes)) budget_->Exceeded(Holder());
+    if (!budget_->TryReserve(bytes)) budget_->Exceeded(*this);
     bytes_ += bytes;
   }
   // Gives back `bytes` and `entries` (state dropped, e.g. a top-k's trim).
@@ -98,14 +110,17 @@ class MemoryCharge {
 
   uint64_t bytes() const { return bytes_; }
   uint64_t entries() const { return entries_; }
-
- private:
+  // For messages: "a hash join (build side, 3,120,004 rows)".
   std::string Holder() const;
 
+ private:
+  friend class MemoryBudget;
   MemoryBudget* budget_;
   std::string what_, part_, unit_;
   uint64_t bytes_ = 0;
   uint64_t entries_ = 0;
+  MemoryCharge* prev_ = nullptr;  // in the budget's list of live charges
+  MemoryCharge* next_ = nullptr;
 };
 
 }  // namespace quipu::query
