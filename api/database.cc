@@ -119,8 +119,9 @@ struct Database::Impl {
     Result<QueryResult> result = query::ExecuteStatement(statement, store.get(), options);
     if (writes) holdings.EndWrite();
     // Matches stop at the row limit as they run; call, show and search
-    // results are checked here.
+    // results are checked here. The lines of a plan are not results.
     if (result.ok() && bounds.max_result_rows != 0 &&
+        statement.mode == ast::Statement::Mode::kRun &&
         result->rows.size() > bounds.max_result_rows) {
       return query::ResultRowsExceeded(bounds.max_result_rows);
     }

@@ -162,6 +162,9 @@ class AggregateOp final : public BlockingOperator {
       }
       output->AppendRow(row.data());
     }
+    // The groups go with this function; the output rows stay until handed out.
+    charge_.Clear();
+    charge_.Add(output->data.size() * sizeof(uint64_t), groups.size());
   }
 
   const ExecContext* ctx_;
