@@ -95,8 +95,12 @@ Result<uint64_t> ParseMemorySize(std::string_view text) {
   for (const Unit& u : kUnits) {
     if (unit != u.name) continue;
     const double bytes = std::strtod(number.c_str(), nullptr) * u.bytes;
-    if (!(bytes < 1.8e19)) return invalid();  // past uint64_t
-    return static_cast<uint64_t>(std::llround(bytes));
+    if (!(bytes < 1.8e19)) {  // past uint64_t
+      return Status::InvalidArgument("the memory size '" + std::string(text) +
+                                     "' is more bytes than a 64-bit count holds");
+    }
+    // A fraction of a byte is a byte, not "no budget".
+    return std::max<uint64_t>(bytes > 0 ? 1 : 0, static_cast<uint64_t>(std::round(bytes)));
   }
   return invalid();
 }

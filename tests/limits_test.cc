@@ -77,7 +77,12 @@ TEST_CASE("memory sizes parse with SI and binary units", "[limits]") {
   CHECK(parse("1K") == 1024);
   CHECK(parse("0") == 0);
   CHECK(parse("None") == 0);
-  for (const char* bad : {"", "lots", "-1MB", "1.2.3GB", "5XB", "MB", ".", "20000000TB"}) {
+  CHECK(parse("0.2") == 1);  // not 0, which would mean no budget
+  quipu::Result<uint64_t> huge = quipu::ParseMemorySize("20000000TB");
+  REQUIRE_FALSE(huge.ok());
+  CHECK(huge.status().message() ==
+        "the memory size '20000000TB' is more bytes than a 64-bit count holds");
+  for (const char* bad : {"", "lots", "-1MB", "1.2.3GB", "5XB", "MB", ".", "1e9"}) {
     quipu::Result<uint64_t> r = quipu::ParseMemorySize(bad);
     INFO(bad);
     REQUIRE_FALSE(r.ok());
