@@ -228,6 +228,11 @@ class QuipuTest(unittest.TestCase):
                 self.assertEqual(str(ctx.exception), message)
             with self.assertRaises(ValueError):
                 db.set_limits(max_rows=1.5)
+        with quipu.connect(self.path, path_states=5, time_limit_seconds=2.5) as db:
+            self.assertEqual(db.limits, {"time_limit_seconds": 2.5, "path_states": 5,
+                                         "memory_limit": db.limits["memory_limit"],
+                                         "max_rows": 0})
+            self.assertGreater(db.limits["memory_limit"], 0)  # half the machine's memory
 
     def test_close_while_a_statement_runs(self):
         self.db.execute_script("".join(f"insert (@n{i}:N);\n" for i in range(1000)))
