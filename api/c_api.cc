@@ -119,6 +119,8 @@ void quipu_options_init(quipu_options* options) {
   options->path_states = defaults.limits.path_states;
   options->load_directories = nullptr;
   options->load_directory_count = 0;
+  options->memory_bytes = defaults.limits.memory_bytes;
+  options->max_result_rows = defaults.limits.max_result_rows;
 }
 
 quipu_code quipu_open(const char* path, const quipu_options* options, quipu_db** db,
@@ -146,6 +148,8 @@ quipu_code quipu_open(const char* path, const quipu_options* options, quipu_db**
         }
         opts.load_directories.emplace_back(options->load_directories[i]);
       }
+      opts.limits.memory_bytes = options->memory_bytes;
+      opts.limits.max_result_rows = options->max_result_rows;
     }
     auto opened = quipu::Database::Open(path, opts);
     if (!opened.ok()) return Fail(opened.status(), error);

@@ -102,6 +102,8 @@ struct Database::Impl {
     options.start_generation = cancel_generation.load();
     const QueryLimits bounds = Limits();
     options.max_path_states = bounds.path_states == 0 ? UINT64_MAX : bounds.path_states;
+    options.memory_bytes = bounds.memory_bytes;
+    options.max_result_rows = bounds.max_result_rows;
     if (bounds.time_seconds > 0) {
       options.time_limit_seconds = bounds.time_seconds;
       options.deadline = std::chrono::steady_clock::now() +
@@ -119,6 +121,13 @@ struct Database::Impl {
     options.holdings_generation = holdings.Observe();
     Result<QueryResult> result = query::ExecuteStatement(statement, store.get(), options);
     if (writes) holdings.EndWrite();
+    // Matches stop at the row limit as they run; call, show and search
+    // results are checked here. The lines of a plan are not results.
+    if (result.ok() && bounds.max_result_rows != 0 &&
+        statement.mode == ast::Statement::Mode::kRun &&
+        result->rows.size() > bounds.max_result_rows) {
+      return query::ResultRowsExceeded(bounds.max_result_rows);
+    }
     if (result.ok()) FillColumnTypes(&*result);
     return result;
   }

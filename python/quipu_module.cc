@@ -236,6 +236,36 @@ class Statement {
   std::unique_ptr<quipu::PreparedStatement> stmt_;
 };
 
+// A whole number of at least 0 for the limit `name`.
+uint64_t Count(const py::object& value, const char* name) {
+  if (!py::isinstance<py::int_>(value) || py::isinstance<py::bool_>(value) ||
+      value.cast<py::int_>() < py::int_(0)) {
+    throw py::value_error(std::string(name) + " takes a whole number >= 0 (0: no limit)");
+  }
+  return value.cast<uint64_t>();
+}
+
+// Sets the limits given (not None) in *limits. memory_limit is bytes (an
+// int) or a size such as "512MB" (quipu::ParseMemorySize).
+void ApplyLimits(const py::object& time_limit_seconds, const py::object& path_states,
+                 const py::object& memory_limit, const py::object& max_rows,
+                 quipu::QueryLimits* limits) {
+  if (!time_limit_seconds.is_none()) {
+    const double seconds = time_limit_seconds.cast<double>();
+    if (!(seconds >= 0)) throw py::value_error("time_limit_seconds must be >= 0 (0: no limit)");
+    limits->time_seconds = seconds;
+  }
+  if (!path_states.is_none()) limits->path_states = Count(path_states, "path_states");
+  if (py::isinstance<py::str>(memory_limit)) {
+    quipu::Result<uint64_t> bytes = quipu::ParseMemorySize(memory_limit.cast<std::string>());
+    if (!bytes.ok()) throw py::value_error("memory_limit: " + bytes.status().message());
+    limits->memory_bytes = *bytes;
+  } else if (!memory_limit.is_none()) {
+    limits->memory_bytes = Count(memory_limit, "memory_limit");
+  }
+  if (!max_rows.is_none()) limits->max_result_rows = Count(max_rows, "max_rows");
+}
+
 class Connection {
  public:
   explicit Connection(std::shared_ptr<quipu::Database> db) : db_(std::move(db)) {}
@@ -279,6 +309,24 @@ class Connection {
   void Cancel() {
     if (db_ != nullptr) db_->Cancel();
   }
+
+  // Changes the limits named; None keeps one as it is.
+  void SetLimits(const py::object& time_limit_seconds, const py::object& path_states,
+                 const py::object& memory_limit, const py::object& max_rows) {
+    quipu::QueryLimits limits = db()->limits();
+    ApplyLimits(time_limit_seconds, path_states, memory_limit, max_rows, &limits);
+    db()->SetLimits(limits);
+  }
+
+  py::dict Limits() {
+    const quipu::QueryLimits limits = db()->limits();
+    py::dict out;
+    out["time_limit_seconds"] = limits.time_seconds;
+    out["path_states"] = limits.path_states;
+    out["memory_limit"] = limits.memory_bytes;
+    out["max_rows"] = limits.max_result_rows;
+    return out;
+  }
   // Statements prepared from it keep the database open until they go.
   void Close() { db_.reset(); }
 
@@ -287,12 +335,14 @@ class Connection {
 };
 
 Connection Connect(const std::string& path, bool read_only, bool create_if_missing,
-                   double time_limit_seconds, std::vector<std::string> load_directories) {
+                   const py::object& time_limit_seconds, const py::object& path_states,
+                   const py::object& memory_limit, const py::object& max_rows,
+                   std::vector<std::string> load_directories) {
   quipu::DatabaseOptions options;
   options.load_directories = std::move(load_directories);
   options.read_only = read_only;
   options.create_if_missing = create_if_missing;
-  options.limits.time_seconds = time_limit_seconds;
+  ApplyLimits(time_limit_seconds, path_states, memory_limit, max_rows, &options.limits);
   auto db = quipu::Database::Open(path, options);
   if (!db.ok()) Raise(db.status());
   return Connection(std::shared_ptr<quipu::Database>(std::move(*db)));
@@ -364,13 +414,24 @@ PYBIND11_MODULE(quipu, m) {
            py::arg("params") = py::none(), "runs each statement of a script, dropping results")
       .def("prepare", &Connection::Prepare, py::arg("statement"))
       .def("cancel", &Connection::Cancel, "stops the statements running now")
+      .def("set_limits", &Connection::SetLimits, py::arg("time_limit_seconds") = py::none(),
+           py::arg("path_states") = py::none(), py::arg("memory_limit") = py::none(),
+           py::arg("max_rows") = py::none(),
+           "changes the limits given for later statements (see connect)")
+      .def_property_readonly("limits", &Connection::Limits,
+                             "the limits as a dict: time_limit_seconds, path_states, "
+                             "memory_limit (bytes), max_rows; 0 means none")
       .def("close", &Connection::Close)
       .def("__enter__", [](py::object self) { return self; })
       .def("__exit__", [](Connection& c, py::args) { c.Close(); });
 
   m.def("connect", &Connect, py::arg("path"), py::arg("read_only") = false,
-        py::arg("create_if_missing") = true, py::arg("time_limit_seconds") = 0.0,
+        py::arg("create_if_missing") = true, py::arg("time_limit_seconds") = py::none(),
+        py::arg("path_states") = py::none(), py::arg("memory_limit") = py::none(),
+        py::arg("max_rows") = py::none(),
         py::arg("load_directories") = std::vector<std::string>(),
-        "opens (by default creating) the database in directory `path`; with "
+        "opens (by default creating) the database in directory `path`; the limits (None: the "
+        "default) are those of quipu::QueryLimits: time_limit_seconds, path_states, "
+        "memory_limit (bytes, or a size such as '512MB'), max_rows; 0 means none; with "
         "`load_directories`, load reads only files inside them");
 }

@@ -10,6 +10,7 @@
 #include "query/blocking_operator.h"
 #include "query/expression.h"
 #include "query/item_ids.h"
+#include "query/memory_budget.h"
 #include "query/number_sum.h"
 #include "query/output_operators.h"
 #include "query/value_table.h"
@@ -25,7 +26,9 @@ struct ValueLess {
 // The running state of one aggregate in one group.
 class Accumulator {
  public:
-  explicit Accumulator(const BoundExpr* e) : e_(e) {}
+  // What collect() and distinct keep counts against `charge` (may not be
+  // null).
+  Accumulator(const BoundExpr* e, MemoryCharge* charge) : e_(e), charge_(charge) {}
 
   void Add(const Value& v) {
     if (e_->args.empty()) {  // count(*)
@@ -33,7 +36,10 @@ class Accumulator {
       return;
     }
     if (v.is_null()) return;
-    if (e_->distinct && !seen_.insert(v).second) return;
+    if (e_->distinct) {
+      if (!seen_.insert(v).second) return;
+      charge_->Add(kHashNodeBytes + ValueBytes(v), 0);  // a tree node, like a hash node
+    }
     ++count_;
     const std::string& f = e_->name;
     if (f == "sum" || f == "avg") {
@@ -43,6 +49,7 @@ class Accumulator {
       }
       sum_.Add(v);
     } else if (f == "collect") {
+      charge_->Add(ValueBytes(v), 0);
       collected_.push_back(v);
     } else if (f == "min") {
       if (count_ == 1 || CompareForSort(v, best_) < 0) best_ = v;
@@ -73,6 +80,7 @@ class Accumulator {
 
  private:
   const BoundExpr* e_;
+  MemoryCharge* charge_;
   int64_t count_ = 0;
   NumberSum sum_;
   Value best_;
@@ -90,7 +98,11 @@ bool CountsDistinctSlot(const BoundExpr& e) {
 class AggregateOp final : public BlockingOperator {
  public:
   AggregateOp(const ExecContext* ctx, std::unique_ptr<Operator> child)
-      : ctx_(ctx), child_(std::move(child)), items_(ctx), input_(ctx->width) {
+      : ctx_(ctx),
+        child_(std::move(child)),
+        items_(ctx),
+        input_(ctx->width),
+        charge_(ctx->memory, "a hash aggregation", "", "group") {
     const std::vector<BoundExpr>& items = ctx->query->items;
     for (size_t i = 0; i < items.size(); ++i) {
       (items[i].kind == BoundExpr::Kind::kAggregate ? aggregates_ : keys_).push_back(i);
@@ -103,9 +115,9 @@ class AggregateOp final : public BlockingOperator {
   std::vector<const Operator*> Children() const override { return {child_.get()}; }
 
  private:
-  std::vector<Accumulator> Fresh() const {
+  std::vector<Accumulator> Fresh() {
     std::vector<Accumulator> accs;
-    for (size_t i : aggregates_) accs.emplace_back(&ctx_->query->items[i]);
+    for (size_t i : aggregates_) accs.emplace_back(&ctx_->query->items[i], &charge_);
     return accs;
   }
 
@@ -121,6 +133,10 @@ class AggregateOp final : public BlockingOperator {
         for (size_t k = 0; k < keys_.size(); ++k) key[k] = items_.Id(items[keys_[k]], row);
         auto [it, added] = index.emplace(key, groups.size());
         if (added) {
+          // The index entry and the group's copy of the key, its accumulators.
+          const uint64_t key_bytes = sizeof(key) + key.size() * sizeof(uint64_t);
+          charge_.Add(kHashNodeBytes + sizeof(size_t) + 2 * key_bytes +
+                      sizeof(std::vector<Accumulator>) + aggregates_.size() * sizeof(Accumulator));
           group_keys.push_back(key);
           groups.push_back(Fresh());
         }
@@ -147,7 +163,10 @@ class AggregateOp final : public BlockingOperator {
     // Groups leave ordered by their keys' values, decoded once per group.
     std::vector<std::vector<Value>> decoded(groups.size());
     for (size_t g = 0; g < groups.size(); ++g) {
-      for (uint64_t id : group_keys[g]) decoded[g].push_back(items_.eval().Decode(id));
+      for (uint64_t id : group_keys[g]) {
+        decoded[g].push_back(items_.eval().Decode(id));
+        charge_.Add(ValueBytes(decoded[g].back()), 0);
+      }
     }
     std::vector<size_t> order(groups.size());
     std::iota(order.begin(), order.end(), 0);
@@ -167,6 +186,9 @@ class AggregateOp final : public BlockingOperator {
       }
       output->AppendRow(row.data());
     }
+    // The groups go with this function; the output rows stay until handed out.
+    charge_.Clear();
+    charge_.Add(output->data.size() * sizeof(uint64_t), groups.size());
   }
 
   const ExecContext* ctx_;
@@ -174,6 +196,7 @@ class AggregateOp final : public BlockingOperator {
   ItemIds items_;
   Chunk input_;
   std::vector<size_t> keys_, aggregates_;
+  MemoryCharge charge_;
 };
 
 }  // namespace

@@ -139,6 +139,7 @@ QueryResult RunCall(const ast::CallStatement& call, storage::ReadView* view,
     ctx.start_generation = options.start_generation;
     ctx.holdings = options.holdings;
     ctx.holdings_generation = options.holdings_generation;
+    ctx.memory = options.memory;
     StoreOwnership ownership(view, &ctx);
     for (const Controller& c : ownership.Controllers(args.entity.as_entity(), args.threshold,
                                                      call.procedure_pos, &result.warnings)) {

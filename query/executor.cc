@@ -12,6 +12,7 @@
 #include "query/expression.h"
 #include "query/holdings_cache.h"
 #include "query/item_ids.h"
+#include "query/memory_budget.h"
 #include "query/output_operators.h"
 #include "query/plan_printer.h"
 #include "query/planner.h"
@@ -45,6 +46,8 @@ std::unique_ptr<PreparedMatch> Prepare(const ast::MatchStatement& match, storage
   ctx.holdings = options.holdings;
   ctx.holdings_generation = options.holdings_generation;
   ctx.values = values;
+  ctx.memory = options.memory;
+  ctx.max_result_rows = options.max_result_rows;
   ctx.max_path_states = options.max_path_states;
   ctx.deadline = options.deadline;
   ctx.time_limit_seconds = options.time_limit_seconds;
@@ -62,14 +65,25 @@ QueryResult RunPlan(Operator* root, const ExecContext& ctx, size_t columns,
   Evaluator eval(ctx.view, &ctx.query->facts);
   eval.set_context(&ctx);
   uint64_t decode_nanos = 0;
+  // Rows a profile counts are not returned: the row limit does not apply.
+  const uint64_t max_rows = mode == ast::Statement::Mode::kProfile ? 0 : ctx.max_result_rows;
+  MemoryCharge charge(ctx.memory, "the result", "", "row");
   Chunk chunk;
   while (root->Pull(&chunk)) {
     const auto started = std::chrono::steady_clock::now();
     for (size_t r = 0; r < chunk.rows(); ++r) {
+      if (max_rows != 0 && result.rows.size() >= max_rows) {
+        throw QueryError(ResultRowsExceeded(max_rows));
+      }
       const uint64_t* row = chunk.row(r);
       std::vector<Value> out;
       out.reserve(columns);
-      for (size_t c = 0; c < columns; ++c) out.push_back(eval.Decode(row[c]));
+      uint64_t bytes = sizeof(out);
+      for (size_t c = 0; c < columns; ++c) {
+        out.push_back(eval.Decode(row[c]));
+        bytes += ValueBytes(out.back());
+      }
+      charge.Add(bytes);
       result.rows.push_back(std::move(out));
     }
     decode_nanos += static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -84,7 +98,7 @@ QueryResult RunPlan(Operator* root, const ExecContext& ctx, size_t columns,
 
 QueryResult RunMatch(const ast::MatchStatement& match, ast::Statement::Mode mode,
                      storage::ReadView* view, const ExecOptions& options) {
-  ValueTable values;
+  ValueTable values(options.memory);
   std::unique_ptr<PreparedMatch> prepared = Prepare(match, view, options, &values);
   const BoundQuery& q = prepared->query;
   PhysicalPlan plan = PlanQuery(&prepared->ctx);
@@ -97,7 +111,7 @@ QueryResult RunMatch(const ast::MatchStatement& match, ast::Statement::Mode mode
 // plans. Every part returns the same columns.
 QueryResult RunUnion(const ast::Statement& statement, storage::ReadView* view,
                      const ExecOptions& options) {
-  ValueTable values;
+  ValueTable values(options.memory);
   std::vector<std::unique_ptr<PreparedMatch>> prepared;
   std::vector<UnionPart> parts;
   auto add = [&](const ast::MatchStatement& match, bool all) {
@@ -163,7 +177,7 @@ QueryResult RunExplainWhy(const ast::Statement& statement, storage::ReadView* vi
   if (rels.empty()) {
     FailAt("explain why needs a relationship, such as (@a)-[:owns]->(b)", statement.pos);
   }
-  ValueTable values;
+  ValueTable values(options.memory);
   const std::vector<std::string> columns = {"from",  "predicate", "to",        "source",
                                             "since", "until",     "confidence"};
   std::vector<std::unique_ptr<PreparedMatch>> prepared;
@@ -228,8 +242,10 @@ ExecOptions WithStableHoldings(const ExecOptions& options) {
 
 const Params ExecOptions::kNoParams;
 
-Result<QueryResult> ExecuteStatement(const ast::Statement& statement, storage::Store* store,
-                                     const ExecOptions& options) {
+namespace {
+
+Result<QueryResult> ExecuteWithBudget(const ast::Statement& statement, storage::Store* store,
+                                      const ExecOptions& options) {
   try {
     if (statement.kind == ast::Statement::Kind::kMatch) {
       std::unique_ptr<storage::ReadView> view = store->BeginRead();
@@ -275,6 +291,7 @@ Result<QueryResult> ExecuteStatement(const ast::Statement& statement, storage::S
         ExecOptions own = options;
         own.term_cache = nullptr;  // it reads uncommitted terms
         own.holdings = nullptr;    // and uncommitted holdings
+        own.max_result_rows = 0;   // its rows are not returned
         const QueryResult rows =
             RunMatch(statement.set.match, ast::Statement::Mode::kRun, txn.get(), own);
         counts = RunSet(statement.set, rows.rows, txn.get(), params);
@@ -296,6 +313,24 @@ Result<QueryResult> ExecuteStatement(const ast::Statement& statement, storage::S
   } catch (const QueryError& e) {
     return e.status();
   }
+}
+
+}  // namespace
+
+Result<QueryResult> ExecuteStatement(const ast::Statement& statement, storage::Store* store,
+                                     const ExecOptions& options) {
+  MemoryBudget budget(options.memory_bytes);
+  ExecOptions budgeted = options;
+  budgeted.memory = &budget;
+  return ExecuteWithBudget(statement, store, budgeted);
+}
+
+Status ResultRowsExceeded(uint64_t limit) {
+  return Status::InvalidArgument(fmt::format(
+      "the statement returned more than {} rows (the limit 'rows': :limit rows N in the shell, "
+      "QueryLimits::max_result_rows in the API); add 'limit {}' to keep the first {}, or raise "
+      "the limit",
+      limit, limit, limit));
 }
 
 }  // namespace quipu::query

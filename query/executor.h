@@ -25,6 +25,10 @@ struct ExecOptions {
   uint64_t max_path_states = 10'000'000;
   std::chrono::steady_clock::time_point deadline{};
   double time_limit_seconds = 0;
+  uint64_t memory_bytes = 0;     // 0: no budget
+  uint64_t max_result_rows = 0;  // 0: no limit
+  // Set by ExecuteStatement: the statement's budget of memory_bytes.
+  MemoryBudget* memory = nullptr;
   // Shared decoded terms; null disables it (see term_cache.h).
   TermCache* term_cache = nullptr;
   // The database's holdings cache and the generation observed before the
@@ -39,7 +43,11 @@ struct ExecOptions {
   static const Params kNoParams;
 };
 
+// Runs `statement` with a memory budget of options.memory_bytes.
 Result<QueryResult> ExecuteStatement(const ast::Statement& statement, storage::Store* store,
                                      const ExecOptions& options);
+
+// The error of a statement that returns more than `limit` rows.
+Status ResultRowsExceeded(uint64_t limit);
 
 }  // namespace quipu::query

@@ -3,6 +3,7 @@
 // left row of that key with all of them.
 #include <fmt/format.h>
 
+#include "query/memory_budget.h"
 #include "query/operators.h"
 
 namespace quipu::query {
@@ -20,7 +21,8 @@ class MergeJoinOp final : public Operator {
         left_in_(ctx->width),
         right_in_(ctx->width),
         run_(ctx->width),
-        pending_(ctx->width) {}
+        pending_(ctx->width),
+        run_charge_(ctx->memory, "a merge join", "right rows of one key", "row") {}
 
   bool Next(Chunk* out) override {
     out->Clear();
@@ -90,12 +92,15 @@ class MergeJoinOp final : public Operator {
   // Returns false when the right side has no rows left at all.
   bool LoadRun(uint64_t k) {
     run_.Clear();
+    run_charge_.Clear();
     run_valid_ = false;
     const uint64_t* r;
     while ((r = PeekRight()) != nullptr && r[key_] < k) ++right_pos_;
     if (r == nullptr) return false;
     run_key_ = r[key_];
     while ((r = PeekRight()) != nullptr && r[key_] == run_key_) {
+      // The run and one left row's copy of it in pending_.
+      run_charge_.Add(2 * ctx_->width * sizeof(uint64_t));
       run_.AppendRow(r);
       ++right_pos_;
     }
@@ -111,6 +116,7 @@ class MergeJoinOp final : public Operator {
   size_t left_pos_ = 0, right_pos_ = 0, pending_pos_ = 0;
   bool left_done_ = false, right_done_ = false, run_valid_ = false;
   uint64_t run_key_ = 0;
+  MemoryCharge run_charge_;
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "query/binder.h"
 #include "query/group_matcher.h"
+#include "query/memory_budget.h"
 #include "storage/term_codec.h"
 
 namespace quipu::query {
@@ -118,7 +119,11 @@ class HashJoinOp final : public Operator {
         keys_(std::move(keys)),
         right_slots_(std::move(right_slots)),
         input_(ctx->width),
-        pending_(ctx->width) {
+        pending_(ctx->width),
+        build_charge_(ctx->memory, keys_.empty() ? "a cross product" : "a hash join", "build side",
+                      "row"),
+        pending_charge_(ctx->memory, keys_.empty() ? "a cross product" : "a hash join",
+                        "matches of one probe row", "row") {
     for (uint32_t s = 0; s < ctx->width; ++s) {
       if (right_slots_[s]) copy_slots_.push_back(s);
     }
@@ -133,6 +138,7 @@ class HashJoinOp final : public Operator {
         continue;
       }
       pending_.Clear();
+      pending_charge_.Clear();
       pending_pos_ = 0;
       if (input_pos_ >= input_.rows()) {
         if (left_done_ || heads_.empty() || !left_->Pull(&input_)) {
@@ -146,9 +152,13 @@ class HashJoinOp final : public Operator {
       const uint64_t* row = input_.row(input_pos_++);
       auto it = heads_.find(KeyHash(row));
       if (it == heads_.end()) continue;
+      const uint64_t row_bytes = ctx_->width * sizeof(uint64_t);
       for (uint32_t r = it->second; r != kEnd; r = next_[r]) {
         const uint64_t* src = build_.row(r);
         if (!SameKey(row, src)) continue;  // a hash collision of different keys
+        // One probe row's matches are held until handed out: as many as the
+        // build side holds for a cross product.
+        if (pending_.rows() >= kChunkRows) pending_charge_.Add(row_bytes);
         uint64_t* dst = pending_.AppendRow(row);
         for (uint32_t s : copy_slots_) dst[s] = src[s];
       }
@@ -196,6 +206,9 @@ class HashJoinOp final : public Operator {
         const uint32_t index = static_cast<uint32_t>(build_.rows());
         if (index == kEnd) throw QueryError(Status::Internal("hash join build side too large"));
         auto [it, added] = heads_.emplace(KeyHash(row), index);
+        // The row's ids and chain link, and a table node per new key.
+        build_charge_.Add(ctx_->width * sizeof(uint64_t) + sizeof(uint32_t) +
+                          (added ? kHashNodeBytes + 2 * sizeof(uint64_t) : 0));
         next_.push_back(added ? kEnd : it->second);
         it->second = index;
         build_.AppendRow(row);
@@ -227,6 +240,7 @@ class HashJoinOp final : public Operator {
   bool left_done_ = false;
   Chunk pending_;
   size_t pending_pos_ = 0;
+  MemoryCharge build_charge_, pending_charge_;
 };
 
 // --- Filter ------------------------------------------------------------------
@@ -288,12 +302,15 @@ class GroupJoinOp final : public Operator {
         left_(std::move(left)),
         matcher_(ctx, group, std::move(bound)),
         kind_(kind),
-        input_(ctx->width) {}
+        input_(ctx->width),
+        charge_(ctx->memory, "an optional match", "rows of one input chunk", "row") {}
 
   bool Next(Chunk* out) override {
     out->Clear();
-    // Rows of one input row's extensions may exceed a chunk; that is bounded
-    // by the group's matches for one row, as for BindJoin's pending rows.
+    charge_.Clear();
+    // Rows of one input chunk's extensions may exceed a chunk; that is
+    // bounded by the group's matches for those rows, and counted.
+    const uint64_t row_bytes = ctx_->width * sizeof(uint64_t);
     while (out->rows() == 0) {
       if (!left_->Pull(&input_)) return false;
       ctx_->CheckCancel();
@@ -301,6 +318,7 @@ class GroupJoinOp final : public Operator {
         const uint64_t* row = input_.row(i);
         if (kind_ == Kind::kLeft) {
           const size_t n = matcher_.Run(row, [&](const uint64_t* extended) {
+            if (out->rows() >= kChunkRows) charge_.Add(row_bytes);
             out->AppendRow(extended);
             return true;
           });
@@ -328,6 +346,7 @@ class GroupJoinOp final : public Operator {
   GroupMatcher matcher_;
   Kind kind_;
   Chunk input_;
+  MemoryCharge charge_;
 };
 
 class SingleRowOp final : public Operator {

@@ -17,6 +17,7 @@
 
 #include "query/bound.h"
 #include "query/expression.h"
+#include "query/memory_budget.h"
 #include "storage/store.h"
 
 namespace quipu::query {
@@ -47,6 +48,7 @@ struct Chunk {
 class TermCache;
 class ValueTable;
 class HoldingsCache;
+class MemoryBudget;
 
 // How the planner joins; tests force each kind to compare their results.
 enum class JoinChoice : uint8_t { kByCost, kHashOnly, kBindOnly };
@@ -74,6 +76,10 @@ struct ExecContext {
   // Ids of the values the output operators compute; shared by the parts of
   // a union. Never null while a plan runs.
   ValueTable* values = nullptr;
+  // What the statement's operators hold (memory_budget.h); may be null.
+  MemoryBudget* memory = nullptr;
+  // Rows the statement may return (QueryLimits::max_result_rows); 0: any.
+  uint64_t max_result_rows = 0;
   void CheckCancel() const;
 };
 
@@ -139,6 +145,7 @@ class PatternMatcher final : public Matcher {
   std::vector<storage::FactInstance> instances_;
   size_t instance_pos_ = 0;
   std::vector<uint64_t> nodes_;  // node scans: every entity with a fact, sorted
+  MemoryCharge nodes_charge_;
   bool nodes_loaded_ = false;
   size_t node_pos_ = 0;
   bool null_input_ = false;

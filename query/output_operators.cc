@@ -9,10 +9,16 @@
 #include "query/blocking_operator.h"
 #include "query/expression.h"
 #include "query/item_ids.h"
+#include "query/memory_budget.h"
 #include "query/value_table.h"
 
 namespace quipu::query {
 namespace {
+
+// An entry of a set of id rows: the node, the vector and its ids.
+uint64_t SeenEntryBytes(size_t columns) {
+  return kHashNodeBytes + sizeof(std::vector<uint64_t>) + columns * sizeof(uint64_t);
+}
 
 // --- Project -----------------------------------------------------------------
 
@@ -46,8 +52,10 @@ class ProjectOp final : public Operator {
 
 class DistinctOp final : public Operator {
  public:
-  DistinctOp(std::unique_ptr<Operator> child, size_t columns)
-      : child_(std::move(child)), key_(columns) {}
+  DistinctOp(const ExecContext* ctx, std::unique_ptr<Operator> child, size_t columns)
+      : child_(std::move(child)),
+        key_(columns),
+        charge_(ctx->memory, "a distinct", "", "distinct row") {}
 
   bool Next(Chunk* out) override {
     out->Clear();
@@ -57,7 +65,10 @@ class DistinctOp final : public Operator {
       for (size_t r = 0; r < input_.rows(); ++r) {
         const uint64_t* row = input_.row(r);
         std::copy(row, row + key_.size(), key_.begin());
-        if (seen_.insert(key_).second) out->AppendRow(row);
+        if (seen_.insert(key_).second) {
+          charge_.Add(SeenEntryBytes(key_.size()));
+          out->AppendRow(row);
+        }
       }
     }
     return true;
@@ -70,6 +81,7 @@ class DistinctOp final : public Operator {
   Chunk input_;
   std::vector<uint64_t> key_;
   std::unordered_set<std::vector<uint64_t>, IdsHash> seen_;
+  MemoryCharge charge_;
 };
 
 // --- Sort and top-k ------------------------------------------------------------
@@ -82,7 +94,8 @@ class SortOp final : public BlockingOperator {
         child_(std::move(child)),
         keys_(std::move(keys)),
         keep_(keep),
-        eval_(ctx->view, &ctx->query->facts) {
+        eval_(ctx->view, &ctx->query->facts),
+        charge_(ctx->memory, keep > 0 ? "a top-k sort" : "a sort", "", "row") {
     eval_.set_context(ctx);
   }
 
@@ -138,6 +151,16 @@ class SortOp final : public BlockingOperator {
     rows_ = std::move(rows);
     key_values_ = std::move(key_values);
     seq_ = std::move(seq);
+    charge_.Clear();
+    for (size_t i = 0; i < rows_.rows(); ++i) charge_.Add(RowBytes(i));
+  }
+
+  // A held row: its ids, its decoded keys and its sequence number.
+  uint64_t RowBytes(size_t i) const {
+    uint64_t bytes = rows_.width * sizeof(uint64_t) + sizeof(uint64_t);
+    for (size_t k = 0; k < keys_.size(); ++k)
+      bytes += ValueBytes(key_values_[i * keys_.size() + k]);
+    return bytes;
   }
 
   void Materialize(Chunk* sorted) override {
@@ -150,12 +173,18 @@ class SortOp final : public BlockingOperator {
         rows_.AppendRow(row);
         for (const SortKey& k : keys_) key_values_.push_back(eval_.Decode(row[k.column]));
         seq_.push_back(next_seq++);
+        charge_.Add(RowBytes(rows_.rows() - 1));
       }
       if (keep_ > 0 && rows_.rows() >= 2 * keep_ + kChunkRows) Trim();
       ctx_->CheckCancel();
     }
     sorted->width = rows_.width;
-    for (size_t i : Order(keep_ > 0 ? keep_ : rows_.rows())) sorted->AppendRow(rows_.row(i));
+    // The sorted copy of the ids is held until handed out, instead of the
+    // keys.
+    const std::vector<size_t> order = Order(keep_ > 0 ? keep_ : rows_.rows());
+    charge_.Clear();
+    charge_.Add(order.size() * rows_.width * sizeof(uint64_t), order.size());
+    for (size_t i : order) sorted->AppendRow(rows_.row(i));
     rows_ = Chunk();
     key_values_.clear();
     seq_.clear();
@@ -169,6 +198,7 @@ class SortOp final : public BlockingOperator {
   Chunk rows_;
   std::vector<Value> key_values_;
   std::vector<uint64_t> seq_;
+  MemoryCharge charge_;
 };
 
 // --- Limit -------------------------------------------------------------------
@@ -217,7 +247,8 @@ class UnionOp final : public Operator {
         columns_(columns),
         eval_(ctx->view, &ctx->query->facts),
         canonical_(columns, false),
-        key_(columns) {
+        key_(columns),
+        charge_(ctx->memory, "a union", "", "distinct row") {
     eval_.set_context(ctx);
     for (size_t i = 1; i < parts_.size(); ++i) {
       if (!parts_[i].all) last_distinct_ = i;
@@ -244,7 +275,10 @@ class UnionOp final : public Operator {
       for (size_t r = 0; r < input_.rows(); ++r) {
         const uint64_t* row = input_.row(r);
         for (size_t c = 0; c < columns_; ++c) key_[c] = Canonical(c, row[c]);
-        if (distinct && !seen_.insert(key_).second) continue;
+        if (distinct) {
+          if (!seen_.insert(key_).second) continue;
+          charge_.Add(SeenEntryBytes(columns_));
+        }
         out->AppendRow(key_.data());
       }
     }
@@ -282,6 +316,7 @@ class UnionOp final : public Operator {
   Chunk input_;
   std::vector<uint64_t> key_;
   std::unordered_set<std::vector<uint64_t>, IdsHash> seen_;
+  MemoryCharge charge_;
 };
 
 }  // namespace
@@ -290,8 +325,9 @@ std::unique_ptr<Operator> MakeProject(const ExecContext* ctx, std::unique_ptr<Op
   return std::make_unique<ProjectOp>(ctx, std::move(child));
 }
 
-std::unique_ptr<Operator> MakeDistinct(std::unique_ptr<Operator> child, size_t columns) {
-  return std::make_unique<DistinctOp>(std::move(child), columns);
+std::unique_ptr<Operator> MakeDistinct(const ExecContext* ctx, std::unique_ptr<Operator> child,
+                                       size_t columns) {
+  return std::make_unique<DistinctOp>(ctx, std::move(child), columns);
 }
 
 std::unique_ptr<Operator> MakeSort(const ExecContext* ctx, std::unique_ptr<Operator> child,

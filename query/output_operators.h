@@ -25,7 +25,8 @@ std::unique_ptr<Operator> MakeProject(const ExecContext* ctx, std::unique_ptr<Op
 std::unique_ptr<Operator> MakeAggregate(const ExecContext* ctx, std::unique_ptr<Operator> child);
 
 // Drops item rows whose first `columns` ids equal an earlier row's.
-std::unique_ptr<Operator> MakeDistinct(std::unique_ptr<Operator> child, size_t columns);
+std::unique_ptr<Operator> MakeDistinct(const ExecContext* ctx, std::unique_ptr<Operator> child,
+                                       size_t columns);
 
 // Sorts item rows by `keys` (stable: ties keep their input order). With
 // keep > 0 it is a top-k: it holds only the best `keep` rows while reading.

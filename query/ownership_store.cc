@@ -108,12 +108,16 @@ std::string HoldingReader::Describe(uint64_t holder, uint64_t held) {
 
 // --- StoreHoldingGraph -------------------------------------------------------
 
-StoreHoldingGraph::StoreHoldingGraph(storage::ReadView* view, const ExecContext* ctx)
-    : reader_(view), ctx_(ctx) {}
+StoreHoldingGraph::StoreHoldingGraph(storage::ReadView* view, const ExecContext* ctx,
+                                     MemoryBudget* budget)
+    : reader_(view), ctx_(ctx), charge_(budget, "the ownership graph", "", "node") {}
 
 uint32_t StoreHoldingGraph::Node(uint64_t term) {
   auto [it, added] = node_of_.emplace(term, static_cast<uint32_t>(nodes_.size()));
-  if (added) nodes_.push_back(Entry{term});
+  if (added) {
+    charge_.Add(sizeof(Entry) + kHashNodeBytes + sizeof(uint64_t) + sizeof(uint32_t));
+    nodes_.push_back(Entry{term});
+  }
   return it->second;
 }
 
@@ -134,6 +138,7 @@ const std::vector<Holding>& StoreHoldingGraph::Holders(uint32_t node) {
     }
     if (h.share.as_number() > 0) list.push_back(Holding{Node(h.other), h.share.as_number()});
   }
+  charge_.Add(list.capacity() * sizeof(Holding), 0);
   nodes_[node].holders = std::move(list);  // a deque: Node() above kept nodes_[node] in place
   nodes_[node].holders_read = true;
   return nodes_[node].holders;
@@ -154,7 +159,7 @@ StoreHoldingGraph& GraphFor(storage::ReadView* view, const ExecContext* ctx,
       return *shared;
     }
   }
-  *own = std::make_unique<StoreHoldingGraph>(view, ctx);
+  *own = std::make_unique<StoreHoldingGraph>(view, ctx, ctx != nullptr ? ctx->memory : nullptr);
   return **own;
 }
 

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "grammar/ast.h"
+#include "query/memory_budget.h"
 #include "query/ownership.h"
 #include "quipu/value.h"
 #include "storage/store.h"
@@ -69,7 +70,10 @@ bool IsFraction(const Value& share);
 // as the solver asks. Raises QueryError on a share that is not a fraction.
 class StoreHoldingGraph : public HoldingGraph {
  public:
-  StoreHoldingGraph(storage::ReadView* view, const ExecContext* ctx);
+  // `budget`: a statement's own graph counts against it (the database's
+  // cached graph, kept across statements, passes null).
+  StoreHoldingGraph(storage::ReadView* view, const ExecContext* ctx,
+                    MemoryBudget* budget = nullptr);
   // Serves another statement whose view holds the same data (see
   // holdings_cache.h): what was read stays, what is read next comes
   // through `view`.
@@ -96,6 +100,7 @@ class StoreHoldingGraph : public HoldingGraph {
   std::deque<Entry> nodes_;  // a deque, so lists handed out stay put
   std::unordered_map<uint64_t, uint32_t> node_of_;
   uint64_t loads_ = 0;
+  MemoryCharge charge_;
 };
 
 struct Controller {

@@ -27,7 +27,9 @@ PathMatcher::PathMatcher(const ExecContext* ctx, const BoundPattern& pattern,
       pattern_(pattern),
       var_(*pattern_.var),
       bound_(std::move(bound)),
-      eval_(ctx->view, &ctx->query->facts) {
+      eval_(ctx->view, &ctx->query->facts),
+      starts_charge_(ctx->memory, "path expansion in " + pattern.label, "start nodes", "node"),
+      search_charge_(ctx->memory, "path expansion in " + pattern.label, "", "entry") {
   eval_.set_context(ctx);
   label_predicate_ = ValueOrThrow(ctx->view->FindTerm(Value(Entity{kLabelPredicate})));
   // Any relationship (p = 0) is one scan with the predicate unbound.
@@ -59,7 +61,23 @@ void PathMatcher::CountState() {
   if ((states_ & 4095) == 0) ctx_->CheckCancel();
 }
 
+uint64_t PathMatcher::HopBytes(const Hop& hop) {
+  return sizeof(Hop) + hop.annotations.size() * sizeof(hop.annotations[0]);
+}
+
+uint64_t PathMatcher::HopsBytes(const std::vector<Hop>& hops) {
+  uint64_t bytes = sizeof(hops);
+  for (const Hop& hop : hops) bytes += HopBytes(hop);
+  return bytes;
+}
+
+uint64_t PathMatcher::FoundBytes(const std::vector<uint64_t>& nodes, const std::vector<Hop>& hops) {
+  return sizeof(Found) + nodes.size() * sizeof(uint64_t) + HopsBytes(hops);
+}
+
 void PathMatcher::Start(const uint64_t* row) {
+  search_charge_.Clear();
+  starts_charge_.Clear();
   row_.assign(row, row + ctx_->width);
   stack_.clear();
   path_hops_.clear();
@@ -107,8 +125,12 @@ void PathMatcher::CollectStarts() {
         if (t.p == label_predicate_ || storage::TypeOfId(t.o) != storage::TermType::kEntity) {
           continue;
         }
+        starts_charge_.Add(sizeof(uint64_t));
         starts_.push_back(t.s);
-        if (pattern_.undirected) starts_.push_back(t.o);
+        if (pattern_.undirected) {
+          starts_charge_.Add(sizeof(uint64_t));
+          starts_.push_back(t.o);
+        }
       }
     }
     if (!cursor->status().ok()) throw QueryError(cursor->status());
@@ -217,13 +239,21 @@ bool PathMatcher::NextStart(Chunk* out) {
   path_nodes_.assign(1, start);
   path_hops_.clear();
   if (var_.min_hops == 0 && (target_ == 0 || target_ == start)) Emit(path_nodes_, path_hops_, out);
-  if (var_.max_hops > 0) stack_.push_back(Frame{start, Expand(start), 0});
+  if (var_.max_hops > 0) PushFrame(start);
   return true;
+}
+
+void PathMatcher::PushFrame(uint64_t node) {
+  Frame frame{node, Expand(node), 0, 0};
+  frame.bytes = sizeof(Frame) + HopsBytes(frame.hops);
+  search_charge_.Add(frame.bytes);
+  stack_.push_back(std::move(frame));
 }
 
 // Every node reachable from `start` within min..max hops (min <= 1), once,
 // breadth-first; the start itself when min is 0 or a walk comes back to it.
 void PathMatcher::Reach(uint64_t start) {
+  search_charge_.Clear();  // the previous start's set and paths are gone
   std::unordered_set<uint64_t> seen{start};
   std::vector<uint64_t> frontier{start};
   bool start_again = false;
@@ -233,7 +263,12 @@ void PathMatcher::Reach(uint64_t start) {
       for (const Hop& hop : Expand(node)) {
         CountState();
         if (hop.next == start) start_again = true;
-        if (seen.insert(hop.next).second) next.push_back(hop.next);
+        if (seen.insert(hop.next).second) {
+          // The set's node, the frontier's entry and, at most, a found path.
+          search_charge_.Add(kHashNodeBytes + 2 * sizeof(uint64_t) + sizeof(Found) +
+                             2 * sizeof(uint64_t));
+          next.push_back(hop.next);
+        }
       }
     }
     for (uint64_t node : next) {
@@ -278,6 +313,7 @@ bool PathMatcher::Fill(Chunk* out, size_t max) {
     }
     Frame& frame = stack_.back();
     if (frame.pos >= frame.hops.size()) {
+      search_charge_.Remove(frame.bytes, 1);
       stack_.pop_back();
       path_nodes_.pop_back();
       if (!path_hops_.empty()) path_hops_.pop_back();
@@ -301,7 +337,7 @@ bool PathMatcher::Fill(Chunk* out, size_t max) {
       Emit(path_nodes_, path_hops_, out);
     }
     if (depth < var_.max_hops && !(acyclic && next == target_)) {
-      stack_.push_back(Frame{next, Expand(next), 0});
+      PushFrame(next);
     } else {
       path_hops_.pop_back();
       path_nodes_.pop_back();
@@ -409,10 +445,16 @@ void PathMatcher::RunShortest(uint64_t s, uint64_t o) {
       const StateKey key{hop.next, bounded ? static_cast<uint32_t>(hops_taken + 1) : 0};
       auto [it, added] = best.try_emplace(key, cost);
       if (added || cost < it->second) {
+        // The queue's entry; new: best's and parents_' nodes too.
+        search_charge_.Add(sizeof(Entry) + HopBytes(hop) +
+                           (added ? 2 * kHashNodeBytes + sizeof(StateKey) + sizeof(double) +
+                                        sizeof(StateKey) + sizeof(std::vector<Parent>)
+                                  : 0));
         it->second = cost;
         parents_[key].assign(1, Parent{entry.key, hop});
         queue.push(Entry{cost, seq++, key});
       } else if (cost == it->second && all) {
+        search_charge_.Add(sizeof(Parent) + HopBytes(hop));
         parents_[key].push_back(Parent{entry.key, hop});
       }
     }
@@ -451,6 +493,7 @@ void PathMatcher::ShortestCycle(uint64_t s) {
       if (next == s) {
         if (next_cost < best) found_.clear();
         best = next_cost;
+        search_charge_.Add(FoundBytes(nodes, hops));
         found_.push_back(Found{nodes, hops});
       } else {
         walk(next, next_cost);
@@ -494,10 +537,18 @@ void PathMatcher::Bidirectional(uint64_t s, uint64_t o) {
       for (Hop& hop : Expand(node)) {
         CountState();
         auto [it, added] = side.depth.try_emplace(hop.next, side.level + 1);
-        if (added) next.push_back(hop.next);
+        if (added) {
+          // depth's and parents' nodes, the frontier's entry.
+          search_charge_.Add(2 * kHashNodeBytes + 2 * sizeof(uint64_t) +
+                             sizeof(std::vector<std::pair<uint64_t, Hop>>) + sizeof(uint64_t));
+          next.push_back(hop.next);
+        }
         if (added || (all && it->second == side.level + 1)) {
           std::vector<std::pair<uint64_t, Hop>>& ps = side.parents[hop.next];
-          if (ps.empty() || all) ps.emplace_back(node, std::move(hop));
+          if (ps.empty() || all) {
+            search_charge_.Add(sizeof(uint64_t) + HopBytes(hop), 0);
+            ps.emplace_back(node, std::move(hop));
+          }
         }
       }
     }
@@ -527,6 +578,7 @@ void PathMatcher::Bidirectional(uint64_t s, uint64_t o) {
         nodes->push_back(node);
         auto it = side.parents.find(node);
         if (it == side.parents.end()) {  // the side's own end
+          search_charge_.Add(FoundBytes(*nodes, *hops), 0);
           out_hops->push_back(*hops);
           out_nodes->push_back(*nodes);
         } else {
@@ -555,6 +607,7 @@ void PathMatcher::Bidirectional(uint64_t s, uint64_t o) {
         path.nodes.insert(path.nodes.end(), o_nodes[b].begin() + 1, o_nodes[b].end());
         path.hops.assign(s_hops[a].rbegin(), s_hops[a].rend());
         path.hops.insert(path.hops.end(), o_hops[b].begin(), o_hops[b].end());
+        search_charge_.Add(FoundBytes(path.nodes, path.hops), 0);
         found_.push_back(std::move(path));
         if (!all) return;
       }
@@ -570,6 +623,7 @@ void PathMatcher::Backtrack(const StateKey& key, uint64_t s, std::vector<uint64_
     // Collected from o back to s: reverse into s→o order.
     Found path{std::vector<uint64_t>(nodes->rbegin(), nodes->rend()),
                std::vector<Hop>(hops->rbegin(), hops->rend())};
+    search_charge_.Add(FoundBytes(path.nodes, path.hops), 0);
     found_.push_back(std::move(path));
   } else {
     const bool all = var_.mode == VarLength::Mode::kAllShortest;

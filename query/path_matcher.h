@@ -8,6 +8,9 @@
 // both ends bound: breadth-first search, or Dijkstra over hop costs for
 // `by sum(r.key)`. Every visited state counts against
 // ExecContext::max_path_states; past it the statement stops with an error.
+// What a search holds (visited sets, frontiers, queues, the stack of a
+// depth-first walk, paths found) counts against the statement's memory
+// budget.
 //
 // A hop is a fact (a triple). When something reads the hop's annotations (a
 // per-hop condition, a cost, a path variable), the hop uses the first of the
@@ -22,6 +25,7 @@
 #include <vector>
 
 #include "query/expression.h"
+#include "query/memory_budget.h"
 #include "query/operators.h"
 
 namespace quipu::query {
@@ -62,6 +66,7 @@ class PathMatcher final : public Matcher {
     uint64_t node = 0;
     std::vector<Hop> hops;
     size_t pos = 0;
+    uint64_t bytes = 0;  // charged for hops
   };
   // A finished path: nodes and hops in search order.
   struct Found {
@@ -74,6 +79,10 @@ class PathMatcher final : public Matcher {
   std::vector<Hop> Expand(uint64_t node);
   void AddHop(const storage::Triple& t, uint64_t next, bool forward, std::vector<Hop>* out);
   void CountState();
+  // Bytes of held hops and of a found path, for the memory budget.
+  static uint64_t HopBytes(const Hop& hop);
+  static uint64_t HopsBytes(const std::vector<Hop>& hops);
+  static uint64_t FoundBytes(const std::vector<uint64_t>& nodes, const std::vector<Hop>& hops);
   void CollectStarts();
   bool NextStart(Chunk* out);
   void Emit(const std::vector<uint64_t>& nodes, const std::vector<Hop>& hops, Chunk* out);
@@ -86,6 +95,8 @@ class PathMatcher final : public Matcher {
   void ShortestCycle(uint64_t s);
   void Bidirectional(uint64_t s, uint64_t o);
   void Reach(uint64_t start);
+  // Pushes the frame of `node`'s hops for the depth-first walk.
+  void PushFrame(uint64_t node);
   void Backtrack(const StateKey& key, uint64_t s, std::vector<uint64_t>* nodes,
                  std::vector<Hop>* hops);
 
@@ -117,6 +128,9 @@ class PathMatcher final : public Matcher {
   std::unordered_map<StateKey, std::vector<Parent>, StateKeyHash> parents_;
   std::vector<Parent> target_parents_;
   uint64_t states_ = 0;
+  // The start nodes of a pattern with no bound end; and everything else a
+  // search holds for the started row (cleared by Start and by each Reach).
+  MemoryCharge starts_charge_, search_charge_;
 };
 
 }  // namespace quipu::query

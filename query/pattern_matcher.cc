@@ -15,7 +15,10 @@ namespace quipu::query {
 
 PatternMatcher::PatternMatcher(const ExecContext* ctx, const BoundPattern& pattern,
                                std::vector<bool> bound)
-    : ctx_(ctx), pattern_(pattern), bound_(std::move(bound)) {
+    : ctx_(ctx),
+      pattern_(pattern),
+      bound_(std::move(bound)),
+      nodes_charge_(ctx->memory, "a node scan", "", "node") {
   input_.resize(ctx_->width);
   scratch_.resize(ctx_->width);
 }
@@ -49,6 +52,7 @@ bool PatternMatcher::HasFacts(uint64_t id) {
 void PatternMatcher::LoadNodes() {
   // Subjects come sorted from spo; entity objects are gathered on the way,
   // except labels: a label is not a node unless it has facts of its own.
+  nodes_charge_.Clear();
   std::unique_ptr<storage::TripleCursor> cursor = ctx_->view->Scan({0, 0, 0});
   std::vector<uint64_t> objects;
   std::vector<storage::Triple> batch;
@@ -57,8 +61,12 @@ void PatternMatcher::LoadNodes() {
     if (cursor->Next(&batch, kChunkRows) == 0) break;
     ctx_->CheckCancel();
     for (const storage::Triple& t : batch) {
-      if (nodes_.empty() || nodes_.back() != t.s) nodes_.push_back(t.s);
+      if (nodes_.empty() || nodes_.back() != t.s) {
+        nodes_charge_.Add(sizeof(uint64_t));
+        nodes_.push_back(t.s);
+      }
       if (storage::TypeOfId(t.o) == storage::TermType::kEntity && t.p != LabelPredicate()) {
+        nodes_charge_.Add(sizeof(uint64_t));
         objects.push_back(t.o);
       }
     }

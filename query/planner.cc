@@ -120,7 +120,7 @@ std::unique_ptr<Operator> PlanOutput(const ExecContext* ctx, std::unique_ptr<Ope
   }
   const double rows = root->estimated_rows;
   if (q.distinct) {
-    root = MakeDistinct(std::move(root), q.visible);
+    root = MakeDistinct(ctx, std::move(root), q.visible);
     root->estimated_rows = rows;
   }
   // Top-k when a limit bounds what the sort must keep; a limit too large to

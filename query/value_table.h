@@ -10,7 +10,8 @@
 // A dictionary id from the store and a local id may still stand for equal
 // strings or entities: an operator that mixes term columns with computed ones
 // (union) maps the former through Canonical first. Null is id 0, as an
-// unbound slot. Not thread-safe: one table per statement.
+// unbound slot. Not thread-safe: one table per statement. Its values count
+// against the statement's memory budget.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +19,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "query/memory_budget.h"
 #include "quipu/value.h"
 #include "storage/term_codec.h"
 
@@ -25,6 +27,10 @@ namespace quipu::query {
 
 class ValueTable {
  public:
+  // `budget` may be null: nothing is counted.
+  explicit ValueTable(MemoryBudget* budget)
+      : charge_(budget, "the table of computed values", "", "value") {}
+
   static bool IsLocal(uint64_t id) {
     return storage::TypeOfId(id) == storage::TermType::kQueryLocal;
   }
@@ -32,8 +38,12 @@ class ValueTable {
   uint64_t Intern(const Value& value) {
     if (value.is_null()) return 0;
     if (std::optional<uint64_t> inline_id = storage::InlineId(value)) return *inline_id;
-    auto [it, added] = index_.try_emplace(value.ToLiteral(), 0);
+    std::string literal = value.ToLiteral();
+    const uint64_t literal_bytes = sizeof(std::string) + literal.capacity() + 1;
+    auto [it, added] = index_.try_emplace(std::move(literal), 0);
     if (added) {
+      // The map's node with its key, and the value kept for Get.
+      charge_.Add(kHashNodeBytes + sizeof(uint64_t) + literal_bytes + ValueBytes(value));
       values_.push_back(value);
       it->second = storage::MakeId(storage::TermType::kQueryLocal, values_.size());
     }
@@ -46,6 +56,7 @@ class ValueTable {
  private:
   std::unordered_map<std::string, uint64_t> index_;
   std::vector<Value> values_;
+  MemoryCharge charge_;
 };
 
 }  // namespace quipu::query

@@ -28,7 +28,9 @@ constexpr Command kCommands[] = {
     {":output", "[FILE]", "write results to FILE; without FILE, back to the screen"},
     {":read", "FILE", "run the statements and meta-commands in FILE"},
     {":params", "[NAME=VALUE]", "bind $NAME for later statements; alone, list the bindings"},
-    {":limit", "[NAME VALUE]", "time SECONDS or path_states N (0: none); alone, list them"},
+    {":limit", "[NAME VALUE]",
+     "time SECONDS, path_states N, memory SIZE (512MB, 2GiB) or rows N (0: none); alone, list "
+     "them"},
     {":schema", "", "labels and predicates with their counts"},
     {":check", "", "verify that the indexes, dictionary, statistics and name index agree"},
     {":explain", "STATEMENT", "the plan of a match, without running it"},
@@ -210,6 +212,9 @@ bool Shell::RunMeta(const std::string& line, bool* quit, const std::string& erro
                                        : std::string("none"))
            << "\npath_states "
            << (limits.path_states > 0 ? std::to_string(limits.path_states) : std::string("none"))
+           << "\nmemory " << FormatMemorySize(limits.memory_bytes) << "\nrows "
+           << (limits.max_result_rows > 0 ? std::to_string(limits.max_result_rows)
+                                          : std::string("none"))
            << "\n";
       return true;
     }
@@ -230,8 +235,18 @@ bool Shell::RunMeta(const std::string& line, bool* quit, const std::string& erro
         return fail(":limit path_states takes a whole number (0: no limit), not '" + value + "'");
       }
       limits.path_states = states;
+    } else if (what == "memory") {
+      Result<uint64_t> bytes = ParseMemorySize(value);
+      if (!bytes.ok()) return fail(":limit memory: " + bytes.status().message());
+      limits.memory_bytes = *bytes;
+    } else if (what == "rows") {
+      const unsigned long long rows = std::strtoull(value.c_str(), &end, 10);
+      if (value.empty() || *end != '\0' || errno != 0 || value[0] == '-') {
+        return fail(":limit rows takes a whole number (0: no limit), not '" + value + "'");
+      }
+      limits.max_result_rows = rows;
     } else {
-      return fail("unknown limit '" + what + "' (time or path_states)");
+      return fail("unknown limit '" + what + "' (time, path_states, memory or rows)");
     }
     db_->SetLimits(limits);
     return true;

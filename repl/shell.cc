@@ -101,8 +101,8 @@ bool Shell::SetParam(const std::string& name, const std::string& literal, std::s
 
 std::vector<std::string> Shell::CompletionWords() {
   std::vector<std::string> words = LanguageWords();
-  for (const char* meta : {"help", "mode", "timer", "output", "read", "params", "schema", "check",
-                           "explain", "dot", "open", "quit", "ascii", "unicode"}) {
+  for (const char* meta : {"help", "mode", "timer", "output", "read", "params", "schema", "check", "explain",
+                           "dot", "open", "quit", "ascii", "unicode", "path_states", "memory"}) {
     words.push_back(meta);
   }
   auto add_column = [&](const char* statement, const char* prefix) {

@@ -396,6 +396,44 @@ static void TestLoadDirectories(const char* dir) {
   quipu_error_free(err);
 }
 
+/* The memory budget and the row limit, given when opening. */
+static void TestLimits(const char* path) {
+  quipu_options options;
+  quipu_options_init(&options);
+  CHECK(options.memory_bytes > 0); /* half the machine's memory */
+  CHECK(options.max_result_rows == 0);
+  const uint64_t default_memory = options.memory_bytes;
+  options.memory_bytes = 100;
+  quipu_db* db = NULL;
+  quipu_error* err = NULL;
+  CHECK(quipu_open(path, &options, &db, &err) == QUIPU_OK);
+  quipu_result* r = NULL;
+  CHECK(quipu_execute(db, "match (p:Person) return p order by p.name;", NULL, &r, &err) ==
+        QUIPU_INVALID_ARGUMENT);
+  CHECK_STR(quipu_error_message(err),
+            "statement memory budget of 100 bytes exceeded by the table of computed values (1 "
+            "value); raise it with :limit memory SIZE in the shell or QueryLimits::memory_bytes "
+            "in the API, or narrow the query");
+  quipu_error_free(err);
+  err = NULL;
+  quipu_close(db);
+
+  options.memory_bytes = default_memory;
+  options.max_result_rows = 1;
+  CHECK(quipu_open(path, &options, &db, &err) == QUIPU_OK);
+  CHECK(quipu_execute(db, "match (p:Person) return p.name;", NULL, &r, &err) ==
+        QUIPU_INVALID_ARGUMENT);
+  CHECK_STR(quipu_error_message(err),
+            "the statement returned more than 1 rows (the limit 'rows': :limit rows N in the "
+            "shell, QueryLimits::max_result_rows in the API); add 'limit 1' to keep the first 1, "
+            "or raise the limit");
+  quipu_error_free(err);
+  r = Run(db, "match (p:Person) return count(p);", NULL);
+  CHECK(quipu_result_int(r, 0, 0) == 2);
+  quipu_result_free(r);
+  quipu_close(db);
+}
+
 int main(void) {
   char path[] = "/tmp/quipu-c-api-XXXXXX";
   if (mkdtemp(path) == NULL) return 1;
@@ -413,6 +451,7 @@ int main(void) {
   quipu_close(db);
   TestReadOnly(path);
   TestLoadDirectories(path);
+  TestLimits(path);
   char command[64];
   snprintf(command, sizeof command, "rm -rf %s", path);
   if (system(command) != 0) ++failures;

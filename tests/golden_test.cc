@@ -3,6 +3,8 @@
 //
 //   seed peru_china          load datasets/peru_china/seed.qql first
 //   param name = EXPR        bind $name for the statements that follow
+//   limit memory SIZE        set QueryLimits::memory_bytes (ParseMemorySize)
+//   limit rows N             or max_result_rows, for what follows
 //   statement ok             the statement that follows must succeed
 //   insert ...;
 //   query                    the statement's rows, in order, columns joined
@@ -112,6 +114,21 @@ void RunGoldenFile(const fs::path& file) {
       auto value = db->Execute("return " + head.substr(eq + 3) + ";");
       REQUIRE(value.ok());
       params[head.substr(6, eq - 6)] = value->rows.at(0).at(0);
+      ++i;
+      continue;
+    }
+    if (head.rfind("limit ", 0) == 0) {
+      quipu::QueryLimits limits = db->limits();
+      const std::string value = head.substr(head.find(' ', 6) + 1);
+      if (head.rfind("limit memory ", 0) == 0) {
+        quipu::Result<uint64_t> bytes = quipu::ParseMemorySize(value);
+        REQUIRE(bytes.ok());
+        limits.memory_bytes = *bytes;
+      } else {
+        REQUIRE(head.rfind("limit rows ", 0) == 0);
+        limits.max_result_rows = std::stoull(value);
+      }
+      db->SetLimits(limits);
       ++i;
       continue;
     }

@@ -206,6 +206,49 @@ class QuipuTest(unittest.TestCase):
                          "the statement ran past its time limit of 0.05 s (the limit 'time': "
                          ":limit time SECONDS in the shell, QueryLimits::time_seconds in the API)")
 
+    def test_memory_and_row_limits(self):
+        self.db.execute_script("".join(f"insert (@n{i}:N);\n" for i in range(100)))
+        self.db.close()
+        with quipu.connect(self.path, memory_limit="1MiB", max_rows=5) as db:
+            self.assertEqual(db.limits["memory_limit"], 1024 * 1024)
+            self.assertEqual(db.limits["max_rows"], 5)
+            with self.assertRaises(quipu.Error) as ctx:
+                db.execute("match (a:N), (b:N) return count(distinct [a, b]);")
+            self.assertEqual(ctx.exception.message.split(";")[0],
+                             "statement memory budget of 1 MiB exceeded by a hash aggregation "
+                             "(1 group)")
+            self.assertTrue(ctx.exception.message.endswith(
+                "; raise it with :limit memory SIZE in the shell or QueryLimits::memory_bytes in "
+                "the API, or narrow the query"))
+            with self.assertRaises(quipu.Error) as ctx:
+                db.execute("match (a:N) return a;")
+            self.assertEqual(ctx.exception.message,
+                             "the statement returned more than 5 rows (the limit 'rows': :limit "
+                             "rows N in the shell, QueryLimits::max_result_rows in the API); add "
+                             "'limit 5' to keep the first 5, or raise the limit")
+            self.assertEqual(len(db.execute("match (a:N) return a limit 5;").fetchall()), 5)
+            # set_limits changes only the limits named; bytes as an int work too.
+            db.set_limits(memory_limit=64 * 1024 * 1024, max_rows=0)
+            self.assertEqual(db.limits["memory_limit"], 64 * 1024 * 1024)
+            self.assertEqual(db.limits["max_rows"], 0)
+            self.assertEqual(db.limits["path_states"], 10_000_000)
+            self.assertEqual(db.execute("match (a:N), (b:N) return count(distinct [a, b]);")
+                             .fetchall(), [(10_000,)])
+            for bad, message in [("lots", "memory_limit: a memory size is a number with an "
+                                          "optional unit, such as 512MB, 1.5GiB or 0 (no budget), "
+                                          "not 'lots'"),
+                                 (-1, "memory_limit takes a whole number >= 0 (0: no limit)")]:
+                with self.assertRaises(ValueError) as ctx:
+                    db.set_limits(memory_limit=bad)
+                self.assertEqual(str(ctx.exception), message)
+            with self.assertRaises(ValueError):
+                db.set_limits(max_rows=1.5)
+        with quipu.connect(self.path, path_states=5, time_limit_seconds=2.5) as db:
+            self.assertEqual(db.limits, {"time_limit_seconds": 2.5, "path_states": 5,
+                                         "memory_limit": db.limits["memory_limit"],
+                                         "max_rows": 0})
+            self.assertGreater(db.limits["memory_limit"], 0)  # half the machine's memory
+
     def test_close_while_a_statement_runs(self):
         self.db.execute_script("".join(f"insert (@n{i}:N);\n" for i in range(1000)))
         self.db.close()

@@ -593,24 +593,32 @@ TEST_CASE(":limit shows and sets the statement limits, which :open keeps", "[she
       ":limit\n"
       ":limit path_states 1\n"
       ":limit time 2.5\n"
+      ":limit memory 1.5GiB\n"
+      ":limit rows 7\n"
       ":limit\n"
       "match (x)-[:k*]->(y) return count(*);\n"
       ":limit time x\n"
       ":limit path_states -1\n"
       ":limit speed 3\n"
+      ":limit memory lots\n"
+      ":limit rows -2\n"
       ":open " +
       other.path() +
       "\n"
       ":limit\n");
   CHECK(shell.RunInteractive(in) == quipu::repl::kExitFailed);
+  // The default memory budget depends on the machine (DefaultMemoryBudget).
   CHECK(f.out.str() ==
         "quipu> inserted 2 facts\n"
-        "quipu> time none\npath_states 10000000\n"
-        "quipu> quipu> quipu> time 2.5 s\npath_states 1\n"
-        "quipu> quipu> quipu> quipu> quipu> opened " +
+        "quipu> time none\npath_states 10000000\nmemory " +
+            quipu::FormatMemorySize(quipu::DefaultMemoryBudget()) +
+            "\nrows none\n"
+            "quipu> quipu> quipu> quipu> quipu> time 2.5 s\npath_states 1\nmemory 1.5 GiB\n"
+            "rows 7\n"
+            "quipu> quipu> quipu> quipu> quipu> quipu> quipu> opened " +
             other.path() +
             "\n"
-            "quipu> time 2.5 s\npath_states 1\n"
+            "quipu> time 2.5 s\npath_states 1\nmemory 1.5 GiB\nrows 7\n"
             "quipu> \n");
   CHECK(f.err.str() ==
         "error: path expansion stopped in (x)-[:k*]->(y): it visited more than 1 states (the "
@@ -618,5 +626,30 @@ TEST_CASE(":limit shows and sets the statement limits, which :open keeps", "[she
         "API); give the relationship a maximum length or a predicate, or raise the limit\n"
         "error: :limit time takes a number of seconds (0: no limit), not 'x'\n"
         "error: :limit path_states takes a whole number (0: no limit), not '-1'\n"
-        "error: unknown limit 'speed' (time or path_states)\n");
+        "error: unknown limit 'speed' (time, path_states, memory or rows)\n"
+        "error: :limit memory: a memory size is a number with an optional unit, such as 512MB, "
+        "1.5GiB or 0 (no budget), not 'lots'\n"
+        "error: :limit rows takes a whole number (0: no limit), not '-2'\n");
+}
+
+TEST_CASE(":limit memory and :limit rows stop statements with their errors", "[shell]") {
+  Fixture f;
+  Shell shell(f.db.get(), f.out, f.err);
+  std::istringstream in(
+      "insert (@a)-[:k]->(@b), (@b)-[:k]->(@c), (@c)-[:k]->(@a);\n"
+      ":limit memory 100B\n"
+      "match (x)-[:k]->(y) return x, y order by y;\n"
+      ":limit memory none\n"
+      ":limit rows 2\n"
+      "match (x)-[:k]->(y) return x, y order by y;\n"
+      "match (x)-[:k]->(y) return x, y order by y limit 2;\n");
+  CHECK(shell.RunInteractive(in) == quipu::repl::kExitFailed);
+  CHECK(f.err.str() ==
+        "error: statement memory budget of 100 bytes exceeded by a sort (2 rows); raise it with "
+        ":limit memory SIZE in the shell or QueryLimits::memory_bytes in the API, or narrow the "
+        "query\n"
+        "error: the statement returned more than 2 rows (the limit 'rows': :limit rows N in the "
+        "shell, QueryLimits::max_result_rows in the API); add 'limit 2' to keep the first 2, or "
+        "raise the limit\n");
+  CHECK(f.out.str().find("2 rows") != std::string::npos);  // the last, with limit 2
 }

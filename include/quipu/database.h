@@ -49,6 +49,20 @@ struct QueryResult {
   std::vector<std::string> warnings;
 };
 
+// The default statement memory budget: half of the physical memory or of the
+// process's cgroup memory limit, whichever is smaller; 4 GiB when neither
+// can be read. Half, so that RocksDB's caches, the rows a caller holds and
+// a second statement still fit before the kernel's OOM killer acts.
+uint64_t DefaultMemoryBudget();
+
+// Parses a size for QueryLimits::memory_bytes: a whole or decimal number
+// with an optional unit, "512MB", "1.5 GiB", "4096" (bytes). kB, MB, GB, TB
+// are powers of 1000 and KiB, MiB, GiB, TiB (or K, M, G, T) powers of 1024,
+// as in DuckDB; case does not matter. "0" or "none": no budget.
+Result<uint64_t> ParseMemorySize(std::string_view text);
+// For people: "256 MiB", "1.5 GiB", "800 bytes"; 0 is "none".
+std::string FormatMemorySize(uint64_t bytes);
+
 // Bounds on one statement; past one it stops with an error naming the limit.
 struct QueryLimits {
   // Seconds a reading statement (match, explain why, the match of set) may
@@ -57,6 +71,16 @@ struct QueryLimits {
   // Search states a variable-length pattern may visit in one statement
   // (docs/language.md, "Paths"). Default: 10,000,000. 0: no limit.
   uint64_t path_states = 10'000'000;
+  // Bytes the state of one statement may take: hash join build sides,
+  // groups, sorted and distinct rows, computed values, path searches, the
+  // result rows (estimates; see docs/language.md, "Limits"). Past it the
+  // statement stops with an error naming the operator; nothing spills to
+  // disk. Default: DefaultMemoryBudget(). 0: no budget.
+  uint64_t memory_bytes = DefaultMemoryBudget();
+  // Rows a statement may return; one more fails the statement (it is not
+  // cut short: add `limit N` to the query for the first N). Default: 0,
+  // no limit.
+  uint64_t max_result_rows = 0;
 };
 
 struct DatabaseOptions {

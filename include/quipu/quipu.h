@@ -101,6 +101,10 @@ typedef struct quipu_options {
    * refused. Default: NULL and 0, any file. The strings are copied. */
   const char* const* load_directories;
   size_t load_directory_count;
+  /* Bytes one statement's joins, sorts, groups, path searches and result may
+   * hold; default half the physical (or cgroup) memory; 0: none. */
+  uint64_t memory_bytes;
+  uint64_t max_result_rows; /* rows a statement may return; default 0: none */
 } quipu_options;
 
 /* Fills `options` with the defaults. */
