@@ -113,7 +113,7 @@ StoreHoldingGraph::StoreHoldingGraph(storage::ReadView* view, const ExecContext*
 
 uint32_t StoreHoldingGraph::Node(uint64_t term) {
   auto [it, added] = node_of_.emplace(term, static_cast<uint32_t>(nodes_.size()));
-  if (added) nodes_.push_back(Entry{term});
+  if (added) nodes_.push_back(Entry{term, false, {}});
   return it->second;
 }
 
