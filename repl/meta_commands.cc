@@ -28,7 +28,9 @@ constexpr Command kCommands[] = {
     {":output", "[FILE]", "write results to FILE; without FILE, back to the screen"},
     {":read", "FILE", "run the statements and meta-commands in FILE"},
     {":params", "[NAME=VALUE]", "bind $NAME for later statements; alone, list the bindings"},
-    {":limit", "[NAME VALUE]", "time SECONDS or path_states N (0: none); alone, list them"},
+    {":limit", "[NAME VALUE]",
+     "time SECONDS, path_states N, statement_bytes N or nesting_depth N (0: none); alone, "
+     "list them"},
     {":schema", "", "labels and predicates with their counts"},
     {":explain", "STATEMENT", "the plan of a match, without running it"},
     {":dot", "FILE[.svg]", "the last result's entities and their facts as Graphviz"},
@@ -182,6 +184,12 @@ bool Shell::RunMeta(const std::string& line, bool* quit, const std::string& erro
                                        : std::string("none"))
            << "\npath_states "
            << (limits.path_states > 0 ? std::to_string(limits.path_states) : std::string("none"))
+           << "\nstatement_bytes "
+           << (limits.statement_bytes > 0 ? std::to_string(limits.statement_bytes)
+                                          : std::string("none"))
+           << "\nnesting_depth "
+           << (limits.nesting_depth > 0 ? std::to_string(limits.nesting_depth)
+                                        : std::string("none"))
            << "\n";
       return true;
     }
@@ -202,8 +210,21 @@ bool Shell::RunMeta(const std::string& line, bool* quit, const std::string& erro
         return fail(":limit path_states takes a whole number (0: no limit), not '" + value + "'");
       }
       limits.path_states = states;
+    } else if (what == "statement_bytes" || what == "nesting_depth") {
+      const unsigned long long n = std::strtoull(value.c_str(), &end, 10);
+      const bool depth = what == "nesting_depth";
+      if (value.empty() || *end != '\0' || errno != 0 || value[0] == '-' ||
+          (depth && n > UINT32_MAX)) {
+        return fail(":limit " + what + " takes a whole number (0: no limit), not '" + value + "'");
+      }
+      if (depth) {
+        limits.nesting_depth = static_cast<uint32_t>(n);
+      } else {
+        limits.statement_bytes = n;
+      }
     } else {
-      return fail("unknown limit '" + what + "' (time or path_states)");
+      return fail("unknown limit '" + what +
+                  "' (time, path_states, statement_bytes or nesting_depth)");
     }
     db_->SetLimits(limits);
     return true;

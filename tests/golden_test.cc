@@ -3,6 +3,8 @@
 //
 //   seed peru_china          load datasets/peru_china/seed.qql first
 //   param name = EXPR        bind $name for the statements that follow
+//   limit NAME N             set a parser limit (statement_bytes or
+//                            nesting_depth) for the statements that follow
 //   statement ok             the statement that follows must succeed
 //   insert ...;
 //   query                    the statement's rows, in order, columns joined
@@ -112,6 +114,22 @@ void RunGoldenFile(const fs::path& file) {
       auto value = db->Execute("return " + head.substr(eq + 3) + ";");
       REQUIRE(value.ok());
       params[head.substr(6, eq - 6)] = value->rows.at(0).at(0);
+      ++i;
+      continue;
+    }
+    if (head.rfind("limit ", 0) == 0) {
+      const size_t space = head.find(' ', 6);
+      REQUIRE(space != std::string::npos);
+      const std::string name = head.substr(6, space - 6);
+      const uint64_t value = std::stoull(head.substr(space + 1));
+      quipu::QueryLimits limits = db->limits();
+      if (name == "statement_bytes") {
+        limits.statement_bytes = value;
+      } else {
+        REQUIRE(name == "nesting_depth");
+        limits.nesting_depth = static_cast<uint32_t>(value);
+      }
+      db->SetLimits(limits);
       ++i;
       continue;
     }

@@ -605,12 +605,13 @@ TEST_CASE(":limit shows and sets the statement limits, which :open keeps", "[she
   CHECK(shell.RunInteractive(in) == quipu::repl::kExitFailed);
   CHECK(f.out.str() ==
         "quipu> inserted 2 facts\n"
-        "quipu> time none\npath_states 10000000\n"
-        "quipu> quipu> quipu> time 2.5 s\npath_states 1\n"
+        "quipu> time none\npath_states 10000000\nstatement_bytes 1048576\nnesting_depth 1000\n"
+        "quipu> quipu> quipu> time 2.5 s\npath_states 1\nstatement_bytes 1048576\n"
+        "nesting_depth 1000\n"
         "quipu> quipu> quipu> quipu> quipu> opened " +
             other.path() +
             "\n"
-            "quipu> time 2.5 s\npath_states 1\n"
+            "quipu> time 2.5 s\npath_states 1\nstatement_bytes 1048576\nnesting_depth 1000\n"
             "quipu> \n");
   CHECK(f.err.str() ==
         "error: path expansion stopped in (x)-[:k*]->(y): it visited more than 1 states (the "
@@ -618,5 +619,43 @@ TEST_CASE(":limit shows and sets the statement limits, which :open keeps", "[she
         "API); give the relationship a maximum length or a predicate, or raise the limit\n"
         "error: :limit time takes a number of seconds (0: no limit), not 'x'\n"
         "error: :limit path_states takes a whole number (0: no limit), not '-1'\n"
-        "error: unknown limit 'speed' (time or path_states)\n");
+        "error: unknown limit 'speed' (time, path_states, statement_bytes or nesting_depth)\n");
+}
+
+TEST_CASE(":limit sets the parser's limits: statement bytes and nesting depth", "[shell]") {
+  Fixture f;
+  Shell shell(f.db.get(), f.out, f.err);
+  std::istringstream in(
+      ":limit nesting_depth 3\n"
+      ":limit statement_bytes 20\n"
+      ":limit\n"
+      "return [[1]];\n"
+      "return [[[1]]];\n"
+      "return 'twenty-one bytes';\n"
+      ":limit nesting_depth 4294967296\n"
+      ":limit statement_bytes many\n"
+      ":limit nesting_depth 0\n"
+      ":limit statement_bytes 0\n"
+      "return [[[[1]]]];\n");
+  CHECK(shell.RunInteractive(in) == quipu::repl::kExitFailed);
+  CHECK(f.out.str() ==
+        "quipu> quipu> quipu> time none\npath_states 10000000\nstatement_bytes 20\n"
+        "nesting_depth 3\n"
+        "quipu> +-------+\n| [[1]] |\n+-------+\n| [[1]] |\n+-------+\n1 row\n"
+        "quipu> quipu> quipu> quipu> quipu> quipu> quipu> +-----------+\n| [[[[1]]]] |\n"
+        "+-----------+\n| [[[[1]]]] |\n+-----------+\n1 row\n"
+        "quipu> \n");
+  CHECK(f.err.str() ==
+        "syntax error at line 1, column 11: operands nest more than 3 deep here (the limit "
+        "'nesting_depth': :limit nesting_depth N in the shell, QueryLimits::nesting_depth in "
+        "the API)\n"
+        "  return [[[1]]];\n"
+        "            ^\n"
+        "syntax error at line 1, column 1: the statement is 25 bytes long, over the limit of 20 "
+        "bytes (the limit 'statement_bytes': :limit statement_bytes N in the shell, "
+        "QueryLimits::statement_bytes in the API)\n"
+        "  return 'twenty-one bytes';\n"
+        "  ^\n"
+        "error: :limit nesting_depth takes a whole number (0: no limit), not '4294967296'\n"
+        "error: :limit statement_bytes takes a whole number (0: no limit), not 'many'\n");
 }
