@@ -109,18 +109,11 @@ class SerdRead {
         return 0;
       }
     }
-    char c = self->buffer_[self->pos_++];
+    const char c = self->buffer_[self->pos_++];
     ++self->bytes_read_;
     if (self->at_line_start_) ++self->line_, self->column_ = 0, self->at_line_start_ = false;
     ++self->column_;
     if (c == '\n') self->at_line_start_ = true;
-    if (c == '\0') {
-      // serd takes a NUL byte for the end without reaching it, and with on
-      // error skip retries forever; no RDF text holds one. The rest of the
-      // line is skipped (or, without on error skip, the load fails).
-      self->Error(self->Where(self->line_, self->column_) + "a NUL byte (the file is not text)");
-      c = '\n';
-    }
     *static_cast<char*>(buf) = c;
     return 1;
   }
