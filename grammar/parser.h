@@ -26,7 +26,7 @@ struct ParserLimits {
   // How deep operands may nest: each bracket, list, map, function call, case,
   // exists and `not` opens a level, and so does each operator of a chain such
   // as a or b or c. 0: no limit (the thread's stack is the limit then).
-  uint32_t nesting_depth = 1000;
+  uint32_t nesting_depth = 256;
 };
 
 class ScriptParser {

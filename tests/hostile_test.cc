@@ -35,7 +35,7 @@ std::string Repeat(std::string_view part, size_t n) {
 }
 
 const char* const kNesting =
-    "operands nest more than 1000 deep here (the limit 'nesting_depth': :limit nesting_depth N "
+    "operands nest more than 256 deep here (the limit 'nesting_depth': :limit nesting_depth N "
     "in the shell, QueryLimits::nesting_depth in the API)";
 
 }  // namespace
@@ -47,14 +47,14 @@ TEST_CASE("deep nesting stops at the nesting limit, not the stack", "[engine][ho
     std::string text;
     std::string error;  // first line
   };
-  const std::string nested = "syntax error at line 1, column 1008: " + std::string(kNesting);
+  const std::string nested = "syntax error at line 1, column 264: " + std::string(kNesting);
   const Case cases[] = {
       {"return " + Repeat("(", 100000) + "1" + Repeat(")", 100000) + ";", nested},
       {"return " + Repeat("[", 100000) + Repeat("]", 100000) + ";", nested},
       {"return " + Repeat("size(", 100000) + "[]" + Repeat(")", 100000) + ";",
-       "syntax error at line 1, column 5008: " + std::string(kNesting)},
+       "syntax error at line 1, column 1288: " + std::string(kNesting)},
       {"return " + Repeat("not ", 100000) + "true;",
-       "syntax error at line 1, column 4012: " + std::string(kNesting)},
+       "syntax error at line 1, column 1036: " + std::string(kNesting)},
       // Chains parse flat but build a tree as deep as they are long.
       {"return 1" + Repeat(" + 1", 100000) + ";",
        "syntax error at line 1, column 8: " + std::string(kNesting)},
@@ -64,7 +64,7 @@ TEST_CASE("deep nesting stops at the nesting limit, not the stack", "[engine][ho
        "syntax error at line 1, column 18: " + std::string(kNesting)},
       {"match (n) where " + Repeat("exists { (n) where ", 2000) + "true" + Repeat(" }", 2000) +
            " return n;",
-       "syntax error at line 1, column 19017: " + std::string(kNesting)},
+       "syntax error at line 1, column 4881: " + std::string(kNesting)},
   };
   for (const Case& c : cases) {
     INFO(c.text.substr(0, 60));
@@ -73,11 +73,11 @@ TEST_CASE("deep nesting stops at the nesting limit, not the stack", "[engine][ho
     CHECK(FirstLine(r.status(), c.text) == c.error);
   }
   // As deep as the limit allows is fine.
-  const std::string deepest = "return " + Repeat("[", 999) + "1" + Repeat("]", 999) + ";";
+  const std::string deepest = "return " + Repeat("[", 255) + "1" + Repeat("]", 255) + ";";
   auto r = db->Execute(deepest);
   INFO(quipu::FormatError(r.status(), deepest).substr(0, 300));
   REQUIRE(r.ok());
-  CHECK(r->rows.at(0).at(0).ToString() == Repeat("[", 999) + "1" + Repeat("]", 999));
+  CHECK(r->rows.at(0).at(0).ToString() == Repeat("[", 255) + "1" + Repeat("]", 255));
 }
 
 TEST_CASE("a 1 MB string fits in a statement; a longer statement is refused", "[engine][hostile]") {

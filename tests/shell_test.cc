@@ -605,13 +605,13 @@ TEST_CASE(":limit shows and sets the statement limits, which :open keeps", "[she
   CHECK(shell.RunInteractive(in) == quipu::repl::kExitFailed);
   CHECK(f.out.str() ==
         "quipu> inserted 2 facts\n"
-        "quipu> time none\npath_states 10000000\nstatement_bytes 1048576\nnesting_depth 1000\n"
+        "quipu> time none\npath_states 10000000\nstatement_bytes 1048576\nnesting_depth 256\n"
         "quipu> quipu> quipu> time 2.5 s\npath_states 1\nstatement_bytes 1048576\n"
-        "nesting_depth 1000\n"
+        "nesting_depth 256\n"
         "quipu> quipu> quipu> quipu> quipu> opened " +
             other.path() +
             "\n"
-            "quipu> time 2.5 s\npath_states 1\nstatement_bytes 1048576\nnesting_depth 1000\n"
+            "quipu> time 2.5 s\npath_states 1\nstatement_bytes 1048576\nnesting_depth 256\n"
             "quipu> \n");
   CHECK(f.err.str() ==
         "error: path expansion stopped in (x)-[:k*]->(y): it visited more than 1 states (the "

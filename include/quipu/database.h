@@ -66,9 +66,9 @@ struct QueryLimits {
   uint64_t statement_bytes = uint64_t{1} << 20;
   // How deep operands may nest: each bracket, list, map, function call, case,
   // exists and `not` opens a level, and so does each operator of a chain such
-  // as a or b or c. Default: 1000. 0: no limit (the stack of the thread that
+  // as a or b or c. Default: 256. 0: no limit (the stack of the thread that
   // runs the statement is the limit then, and past it the process crashes).
-  uint32_t nesting_depth = 1000;
+  uint32_t nesting_depth = 256;
 };
 
 struct DatabaseOptions {
