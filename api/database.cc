@@ -80,6 +80,14 @@ struct Database::Impl {
     return limits;
   }
 
+  grammar::ParserLimits ParseLimits() const {
+    const QueryLimits bounds = Limits();
+    grammar::ParserLimits parse;
+    parse.statement_bytes = bounds.statement_bytes;
+    parse.nesting_depth = bounds.nesting_depth;
+    return parse;
+  }
+
   grammar::PrefixMap Prefixes() {
     std::lock_guard<std::mutex> lock(prefixes_mutex);
     return prefixes;
@@ -178,7 +186,8 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path,
 Result<QueryResult> Database::Execute(std::string_view statement, const Params& params) {
   return Guarded([&]() -> Result<QueryResult> {
     const grammar::PrefixMap prefixes = impl_->Prefixes();
-    Result<ast::Statement> parsed = grammar::ParseStatement(statement, &prefixes);
+    Result<ast::Statement> parsed =
+        grammar::ParseStatement(statement, &prefixes, impl_->ParseLimits());
     if (!parsed.ok()) return parsed.status();
     return impl_->Run(*parsed, params);
   });
@@ -187,7 +196,8 @@ Result<QueryResult> Database::Execute(std::string_view statement, const Params& 
 Result<std::unique_ptr<PreparedStatement>> Database::Prepare(std::string_view statement) {
   return Guarded([&]() -> Result<std::unique_ptr<PreparedStatement>> {
     const grammar::PrefixMap prefixes = impl_->Prefixes();
-    Result<ast::Statement> parsed = grammar::ParseStatement(statement, &prefixes);
+    Result<ast::Statement> parsed =
+        grammar::ParseStatement(statement, &prefixes, impl_->ParseLimits());
     if (!parsed.ok()) return parsed.status();
     auto impl = std::make_unique<PreparedStatement::Impl>();
     impl->db = impl_.get();
@@ -212,7 +222,7 @@ Status Database::RunScript(std::string_view script,
                            const Params& params) {
   // A prefix statement in the script affects the statements after it.
   grammar::PrefixMap prefixes = impl_->Prefixes();
-  grammar::ScriptParser parser(script, &prefixes);
+  grammar::ScriptParser parser(script, &prefixes, impl_->ParseLimits());
   for (;;) {
     ast::Statement statement;
     Result<bool> more = parser.Next(&statement);

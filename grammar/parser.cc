@@ -3,6 +3,8 @@
 
 #include <tao/pegtl/contrib/parse_tree.hpp>
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <stdexcept>
 
@@ -65,10 +67,68 @@ ast::Pos PosOf(const Node& n) {
   return ast::Pos{static_cast<uint32_t>(p.line), static_cast<uint32_t>(p.column)};
 }
 
+// The position of the byte `offset` bytes into the text of `n`.
+ast::Pos PosAt(const Node& n, size_t offset) {
+  ast::Pos pos = PosOf(n);
+  const std::string_view text = n.string_view();
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++pos.line;
+      pos.column = 1;
+    } else {
+      ++pos.column;
+    }
+  }
+  return pos;
+}
+
+// Text that becomes data (a string's or an IRI's body) must be UTF-8 without
+// NUL bytes, as \u0000 is refused; the error points at the offending byte.
+void CheckText(const Node& n) {
+  const std::string_view text = n.string_view();
+  for (size_t i = 0; i < text.size();) {
+    const size_t at = i;
+    if (text[i] == '\0') throw BuildError("text cannot contain NUL bytes", PosAt(n, at));
+    if (storage::NextCodePoint(text, &i) == storage::kNotUtf8) {
+      throw BuildError(fmt::format("text must be UTF-8, and byte 0x{:02X} here is not valid UTF-8",
+                                   static_cast<unsigned char>(text[at])),
+                       PosAt(n, at));
+    }
+  }
+}
+
+// How deep the expression being built nests, against the parser's limit
+// (set by ScriptParser::Next for the statement it builds).
+struct BuildNesting {
+  uint32_t limit = 0;  // 0: no limit
+  uint32_t depth = 0;
+};
+thread_local BuildNesting build_nesting;
+
+// Counts `levels` more levels of nesting while it lives; past the limit it
+// throws, before the deeper tree exists (evaluating, binding and freeing an
+// expression all recurse on its depth).
+class Deeper {
+ public:
+  Deeper(uint32_t levels, ast::Pos pos) : levels_(levels) {
+    if (build_nesting.limit != 0 && build_nesting.depth + uint64_t{levels} > build_nesting.limit) {
+      throw BuildError(NestingMessage(build_nesting.limit), pos);
+    }
+    build_nesting.depth += levels;
+  }
+  ~Deeper() { build_nesting.depth -= levels_; }
+  Deeper(const Deeper&) = delete;
+  Deeper& operator=(const Deeper&) = delete;
+
+ private:
+  const uint32_t levels_;
+};
+
 // The text of a string literal node (dq_body or sq_body child) unescaped.
 std::string Unescape(const Node& literal) {
   const Node* body = literal.children.empty() ? nullptr : literal.children[0].get();
   if (body == nullptr) return "";
+  CheckText(*body);
   const std::string_view raw = body->string_view();
   std::string out;
   out.reserve(raw.size());
@@ -137,7 +197,9 @@ Value BuildNumber(const Node& n) {
   double d = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), d);
   if (ec != std::errc() || ptr != text.data() + text.size()) {
-    throw BuildError("number " + text + " is out of range", PosOf(n));
+    throw BuildError(
+        "number " + text + " is out of range for a double (sizes from about 4.9e-324 to 1.8e308)",
+        PosOf(n));
   }
   return Value(d);
 }
@@ -166,6 +228,7 @@ std::string ExpandIri(const std::string& iri) {
 Entity BuildEntity(const Node& n) {
   // entity_key → key_name child; iri_ref → iri_body child (maybe empty).
   if (n.is_type<entity_key>()) return Entity{n.children.at(0)->string()};
+  if (!n.children.empty()) CheckText(*n.children[0]);
   const std::string iri = n.children.empty() ? "" : n.children[0]->string();
   if (iri.empty()) throw BuildError("an IRI cannot be empty", PosOf(n));
   return Entity{ExpandIri(iri)};
@@ -175,6 +238,10 @@ ast::ExprPtr BuildBinaryChain(const Node& n) {
   // children: operand (op operand)* ; ops are content nodes, or implicit for and/or.
   const bool is_logic = n.is_type<or_expr>() || n.is_type<and_expr>();
   const char* logic_op = n.is_type<or_expr>() ? "or" : "and";
+  // The chain becomes a tree as deep as it has operators (BuildExpr counted
+  // the first).
+  const size_t operators = is_logic ? n.children.size() - 1 : (n.children.size() - 1) / 2;
+  const Deeper deeper(static_cast<uint32_t>(std::min<size_t>(operators - 1, UINT32_MAX)), PosOf(n));
   ast::ExprPtr left = BuildExpr(*n.children[0]);
   size_t i = 1;
   while (i < n.children.size()) {
@@ -208,6 +275,7 @@ ast::ExprPtr BuildExpr(const Node& n) {
       n.is_type<set_value>()) {
     return BuildExpr(*n.children.at(0));
   }
+  const Deeper deeper(1, pos);  // the node built here
   if (n.is_type<comparison>() && n.children.size() == 2) {
     // operand and a test: is [not] null, in, starts with, ends with, contains.
     const Node& test = *n.children[1];
@@ -274,6 +342,10 @@ ast::ExprPtr BuildExpr(const Node& n) {
     return e;
   }
   if (n.is_type<postfix>()) {  // primary, property_access*
+    // Each access wraps the one before: a.b.c is as deep as it has dots
+    // (BuildExpr counted the first).
+    const Deeper accesses(
+        static_cast<uint32_t>(std::min<size_t>(n.children.size() - 2, UINT32_MAX)), pos);
     ast::ExprPtr base = BuildExpr(*n.children.at(0));
     for (size_t i = 1; i < n.children.size(); ++i) {
       const Node& access = *n.children[i];
@@ -783,36 +855,68 @@ void BuildStatement(const Node& n, ast::Statement* out) {
   }
 }
 
+// The error for a statement longer than ParserLimits::statement_bytes.
+Status TooLong(uint64_t bytes, uint64_t limit, uint32_t line, uint32_t column) {
+  return Status::SyntaxError(
+      fmt::format("the statement is {} bytes long, over the limit of {} bytes (the limit "
+                  "'statement_bytes': :limit statement_bytes N in the shell, "
+                  "QueryLimits::statement_bytes in the API)",
+                  bytes, limit),
+      line, column);
+}
+
 }  // namespace
 
+std::string NestingMessage(uint32_t limit) {
+  return fmt::format(
+      "operands nest more than {} deep here (the limit 'nesting_depth': :limit nesting_depth N "
+      "in the shell, QueryLimits::nesting_depth in the API)",
+      limit);
+}
+
 struct ScriptParser::Impl {
-  Impl(std::string_view text, const PrefixMap* p)
-      : in(text.data(), text.data() + text.size(), "query"), prefixes(p) {}
+  Impl(std::string_view text, const PrefixMap* p, const ParserLimits& l)
+      : in(text.data(), text.data() + text.size(), "query"), prefixes(p), limits(l) {}
   pegtl::memory_input<> in;
   const PrefixMap* prefixes;
+  const ParserLimits limits;
 };
 
-ScriptParser::ScriptParser(std::string_view text, const PrefixMap* prefixes)
-    : impl_(std::make_unique<Impl>(text, prefixes)) {}
+ScriptParser::ScriptParser(std::string_view text, const PrefixMap* prefixes,
+                           const ParserLimits& limits)
+    : impl_(std::make_unique<Impl>(text, prefixes, limits)) {}
 ScriptParser::~ScriptParser() = default;
 
 Result<bool> ScriptParser::Next(ast::Statement* out) {
   auto& in = impl_->in;
   current_prefixes = impl_->prefixes;
+  build_nesting = BuildNesting{impl_->limits.nesting_depth, 0};
   struct Reset {
-    ~Reset() { current_prefixes = nullptr; }
+    ~Reset() {
+      current_prefixes = nullptr;
+      build_nesting = BuildNesting{};
+    }
   } reset;
   try {
     pegtl::parse<leading>(in);
     if (in.empty()) return false;
-    std::unique_ptr<Node> root = pt::parse<statement_unit, Selector, pegtl::nothing, Control>(in);
+    const pegtl::position start = in.position();
+    Nesting nesting{impl_->limits.nesting_depth, 0};  // the rules nested<> count
+    std::unique_ptr<Node> root =
+        pt::parse<statement_unit, Selector, pegtl::nothing, Control>(in, nesting);
     if (!root || root->children.empty()) {
       const pegtl::position p = in.position();
       return Status::SyntaxError("expected a statement", static_cast<uint32_t>(p.line),
                                  static_cast<uint32_t>(p.column));
     }
+    const Node& statement = *root->children[0];
+    const uint64_t bytes = statement.end().byte - start.byte;
+    if (impl_->limits.statement_bytes != 0 && bytes > impl_->limits.statement_bytes) {
+      return TooLong(bytes, impl_->limits.statement_bytes, static_cast<uint32_t>(start.line),
+                     static_cast<uint32_t>(start.column));
+    }
     *out = ast::Statement();
-    BuildStatement(*root->children[0], out);
+    BuildStatement(statement, out);
     return true;
   } catch (const pegtl::parse_error& e) {
     const pegtl::position& p = e.positions().front();
@@ -823,8 +927,13 @@ Result<bool> ScriptParser::Next(ast::Statement* out) {
   }
 }
 
-Result<ast::Statement> ParseStatement(std::string_view text, const PrefixMap* prefixes) {
-  ScriptParser parser(text, prefixes);
+Result<ast::Statement> ParseStatement(std::string_view text, const PrefixMap* prefixes,
+                                      const ParserLimits& limits) {
+  // One statement: its whole text counts, and longer text is not parsed.
+  if (limits.statement_bytes != 0 && text.size() > limits.statement_bytes) {
+    return TooLong(text.size(), limits.statement_bytes, 1, 1);
+  }
+  ScriptParser parser(text, prefixes, limits);
   ast::Statement stmt;
   Result<bool> got = parser.Next(&stmt);
   if (!got.ok()) return got.status();

@@ -5,6 +5,10 @@
 
 #include <tao/pegtl.hpp>
 
+#include <cstdint>
+#include <string>
+#include <type_traits>
+
 namespace quipu::grammar {
 
 namespace pegtl = tao::pegtl;
@@ -29,6 +33,51 @@ using pegtl::space;
 using pegtl::star;
 using pegtl::until;
 using pegtl::xdigit;
+
+// --- nesting -----------------------------------------------------------------
+// How deep the operands being parsed nest, against ParserLimits::nesting_depth:
+// a state of the parse, passed to every rule.
+struct Nesting {
+  uint32_t limit = 0;  // 0: no limit
+  uint32_t depth = 0;
+};
+
+// The error past the nesting limit (the parser and the AST builder both
+// report it).
+std::string NestingMessage(uint32_t limit);
+
+template <typename First, typename... Rest>
+Nesting& FindNesting(First& first, Rest&... rest) {
+  if constexpr (std::is_same_v<std::decay_t<First>, Nesting>) {
+    return first;
+  } else {
+    return FindNesting(rest...);
+  }
+}
+
+// nested<R>: R, one level deeper. Every recursion of the grammar passes
+// through one (an operand, or `not`), so the parser's stack stays bounded:
+// past the limit the parse stops with an error where the level opens. A
+// rule of its own (not a Control hook): the parse tree's control does not
+// call the hooks of rules it does not keep.
+template <typename Rule>
+struct nested {
+  using rule_t = nested;
+  using subs_t = pegtl::type_list<Rule>;
+
+  template <pegtl::apply_mode A, pegtl::rewind_mode M, template <typename...> class Action,
+            template <typename...> class Control, typename ParseInput, typename... States>
+  [[nodiscard]] static bool match(ParseInput& in, States&&... st) {
+    Nesting& nesting = FindNesting(st...);
+    if (nesting.limit != 0 && nesting.depth >= nesting.limit) {
+      throw pegtl::parse_error(NestingMessage(nesting.limit), in);
+    }
+    ++nesting.depth;
+    const bool matched = Control<Rule>::template match<A, M, Action, Control>(in, st...);
+    --nesting.depth;
+    return matched;
+  }
+};
 
 // --- whitespace and comments -------------------------------------------------
 struct line_comment : seq<sor<TAO_PEGTL_STRING("--"), TAO_PEGTL_STRING("//")>, until<eolf>> {};
@@ -188,7 +237,7 @@ struct property_quoted : string_literal {};
 struct property_target : sor<property_iri, property_quoted, property_name> {};
 // `..` is not a property access: it separates the ends of `during a .. b`.
 struct property_access : seq<ws, one<'.'>, not_at<one<'.'>>, ws, must<property_target>> {};
-struct postfix : seq<primary, star<property_access>> {};
+struct postfix : seq<nested<primary>, star<property_access>> {};
 struct negation : if_must<seq<one<'-'>, not_at<one<'-', '>', '['>>>, ws, postfix> {};
 struct unary : sor<negation, postfix> {};
 struct mul_op : one<'*', '/', '%'> {};
@@ -214,7 +263,7 @@ struct comparison
           opt<ws, sor<comp_tail, null_test, in_test, starts_test, ends_test, contains_test>>> {};
 struct not_op : kw_not {};
 struct not_expr;
-struct not_expr : sor<seq<not_op, ws, must<not_expr>>, comparison> {};
+struct not_expr : sor<seq<not_op, ws, nested<must<not_expr>>>, comparison> {};
 struct and_op : kw_and {};
 struct and_expr : seq<not_expr, star<ws, and_op, ws, must<not_expr>>> {};
 struct or_op : kw_or {};

@@ -74,6 +74,15 @@ class SerdRead {
     return Position(source_->path(), line, column);
   }
 
+  // With on error skip: records the error and makes serd stop at its next
+  // error (strict again), keeping what was read.
+  void StopReading(const std::string& positioned) {
+    if (stopped_) return;
+    stopped_ = true;
+    Error(positioned);
+    serd_reader_set_strict(reader_, true);
+  }
+
   // Records an error: fatal in strict mode, counted with skip_errors.
   void Error(const std::string& positioned) {
     if (!failure_.ok()) return;
@@ -82,18 +91,30 @@ class SerdRead {
 
   static size_t ReadByte(void* buf, size_t size, size_t nmemb, void* stream) {
     auto* self = static_cast<SerdRead*>(stream);
+    (void)size, (void)nmemb;             // page size 1: one byte per call
     if (!self->failure_.ok()) return 0;  // stop: serd sees the end of the input
     if (self->pos_ == self->end_) {
+      if (self->at_end_ && self->report_->skip_errors) {
+        // Recovering from an error at the end (on error skip), serd skips
+        // to the next line break and, at the end, would ask forever: give
+        // it line breaks (a bounded number) to stop at.
+        if (++self->breaks_after_end_ > kMaxBreaksAfterEnd) return 0;
+        *static_cast<char*>(buf) = '\n';
+        return 1;
+      }
       self->end_ = self->source_->Read(self->buffer_, sizeof(self->buffer_));
       self->pos_ = 0;
-      if (self->end_ == 0) return 0;
+      if (self->end_ == 0) {
+        self->at_end_ = true;
+        return 0;
+      }
     }
-    (void)size, (void)nmemb;  // page size 1: one byte per call
     const char c = self->buffer_[self->pos_++];
-    *static_cast<char*>(buf) = c;
+    ++self->bytes_read_;
     if (self->at_line_start_) ++self->line_, self->column_ = 0, self->at_line_start_ = false;
     ++self->column_;
     if (c == '\n') self->at_line_start_ = true;
+    *static_cast<char*>(buf) = c;
     return 1;
   }
 
@@ -104,6 +125,12 @@ class SerdRead {
 
   static SerdStatus OnError(void* handle, const SerdError* error) {
     auto* self = static_cast<SerdRead*>(handle);
+    if (self->breaks_after_end_ > 0) {
+      // Still recovering at the end, on the line breaks ReadByte gave:
+      // strict again, serd stops at this error.
+      self->StopReading(self->Where(self->line_, self->column_) + "unexpected end of file");
+      return SERD_SUCCESS;
+    }
     char text[512];
     va_list args;
     va_copy(args, *error->args);
@@ -115,6 +142,15 @@ class SerdRead {
     }
     self->Error(self->Where(error->line, error->col) + message);
     self->last_error_line_ = error->line;
+    // With on error skip, serd 0.30 can repeat an error without reading a
+    // byte (invalid UTF-8 in some places), forever.
+    if (self->bytes_read_ != self->bytes_at_error_) {
+      self->bytes_at_error_ = self->bytes_read_;
+      self->errors_in_place_ = 0;
+    } else if (++self->errors_in_place_ == kMaxErrorsInPlace) {
+      self->StopReading(self->Where(error->line, error->col) +
+                        "the reader cannot get past this error; the rest of the file is not read");
+    }
     return SERD_SUCCESS;
   }
 
@@ -225,6 +261,14 @@ class SerdRead {
   uint64_t line_ = 0, column_ = 0;
   uint64_t last_error_line_ = 0;  // serd's last error (skip_errors)
   bool at_line_start_ = true;
+  bool at_end_ = false;  // the source said it has no more bytes
+  static constexpr int kMaxBreaksAfterEnd = 1000;
+  int breaks_after_end_ = 0;
+  // Errors serd reported without reading a byte in between.
+  static constexpr int kMaxErrorsInPlace = 1000;
+  uint64_t bytes_read_ = 0, bytes_at_error_ = UINT64_MAX;
+  int errors_in_place_ = 0;
+  bool stopped_ = false;  // StopReading was called
 };
 
 }  // namespace

@@ -5,7 +5,7 @@
 namespace quipu::query {
 
 GroupMatcher::GroupMatcher(const ExecContext* ctx, const BoundGroup& group, std::vector<bool> bound)
-    : ctx_(ctx), group_(group) {
+    : group_(group) {
   // Greedy order: at each step the pattern with the fewest estimated rows
   // among those sharing a bound slot (any when none does).
   const Estimator est(ctx->view);

@@ -31,7 +31,6 @@ class GroupMatcher {
   bool Search(size_t level, const uint64_t* row, const std::function<bool(const uint64_t*)>& emit,
               size_t* emitted);
 
-  const ExecContext* ctx_;
   const BoundGroup& group_;
   std::vector<std::unique_ptr<Matcher>> matchers_;
   std::vector<std::string> labels_;

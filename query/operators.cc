@@ -249,8 +249,7 @@ class FilterOp final : public Operator {
  public:
   FilterOp(const ExecContext* ctx, std::unique_ptr<Operator> child,
            std::vector<const BoundExpr*> conditions)
-      : ctx_(ctx),
-        child_(std::move(child)),
+      : child_(std::move(child)),
         conditions_(std::move(conditions)),
         eval_(ctx->view, &ctx->query->facts),
         input_(ctx->width) {
@@ -282,7 +281,6 @@ class FilterOp final : public Operator {
   std::vector<const Operator*> Children() const override { return {child_.get()}; }
 
  private:
-  const ExecContext* ctx_;
   std::unique_ptr<Operator> child_;
   std::vector<const BoundExpr*> conditions_;
   Evaluator eval_;

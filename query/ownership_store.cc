@@ -116,7 +116,7 @@ uint32_t StoreHoldingGraph::Node(uint64_t term) {
   auto [it, added] = node_of_.emplace(term, static_cast<uint32_t>(nodes_.size()));
   if (added) {
     charge_.Add(sizeof(Entry) + kHashNodeBytes + sizeof(uint64_t) + sizeof(uint32_t));
-    nodes_.push_back(Entry{term});
+    nodes_.push_back(Entry{term, false, {}});
   }
   return it->second;
 }

@@ -29,8 +29,8 @@ constexpr Command kCommands[] = {
     {":read", "FILE", "run the statements and meta-commands in FILE"},
     {":params", "[NAME=VALUE]", "bind $NAME for later statements; alone, list the bindings"},
     {":limit", "[NAME VALUE]",
-     "time SECONDS, path_states N, memory SIZE (512MB, 2GiB) or rows N (0: none); alone, list "
-     "them"},
+     "time SECONDS, path_states N, memory SIZE (512MB, 2GiB), rows N, statement_bytes N or "
+     "nesting_depth N (0: none); alone, list them"},
     {":schema", "", "labels and predicates with their counts"},
     {":check", "", "verify that the indexes, dictionary, statistics and name index agree"},
     {":explain", "STATEMENT", "the plan of a match, without running it"},
@@ -215,6 +215,12 @@ bool Shell::RunMeta(const std::string& line, bool* quit, const std::string& erro
            << "\nmemory " << FormatMemorySize(limits.memory_bytes) << "\nrows "
            << (limits.max_result_rows > 0 ? std::to_string(limits.max_result_rows)
                                           : std::string("none"))
+           << "\nstatement_bytes "
+           << (limits.statement_bytes > 0 ? std::to_string(limits.statement_bytes)
+                                          : std::string("none"))
+           << "\nnesting_depth "
+           << (limits.nesting_depth > 0 ? std::to_string(limits.nesting_depth)
+                                        : std::string("none"))
            << "\n";
       return true;
     }
@@ -245,8 +251,21 @@ bool Shell::RunMeta(const std::string& line, bool* quit, const std::string& erro
         return fail(":limit rows takes a whole number (0: no limit), not '" + value + "'");
       }
       limits.max_result_rows = rows;
+    } else if (what == "statement_bytes" || what == "nesting_depth") {
+      const unsigned long long n = std::strtoull(value.c_str(), &end, 10);
+      const bool depth = what == "nesting_depth";
+      if (value.empty() || *end != '\0' || errno != 0 || value[0] == '-' ||
+          (depth && n > UINT32_MAX)) {
+        return fail(":limit " + what + " takes a whole number (0: no limit), not '" + value + "'");
+      }
+      if (depth) {
+        limits.nesting_depth = static_cast<uint32_t>(n);
+      } else {
+        limits.statement_bytes = n;
+      }
     } else {
-      return fail("unknown limit '" + what + "' (time, path_states, memory or rows)");
+      return fail("unknown limit '" + what +
+                  "' (time, path_states, memory, rows, statement_bytes or nesting_depth)");
     }
     db_->SetLimits(limits);
     return true;

@@ -101,8 +101,9 @@ bool Shell::SetParam(const std::string& name, const std::string& literal, std::s
 
 std::vector<std::string> Shell::CompletionWords() {
   std::vector<std::string> words = LanguageWords();
-  for (const char* meta : {"help", "mode", "timer", "output", "read", "params", "schema", "check", "explain",
-                           "dot", "open", "quit", "ascii", "unicode", "path_states", "memory"}) {
+  for (const char* meta : {"help", "mode", "timer", "output", "read", "params", "schema", "check",
+                           "explain", "dot", "open", "quit", "ascii", "unicode", "path_states",
+                           "memory", "rows", "statement_bytes", "nesting_depth"}) {
     words.push_back(meta);
   }
   auto add_column = [&](const char* statement, const char* prefix) {

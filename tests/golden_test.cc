@@ -5,6 +5,8 @@
 //   param name = EXPR        bind $name for the statements that follow
 //   limit memory SIZE        set QueryLimits::memory_bytes (ParseMemorySize)
 //   limit rows N             or max_result_rows, for what follows
+//   limit NAME N             set a parser limit (statement_bytes or
+//                            nesting_depth) for the statements that follow
 //   statement ok             the statement that follows must succeed
 //   insert ...;
 //   query                    the statement's rows, in order, columns joined
@@ -119,14 +121,21 @@ void RunGoldenFile(const fs::path& file) {
     }
     if (head.rfind("limit ", 0) == 0) {
       quipu::QueryLimits limits = db->limits();
-      const std::string value = head.substr(head.find(' ', 6) + 1);
-      if (head.rfind("limit memory ", 0) == 0) {
+      const size_t space = head.find(' ', 6);
+      REQUIRE(space != std::string::npos);
+      const std::string name = head.substr(6, space - 6);
+      const std::string value = head.substr(space + 1);
+      if (name == "memory") {
         quipu::Result<uint64_t> bytes = quipu::ParseMemorySize(value);
         REQUIRE(bytes.ok());
         limits.memory_bytes = *bytes;
-      } else {
-        REQUIRE(head.rfind("limit rows ", 0) == 0);
+      } else if (name == "rows") {
         limits.max_result_rows = std::stoull(value);
+      } else if (name == "statement_bytes") {
+        limits.statement_bytes = std::stoull(value);
+      } else {
+        REQUIRE(name == "nesting_depth");
+        limits.nesting_depth = static_cast<uint32_t>(std::stoull(value));
       }
       db->SetLimits(limits);
       ++i;

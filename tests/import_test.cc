@@ -221,3 +221,30 @@ TEST_CASE("load needs a writable database", "[import]") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.status().message() == "the database is open read-only; writes are refused");
 }
+
+// Found by the fuzzers (fuzz/regressions): with on error skip, serd 0.30
+// recovering from an error at the end of the file, or from bad bytes in an
+// IRI, read on forever. Each load now ends, keeping what was good.
+TEST_CASE("on error skip ends at a bad end of file or a stuck reader", "[import]") {
+  LoadFixture f;
+  const std::string cut = f.File("cut.ttl",
+                                 "@prefix ex: <http://ex.org/> .\n"
+                                 "ex:a ex:p \"kept\" .\n"
+                                 "ex:b ex:q ex:");
+  CHECK(f.Ok("load '" + cut + "' on error skip")
+            .summary.find("skipped 1 bad record:\n  " + cut + ":3:13: unexpected end of file") !=
+        std::string::npos);
+  CHECK(f.Count("(s)-[:<http://ex.org/p>]->(o)") == 1);
+
+  // The fuzzers' own inputs (the first byte is their variant).
+  for (const char* name :
+       {"ntriples_fuzz/skip-spins-on-bad-iri", "turtle_fuzz/skip-spins-at-end"}) {
+    const std::string bytes = quipu::testing::ReadFileOrEmpty(
+        std::filesystem::path(QUIPU_SOURCE_DIR) / "fuzz" / "regressions" / name);
+    REQUIRE(bytes.size() > 1);
+    const bool turtle = std::string(name).rfind("turtle", 0) == 0;
+    const std::string file = f.File(turtle ? "found.ttl" : "found.nt", bytes.substr(1));
+    INFO(name);
+    CHECK(f.Ok("load '" + file + "' on error skip").summary.find("skipped") != std::string::npos);
+  }
+}

@@ -612,13 +612,14 @@ TEST_CASE(":limit shows and sets the statement limits, which :open keeps", "[she
         "quipu> inserted 2 facts\n"
         "quipu> time none\npath_states 10000000\nmemory " +
             quipu::FormatMemorySize(quipu::DefaultMemoryBudget()) +
-            "\nrows none\n"
+            "\nrows none\nstatement_bytes 1048576\nnesting_depth 256\n"
             "quipu> quipu> quipu> quipu> quipu> time 2.5 s\npath_states 1\nmemory 1.5 GiB\n"
-            "rows 7\n"
+            "rows 7\nstatement_bytes 1048576\nnesting_depth 256\n"
             "quipu> quipu> quipu> quipu> quipu> quipu> quipu> opened " +
             other.path() +
             "\n"
-            "quipu> time 2.5 s\npath_states 1\nmemory 1.5 GiB\nrows 7\n"
+            "quipu> time 2.5 s\npath_states 1\nmemory 1.5 GiB\nrows 7\nstatement_bytes 1048576\n"
+            "nesting_depth 256\n"
             "quipu> \n");
   CHECK(f.err.str() ==
         "error: path expansion stopped in (x)-[:k*]->(y): it visited more than 1 states (the "
@@ -626,7 +627,8 @@ TEST_CASE(":limit shows and sets the statement limits, which :open keeps", "[she
         "API); give the relationship a maximum length or a predicate, or raise the limit\n"
         "error: :limit time takes a number of seconds (0: no limit), not 'x'\n"
         "error: :limit path_states takes a whole number (0: no limit), not '-1'\n"
-        "error: unknown limit 'speed' (time, path_states, memory or rows)\n"
+        "error: unknown limit 'speed' (time, path_states, memory, rows, statement_bytes or "
+        "nesting_depth)\n"
         "error: :limit memory: a memory size is a number with an optional unit, such as 512MB, "
         "1.5GiB or 0 (no budget), not 'lots'\n"
         "error: :limit rows takes a whole number (0: no limit), not '-2'\n");
@@ -652,4 +654,43 @@ TEST_CASE(":limit memory and :limit rows stop statements with their errors", "[s
         "shell, QueryLimits::max_result_rows in the API); add 'limit 2' to keep the first 2, or "
         "raise the limit\n");
   CHECK(f.out.str().find("2 rows") != std::string::npos);  // the last, with limit 2
+}
+
+TEST_CASE(":limit sets the parser's limits: statement bytes and nesting depth", "[shell]") {
+  Fixture f;
+  Shell shell(f.db.get(), f.out, f.err);
+  std::istringstream in(
+      ":limit nesting_depth 3\n"
+      ":limit statement_bytes 20\n"
+      ":limit\n"
+      "return [[1]];\n"
+      "return [[[1]]];\n"
+      "return 'twenty-one bytes';\n"
+      ":limit nesting_depth 4294967296\n"
+      ":limit statement_bytes many\n"
+      ":limit nesting_depth 0\n"
+      ":limit statement_bytes 0\n"
+      "return [[[[1]]]];\n");
+  CHECK(shell.RunInteractive(in) == quipu::repl::kExitFailed);
+  CHECK(f.out.str() ==
+        "quipu> quipu> quipu> time none\npath_states 10000000\nmemory " +
+            quipu::FormatMemorySize(quipu::DefaultMemoryBudget()) +
+            "\nrows none\nstatement_bytes 20\nnesting_depth 3\n"
+            "quipu> +-------+\n| [[1]] |\n+-------+\n| [[1]] |\n+-------+\n1 row\n"
+            "quipu> quipu> quipu> quipu> quipu> quipu> quipu> +-----------+\n| [[[[1]]]] |\n"
+            "+-----------+\n| [[[[1]]]] |\n+-----------+\n1 row\n"
+            "quipu> \n");
+  CHECK(f.err.str() ==
+        "syntax error at line 1, column 11: operands nest more than 3 deep here (the limit "
+        "'nesting_depth': :limit nesting_depth N in the shell, QueryLimits::nesting_depth in "
+        "the API)\n"
+        "  return [[[1]]];\n"
+        "            ^\n"
+        "syntax error at line 1, column 1: the statement is 25 bytes long, over the limit of 20 "
+        "bytes (the limit 'statement_bytes': :limit statement_bytes N in the shell, "
+        "QueryLimits::statement_bytes in the API)\n"
+        "  return 'twenty-one bytes';\n"
+        "  ^\n"
+        "error: :limit nesting_depth takes a whole number (0: no limit), not '4294967296'\n"
+        "error: :limit statement_bytes takes a whole number (0: no limit), not 'many'\n");
 }

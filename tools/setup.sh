@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Installs what Quipu needs from Debian 12 packages (when missing) and builds
 # it in build/ (or in $1 with the CMake options that follow). Builds every
-# target, or only the targets of $QUIPU_TARGET (separated by spaces) when set.
-# Usage: [QUIPU_TARGET=quipu_shell] tools/setup.sh [BUILD_DIR [CMAKE_OPTION...]]
+# target, or only those named in $QUIPU_TARGET when set; installs the Debian
+# packages named in $QUIPU_EXTRA_PACKAGES too (tools/fuzz.sh: clang).
+# Usage: [QUIPU_TARGET="quipu_shell ..."] [QUIPU_EXTRA_PACKAGES="..."]
+#        tools/setup.sh [BUILD_DIR [CMAKE_OPTION...]]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ make cmake pkg-config git tao-pegtl-dev librocksdb-dev libboost-container-dev
           libfmt-dev catch2 libcli11-dev libre2-dev libedit-dev zlib1g-dev libserd-dev libsimdjson-dev
           python3-dev python3-pybind11)
+read -ra extra <<<"${QUIPU_EXTRA_PACKAGES:-}"
+packages+=("${extra[@]}")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -24,5 +28,5 @@ fi
 build=${1:-build}
 shift || true
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
-# shellcheck disable=SC2086  # one word per target
-cmake --build "$build" -j "$(nproc)" ${QUIPU_TARGET:+--target $QUIPU_TARGET}
+read -ra targets <<<"${QUIPU_TARGET:-}"
+cmake --build "$build" -j "$(nproc)" ${targets[0]:+--target "${targets[@]}"}

@@ -81,6 +81,19 @@ struct QueryLimits {
   // cut short: add `limit N` to the query for the first N). Default: 0,
   // no limit.
   uint64_t max_result_rows = 0;
+
+  // Parser limits: what the text of one statement may hold, so hostile text
+  // gets an error instead of exhausting memory or the stack.
+  //
+  // Bytes of one statement: all the text given to Execute or Prepare; in a
+  // script, a statement from its first word to its end. Default: 1 MiB
+  // (1,048,576). 0: no limit.
+  uint64_t statement_bytes = uint64_t{1} << 20;
+  // How deep operands may nest: each bracket, list, map, function call, case,
+  // exists and `not` opens a level, and so does each operator of a chain such
+  // as a or b or c. Default: 256. 0: no limit (the stack of the thread that
+  // runs the statement is the limit then, and past it the process crashes).
+  uint32_t nesting_depth = 256;
 };
 
 struct DatabaseOptions {
