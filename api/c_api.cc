@@ -121,6 +121,8 @@ void quipu_options_init(quipu_options* options) {
   options->load_directory_count = 0;
   options->memory_bytes = defaults.limits.memory_bytes;
   options->max_result_rows = defaults.limits.max_result_rows;
+  options->statement_bytes = defaults.limits.statement_bytes;
+  options->nesting_depth = defaults.limits.nesting_depth;
 }
 
 quipu_code quipu_open(const char* path, const quipu_options* options, quipu_db** db,
@@ -150,6 +152,8 @@ quipu_code quipu_open(const char* path, const quipu_options* options, quipu_db**
       }
       opts.limits.memory_bytes = options->memory_bytes;
       opts.limits.max_result_rows = options->max_result_rows;
+      opts.limits.statement_bytes = options->statement_bytes;
+      opts.limits.nesting_depth = options->nesting_depth;
     }
     auto opened = quipu::Database::Open(path, opts);
     if (!opened.ok()) return Fail(opened.status(), error);

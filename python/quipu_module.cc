@@ -249,6 +249,7 @@ uint64_t Count(const py::object& value, const char* name) {
 // int) or a size such as "512MB" (quipu::ParseMemorySize).
 void ApplyLimits(const py::object& time_limit_seconds, const py::object& path_states,
                  const py::object& memory_limit, const py::object& max_rows,
+                 const py::object& statement_bytes, const py::object& nesting_depth,
                  quipu::QueryLimits* limits) {
   if (!time_limit_seconds.is_none()) {
     const double seconds = time_limit_seconds.cast<double>();
@@ -264,6 +265,14 @@ void ApplyLimits(const py::object& time_limit_seconds, const py::object& path_st
     limits->memory_bytes = Count(memory_limit, "memory_limit");
   }
   if (!max_rows.is_none()) limits->max_result_rows = Count(max_rows, "max_rows");
+  if (!statement_bytes.is_none()) {
+    limits->statement_bytes = Count(statement_bytes, "statement_bytes");
+  }
+  if (!nesting_depth.is_none()) {
+    const uint64_t depth = Count(nesting_depth, "nesting_depth");
+    if (depth > UINT32_MAX) throw py::value_error("nesting_depth must be at most 4294967295");
+    limits->nesting_depth = static_cast<uint32_t>(depth);
+  }
 }
 
 class Connection {
@@ -312,9 +321,11 @@ class Connection {
 
   // Changes the limits named; None keeps one as it is.
   void SetLimits(const py::object& time_limit_seconds, const py::object& path_states,
-                 const py::object& memory_limit, const py::object& max_rows) {
+                 const py::object& memory_limit, const py::object& max_rows,
+                 const py::object& statement_bytes, const py::object& nesting_depth) {
     quipu::QueryLimits limits = db()->limits();
-    ApplyLimits(time_limit_seconds, path_states, memory_limit, max_rows, &limits);
+    ApplyLimits(time_limit_seconds, path_states, memory_limit, max_rows, statement_bytes,
+                nesting_depth, &limits);
     db()->SetLimits(limits);
   }
 
@@ -325,6 +336,8 @@ class Connection {
     out["path_states"] = limits.path_states;
     out["memory_limit"] = limits.memory_bytes;
     out["max_rows"] = limits.max_result_rows;
+    out["statement_bytes"] = limits.statement_bytes;
+    out["nesting_depth"] = limits.nesting_depth;
     return out;
   }
   // Statements prepared from it keep the database open until they go.
@@ -337,12 +350,14 @@ class Connection {
 Connection Connect(const std::string& path, bool read_only, bool create_if_missing,
                    const py::object& time_limit_seconds, const py::object& path_states,
                    const py::object& memory_limit, const py::object& max_rows,
+                   const py::object& statement_bytes, const py::object& nesting_depth,
                    std::vector<std::string> load_directories) {
   quipu::DatabaseOptions options;
   options.load_directories = std::move(load_directories);
   options.read_only = read_only;
   options.create_if_missing = create_if_missing;
-  ApplyLimits(time_limit_seconds, path_states, memory_limit, max_rows, &options.limits);
+  ApplyLimits(time_limit_seconds, path_states, memory_limit, max_rows, statement_bytes,
+              nesting_depth, &options.limits);
   auto db = quipu::Database::Open(path, options);
   if (!db.ok()) Raise(db.status());
   return Connection(std::shared_ptr<quipu::Database>(std::move(*db)));
@@ -416,11 +431,13 @@ PYBIND11_MODULE(quipu, m) {
       .def("cancel", &Connection::Cancel, "stops the statements running now")
       .def("set_limits", &Connection::SetLimits, py::arg("time_limit_seconds") = py::none(),
            py::arg("path_states") = py::none(), py::arg("memory_limit") = py::none(),
-           py::arg("max_rows") = py::none(),
+           py::arg("max_rows") = py::none(), py::arg("statement_bytes") = py::none(),
+           py::arg("nesting_depth") = py::none(),
            "changes the limits given for later statements (see connect)")
       .def_property_readonly("limits", &Connection::Limits,
                              "the limits as a dict: time_limit_seconds, path_states, "
-                             "memory_limit (bytes), max_rows; 0 means none")
+                             "memory_limit (bytes), max_rows, statement_bytes, nesting_depth; 0 "
+                             "means none")
       .def("close", &Connection::Close)
       .def("__enter__", [](py::object self) { return self; })
       .def("__exit__", [](Connection& c, py::args) { c.Close(); });
@@ -428,10 +445,12 @@ PYBIND11_MODULE(quipu, m) {
   m.def("connect", &Connect, py::arg("path"), py::arg("read_only") = false,
         py::arg("create_if_missing") = true, py::arg("time_limit_seconds") = py::none(),
         py::arg("path_states") = py::none(), py::arg("memory_limit") = py::none(),
-        py::arg("max_rows") = py::none(),
+        py::arg("max_rows") = py::none(), py::arg("statement_bytes") = py::none(),
+        py::arg("nesting_depth") = py::none(),
         py::arg("load_directories") = std::vector<std::string>(),
         "opens (by default creating) the database in directory `path`; the limits (None: the "
         "default) are those of quipu::QueryLimits: time_limit_seconds, path_states, "
-        "memory_limit (bytes, or a size such as '512MB'), max_rows; 0 means none; with "
+        "memory_limit (bytes, or a size such as '512MB'), max_rows, statement_bytes, "
+        "nesting_depth; 0 means none; with "
         "`load_directories`, load reads only files inside them");
 }

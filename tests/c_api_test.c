@@ -432,6 +432,27 @@ static void TestLimits(const char* path) {
   CHECK(quipu_result_int(r, 0, 0) == 2);
   quipu_result_free(r);
   quipu_close(db);
+
+  /* The parser's limits. */
+  quipu_options_init(&options);
+  CHECK(options.statement_bytes == 1048576);
+  CHECK(options.nesting_depth == 256);
+  options.nesting_depth = 2;
+  options.statement_bytes = 16;
+  CHECK(quipu_open(path, &options, &db, &err) == QUIPU_OK);
+  CHECK(quipu_execute(db, "return [[[1]]];", NULL, &r, &err) == QUIPU_SYNTAX_ERROR);
+  CHECK_STR(quipu_error_message(err),
+            "operands nest more than 2 deep here (the limit 'nesting_depth': :limit "
+            "nesting_depth N in the shell, QueryLimits::nesting_depth in the API)");
+  quipu_error_free(err);
+  err = NULL;
+  CHECK(quipu_execute(db, "return 'seventeen bytes';", NULL, &r, &err) == QUIPU_SYNTAX_ERROR);
+  CHECK_STR(quipu_error_message(err),
+            "the statement is 25 bytes long, over the limit of 16 bytes (the limit "
+            "'statement_bytes': :limit statement_bytes N in the shell, "
+            "QueryLimits::statement_bytes in the API)");
+  quipu_error_free(err);
+  quipu_close(db);
 }
 
 int main(void) {

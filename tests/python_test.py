@@ -246,8 +246,20 @@ class QuipuTest(unittest.TestCase):
         with quipu.connect(self.path, path_states=5, time_limit_seconds=2.5) as db:
             self.assertEqual(db.limits, {"time_limit_seconds": 2.5, "path_states": 5,
                                          "memory_limit": db.limits["memory_limit"],
-                                         "max_rows": 0})
+                                         "max_rows": 0, "statement_bytes": 1048576,
+                                         "nesting_depth": 256})
             self.assertGreater(db.limits["memory_limit"], 0)  # half the machine's memory
+        with quipu.connect(self.path, nesting_depth=2, statement_bytes=16) as db:
+            with self.assertRaises(quipu.SyntaxError) as ctx:
+                db.execute("return [[[1]]];")
+            self.assertEqual(ctx.exception.message,
+                             "operands nest more than 2 deep here (the limit 'nesting_depth': "
+                             ":limit nesting_depth N in the shell, QueryLimits::nesting_depth in "
+                             "the API)")
+            db.set_limits(nesting_depth=0, statement_bytes=0)
+            self.assertEqual(db.execute("return [[[1]]];").fetchall(), [([[[1]]],)])
+            with self.assertRaises(ValueError):
+                db.set_limits(nesting_depth=2**32)
 
     def test_close_while_a_statement_runs(self):
         self.db.execute_script("".join(f"insert (@n{i}:N);\n" for i in range(1000)))

@@ -105,6 +105,11 @@ typedef struct quipu_options {
    * hold; default half the physical (or cgroup) memory; 0: none. */
   uint64_t memory_bytes;
   uint64_t max_result_rows; /* rows a statement may return; default 0: none */
+  /* What the parser accepts of one statement's text: its bytes (default
+   * 1 MiB) and how deep operands nest (default 256); 0: none. Keep
+   * nesting_depth on for untrusted text: deep nesting overflows the stack. */
+  uint64_t statement_bytes;
+  uint32_t nesting_depth;
 } quipu_options;
 
 /* Fills `options` with the defaults. */
