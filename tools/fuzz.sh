@@ -32,6 +32,9 @@ CC=clang-14 CXX=clang++-14 QUIPU_EXTRA_PACKAGES="clang-14 libclang-rt-14-dev pyt
   QUIPU_TARGET="${targets[*]}" tools/setup.sh "$build" -DQUIPU_FUZZ=ON \
   -DQUIPU_BUILD_TESTS=OFF -DQUIPU_BUILD_BENCH=OFF "${launcher[@]}"
 
+# RocksDB's background threads at exit are not leaks of Quipu (fuzz/lsan.supp).
+export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+
 corpus=$build/corpus
 rm -rf "$corpus/seed"
 python3 tools/fuzz_corpus.py "$corpus/seed" >/dev/null
