@@ -76,7 +76,17 @@ function parseArgs(argv) {
 const PREDICATES = ['owns', 'director_of', 'heads', 'met', 'regulates', 'invested_in', 'granted', 'based_in'];
 const LABELS = ['Country', 'Person', 'Company', 'Asset', 'Agency'];
 
-module.exports = { readParams, fill, queries, dirBytes, peakRssKb, line, timeQuery, parseArgs, PREDICATES, LABELS };
+// The start of every driver that loads into a database of its own: the
+// arguments, the query parameters, and args.db emptied.
+function freshRun(argv) {
+  const args = parseArgs(argv);
+  const params = readParams(args.params);
+  fs.rmSync(args.db, { recursive: true, force: true });
+  fs.mkdirSync(args.db, { recursive: true });
+  return { args, params };
+}
+
+module.exports = { readParams, fill, queries, dirBytes, peakRssKb, line, timeQuery, parseArgs, freshRun, PREDICATES, LABELS };
 
 // The nodes exactly k hops from `start` over `predicate` either way, as nested
 // SELECT DISTINCT groups binding ?n: a breadth-first frontier in SPARQL, for

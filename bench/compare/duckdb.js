@@ -9,10 +9,7 @@ const { DuckDBInstance } = require('@duckdb/node-api');
 const c = require('./common');
 
 async function main() {
-  const args = c.parseArgs(process.argv);
-  const params = c.readParams(args.params);
-  fs.rmSync(args.db, { recursive: true, force: true });
-  fs.mkdirSync(args.db, { recursive: true });
+  const { args, params } = c.freshRun(process.argv);
   const start = process.hrtime.bigint();
   let conn;
   try {

@@ -21,10 +21,7 @@ const RELS = {
 const TYPES = { source: 'STRING', confidence: 'DOUBLE', share: 'DOUBLE', amount: 'INT64', since: 'DATE', until: 'DATE' };
 
 async function main() {
-  const args = c.parseArgs(process.argv);
-  const params = c.readParams(args.params);
-  fs.rmSync(args.db, { recursive: true, force: true });
-  fs.mkdirSync(args.db, { recursive: true });
+  const { args, params } = c.freshRun(process.argv);
   const start = process.hrtime.bigint();
   const db = new kuzu.Database(path.join(args.db, 'influence.kuzu'));
   const conn = new kuzu.Connection(db);

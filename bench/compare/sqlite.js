@@ -10,11 +10,8 @@ const path = require('path');
 const { spawnSync } = require('child_process');
 const c = require('./common');
 
-const args = c.parseArgs(process.argv);
-const params = c.readParams(args.params);
+const { args, params } = c.freshRun(process.argv);
 const dbFile = path.join(args.db, 'influence.sqlite');
-fs.rmSync(args.db, { recursive: true, force: true });
-fs.mkdirSync(args.db, { recursive: true });
 
 function header(file) { return fs.readFileSync(file, 'utf8').split('\n', 1)[0].split(','); }
 const TYPES = { confidence: 'REAL', share: 'REAL', amount: 'INTEGER' };

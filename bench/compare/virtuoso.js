@@ -30,10 +30,7 @@ function isql(port, script) {
 }
 
 async function main() {
-  const args = c.parseArgs(process.argv);
-  const params = c.readParams(args.params);
-  fs.rmSync(args.db, { recursive: true, force: true });
-  fs.mkdirSync(args.db, { recursive: true });
+  const { args, params } = c.freshRun(process.argv);
   const dir = path.resolve(args.db);
   const data = path.resolve(args.data);
   const port = await freePort();
