@@ -97,6 +97,15 @@ class MemoryCharge {
     if (!budget_->TryReserve(bytes)) budget_->Exceeded(*this);
     bytes_ += bytes;
   }
+  // Add for optional state (a cache the operator can do without): false,
+  // adding nothing, when `bytes` would pass the budget.
+  bool TryAdd(uint64_t bytes, uint64_t entries = 1) {
+    if (budget_ == nullptr) return true;
+    if (!budget_->TryReserve(bytes)) return false;
+    entries_ += entries;
+    bytes_ += bytes;
+    return true;
+  }
   // Gives back `bytes` and `entries` (state dropped, e.g. a top-k's trim).
   void Remove(uint64_t bytes, uint64_t entries) {
     if (budget_ == nullptr) return;

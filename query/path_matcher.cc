@@ -6,6 +6,7 @@
 #include <functional>
 #include <limits>
 #include <queue>
+#include <tuple>
 #include <unordered_set>
 
 #include "query/binder.h"
@@ -29,7 +30,8 @@ PathMatcher::PathMatcher(const ExecContext* ctx, const BoundPattern& pattern,
       bound_(std::move(bound)),
       eval_(ctx->view, &ctx->query->facts),
       starts_charge_(ctx->memory, "path expansion in " + pattern.label, "start nodes", "node"),
-      search_charge_(ctx->memory, "path expansion in " + pattern.label, "", "entry") {
+      search_charge_(ctx->memory, "path expansion in " + pattern.label, "", "entry"),
+      adjacency_charge_(ctx->memory, "path expansion in " + pattern.label, "adjacency", "hop") {
   eval_.set_context(ctx);
   label_predicate_ = ValueOrThrow(ctx->view->FindTerm(Value(Entity{kLabelPredicate})));
   // Any relationship (p = 0) is one scan with the predicate unbound.
@@ -259,15 +261,18 @@ void PathMatcher::Reach(uint64_t start) {
   bool start_again = false;
   for (uint32_t depth = 0; depth < var_.max_hops && !frontier.empty(); ++depth) {
     std::vector<uint64_t> next;
+    std::vector<uint64_t> step;
     for (uint64_t node : frontier) {
-      for (const Hop& hop : Expand(node)) {
+      step.clear();
+      ReachNext(node, &step);
+      for (uint64_t to : step) {
         CountState();
-        if (hop.next == start) start_again = true;
-        if (seen.insert(hop.next).second) {
+        if (to == start) start_again = true;
+        if (seen.insert(to).second) {
           // The set's node, the frontier's entry and, at most, a found path.
           search_charge_.Add(kHashNodeBytes + 2 * sizeof(uint64_t) + sizeof(Found) +
                              2 * sizeof(uint64_t));
-          next.push_back(hop.next);
+          next.push_back(to);
         }
       }
     }
@@ -279,6 +284,68 @@ void PathMatcher::Reach(uint64_t start) {
   if ((var_.min_hops == 0 || start_again) && (target_ == 0 || target_ == start)) {
     found_.insert(found_.begin(), Found{{start, start}, {}});
   }
+}
+
+bool PathMatcher::CanUseAdjacency() const {
+  if (need_annotations_ || var_.predicate_absent) return false;
+  return std::find(predicates_.begin(), predicates_.end(), uint64_t{0}) == predicates_.end();
+}
+
+void PathMatcher::ReachNext(uint64_t node, std::vector<uint64_t>* out) {
+  if (adjacency_built_) {
+    auto [lo, hi] = std::equal_range(adjacency_.begin(), adjacency_.end(), Edge{node, 0, 0},
+                                     [](const Edge& a, const Edge& b) { return a.from < b.from; });
+    for (auto it = lo; it != hi; ++it) out->push_back(it->to);
+    return;
+  }
+  for (const Hop& hop : Expand(node)) out->push_back(hop.next);
+  if (!CanUseAdjacency()) return;
+  if (adjacency_threshold_ == 0) {
+    // A seek into the index costs about as much as reading kSeekInNexts
+    // keys in order (RocksDB, measured at 1M facts: ~15 us against ~0.25).
+    constexpr uint64_t kSeekInNexts = 64;
+    for (uint64_t p : predicates_) adjacency_facts_ += ValueOrThrow(ctx_->view->GetStats(p)).facts;
+    adjacency_threshold_ = std::max<uint64_t>(1, adjacency_facts_ / kSeekInNexts);
+  }
+  if (++expansions_ == adjacency_threshold_) BuildAdjacency();
+}
+
+void PathMatcher::BuildAdjacency() {
+  // Optional: without room in the memory budget the search goes on through
+  // the index (expansions_ is past the threshold, so it is not tried again).
+  const uint64_t facts = adjacency_facts_;
+  const uint64_t edges = facts * (pattern_.undirected ? 2 : 1);
+  if (!adjacency_charge_.TryAdd(edges * sizeof(Edge), edges)) return;
+  adjacency_.reserve(edges);
+  for (size_t i = 0; i < predicates_.size(); ++i) {
+    const uint64_t p = predicates_[i];
+    if (p == label_predicate_) continue;  // Expand never steps along labels
+    std::unique_ptr<storage::TripleCursor> cursor = ctx_->view->Scan({0, p, 0});
+    // Expand's scans for a node: from the subject side (walking forward, or
+    // undirected), then from the object side (walking back, or undirected).
+    const bool from_s = !reverse_ || pattern_.undirected;
+    const bool from_o = reverse_ || pattern_.undirected;
+    const uint32_t rank_s = static_cast<uint32_t>(2 * i) + (reverse_ ? 1 : 0);
+    const uint32_t rank_o = static_cast<uint32_t>(2 * i) + (reverse_ ? 0 : 1);
+    for (;;) {
+      batch_.clear();
+      if (cursor->Next(&batch_, kChunkRows) == 0) break;
+      ctx_->CheckCancel();
+      for (const storage::Triple& t : batch_) {
+        if (storage::TypeOfId(t.o) != storage::TermType::kEntity) continue;
+        if (from_s) adjacency_.push_back(Edge{t.s, t.o, rank_s});
+        // Undirected: a self-loop is one hop, taken from the subject side.
+        if (from_o && !(pattern_.undirected && t.s == t.o)) {
+          adjacency_.push_back(Edge{t.o, t.s, rank_o});
+        }
+      }
+    }
+    if (!cursor->status().ok()) throw QueryError(cursor->status());
+  }
+  std::sort(adjacency_.begin(), adjacency_.end(), [](const Edge& a, const Edge& b) {
+    return std::tie(a.from, a.rank, a.to) < std::tie(b.from, b.rank, b.to);
+  });
+  adjacency_built_ = true;
 }
 
 bool PathMatcher::Fill(Chunk* out, size_t max) {

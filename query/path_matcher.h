@@ -95,6 +95,13 @@ class PathMatcher final : public Matcher {
   void ShortestCycle(uint64_t s);
   void Bidirectional(uint64_t s, uint64_t o);
   void Reach(uint64_t start);
+  // Appends the nodes one hop from `node` for Reach: by the index while the
+  // search is small, from adjacency_ once it has grown (see kSeekInNexts).
+  void ReachNext(uint64_t node, std::vector<uint64_t>* out);
+  // Whether Reach may read the relationship whole (plain hops of named
+  // predicates, no annotations to read).
+  bool CanUseAdjacency() const;
+  void BuildAdjacency();
   // Pushes the frame of `node`'s hops for the depth-first walk.
   void PushFrame(uint64_t node);
   void Backtrack(const StateKey& key, uint64_t s, std::vector<uint64_t>* nodes,
@@ -131,6 +138,20 @@ class PathMatcher final : public Matcher {
   // The start nodes of a pattern with no bound end; and everything else a
   // search holds for the started row (cleared by Start and by each Reach).
   MemoryCharge starts_charge_, search_charge_;
+  // Reach's hops of the whole relationship, read by one scan once expanding
+  // node by node (a seek each) has cost about what that scan costs; sorted
+  // by (from, rank, to), rank = predicate index * 2 + side, so a node's hops
+  // come in Expand's order. Kept across starts and rows (one view).
+  struct Edge {
+    uint64_t from = 0, to = 0;
+    uint32_t rank = 0;
+  };
+  std::vector<Edge> adjacency_;
+  bool adjacency_built_ = false;
+  uint64_t expansions_ = 0;           // Reach's expansions through the index
+  uint64_t adjacency_threshold_ = 0;  // expansions that trigger the scan; 0: unset
+  uint64_t adjacency_facts_ = 0;      // the predicates' facts, by the statistics
+  MemoryCharge adjacency_charge_;
 };
 
 }  // namespace quipu::query

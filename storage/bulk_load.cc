@@ -323,6 +323,12 @@ Result<uint64_t> RocksBulkLoad::Commit() {
     if (side.ok()) side = WriteIndex(Permutation::kOsp, *triples, &side_args);
   });
   Status spo = WriteIndex(Permutation::kSpo, *triples, &args);
+  // Instance keys are in kInstanceOrder (pos), the buffer in spo order.
+  static_assert(kInstanceOrder == Permutation::kPos);
+  std::sort(instances_.begin(), instances_.end(), [](const Instance& a, const Instance& b) {
+    return std::tie(a.triple.p, a.triple.o, a.triple.s, a.hash) <
+           std::tie(b.triple.p, b.triple.o, b.triple.s, b.hash);
+  });
   side_thread.join();
   if (!spo.ok()) return spo;
   if (!side.ok()) return side;

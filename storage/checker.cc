@@ -201,25 +201,25 @@ class Checker {
     return Status::Ok();
   }
 
-  // Checks the instances of the triple whose spo key is `triple_key`, moving
-  // `it` past them; instances before it have no triple.
+  // Checks the instances of the triple whose pos key (kInstanceOrder) is
+  // `triple_key`, moving `it` past them; instances before it have no triple.
   void CheckInstances(rocksdb::Iterator* it, const rocksdb::Slice* triple_key, const Triple& t) {
     size_t found = 0;
     for (; it->Valid(); it->Next()) {
       const rocksdb::Slice key = it->key();
       if (key.size() != kInstanceKeySize) {
-        Problem(
-            fmt::format("instances holds a key of {} bytes, not {}", key.size(), kInstanceKeySize));
+        Problem(fmt::format("annotations holds a key of {} bytes, not {}", key.size(),
+                            kInstanceKeySize));
         continue;
       }
       const rocksdb::Slice prefix(key.data(), kTripleKeySize);
       const int order = triple_key == nullptr ? -1 : prefix.compare(*triple_key);
       if (order > 0) break;
       ++report_->instances;
-      const Triple owner = DecodeTripleKey(Permutation::kSpo, key.data());
+      const Triple owner = DecodeTripleKey(kInstanceOrder, key.data());
       const uint64_t hash = GetBigEndian64(key.data() + kTripleKeySize);
       if (order < 0) {
-        Problem(fmt::format("instances holds an instance (hash {}) of {}, which spo lacks",
+        Problem(fmt::format("annotations holds an instance (hash {}) of {}, which pos lacks",
                             Hex(hash), Fact(owner)));
         continue;
       }
@@ -250,7 +250,7 @@ class Checker {
       }
     }
     if (triple_key != nullptr && found == 0) {
-      Problem(fmt::format("spo holds {}, which has no instance in instances", Fact(t)));
+      Problem(fmt::format("pos holds {}, which has no instance in annotations", Fact(t)));
     }
   }
 
@@ -283,7 +283,6 @@ class Checker {
   }
 
   Status CheckSpo() {
-    auto instances = Iterate(kInstances);
     auto it = Iterate(kSpo);
     uint64_t last_s = 0, last_p = 0;
     bool first = true;
@@ -311,7 +310,6 @@ class Checker {
       if (first || t.s != last_s || t.p != last_p) ++r.subjects;
       first = false;
       last_s = t.s, last_p = t.p;
-      CheckInstances(instances.get(), &key, t);
       if (families_[kNames] == nullptr) continue;
       Result<KeyValues> entries = NameEntries(t);
       if (!entries.ok()) return entries.status();
@@ -329,15 +327,16 @@ class Checker {
         }
       }
     }
-    if (!it->status().ok()) return FromRocks(it->status(), "check: read failed");
-    CheckInstances(instances.get(), nullptr, Triple{});  // the rest have no triple
-    if (!instances->status().ok()) return FromRocks(instances->status(), "check: read failed");
-    return Status::Ok();
+    return FromRocks(it->status(), "check: read failed");
   }
 
-  // pos or osp: every key's triple is in spo; pos also recounts objects.
+  // pos or osp: every key's triple is in spo; pos also recounts objects and
+  // walks the instances alongside (both in pos order).
   Status CheckOtherIndex(Permutation perm) {
+    static_assert(kInstanceOrder == Permutation::kPos);
     const Family family = static_cast<Family>(kSpo + static_cast<int>(perm));
+    std::unique_ptr<rocksdb::Iterator> instances;
+    if (perm == Permutation::kPos) instances = Iterate(kInstances);
     auto it = Iterate(family);
     uint64_t last_p = 0, last_o = 0;
     bool first = true;
@@ -361,8 +360,12 @@ class Checker {
       if (first || t.p != last_p || t.o != last_o) ++recount_[t.p].objects;
       first = false;
       last_p = t.p, last_o = t.o;
+      CheckInstances(instances.get(), &key, t);
     }
-    return FromRocks(it->status(), "check: read failed");
+    if (!it->status().ok()) return FromRocks(it->status(), "check: read failed");
+    if (instances == nullptr) return Status::Ok();
+    CheckInstances(instances.get(), nullptr, Triple{});  // the rest have no triple
+    return FromRocks(instances->status(), "check: read failed");
   }
 
   Status CheckStats() {

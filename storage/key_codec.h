@@ -86,8 +86,13 @@ inline std::string PrefixSuccessor(std::string prefix) {
   return prefix;
 }
 
+// Instances are keyed in pos order (format 3): a scan with its predicate
+// bound reads the triples and their annotations in the same order, so the
+// annotations of consecutive facts are consecutive keys (no seek per fact).
+inline constexpr Permutation kInstanceOrder = Permutation::kPos;
+
 inline std::string EncodeInstanceKey(const Triple& t, uint64_t hash) {
-  std::string key = EncodeTripleKey(Permutation::kSpo, t);
+  std::string key = EncodeTripleKey(kInstanceOrder, t);
   PutBigEndian64(&key, hash);
   return key;
 }

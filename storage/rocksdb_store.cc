@@ -20,7 +20,7 @@ namespace quipu::storage {
 
 const char* const kFamilyNames[kFamilyCount] = {
     "default",  // rocksdb::kDefaultColumnFamilyName; a literal avoids static-init order
-    "spo",     "pos", "osp", "instances", "term2id", "id2term", "stats", "meta", "names",
+    "spo",     "pos", "osp", "annotations", "term2id", "id2term", "stats", "meta", "names",
 };
 
 namespace {
@@ -34,6 +34,9 @@ namespace fs = std::filesystem;
 // CURRENT, then creates the families one at a time).
 constexpr char kCreatingFile[] = "QUIPU-CREATING";
 
+// FamilyOptions' number for the format-2 `instances` family.
+constexpr int kLegacyInstances = kFamilyCount;
+
 rocksdb::ColumnFamilyOptions FamilyOptions(int family) {
   rocksdb::ColumnFamilyOptions cf;
   rocksdb::BlockBasedTableOptions table;
@@ -46,6 +49,7 @@ rocksdb::ColumnFamilyOptions FamilyOptions(int family) {
       cf.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(8));
       break;
     case kInstances:
+    case kLegacyInstances:
       cf.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(24));
       break;
     default:
@@ -122,17 +126,24 @@ Result<std::unique_ptr<Store>> RocksDbStore::Open(const std::string& path,
   db_options.keep_log_file_num = 2;
   db_options.max_background_jobs = 2;
 
-  // A format-1 database has no `names` family; the format check decides.
-  bool has_names = true;
+  // A format-1 database has no `names` family, a format-2 one no
+  // `annotations` but `instances`; the format check decides.
+  bool has_names = true, has_annotations = true, has_legacy = false;
   if (!fresh) {
     std::vector<std::string> existing;
     rocksdb::Status s = rocksdb::DB::ListColumnFamilies(db_options, path, &existing);
     if (!s.ok()) return FromRocks(s, "cannot open database '" + path + "'");
+    has_legacy =
+        std::find(existing.begin(), existing.end(), kLegacyInstancesFamily) != existing.end();
     for (int f = 0; f < kFamilyCount; ++f) {
       if (std::find(existing.begin(), existing.end(), kFamilyNames[f]) != existing.end()) continue;
       if (db_options.create_missing_column_families) break;  // finishing a creation
       if (f == kNames) {
         has_names = false;
+        continue;
+      }
+      if (f == kInstances && has_legacy) {
+        has_annotations = false;
         continue;
       }
       return Status::InvalidArgument("cannot open database '" + path +
@@ -143,7 +154,11 @@ Result<std::unique_ptr<Store>> RocksDbStore::Open(const std::string& path,
 
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (int f = 0; f < kFamilyCount; ++f) {
-    if (f != kNames || has_names) families.emplace_back(kFamilyNames[f], FamilyOptions(f));
+    if ((f == kNames && !has_names) || (f == kInstances && !has_annotations)) continue;
+    families.emplace_back(kFamilyNames[f], FamilyOptions(f));
+  }
+  if (has_legacy) {
+    families.emplace_back(kLegacyInstancesFamily, FamilyOptions(kLegacyInstances));
   }
 
   std::unique_ptr<RocksDbStore> store(new RocksDbStore());
@@ -155,16 +170,34 @@ Result<std::unique_ptr<Store>> RocksDbStore::Open(const std::string& path,
           : rocksdb::DB::Open(db_options, path, families, &store->handles_, &raw);
   if (!s.ok()) return FromRocks(s, "cannot open database '" + path + "'");
   store->db_.reset(raw);
-  if (!has_names) store->handles_.push_back(nullptr);  // kNames is the last family
+  // Back to one handle per Family, in order, null for a missing family.
+  std::vector<rocksdb::ColumnFamilyHandle*>& handles = store->handles_;
+  if (has_legacy) {
+    store->legacy_instances_ = handles.back();
+    handles.pop_back();
+  }
+  if (!has_annotations) handles.insert(handles.begin() + kInstances, nullptr);
+  if (!has_names) handles.push_back(nullptr);  // kNames is the last family
   int version = 0;
   Status check = store->CheckFormat(fresh, &version);
-  if (check.ok() && version == 1) {
-    check = options.read_only ? Status::InvalidArgument(
-                                    "format 1 has no name index; open it once for writing (not "
-                                    "read-only) to build the index and upgrade it to format 2")
-                              : store->UpgradeFrom1();
-  } else if (check.ok() && !has_names) {
+  if (check.ok() && version >= 2 && !has_names) {
     check = Status::InvalidArgument("not a Quipu database (column family 'names' is missing)");
+  } else if (check.ok() && version < kFormatVersion && options.read_only) {
+    check = Status::InvalidArgument("format " + std::to_string(version) +
+                                    " is older than this build's format " +
+                                    std::to_string(kFormatVersion) +
+                                    "; open it once for writing (not read-only) to upgrade it");
+  } else if (check.ok() && version < kFormatVersion && !has_legacy) {
+    check = Status::InvalidArgument("not a Quipu database (format " + std::to_string(version) +
+                                    " without column family '" + kLegacyInstancesFamily + "')");
+  } else if (check.ok() && version < kFormatVersion) {
+    if (version == 1) check = store->UpgradeFrom1();
+    if (check.ok()) check = store->UpgradeFrom2();
+  } else if (check.ok() && !has_annotations) {
+    check =
+        Status::InvalidArgument("not a Quipu database (column family 'annotations' is missing)");
+  } else if (check.ok() && has_legacy && !options.read_only) {
+    check = store->DropLegacyInstances();  // an upgrade stopped after its version was stored
   }
   if (check.ok() && (fresh || interrupted) && !options.read_only) {
     fs::remove(creating, ec);  // the format marker is stored: the creation is complete
@@ -275,15 +308,60 @@ Status RocksDbStore::UpgradeFrom1() {
     if (!s.ok()) return FromRocks(s, "cannot build the name index");
   }
   // The new version goes last, with the final entries.
-  s = batch.Put(handles_[kMeta], kFormatKey, std::to_string(kFormatVersion));
+  s = batch.Put(handles_[kMeta], kFormatKey, "2");
   rocksdb::WriteOptions sync;
   sync.sync = true;
   if (s.ok()) s = db_->Write(sync, &batch);
   return FromRocks(s, "cannot upgrade to format 2");
 }
 
+Status RocksDbStore::UpgradeFrom2() {
+  if (handles_[kInstances] != nullptr) {  // left by an upgrade that did not finish
+    rocksdb::Status s = db_->DropColumnFamily(handles_[kInstances]);
+    if (s.ok()) s = db_->DestroyColumnFamilyHandle(handles_[kInstances]);
+    if (!s.ok()) return FromRocks(s, "cannot upgrade to format 3");
+    handles_[kInstances] = nullptr;
+  }
+  rocksdb::Status s = db_->CreateColumnFamily(FamilyOptions(kInstances), kFamilyNames[kInstances],
+                                              &handles_[kInstances]);
+  if (!s.ok()) return FromRocks(s, "cannot upgrade to format 3");
+  constexpr uint32_t kBatchEntries = 100000;
+  rocksdb::WriteBatch batch;
+  rocksdb::ReadOptions scan;
+  scan.total_order_seek = true;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(scan, legacy_instances_));
+  for (it->SeekToFirst(); s.ok() && it->Valid(); it->Next()) {
+    const rocksdb::Slice key = it->key();
+    if (key.size() != kInstanceKeySize) return Status::Corruption("bad instance key");
+    const Triple t = DecodeTripleKey(Permutation::kSpo, key.data());
+    s = batch.Put(handles_[kInstances],
+                  EncodeInstanceKey(t, GetBigEndian64(key.data() + kTripleKeySize)), it->value());
+    if (s.ok() && batch.Count() >= kBatchEntries) {
+      s = db_->Write(rocksdb::WriteOptions(), &batch);
+      batch.Clear();
+    }
+  }
+  if (s.ok()) s = it->status();
+  it.reset();
+  if (s.ok()) s = batch.Put(handles_[kMeta], kFormatKey, std::to_string(kFormatVersion));
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  if (s.ok()) s = db_->Write(sync, &batch);
+  if (!s.ok()) return FromRocks(s, "cannot upgrade to format 3");
+  return DropLegacyInstances();
+}
+
+Status RocksDbStore::DropLegacyInstances() {
+  rocksdb::Status s = db_->DropColumnFamily(legacy_instances_);
+  if (s.ok()) s = db_->DestroyColumnFamilyHandle(legacy_instances_);
+  if (!s.ok()) return FromRocks(s, "cannot drop the format-2 instances");
+  legacy_instances_ = nullptr;
+  return Status::Ok();
+}
+
 RocksDbStore::~RocksDbStore() {
   if (db_) {
+    if (legacy_instances_ != nullptr) db_->DestroyColumnFamilyHandle(legacy_instances_);
     for (auto* h : handles_) {
       if (h != nullptr) db_->DestroyColumnFamilyHandle(h);
     }

@@ -19,7 +19,7 @@ enum Family : uint8_t {
   kSpo,
   kPos,
   kOsp,
-  kInstances,  // s|p|o|hash → annotations
+  kInstances,  // p|o|s|hash → annotations (family "annotations"; see kInstanceOrder)
   kTerm2Id,    // type byte + bytes → id
   kId2Term,    // id → bytes
   kStats,      // predicate id → facts, subjects, objects
@@ -31,8 +31,12 @@ enum Family : uint8_t {
 extern const char* const kFamilyNames[kFamilyCount];
 
 // 2 added the `names` family; a format-1 database gets it on its first
-// writable open (BuildNameIndex).
-inline constexpr int kFormatVersion = 2;
+// writable open (UpgradeFrom1). 3 keys instances in pos order, in the family
+// `annotations` instead of `instances` (spo order); a format-2 database is
+// re-keyed on its first writable open (UpgradeFrom2).
+inline constexpr int kFormatVersion = 3;
+// The family that held the instances in spo order up to format 2.
+inline constexpr char kLegacyInstancesFamily[] = "instances";
 inline constexpr char kMagicKey[] = "magic";
 inline constexpr char kMagicValue[] = "quipu";
 inline constexpr char kFormatKey[] = "format_version";
@@ -58,9 +62,18 @@ class RocksDbStore final : public Store {
   // fills it from the stored name facts, then writes format_version 2, so a
   // crash part way leaves format 1 and the next open starts again.
   Status UpgradeFrom1();
+  // Brings a format-2 database to format 3: (re)creates `annotations`, fills
+  // it from `instances` re-keyed in pos order, writes format_version 3 with
+  // the last entries (synced), then drops `instances`. A crash before the
+  // version is written leaves format 2; after it, the next writable open
+  // drops the leftover family (DropLegacyInstances).
+  Status UpgradeFrom2();
+  Status DropLegacyInstances();
 
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  // `instances` of a format-2 database (or left by an upgrade), else null.
+  rocksdb::ColumnFamilyHandle* legacy_instances_ = nullptr;
   bool read_only_ = false;
   std::mutex write_mutex_;
 };

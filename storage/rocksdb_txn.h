@@ -68,6 +68,8 @@ class RocksTxn final : public WriteTxn {
   std::unordered_map<uint64_t, bool> name_predicates_;
   // Reused by GetInstances in read views. Declared after the bound and the
   // options it points to, so it is destroyed before them.
+  // How far GetInstances walks forward before it seeks instead.
+  static constexpr int kInstanceSkipSteps = 8;
   RangeBound instances_bound_;
   rocksdb::ReadOptions instances_options_;
   std::unique_ptr<rocksdb::Iterator> instances_iter_;

@@ -144,6 +144,8 @@ TEST_CASE("a fact missing from one index is named with the index", "[check]") {
   CHECK(f.Problems([](RawDb& raw) {
     raw.Delete("pos", EncodeTripleKey(Permutation::kPos, raw.Fact("ann", "knows", "cy")));
   }) == Problems{"pos lacks the fact (@ann, @knows, @cy), which spo holds",
+                 "annotations holds an instance (hash 0x0000000000000000) of (@ann, @knows, @cy), "
+                 "which pos lacks",
                  "stats of @knows say facts 2, subjects 1, objects 2; the indexes give facts 2, "
                  "subjects 1, objects 1"});
   Fixture g;
@@ -154,9 +156,7 @@ TEST_CASE("a fact missing from one index is named with the index", "[check]") {
   CHECK(h.Problems([](RawDb& raw) {
     const Triple t = raw.Fact("ann", "knows", "cy");
     raw.Delete("spo", EncodeTripleKey(Permutation::kSpo, t));
-  }) == Problems{"instances holds an instance (hash 0x0000000000000000) of (@ann, @knows, @cy), "
-                 "which spo lacks",
-                 "spo lacks the fact (@ann, @knows, @cy), which pos holds",
+  }) == Problems{"spo lacks the fact (@ann, @knows, @cy), which pos holds",
                  "spo lacks the fact (@ann, @knows, @cy), which osp holds",
                  "stats of @knows say facts 2, subjects 1, objects 2; the indexes give facts 1, "
                  "subjects 1, objects 2"});
@@ -165,15 +165,15 @@ TEST_CASE("a fact missing from one index is named with the index", "[check]") {
 TEST_CASE("instances without a fact, facts without instances, bad hashes", "[check]") {
   Fixture f;
   CHECK(f.Problems([](RawDb& raw) {
-    raw.Delete("instances", quipu::storage::EncodeInstanceKey(raw.Fact("ann", "knows", "cy"), 0));
-  }) == Problems{"spo holds (@ann, @knows, @cy), which has no instance in instances"});
+    raw.Delete("annotations", quipu::storage::EncodeInstanceKey(raw.Fact("ann", "knows", "cy"), 0));
+  }) == Problems{"pos holds (@ann, @knows, @cy), which has no instance in annotations"});
   Fixture g;
   CHECK(g.Problems([](RawDb& raw) {
     const std::string key = raw.FirstKey(
-        "instances", EncodeTripleKey(Permutation::kSpo, raw.Fact("ann", "knows", "bob")));
+        "annotations", EncodeTripleKey(Permutation::kPos, raw.Fact("ann", "knows", "bob")));
     std::string moved = key;
     moved[31] ^= 1;  // the same annotations under another hash
-    raw.Put("instances", moved, "");
+    raw.Put("annotations", moved, "");
   }) == Problems{"the instance 0x7c639ba3aee9276b of (@ann, @knows, @bob) is keyed by a hash its "
                  "annotations do not have"});
 }

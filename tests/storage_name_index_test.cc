@@ -20,6 +20,7 @@
 #include "storage/store.h"
 #include "storage/text_normalizer.h"
 #include "storage/utf8.h"
+#include "tests/format_downgrade.h"
 #include "tests/test_util.h"
 
 namespace quipu::storage {
@@ -220,27 +221,13 @@ class NameIndexFixture {
 };
 
 // Rewrites the database as format 1 had it: no `names` family (or, with
-// `leftover`, one holding a stray key, as an upgrade that crashed leaves it)
-// and format_version 1.
+// `leftover`, one holding a stray key, as an upgrade that crashed leaves it),
+// instances in spo order and format_version 1.
 void DowngradeToFormat1(const std::string& path, bool leftover) {
-  rocksdb::DBOptions options;
-  std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (const char* name : kFamilyNames) families.emplace_back(name, rocksdb::ColumnFamilyOptions());
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  REQUIRE(rocksdb::DB::Open(options, path, families, &handles, &raw).ok());
-  REQUIRE(raw->DropColumnFamily(handles[kNames]).ok());
-  REQUIRE(raw->DestroyColumnFamilyHandle(handles[kNames]).ok());
-  handles.pop_back();
-  if (leftover) {
-    rocksdb::ColumnFamilyHandle* names = nullptr;
-    REQUIRE(raw->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "names", &names).ok());
-    REQUIRE(raw->Put(rocksdb::WriteOptions(), names, "stray", "entry").ok());
-    handles.push_back(names);
-  }
-  REQUIRE(raw->Put(rocksdb::WriteOptions(), handles[kMeta], kFormatKey, "1").ok());
-  for (auto* h : handles) REQUIRE(raw->DestroyColumnFamilyHandle(h).ok());
-  delete raw;
+  quipu::testing::DowngradeOptions options;
+  options.version = 1;
+  options.leftover_names = leftover;
+  quipu::testing::DowngradeDatabase(path, options);
 }
 
 TEST_CASE("the name index equals the stored name facts after every statement", "[store][names]") {
@@ -290,12 +277,12 @@ TEST_CASE("a format-1 database gets its name index on its first writable open",
     REQUIRE_FALSE(refused.ok());
     CHECK(refused.status().message() ==
           "cannot open database '" + f.path() +
-              "': format 1 has no name index; open it once for writing (not read-only) to build "
-              "the index and upgrade it to format 2");
+              "': format 1 is older than this build's format 3; open it once for writing (not "
+              "read-only) to upgrade it");
     f.Open(StoreOptions());
     f.CheckIndex();
     f.Close();
-    f.Open(read_only);  // format 2 now
+    f.Open(read_only);  // format 3 now
     f.CheckIndex();
     f.Close();
   }
@@ -304,20 +291,11 @@ TEST_CASE("a format-1 database gets its name index on its first writable open",
 TEST_CASE("a format-2 database without the names family is refused", "[store][names][open]") {
   NameIndexFixture f;
   f.Close();
-  DowngradeToFormat1(f.path(), false);
-  {
-    rocksdb::DBOptions options;
-    std::vector<rocksdb::ColumnFamilyDescriptor> families;
-    for (int i = 0; i < kNames; ++i) {
-      families.emplace_back(kFamilyNames[i], rocksdb::ColumnFamilyOptions());
-    }
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* raw = nullptr;
-    REQUIRE(rocksdb::DB::Open(options, f.path(), families, &handles, &raw).ok());
-    REQUIRE(raw->Put(rocksdb::WriteOptions(), handles[kMeta], kFormatKey, "2").ok());
-    for (auto* h : handles) REQUIRE(raw->DestroyColumnFamilyHandle(h).ok());
-    delete raw;
-  }
+  quipu::testing::DowngradeDatabase(f.path(), quipu::testing::DowngradeOptions());
+  quipu::testing::EditRaw(f.path(),
+                          [](rocksdb::DB* raw, const quipu::testing::RawFamilies& families) {
+                            REQUIRE(raw->DropColumnFamily(families.at("names")).ok());
+                          });
   Result<std::unique_ptr<Store>> store = OpenRocksDbStore(f.path(), StoreOptions());
   REQUIRE_FALSE(store.ok());
   CHECK(store.status().message() == "cannot open database '" + f.path() +

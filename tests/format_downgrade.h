@@ -1,0 +1,36 @@
+// Rewrites a current database the way older formats laid it out, for the
+// upgrade tests (tests/storage_format_test.cc, storage_name_index_test.cc).
+#pragma once
+
+#include <rocksdb/db.h>
+
+#include <functional>
+#include <map>
+#include <string>
+
+namespace quipu::testing {
+
+struct DowngradeOptions {
+  int version = 2;  // 1 or 2: the format_version written
+  // Format 1 only: leave a `names` family holding a stray key, as an upgrade
+  // to format 2 that crashed leaves it.
+  bool leftover_names = false;
+  // Leave an `annotations` family holding a stray key, as an upgrade to
+  // format 3 that crashed before its version was stored leaves it.
+  bool leftover_annotations = false;
+};
+
+// The database's families by name, opened raw (default options).
+using RawFamilies = std::map<std::string, rocksdb::ColumnFamilyHandle*>;
+
+// Opens every family of the database at `path` with RocksDB alone, runs
+// `edit` on them and closes it (handles `edit` creates it destroys itself).
+void EditRaw(const std::string& path,
+             const std::function<void(rocksdb::DB* raw, const RawFamilies& families)>& edit);
+
+// Moves the instances into a family `instances` keyed in spo order (format
+// 1 and 2), drops `annotations` (or leaves it, see the options), drops
+// `names` for format 1 and writes the format version.
+void DowngradeDatabase(const std::string& path, const DowngradeOptions& options);
+
+}  // namespace quipu::testing
