@@ -3,9 +3,9 @@
 
 #include <algorithm>
 #include <numeric>
+#include <optional>
 #include <set>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "query/blocking_operator.h"
 #include "query/expression.h"
@@ -58,13 +58,8 @@ class Accumulator {
     }
   }
 
-  // count(distinct x) of an entity: two entities are equal exactly when their
-  // dictionary ids are, so the id is counted without decoding the entity.
-  // (An entity never equals a value of another type, so the two sets stay
-  // disjoint.)
-  void AddDistinctEntity(uint64_t id) {
-    if (seen_entities_.insert(id).second) ++count_;
-  }
+  // Distinct entities counted apart (AggregateOp's entity pairs).
+  void AddCount(int64_t n) { count_ += n; }
 
   Value Finish() const {
     const std::string& f = e_->name;
@@ -86,7 +81,41 @@ class Accumulator {
   Value best_;
   ValueList collected_;
   std::set<Value, ValueLess> seen_;
-  std::unordered_set<uint64_t> seen_entities_;
+};
+
+// count(distinct v) of a node variable v, for every group: two entities are
+// equal exactly when their dictionary ids are, so the (group, id) pairs are
+// kept, without decoding, in one vector deduplicated by sorting when it has
+// doubled and at the end, instead of a hash set per group. (An entity never
+// equals a value of another type, so the accumulator counts the rest.)
+class DistinctEntities {
+ public:
+  explicit DistinctEntities(MemoryCharge* charge) : charge_(charge) {}
+
+  void Add(uint64_t group, uint64_t id) {
+    charge_->Add(sizeof(Pair), 0);
+    pairs_.emplace_back(group, id);
+    if (pairs_.size() >= 2 * unique_ + kMinPairs) Dedupe();
+  }
+  // Adds each group's distinct count to its accumulator `a`.
+  void AddCounts(size_t a, std::vector<std::vector<Accumulator>>* groups) {
+    Dedupe();
+    for (const Pair& pair : pairs_) (*groups)[pair.first][a].AddCount(1);
+  }
+
+ private:
+  using Pair = std::pair<uint64_t, uint64_t>;
+  static constexpr size_t kMinPairs = 4096;
+  void Dedupe() {
+    std::sort(pairs_.begin(), pairs_.end());
+    const size_t before = pairs_.size();
+    pairs_.erase(std::unique(pairs_.begin(), pairs_.end()), pairs_.end());
+    charge_->Remove((before - pairs_.size()) * sizeof(Pair), 0);
+    unique_ = pairs_.size();
+  }
+  MemoryCharge* charge_;
+  std::vector<Pair> pairs_;
+  size_t unique_ = 0;  // pairs_ has no duplicates up to here
 };
 
 // True for count(distinct v) of a node variable v.
@@ -127,11 +156,15 @@ class AggregateOp final : public BlockingOperator {
     std::vector<std::vector<uint64_t>> group_keys;
     std::vector<std::vector<Accumulator>> groups;
     std::vector<uint64_t> key(keys_.size());
+    std::vector<std::optional<DistinctEntities>> distinct(aggregates_.size());
+    for (size_t a = 0; a < aggregates_.size(); ++a) {
+      if (CountsDistinctSlot(items[aggregates_[a]])) distinct[a].emplace(&charge_);
+    }
     while (child_->Pull(&input_)) {
       for (size_t r = 0; r < input_.rows(); ++r) {
         const uint64_t* row = input_.row(r);
         for (size_t k = 0; k < keys_.size(); ++k) key[k] = items_.Id(items[keys_[k]], row);
-        auto [it, added] = index.emplace(key, groups.size());
+        auto [it, added] = index.try_emplace(key, groups.size());
         if (added) {
           // The index entry and the group's copy of the key, its accumulators.
           const uint64_t key_bytes = sizeof(key) + key.size() * sizeof(uint64_t);
@@ -143,10 +176,10 @@ class AggregateOp final : public BlockingOperator {
         std::vector<Accumulator>& accs = groups[it->second];
         for (size_t a = 0; a < aggregates_.size(); ++a) {
           const BoundExpr& e = items[aggregates_[a]];
-          if (CountsDistinctSlot(e)) {
+          if (distinct[a]) {
             const uint64_t id = row[e.args[0].slot];
             if (storage::TypeOfId(id) == storage::TermType::kEntity) {
-              accs[a].AddDistinctEntity(id);
+              distinct[a]->Add(it->second, id);
               continue;
             }
           }
@@ -154,6 +187,9 @@ class AggregateOp final : public BlockingOperator {
         }
       }
       ctx_->CheckCancel();
+    }
+    for (size_t a = 0; a < aggregates_.size(); ++a) {
+      if (distinct[a]) distinct[a]->AddCounts(a, &groups);
     }
     // No input and no grouping: one row of empty aggregates (count 0).
     if (groups.empty() && keys_.empty()) {
