@@ -133,6 +133,19 @@ Status RocksBulkLoad::Add(const Triple& triple, const Annotations& given) {
   return Status::Ok();
 }
 
+Result<bool> RocksBulkLoad::PredicateStored(uint64_t p) {
+  if (!store_had_facts_) return false;
+  auto [it, fresh] = predicate_stored_.try_emplace(p, true);
+  if (fresh) {
+    std::string key, value;
+    PutBigEndian64(&key, p);
+    Result<bool> found = Get(kStats, key, &value);
+    if (!found.ok()) return found.status();
+    it->second = *found;
+  }
+  return it->second;
+}
+
 Result<std::vector<Triple>> RocksBulkLoad::NewInstances() {
   auto order = [](const Instance& a, const Instance& b) {
     if (a.triple.s != b.triple.s) return a.triple.s < b.triple.s;
@@ -147,14 +160,16 @@ Result<std::vector<Triple>> RocksBulkLoad::NewInstances() {
   for (size_t i = 0; i < instances_.size(); ++i) {
     const Instance& in = instances_[i];
     if (i > 0 && !order(instances_[i - 1], in)) continue;  // the same instance twice
-    if (store_had_facts_) {
+    Result<bool> maybe_stored = PredicateStored(in.triple.p);
+    if (!maybe_stored.ok()) return maybe_stored.status();
+    if (*maybe_stored) {
       Result<bool> stored = Get(kInstances, EncodeInstanceKey(in.triple, in.hash), &ignored);
       if (!stored.ok()) return stored.status();
       if (*stored) continue;
     }
     kept.push_back(in);
     if (!triples.empty() && triples.back() == in.triple) continue;
-    if (store_had_facts_) {
+    if (*maybe_stored) {
       Result<bool> stored = Get(kSpo, EncodeTripleKey(Permutation::kSpo, in.triple), &ignored);
       if (!stored.ok()) return stored.status();
       if (*stored) continue;
@@ -173,9 +188,12 @@ Status RocksBulkLoad::AddStats(const std::vector<Triple>& triples, KeyValues* ou
     PredicateStats& d = delta[t.p];
     ++d.facts;
     if (i > 0 && triples[i - 1].s == t.s && triples[i - 1].p == t.p) continue;
-    std::string sp;
-    PutBigEndian64(&sp, t.s), PutBigEndian64(&sp, t.p);
-    Result<bool> known = store_had_facts_ ? PrefixExists(kSpo, sp) : Result<bool>(false);
+    Result<bool> known = PredicateStored(t.p);
+    if (known.ok() && *known) {
+      std::string sp;
+      PutBigEndian64(&sp, t.s), PutBigEndian64(&sp, t.p);
+      known = PrefixExists(kSpo, sp);
+    }
     if (!known.ok()) return known.status();
     d.subjects += *known ? 0 : 1;
   }
@@ -185,9 +203,12 @@ Status RocksBulkLoad::AddStats(const std::vector<Triple>& triples, KeyValues* ou
   std::sort(po.begin(), po.end());
   po.erase(std::unique(po.begin(), po.end()), po.end());
   for (const auto& [p, o] : po) {
-    std::string prefix;
-    PutBigEndian64(&prefix, p), PutBigEndian64(&prefix, o);
-    Result<bool> known = store_had_facts_ ? PrefixExists(kPos, prefix) : Result<bool>(false);
+    Result<bool> known = PredicateStored(p);
+    if (known.ok() && *known) {
+      std::string prefix;
+      PutBigEndian64(&prefix, p), PutBigEndian64(&prefix, o);
+      known = PrefixExists(kPos, prefix);
+    }
     if (!known.ok()) return known.status();
     delta[p].objects += *known ? 0 : 1;
   }

@@ -49,6 +49,10 @@ class RocksBulkLoad final : public BulkLoad {
 
   Result<bool> Get(Family family, const std::string& key, std::string* value);
   Result<bool> PrefixExists(Family family, const std::string& prefix);
+  // Whether the store held facts of predicate `p` when the load began (its
+  // statistics record, read once per predicate). A predicate it did not hold
+  // needs no lookups: none of its instances, subjects or objects is stored.
+  Result<bool> PredicateStored(uint64_t p);
   // Drops duplicate instances and those already stored; returns the new
   // triples (sorted s, p, o).
   Result<std::vector<Triple>> NewInstances();
@@ -75,6 +79,7 @@ class RocksBulkLoad final : public BulkLoad {
   std::unique_lock<std::mutex> lock_;
   const rocksdb::Snapshot* snapshot_;
   bool store_had_facts_ = true;
+  std::unordered_map<uint64_t, bool> predicate_stored_;
   bool committed_ = false;
   std::string dir_;  // where the SST files are written before ingestion
   std::unordered_map<std::string, uint64_t> new_terms_;
