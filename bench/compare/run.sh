@@ -6,16 +6,18 @@
 # engines are printed loudly and marked with "!" in the table.
 #
 #   bench/compare/run.sh --facts N [--seed S] [--engines quipu,sqlite,...] [--repeat R]
-#                        [--work DIR] [--build DIR]
+#                        [--timeout S] [--work DIR] [--build DIR]
 #
 # Engines: quipu sqlite duckdb kuzu oxigraph virtuoso (all by default). The
 # peers come from bench/compare/install.sh (run it once; the tests never do).
-# Results: WORK/results-N-sS.tsv (the drivers' lines), the table on stdout.
+# --timeout S: Oxigraph's per-query limit (its driver's default 300 s); the
+# other engines have none. Results: WORK/results-N-sS.tsv (the drivers'
+# lines), the table on stdout.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 facts=1000000 seed=1 engines="quipu,sqlite,duckdb,kuzu,oxigraph,virtuoso" repeat=5
-work="${TMPDIR:-/tmp}/quipu-compare" build="$root/build"
+work="${TMPDIR:-/tmp}/quipu-compare" build="$root/build" timeout=""
 usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -23,6 +25,7 @@ while [ $# -gt 0 ]; do
     --seed) seed="$2"; shift 2 ;;
     --engines) engines="$2"; shift 2 ;;
     --repeat) repeat="$2"; shift 2 ;;
+    --timeout) timeout="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
     --build) build="$2"; shift 2 ;;
     *) usage ;;
@@ -57,6 +60,7 @@ for e in ${engines//,/ }; do
   db="$work/db-$e"
   case "$e" in
     quipu) cmd=("$build/bench/compare_quipu" --queries "$root/bench/queries" "${common[@]}" --db "$db") ;;
+    oxigraph) cmd=(node "$here/$e.js" "${common[@]}" --db "$db" ${timeout:+--timeout "$timeout"}) ;;
     *) cmd=(node "$here/$e.js" "${common[@]}" --db "$db") ;;
   esac
   # A driver that fails still leaves its lines; the table shows what is missing.
