@@ -288,5 +288,20 @@ TEST_CASE("a format-2 database without instances is refused", "[store][format]")
                                         "family 'instances')");
 }
 
+TEST_CASE("a format-3 database with instances but without annotations is refused",
+          "[store][format]") {
+  TempDir dir("format");
+  { OpenStore(dir.path()); }
+  DowngradeDatabase(dir.path(), DowngradeOptions());
+  EditRaw(dir.path(), [](rocksdb::DB* raw, const quipu::testing::RawFamilies& families) {
+    REQUIRE(raw->Put(rocksdb::WriteOptions(), families.at("meta"), kFormatKey, "3").ok());
+  });
+  Result<std::unique_ptr<Store>> store = OpenRocksDbStore(dir.path(), StoreOptions());
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().message() == "cannot open database '" + dir.path() +
+                                        "': not a Quipu database (column family 'annotations' "
+                                        "is missing)");
+}
+
 }  // namespace
 }  // namespace quipu::storage
