@@ -261,12 +261,19 @@ Status RocksDbStore::CheckFormat(bool created, int* version_found) {
   return Status::Ok();
 }
 
+Status RocksDbStore::DropFamily(rocksdb::ColumnFamilyHandle** handle, const std::string& context) {
+  if (*handle == nullptr) return Status::Ok();
+  rocksdb::Status s = db_->DropColumnFamily(*handle);
+  if (s.ok()) s = db_->DestroyColumnFamilyHandle(*handle);
+  if (!s.ok()) return FromRocks(s, context);
+  *handle = nullptr;
+  return Status::Ok();
+}
+
 Status RocksDbStore::UpgradeFrom1() {
-  if (handles_[kNames] != nullptr) {  // left by an upgrade that did not finish
-    rocksdb::Status s = db_->DropColumnFamily(handles_[kNames]);
-    if (s.ok()) s = db_->DestroyColumnFamilyHandle(handles_[kNames]);
-    if (!s.ok()) return FromRocks(s, "cannot upgrade to format 2");
-    handles_[kNames] = nullptr;
+  // A `names` family left by an upgrade that did not finish starts again.
+  if (Status dropped = DropFamily(&handles_[kNames], "cannot upgrade to format 2"); !dropped.ok()) {
+    return dropped;
   }
   rocksdb::Status s =
       db_->CreateColumnFamily(FamilyOptions(kNames), kFamilyNames[kNames], &handles_[kNames]);
@@ -316,11 +323,10 @@ Status RocksDbStore::UpgradeFrom1() {
 }
 
 Status RocksDbStore::UpgradeFrom2() {
-  if (handles_[kInstances] != nullptr) {  // left by an upgrade that did not finish
-    rocksdb::Status s = db_->DropColumnFamily(handles_[kInstances]);
-    if (s.ok()) s = db_->DestroyColumnFamilyHandle(handles_[kInstances]);
-    if (!s.ok()) return FromRocks(s, "cannot upgrade to format 3");
-    handles_[kInstances] = nullptr;
+  // An `annotations` family left by an upgrade that did not finish starts again.
+  if (Status dropped = DropFamily(&handles_[kInstances], "cannot upgrade to format 3");
+      !dropped.ok()) {
+    return dropped;
   }
   rocksdb::Status s = db_->CreateColumnFamily(FamilyOptions(kInstances), kFamilyNames[kInstances],
                                               &handles_[kInstances]);
@@ -352,11 +358,7 @@ Status RocksDbStore::UpgradeFrom2() {
 }
 
 Status RocksDbStore::DropLegacyInstances() {
-  rocksdb::Status s = db_->DropColumnFamily(legacy_instances_);
-  if (s.ok()) s = db_->DestroyColumnFamilyHandle(legacy_instances_);
-  if (!s.ok()) return FromRocks(s, "cannot drop the format-2 instances");
-  legacy_instances_ = nullptr;
-  return Status::Ok();
+  return DropFamily(&legacy_instances_, "cannot drop the format-2 instances");
 }
 
 RocksDbStore::~RocksDbStore() {

@@ -61,6 +61,9 @@ class RocksDbStore final : public Store {
   // Brings a format-1 database to format 2: (re)creates the `names` family,
   // fills it from the stored name facts, then writes format_version 2, so a
   // crash part way leaves format 1 and the next open starts again.
+  // Drops the family of `*handle` (nothing when null) and nulls it;
+  // `context` starts the error message.
+  Status DropFamily(rocksdb::ColumnFamilyHandle** handle, const std::string& context);
   Status UpgradeFrom1();
   // Brings a format-2 database to format 3: (re)creates `annotations`, fills
   // it from `instances` re-keyed in pos order, writes format_version 3 with
