@@ -7,8 +7,9 @@ include(CMakePackageConfigHelpers)
 
 install(TARGETS quipu_shared EXPORT quipuTargets
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
-install(FILES include/quipu/check.h include/quipu/database.h include/quipu/quipu.h include/quipu/status.h
-              include/quipu/value.h
+install(FILES include/quipu/check.h include/quipu/database.h include/quipu/export.h
+              include/quipu/options.h include/quipu/progress.h include/quipu/query_result.h
+              include/quipu/quipu.h include/quipu/status.h include/quipu/value.h
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/quipu)
 
 set(QUIPU_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/quipu)

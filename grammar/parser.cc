@@ -8,9 +8,9 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "core/utf8.h"
 #include "grammar/errors.h"
 #include "grammar/rules.h"
-#include "storage/utf8.h"
 
 namespace quipu::grammar {
 namespace {
@@ -89,7 +89,7 @@ void CheckText(const Node& n) {
   for (size_t i = 0; i < text.size();) {
     const size_t at = i;
     if (text[i] == '\0') throw BuildError("text cannot contain NUL bytes", PosAt(n, at));
-    if (storage::NextCodePoint(text, &i) == storage::kNotUtf8) {
+    if (NextCodePoint(text, &i) == kNotUtf8) {
       throw BuildError(fmt::format("text must be UTF-8, and byte 0x{:02X} here is not valid UTF-8",
                                    static_cast<unsigned char>(text[at])),
                        PosAt(n, at));
@@ -162,7 +162,7 @@ std::string Unescape(const Node& literal) {
           throw BuildError("\\u escape of a lone surrogate is not a character", PosOf(literal));
         }
         if (cp == 0) throw BuildError("strings cannot contain NUL (\\u0000)", PosOf(literal));
-        storage::AppendUtf8(&out, cp);
+        AppendUtf8(&out, cp);
         break;
       }
       default:
@@ -855,7 +855,7 @@ void BuildStatement(const Node& n, ast::Statement* out) {
   }
 }
 
-// The error for a statement longer than ParserLimits::statement_bytes.
+// The error for a statement longer than QueryLimits::statement_bytes.
 Status TooLong(uint64_t bytes, uint64_t limit, uint32_t line, uint32_t column) {
   return Status::SyntaxError(
       fmt::format("the statement is {} bytes long, over the limit of {} bytes (the limit "
@@ -875,15 +875,15 @@ std::string NestingMessage(uint32_t limit) {
 }
 
 struct ScriptParser::Impl {
-  Impl(std::string_view text, const PrefixMap* p, const ParserLimits& l)
+  Impl(std::string_view text, const PrefixMap* p, const QueryLimits& l)
       : in(text.data(), text.data() + text.size(), "query"), prefixes(p), limits(l) {}
   pegtl::memory_input<> in;
   const PrefixMap* prefixes;
-  const ParserLimits limits;
+  const QueryLimits limits;
 };
 
 ScriptParser::ScriptParser(std::string_view text, const PrefixMap* prefixes,
-                           const ParserLimits& limits)
+                           const QueryLimits& limits)
     : impl_(std::make_unique<Impl>(text, prefixes, limits)) {}
 ScriptParser::~ScriptParser() = default;
 
@@ -928,7 +928,7 @@ Result<bool> ScriptParser::Next(ast::Statement* out) {
 }
 
 Result<ast::Statement> ParseStatement(std::string_view text, const PrefixMap* prefixes,
-                                      const ParserLimits& limits) {
+                                      const QueryLimits& limits) {
   // One statement: its whole text counts, and longer text is not parsed.
   if (limits.statement_bytes != 0 && text.size() > limits.statement_bytes) {
     return TooLong(text.size(), limits.statement_bytes, 1, 1);

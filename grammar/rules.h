@@ -35,7 +35,7 @@ using pegtl::until;
 using pegtl::xdigit;
 
 // --- nesting -----------------------------------------------------------------
-// How deep the operands being parsed nest, against ParserLimits::nesting_depth:
+// How deep the operands being parsed nest, against QueryLimits::nesting_depth:
 // a state of the parse, passed to every rule.
 struct Nesting {
   uint32_t limit = 0;  // 0: no limit

@@ -10,13 +10,12 @@ namespace {
 
 class CsvLoad {
  public:
-  CsvLoad(const ast::LoadStatement& load, FileSource* source, FactWriter* writer,
-          LoadReport* report)
+  CsvLoad(const LoadRequest& load, FileSource* source, FactWriter* writer, LoadReport* report)
       : load_(load), table_(source, report, /*infer=*/true), writer_(writer) {}
 
   Status Run() {
     if (Status s = table_.ReadHeader(); !s.ok()) return s;
-    const bool nodes = load_.source == ast::LoadStatement::Source::kCsvNodes;
+    const bool nodes = load_.source == LoadRequest::Source::kCsvNodes;
     Result<size_t> first = table_.ColumnIndex(nodes ? load_.key_column : load_.from_column);
     if (!first.ok()) return first.status();
     first_ = *first;
@@ -99,7 +98,7 @@ class CsvLoad {
                         Value(Entity{fields[second_]}), annotations);
   }
 
-  const ast::LoadStatement& load_;
+  const LoadRequest& load_;
   CsvTable table_;
   FactWriter* writer_;
   size_t first_ = 0, second_ = 0;
@@ -109,7 +108,7 @@ class CsvLoad {
 
 }  // namespace
 
-Status LoadCsv(const ast::LoadStatement& load, FileSource* source, FactWriter* writer,
+Status LoadCsv(const LoadRequest& load, FileSource* source, FactWriter* writer,
                LoadReport* report) {
   return CsvLoad(load, source, writer, report).Run();
 }

@@ -20,14 +20,13 @@
 // bad record.
 #pragma once
 
-#include "grammar/ast.h"
 #include "import/fact_writer.h"
 #include "import/file_source.h"
+#include "import/load.h"
 #include "import/load_report.h"
 
 namespace quipu::import {
 
-Status LoadCsv(const ast::LoadStatement& load, FileSource* source, FactWriter* writer,
-               LoadReport* report);
+Status LoadCsv(const LoadRequest& load, FileSource* source, FactWriter* writer, LoadReport* report);
 
 }  // namespace quipu::import

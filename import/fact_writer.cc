@@ -2,10 +2,11 @@
 
 #include <algorithm>
 
+#include "core/vocabulary.h"
+
 namespace quipu::import {
 namespace {
 
-constexpr char kRdfType[] = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 constexpr size_t kMaxCachedTerms = size_t{1} << 22;
 
 // The cache key of a dictionary value into *key: a type letter and the
@@ -34,13 +35,11 @@ bool CacheKey(const Value& v, std::string* key) {
 
 }  // namespace
 
-FactWriter::FactWriter(storage::WriteTxn* txn, const std::atomic<uint64_t>* cancel_generation,
-                       uint64_t start_generation)
-    : txn_(txn), cancel_generation_(cancel_generation), start_generation_(start_generation) {}
+FactWriter::FactWriter(storage::WriteTxn* txn, const Interrupt* interrupt)
+    : txn_(txn), interrupt_(interrupt) {}
 
-FactWriter::FactWriter(storage::BulkLoad* bulk, const std::atomic<uint64_t>* cancel_generation,
-                       uint64_t start_generation)
-    : bulk_(bulk), cancel_generation_(cancel_generation), start_generation_(start_generation) {}
+FactWriter::FactWriter(storage::BulkLoad* bulk, const Interrupt* interrupt)
+    : bulk_(bulk), interrupt_(interrupt) {}
 
 Status FactWriter::Commit() {
   if (txn_ != nullptr) return txn_->Commit();
@@ -63,10 +62,7 @@ Result<uint64_t> FactWriter::Intern(const Value& value) {
 Status FactWriter::CheckCancelled() {
   if ((++calls_ & 1023) != 0) return Status::Ok();
   if (tick_) tick_(calls_);
-  if (cancel_generation_ != nullptr && cancel_generation_->load() != start_generation_) {
-    return Status::InvalidArgument("the statement was cancelled");
-  }
-  return Status::Ok();
+  return interrupt_ != nullptr ? interrupt_->Check() : Status::Ok();
 }
 
 Status FactWriter::Add(const Value& s, const Value& p, const Value& o,
@@ -99,7 +95,7 @@ Status FactWriter::Add(const Value& s, const Value& p, const Value& o,
   }
   // Classes (the objects of labels) are not counted as entities.
   if (o.type() == Value::Type::kEntity &&
-      !(p.type() == Value::Type::kEntity && p.as_entity().key == kRdfType)) {
+      !(p.type() == Value::Type::kEntity && p.as_entity().key == kLabelPredicate)) {
     entities_.insert(*oid);
   }
   return Status::Ok();
@@ -112,7 +108,7 @@ std::vector<uint64_t> FactWriter::watched_objects() const {
 }
 
 Status FactWriter::AddLabel(const Value& s, const std::string& label) {
-  return Add(s, Value(Entity{kRdfType}), Value(Entity{label}));
+  return Add(s, Value(Entity{kLabelPredicate}), Value(Entity{label}));
 }
 
 }  // namespace quipu::import

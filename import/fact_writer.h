@@ -5,7 +5,6 @@
 // nothing. Thread-safety: one thread at a time, like the target it writes to.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -15,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/interrupt.h"
 #include "quipu/status.h"
 #include "quipu/value.h"
 #include "storage/store.h"
@@ -26,12 +26,10 @@ using NamedAnnotations = std::vector<std::pair<std::string, Value>>;
 
 class FactWriter {
  public:
-  // `cancel_generation` may be null; when it moves past `start_generation`
-  // the next Add fails with "the statement was cancelled".
-  FactWriter(storage::WriteTxn* txn, const std::atomic<uint64_t>* cancel_generation,
-             uint64_t start_generation);
-  FactWriter(storage::BulkLoad* bulk, const std::atomic<uint64_t>* cancel_generation,
-             uint64_t start_generation);
+  // `interrupt` may be null; once it reports, the next Add fails with its
+  // error ("the statement was cancelled"). It must outlive the writer.
+  FactWriter(storage::WriteTxn* txn, const Interrupt* interrupt);
+  FactWriter(storage::BulkLoad* bulk, const Interrupt* interrupt);
 
   Result<uint64_t> Intern(const Value& value);
   // Adds the fact (s, p, o) with the given annotations.
@@ -62,8 +60,7 @@ class FactWriter {
 
   storage::WriteTxn* txn_ = nullptr;
   storage::BulkLoad* bulk_ = nullptr;
-  const std::atomic<uint64_t>* cancel_generation_;
-  uint64_t start_generation_;
+  const Interrupt* interrupt_ = nullptr;
   // Looked up by string_view, so a hit allocates nothing.
   struct KeyHash {
     using is_transparent = void;

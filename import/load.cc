@@ -10,13 +10,8 @@
 
 #include "import/batch_queue.h"
 #include "import/csv_load.h"
-#include "import/csv_rows_load.h"
-#include "import/fact_writer.h"
-#include "import/file_source.h"
 #include "import/ftm_load.h"
-#include "import/load_report.h"
 #include "import/rdf_reader.h"
-#include "query/ownership_store.h"
 
 namespace quipu::import {
 namespace {
@@ -30,7 +25,7 @@ bool EndsWith(const std::string& s, std::string_view suffix) {
 }
 
 // The RDF syntax named by `format`, or else by the file's extension.
-Result<RdfSyntax> SyntaxOf(const ast::LoadStatement& load) {
+Result<RdfSyntax> SyntaxOf(const LoadRequest& load) {
   std::string name = load.format;
   if (name.empty()) {
     std::string path = load.path;
@@ -138,18 +133,16 @@ std::string Plural(uint64_t n, const char* word) {
 
 }  // namespace
 
-Result<QueryResult> RunLoad(const ast::LoadStatement& load, storage::Store* store,
-                            const query::ExecOptions& options) {
+Result<LoadOutcome> RunLoad(const LoadRequest& load, storage::Store* store,
+                            const LoadOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   RdfSyntax syntax = RdfSyntax::kNTriples;
-  if (load.source == ast::LoadStatement::Source::kRdf) {
+  if (load.source == LoadRequest::Source::kRdf) {
     Result<RdfSyntax> s = SyntaxOf(load);
     if (!s.ok()) return s.status();
     syntax = *s;
   }
-  const std::vector<std::string> no_confinement;
-  const std::vector<std::string>& allowed =
-      options.load_directories != nullptr ? *options.load_directories : no_confinement;
+  const std::vector<std::string>& allowed = options.allowed_directories;
   // Judged before the file is touched, so a refused path tells nothing of
   // what lies there, and again on the file opened, in case a link changed.
   if (Status s = CheckConfined(load.path, ResolvedPath(load.path), allowed); !s.ok()) return s;
@@ -171,11 +164,10 @@ Result<QueryResult> RunLoad(const ast::LoadStatement& load, storage::Store* stor
     txn = std::move(*t);
   }
   FactWriter writer =
-      bulk ? FactWriter(bulk.get(), options.cancel_generation, options.start_generation)
-           : FactWriter(txn.get(), options.cancel_generation, options.start_generation);
-  if (options.load_progress != nullptr) {
+      bulk ? FactWriter(bulk.get(), &options.interrupt) : FactWriter(txn.get(), &options.interrupt);
+  if (options.progress != nullptr) {
     FileSource* file = source->get();
-    const auto& progress = *options.load_progress;
+    const auto& progress = *options.progress;
     writer.set_on_tick([&progress, file, start](uint64_t facts) {
       LoadProgress p;
       p.bytes_read = file->bytes_consumed();
@@ -185,47 +177,50 @@ Result<QueryResult> RunLoad(const ast::LoadStatement& load, storage::Store* stor
       progress(p);
     });
   }
-  writer.WatchPredicate(query::kOwnsPredicate);
+  writer.WatchPredicate(options.watch_predicate);
   LoadReport report;
   report.skip_errors = load.skip_errors;
   Status status;
   switch (load.source) {
-    case ast::LoadStatement::Source::kRdf:
+    case LoadRequest::Source::kRdf:
       status = LoadRdf(syntax, source->get(), &writer, &report);
       break;
-    case ast::LoadStatement::Source::kCsvNodes:
-    case ast::LoadStatement::Source::kCsvEdges:
+    case LoadRequest::Source::kCsvNodes:
+    case LoadRequest::Source::kCsvEdges:
       status = LoadCsv(load, source->get(), &writer, &report);
       break;
-    case ast::LoadStatement::Source::kCsvRows:
-      status = LoadCsvRows(load, *options.params, source->get(), &writer, &report);
+    case LoadRequest::Source::kCsvRows:
+      status = options.rows ? options.rows(source->get(), &writer, &report)
+                            : Status::Internal("a row mapping load without its reader");
       break;
-    case ast::LoadStatement::Source::kJsonl:
+    case LoadRequest::Source::kJsonl:
       status = LoadFtm(source->get(), &writer, &report);
       break;
   }
   if (!status.ok()) return status;  // the transaction is dropped: nothing is kept
   if (Status s = writer.Commit(); !s.ok()) return s;
 
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  QueryResult result;
-  result.facts_inserted = writer.facts_inserted();
-  result.summary =
-      fmt::format("loaded {} ({}) from '{}' in {:.2f} s", Plural(writer.facts_inserted(), "fact"),
-                  writer.entities() == 1 ? std::string("1 entity")
-                                         : fmt::format("{} entities", writer.entities()),
-                  load.path, seconds);
-  if (report.skipped > 0) {
-    result.summary += fmt::format("; skipped {}:", Plural(report.skipped, "bad record"));
-    for (const std::string& e : report.first_errors) result.summary += "\n  " + e;
+  LoadOutcome outcome;
+  outcome.facts_inserted = writer.facts_inserted();
+  outcome.entities = writer.entities();
+  outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  outcome.skipped = report.skipped;
+  outcome.first_errors = std::move(report.first_errors);
+  outcome.watched_objects = writer.watched_objects();
+  return outcome;
+}
+
+std::string LoadSummary(const LoadRequest& request, const LoadOutcome& outcome) {
+  std::string summary =
+      fmt::format("loaded {} ({}) from '{}' in {:.2f} s", Plural(outcome.facts_inserted, "fact"),
+                  outcome.entities == 1 ? std::string("1 entity")
+                                        : fmt::format("{} entities", outcome.entities),
+                  request.path, outcome.seconds);
+  if (outcome.skipped > 0) {
+    summary += fmt::format("; skipped {}:", Plural(outcome.skipped, "bad record"));
+    for (const std::string& e : outcome.first_errors) summary += "\n  " + e;
   }
-  // Holdings added: check the shares of the companies they point at.
-  if (const std::vector<uint64_t> held = writer.watched_objects(); !held.empty()) {
-    std::unique_ptr<storage::ReadView> view = store->BeginRead();
-    result.warnings = query::HoldingWarnings(view.get(), held);
-  }
-  return result;
+  return summary;
 }
 
 }  // namespace quipu::import

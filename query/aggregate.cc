@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "core/term_id.h"
 #include "query/blocking_operator.h"
 #include "query/expression.h"
 #include "query/item_ids.h"
@@ -14,7 +15,6 @@
 #include "query/number_sum.h"
 #include "query/output_operators.h"
 #include "query/value_table.h"
-#include "storage/term_codec.h"
 
 namespace quipu::query {
 namespace {
@@ -131,7 +131,7 @@ class AggregateOp final : public BlockingOperator {
         child_(std::move(child)),
         items_(ctx),
         input_(ctx->width),
-        charge_(ctx->memory, "a hash aggregation", "", "group") {
+        charge_(ctx->env->memory, "a hash aggregation", "", "group") {
     const std::vector<BoundExpr>& items = ctx->query->items;
     for (size_t i = 0; i < items.size(); ++i) {
       (items[i].kind == BoundExpr::Kind::kAggregate ? aggregates_ : keys_).push_back(i);
@@ -178,7 +178,7 @@ class AggregateOp final : public BlockingOperator {
           const BoundExpr& e = items[aggregates_[a]];
           if (distinct[a]) {
             const uint64_t id = row[e.args[0].slot];
-            if (storage::TypeOfId(id) == storage::TermType::kEntity) {
+            if (TypeOfId(id) == TermType::kEntity) {
               distinct[a]->Add(it->second, id);
               continue;
             }

@@ -6,16 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "core/vocabulary.h"
 #include "grammar/ast.h"
 #include "query/bound.h"
-#include "quipu/database.h"
+#include "quipu/query_result.h"
 #include "quipu/status.h"
 #include "storage/store.h"
 
 namespace quipu::query {
-
-// The predicate that carries labels: (x, rdf:type, Label).
-inline constexpr char kLabelPredicate[] = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 
 using Params = ::quipu::Params;
 

@@ -121,25 +121,21 @@ void OrderAndLimit(const ast::CallStatement& call, QueryResult* result) {
 }  // namespace
 
 QueryResult RunCall(const ast::CallStatement& call, storage::ReadView* view,
-                    const ExecOptions& options) {
+                    const StatementEnv& env) {
   std::string name = call.procedure;
   for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (name != "controllers") {
     FailAt("unknown procedure '" + call.procedure + "' (the one procedure is controllers)",
            call.procedure_pos);
   }
-  const ControllersArguments args = CheckArguments(call, *options.params);
+  const ControllersArguments args = CheckArguments(call, *env.params);
   QueryResult result;
   result.is_query = true;
   const std::vector<size_t> picked = YieldedColumns(call, &result.columns);
   if (!args.entity.is_null()) {
     ExecContext ctx;
     ctx.view = view;
-    ctx.cancel_generation = options.cancel_generation;
-    ctx.start_generation = options.start_generation;
-    ctx.holdings = options.holdings;
-    ctx.holdings_generation = options.holdings_generation;
-    ctx.memory = options.memory;
+    ctx.env = &env;  // the deadline included, which this once forgot
     StoreOwnership ownership(view, &ctx);
     for (const Controller& c : ownership.Controllers(args.entity.as_entity(), args.threshold,
                                                      call.procedure_pos, &result.warnings)) {

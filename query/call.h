@@ -4,8 +4,8 @@
 #pragma once
 
 #include "grammar/ast.h"
-#include "query/executor.h"
-#include "quipu/database.h"
+#include "query/statement_env.h"
+#include "quipu/query_result.h"
 #include "storage/store.h"
 
 namespace quipu::query {
@@ -13,6 +13,6 @@ namespace quipu::query {
 // Runs `call` over one view; raises QueryError (the executor's caller
 // turns it into a Status).
 QueryResult RunCall(const ast::CallStatement& call, storage::ReadView* view,
-                    const ExecOptions& options);
+                    const StatementEnv& env);
 
 }  // namespace quipu::query

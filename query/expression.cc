@@ -1,13 +1,13 @@
 #include "query/expression.h"
 
-#include "api/decimal_math.h"
+#include "core/decimal_math.h"
+#include "core/term_id.h"
 #include "query/functions.h"
 #include "query/group_matcher.h"
 #include "query/operators.h"
 #include "query/ownership_store.h"
 #include "query/term_cache.h"
 #include "query/value_table.h"
-#include "storage/term_codec.h"
 
 #include <fmt/format.h>
 
@@ -244,7 +244,7 @@ Evaluator::~Evaluator() = default;
 
 void Evaluator::set_context(const ExecContext* ctx) {
   ctx_ = ctx;
-  if (ctx != nullptr) shared_cache_ = ctx->term_cache;
+  if (ctx != nullptr) shared_cache_ = ctx->env->term_cache;
 }
 
 bool Evaluator::Exists(const BoundExpr& e, const uint64_t* row) {
@@ -461,8 +461,7 @@ Value Evaluator::Ownership(const BoundExpr& e, const uint64_t* row) {
   Value values[2];
   for (size_t i = 0; i < 2; ++i) {
     const BoundExpr& arg = e.args[i];
-    if (arg.kind == BoundExpr::Kind::kSlot &&
-        storage::TypeOfId(row[arg.slot]) == storage::TermType::kEntity) {
+    if (arg.kind == BoundExpr::Kind::kSlot && TypeOfId(row[arg.slot]) == TermType::kEntity) {
       terms[i] = row[arg.slot];
     } else {
       values[i] = Eval(arg, row);

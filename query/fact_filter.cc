@@ -1,7 +1,7 @@
 #include "query/fact_filter.h"
 
+#include "core/term_id.h"
 #include "query/expression.h"
-#include "storage/term_codec.h"
 
 namespace quipu::query {
 namespace {
@@ -9,7 +9,7 @@ namespace {
 constexpr int64_t kMicrosPerDay = int64_t{86400} * 1000000;
 
 Value DecodeAnnotation(uint64_t id, storage::ReadView* view) {
-  if (storage::IsInlineType(storage::TypeOfId(id))) return storage::DecodeInline(id);
+  if (IsInlineType(TypeOfId(id))) return DecodeInline(id);
   return ValueOrThrow(view->DecodeTerm(id));
 }
 

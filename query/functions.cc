@@ -6,7 +6,7 @@
 #include <cmath>
 #include <limits>
 
-#include "api/decimal_math.h"
+#include "core/decimal_math.h"
 #include "query/expression.h"
 #include "query/number_sum.h"
 

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "query/expression.h"
-#include "quipu/database.h"
+#include "quipu/options.h"
 
 namespace quipu::query {
 namespace {

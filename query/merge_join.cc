@@ -22,7 +22,7 @@ class MergeJoinOp final : public Operator {
         right_in_(ctx->width),
         run_(ctx->width),
         pending_(ctx->width),
-        run_charge_(ctx->memory, "a merge join", "right rows of one key", "row") {}
+        run_charge_(ctx->env->memory, "a merge join", "right rows of one key", "row") {}
 
   bool Next(Chunk* out) override {
     out->Clear();

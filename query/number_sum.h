@@ -2,7 +2,7 @@
 // path's or list's values alike.
 #pragma once
 
-#include "api/decimal_math.h"
+#include "core/decimal_math.h"
 #include "quipu/value.h"
 
 namespace quipu::query {

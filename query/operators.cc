@@ -6,10 +6,10 @@
 #include <chrono>
 #include <unordered_map>
 
+#include "core/term_id.h"
 #include "query/binder.h"
 #include "query/group_matcher.h"
 #include "query/memory_budget.h"
-#include "storage/term_codec.h"
 
 namespace quipu::query {
 
@@ -24,17 +24,7 @@ bool Operator::Pull(Chunk* out) {
 }
 
 void ExecContext::CheckCancel() const {
-  if (cancel_generation != nullptr &&
-      cancel_generation->load(std::memory_order_relaxed) != start_generation) {
-    throw QueryError(Status::InvalidArgument("the statement was cancelled"));
-  }
-  if (deadline != std::chrono::steady_clock::time_point{} &&
-      std::chrono::steady_clock::now() > deadline) {
-    throw QueryError(Status::InvalidArgument(fmt::format(
-        "the statement ran past its time limit of {} s (the limit 'time': :limit time SECONDS "
-        "in the shell, QueryLimits::time_seconds in the API)",
-        time_limit_seconds)));
-  }
+  if (Status s = env->interrupt.Check(); !s.ok()) throw QueryError(std::move(s));
 }
 
 namespace {
@@ -120,9 +110,9 @@ class HashJoinOp final : public Operator {
         right_slots_(std::move(right_slots)),
         input_(ctx->width),
         pending_(ctx->width),
-        build_charge_(ctx->memory, keys_.empty() ? "a cross product" : "a hash join", "build side",
-                      "row"),
-        pending_charge_(ctx->memory, keys_.empty() ? "a cross product" : "a hash join",
+        build_charge_(ctx->env->memory, keys_.empty() ? "a cross product" : "a hash join",
+                      "build side", "row"),
+        pending_charge_(ctx->env->memory, keys_.empty() ? "a cross product" : "a hash join",
                         "matches of one probe row", "row") {
     for (uint32_t s = 0; s < ctx->width; ++s) {
       if (right_slots_[s]) copy_slots_.push_back(s);
@@ -301,7 +291,7 @@ class GroupJoinOp final : public Operator {
         matcher_(ctx, group, std::move(bound)),
         kind_(kind),
         input_(ctx->width),
-        charge_(ctx->memory, "an optional match", "rows of one input chunk", "row") {}
+        charge_(ctx->env->memory, "an optional match", "rows of one input chunk", "row") {}
 
   bool Next(Chunk* out) override {
     out->Clear();

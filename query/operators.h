@@ -7,8 +7,6 @@
 #pragma once
 
 #include <algorithm>
-#include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -18,6 +16,7 @@
 #include "query/bound.h"
 #include "query/expression.h"
 #include "query/memory_budget.h"
+#include "query/statement_env.h"
 #include "storage/store.h"
 
 namespace quipu::query {
@@ -45,41 +44,20 @@ struct Chunk {
   }
 };
 
-class TermCache;
 class ValueTable;
-class HoldingsCache;
-class MemoryBudget;
 
-// How the planner joins; tests force each kind to compare their results.
-enum class JoinChoice : uint8_t { kByCost, kHashOnly, kBindOnly };
-
-// What every operator shares: the read view, the slots' width, cancellation.
+// What every operator of one plan shares: the read view, the bound query,
+// the slots' width, the computed values, and the statement's environment.
 struct ExecContext {
   storage::ReadView* view = nullptr;
   const BoundQuery* query = nullptr;
   uint32_t width = 1;
-  // Cancel() bumps *cancel_generation; a statement that saw another value
-  // when it started is cancelled. May be null.
-  const std::atomic<uint64_t>* cancel_generation = nullptr;
-  uint64_t start_generation = 0;
-  JoinChoice joins = JoinChoice::kByCost;
-  // Variable-length patterns stop the statement past this many search states.
-  uint64_t max_path_states = 10'000'000;
-  // CheckCancel stops the statement past this time; a default one: never.
-  std::chrono::steady_clock::time_point deadline{};
-  double time_limit_seconds = 0;
-  TermCache* term_cache = nullptr;  // may be null
-  // The database's holdings, when this statement's snapshot is of
-  // holdings_generation (see holdings_cache.h); else null.
-  HoldingsCache* holdings = nullptr;
-  uint64_t holdings_generation = 0;
   // Ids of the values the output operators compute; shared by the parts of
   // a union. Never null while a plan runs.
   ValueTable* values = nullptr;
-  // What the statement's operators hold (memory_budget.h); may be null.
-  MemoryBudget* memory = nullptr;
-  // Rows the statement may return (QueryLimits::max_result_rows); 0: any.
-  uint64_t max_result_rows = 0;
+  const StatementEnv* env = nullptr;  // never null while a plan runs
+
+  // Raises the QueryError of a cancel or a passed time limit.
   void CheckCancel() const;
 };
 

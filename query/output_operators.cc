@@ -55,7 +55,7 @@ class DistinctOp final : public Operator {
   DistinctOp(const ExecContext* ctx, std::unique_ptr<Operator> child, size_t columns)
       : child_(std::move(child)),
         key_(columns),
-        charge_(ctx->memory, "a distinct", "", "distinct row") {}
+        charge_(ctx->env->memory, "a distinct", "", "distinct row") {}
 
   bool Next(Chunk* out) override {
     out->Clear();
@@ -95,7 +95,7 @@ class SortOp final : public BlockingOperator {
         keys_(std::move(keys)),
         keep_(keep),
         eval_(ctx->view, &ctx->query->facts),
-        charge_(ctx->memory, keep > 0 ? "a top-k sort" : "a sort", "", "row") {
+        charge_(ctx->env->memory, keep > 0 ? "a top-k sort" : "a sort", "", "row") {
     eval_.set_context(ctx);
   }
 
@@ -248,7 +248,7 @@ class UnionOp final : public Operator {
         eval_(ctx->view, &ctx->query->facts),
         canonical_(columns, false),
         key_(columns),
-        charge_(ctx->memory, "a union", "", "distinct row") {
+        charge_(ctx->env->memory, "a union", "", "distinct row") {
     eval_.set_context(ctx);
     for (size_t i = 1; i < parts_.size(); ++i) {
       if (!parts_[i].all) last_distinct_ = i;
@@ -299,8 +299,7 @@ class UnionOp final : public Operator {
 
  private:
   uint64_t Canonical(size_t column, uint64_t id) {
-    if (!canonical_[column] || id == 0 || ValueTable::IsLocal(id) ||
-        storage::IsInlineType(storage::TypeOfId(id))) {
+    if (!canonical_[column] || id == 0 || ValueTable::IsLocal(id) || IsInlineType(TypeOfId(id))) {
       return id;
     }
     return ctx_->values->Intern(eval_.Decode(id));

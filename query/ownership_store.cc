@@ -153,13 +153,14 @@ namespace {
 StoreHoldingGraph& GraphFor(storage::ReadView* view, const ExecContext* ctx,
                             std::unique_lock<std::recursive_mutex>* lock,
                             std::unique_ptr<StoreHoldingGraph>* own) {
-  if (ctx != nullptr && ctx->holdings != nullptr) {
+  if (ctx != nullptr && ctx->env->holdings != nullptr) {
     if (StoreHoldingGraph* shared =
-            ctx->holdings->Acquire(ctx->holdings_generation, view, ctx, lock)) {
+            ctx->env->holdings->Acquire(ctx->env->holdings_generation, view, ctx, lock)) {
       return *shared;
     }
   }
-  *own = std::make_unique<StoreHoldingGraph>(view, ctx, ctx != nullptr ? ctx->memory : nullptr);
+  *own =
+      std::make_unique<StoreHoldingGraph>(view, ctx, ctx != nullptr ? ctx->env->memory : nullptr);
   return **own;
 }
 

@@ -19,6 +19,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/vocabulary.h"
 #include "grammar/ast.h"
 #include "query/memory_budget.h"
 #include "query/ownership.h"
@@ -29,9 +30,6 @@ namespace quipu::query {
 
 struct ExecContext;
 class HoldingsCache;
-
-inline constexpr char kOwnsPredicate[] = "owns";
-inline constexpr char kShareKey[] = "share";
 
 // A share of holders above this total is over 100% (sums of decimal
 // fractions are not exact).
@@ -113,7 +111,7 @@ struct Controller {
 // kept for the statement's later calls. Errors are QueryErrors at `pos`.
 class StoreOwnership {
  public:
-  // Uses the database's cached holdings when ctx->holdings is set and free,
+  // Uses the database's cached holdings when ctx->env->holdings is set and free,
   // else reads its own.
   StoreOwnership(storage::ReadView* view, const ExecContext* ctx);
   ~StoreOwnership();

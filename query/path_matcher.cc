@@ -9,10 +9,10 @@
 #include <tuple>
 #include <unordered_set>
 
+#include "core/term_id.h"
 #include "query/binder.h"
 #include "query/fact_filter.h"
 #include "query/value_table.h"
-#include "storage/term_codec.h"
 
 namespace quipu::query {
 
@@ -29,9 +29,10 @@ PathMatcher::PathMatcher(const ExecContext* ctx, const BoundPattern& pattern,
       var_(*pattern_.var),
       bound_(std::move(bound)),
       eval_(ctx->view, &ctx->query->facts),
-      starts_charge_(ctx->memory, "path expansion in " + pattern.label, "start nodes", "node"),
-      search_charge_(ctx->memory, "path expansion in " + pattern.label, "", "entry"),
-      adjacency_charge_(ctx->memory, "path expansion in " + pattern.label, "adjacency", "hop") {
+      starts_charge_(ctx->env->memory, "path expansion in " + pattern.label, "start nodes", "node"),
+      search_charge_(ctx->env->memory, "path expansion in " + pattern.label, "", "entry"),
+      adjacency_charge_(ctx->env->memory, "path expansion in " + pattern.label, "adjacency",
+                        "hop") {
   eval_.set_context(ctx);
   label_predicate_ = ValueOrThrow(ctx->view->FindTerm(Value(Entity{kLabelPredicate})));
   // Any relationship (p = 0) is one scan with the predicate unbound.
@@ -53,12 +54,12 @@ std::string PathMatcher::Describe() const {
 }
 
 void PathMatcher::CountState() {
-  if (++states_ > ctx_->max_path_states) {
+  if (++states_ > ctx_->env->max_path_states()) {
     throw QueryError(Status::InvalidArgument(fmt::format(
         "path expansion stopped in {}: it visited more than {} states (the limit "
         "'path_states': :limit path_states N in the shell, QueryLimits::path_states in the "
         "API); give the relationship a maximum length or a predicate, or raise the limit",
-        pattern_.label, ctx_->max_path_states)));
+        pattern_.label, ctx_->env->max_path_states())));
   }
   if ((states_ & 4095) == 0) ctx_->CheckCancel();
 }
@@ -124,7 +125,7 @@ void PathMatcher::CollectStarts() {
       if (cursor->Next(&batch_, kChunkRows) == 0) break;
       ctx_->CheckCancel();
       for (const storage::Triple& t : batch_) {
-        if (t.p == label_predicate_ || storage::TypeOfId(t.o) != storage::TermType::kEntity) {
+        if (t.p == label_predicate_ || TypeOfId(t.o) != TermType::kEntity) {
           continue;
         }
         starts_charge_.Add(sizeof(uint64_t));
@@ -154,7 +155,7 @@ std::vector<PathMatcher::Hop> PathMatcher::Expand(uint64_t node) {
       batch_.clear();
       if (cursor->Next(&batch_, kChunkRows) == 0) break;
       for (const storage::Triple& t : batch_) {
-        if (t.p == label_predicate_ || storage::TypeOfId(t.o) != storage::TermType::kEntity) {
+        if (t.p == label_predicate_ || TypeOfId(t.o) != TermType::kEntity) {
           continue;
         }
         // Undirected: a self-loop is found from both sides; take it once.
@@ -332,7 +333,7 @@ void PathMatcher::BuildAdjacency() {
       if (cursor->Next(&batch_, kChunkRows) == 0) break;
       ctx_->CheckCancel();
       for (const storage::Triple& t : batch_) {
-        if (storage::TypeOfId(t.o) != storage::TermType::kEntity) continue;
+        if (TypeOfId(t.o) != TermType::kEntity) continue;
         if (from_s) adjacency_.push_back(Edge{t.s, t.o, rank_s});
         // Undirected: a self-loop is one hop, taken from the subject side.
         if (from_o && !(pattern_.undirected && t.s == t.o)) {

@@ -5,9 +5,9 @@
 
 #include <algorithm>
 
+#include "core/term_id.h"
 #include "query/binder.h"
 #include "query/fact_filter.h"
-#include "storage/term_codec.h"
 
 namespace quipu::query {
 
@@ -18,7 +18,7 @@ PatternMatcher::PatternMatcher(const ExecContext* ctx, const BoundPattern& patte
     : ctx_(ctx),
       pattern_(pattern),
       bound_(std::move(bound)),
-      nodes_charge_(ctx->memory, "a node scan", "", "node") {
+      nodes_charge_(ctx->env->memory, "a node scan", "", "node") {
   input_.resize(ctx_->width);
   scratch_.resize(ctx_->width);
 }
@@ -32,7 +32,7 @@ uint64_t PatternMatcher::LabelPredicate() {
 
 bool PatternMatcher::HasFacts(uint64_t id) {
   // The same rule as LoadNodes: entities only, and being a label is not enough.
-  if (storage::TypeOfId(id) != storage::TermType::kEntity) return false;
+  if (TypeOfId(id) != TermType::kEntity) return false;
   std::vector<storage::Triple> batch;
   std::unique_ptr<storage::TripleCursor> cursor = ctx_->view->Scan({id, 0, 0});
   if (cursor->Next(&batch, 1) > 0) return true;
@@ -65,7 +65,7 @@ void PatternMatcher::LoadNodes() {
         nodes_charge_.Add(sizeof(uint64_t));
         nodes_.push_back(t.s);
       }
-      if (storage::TypeOfId(t.o) == storage::TermType::kEntity && t.p != LabelPredicate()) {
+      if (TypeOfId(t.o) == TermType::kEntity && t.p != LabelPredicate()) {
         nodes_charge_.Add(sizeof(uint64_t));
         objects.push_back(t.o);
       }

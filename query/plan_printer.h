@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include "query/operators.h"
-#include "quipu/database.h"
+#include "quipu/query_result.h"
 
 namespace quipu::query {
 

@@ -52,7 +52,7 @@ std::unique_ptr<Operator> PlanMatch(const ExecContext* ctx) {
     return empty;
   }
   const Estimator est(ctx->view);
-  const LogicalPlan logical = Optimize(q, est, ctx->width, ctx->joins);
+  const LogicalPlan logical = Optimize(q, est, ctx->width, ctx->env->joins);
   std::unique_ptr<Operator> root;
   if (logical.steps.empty() || !logical.initial_filters.empty()) {
     root = MakeSingleRow(ctx);

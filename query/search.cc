@@ -7,11 +7,11 @@
 #include <cmath>
 #include <tuple>
 
+#include "core/utf8.h"
 #include "query/expression.h"
 #include "query/operators.h"
 #include "storage/name_index.h"
 #include "storage/text_normalizer.h"
-#include "storage/utf8.h"
 
 namespace quipu::query {
 namespace {
@@ -83,7 +83,7 @@ std::vector<Candidate> FindCandidates(const std::vector<std::string>& words, siz
   std::vector<std::pair<storage::NameMatch, uint32_t>> hits;
   for (size_t i = 0; i < words.size(); ++i) {
     matches.clear();
-    const bool prefix = i == last && storage::CodePointCount(words[i]) >= kMinPrefixLength;
+    const bool prefix = i == last && CodePointCount(words[i]) >= kMinPrefixLength;
     if (Status s = view->FindNames(words[i], prefix, &matches); !s.ok()) throw QueryError(s);
     for (const storage::NameMatch& m : matches) hits.emplace_back(m, uint32_t{1} << i);
   }

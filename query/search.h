@@ -17,7 +17,7 @@
 
 #include "grammar/ast.h"
 #include "query/binder.h"
-#include "quipu/database.h"
+#include "quipu/query_result.h"
 #include "storage/store.h"
 
 namespace quipu::query {

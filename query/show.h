@@ -6,7 +6,7 @@
 #pragma once
 
 #include "grammar/ast.h"
-#include "quipu/database.h"
+#include "quipu/query_result.h"
 #include "storage/store.h"
 
 namespace quipu::query {

@@ -2,15 +2,15 @@
 
 #include <algorithm>
 
+#include "core/utf8.h"
 #include "storage/text_normalizer.h"
-#include "storage/utf8.h"
 
 namespace quipu::query {
 namespace {
 
 std::vector<std::u32string> DistinctWords(std::string_view text) {
   std::vector<std::u32string> words;
-  for (const std::string& w : storage::TextWords(text)) words.push_back(storage::DecodeUtf8(w));
+  for (const std::string& w : storage::TextWords(text)) words.push_back(DecodeUtf8(w));
   std::sort(words.begin(), words.end());
   words.erase(std::unique(words.begin(), words.end()), words.end());
   return words;

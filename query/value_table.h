@@ -19,9 +19,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/term_id.h"
 #include "query/memory_budget.h"
 #include "quipu/value.h"
-#include "storage/term_codec.h"
 
 namespace quipu::query {
 
@@ -31,13 +31,11 @@ class ValueTable {
   explicit ValueTable(MemoryBudget* budget)
       : charge_(budget, "the table of computed values", "", "value") {}
 
-  static bool IsLocal(uint64_t id) {
-    return storage::TypeOfId(id) == storage::TermType::kQueryLocal;
-  }
+  static bool IsLocal(uint64_t id) { return TypeOfId(id) == TermType::kQueryLocal; }
 
   uint64_t Intern(const Value& value) {
     if (value.is_null()) return 0;
-    if (std::optional<uint64_t> inline_id = storage::InlineId(value)) return *inline_id;
+    if (std::optional<uint64_t> inline_id = InlineId(value)) return *inline_id;
     std::string literal = value.ToLiteral();
     const uint64_t literal_bytes = sizeof(std::string) + literal.capacity() + 1;
     auto [it, added] = index_.try_emplace(std::move(literal), 0);
@@ -45,13 +43,13 @@ class ValueTable {
       // The map's node with its key, and the value kept for Get.
       charge_.Add(kHashNodeBytes + sizeof(uint64_t) + literal_bytes + ValueBytes(value));
       values_.push_back(value);
-      it->second = storage::MakeId(storage::TermType::kQueryLocal, values_.size());
+      it->second = MakeId(TermType::kQueryLocal, values_.size());
     }
     return it->second;
   }
 
   // REQUIRES: IsLocal(id) and id came from this table.
-  const Value& Get(uint64_t id) const { return values_[(id & storage::kPayloadMask) - 1]; }
+  const Value& Get(uint64_t id) const { return values_[(id & kPayloadMask) - 1]; }
 
  private:
   std::unordered_map<std::string, uint64_t> index_;

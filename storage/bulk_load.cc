@@ -8,9 +8,9 @@
 #include <thread>
 #include <tuple>
 
+#include "core/term_id.h"
 #include "storage/key_codec.h"
 #include "storage/name_index.h"
-#include "storage/term_codec.h"
 
 namespace quipu::storage {
 namespace {

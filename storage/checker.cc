@@ -6,10 +6,10 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/term_id.h"
 #include "storage/key_codec.h"
 #include "storage/name_index.h"
 #include "storage/rocksdb_store.h"
-#include "storage/term_codec.h"
 
 namespace quipu::storage {
 namespace {

@@ -6,8 +6,9 @@
 #include <cstdint>
 #include <string>
 
+#include "core/coding.h"
+#include "core/term_id.h"
 #include "storage/store.h"
-#include "storage/term_codec.h"
 
 namespace quipu::storage {
 

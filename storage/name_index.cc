@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
+#include "core/term_id.h"
+#include "core/utf8.h"
 #include "storage/key_codec.h"
-#include "storage/term_codec.h"
 #include "storage/text_normalizer.h"
-#include "storage/utf8.h"
 
 namespace quipu::storage {
 namespace {

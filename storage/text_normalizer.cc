@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "storage/utf8.h"
+#include "core/utf8.h"
 
 namespace quipu::storage {
 namespace {

@@ -60,7 +60,7 @@ uint64_t Write(const std::string& db_path, Path path, const std::vector<Fact>& f
     REQUIRE(t.ok());
     txn = std::move(*t);
   }
-  FactWriter writer = bulk ? FactWriter(bulk.get(), nullptr, 0) : FactWriter(txn.get(), nullptr, 0);
+  FactWriter writer = bulk ? FactWriter(bulk.get(), nullptr) : FactWriter(txn.get(), nullptr);
   for (const Fact& f : facts) REQUIRE(writer.Add(f.s, f.p, f.o, f.annotations).ok());
   REQUIRE(writer.Commit().ok());
   return writer.facts_inserted();
@@ -101,7 +101,7 @@ TEST_CASE("a bulk load that is not committed leaves nothing", "[import][bulk]") 
     REQUIRE(store.ok());
     auto bulk = (*store)->BeginBulkLoad();
     REQUIRE(bulk.ok());
-    FactWriter writer(bulk->get(), nullptr, 0);
+    FactWriter writer(bulk->get(), nullptr);
     for (const Fact& fact : Facts(0, 50)) {
       REQUIRE(writer.Add(fact.s, fact.p, fact.o, fact.annotations).ok());
     }

@@ -6,17 +6,17 @@
 #include <catch2/catch.hpp>
 #include <sstream>
 
+#include "core/term_id.h"
 #include "quipu/database.h"
 #include "repl/shell.h"
 #include "storage/key_codec.h"
-#include "storage/term_codec.h"
 #include "tests/test_util.h"
 
 namespace {
 
+using quipu::PutBigEndian64;
 using quipu::storage::EncodeTripleKey;
 using quipu::storage::Permutation;
-using quipu::storage::PutBigEndian64;
 using quipu::storage::Triple;
 
 const char kData[] =
@@ -45,7 +45,7 @@ class RawDb {
   uint64_t Id(const std::string& entity) {
     std::string value;
     REQUIRE(db_->Get({}, handles_["term2id"], std::string(1, '\x01') + entity, &value).ok());
-    return quipu::storage::GetBigEndian64(value.data());
+    return quipu::GetBigEndian64(value.data());
   }
   Triple Fact(const std::string& s, const std::string& p, const std::string& o) {
     return Triple{Id(s), Id(p), Id(o)};

@@ -12,8 +12,9 @@
 #include <set>
 #include <thread>
 
+#include "engine/run_statement.h"
 #include "grammar/parser.h"
-#include "query/executor.h"
+#include "query/statement_env.h"
 #include "quipu/database.h"
 #include "storage/rocksdb_store.h"
 #include "tests/test_util.h"
@@ -147,9 +148,9 @@ TEST_CASE("hash join, bind join and cost-based plans agree", "[engine]") {
     std::vector<std::string> results;
     for (auto joins : {quipu::query::JoinChoice::kByCost, quipu::query::JoinChoice::kHashOnly,
                        quipu::query::JoinChoice::kBindOnly}) {
-      quipu::query::ExecOptions options;
-      options.joins = joins;
-      auto r = quipu::query::ExecuteStatement(*stmt, store->get(), options);
+      quipu::query::StatementEnv env;
+      env.joins = joins;
+      auto r = quipu::engine::RunStatement(*stmt, store->get(), env, {});
       REQUIRE(r.ok());
       results.push_back(Dump(*r));
     }

@@ -12,12 +12,13 @@ trap 'rm -rf "$tmp"' EXIT
 prefix=$tmp/prefix
 cmake --install "$build" --prefix "$prefix" >/dev/null
 
-# The library exports the API and nothing of the engine (cmake/libquipu.map).
+# The library exports the API and nothing of the engine (QUIPU_EXPORT,
+# include/quipu/export.h).
 lib=$(find "$prefix" -name 'libquipu.so' | head -1)
 exported=$(nm -DC --defined-only "$lib")
 grep -q ' quipu_execute$' <<<"$exported" || { echo "libquipu.so does not export the C API"; exit 1; }
 grep -q 'quipu::Database::Open' <<<"$exported" || { echo "libquipu.so does not export the C++ API"; exit 1; }
-if leaked=$(grep -E 'quipu::(query|storage|grammar|import|repl|ast)::|rocksdb::|tao::pegtl' <<<"$exported" \
+if leaked=$(grep -E 'quipu::(query|storage|grammar|import|engine|repl|ast)::|rocksdb::|tao::pegtl' <<<"$exported" \
             | grep -v 'quipu::Database::Impl::'); then
   echo "libquipu.so exports engine internals:"; head -5 <<<"$leaked"; exit 1
 fi

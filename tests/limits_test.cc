@@ -11,8 +11,10 @@
 #include <fstream>
 #include <string>
 
+#include "engine/run_statement.h"
 #include "grammar/parser.h"
-#include "query/executor.h"
+#include "query/memory_budget.h"
+#include "query/statement_env.h"
 #include "quipu/database.h"
 #include "storage/rocksdb_store.h"
 #include "tests/test_util.h"
@@ -234,10 +236,12 @@ quipu::Result<quipu::QueryResult> RunWithBudget(quipu::storage::Store* store,
                                                 quipu::query::JoinChoice joins) {
   auto statement = quipu::grammar::ParseStatement(text);
   REQUIRE(statement.ok());
-  quipu::query::ExecOptions options;
-  options.joins = joins;
-  options.memory_bytes = budget;
-  return quipu::query::ExecuteStatement(*statement, store, options);
+  quipu::query::StatementEnv env;
+  env.joins = joins;
+  env.limits.memory_bytes = budget;
+  quipu::query::MemoryBudget memory(budget);
+  env.memory = &memory;
+  return quipu::engine::RunStatement(*statement, store, env, {});
 }
 
 }  // namespace

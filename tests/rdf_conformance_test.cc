@@ -75,7 +75,7 @@ std::vector<TermTriple> LoadThroughStore(const std::string& path, const std::str
   {
     auto txn = (*store)->BeginWrite();
     REQUIRE(txn.ok());
-    quipu::import::FactWriter writer(txn->get(), nullptr, 0);
+    quipu::import::FactWriter writer(txn->get(), nullptr);
     *status = Read(path, RdfSyntax::kTurtle, base, [&](const RdfStatement& st) {
       return writer.Add(st.subject, st.predicate, st.object);
     });

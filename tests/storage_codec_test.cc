@@ -21,9 +21,9 @@
 
 #include "tests/test_util.h"
 
+#include "core/term_id.h"
 #include "quipu/value.h"
 #include "storage/store.h"
-#include "storage/term_codec.h"
 
 namespace Catch {
 template <>

@@ -14,12 +14,12 @@
 #include <tuple>
 #include <vector>
 
+#include "core/utf8.h"
 #include "quipu/value.h"
 #include "storage/name_index.h"
 #include "storage/rocksdb_store.h"
 #include "storage/store.h"
 #include "storage/text_normalizer.h"
-#include "storage/utf8.h"
 #include "tests/format_downgrade.h"
 #include "tests/test_util.h"
 

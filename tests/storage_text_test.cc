@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "core/utf8.h"
 #include "storage/name_index.h"
 #include "storage/text_normalizer.h"
-#include "storage/utf8.h"
 
 namespace quipu::storage {
 namespace {

@@ -39,6 +39,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "quipu/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -83,12 +85,12 @@ typedef enum quipu_type {
 } quipu_type;
 
 /* ---- errors */
-const char* quipu_error_message(const quipu_error* error);
-quipu_code quipu_error_code(const quipu_error* error);
+QUIPU_EXPORT const char* quipu_error_message(const quipu_error* error);
+QUIPU_EXPORT quipu_code quipu_error_code(const quipu_error* error);
 /* 1-based position in the statement text; 0 when the error has none. */
-uint32_t quipu_error_line(const quipu_error* error);
-uint32_t quipu_error_column(const quipu_error* error);
-void quipu_error_free(quipu_error* error);
+QUIPU_EXPORT uint32_t quipu_error_line(const quipu_error* error);
+QUIPU_EXPORT uint32_t quipu_error_column(const quipu_error* error);
+QUIPU_EXPORT void quipu_error_free(quipu_error* error);
 
 /* ---- opening and closing */
 typedef struct quipu_options {
@@ -113,123 +115,130 @@ typedef struct quipu_options {
 } quipu_options;
 
 /* Fills `options` with the defaults. */
-void quipu_options_init(quipu_options* options);
+QUIPU_EXPORT void quipu_options_init(quipu_options* options);
 /* `options` may be NULL for the defaults. On success *db is a new database. */
-quipu_code quipu_open(const char* path, const quipu_options* options, quipu_db** db,
-                      quipu_error** error);
+QUIPU_EXPORT quipu_code quipu_open(const char* path, const quipu_options* options, quipu_db** db,
+                                   quipu_error** error);
 /* Closes the database. Its prepared statements must be freed before. */
-void quipu_close(quipu_db* db);
+QUIPU_EXPORT void quipu_close(quipu_db* db);
 /* Asks every statement running now to stop ("the statement was cancelled").
  * Safe to call from any thread. */
-void quipu_cancel(quipu_db* db);
+QUIPU_EXPORT void quipu_cancel(quipu_db* db);
 
 /* ---- parameters: values for the $name parameters of a statement */
-quipu_params* quipu_params_new(void);
-void quipu_params_free(quipu_params* params);
+QUIPU_EXPORT quipu_params* quipu_params_new(void);
+QUIPU_EXPORT void quipu_params_free(quipu_params* params);
 /* `name` without the '$'. Setting a name again replaces its value. */
-void quipu_params_set_null(quipu_params* params, const char* name);
-void quipu_params_set_bool(quipu_params* params, const char* name, int value);
-void quipu_params_set_int(quipu_params* params, const char* name, int64_t value);
-void quipu_params_set_double(quipu_params* params, const char* name, double value);
-void quipu_params_set_string(quipu_params* params, const char* name, const char* value);
+QUIPU_EXPORT void quipu_params_set_null(quipu_params* params, const char* name);
+QUIPU_EXPORT void quipu_params_set_bool(quipu_params* params, const char* name, int value);
+QUIPU_EXPORT void quipu_params_set_int(quipu_params* params, const char* name, int64_t value);
+QUIPU_EXPORT void quipu_params_set_double(quipu_params* params, const char* name, double value);
+QUIPU_EXPORT void quipu_params_set_string(quipu_params* params, const char* name,
+                                          const char* value);
 /* An exact decimal from its text ("12.50", "-0.05"): QUIPU_OK, or
  * QUIPU_INVALID_ARGUMENT when the text is not a decimal of at most 18
  * significant digits (the parameter is then left as it was). */
-quipu_code quipu_params_set_decimal(quipu_params* params, const char* name, const char* text);
+QUIPU_EXPORT quipu_code quipu_params_set_decimal(quipu_params* params, const char* name,
+                                                 const char* text);
 /* Days since 1970-01-01. */
-void quipu_params_set_date(quipu_params* params, const char* name, int64_t days);
+QUIPU_EXPORT void quipu_params_set_date(quipu_params* params, const char* name, int64_t days);
 /* An entity by key: "cosco" for @cosco, or an absolute IRI. */
-void quipu_params_set_entity(quipu_params* params, const char* name, const char* key);
+QUIPU_EXPORT void quipu_params_set_entity(quipu_params* params, const char* name, const char* key);
 
 /* ---- running statements */
 /* Runs one statement; `params` may be NULL. On success *result is new. */
-quipu_code quipu_execute(quipu_db* db, const char* statement, const quipu_params* params,
-                         quipu_result** result, quipu_error** error);
+QUIPU_EXPORT quipu_code quipu_execute(quipu_db* db, const char* statement,
+                                      const quipu_params* params, quipu_result** result,
+                                      quipu_error** error);
 /* Runs the statements of a script in order, each atomically, and drops their
  * results; stops at the first error (positions refer to the whole script). */
-quipu_code quipu_execute_script(quipu_db* db, const char* script, quipu_error** error);
+QUIPU_EXPORT quipu_code quipu_execute_script(quipu_db* db, const char* script, quipu_error** error);
 /* Parses one statement once; a syntax error is reported here. */
-quipu_code quipu_prepare(quipu_db* db, const char* statement, quipu_stmt** stmt,
-                         quipu_error** error);
-quipu_code quipu_stmt_execute(quipu_stmt* stmt, const quipu_params* params, quipu_result** result,
-                              quipu_error** error);
-void quipu_stmt_free(quipu_stmt* stmt);
+QUIPU_EXPORT quipu_code quipu_prepare(quipu_db* db, const char* statement, quipu_stmt** stmt,
+                                      quipu_error** error);
+QUIPU_EXPORT quipu_code quipu_stmt_execute(quipu_stmt* stmt, const quipu_params* params,
+                                           quipu_result** result, quipu_error** error);
+QUIPU_EXPORT void quipu_stmt_free(quipu_stmt* stmt);
 
 /* ---- results. Rows and columns count from 0; out of range gives NULL
  * type and zero values. A getter of the wrong type returns 0 or NULL. */
-size_t quipu_result_column_count(const quipu_result* result);
-const char* quipu_result_column_name(const quipu_result* result, size_t column);
+QUIPU_EXPORT size_t quipu_result_column_count(const quipu_result* result);
+QUIPU_EXPORT const char* quipu_result_column_name(const quipu_result* result, size_t column);
 /* The type of the column's non-null values (int and decimal mixed: decimal;
  * either with double: double);
  * QUIPU_TYPE_NULL when it holds only nulls or several types. */
-quipu_type quipu_result_column_type(const quipu_result* result, size_t column);
-size_t quipu_result_row_count(const quipu_result* result);
-quipu_type quipu_result_type(const quipu_result* result, size_t row, size_t column);
-int quipu_result_bool(const quipu_result* result, size_t row, size_t column);
-int64_t quipu_result_int(const quipu_result* result, size_t row, size_t column);
+QUIPU_EXPORT quipu_type quipu_result_column_type(const quipu_result* result, size_t column);
+QUIPU_EXPORT size_t quipu_result_row_count(const quipu_result* result);
+QUIPU_EXPORT quipu_type quipu_result_type(const quipu_result* result, size_t row, size_t column);
+QUIPU_EXPORT int quipu_result_bool(const quipu_result* result, size_t row, size_t column);
+QUIPU_EXPORT int64_t quipu_result_int(const quipu_result* result, size_t row, size_t column);
 /* Doubles, and ints converted. */
-double quipu_result_double(const quipu_result* result, size_t row, size_t column);
+QUIPU_EXPORT double quipu_result_double(const quipu_result* result, size_t row, size_t column);
 /* Strings, and the text of a language-tagged string. */
-const char* quipu_result_string(const quipu_result* result, size_t row, size_t column);
+QUIPU_EXPORT const char* quipu_result_string(const quipu_result* result, size_t row, size_t column);
 /* The language tag of a language-tagged string ("es" for "Perú"@es). */
-const char* quipu_result_lang(const quipu_result* result, size_t row, size_t column);
-const char* quipu_result_entity_key(const quipu_result* result, size_t row, size_t column);
+QUIPU_EXPORT const char* quipu_result_lang(const quipu_result* result, size_t row, size_t column);
+QUIPU_EXPORT const char* quipu_result_entity_key(const quipu_result* result, size_t row,
+                                                 size_t column);
 /* Days since 1970-01-01. */
-int64_t quipu_result_date(const quipu_result* result, size_t row, size_t column);
+QUIPU_EXPORT int64_t quipu_result_date(const quipu_result* result, size_t row, size_t column);
 /* Microseconds since 1970-01-01T00:00:00Z. */
-int64_t quipu_result_datetime(const quipu_result* result, size_t row, size_t column);
+QUIPU_EXPORT int64_t quipu_result_datetime(const quipu_result* result, size_t row, size_t column);
 /* Any value as text, as the shell prints it: strings raw, entities @key,
  * dates ISO 8601, paths as a pattern (@a)-[:owns]->(@b), null "null". */
-const char* quipu_result_text(const quipu_result* result, size_t row, size_t column);
+QUIPU_EXPORT const char* quipu_result_text(const quipu_result* result, size_t row, size_t column);
 
 /* ---- values one by one: what a list or a path holds, item by item. Every
  * quipu_value_* accessor accepts NULL and a value of another type, and then
  * gives QUIPU_TYPE_NULL, 0 or NULL like the quipu_result_* getters. */
 /* The cell as a value; NULL out of range. */
-const quipu_value* quipu_result_value(const quipu_result* result, size_t row, size_t column);
-quipu_type quipu_value_type(const quipu_value* value);
-int quipu_value_bool(const quipu_value* value);
-int64_t quipu_value_int(const quipu_value* value);
+QUIPU_EXPORT const quipu_value* quipu_result_value(const quipu_result* result, size_t row,
+                                                   size_t column);
+QUIPU_EXPORT quipu_type quipu_value_type(const quipu_value* value);
+QUIPU_EXPORT int quipu_value_bool(const quipu_value* value);
+QUIPU_EXPORT int64_t quipu_value_int(const quipu_value* value);
 /* Doubles, and ints converted. */
-double quipu_value_double(const quipu_value* value);
+QUIPU_EXPORT double quipu_value_double(const quipu_value* value);
 /* Strings, and the text of a language-tagged string. */
-const char* quipu_value_string(const quipu_value* value);
-const char* quipu_value_lang(const quipu_value* value);
-const char* quipu_value_entity_key(const quipu_value* value);
+QUIPU_EXPORT const char* quipu_value_string(const quipu_value* value);
+QUIPU_EXPORT const char* quipu_value_lang(const quipu_value* value);
+QUIPU_EXPORT const char* quipu_value_entity_key(const quipu_value* value);
 /* A decimal as its unscaled integer and scale (value = unscaled / 10^scale,
  * scale 0..18, no trailing zeros); returns 1 for a decimal, else 0 and leaves
  * both untouched. quipu_value_double gives its nearest double and
  * quipu_value_text its exact digits. */
-int quipu_value_decimal(const quipu_value* value, int64_t* unscaled, int32_t* scale);
+QUIPU_EXPORT int quipu_value_decimal(const quipu_value* value, int64_t* unscaled, int32_t* scale);
 /* Days since 1970-01-01. */
-int64_t quipu_value_date(const quipu_value* value);
+QUIPU_EXPORT int64_t quipu_value_date(const quipu_value* value);
 /* Microseconds since 1970-01-01T00:00:00Z. */
-int64_t quipu_value_datetime(const quipu_value* value);
+QUIPU_EXPORT int64_t quipu_value_datetime(const quipu_value* value);
 /* The value as text (as quipu_result_text) into `buffer` of `size` bytes,
  * cut and NUL-terminated when it does not fit (snprintf's contract); returns
  * the length of the whole text, so a second call with a buffer one byte
  * longer than that gets it all. `buffer` may be NULL when `size` is 0. */
-size_t quipu_value_text(const quipu_value* value, char* buffer, size_t size);
+QUIPU_EXPORT size_t quipu_value_text(const quipu_value* value, char* buffer, size_t size);
 /* A list's items, from 0. */
-size_t quipu_value_list_size(const quipu_value* value);
-const quipu_value* quipu_value_list_item(const quipu_value* value, size_t index);
+QUIPU_EXPORT size_t quipu_value_list_size(const quipu_value* value);
+QUIPU_EXPORT const quipu_value* quipu_value_list_item(const quipu_value* value, size_t index);
 /* A path of n hops has n + 1 nodes (entities), node i and node i + 1 joined by
  * hop i. A hop is a fact: its predicate's key ("owns"), whether it points
  * along the path (1: node i -> node i + 1) or back (0), and the annotations
  * of the fact instance it used, sorted by key. */
-size_t quipu_value_path_length(const quipu_value* value);
-const quipu_value* quipu_value_path_node(const quipu_value* value, size_t index);
-const char* quipu_value_path_predicate(const quipu_value* value, size_t hop);
-int quipu_value_path_forward(const quipu_value* value, size_t hop);
-size_t quipu_value_path_annotation_count(const quipu_value* value, size_t hop);
-const char* quipu_value_path_annotation_key(const quipu_value* value, size_t hop, size_t index);
-const quipu_value* quipu_value_path_annotation(const quipu_value* value, size_t hop, size_t index);
+QUIPU_EXPORT size_t quipu_value_path_length(const quipu_value* value);
+QUIPU_EXPORT const quipu_value* quipu_value_path_node(const quipu_value* value, size_t index);
+QUIPU_EXPORT const char* quipu_value_path_predicate(const quipu_value* value, size_t hop);
+QUIPU_EXPORT int quipu_value_path_forward(const quipu_value* value, size_t hop);
+QUIPU_EXPORT size_t quipu_value_path_annotation_count(const quipu_value* value, size_t hop);
+QUIPU_EXPORT const char* quipu_value_path_annotation_key(const quipu_value* value, size_t hop,
+                                                         size_t index);
+QUIPU_EXPORT const quipu_value* quipu_value_path_annotation(const quipu_value* value, size_t hop,
+                                                            size_t index);
 
 /* For writes: fact instances added and removed, and a line for people. */
-uint64_t quipu_result_facts_inserted(const quipu_result* result);
-uint64_t quipu_result_facts_deleted(const quipu_result* result);
-const char* quipu_result_summary(const quipu_result* result);
-void quipu_result_free(quipu_result* result);
+QUIPU_EXPORT uint64_t quipu_result_facts_inserted(const quipu_result* result);
+QUIPU_EXPORT uint64_t quipu_result_facts_deleted(const quipu_result* result);
+QUIPU_EXPORT const char* quipu_result_summary(const quipu_result* result);
+QUIPU_EXPORT void quipu_result_free(quipu_result* result);
 
 #ifdef __cplusplus
 }

@@ -8,9 +8,11 @@
 #include <string>
 #include <utility>
 
+#include "quipu/export.h"
+
 namespace quipu {
 
-class Status {
+class QUIPU_EXPORT Status {
  public:
   enum class Code : uint8_t {
     kOk = 0,

@@ -9,6 +9,8 @@
 #include <variant>
 #include <vector>
 
+#include "quipu/export.h"
+
 namespace quipu {
 
 // Days since 1970-01-01 (proleptic Gregorian), negative before.
@@ -53,7 +55,7 @@ struct Path;
 // only and cannot be stored as facts.
 using ValueList = std::vector<Value>;
 
-class Value {
+class QUIPU_EXPORT Value {
  public:
   // The order matches Storage's alternatives.
   enum class Type : uint8_t {
@@ -130,7 +132,7 @@ class Value {
 // true when the fact points along the path (nodes[i] -p-> nodes[i + 1]),
 // false when it points back. Annotations are those of the fact's instance
 // the hop used (see docs/language.md, "Paths"), sorted by key.
-struct PathHop {
+struct QUIPU_EXPORT PathHop {
   Entity predicate;
   bool forward = true;
   std::vector<std::pair<std::string, Value>> annotations;
@@ -139,7 +141,7 @@ struct PathHop {
 
 // A path value: nodes.size() == hops.size() + 1. Printed as a pattern:
 // (@a)-[:owns {share: 0.6}]->(@b)<-[:funds]-(@c).
-struct Path {
+struct QUIPU_EXPORT Path {
   std::vector<Value> nodes;
   std::vector<PathHop> hops;
   bool operator==(const Path&) const;
@@ -147,31 +149,31 @@ struct Path {
 
 inline Value::Value(Path path) : v_(std::make_shared<const Path>(std::move(path))) {}
 
-const char* TypeName(Value::Type type);
+QUIPU_EXPORT const char* TypeName(Value::Type type);
 
 // Calendar helpers shared by the parser, the storage codec and printing.
 // Returns false when the text is not a valid date (YYYY-MM-DD, years -9999..9999).
-bool ParseDate(const std::string& text, Date* out);
+QUIPU_EXPORT bool ParseDate(const std::string& text, Date* out);
 // Accepts YYYY-MM-DDTHH:MM:SS[.ffffff][Z|+HH:MM|-HH:MM]; stored in UTC.
-bool ParseDateTime(const std::string& text, DateTime* out);
-std::string FormatDate(Date d);
-std::string FormatDateTime(DateTime d);
+QUIPU_EXPORT bool ParseDateTime(const std::string& text, DateTime* out);
+QUIPU_EXPORT std::string FormatDate(Date d);
+QUIPU_EXPORT std::string FormatDateTime(DateTime d);
 
 // Decimal helpers. ParseDecimal accepts [+-]digits[.digits] (or .digits),
 // leading and trailing zeros included, with at most 18 significant digits
 // and 18 after the point, and gives the canonical form; false otherwise.
 // FormatDecimal gives canonical text: "12.5", "-0.05", "100".
-bool ParseDecimal(std::string_view text, Decimal* out);
-std::string FormatDecimal(Decimal d);
-double DecimalToDouble(Decimal d);
+QUIPU_EXPORT bool ParseDecimal(std::string_view text, Decimal* out);
+QUIPU_EXPORT std::string FormatDecimal(Decimal d);
+QUIPU_EXPORT double DecimalToDouble(Decimal d);
 
 // How an entity key prints: @key when it is a plain identifier, prefix:local
 // for the well-known RDF vocabularies, <iri> otherwise.
-std::string FormatEntityKey(const std::string& key);
+QUIPU_EXPORT std::string FormatEntityKey(const std::string& key);
 
 // `s` in double quotes with \" \\ \n \t \r and \u00XX for other control
 // characters: a string literal of the query language, and of JSON.
-std::string QuoteString(std::string_view s);
-bool IsPlainKey(const std::string& key);
+QUIPU_EXPORT std::string QuoteString(std::string_view s);
+QUIPU_EXPORT bool IsPlainKey(const std::string& key);
 
 }  // namespace quipu

@@ -1,10 +1,12 @@
-#include "storage/term_codec.h"
+#include "core/term_id.h"
 
 #include <bit>
 #include <cmath>
 #include <cstring>
 
-namespace quipu::storage {
+#include "core/coding.h"
+
+namespace quipu {
 namespace {
 
 constexpr int64_t kInlineIntMin = -(int64_t{1} << 59);
@@ -173,4 +175,4 @@ Result<Value> DecodeDictionary(TermType type, std::string_view bytes) {
   }
 }
 
-}  // namespace quipu::storage
+}  // namespace quipu

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "api/decimal_math.h"
+#include "core/decimal_math.h"
 
 namespace quipu {
 namespace {

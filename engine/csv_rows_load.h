@@ -16,15 +16,19 @@
 // columns.
 #pragma once
 
+//
+// It lives in the engine, not in import/, because it evaluates the language's
+// expressions (query/) over each record; import/ supplies the file, the CSV
+// table and the writer (import::RecordReader).
 #include "grammar/ast.h"
 #include "import/fact_writer.h"
 #include "import/file_source.h"
 #include "import/load_report.h"
-#include "quipu/database.h"
+#include "quipu/query_result.h"
 
-namespace quipu::import {
+namespace quipu::engine {
 
-Status LoadCsvRows(const ast::LoadStatement& load, const Params& params, FileSource* source,
-                   FactWriter* writer, LoadReport* report);
+Status LoadCsvRows(const ast::LoadStatement& load, const Params& params, import::FileSource* source,
+                   import::FactWriter* writer, import::LoadReport* report);
 
-}  // namespace quipu::import
+}  // namespace quipu::engine

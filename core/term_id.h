@@ -1,4 +1,6 @@
-// TermCodec: maps values to 64-bit term ids and back.
+// Term ids: the 64-bit ids every layer passes instead of values, and the
+// codec between values and ids. One header for the layout (as QLever keeps
+// its ValueId.h), so no layer above re-derives it.
 //
 // An id carries its value type in the top 4 bits (TermType) and a 60-bit
 // payload. Integers, doubles, booleans, dates and datetimes that fit are
@@ -16,7 +18,7 @@
 #include "quipu/status.h"
 #include "quipu/value.h"
 
-namespace quipu::storage {
+namespace quipu {
 
 // Do not renumber: persisted in the top 4 bits of every id on disk.
 enum class TermType : uint8_t {
@@ -45,6 +47,11 @@ inline uint64_t MakeId(TermType type, uint64_t payload) {
   return (static_cast<uint64_t>(type) << kTypeShift) | (payload & kPayloadMask);
 }
 bool IsInlineType(TermType type);
+inline bool IsEntityId(uint64_t id) { return TypeOfId(id) == TermType::kEntity; }
+inline bool IsInlineId(uint64_t id) { return IsInlineType(TypeOfId(id)); }
+inline bool IsQueryLocalId(uint64_t id) { return TypeOfId(id) == TermType::kQueryLocal; }
+// The sequence number of a dictionary or query-local id.
+inline uint64_t PayloadOf(uint64_t id) { return id & kPayloadMask; }
 
 // The inline id of `value`, or nullopt when it needs the dictionary.
 std::optional<uint64_t> InlineId(const Value& value);
@@ -61,14 +68,4 @@ Value DecodeInline(uint64_t id);
 // Decodes dictionary bytes stored under an id of type `type`.
 Result<Value> DecodeDictionary(TermType type, std::string_view bytes);
 
-// Big-endian fixed-width helpers used by every key in the store.
-inline void PutBigEndian64(std::string* out, uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>(v >> shift));
-}
-inline uint64_t GetBigEndian64(const char* p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
-  return v;
-}
-
-}  // namespace quipu::storage
+}  // namespace quipu

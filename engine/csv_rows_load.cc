@@ -1,4 +1,4 @@
-#include "import/csv_rows_load.h"
+#include "engine/csv_rows_load.h"
 
 #include <fmt/format.h>
 
@@ -7,14 +7,20 @@
 #include <utility>
 #include <vector>
 
+#include "core/vocabulary.h"
 #include "import/csv_table.h"
 #include "query/binder.h"
 #include "query/expression.h"
 #include "query/writer.h"
 
-namespace quipu::import {
+namespace quipu::engine {
 namespace {
 
+using import::CsvTable;
+using import::FactWriter;
+using import::FileSource;
+using import::LoadReport;
+using import::NamedAnnotations;
 using query::BoundExpr;
 
 constexpr char kKeyForms[] = "(@(r.column, ...) ...), (@key ...) or (<iri> ...)";
@@ -179,7 +185,7 @@ class CsvRowsLoad {
   std::optional<BoundExpr> filter_;
   std::vector<RowPath> paths_;
   std::vector<RowFact> facts_;
-  const Value label_predicate_{Entity{query::kLabelPredicate}};
+  const Value label_predicate_{Entity{kLabelPredicate}};
 };
 
 }  // namespace
@@ -189,4 +195,4 @@ Status LoadCsvRows(const ast::LoadStatement& load, const Params& params, FileSou
   return CsvRowsLoad(load, params, source, writer, report).Run();
 }
 
-}  // namespace quipu::import
+}  // namespace quipu::engine

@@ -1,4 +1,4 @@
-#include "query/executor.h"
+#include "query/run_match.h"
 
 #include <fmt/format.h>
 
@@ -6,20 +6,14 @@
 #include <chrono>
 #include <memory>
 
-#include "import/load.h"
 #include "query/binder.h"
-#include "query/call.h"
 #include "query/expression.h"
-#include "query/holdings_cache.h"
 #include "query/item_ids.h"
 #include "query/memory_budget.h"
 #include "query/output_operators.h"
 #include "query/plan_printer.h"
 #include "query/planner.h"
-#include "query/search.h"
-#include "query/show.h"
 #include "query/value_table.h"
-#include "query/writer.h"
 
 namespace quipu::query {
 namespace {
@@ -32,25 +26,15 @@ struct PreparedMatch {
 };
 
 std::unique_ptr<PreparedMatch> Prepare(const ast::MatchStatement& match, storage::ReadView* view,
-                                       const ExecOptions& options, ValueTable* values) {
+                                       const StatementEnv& env, ValueTable* values) {
   auto prepared = std::make_unique<PreparedMatch>();
-  prepared->query = ValueOrThrow(BindMatch(match, view, *options.params));
+  prepared->query = ValueOrThrow(BindMatch(match, view, *env.params));
   ExecContext& ctx = prepared->ctx;
   ctx.view = view;
   ctx.query = &prepared->query;
   ctx.width = std::max<uint32_t>(1, prepared->query.num_slots);
-  ctx.cancel_generation = options.cancel_generation;
-  ctx.start_generation = options.start_generation;
-  ctx.joins = options.joins;
-  ctx.term_cache = options.term_cache;
-  ctx.holdings = options.holdings;
-  ctx.holdings_generation = options.holdings_generation;
   ctx.values = values;
-  ctx.memory = options.memory;
-  ctx.max_result_rows = options.max_result_rows;
-  ctx.max_path_states = options.max_path_states;
-  ctx.deadline = options.deadline;
-  ctx.time_limit_seconds = options.time_limit_seconds;
+  ctx.env = &env;
   return prepared;
 }
 
@@ -66,8 +50,9 @@ QueryResult RunPlan(Operator* root, const ExecContext& ctx, size_t columns,
   eval.set_context(&ctx);
   uint64_t decode_nanos = 0;
   // Rows a profile counts are not returned: the row limit does not apply.
-  const uint64_t max_rows = mode == ast::Statement::Mode::kProfile ? 0 : ctx.max_result_rows;
-  MemoryCharge charge(ctx.memory, "the result", "", "row");
+  const uint64_t max_rows =
+      mode == ast::Statement::Mode::kProfile ? 0 : ctx.env->limits.max_result_rows;
+  MemoryCharge charge(ctx.env->memory, "the result", "", "row");
   Chunk chunk;
   while (root->Pull(&chunk)) {
     const auto started = std::chrono::steady_clock::now();
@@ -96,10 +81,12 @@ QueryResult RunPlan(Operator* root, const ExecContext& ctx, size_t columns,
   return result;
 }
 
+}  // namespace
+
 QueryResult RunMatch(const ast::MatchStatement& match, ast::Statement::Mode mode,
-                     storage::ReadView* view, const ExecOptions& options) {
-  ValueTable values(options.memory);
-  std::unique_ptr<PreparedMatch> prepared = Prepare(match, view, options, &values);
+                     storage::ReadView* view, const StatementEnv& env) {
+  ValueTable values(env.memory);
+  std::unique_ptr<PreparedMatch> prepared = Prepare(match, view, env, &values);
   const BoundQuery& q = prepared->query;
   PhysicalPlan plan = PlanQuery(&prepared->ctx);
   return RunPlan(plan.root.get(), prepared->ctx, q.visible, mode,
@@ -107,15 +94,17 @@ QueryResult RunMatch(const ast::MatchStatement& match, ast::Statement::Mode mode
                                           q.columns.begin() + static_cast<long>(q.visible)));
 }
 
+namespace {
+
 // A union of matches on one snapshot, as one Union operator over the parts'
 // plans. Every part returns the same columns.
 QueryResult RunUnion(const ast::Statement& statement, storage::ReadView* view,
-                     const ExecOptions& options) {
-  ValueTable values(options.memory);
+                     const StatementEnv& env) {
+  ValueTable values(env.memory);
   std::vector<std::unique_ptr<PreparedMatch>> prepared;
   std::vector<UnionPart> parts;
   auto add = [&](const ast::MatchStatement& match, bool all) {
-    prepared.push_back(Prepare(match, view, options, &values));
+    prepared.push_back(Prepare(match, view, env, &values));
     const BoundQuery& q = prepared.back()->query;
     UnionPart part;
     part.root = PlanQuery(&prepared.back()->ctx).root;
@@ -152,11 +141,13 @@ QueryResult RunUnion(const ast::Statement& statement, storage::ReadView* view,
   return RunPlan(root.get(), ctx, first_columns.size(), statement.mode, first_columns);
 }
 
+}  // namespace
+
 // explain why PATTERN: for each relationship of the pattern, every instance
 // of every fact it matches, with its source, validity and confidence; one
 // union part per relationship over the same bound pattern, made distinct.
 QueryResult RunExplainWhy(const ast::Statement& statement, storage::ReadView* view,
-                          const ExecOptions& options) {
+                          const StatementEnv& env) {
   const ast::MatchClause& clause = statement.match.clauses.at(0);
   std::vector<const ast::RelPattern*> rels;
   for (const ast::PathPattern& path : clause.patterns) {
@@ -177,13 +168,13 @@ QueryResult RunExplainWhy(const ast::Statement& statement, storage::ReadView* vi
   if (rels.empty()) {
     FailAt("explain why needs a relationship, such as (@a)-[:owns]->(b)", statement.pos);
   }
-  ValueTable values(options.memory);
+  ValueTable values(env.memory);
   const std::vector<std::string> columns = {"from",  "predicate", "to",        "source",
                                             "since", "until",     "confidence"};
   std::vector<std::unique_ptr<PreparedMatch>> prepared;
   std::vector<UnionPart> parts;
   for (size_t k = 0; k < rels.size(); ++k) {
-    prepared.push_back(Prepare(statement.match, view, options, &values));
+    prepared.push_back(Prepare(statement.match, view, env, &values));
     BoundQuery& q = prepared.back()->query;
     // Every relationship is named, so fact variable k is relationship k.
     const FactVar& fact = q.facts.at(k);
@@ -228,101 +219,10 @@ QueryResult RunExplainWhy(const ast::Statement& statement, storage::ReadView* vi
   return RunPlan(root.get(), ctx, columns.size(), ast::Statement::Mode::kRun, columns);
 }
 
-// The options for a statement that has just opened its snapshot: without
-// the holdings cache unless the snapshot is of the generation observed.
-ExecOptions WithStableHoldings(const ExecOptions& options) {
-  ExecOptions read = options;
-  if (read.holdings != nullptr && !read.holdings->Stable(read.holdings_generation)) {
-    read.holdings = nullptr;
-  }
-  return read;
-}
-
-}  // namespace
-
-const Params ExecOptions::kNoParams;
-
-namespace {
-
-Result<QueryResult> ExecuteWithBudget(const ast::Statement& statement, storage::Store* store,
-                                      const ExecOptions& options) {
-  try {
-    if (statement.kind == ast::Statement::Kind::kMatch) {
-      std::unique_ptr<storage::ReadView> view = store->BeginRead();
-      const ExecOptions read = WithStableHoldings(options);
-      if (statement.union_parts.empty()) {
-        return RunMatch(statement.match, statement.mode, view.get(), read);
-      }
-      return RunUnion(statement, view.get(), read);
-    }
-    if (statement.kind == ast::Statement::Kind::kExplainWhy) {
-      std::unique_ptr<storage::ReadView> view = store->BeginRead();
-      return RunExplainWhy(statement, view.get(), WithStableHoldings(options));
-    }
-    if (statement.kind == ast::Statement::Kind::kLoad) {
-      return import::RunLoad(statement.load, store, options);
-    }
-    if (statement.kind == ast::Statement::Kind::kCall) {
-      std::unique_ptr<storage::ReadView> view = store->BeginRead();
-      return RunCall(statement.call, view.get(), WithStableHoldings(options));
-    }
-    if (statement.kind == ast::Statement::Kind::kShow) {
-      std::unique_ptr<storage::ReadView> view = store->BeginRead();
-      return RunShow(statement.show, view.get());
-    }
-    if (statement.kind == ast::Statement::Kind::kSearch) {
-      std::unique_ptr<storage::ReadView> view = store->BeginRead();
-      return RunSearch(statement.search, view.get(), *options.params);
-    }
-    std::unique_ptr<storage::WriteTxn> txn = ValueOrThrow(store->BeginWrite());
-    const Params& params = *options.params;
-    WriteCounts counts;
-    switch (statement.kind) {
-      case ast::Statement::Kind::kInsert:
-        counts = RunInsert(statement.insert, txn.get(), params);
-        break;
-      case ast::Statement::Kind::kMerge:
-        counts = RunMerge(statement.merge, txn.get(), params);
-        break;
-      case ast::Statement::Kind::kDelete:
-        counts = RunDelete(statement.del, txn.get(), params);
-        break;
-      default: {  // set: find the rows through the statement's own view
-        ExecOptions own = options;
-        own.term_cache = nullptr;  // it reads uncommitted terms
-        own.holdings = nullptr;    // and uncommitted holdings
-        own.max_result_rows = 0;   // its rows are not returned
-        const QueryResult rows =
-            RunMatch(statement.set.match, ast::Statement::Mode::kRun, txn.get(), own);
-        counts = RunSet(statement.set, rows.rows, txn.get(), params);
-      }
-    }
-    if (Status s = txn->Commit(); !s.ok()) return s;
-    QueryResult result;
-    result.facts_inserted = counts.inserted;
-    result.facts_deleted = counts.deleted;
-    auto facts = [](uint64_t n) { return fmt::format("{} fact{}", n, n == 1 ? "" : "s"); };
-    if (statement.kind == ast::Statement::Kind::kDelete) {
-      result.summary = "deleted " + facts(counts.deleted);
-    } else if (statement.kind == ast::Statement::Kind::kSet) {
-      result.summary = "inserted " + facts(counts.inserted) + ", deleted " + facts(counts.deleted);
-    } else {
-      result.summary = "inserted " + facts(counts.inserted);
-    }
-    return result;
-  } catch (const QueryError& e) {
-    return e.status();
-  }
-}
-
-}  // namespace
-
-Result<QueryResult> ExecuteStatement(const ast::Statement& statement, storage::Store* store,
-                                     const ExecOptions& options) {
-  MemoryBudget budget(options.memory_bytes);
-  ExecOptions budgeted = options;
-  budgeted.memory = &budget;
-  return ExecuteWithBudget(statement, store, budgeted);
+QueryResult RunMatchStatement(const ast::Statement& statement, storage::ReadView* view,
+                              const StatementEnv& env) {
+  if (statement.union_parts.empty()) return RunMatch(statement.match, statement.mode, view, env);
+  return RunUnion(statement, view, env);
 }
 
 Status ResultRowsExceeded(uint64_t limit) {

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <string>
 
-#include "quipu/database.h"
+#include "quipu/options.h"
 
 namespace quipu {
 namespace {

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace quipu::storage {
+namespace quipu {
 
 // What NextCodePoint gives for bytes that are not well-formed UTF-8.
 inline constexpr char32_t kNotUtf8 = 0xFFFFFFFF;
@@ -25,4 +25,4 @@ size_t CodePointCount(std::string_view text);
 // The code points of UTF-8 text; a byte that is not valid UTF-8 gives U+FFFD.
 std::u32string DecodeUtf8(std::string_view text);
 
-}  // namespace quipu::storage
+}  // namespace quipu

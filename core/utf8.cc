@@ -1,6 +1,6 @@
-#include "storage/utf8.h"
+#include "core/utf8.h"
 
-namespace quipu::storage {
+namespace quipu {
 namespace {
 
 bool Continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
@@ -70,4 +70,4 @@ std::u32string DecodeUtf8(std::string_view text) {
   return out;
 }
 
-}  // namespace quipu::storage
+}  // namespace quipu

@@ -1,0 +1,77 @@
+#include "engine/load_statement.h"
+
+#include <memory>
+
+#include "core/vocabulary.h"
+#include "engine/csv_rows_load.h"
+#include "import/load.h"
+#include "query/ownership_store.h"
+
+namespace quipu::engine {
+namespace {
+
+import::LoadRequest::Source SourceOf(ast::LoadStatement::Source source){
+    using From = ast::LoadStatement::Source;
+using To = import::LoadRequest::Source;
+switch (source) {
+  case From::kRdf:
+    return To::kRdf;
+  case From::kCsvNodes:
+    return To::kCsvNodes;
+  case From::kCsvEdges:
+    return To::kCsvEdges;
+  case From::kCsvRows:
+    return To::kCsvRows;
+  case From::kJsonl:
+    return To::kJsonl;
+}
+return To::kRdf;  // unreachable: the switch names every source
+}  // namespace
+
+import::LoadRequest RequestOf(const ast::LoadStatement& load){import::LoadRequest request;
+request.source = SourceOf(load.source);
+request.path = load.path;
+request.format = load.format;
+request.skip_errors = load.skip_errors;
+request.label = load.label;
+request.key_column = load.key_column;
+request.predicate = load.predicate;
+request.from_column = load.from_column;
+request.to_column = load.to_column;
+request.percent_column = load.percent_column;
+return request;
+}  // namespace quipu::engine
+
+}  // namespace
+
+Result<QueryResult> RunLoadStatement(const ast::LoadStatement& load, storage::Store* store,
+                                     const query::StatementEnv& env, const LoadContext& context) {
+  const import::LoadRequest request = RequestOf(load);
+  import::LoadOptions options;
+  options.interrupt = env.interrupt;
+  options.progress = context.progress;
+  if (context.allowed_directories != nullptr) {
+    options.allowed_directories = *context.allowed_directories;
+  }
+  options.watch_predicate = kOwnsPredicate;
+  if (load.source == ast::LoadStatement::Source::kCsvRows) {
+    const Params& params = *env.params;
+    options.rows = [&load, &params](import::FileSource* source, import::FactWriter* writer,
+                                    import::LoadReport* report) {
+      return LoadCsvRows(load, params, source, writer, report);
+    };
+  }
+  Result<import::LoadOutcome> outcome = import::RunLoad(request, store, options);
+  if (!outcome.ok()) return outcome.status();
+  QueryResult result;
+  result.facts_inserted = outcome->facts_inserted;
+  result.summary = import::LoadSummary(request, *outcome);
+  // Holdings added: check the shares of the companies they point at.
+  if (!outcome->watched_objects.empty()) {
+    std::unique_ptr<storage::ReadView> view = store->BeginRead();
+    result.warnings = query::HoldingWarnings(view.get(), outcome->watched_objects);
+  }
+  return result;
+}
+
+}  // namespace quipu::engine
