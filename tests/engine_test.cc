@@ -12,8 +12,10 @@
 #include <set>
 #include <thread>
 
+#include "engine/engine.h"
 #include "engine/run_statement.h"
 #include "grammar/parser.h"
+#include "query/holdings_cache.h"
 #include "query/statement_env.h"
 #include "quipu/database.h"
 #include "storage/rocksdb_store.h"
@@ -415,4 +417,33 @@ TEST_CASE("a statement stops at its time limit and the database goes on", "[engi
   // Stopped promptly, not after the walk.
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
   CHECK(Run(db.get(), "match (x)-[:k]->(y) return count(*);").rows[0][0].as_int() == 72);
+}
+
+TEST_CASE("reading statements keep the holdings a database has read; writes drop them",
+          "[engine]") {
+  // The holdings cache (query/holdings_cache.h) moves to a new generation
+  // around every write; a statement that only reads must leave it as it was
+  // (once, `search` counted as a write and dropped it every time).
+  TempDir dir;
+  auto opened = quipu::engine::Engine::Open(dir.path(), {});
+  REQUIRE(opened.ok());
+  quipu::engine::Engine& engine = **opened;
+  auto run = [&](const char* text) {
+    auto r = engine.Execute(text, {});
+    INFO(text << "\n" << quipu::FormatError(r.status(), text));
+    REQUIRE(r.ok());
+  };
+  run("insert (@a)-[:owns {share: 0.6}]->(@b {name: 'Bravo Holdings'}), (@c)-[:owns]->(@a);");
+  run("call controllers(@b);");  // reads the holdings, which the cache keeps
+  const uint64_t kept = engine.holdings().Observe();
+  for (const char* read :
+       {"search 'bravo';", "match (x)-[:owns]->(y) return x, y;", "call controllers(@b);",
+        "show predicates;", "explain why (@a)-[:owns]->(@b);", "return ownership(@a, @b);",
+        "prefix ex: <http://example.org/>;", "explain match (x) return x;"}) {
+    INFO(read);
+    run(read);
+    CHECK(engine.holdings().Observe() == kept);
+  }
+  run("insert (@d)-[:owns {share: 0.1}]->(@b);");
+  CHECK(engine.holdings().Observe() != kept);
 }
