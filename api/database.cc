@@ -5,6 +5,7 @@
 #include <exception>
 #include <new>
 
+#include "core/utf8.h"
 #include "engine/engine.h"
 
 namespace quipu {
@@ -134,7 +135,7 @@ std::string FormatError(const Status& status, std::string_view source) {
     const unsigned char c = static_cast<unsigned char>(line[i]);
     if (c == '\t') {
       pad += '\t';
-    } else if ((c & 0xC0) != 0x80) {
+    } else if (!IsUtf8Continuation(static_cast<char>(c))) {
       pad += ' ';
     }
   }

@@ -1,11 +1,6 @@
 #include "core/utf8.h"
 
 namespace quipu {
-namespace {
-
-bool Continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
-
-}  // namespace
 
 char32_t NextCodePoint(std::string_view text, size_t* i) {
   const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[*i + k]); };
@@ -26,7 +21,7 @@ char32_t NextCodePoint(std::string_view text, size_t* i) {
   }
   bool ok = length != 0 && left >= length;
   for (size_t k = 1; ok && k < length; ++k) {
-    ok = Continuation(byte(k));
+    ok = IsUtf8Continuation(static_cast<char>(byte(k)));
     cp = (cp << 6) | (byte(k) & 0x3F);
   }
   if (!ok || cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
@@ -59,6 +54,13 @@ size_t CodePointCount(std::string_view text) {
   size_t count = 0;
   for (size_t i = 0; i < text.size(); ++count) NextCodePoint(text, &i);
   return count;
+}
+
+bool IsValidUtf8(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    if (NextCodePoint(text, &i) == kNotUtf8) return false;
+  }
+  return true;
 }
 
 std::u32string DecodeUtf8(std::string_view text) {

@@ -1,5 +1,6 @@
-// UTF-8 decoding and encoding: the name index reads text one code point at
-// a time, and the parser writes the code points of \u escapes.
+// UTF-8: the one place that walks its bytes. The name index and the string
+// functions read text one code point at a time, the parser writes the code
+// points of \u escapes, the loaders validate, the shell measures widths.
 #pragma once
 
 #include <string>
@@ -24,5 +25,30 @@ size_t CodePointCount(std::string_view text);
 
 // The code points of UTF-8 text; a byte that is not valid UTF-8 gives U+FFFD.
 std::u32string DecodeUtf8(std::string_view text);
+
+// Whether `text` is well-formed UTF-8: no overlong forms, surrogates or code
+// points past U+10FFFF.
+bool IsValidUtf8(std::string_view text);
+
+// A byte that continues a code point (10xxxxxx), never starts one.
+inline bool IsUtf8Continuation(char byte) {
+  return (static_cast<unsigned char>(byte) & 0xC0) == 0x80;
+}
+
+// The end of the code point that starts at `pos`: past its continuation
+// bytes, so a cut there never splits a sequence. REQUIRES: pos < text.size().
+inline size_t EndOfCodePoint(std::string_view text, size_t pos) {
+  size_t end = pos + 1;
+  while (end < text.size() && IsUtf8Continuation(text[end])) ++end;
+  return end;
+}
+
+// The start of the code point that holds byte `pos` (or `pos` itself when
+// it starts one): the longest prefix of at most `pos` bytes that ends on a
+// code point boundary. REQUIRES: pos <= text.size().
+inline size_t StartOfCodePoint(std::string_view text, size_t pos) {
+  while (pos > 0 && pos < text.size() && IsUtf8Continuation(text[pos])) --pos;
+  return pos;
+}
 
 }  // namespace quipu

@@ -1,7 +1,7 @@
 #include "import/csv_reader.h"
 
+#include "core/utf8.h"
 #include "import/load_report.h"
-#include "import/rdf_terms.h"
 
 namespace quipu::import {
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "core/utf8.h"
 #include "import/rdf_terms.h"
 
 namespace quipu::import {

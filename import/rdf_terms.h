@@ -38,7 +38,4 @@ Value LiteralValue(std::string_view text, std::string_view datatype, std::string
 // inside the reference ("g/./h", "g/../h", "..?q") in place.
 std::string RemoveDotSegments(const std::string& iri);
 
-// True when `text` is well-formed UTF-8 without surrogates or overlong forms.
-bool IsValidUtf8(std::string_view text);
-
 }  // namespace quipu::import

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include "core/utf8.h"
+
 namespace quipu::repl {
 namespace {
 
@@ -27,17 +29,6 @@ size_t CellWidth(uint32_t cp) {
                     (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
                     (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x20000 && cp <= 0x3FFFD);
   return wide ? 2 : 1;
-}
-
-// The code point at text[i] and its length in bytes (1 for a stray byte).
-uint32_t DecodeUtf8(const std::string& text, size_t i, size_t* len) {
-  const unsigned char c = static_cast<unsigned char>(text[i]);
-  *len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-  uint32_t cp = *len == 1 ? c : c & (0xFF >> (*len + 1));
-  for (size_t k = 1; k < *len && i + k < text.size(); ++k) {
-    cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
-  }
-  return cp;
 }
 
 }  // namespace
@@ -99,8 +90,7 @@ std::string ReplaceChars(const std::string& text,
 
 size_t DisplayWidth(const std::string& text) {
   size_t width = 0;
-  for (size_t i = 0, len = 0; i < text.size(); i += len)
-    width += CellWidth(DecodeUtf8(text, i, &len));
+  for (size_t i = 0; i < text.size();) width += CellWidth(NextCodePoint(text, &i));
   return width;
 }
 
@@ -108,10 +98,12 @@ std::string TruncateToWidth(const std::string& text, size_t width, const std::st
   if (DisplayWidth(text) <= width) return text;
   const size_t room = width - DisplayWidth(ellipsis);
   size_t used = 0, end = 0;
-  for (size_t len = 0; end < text.size(); end += len) {
-    const size_t cells = CellWidth(DecodeUtf8(text, end, &len));
+  while (end < text.size()) {
+    size_t next = end;
+    const size_t cells = CellWidth(NextCodePoint(text, &next));
     if (used + cells > room) break;
     used += cells;
+    end = next;
   }
   return text.substr(0, end) + ellipsis;
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/utf8.h"
+
 namespace quipu::repl {
 namespace {
 
@@ -117,9 +119,7 @@ Token NextToken(std::string_view text, size_t pos, char previous_char) {
   }
   if (c == ';') return token(TokenKind::kSemicolon, pos + 1);
   // One code point: never split a UTF-8 sequence.
-  size_t end = pos + 1;
-  while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
-  return token(TokenKind::kOther, end);
+  return token(TokenKind::kOther, EndOfCodePoint(text, pos));
 }
 
 std::vector<Token> Tokenize(std::string_view text) {

@@ -46,10 +46,8 @@ std::string_view NameText(uint64_t id, std::string_view dictionary_bytes) {
 
 std::string_view IndexedWord(std::string_view word) {
   if (word.size() <= kMaxWordBytes) return word;
-  size_t cut = kMaxWordBytes;
-  // Back up to the start of a code point (never a continuation byte).
-  while (cut > 0 && (static_cast<unsigned char>(word[cut]) & 0xC0) == 0x80) --cut;
-  return word.substr(0, cut);
+  // Never cut inside a code point.
+  return word.substr(0, StartOfCodePoint(word, kMaxWordBytes));
 }
 
 void AppendNameEntries(const Triple& t, std::string_view text, KeyValues* out) {
