@@ -8,7 +8,8 @@ include(CMakePackageConfigHelpers)
 install(TARGETS quipu_shared EXPORT quipuTargets
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(FILES include/quipu/check.h include/quipu/database.h include/quipu/export.h
-              include/quipu/options.h include/quipu/progress.h include/quipu/query_result.h
+              include/quipu/language.h include/quipu/options.h include/quipu/progress.h
+              include/quipu/query_result.h
               include/quipu/quipu.h include/quipu/status.h include/quipu/value.h
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/quipu)
 

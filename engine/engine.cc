@@ -6,6 +6,7 @@
 #include "engine/column_types.h"
 #include "engine/run_statement.h"
 #include "engine/statement_kind.h"
+#include "grammar/keywords.h"
 #include "grammar/parser.h"
 #include "query/holdings_cache.h"
 #include "query/memory_budget.h"
@@ -14,6 +15,8 @@
 #include "storage/rocksdb_store.h"
 
 namespace quipu::engine {
+
+const LanguageWords& Words() { return grammar::GrammarWords(); }
 
 Prepared::Prepared(std::unique_ptr<ast::Statement> statement) : statement_(std::move(statement)) {}
 Prepared::~Prepared() = default;

@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "quipu/check.h"
+#include "quipu/language.h"
 #include "quipu/options.h"
 #include "quipu/progress.h"
 #include "quipu/query_result.h"
@@ -31,6 +32,9 @@ class HoldingsCache;
 }  // namespace quipu::query
 
 namespace quipu::engine {
+
+// The words of the language the parser reads (grammar/keywords.h).
+const LanguageWords& Words();
 
 // A statement parsed once, run many times by Engine::Run.
 class Prepared {

@@ -4,24 +4,10 @@
 #include <cctype>
 
 #include "core/utf8.h"
+#include "quipu/language.h"
 
 namespace quipu::repl {
 namespace {
-
-// Words the grammar reads as keywords wherever they stand (grammar/rules.h).
-const char* const kKeywords[] = {
-    "all",        "and",      "as",      "asc",      "ascending", "by",     "case",
-    "contains",   "count",    "date",    "datetime", "delete",    "desc",   "descending",
-    "describe",   "distinct", "else",    "end",      "ends",      "exists", "explain",
-    "false",      "in",       "insert",  "is",       "labels",    "limit",  "load",
-    "match",      "merge",    "not",     "null",     "optional",  "or",     "order",
-    "predicates", "prefix",   "profile", "return",   "set",       "show",   "skip",
-    "starts",     "then",     "true",    "union",    "when",      "where",  "with",
-};
-// Words that are keywords only inside load, where it expects them; elsewhere
-// they are ordinary names and are not highlighted.
-const char* const kLoadWords[] = {"csv", "jsonl", "format", "nodes", "edges",
-                                  "on",  "key",   "from",   "to",    "error"};
 
 // ASCII only, as in the grammar, whatever the locale says.
 bool Digit(char c) { return c >= '0' && c <= '9'; }
@@ -46,17 +32,21 @@ bool IriChar(char c) { return std::string_view(">< \t\r\n\"").find(c) == std::st
 
 }  // namespace
 
+// The keywords are the grammar's own (quipu::GetLanguageWords); the words
+// that are keywords only inside load are ordinary names elsewhere, so they
+// are completed but not highlighted.
 bool IsKeyword(std::string_view word) {
   std::string lower(word);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return std::any_of(std::begin(kKeywords), std::end(kKeywords),
-                     [&](const char* k) { return lower == k; });
+  const std::vector<std::string>& keywords = GetLanguageWords().keywords;
+  return std::binary_search(keywords.begin(), keywords.end(), lower);
 }
 
 const std::vector<std::string>& LanguageWords() {
   static const std::vector<std::string>* words = [] {
-    auto* w = new std::vector<std::string>(std::begin(kKeywords), std::end(kKeywords));
-    w->insert(w->end(), std::begin(kLoadWords), std::end(kLoadWords));
+    const quipu::LanguageWords& language = GetLanguageWords();
+    auto* w = new std::vector<std::string>(language.keywords);
+    w->insert(w->end(), language.load_words.begin(), language.load_words.end());
     return w;
   }();
   return *words;

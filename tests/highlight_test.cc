@@ -2,12 +2,14 @@
 // how a script splits into statements and meta-command lines.
 #include "repl/highlight.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include "quipu/language.h"
 #include "repl/completion.h"
 #include "repl/tokens.h"
 #include "tests/test_util.h"
@@ -62,6 +64,28 @@ TEST_CASE("the tokenizer follows the grammar's words, literals and comments", "[
         std::vector<std::string>{"name:pa", "other:í", "name:s", "other:→", "other:ü"});
   const auto open = quipu::repl::Tokenize("return \"open");
   CHECK_FALSE(open.back().closed);
+}
+
+TEST_CASE("the shell's keywords are the grammar's", "[highlight]") {
+  // Read off the grammar (grammar/keywords.h), so words added to it are
+  // highlighted without a second list to keep: these once were not.
+  for (const char* word : {"call", "search", "yield", "shortest", "acyclic", "why", "of",
+                           "during", "match", "load"}) {
+    INFO(word);
+    CHECK(quipu::repl::IsKeyword(word));
+  }
+  CHECK(quipu::repl::IsKeyword("YIELD"));
+  // Keywords of load only are names elsewhere: completed, not highlighted.
+  const quipu::LanguageWords& words = quipu::GetLanguageWords();
+  for (const char* word : {"csv", "nodes", "edges", "key", "from", "to", "rows", "percent"}) {
+    INFO(word);
+    CHECK(std::count(words.load_words.begin(), words.load_words.end(), word) == 1);
+    CHECK_FALSE(quipu::repl::IsKeyword(word));
+    const std::vector<std::string>& completed = quipu::repl::LanguageWords();
+    CHECK(std::count(completed.begin(), completed.end(), word) == 1);
+  }
+  CHECK(std::is_sorted(words.keywords.begin(), words.keywords.end()));
+  CHECK_FALSE(quipu::repl::IsKeyword("person"));
 }
 
 TEST_CASE("highlighting colours keywords, strings, numbers and entity keys", "[highlight]") {

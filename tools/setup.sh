@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Quipu needs from Debian 12 packages (when missing) and builds
-# it in build/ (or in $1 with the CMake options that follow). Builds every
+# it in build/ (or in $1 with the CMake options that follow; the build type
+# is Release unless they name another). Builds every
 # target, or only those named in $QUIPU_TARGET when set; installs the Debian
 # packages named in $QUIPU_EXTRA_PACKAGES too (tools/fuzz.sh: clang).
 # Usage: [QUIPU_TARGET="quipu_shell ..."] [QUIPU_EXTRA_PACKAGES="..."]
@@ -27,6 +28,6 @@ fi
 
 build=${1:-build}
 shift || true
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
 read -ra targets <<<"${QUIPU_TARGET:-}"
 cmake --build "$build" -j "$(nproc)" ${targets[0]:+--target "${targets[@]}"}
