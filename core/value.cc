@@ -315,12 +315,7 @@ std::string Value::ToLiteral() const {
     }
     case Type::kPath: {
       const Path& path = as_path();
-      // Appended, not "(" + ToString(): GCC 12 at -O3 reports a false
-      // -Wrestrict overlap in operator+(const char*, string&&), inside
-      // std::string::insert (a known false positive of GCC 12).
-      std::string out = "(";
-      out += path.nodes[0].ToString();
-      out += ")";
+      std::string out = "(" + path.nodes[0].ToString() + ")";
       for (size_t i = 0; i < path.hops.size(); ++i) {
         const PathHop& hop = path.hops[i];
         out += hop.forward ? "-[:" : "<-[:";

@@ -3,9 +3,11 @@
 // Examples in the "insert", "delete" and "set and merge" sections change the data: they run in
 // order on a copy of the seed database. The "Ownership" section adds holdings of its own: it runs
 // on another copy. All others run on the plain seed.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "quipu/database.h"
@@ -96,4 +98,45 @@ TEST_CASE("every example in docs/language.md prints what the page says", "[docs]
 
 TEST_CASE("every shell example in the README prints what the README says", "[docs]") {
   CheckExamples("README.md", 4);
+}
+
+TEST_CASE("every file path the docs name exists", "[docs]") {
+  // A path of the tree (a top-level folder of ours, then a file or folder)
+  // in README.md, docs/*.md and the folders' README.md files must exist, so
+  // the docs follow the code when files move. Paths of other projects are
+  // named with their project's own folders (src/…, include/leveldb/…), which
+  // the pattern leaves alone.
+  const std::regex path(
+      R"((?:^|[^/\w.-])((?:core|grammar|storage|query|import|engine|api|repl|python|tests|bench|tools|docs|datasets|examples|fuzz|cmake|include/quipu)/[A-Za-z0-9_./*-]*[A-Za-z0-9_*]))");
+  std::vector<fs::path> pages = {fs::path(QUIPU_SOURCE_DIR) / "README.md"};
+  for (const auto& entry : fs::directory_iterator(fs::path(QUIPU_SOURCE_DIR) / "docs")) {
+    if (entry.path().extension() == ".md") pages.push_back(entry.path());
+  }
+  for (const char* folder : {"import", "bench", "datasets", "tests", "fuzz", "python"}) {
+    const fs::path readme = fs::path(QUIPU_SOURCE_DIR) / folder / "README.md";
+    if (fs::exists(readme)) pages.push_back(readme);
+  }
+  for (const fs::path& page : pages) {
+    const std::string text = quipu::testing::ReadFileOrEmpty(page);
+    REQUIRE(!text.empty());
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), path);
+         it != std::sregex_iterator(); ++it) {
+      std::string named = (*it)[1].str();
+      // FOLDER/NAME placeholders (fuzz/regressions/TARGET) name their folder.
+      if (const size_t slash = named.rfind('/');
+          std::all_of(named.begin() + static_cast<long>(slash) + 1, named.end(),
+                      [](char c) { return (c >= 'A' && c <= 'Z') || c == '_'; })) {
+        named = named.substr(0, slash);
+      }
+      // A glob (tests/queries/*.test) or a family (query/paths/*) names its folder.
+      if (const size_t star = named.find('*'); star != std::string::npos) {
+        named = named.substr(0, named.rfind('/', star));
+      }
+      // "query/binder" names query/binder.h and .cc.
+      const fs::path base = fs::path(QUIPU_SOURCE_DIR) / named;
+      INFO(page.filename().string() << " names " << (*it)[1].str());
+      CHECK((fs::exists(base) || fs::exists(base.string() + ".h") ||
+             fs::exists(base.string() + ".cc")));
+    }
+  }
 }
