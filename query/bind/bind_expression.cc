@@ -5,10 +5,12 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <optional>
 #include <string>
 
 #include "query/expression.h"
-#include "query/functions.h"
+#include "query/functions/operator_table.h"
+#include "query/functions/registry.h"
 
 namespace quipu::query {
 namespace {
@@ -16,7 +18,7 @@ namespace {
 // Constant folding: an operator, function, list or case whose arguments
 // are all constants is evaluated once, here.
 BoundExpr Fold(BoundExpr b) {
-  if (b.kind == BoundExpr::Kind::kFunction && ReadsDatabase(b.name)) return b;
+  if (b.kind == BoundExpr::Kind::kFunction && b.function->reads_database) return b;
   for (const BoundExpr& a : b.args) {
     if (a.kind != BoundExpr::Kind::kConst) return b;
   }
@@ -64,11 +66,13 @@ BoundExpr Binder::BindExpr(const ast::Expr& e) {
       b.kind =
           e.kind == ast::Expr::Kind::kUnary ? BoundExpr::Kind::kUnary : BoundExpr::Kind::kBinary;
       b.name = e.name;
+      b.op = OperatorOf(e);
       for (const ast::ExprPtr& a : e.args) b.args.push_back(BindExpr(*a));
       return Fold(std::move(b));
     case ast::Expr::Kind::kCountStar:
       b.kind = BoundExpr::Kind::kAggregate;
       b.name = "count";
+      b.aggregate = AggregateFunction::kCount;
       return b;
     case ast::Expr::Kind::kFunction:
       return BindFunction(e);
@@ -163,7 +167,7 @@ BoundExpr Binder::BindFunction(const ast::Expr& e) {
   b.pos = e.pos;
   std::string name = e.name;
   for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (IsAggregateName(name)) {
+  if (const std::optional<AggregateFunction> aggregate = FindAggregateFunction(name)) {
     if (e.args.size() != 1) {
       FailAt(fmt::format("{}() takes 1 argument, got {}", name, e.args.size()), e.pos);
     }
@@ -173,20 +177,21 @@ BoundExpr Binder::BindFunction(const ast::Expr& e) {
       if (e.distinct) FailAt("distinct is only allowed in aggregate functions", e.pos);
       b.kind = BoundExpr::Kind::kFunction;
       b.name = name;
+      b.function = FindFunction(name);  // the list functions fold sum, min, max and avg
       b.args.push_back(std::move(arg));
       return b;
     }
     if (arg.HasAggregate()) FailAt("aggregate functions cannot be nested", e.args[0]->pos);
     b.kind = BoundExpr::Kind::kAggregate;
     b.name = name;
+    b.aggregate = *aggregate;
     b.distinct = e.distinct;
     b.args.push_back(std::move(arg));
     return b;
   }
-  size_t min_args = 0, max_args = 0;
-  if (!LookupFunction(name, &min_args, &max_args)) {
-    FailAt("unknown function '" + e.name + "'", e.pos);
-  }
+  const FunctionDef* function = FindFunction(name);
+  if (function == nullptr) FailAt("unknown function '" + e.name + "'", e.pos);
+  const size_t min_args = function->min_args, max_args = function->max_args;
   if (e.args.size() < min_args || e.args.size() > max_args) {
     FailAt(min_args == max_args ? fmt::format("{}() takes {} argument{}, got {}", name, min_args,
                                               min_args == 1 ? "" : "s", e.args.size())
@@ -197,8 +202,26 @@ BoundExpr Binder::BindFunction(const ast::Expr& e) {
   if (e.distinct) FailAt("distinct is only allowed in aggregate functions", e.pos);
   b.kind = BoundExpr::Kind::kFunction;
   b.name = name;
+  b.function = function;
   for (const ast::ExprPtr& a : e.args) b.args.push_back(BindExpr(*a));
   return Fold(std::move(b));
+}
+
+ExprOp Binder::OperatorOf(const ast::Expr& e) {
+  const std::optional<ExprOp> op = FindOperator(e.name, e.kind == ast::Expr::Kind::kUnary);
+  if (!op) FailAt("unsupported operator '" + e.name + "'", e.pos);
+  return *op;
+}
+
+BoundExpr Binder::BinaryOf(ExprOp op, BoundExpr left, BoundExpr right, ast::Pos pos) {
+  BoundExpr b;
+  b.kind = BoundExpr::Kind::kBinary;
+  b.pos = pos;
+  b.name = OperatorText(op);
+  b.op = op;
+  b.args.push_back(std::move(left));
+  b.args.push_back(std::move(right));
+  return b;
 }
 
 BoundExpr Binder::BindConstant(const ast::Expr& e) {

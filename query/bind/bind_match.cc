@@ -15,7 +15,7 @@ namespace {
 // its own variables are bound (filter push-down). A constant true
 // conjunct is dropped; `and` only ever keeps rows where both are true.
 void SplitConjuncts(BoundExpr e, std::vector<BoundExpr>* out) {
-  if (e.kind == BoundExpr::Kind::kBinary && e.name == "and") {
+  if (e.kind == BoundExpr::Kind::kBinary && e.op == ExprOp::kAnd) {
     SplitConjuncts(std::move(e.args[0]), out);
     SplitConjuncts(std::move(e.args[1]), out);
     return;

@@ -83,13 +83,7 @@ void Binder::BindPath(const ast::PathPattern& path) {
       for (const Entity& name : PredicatesOf(r)) names.emplace_back(name);
       BoundExpr list;
       list.constant = Value(std::move(names));
-      BoundExpr in;
-      in.kind = BoundExpr::Kind::kBinary;
-      in.name = "in";
-      in.pos = r.pos;
-      in.args.push_back(std::move(slot));
-      in.args.push_back(std::move(list));
-      filters_->push_back(std::move(in));
+      filters_->push_back(BinaryOf(ExprOp::kIn, std::move(slot), std::move(list), r.pos));
     }
     int fact = -1;
     // A path variable reads each hop's annotations and direction through
@@ -215,15 +209,9 @@ Value Binder::PatternValue(const ast::Expr& expr) {
 }
 
 BoundExpr Binder::Equals(BoundExpr left, const Value& right, ast::Pos pos) {
-  BoundExpr cmp;
-  cmp.kind = BoundExpr::Kind::kBinary;
-  cmp.pos = pos;
-  cmp.name = "=";
-  cmp.args.push_back(std::move(left));
   BoundExpr c;
   c.constant = right;
-  cmp.args.push_back(std::move(c));
-  return cmp;
+  return BinaryOf(ExprOp::kEqual, std::move(left), std::move(c), pos);
 }
 
 std::vector<Entity> Binder::PredicatesOf(const ast::RelPattern& r) {

@@ -126,7 +126,10 @@ bool Binder::AggregatesIgnoreRepeats() const {
       continue;
     }
     if (item.args.empty()) return false;  // count(*)
-    if (!item.distinct && item.name != "min" && item.name != "max") return false;
+    if (!item.distinct && item.aggregate != AggregateFunction::kMin &&
+        item.aggregate != AggregateFunction::kMax) {
+      return false;
+    }
     for (const BoundExpr& arg : item.args) {
       if (arg.HasAggregate()) return false;
     }

@@ -76,13 +76,8 @@ void Binder::BindVarLength(const ast::PathPattern& path, const ast::RelPattern& 
   if (!conditions.empty()) {
     BoundExpr all = std::move(conditions[0]);
     for (size_t c = 1; c < conditions.size(); ++c) {
-      BoundExpr both;
-      both.kind = BoundExpr::Kind::kBinary;
-      both.name = "and";
-      both.pos = all.pos;
-      both.args.push_back(std::move(all));
-      both.args.push_back(std::move(conditions[c]));
-      all = std::move(both);
+      const ast::Pos pos = all.pos;
+      all = BinaryOf(ExprOp::kAnd, std::move(all), std::move(conditions[c]), pos);
     }
     var.hop_filter = static_cast<int>(q_.hop_filters.size());
     q_.hop_filters.push_back(std::move(all));

@@ -88,6 +88,10 @@ class Binder {
   BoundExpr BindVariable(const ast::Expr& e);
   BoundExpr BindProperty(const ast::Expr& e);
   BoundExpr BindFunction(const ast::Expr& e);
+  // The operator of a kUnary or kBinary expression.
+  static ExprOp OperatorOf(const ast::Expr& e);
+  // `left op right`, for the conditions the binder writes itself.
+  static BoundExpr BinaryOf(ExprOp op, BoundExpr left, BoundExpr right, ast::Pos pos);
   // r.Column of a load's row: the field at the column's index.
   BoundExpr BindField(const ast::Expr& e);
   std::string RowVariableError(const std::string& name) const;
