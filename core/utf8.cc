@@ -56,6 +56,15 @@ size_t CodePointCount(std::string_view text) {
   return count;
 }
 
+std::vector<size_t> CodePointStarts(std::string_view text) {
+  std::vector<size_t> starts;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (!IsUtf8Continuation(text[i])) starts.push_back(i);
+  }
+  starts.push_back(text.size());
+  return starts;
+}
+
 bool IsValidUtf8(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
     if (NextCodePoint(text, &i) == kNotUtf8) return false;

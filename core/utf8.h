@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace quipu {
 
@@ -42,6 +43,11 @@ inline size_t EndOfCodePoint(std::string_view text, size_t pos) {
   while (end < text.size() && IsUtf8Continuation(text[end])) ++end;
   return end;
 }
+
+// Where each code point of `text` starts, then text.size(): code point i is
+// the bytes [starts[i], starts[i + 1]). A code point starts at every byte
+// that is not a continuation byte.
+std::vector<size_t> CodePointStarts(std::string_view text);
 
 // The start of the code point that holds byte `pos` (or `pos` itself when
 // it starts one): the longest prefix of at most `pos` bytes that ends on a

@@ -41,20 +41,29 @@ class Accumulator {
       charge_->Add(kHashNodeBytes + ValueBytes(v), 0);  // a tree node, like a hash node
     }
     ++count_;
-    const std::string& f = e_->name;
-    if (f == "sum" || f == "avg") {
-      if (!v.is_numeric()) {
-        FailAt(fmt::format("type mismatch: {}() needs numbers, got {}", f, TypeName(v.type())),
-               e_->pos);
-      }
-      sum_.Add(v);
-    } else if (f == "collect") {
-      charge_->Add(ValueBytes(v), 0);
-      collected_.push_back(v);
-    } else if (f == "min") {
-      if (count_ == 1 || CompareForSort(v, best_) < 0) best_ = v;
-    } else if (f == "max") {
-      if (count_ == 1 || CompareForSort(v, best_) > 0) best_ = v;
+    switch (e_->aggregate) {
+      case AggregateFunction::kSum:
+      case AggregateFunction::kAvg:
+        if (!v.is_numeric()) {
+          FailAt(fmt::format("type mismatch: {}() needs numbers, got {}", e_->name,
+                             TypeName(v.type())),
+                 e_->pos);
+        }
+        sum_.Add(v);
+        break;
+      case AggregateFunction::kCollect:
+        charge_->Add(ValueBytes(v), 0);
+        collected_.push_back(v);
+        break;
+      case AggregateFunction::kMin:
+        if (count_ == 1 || CompareForSort(v, best_) < 0) best_ = v;
+        break;
+      case AggregateFunction::kMax:
+        if (count_ == 1 || CompareForSort(v, best_) > 0) best_ = v;
+        break;
+      case AggregateFunction::kCount:
+      case AggregateFunction::kNone:
+        break;
     }
   }
 
@@ -62,15 +71,19 @@ class Accumulator {
   void AddCount(int64_t n) { count_ += n; }
 
   Value Finish() const {
-    const std::string& f = e_->name;
-    if (f == "count") return Value(count_);
-    if (f == "collect") return Value(collected_);
-    if (f == "sum") return sum_.Result();
-    if (f == "avg") {
-      if (count_ == 0) return Value();
-      return Value(sum_.AsDouble() / static_cast<double>(count_));
+    switch (e_->aggregate) {
+      case AggregateFunction::kCount:
+        return Value(count_);
+      case AggregateFunction::kCollect:
+        return Value(collected_);
+      case AggregateFunction::kSum:
+        return sum_.Result();
+      case AggregateFunction::kAvg:
+        if (count_ == 0) return Value();
+        return Value(sum_.AsDouble() / static_cast<double>(count_));
+      default:
+        return count_ == 0 ? Value() : best_;  // min, max
     }
-    return count_ == 0 ? Value() : best_;  // min, max
   }
 
  private:
@@ -120,7 +133,7 @@ class DistinctEntities {
 
 // True for count(distinct v) of a node variable v.
 bool CountsDistinctSlot(const BoundExpr& e) {
-  return e.name == "count" && e.distinct && e.args.size() == 1 &&
+  return e.aggregate == AggregateFunction::kCount && e.distinct && e.args.size() == 1 &&
          e.args[0].kind == BoundExpr::Kind::kSlot;
 }
 

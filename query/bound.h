@@ -88,6 +88,42 @@ struct FactVar {
 };
 
 struct BoundQuery;
+struct FunctionDef;  // query/functions/registry.h
+
+// The operator of a kUnary or kBinary expression, resolved once by the
+// binder from its text (query/functions/operator_table.h); the text stays
+// in BoundExpr::name for plans and messages.
+enum class ExprOp : uint8_t {
+  kNone,
+  // Binary.
+  kOr,
+  kAnd,
+  kEqual,         // =
+  kNotEqual,      // <>
+  kLess,          // <
+  kLessEqual,     // <=
+  kGreater,       // >
+  kGreaterEqual,  // >=
+  kIn,
+  kWordMatch,  // ~
+  kStartsWith,
+  kEndsWith,
+  kContains,
+  kRegexMatch,  // =~
+  kAdd,
+  kSubtract,
+  kMultiply,
+  kDivide,
+  kModulo,
+  // Unary.
+  kNot,
+  kNegate,  // -
+  kIsNull,
+  kIsNotNull,
+};
+
+// The function of a kAggregate expression, resolved once by the binder.
+enum class AggregateFunction : uint8_t { kNone, kCount, kSum, kAvg, kMin, kMax, kCollect };
 
 struct BoundExpr {
   enum class Kind : uint8_t {
@@ -96,10 +132,10 @@ struct BoundExpr {
     kFact,             // a relationship variable: its predicate
     kNodeProperty,     // args[0] is kSlot; key_id names the property predicate
     kFactProperty,     // fact's annotation key_id
-    kUnary,            // name: not, -
-    kBinary,           // name: or and = <> < <= > >= + - * / %
-    kFunction,         // scalar function
-    kAggregate,        // name: count sum avg min max collect; args empty for count(*)
+    kUnary,            // op; name: not, -, is null, is not null
+    kBinary,           // op; name: or and = <> < <= > >= + - * / % in ~ =~ starts with …
+    kFunction,         // scalar function: function; name as called, lower-cased
+    kAggregate,        // aggregate; name: count sum avg min max collect; args empty for count(*)
     kList,             // [args...]
     kCase,             // as ast::Expr::Kind::kCase, with has_else
     kExists,           // group: BoundQuery::exists_groups[group] has a match
@@ -117,6 +153,9 @@ struct BoundExpr {
   int fact = -1;
   uint64_t key_id = 0;  // 0 when the key was never stored: always null
   std::string name;
+  ExprOp op = ExprOp::kNone;                               // kUnary, kBinary
+  AggregateFunction aggregate = AggregateFunction::kNone;  // kAggregate
+  const FunctionDef* function = nullptr;                   // kFunction: never null once bound
   std::vector<BoundExpr> args;
   bool distinct = false;
   bool has_else = false;

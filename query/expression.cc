@@ -2,17 +2,20 @@
 
 #include "core/decimal_math.h"
 #include "core/term_id.h"
-#include "query/functions.h"
+#include "query/functions/operator_table.h"
+#include "query/functions/registry.h"
 #include "query/group_matcher.h"
 #include "query/operators.h"
 #include "query/ownership_store.h"
 #include "query/term_cache.h"
 #include "query/value_table.h"
 
+#include <boost/container/small_vector.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 
 namespace quipu::query {
 namespace {
@@ -127,11 +130,11 @@ int CompareSameRank(const Value& a, const Value& b) {
 }
 
 // +, - and * of a decimal and a decimal or integer: exact, a decimal.
-Value ExactArithmetic(const std::string& op, const Value& a, const Value& b, ast::Pos pos) {
+Value ExactArithmetic(ExprOp op, const Value& a, const Value& b, ast::Pos pos) {
   const ExactNumber x = ExactOf(a), y = ExactOf(b);
   Int128 unscaled;
   int scale;
-  if (op == "*") {
+  if (op == ExprOp::kMultiply) {
     unscaled = x.unscaled * y.unscaled;  // each below 10^18: fits
     scale = x.scale + y.scale;
     // A product keeps at most 18 places and 18 significant digits: the
@@ -147,68 +150,79 @@ Value ExactArithmetic(const std::string& op, const Value& a, const Value& b, ast
   } else {
     scale = std::max(x.scale, y.scale);
     const Int128 l = Rescaled(x, scale), r = Rescaled(y, scale);
-    unscaled = op == "+" ? l + r : l - r;
+    unscaled = op == ExprOp::kAdd ? l + r : l - r;
   }
   Decimal d;
   if (!MakeDecimal(unscaled, scale, &d)) {
-    FailAt(fmt::format("decimal overflow in {}: {} {} {} needs more than 18 significant digits", op,
-                       a.ToString(), op, b.ToString()),
+    const char* text = OperatorText(op);
+    FailAt(fmt::format("decimal overflow in {}: {} {} {} needs more than 18 significant digits",
+                       text, a.ToString(), text, b.ToString()),
            pos);
   }
   return Value(d);
 }
 
-Value Arithmetic(const std::string& op, const Value& a, const Value& b, ast::Pos pos) {
+Value Arithmetic(ExprOp op, const Value& a, const Value& b, ast::Pos pos) {
   if (a.is_null() || b.is_null()) return Value();
-  if (op == "+" && a.type() == Value::Type::kString && b.type() == Value::Type::kString) {
+  if (op == ExprOp::kAdd && a.type() == Value::Type::kString && b.type() == Value::Type::kString) {
     return Value(a.as_string() + b.as_string());
   }
   if (!a.is_numeric() || !b.is_numeric()) {
-    FailAt(fmt::format("type mismatch: {} {} {} (arithmetic needs numbers)", TypeName(a.type()), op,
-                       TypeName(b.type())),
+    FailAt(fmt::format("type mismatch: {} {} {} (arithmetic needs numbers)", TypeName(a.type()),
+                       OperatorText(op), TypeName(b.type())),
            pos);
   }
   if (a.type() == Value::Type::kInt && b.type() == Value::Type::kInt) {
     const int64_t x = a.as_int(), y = b.as_int();
     int64_t r = 0;
     bool overflow = false;
-    if (op == "+") {
+    if (op == ExprOp::kAdd) {
       overflow = __builtin_add_overflow(x, y, &r);
-    } else if (op == "-") {
+    } else if (op == ExprOp::kSubtract) {
       overflow = __builtin_sub_overflow(x, y, &r);
-    } else if (op == "*") {
+    } else if (op == ExprOp::kMultiply) {
       overflow = __builtin_mul_overflow(x, y, &r);
     } else {
       if (y == 0) FailAt("division by zero", pos);
       if (x == INT64_MIN && y == -1) {
         overflow = true;
       } else {
-        r = op == "/" ? x / y : x % y;
+        r = op == ExprOp::kDivide ? x / y : x % y;
       }
     }
-    if (overflow) FailAt("integer overflow in " + op, pos);
+    if (overflow) FailAt(std::string("integer overflow in ") + OperatorText(op), pos);
     return Value(r);
   }
-  if (IsExact(a) && IsExact(b) && op != "/" && op != "%") return ExactArithmetic(op, a, b, pos);
+  if (IsExact(a) && IsExact(b) && op != ExprOp::kDivide && op != ExprOp::kModulo) {
+    return ExactArithmetic(op, a, b, pos);
+  }
   const double x = a.as_number(), y = b.as_number();
-  if (op == "+") return Value(x + y);
-  if (op == "-") return Value(x - y);
-  if (op == "*") return Value(x * y);
-  if (op == "/") return Value(x / y);
-  return Value(std::fmod(x, y));
+  switch (op) {
+    case ExprOp::kAdd:
+      return Value(x + y);
+    case ExprOp::kSubtract:
+      return Value(x - y);
+    case ExprOp::kMultiply:
+      return Value(x * y);
+    case ExprOp::kDivide:
+      return Value(x / y);
+    default:
+      return Value(std::fmod(x, y));
+  }
 }
 
-Value Logic(const std::string& op, const Value& a, const Value& b, ast::Pos pos) {
+Value Logic(ExprOp op, const Value& a, const Value& b, ast::Pos pos) {
   auto as_tristate = [&](const Value& v) -> int {  // 0 false, 1 true, 2 null
     if (v.is_null()) return 2;
     if (v.type() != Value::Type::kBool) {
-      FailAt(fmt::format("type mismatch: '{}' needs booleans, got {}", op, TypeName(v.type())),
+      FailAt(fmt::format("type mismatch: '{}' needs booleans, got {}", OperatorText(op),
+                         TypeName(v.type())),
              pos);
     }
     return v.as_bool() ? 1 : 0;
   };
   const int x = as_tristate(a), y = as_tristate(b);
-  if (op == "and") {
+  if (op == ExprOp::kAnd) {
     if (x == 0 || y == 0) return Value(false);
     if (x == 2 || y == 2) return Value();
     return Value(true);
@@ -230,11 +244,6 @@ std::optional<int> CompareForFilter(const Value& a, const Value& b) {
   if (a.is_null() || b.is_null()) return std::nullopt;
   if (TypeRank(a) != TypeRank(b)) return std::nullopt;
   return CompareSameRank(a, b);
-}
-
-bool IsAggregateName(const std::string& name) {
-  return name == "count" || name == "sum" || name == "avg" || name == "min" || name == "max" ||
-         name == "collect";
 }
 
 Evaluator::Evaluator(storage::ReadView* view, const std::vector<FactVar>* facts)
@@ -322,50 +331,67 @@ Value Evaluator::FactProperty(const BoundExpr& e, const uint64_t* row) {
 }
 
 Value Evaluator::Binary(const BoundExpr& e, const uint64_t* row) {
-  const std::string& op = e.name;
-  if (op == "and" || op == "or") {
+  const ExprOp op = e.op;
+  if (op == ExprOp::kAnd || op == ExprOp::kOr) {
     const Value a = Eval(e.args[0], row);
     // Short-circuit where the answer is already known.
-    if (a.type() == Value::Type::kBool &&
-        ((op == "and" && !a.as_bool()) || (op == "or" && a.as_bool()))) {
-      return a;
-    }
+    if (a.type() == Value::Type::kBool && a.as_bool() == (op == ExprOp::kOr)) return a;
     return Logic(op, a, Eval(e.args[1], row), e.pos);
   }
   const Value a = Eval(e.args[0], row);
   const Value b = Eval(e.args[1], row);
-  if (op == "=" || op == "<>") {
-    if (a.is_null() || b.is_null()) return Value();
-    const std::optional<int> c = CompareForFilter(a, b);
-    const bool equal = c.has_value() && *c == 0;
-    return Value(op == "=" ? equal : !equal);
-  }
-  if (op == "<" || op == "<=" || op == ">" || op == ">=") {
-    const std::optional<int> c = CompareForFilter(a, b);
-    if (!c) return Value();
-    if (op == "<") return Value(*c < 0);
-    if (op == "<=") return Value(*c <= 0);
-    if (op == ">") return Value(*c > 0);
-    return Value(*c >= 0);
-  }
-  if (op == "in") return In(a, b, e.pos);
-  if (op == "~") return MatchWords(a, b, e.pos);
-  if (op == "starts with" || op == "ends with" || op == "contains" || op == "=~") {
-    if (a.is_null() || b.is_null()) return Value();
-    if (a.type() != Value::Type::kString || b.type() != Value::Type::kString) {
-      FailAt(fmt::format("type mismatch: {} {} {} (needs strings)", TypeName(a.type()), op,
-                         TypeName(b.type())),
-             e.pos);
+  switch (op) {
+    case ExprOp::kEqual:
+    case ExprOp::kNotEqual: {
+      if (a.is_null() || b.is_null()) return Value();
+      const std::optional<int> c = CompareForFilter(a, b);
+      const bool equal = c.has_value() && *c == 0;
+      return Value(op == ExprOp::kEqual ? equal : !equal);
     }
-    const std::string &s = a.as_string(), &t = b.as_string();
-    if (op == "starts with") return Value(s.compare(0, t.size(), t) == 0);
-    if (op == "ends with") {
+    case ExprOp::kLess:
+    case ExprOp::kLessEqual:
+    case ExprOp::kGreater:
+    case ExprOp::kGreaterEqual: {
+      const std::optional<int> c = CompareForFilter(a, b);
+      if (!c) return Value();
+      if (op == ExprOp::kLess) return Value(*c < 0);
+      if (op == ExprOp::kLessEqual) return Value(*c <= 0);
+      if (op == ExprOp::kGreater) return Value(*c > 0);
+      return Value(*c >= 0);
+    }
+    case ExprOp::kIn:
+      return In(a, b, e.pos);
+    case ExprOp::kWordMatch:
+      return MatchWords(a, b, e.pos);
+    case ExprOp::kStartsWith:
+    case ExprOp::kEndsWith:
+    case ExprOp::kContains:
+    case ExprOp::kRegexMatch:
+      return StringTest(e, a, b);
+    default:
+      return Arithmetic(op, a, b, e.pos);
+  }
+}
+
+// starts with, ends with, contains and =~ of two strings.
+Value Evaluator::StringTest(const BoundExpr& e, const Value& a, const Value& b) {
+  if (a.is_null() || b.is_null()) return Value();
+  if (a.type() != Value::Type::kString || b.type() != Value::Type::kString) {
+    FailAt(fmt::format("type mismatch: {} {} {} (needs strings)", TypeName(a.type()),
+                       OperatorText(e.op), TypeName(b.type())),
+           e.pos);
+  }
+  const std::string &s = a.as_string(), &t = b.as_string();
+  switch (e.op) {
+    case ExprOp::kStartsWith:
+      return Value(s.compare(0, t.size(), t) == 0);
+    case ExprOp::kEndsWith:
       return Value(s.size() >= t.size() && s.compare(s.size() - t.size(), t.size(), t) == 0);
-    }
-    if (op == "contains") return Value(s.find(t) != std::string::npos);
-    return Value(RE2::FullMatch(s, Regex(t, e.args[1].pos)));
+    case ExprOp::kContains:
+      return Value(s.find(t) != std::string::npos);
+    default:
+      return Value(RE2::FullMatch(s, Regex(t, e.args[1].pos)));
   }
-  return Arithmetic(op, a, b, e.pos);
 }
 
 // text ~ pattern (query/text_match.h), on strings and language strings.
@@ -440,18 +466,19 @@ Value Evaluator::Case(const BoundExpr& e, const uint64_t* row) {
 }
 
 Value Evaluator::Function(const BoundExpr& e, const uint64_t* row) {
-  if (e.name == "coalesce") {  // lazy: later arguments run only when needed
+  const FunctionDef& f = *e.function;
+  if (f.lazy) {  // coalesce: later arguments run only when needed
     for (const BoundExpr& arg : e.args) {
       Value v = Eval(arg, row);
       if (!v.is_null()) return v;
     }
     return Value();
   }
-  if (e.name == "ownership") return Ownership(e, row);
-  std::vector<Value> args;
-  args.reserve(e.args.size());
+  if (f.reads_database) return Ownership(e, row);  // the one function that does
+  // Most calls have one to three arguments: kept inline, not allocated per row.
+  boost::container::small_vector<Value, 3> args;
   for (const BoundExpr& arg : e.args) args.push_back(Eval(arg, row));
-  return CallFunction(e.name, args, e.pos);
+  return CallFunction(f, std::span<const Value>(args.data(), args.size()), e.pos);
 }
 
 Value Evaluator::Ownership(const BoundExpr& e, const uint64_t* row) {
@@ -514,10 +541,10 @@ Value Evaluator::Eval(const BoundExpr& e, const uint64_t* row) {
       return Value(Exists(e, row));
     case BoundExpr::Kind::kUnary: {
       const Value a = Eval(e.args[0], row);
-      if (e.name == "is null") return Value(a.is_null());
-      if (e.name == "is not null") return Value(!a.is_null());
+      if (e.op == ExprOp::kIsNull) return Value(a.is_null());
+      if (e.op == ExprOp::kIsNotNull) return Value(!a.is_null());
       if (a.is_null()) return a;
-      if (e.name == "not") {
+      if (e.op == ExprOp::kNot) {
         if (a.type() != Value::Type::kBool) {
           FailAt(fmt::format("type mismatch: 'not' needs a boolean, got {}", TypeName(a.type())),
                  e.pos);

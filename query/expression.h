@@ -51,8 +51,6 @@ int CompareForSort(const Value& a, const Value& b);
 // the types are not comparable (a number and a string, say).
 std::optional<int> CompareForFilter(const Value& a, const Value& b);
 
-bool IsAggregateName(const std::string& name);
-
 struct ExecContext;
 class GroupMatcher;
 class StoreOwnership;
@@ -90,6 +88,7 @@ class Evaluator {
   Value NodeProperty(const BoundExpr& e, const uint64_t* row);
   Value FactProperty(const BoundExpr& e, const uint64_t* row);
   Value Binary(const BoundExpr& e, const uint64_t* row);
+  Value StringTest(const BoundExpr& e, const Value& a, const Value& b);
   Value Function(const BoundExpr& e, const uint64_t* row);
   // ownership(a, b) over the view; what it reads is kept for later rows.
   Value Ownership(const BoundExpr& e, const uint64_t* row);

@@ -5,13 +5,14 @@ Usage: tools/fuzz_corpus.py OUT_DIR [SHARED_DIR]
 
 OUT_DIR/<target>/ gets one file per seed; OUT_DIR/query.dict is a libFuzzer
 dictionary of the query language's words and punctuation, read from
-grammar/rules.h and query/functions.cc so it follows the grammar. Seeds come
+grammar/rules.h and query/functions/ so it follows the grammar. Seeds come
 from the golden files (tests/queries/*.test), the examples of the docs, the
 LUBM queries, the seed dataset, the files the import tests write, and the
 W3C and dataset files of ../shared/data when present (first 16 KB of each).
 The loader targets read their first byte as the variant (fuzz/load_fuzz.cc),
 so each file is written once per variant.
 """
+import glob
 import hashlib
 import os
 import re
@@ -87,8 +88,9 @@ def query_seeds():
 def dictionary():
     rules = open(os.path.join(ROOT, "grammar", "rules.h"), encoding="utf-8").read()
     words = set(re.findall(r'TAO_PEGTL_I?STRING\("([^"]+)"\)', rules))
-    functions = open(os.path.join(ROOT, "query", "functions.cc"), encoding="utf-8").read()
-    words |= {w + "(" for w in re.findall(r'\{"([a-z_]+)", \d+, \d+\}', functions)}
+    functions = "".join(open(path, encoding="utf-8").read()
+                        for path in sorted(glob.glob(os.path.join(ROOT, "query", "functions", "*.cc"))))
+    words |= {w + "(" for w in re.findall(r'\{"([a-z_]+)", \d+, \d+[,}]', functions)}
     words |= {"(", ")", "[", "]", "{", "}", "->", "<-", "-[", "]->", "]-", "*..", "..", ":", ",",
               ";", "@", "@(", "$", ".", "'", '"', "\\u00e9", "\\n", "<http://example.org/x>",
               "date '2024-06-28'", "datetime '2024-06-28T10:00:00Z'", "9223372036854775807",

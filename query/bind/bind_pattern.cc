@@ -1,0 +1,277 @@
+// Node and relationship patterns, path variables, and the facts a clause
+// may match (as of, during, with confidence) (query/bind/binder.h).
+#include "query/bind/binder.h"
+
+#include <fmt/format.h>
+
+#include <string>
+#include <vector>
+
+#include "query/expression.h"
+#include "query/fact_filter.h"
+
+namespace quipu::query {
+namespace {
+
+std::string RefText(const ast::NodePattern& n) {
+  if (n.entity) return FormatEntityKey(n.entity->key);
+  return n.variable;
+}
+
+void CheckUniqueKeys(const ast::PropertyMap& props) {
+  for (size_t i = 0; i < props.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (props[j].first == props[i].first) {
+        FailAt("property '" + props[i].first + "' is given twice", props[i].second->pos);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void Binder::BindPath(const ast::PathPattern& path) {
+  CheckPathForm(path);
+  std::vector<Ref> nodes;
+  for (const ast::NodePattern& n : path.nodes) nodes.push_back(NodeWithConstraints(n));
+  if (path.rels.empty() && path.nodes[0].labels.empty() && path.nodes[0].properties.empty()) {
+    BoundPattern scan;
+    scan.s = nodes[0];
+    scan.node_scan = true;
+    scan.label = "(" + RefText(path.nodes[0]) + ")";
+    patterns_->push_back(std::move(scan));
+  }
+  const bool named_path = !path.variable.empty();
+  BoundPathVar path_var;
+  for (size_t i = 0; i < path.rels.size(); ++i) {
+    const ast::RelPattern& r = path.rels[i];
+    const bool out = r.direction != ast::RelPattern::Direction::kIn;
+    const bool undirected = r.direction == ast::RelPattern::Direction::kBoth;
+    const Ref s = out ? nodes[i] : nodes[i + 1];
+    const Ref o = out ? nodes[i + 1] : nodes[i];
+    const std::string& s_text = RefText(out ? path.nodes[i] : path.nodes[i + 1]);
+    const std::string& o_text = RefText(out ? path.nodes[i + 1] : path.nodes[i]);
+    CheckUniqueKeys(r.properties);
+    if (!r.variable.empty() && (node_slots_.count(r.variable) || facts_by_name_.count(r.variable) ||
+                                var_rels_.count(r.variable) || paths_by_name_.count(r.variable))) {
+      FailAt("variable '" + r.variable +
+                 "' is already bound; a relationship variable "
+                 "names one relationship",
+             r.pos);
+    }
+    if (r.var_length) {
+      PathSegment segment;
+      segment.var = true;
+      BindVarLength(path, r, s, o, out, undirected, named_path, s_text, o_text, &segment.path_slot);
+      path_var.segments.push_back(segment);
+      continue;
+    }
+    Ref p;
+    const std::string p_text = PredicateText(r);
+    if (r.predicate && r.alternatives.empty()) {
+      p = Ref::Const(Term(Value(*r.predicate)));
+    } else {
+      p = Ref::Slot(NewSlot(""));
+    }
+    if (!r.alternatives.empty()) {
+      // -[:a|b]->: the predicate is one of them (a filter on a hidden slot).
+      BoundExpr slot;
+      slot.kind = BoundExpr::Kind::kSlot;
+      slot.slot = p.slot;
+      slot.pos = r.pos;
+      ValueList names;
+      for (const Entity& name : PredicatesOf(r)) names.emplace_back(name);
+      BoundExpr list;
+      list.constant = Value(std::move(names));
+      filters_->push_back(BinaryOf(ExprOp::kIn, std::move(slot), std::move(list), r.pos));
+    }
+    int fact = -1;
+    // A path variable reads each hop's annotations and direction through
+    // a fact variable, as a relationship variable would.
+    if (!r.variable.empty() || !r.properties.empty() || named_path) {
+      FactVar f{s, p, o, NewSlot("")};
+      if (undirected) f.reversed_slot = static_cast<int>(NewSlot(""));
+      fact = static_cast<int>(q_.facts.size());
+      q_.facts.push_back(f);
+      if (!r.variable.empty()) facts_by_name_[r.variable] = fact;
+      for (const auto& [key, expr] : r.properties) {
+        BoundExpr prop;
+        prop.kind = BoundExpr::Kind::kFactProperty;
+        prop.pos = expr->pos;
+        prop.fact = fact;
+        prop.key_id = Term(Value(Entity{key}));
+        filters_->push_back(Equals(std::move(prop), PatternValue(*expr), expr->pos));
+      }
+    }
+    AddPattern(s, p, o, fact,
+               fmt::format("({})-[{}{}]-{}({})", s_text, r.variable, p_text, undirected ? "" : ">",
+                           o_text));
+    patterns_->back().undirected = undirected;
+    PathSegment segment;
+    segment.from = nodes[i];
+    segment.to = nodes[i + 1];
+    segment.fact = fact;
+    segment.forward = out;
+    path_var.segments.push_back(segment);
+  }
+  if (named_path) {
+    paths_by_name_[path.variable] = static_cast<int>(q_.paths.size());
+    q_.paths.push_back(std::move(path_var));
+  }
+}
+
+void Binder::CheckPathForm(const ast::PathPattern& path) {
+  if (!path.variable.empty() &&
+      (node_slots_.count(path.variable) || facts_by_name_.count(path.variable) ||
+       var_rels_.count(path.variable) || paths_by_name_.count(path.variable))) {
+    FailAt("variable '" + path.variable + "' is already bound; a path variable names one path",
+           path.variable_pos);
+  }
+  const bool single = path.rels.size() == 1 && path.rels[0].var_length;
+  if (path.mode != ast::PathPattern::Mode::kTrail && !single) {
+    FailAt(
+        "shortest, all shortest and acyclic apply to one variable-length relationship, as in "
+        "shortest (a)-[:p*]->(b)",
+        path.mode_pos);
+  }
+  if (path.weight && path.mode != ast::PathPattern::Mode::kShortest &&
+      path.mode != ast::PathPattern::Mode::kAllShortest) {
+    FailAt("'by' weighs the hops of shortest or all shortest paths; add shortest before the path",
+           path.weight->pos);
+  }
+}
+
+Ref Binder::NodeRef(const ast::NodePattern& n) {
+  if (n.entity) return Ref::Const(Term(Value(*n.entity)));
+  if (n.key) {  // @(…) of constants; an empty key names no entity
+    const Value key = ValueOrThrow(EvaluateConstant(*n.key, params_));
+    if (key.is_null()) *impossible_ = true;
+    return Ref::Const(key.is_null() ? 0 : Term(key));
+  }
+  if (n.variable.empty()) return Ref::Slot(NewSlot(""));
+  if (facts_by_name_.count(n.variable) || var_rels_.count(n.variable)) {
+    FailAt("'" + n.variable + "' is a relationship variable and cannot name a node", n.pos);
+  }
+  if (paths_by_name_.count(n.variable)) {
+    FailAt("'" + n.variable + "' is a path variable and cannot name a node", n.pos);
+  }
+  auto [it, added] = node_slots_.emplace(n.variable, 0);
+  if (added) it->second = NewSlot(n.variable);
+  return Ref::Slot(it->second);
+}
+
+Ref Binder::NodeWithConstraints(const ast::NodePattern& n) {
+  CheckUniqueKeys(n.properties);
+  const Ref ref = NodeRef(n);
+  for (const std::string& label : n.labels) {
+    AddPattern(ref, Ref::Const(Term(Value(Entity{kLabelPredicate}))),
+               Ref::Const(Term(Value(Entity{label}))), -1,
+               fmt::format("({}:{})", RefText(n), label));
+  }
+  for (const auto& [key, expr] : n.properties) {
+    Result<Value> v = EvaluateConstant(*expr, params_);
+    if (!v.ok()) throw QueryError(v.status());
+    if (v->is_null()) FailAt("a property in a pattern cannot be null", expr->pos);
+    const std::string label = fmt::format("({} {{{}: {}}})", RefText(n), key, v->ToLiteral());
+    if (!v->is_numeric()) {
+      AddPattern(ref, Ref::Const(Term(Value(Entity{key}))), Ref::Const(Term(*v)), -1, label);
+      continue;
+    }
+    // Numbers match by value (44 = 44.0), which stored ids alone cannot do:
+    // bind the value to a hidden slot and compare.
+    const uint32_t value_slot = NewSlot("");
+    AddPattern(ref, Ref::Const(Term(Value(Entity{key}))), Ref::Slot(value_slot), -1, label);
+    BoundExpr slot;
+    slot.kind = BoundExpr::Kind::kSlot;
+    slot.slot = value_slot;
+    slot.pos = expr->pos;
+    filters_->push_back(Equals(std::move(slot), *v, expr->pos));
+  }
+  return ref;
+}
+
+void Binder::AddPattern(Ref s, Ref p, Ref o, int fact, std::string label) {
+  BoundPattern pattern;
+  pattern.s = s;
+  pattern.p = p;
+  pattern.o = o;
+  pattern.fact = fact;
+  pattern.label = std::move(label);
+  pattern.fact_filter = fact_filter_;
+  patterns_->push_back(std::move(pattern));
+}
+
+Value Binder::PatternValue(const ast::Expr& expr) {
+  Result<Value> v = EvaluateConstant(expr, params_);
+  if (!v.ok()) throw QueryError(v.status());
+  if (v->is_null()) FailAt("a property in a pattern cannot be null", expr.pos);
+  return *v;
+}
+
+BoundExpr Binder::Equals(BoundExpr left, const Value& right, ast::Pos pos) {
+  BoundExpr c;
+  c.constant = right;
+  return BinaryOf(ExprOp::kEqual, std::move(left), std::move(c), pos);
+}
+
+std::vector<Entity> Binder::PredicatesOf(const ast::RelPattern& r) {
+  std::vector<Entity> out;
+  if (r.predicate) out.push_back(*r.predicate);
+  out.insert(out.end(), r.alternatives.begin(), r.alternatives.end());
+  return out;
+}
+
+std::string Binder::PredicateText(const ast::RelPattern& r) {
+  std::string out;
+  for (const Entity& name : PredicatesOf(r)) out += (out.empty() ? ":" : "|") + name.key;
+  return out;
+}
+
+int Binder::BindFactFilter(const ast::MatchClause& clause) {
+  if (!clause.valid_from && !clause.min_confidence) return -1;
+  FactFilter f;
+  if (clause.valid_from) {
+    const char* what = clause.during ? "during" : "as of";
+    auto [from, from_end] = TimeBounds(*clause.valid_from, what);
+    f.timed = true;
+    f.from = from;
+    f.to = from_end;
+    if (clause.during) {
+      f.to = TimeBounds(*clause.valid_to, what).second;
+      if (f.to < f.from) {
+        FailAt("the interval of 'during' is empty: its end is before its start",
+               clause.valid_to->pos);
+      }
+    }
+  }
+  if (clause.min_confidence) {
+    Result<Value> v = EvaluateConstant(*clause.min_confidence, params_);
+    if (!v.ok()) throw QueryError(v.status());
+    if (!v->is_numeric()) {
+      FailAt("type mismatch: 'with confidence >=' needs a number, got " +
+                 std::string(TypeName(v->type())),
+             clause.min_confidence->pos);
+    }
+    f.confident = true;
+    f.min_confidence = v->as_number();
+  }
+  f.since_key = Find(Value(Entity{"since"}));
+  f.until_key = Find(Value(Entity{"until"}));
+  f.confidence_key = Find(Value(Entity{"confidence"}));
+  q_.fact_filters.push_back(f);
+  return static_cast<int>(q_.fact_filters.size()) - 1;
+}
+
+std::pair<int64_t, int64_t> Binder::TimeBounds(const ast::Expr& expr, const char* what) {
+  Result<Value> v = EvaluateConstant(expr, params_);
+  if (!v.ok()) throw QueryError(v.status());
+  if (v->type() == Value::Type::kDate) return DayBounds(v->as_date());
+  if (v->type() == Value::Type::kDateTime) {
+    return {v->as_datetime().micros, v->as_datetime().micros};
+  }
+  FailAt(fmt::format("type mismatch: '{}' needs a date or datetime, got {}", what,
+                     TypeName(v->type())),
+         expr.pos);
+}
+
+}  // namespace quipu::query

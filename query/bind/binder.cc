@@ -1,0 +1,55 @@
+// The entry points of query/binder.h, and the store look-ups the binder's
+// files share (query/bind/binder.h).
+#include "query/bind/binder.h"
+
+#include "query/expression.h"
+
+namespace quipu::query {
+
+uint64_t Binder::Find(const Value& v) {
+  Result<uint64_t> id = view_->FindTerm(v);
+  if (!id.ok()) throw QueryError(id.status());
+  return *id;
+}
+
+uint64_t Binder::Term(const Value& v) {
+  Result<uint64_t> id = view_->FindTerm(v);
+  if (!id.ok()) throw QueryError(id.status());
+  if (*id == 0) *impossible_ = true;
+  return *id;
+}
+
+uint32_t Binder::NewSlot(const std::string& name) {
+  q_.slot_names.push_back(name);
+  return q_.num_slots++;
+}
+
+Result<BoundQuery> BindMatch(const ast::MatchStatement& match, storage::ReadView* view,
+                             const Params& params) {
+  try {
+    return Binder(view, params).Bind(match);
+  } catch (const QueryError& e) {
+    return e.status();
+  }
+}
+
+Result<BoundExpr> BindRowExpression(const ast::Expr& expr, const RowScope& row,
+                                    const Params& params) {
+  try {
+    return Binder(nullptr, params, &row).BindConstant(expr);
+  } catch (const QueryError& e) {
+    return e.status();
+  }
+}
+
+Result<Value> EvaluateConstant(const ast::Expr& expr, const Params& params) {
+  try {
+    const BoundExpr bound = Binder(nullptr, params).BindConstant(expr);
+    Evaluator eval(nullptr, nullptr);
+    return eval.Eval(bound, nullptr);
+  } catch (const QueryError& e) {
+    return e.status();
+  }
+}
+
+}  // namespace quipu::query
