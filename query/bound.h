@@ -159,7 +159,8 @@ struct BoundExpr {
   std::vector<BoundExpr> args;
   bool distinct = false;
   bool has_else = false;
-  int group = -1;  // kExists
+  bool case_subject = false;  // kCase: args[0] is the subject (`case x when …`)
+  int group = -1;             // kExists
 
   // Slots the expression reads (facts count through their triple's slots,
   // exists through the outer variables its pattern uses).

@@ -446,7 +446,7 @@ const RE2& Evaluator::Regex(const std::string& pattern, ast::Pos pos) {
 }
 
 Value Evaluator::Case(const BoundExpr& e, const uint64_t* row) {
-  const bool simple = e.name == "simple";
+  const bool simple = e.case_subject;
   const size_t first = simple ? 1 : 0;
   const size_t pairs_end = e.args.size() - (e.has_else ? 1 : 0);
   const Value subject = simple ? Eval(e.args[0], row) : Value();

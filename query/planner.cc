@@ -10,7 +10,7 @@ namespace {
 // The exists group of a condition `exists { … }` or `not exists { … }`
 // (*anti set), or -1 for any other condition.
 int ExistsGroup(const BoundExpr& e, bool* anti) {
-  *anti = e.kind == BoundExpr::Kind::kUnary && e.name == "not";
+  *anti = e.kind == BoundExpr::Kind::kUnary && e.op == ExprOp::kNot;
   const BoundExpr& inner = *anti ? e.args[0] : e;
   return inner.kind == BoundExpr::Kind::kExists ? inner.group : -1;
 }

@@ -56,6 +56,7 @@ BoundExpr Binder::BindExpr(const ast::Expr& e) {
       b.kind = e.kind == ast::Expr::Kind::kList ? BoundExpr::Kind::kList : BoundExpr::Kind::kCase;
       b.name = e.name;
       b.has_else = e.has_else;
+      b.case_subject = e.kind == ast::Expr::Kind::kCase && e.name == "simple";
       for (const ast::ExprPtr& a : e.args) b.args.push_back(BindExpr(*a));
       return Fold(std::move(b));
     }
