@@ -1,7 +1,8 @@
 // HopSource: the hops of one node for a variable-length pattern
 // (s)-[:p*min..max]->(o), the one place where a path search reads the index
-// for them. Every strategy (query/paths/) expands nodes through here; only
-// reachable ends may also read the relationship whole (reachable_ends.h).
+// for them. Every strategy (query/paths/) expands nodes through Expand; the
+// relationship read whole (ScanFacts) gives the start nodes of an unbound
+// pattern and the adjacency array of reachable ends.
 //
 // A hop is a fact (a triple) between entities, never along rdf:type. When
 // something reads the hop's annotations (a per-hop condition, a cost, a path
