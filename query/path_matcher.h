@@ -1,157 +1,107 @@
 // PathMatcher: the matches of a variable-length pattern (s)-[:p*min..max]->(o)
-// for one input row, resumable like PatternMatcher.
+// for one input row, resumable like PatternMatcher. It is the base of the
+// path strategies in query/paths/, one file per kind of search;
+// MakePathMatcher chooses one from the pattern, once:
 //
-// Trails and acyclic paths are enumerated depth-first from the bound end
-// (from s, or from o backwards when only o is bound, or from every node that
-// has a p fact when neither is); a trail uses no fact twice, an acyclic path
-// no node twice, so cycles end every walk. shortest and all shortest need
-// both ends bound: breadth-first search, or Dijkstra over hop costs for
-// `by sum(r.key)`. Every visited state counts against
-// ExecContext::max_path_states; past it the statement stops with an error.
-// What a search holds (visited sets, frontiers, queues, the stack of a
-// depth-first walk, paths found) counts against the statement's memory
-// budget.
+//   depth_first_paths.h       trails and acyclic paths, one row per walk
+//   reachable_ends.h          each reachable end once (return distinct, exists)
+//   bidirectional_shortest.h  shortest and all shortest
+//   dijkstra_shortest.h       shortest … by sum(r.key)
+//   shortest_paths.h          what both shortest searches share (shortest cycles)
 //
-// A hop is a fact (a triple). When something reads the hop's annotations (a
-// per-hop condition, a cost, a path variable), the hop uses the first of the
-// fact's instances that passes the per-hop condition; a fact with none does
-// not connect.
+// The base holds what every strategy shares: the pattern and the started row,
+// the hops of a node (paths::HopSource, the one place they are read), the
+// count of visited states against QueryLimits::path_states (past it the
+// statement stops with an error), the memory charge of what a search holds
+// (visited sets, frontiers, queues, the stack of a depth-first walk, paths
+// found) against the statement's budget, and the row of a path.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "query/expression.h"
 #include "query/memory_budget.h"
 #include "query/operators.h"
+#include "query/paths/hop_source.h"
 
 namespace quipu::query {
 
 // The error of a shortest pattern whose ends are not both bound.
 [[noreturn]] void FailUnboundShortest(const BoundPattern& pattern);
 
-class PathMatcher final : public Matcher {
- public:
-  PathMatcher(const ExecContext* ctx, const BoundPattern& pattern, std::vector<bool> bound);
-  void Start(const uint64_t* row) override;
-  bool Fill(Chunk* out, size_t max) override;
-  std::string Describe() const override;
+// The matcher of `pattern` (whose var is set) given the bound slots.
+std::unique_ptr<Matcher> MakePathMatcher(const ExecContext* ctx, const BoundPattern& pattern,
+                                         std::vector<bool> bound);
 
- private:
-  // One step of a walk, oriented from s towards o.
-  struct Hop {
-    storage::Triple fact;
-    uint64_t next = 0;                 // the node the step reaches (in search order)
-    bool forward = true;               // the fact points from s's side to o's side
-    storage::Annotations annotations;  // of the instance used, when read
-    double cost = 0;                   // shortest … by: the hop's cost
-  };
-  // A search state: a node, and the hops taken when a maximum bounds them.
-  struct StateKey {
-    uint64_t node = 0;
-    uint32_t hops = 0;
-    bool operator==(const StateKey&) const = default;
-  };
-  struct StateKeyHash {
-    size_t operator()(const StateKey& k) const { return k.node * 0x9e3779b97f4a7c15ULL + k.hops; }
-  };
-  struct Parent {
-    StateKey from;
-    Hop hop;
-  };
-  struct Frame {
-    uint64_t node = 0;
-    std::vector<Hop> hops;
-    size_t pos = 0;
-    uint64_t bytes = 0;  // charged for hops
+class PathMatcher : public Matcher {
+ public:
+  // Drops the previous row's search, then begins this row's (Begin), unless
+  // a known end is null (an optional variable without a match): that row
+  // matches nothing.
+  void Start(const uint64_t* row) final;
+
+ protected:
+  // The ends of the started row.
+  struct Ends {
+    bool s_known = false, o_known = false;  // a constant or a bound slot
+    uint64_t s = 0, o = 0;                  // their ids when known
   };
   // A finished path: nodes and hops in search order.
   struct Found {
     std::vector<uint64_t> nodes;
-    std::vector<Hop> hops;
+    std::vector<paths::Hop> hops;
   };
 
-  // The hops leaving `node` in the search direction that pass the per-hop
-  // condition.
-  std::vector<Hop> Expand(uint64_t node);
-  void AddHop(const storage::Triple& t, uint64_t next, bool forward, std::vector<Hop>* out);
+  // `backward`: the search walks from o back towards s, so the nodes of the
+  // paths it emits run from o to s.
+  PathMatcher(const ExecContext* ctx, const BoundPattern& pattern, std::vector<bool> bound,
+              bool backward);
+
+  // Drops what the strategy holds for the previous row; Start calls it for
+  // every row, before looking at the ends.
+  virtual void Reset() {}
+  // Begins the search of the started row.
+  virtual void Begin(const Ends& ends) = 0;
+
+  // The hops of `node` (see HopSource::Expand).
+  std::vector<paths::Hop> Expand(uint64_t node, bool backward) {
+    return hops_.Expand(node, backward, row_.data());
+  }
+  const paths::HopSource& hops() const { return hops_; }
+  bool backward() const { return backward_; }
+  // One more visited state; throws past max_path_states.
   void CountState();
-  // Bytes of held hops and of a found path, for the memory budget.
-  static uint64_t HopBytes(const Hop& hop);
-  static uint64_t HopsBytes(const std::vector<Hop>& hops);
-  static uint64_t FoundBytes(const std::vector<uint64_t>& nodes, const std::vector<Hop>& hops);
-  void CollectStarts();
-  bool NextStart(Chunk* out);
-  void Emit(const std::vector<uint64_t>& nodes, const std::vector<Hop>& hops, Chunk* out);
-  uint64_t PathId(const std::vector<uint64_t>& nodes, const std::vector<Hop>& hops);
-  std::string FactText(const storage::Triple& t);
-  bool Shortest() const;
-  // Breadth-first (or, weighted, Dijkstra's) search from s to o; fills
-  // found_ with one or every shortest path.
-  void RunShortest(uint64_t s, uint64_t o);
-  void ShortestCycle(uint64_t s);
-  void Bidirectional(uint64_t s, uint64_t o);
-  void Reach(uint64_t start);
-  // Appends the nodes one hop from `node` for Reach: by the index while the
-  // search is small, from adjacency_ once it has grown (see kSeekInNexts).
-  void ReachNext(uint64_t node, std::vector<uint64_t>* out);
-  // Whether Reach may read the relationship whole (plain hops of named
-  // predicates, no annotations to read).
-  bool CanUseAdjacency() const;
-  void BuildAdjacency();
-  // Pushes the frame of `node`'s hops for the depth-first walk.
-  void PushFrame(uint64_t node);
-  void Backtrack(const StateKey& key, uint64_t s, std::vector<uint64_t>* nodes,
-                 std::vector<Hop>* hops);
+  // Bytes of a found path, for the memory budget.
+  static uint64_t FoundBytes(const std::vector<uint64_t>& nodes,
+                             const std::vector<paths::Hop>& hops);
+  // Appends the row of a path, nodes and hops in search order.
+  void Emit(const std::vector<uint64_t>& nodes, const std::vector<paths::Hop>& hops, Chunk* out);
+  // Emits found_ from found_pos_ on while `out` holds fewer than `max` rows;
+  // returns whether some are left.
+  bool EmitFound(Chunk* out, size_t max);
 
   const ExecContext* ctx_;
   BoundPattern pattern_;
   const VarLength& var_;
-  std::vector<bool> bound_;
-  Evaluator eval_;
-  uint64_t label_predicate_ = 0;
-  std::unique_ptr<storage::TripleCursor> out_cursor_, in_cursor_;
-  std::vector<storage::Triple> batch_;
-  std::vector<storage::FactInstance> instances_;
-  bool need_annotations_ = false;
-  std::vector<uint64_t> predicates_;  // the predicates a hop may have; {0} for any
-
-  std::vector<uint64_t> row_;
-  bool reverse_ = false;  // searching from o back towards s
-  uint64_t target_ = 0;   // the other end when bound, else 0
-  std::vector<uint64_t> starts_;
-  size_t start_pos_ = 0;
-  bool same_slot_ = false;  // (a)-[*]->(a): every walk must come back to its start
-  std::vector<Frame> stack_;
-  std::vector<Hop> path_hops_;
-  std::vector<uint64_t> path_nodes_;
-  // shortest: the paths found for the started row, emitted by Fill.
+  const std::vector<bool> bound_;
+  // Everything a search holds for the started row; cleared by Start.
+  MemoryCharge search_charge_;
+  // Paths found for the started row (or start), emitted in order by
+  // EmitFound; cleared by Start.
   std::vector<Found> found_;
   size_t found_pos_ = 0;
-  // shortest: per state, the steps that reach it on a shortest path.
-  std::unordered_map<StateKey, std::vector<Parent>, StateKeyHash> parents_;
-  std::vector<Parent> target_parents_;
-  uint64_t states_ = 0;
-  // The start nodes of a pattern with no bound end; and everything else a
-  // search holds for the started row (cleared by Start and by each Reach).
-  MemoryCharge starts_charge_, search_charge_;
-  // Reach's hops of the whole relationship, read by one scan once expanding
-  // node by node (a seek each) has cost about what that scan costs; sorted
-  // by (from, rank, to), rank = predicate index * 2 + side, so a node's hops
-  // come in Expand's order. Kept across starts and rows (one view).
-  struct Edge {
-    uint64_t from = 0, to = 0;
-    uint32_t rank = 0;
-  };
-  std::vector<Edge> adjacency_;
-  bool adjacency_built_ = false;
-  uint64_t expansions_ = 0;           // Reach's expansions through the index
-  uint64_t adjacency_threshold_ = 0;  // expansions that trigger the scan; 0: unset
-  uint64_t adjacency_facts_ = 0;      // the predicates' facts, by the statistics
-  MemoryCharge adjacency_charge_;
+
+ private:
+  uint64_t PathId(const std::vector<uint64_t>& nodes, const std::vector<paths::Hop>& hops);
+
+  const bool backward_;
+  Evaluator eval_;
+  paths::HopSource hops_;
+  std::vector<uint64_t> row_;
+  uint64_t states_ = 0;  // never reset: the limit covers every row the matcher starts
 };
 
 }  // namespace quipu::query
