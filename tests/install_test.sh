@@ -23,6 +23,11 @@ if leaked=$(grep -E 'quipu::(query|storage|grammar|import|engine|repl|ast)::|roc
   echo "libquipu.so exports engine internals:"; head -5 <<<"$leaked"; exit 1
 fi
 
+# The shell is not part of the library: an embedder does not link libedit.
+if ldd "$lib" | grep -q 'libedit'; then
+  echo "libquipu.so links libedit (the shell's line editor)"; exit 1
+fi
+
 mkdir -p "$tmp/src"
 cat >"$tmp/src/main.cc" <<'CC'
 #include <quipu/database.h>
