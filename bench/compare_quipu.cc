@@ -11,7 +11,8 @@
 // A query file holds one statement with {{KEY}} placeholders filled from the
 // parameters file (KEY=VALUE lines, bench/compare/params.sh), and a comment
 // line "-- reduce: value|rows|sum" saying how its result becomes one count:
-// the single value, the number of rows, or the sum of the last column.
+// the single value, the number of rows, or the sum of the last column (a
+// date counts as the integer YYYYMMDD, as the peers' top-k by a date reads it).
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -166,6 +167,12 @@ std::string Reduce(const std::string& how, const quipu::QueryResult& result) {
   if (how == "sum") {
     int64_t sum = 0;
     for (const auto& row : result.rows) {
+      if (!row.empty() && row.back().type() == quipu::Value::Type::kDate) {
+        std::string digits = row.back().ToString();  // YYYY-MM-DD
+        digits.erase(std::remove(digits.begin(), digits.end(), '-'), digits.end());
+        sum += std::stoll(digits);
+        continue;
+      }
       if (row.empty() || row.back().type() != quipu::Value::Type::kInt) return "not-an-integer";
       sum += row.back().as_int();
     }
