@@ -119,6 +119,7 @@ class PatternMatcher final : public Matcher {
   std::vector<uint64_t> scratch_;
   std::unique_ptr<storage::TripleCursor> cursor_;
   std::vector<storage::Triple> triples_;
+  std::vector<uint8_t> annotated_;  // per triple: storage::InstanceHint
   size_t triple_pos_ = 0;
   std::vector<storage::FactInstance> instances_;
   size_t instance_pos_ = 0;

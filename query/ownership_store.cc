@@ -78,12 +78,15 @@ std::vector<StoredHolding> HoldingReader::Holders(uint64_t held) {
   if (owns_ == 0 || held == 0) return out;
   std::unique_ptr<storage::TripleCursor> cursor = view_->Scan({0, owns_, held});
   triples_.clear();
-  while (cursor->Next(&triples_, 1024) > 0) {
+  annotated_.clear();
+  while (cursor->Next(&triples_, 1024, &annotated_) > 0) {
   }
   if (!cursor->status().ok()) throw QueryError(cursor->status());
-  for (const storage::Triple& t : triples_) {
+  for (size_t i = 0; i < triples_.size(); ++i) {
+    const storage::Triple& t = triples_[i];
     StoredHolding& h = out.emplace_back(StoredHolding{t.s, Value()});
-    if (Status s = view_->GetInstances(t, &instances_); !s.ok()) throw QueryError(s);
+    const storage::InstanceHint hint = annotated_[i] != 0 ? storage::kAnnotated : storage::kBare;
+    if (Status s = view_->GetInstances(t, &instances_, hint); !s.ok()) throw QueryError(s);
     for (const storage::FactInstance& instance : instances_) {
       for (const auto& [key, value] : instance.annotations) {
         if (key != share_) continue;

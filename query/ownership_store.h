@@ -58,6 +58,7 @@ class HoldingReader {
   storage::ReadView* view_;
   uint64_t owns_ = 0, share_ = 0;  // 0 when never stored: no holdings, no shares
   std::vector<storage::Triple> triples_;
+  std::vector<uint8_t> annotated_;  // per fact of triples_: storage::InstanceHint
   std::vector<storage::FactInstance> instances_;
 };
 

@@ -81,6 +81,7 @@ void PatternMatcher::LoadNodes() {
 void PatternMatcher::Start(const uint64_t* row) {
   std::copy(row, row + ctx_->width, input_.begin());
   triples_.clear();
+  annotated_.clear();
   triple_pos_ = 0;
   instances_.clear();
   instance_pos_ = 0;
@@ -137,8 +138,9 @@ bool PatternMatcher::Fill(Chunk* out, size_t max) {
     }
     if (triple_pos_ >= triples_.size()) {
       triples_.clear();
+      annotated_.clear();
       triple_pos_ = 0;
-      if (cursor_->Next(&triples_, kChunkRows) == 0) {
+      if (cursor_->Next(&triples_, kChunkRows, &annotated_) == 0) {
         if (!cursor_->status().ok()) throw QueryError(cursor_->status());
         if (!pattern_.undirected || reversed_) return false;
         // Undirected: now the facts pointing the other way, (o, p, s).
@@ -149,6 +151,8 @@ bool PatternMatcher::Fill(Chunk* out, size_t max) {
       }
       ctx_->CheckCancel();
     }
+    const storage::InstanceHint hint =
+        annotated_[triple_pos_] != 0 ? storage::kAnnotated : storage::kBare;
     const storage::Triple& t = triples_[triple_pos_++];
     if (reversed_ && t.s == t.o) continue;  // a self-loop matched going forward already
     std::copy(input_.begin(), input_.end(), scratch_.begin());
@@ -172,7 +176,9 @@ bool PatternMatcher::Fill(Chunk* out, size_t max) {
       out->AppendRow(scratch_.data());
       continue;
     }
-    if (Status st = ctx_->view->GetInstances(t, &instances_); !st.ok()) throw QueryError(st);
+    if (Status st = ctx_->view->GetInstances(t, &instances_, hint); !st.ok()) {
+      throw QueryError(st);
+    }
     if (filtered) {
       // as of / during / with confidence: only the instances that pass.
       const FactFilter& filter =

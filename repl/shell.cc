@@ -162,6 +162,10 @@ Result<std::unique_ptr<Database>> OpenDatabase(const std::string& path, bool rea
   DatabaseOptions options;
   options.read_only = read_only;
   options.create_if_missing = create_if_missing;
+  options.upgrade_progress = [&err, &path](uint64_t done, uint64_t total) {
+    err << "quipu: upgrading '" << path << "' to this build's format: " << done << " of " << total
+        << " facts\n";
+  };
   auto db = Database::Open(path, options);
   if (!db.ok() && !read_only &&
       db.status().message().find("in use by another process") != std::string::npos) {

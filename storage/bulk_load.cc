@@ -7,8 +7,10 @@
 #include <filesystem>
 #include <thread>
 #include <tuple>
+#include <unordered_set>
 
 #include "core/term_id.h"
+#include "storage/instance_set.h"
 #include "storage/key_codec.h"
 #include "storage/name_index.h"
 
@@ -26,10 +28,8 @@ std::string SeqKey(TermType type) {
 }  // namespace
 
 RocksBulkLoad::RocksBulkLoad(RocksDbStore* store, std::unique_lock<std::mutex> lock)
-    : store_(store),
-      db_(store->db()),
-      lock_(std::move(lock)),
-      snapshot_(store->db()->GetSnapshot()) {
+    : store_(store), db_(store->db()), lock_(std::move(lock)) {
+  store_->Snapshot(&snapshot_, &stats_);
   static std::atomic<int> counter{0};
   const fs::path db_dir(db_->GetName());
   std::error_code ec;
@@ -41,11 +41,6 @@ RocksBulkLoad::RocksBulkLoad(RocksDbStore* store, std::unique_lock<std::mutex> l
     }
   }
   dir_ = (db_dir / (std::string(kBulkDirPrefix) + std::to_string(counter++))).string();
-  rocksdb::ReadOptions options;
-  options.snapshot = snapshot_;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, store_->family(kSpo)));
-  it->SeekToFirst();
-  store_had_facts_ = it->Valid() || !it->status().ok();
 }
 
 RocksBulkLoad::~RocksBulkLoad() {
@@ -61,19 +56,6 @@ Result<bool> RocksBulkLoad::Get(Family family, const std::string& key, std::stri
   if (s.IsNotFound()) return false;
   if (!s.ok()) return FromRocks(s, "read failed");
   return true;
-}
-
-Result<bool> RocksBulkLoad::PrefixExists(Family family, const std::string& prefix) {
-  rocksdb::ReadOptions options;
-  options.snapshot = snapshot_;
-  const std::string upper = PrefixSuccessor(prefix);
-  rocksdb::Slice upper_slice(upper);
-  if (!upper.empty()) options.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, store_->family(family)));
-  it->Seek(prefix);
-  if (it->Valid()) return it->key().starts_with(prefix);
-  if (!it->status().ok()) return FromRocks(it->status(), "read failed");
-  return false;
 }
 
 Result<uint64_t> RocksBulkLoad::InternTerm(const Value& value) {
@@ -124,116 +106,17 @@ Status RocksBulkLoad::Add(const Triple& triple, const Annotations& given) {
       return Status::InvalidArgument("an annotation key is given twice");
     }
   }
-  const std::string encoded = EncodeAnnotations(annotations);
+  if (annotations_.size() + annotations.size() > UINT32_MAX) {
+    return Status::NotSupported("too many annotations");
+  }
   instances_.push_back(Instance{triple, AnnotationsHash(annotations),
                                 static_cast<uint32_t>(annotations_.size()),
-                                static_cast<uint32_t>(encoded.size())});
-  annotations_ += encoded;
-  if (annotations_.size() > UINT32_MAX) return Status::NotSupported("too many annotations");
+                                static_cast<uint32_t>(annotations.size())});
+  annotations_.insert(annotations_.end(), annotations.begin(), annotations.end());
   return Status::Ok();
 }
 
-Result<bool> RocksBulkLoad::PredicateStored(uint64_t p) {
-  if (!store_had_facts_) return false;
-  auto [it, fresh] = predicate_stored_.try_emplace(p, true);
-  if (fresh) {
-    std::string key, value;
-    PutBigEndian64(&key, p);
-    Result<bool> found = Get(kStats, key, &value);
-    if (!found.ok()) return found.status();
-    it->second = *found;
-  }
-  return it->second;
-}
-
-Result<std::vector<Triple>> RocksBulkLoad::NewInstances() {
-  auto order = [](const Instance& a, const Instance& b) {
-    if (a.triple.s != b.triple.s) return a.triple.s < b.triple.s;
-    if (a.triple.p != b.triple.p) return a.triple.p < b.triple.p;
-    if (a.triple.o != b.triple.o) return a.triple.o < b.triple.o;
-    return a.hash < b.hash;
-  };
-  std::sort(instances_.begin(), instances_.end(), order);
-  std::vector<Instance> kept;
-  std::vector<Triple> triples;
-  std::string ignored;
-  for (size_t i = 0; i < instances_.size(); ++i) {
-    const Instance& in = instances_[i];
-    if (i > 0 && !order(instances_[i - 1], in)) continue;  // the same instance twice
-    Result<bool> maybe_stored = PredicateStored(in.triple.p);
-    if (!maybe_stored.ok()) return maybe_stored.status();
-    if (*maybe_stored) {
-      Result<bool> stored = Get(kInstances, EncodeInstanceKey(in.triple, in.hash), &ignored);
-      if (!stored.ok()) return stored.status();
-      if (*stored) continue;
-    }
-    kept.push_back(in);
-    if (!triples.empty() && triples.back() == in.triple) continue;
-    if (*maybe_stored) {
-      Result<bool> stored = Get(kSpo, EncodeTripleKey(Permutation::kSpo, in.triple), &ignored);
-      if (!stored.ok()) return stored.status();
-      if (*stored) continue;
-    }
-    triples.push_back(in.triple);
-  }
-  instances_ = std::move(kept);
-  return triples;
-}
-
-Status RocksBulkLoad::AddStats(const std::vector<Triple>& triples, KeyValues* out) {
-  // Per predicate: new triples, and subjects and objects new to it.
-  std::unordered_map<uint64_t, PredicateStats> delta;
-  for (size_t i = 0; i < triples.size(); ++i) {  // sorted by s, p, o
-    const Triple& t = triples[i];
-    PredicateStats& d = delta[t.p];
-    ++d.facts;
-    if (i > 0 && triples[i - 1].s == t.s && triples[i - 1].p == t.p) continue;
-    Result<bool> known = PredicateStored(t.p);
-    if (known.ok() && *known) {
-      std::string sp;
-      PutBigEndian64(&sp, t.s), PutBigEndian64(&sp, t.p);
-      known = PrefixExists(kSpo, sp);
-    }
-    if (!known.ok()) return known.status();
-    d.subjects += *known ? 0 : 1;
-  }
-  std::vector<std::pair<uint64_t, uint64_t>> po;
-  po.reserve(triples.size());
-  for (const Triple& t : triples) po.emplace_back(t.p, t.o);
-  std::sort(po.begin(), po.end());
-  po.erase(std::unique(po.begin(), po.end()), po.end());
-  for (const auto& [p, o] : po) {
-    Result<bool> known = PredicateStored(p);
-    if (known.ok() && *known) {
-      std::string prefix;
-      PutBigEndian64(&prefix, p), PutBigEndian64(&prefix, o);
-      known = PrefixExists(kPos, prefix);
-    }
-    if (!known.ok()) return known.status();
-    delta[p].objects += *known ? 0 : 1;
-  }
-  for (const auto& [p, d] : delta) {
-    std::string key, value;
-    PutBigEndian64(&key, p);
-    PredicateStats stats;
-    if (store_had_facts_) {
-      Result<bool> found = Get(kStats, key, &value);
-      if (!found.ok()) return found.status();
-      if (*found) {
-        if (value.size() != 24) return Status::Corruption("statistics record of wrong size");
-        stats = {GetBigEndian64(value.data()), GetBigEndian64(value.data() + 8),
-                 GetBigEndian64(value.data() + 16)};
-      }
-    }
-    value.clear();
-    PutBigEndian64(&value, stats.facts + d.facts);
-    PutBigEndian64(&value, stats.subjects + d.subjects);
-    PutBigEndian64(&value, stats.objects + d.objects);
-    out->emplace_back(std::move(key), std::move(value));
-  }
-  std::sort(out->begin(), out->end());
-  return Status::Ok();
-}
+bool RocksBulkLoad::PredicateStored(uint64_t p) const { return stats_->count(p) != 0; }
 
 Result<std::string> RocksBulkLoad::TermBytes(uint64_t id) {
   const int type = static_cast<int>(TypeOfId(id));
@@ -270,32 +153,194 @@ Status RocksBulkLoad::AddNames(const std::vector<Triple>& triples, KeyValues* ou
   return Status::Ok();
 }
 
-Status RocksBulkLoad::WriteFile(Family family, const KeyValues& kvs,
-                                std::vector<rocksdb::IngestExternalFileArg>* args) {
-  return WriteFile(
-      family, kvs.size(),
-      [&](size_t i, std::string* key, std::string* value) {
-        *key = kvs[i].first;
-        *value = kvs[i].second;
-      },
-      args);
+namespace {
+
+// The list (a, b) of an entry in a permutation's order, for sorting.
+bool ByList(const PermutedIds& x, const PermutedIds& y) {
+  return std::tie(x.a, x.b, x.c) < std::tie(y.a, y.b, y.c);
 }
 
-Status RocksBulkLoad::WriteFile(
-    Family family, size_t count,
-    const std::function<void(size_t, std::string*, std::string*)>& entry,
-    std::vector<rocksdb::IngestExternalFileArg>* args) {
-  if (count == 0) return Status::Ok();  // SstFileWriter refuses an empty file
+}  // namespace
+
+Result<uint64_t> RocksBulkLoad::Resolve(std::vector<FileEntry>* sets) {
+  auto order = [](const Instance& a, const Instance& b) {
+    return std::tie(a.triple.s, a.triple.p, a.triple.o, a.hash) <
+           std::tie(b.triple.s, b.triple.p, b.triple.o, b.hash);
+  };
+  std::sort(instances_.begin(), instances_.end(), order);
+  auto annotations_of = [&](const Instance& in) {
+    return Annotations(annotations_.begin() + in.offset,
+                       annotations_.begin() + in.offset + in.count);
+  };
+  // Stored facts are found through one iterator over spo, moving forward as
+  // the sorted triples do.
+  rocksdb::ReadOptions options;
+  options.snapshot = snapshot_;
+  options.total_order_seek = true;
+  std::unique_ptr<rocksdb::Iterator> spo(db_->NewIterator(options, store_->family(kSpo)));
+  uint64_t added = 0;
+  std::vector<FactInstance> set, stored_set;
+  ListEntries chunk;
+  for (size_t i = 0; i < instances_.size();) {
+    const Triple t = instances_[i].triple;
+    set.clear();
+    for (; i < instances_.size() && instances_[i].triple == t; ++i) {
+      if (!set.empty() && set.back().hash == instances_[i].hash) continue;  // the same twice
+      set.push_back(FactInstance{instances_[i].hash, annotations_of(instances_[i])});
+    }
+    bool stored = false, stored_annotated = false;
+    if (PredicateStored(t.p)) {
+      spo->SeekForPrev(ChunkKey(t.s, t.p, t.o));
+      if (spo->Valid() && spo->key().starts_with(ListKey(t.s, t.p))) {
+        chunk.clear();
+        if (!DecodeChunk(spo->value().ToStringView(), &chunk)) {
+          return Status::Corruption("a list chunk that does not decode");
+        }
+        const auto at = std::lower_bound(chunk.ids.begin(), chunk.ids.end(), t.o);
+        if (at != chunk.ids.end() && *at == t.o) {
+          stored = true;
+          stored_annotated = chunk.annotated[static_cast<size_t>(at - chunk.ids.begin())] != 0;
+        }
+      } else if (!spo->status().ok()) {
+        return FromRocks(spo->status(), "read failed");
+      }
+    }
+    const bool any = set.size() > 1 || !set[0].annotations.empty();
+    if (!stored) {
+      added += set.size();
+      new_triples_.push_back(t);
+      changes_.push_back(ListChange{t, any});
+      if (any) sets->push_back(FileEntry{AnnotationSetKey(t), EncodeInstanceSet(set)});
+      continue;
+    }
+    // Stored: its instances until now, and those of the load among them.
+    stored_set.clear();
+    if (stored_annotated) {
+      std::string value;
+      Result<bool> found = Get(kInstances, AnnotationSetKey(t), &value);
+      if (!found.ok()) return found.status();
+      if (!*found || !DecodeInstanceSet(value, &stored_set)) {
+        return Status::Corruption("a fact flagged as annotated has no annotation set");
+      }
+    } else {
+      stored_set.emplace_back();  // the bare instance
+    }
+    uint64_t fresh = 0;
+    for (FactInstance& instance : set) fresh += AddInstance(std::move(instance), &stored_set);
+    if (fresh == 0) continue;
+    added += fresh;
+    if (!stored_annotated) changes_.push_back(ListChange{t, true});
+    sets->push_back(FileEntry{AnnotationSetKey(t), EncodeInstanceSet(stored_set)});
+  }
+  if (!spo->status().ok()) return FromRocks(spo->status(), "read failed");
+  // Set keys are in pos order.
+  std::sort(sets->begin(), sets->end(),
+            [](const FileEntry& x, const FileEntry& y) { return x.key < y.key; });
+  return added;
+}
+
+Status RocksBulkLoad::ReadList(rocksdb::Iterator* it, uint64_t a, uint64_t b, ListEntries* list,
+                               std::vector<std::string>* keys) {
+  const std::string prefix = ListKey(a, b);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    keys->push_back(it->key().ToString());
+    if (!DecodeChunk(it->value().ToStringView(), list)) {
+      return Status::Corruption("a list chunk that does not decode");
+    }
+  }
+  return FromRocks(it->status(), "read failed");
+}
+
+Status RocksBulkLoad::BuildLists(Permutation perm, std::vector<FileEntry>* out,
+                                 std::unordered_map<uint64_t, PredicateStats>* new_ends) {
+  std::vector<PermutedIds> entries;
+  std::vector<uint8_t> flags;
+  {
+    std::vector<size_t> order(changes_.size());
+    std::vector<PermutedIds> ids(changes_.size());
+    for (size_t i = 0; i < changes_.size(); ++i) {
+      order[i] = i;
+      ids[i] = Permute(perm, changes_[i].triple);
+    }
+    if (perm != Permutation::kSpo) {  // changes_ are in spo order already
+      std::sort(order.begin(), order.end(),
+                [&](size_t x, size_t y) { return ByList(ids[x], ids[y]); });
+    }
+    entries.reserve(order.size());
+    flags.reserve(order.size());
+    for (size_t i : order) {
+      entries.push_back(ids[i]);
+      flags.push_back(changes_[i].annotated ? 1 : 0);
+    }
+  }
+  const Family family = static_cast<Family>(kSpo + static_cast<int>(perm));
+  rocksdb::ReadOptions options;
+  options.snapshot = snapshot_;
+  options.total_order_seek = true;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, store_->family(family)));
+  ListEntries list, merged;
+  std::vector<std::string> old_keys;
+  std::string value;
+  for (size_t i = 0; i < entries.size();) {
+    const uint64_t a = entries[i].a, b = entries[i].b;
+    list.clear();
+    old_keys.clear();
+    // Only a stored predicate can have a stored spo or pos list; any pair of
+    // entities may have an osp list once the store has facts.
+    const bool may_exist = perm == Permutation::kSpo   ? PredicateStored(b)
+                           : perm == Permutation::kPos ? PredicateStored(a)
+                                                       : !stats_->empty();
+    if (may_exist) {
+      if (Status s = ReadList(it.get(), a, b, &list, &old_keys); !s.ok()) return s;
+    }
+    if (perm != Permutation::kOsp && list.empty()) {
+      // A subject (spo) or an object (pos) new to its predicate.
+      PredicateStats& ends = (*new_ends)[perm == Permutation::kSpo ? b : a];
+      (perm == Permutation::kSpo ? ends.subjects : ends.objects) += 1;
+    }
+    // Merge the changes into the stored list: new entries, raised flags.
+    merged.clear();
+    size_t k = 0;
+    for (; i < entries.size() && entries[i].a == a && entries[i].b == b; ++i) {
+      const uint64_t c = entries[i].c;
+      for (; k < list.size() && list.ids[k] < c; ++k) merged.push_back(list.ids[k], list.annotated[k]);
+      if (k < list.size() && list.ids[k] == c) {
+        merged.push_back(c, list.annotated[k] != 0 || flags[i] != 0);
+        ++k;
+      } else {
+        merged.push_back(c, flags[i] != 0);
+      }
+    }
+    for (; k < list.size(); ++k) merged.push_back(list.ids[k], list.annotated[k]);
+    const std::vector<ChunkSpan> layout = ChunkLayout(a, b, merged);
+    for (const ChunkSpan& span : layout) {
+      value.clear();
+      EncodeChunk(merged, span.begin, span.end, &value);
+      out->push_back(FileEntry{span.key, value});
+    }
+    // Stored chunks the new layout does not have go.
+    for (const std::string& key : old_keys) {
+      if (std::none_of(layout.begin(), layout.end(),
+                       [&](const ChunkSpan& span) { return span.key == key; })) {
+        out->push_back(FileEntry{key, "", /*deleted=*/true});
+      }
+    }
+  }
+  std::sort(out->begin(), out->end(),
+            [](const FileEntry& x, const FileEntry& y) { return x.key < y.key; });
+  return Status::Ok();
+}
+
+Status RocksBulkLoad::WriteFile(Family family, const std::vector<FileEntry>& entries,
+                                std::vector<rocksdb::IngestExternalFileArg>* args) {
+  if (entries.empty()) return Status::Ok();  // SstFileWriter refuses an empty file
   const rocksdb::Options options = db_->GetOptions(store_->family(family));
   rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, store_->family(family));
   const std::string path = dir_ + "/" + kFamilyNames[family] + ".sst";
   rocksdb::Status s = writer.Open(path);
-  std::string key, value;
-  for (size_t i = 0; s.ok() && i < count; ++i) {
-    key.clear();
-    value.clear();
-    entry(i, &key, &value);
-    s = writer.Put(key, value);
+  for (size_t i = 0; s.ok() && i < entries.size(); ++i) {
+    s = entries[i].deleted ? writer.Delete(entries[i].key)
+                           : writer.Put(entries[i].key, entries[i].value);
   }
   if (s.ok()) s = writer.Finish();
   if (!s.ok()) return FromRocks(s, "bulk load: cannot write " + path);
@@ -307,94 +352,92 @@ Status RocksBulkLoad::WriteFile(
   return Status::Ok();
 }
 
-Status RocksBulkLoad::WriteIndex(Permutation perm, const std::vector<Triple>& triples,
-                                 std::vector<rocksdb::IngestExternalFileArg>* args) {
-  // Keys are big-endian ids, so sorting the permuted ids sorts the keys.
-  std::vector<Triple> sorted = triples;  // already in spo order
-  if (perm == Permutation::kPos) {
-    std::sort(sorted.begin(), sorted.end(), [](const Triple& a, const Triple& b) {
-      return std::tie(a.p, a.o, a.s) < std::tie(b.p, b.o, b.s);
-    });
-  } else if (perm == Permutation::kOsp) {
-    std::sort(sorted.begin(), sorted.end(), [](const Triple& a, const Triple& b) {
-      return std::tie(a.o, a.s, a.p) < std::tie(b.o, b.s, b.p);
-    });
-  }
-  const Family family = static_cast<Family>(kSpo + static_cast<int>(perm));
-  return WriteFile(
-      family, sorted.size(),
-      [&](size_t i, std::string* key, std::string*) { *key = EncodeTripleKey(perm, sorted[i]); },
-      args);
-}
-
 Result<uint64_t> RocksBulkLoad::Commit() {
   if (committed_) return Status::Internal("commit twice");
   committed_ = true;
-  Result<std::vector<Triple>> triples = NewInstances();
-  if (!triples.ok()) return triples.status();
+  std::vector<FileEntry> sets;
+  Result<uint64_t> added = Resolve(&sets);
+  if (!added.ok()) return added.status();
   std::error_code ec;
   fs::create_directories(dir_, ec);
   if (ec) return Status::IoError("bulk load: cannot create " + dir_ + ": " + ec.message());
 
-  // The pos and osp files are sorted and written on a second thread.
-  std::vector<rocksdb::IngestExternalFileArg> args, side_args;
+  // pos and osp are built on a second thread.
+  std::vector<FileEntry> spo, pos, osp;
+  std::unordered_map<uint64_t, PredicateStats> ends, side_ends;
   Status side;
   std::thread side_thread([&] {
-    side = WriteIndex(Permutation::kPos, *triples, &side_args);
-    if (side.ok()) side = WriteIndex(Permutation::kOsp, *triples, &side_args);
+    side = BuildLists(Permutation::kPos, &pos, &side_ends);
+    if (side.ok()) side = BuildLists(Permutation::kOsp, &osp, &side_ends);
   });
-  Status spo = WriteIndex(Permutation::kSpo, *triples, &args);
-  // Instance keys are in kInstanceOrder (pos), the buffer in spo order.
-  static_assert(kInstanceOrder == Permutation::kPos);
-  std::sort(instances_.begin(), instances_.end(), [](const Instance& a, const Instance& b) {
-    return std::tie(a.triple.p, a.triple.o, a.triple.s, a.hash) <
-           std::tie(b.triple.p, b.triple.o, b.triple.s, b.hash);
-  });
+  Status main = BuildLists(Permutation::kSpo, &spo, &ends);
   side_thread.join();
-  if (!spo.ok()) return spo;
+  if (!main.ok()) return main;
   if (!side.ok()) return side;
-  for (auto& arg : side_args) args.push_back(std::move(arg));
-  Status written = WriteFile(
-      kInstances, instances_.size(),
-      [&](size_t i, std::string* key, std::string* value) {
-        const Instance& in = instances_[i];
-        *key = EncodeInstanceKey(in.triple, in.hash);
-        value->assign(annotations_, in.offset, in.size);
-      },
-      &args);
-  if (!written.ok()) return written;
+  std::vector<rocksdb::IngestExternalFileArg> args;
+  for (auto& [family, entries] :
+       {std::pair<Family, std::vector<FileEntry>*>{kSpo, &spo}, {kPos, &pos}, {kOsp, &osp},
+        {kInstances, &sets}}) {
+    if (Status s = WriteFile(family, *entries, &args); !s.ok()) return s;
+  }
 
-  KeyValues term2id, id2term, meta;
+  // The statistics: new facts per predicate, and the subjects and objects
+  // whose lists were empty.
+  auto table = std::make_shared<StatsTable>(*stats_);
+  for (const Triple& t : new_triples_) (*table)[t.p].facts += 1;
+  for (const auto& [p, d] : ends) (*table)[p].subjects += d.subjects;
+  for (const auto& [p, d] : side_ends) (*table)[p].objects += d.objects;
+  std::vector<FileEntry> stats, term2id, id2term, meta, names;
+  std::vector<uint64_t> touched;
+  for (const Triple& t : new_triples_) touched.push_back(t.p);
+  std::sort(touched.begin(), touched.end());
+  touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+  for (uint64_t p : touched) {
+    std::string key, value;
+    PutBigEndian64(&key, p);
+    const PredicateStats& s = (*table)[p];
+    PutBigEndian64(&value, s.facts);
+    PutBigEndian64(&value, s.subjects);
+    PutBigEndian64(&value, s.objects);
+    stats.push_back(FileEntry{std::move(key), std::move(value)});
+  }
   for (const NewTerm& term : terms_in_order_) {
     std::string id;
     PutBigEndian64(&id, term.id);
-    term2id.emplace_back(term.key, id);
-    id2term.emplace_back(id, term.key.substr(1));
+    term2id.push_back(FileEntry{term.key, id});
+    id2term.push_back(FileEntry{id, term.key.substr(1)});
   }
-  std::sort(term2id.begin(), term2id.end());
-  std::sort(id2term.begin(), id2term.end());
   for (int type = 0; type < 16; ++type) {
     if (next_seq_[type] == 0) continue;
     std::string next;
     PutBigEndian64(&next, next_seq_[type]);
-    meta.emplace_back(SeqKey(static_cast<TermType>(type)), next);
+    meta.push_back(FileEntry{SeqKey(static_cast<TermType>(type)), next});
   }
-  std::sort(meta.begin(), meta.end());
-  KeyValues stats, names;
-  if (Status s = AddStats(*triples, &stats); !s.ok()) return s;
-  if (Status s = AddNames(*triples, &names); !s.ok()) return s;
-  for (auto& [family, values] : {std::pair<Family, KeyValues*>{kTerm2Id, &term2id},
-                                 {kId2Term, &id2term},
-                                 {kStats, &stats},
-                                 {kMeta, &meta},
-                                 {kNames, &names}}) {
-    if (Status s = WriteFile(family, *values, &args); !s.ok()) return s;
+  KeyValues name_entries;
+  if (Status s = AddNames(new_triples_, &name_entries); !s.ok()) return s;
+  for (auto& [key, value] : name_entries) names.push_back(FileEntry{key, value});
+  for (auto* entries : {&stats, &term2id, &id2term, &meta, &names}) {
+    std::sort(entries->begin(), entries->end(),
+              [](const FileEntry& x, const FileEntry& y) { return x.key < y.key; });
+    entries->erase(std::unique(entries->begin(), entries->end(),
+                               [](const FileEntry& x, const FileEntry& y) { return x.key == y.key; }),
+                   entries->end());
   }
-  if (!args.empty()) {
-    const rocksdb::Status s = db_->IngestExternalFiles(args);
-    if (!s.ok()) return FromRocks(s, "bulk load: ingestion failed");
+  for (auto& [family, entries] : {std::pair<Family, std::vector<FileEntry>*>{kTerm2Id, &term2id},
+                                  {kId2Term, &id2term},
+                                  {kStats, &stats},
+                                  {kMeta, &meta},
+                                  {kNames, &names}}) {
+    if (Status s = WriteFile(family, *entries, &args); !s.ok()) return s;
   }
-  return static_cast<uint64_t>(instances_.size());
+  if (Status s = store_->Publish(nullptr, rocksdb::WriteOptions(), std::move(table),
+                                 [&]() -> rocksdb::Status {
+                                   if (args.empty()) return rocksdb::Status::OK();
+                                   return db_->IngestExternalFiles(args);
+                                 });
+      !s.ok()) {
+    return s;
+  }
+  return *added;
 }
-
 }  // namespace quipu::storage

@@ -2,11 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "core/term_id.h"
+#include "storage/fact_list.h"
+#include "storage/instance_set.h"
 #include "storage/key_codec.h"
 #include "storage/name_index.h"
 #include "storage/rocksdb_store.h"
@@ -27,6 +31,10 @@ bool IsDictionaryType(int type) {
 
 std::string Hex(uint64_t id) { return fmt::format("0x{:016x}", id); }
 
+// How problems name the lists of each permutation (their families are
+// spo_lists, pos_lists, osp_lists).
+constexpr const char* kPermutationNames[] = {"spo", "pos", "osp"};
+
 // Counts recomputed from the indexes, per predicate.
 struct Recount {
   uint64_t facts = 0, subjects = 0, objects = 0;
@@ -46,6 +54,7 @@ class Checker {
     if (Status s = CheckSpo(); !s.ok()) return s;
     if (Status s = CheckOtherIndex(Permutation::kPos); !s.ok()) return s;
     if (Status s = CheckOtherIndex(Permutation::kOsp); !s.ok()) return s;
+    if (Status s = CheckInstanceSets(); !s.ok()) return s;
     if (Status s = CheckStats(); !s.ok()) return s;
     return CheckNames();
   }
@@ -201,59 +210,6 @@ class Checker {
     return Status::Ok();
   }
 
-  // Checks the instances of the triple whose pos key (kInstanceOrder) is
-  // `triple_key`, moving `it` past them; instances before it have no triple.
-  void CheckInstances(rocksdb::Iterator* it, const rocksdb::Slice* triple_key, const Triple& t) {
-    size_t found = 0;
-    for (; it->Valid(); it->Next()) {
-      const rocksdb::Slice key = it->key();
-      if (key.size() != kInstanceKeySize) {
-        Problem(fmt::format("annotations holds a key of {} bytes, not {}", key.size(),
-                            kInstanceKeySize));
-        continue;
-      }
-      const rocksdb::Slice prefix(key.data(), kTripleKeySize);
-      const int order = triple_key == nullptr ? -1 : prefix.compare(*triple_key);
-      if (order > 0) break;
-      ++report_->instances;
-      const Triple owner = DecodeTripleKey(kInstanceOrder, key.data());
-      const uint64_t hash = GetBigEndian64(key.data() + kTripleKeySize);
-      if (order < 0) {
-        Problem(fmt::format("annotations holds an instance (hash {}) of {}, which pos lacks",
-                            Hex(hash), Fact(owner)));
-        continue;
-      }
-      ++found;
-      Annotations annotations;
-      if (!DecodeAnnotations(it->value().data(), it->value().size(), &annotations)) {
-        Problem(fmt::format("the instance {} of {} has annotations of {} bytes, not pairs of ids",
-                            Hex(hash), Fact(t), it->value().size()));
-        continue;
-      }
-      bool sorted = true;
-      for (size_t i = 1; i < annotations.size(); ++i) {
-        sorted = sorted && annotations[i - 1].first < annotations[i].first;
-      }
-      if (!sorted) {
-        Problem(fmt::format("the instance {} of {} has annotation keys out of order or repeated",
-                            Hex(hash), Fact(t)));
-      } else if (AnnotationsHash(annotations) != hash) {
-        Problem(fmt::format("the instance {} of {} is keyed by a hash its annotations do not have",
-                            Hex(hash), Fact(t)));
-      }
-      for (const auto& [k, v] : annotations) {
-        for (uint64_t id : {k, v}) {
-          if (std::string bad = BadId(id); !bad.empty()) {
-            Problem(fmt::format("an annotation of {} uses {}", Fact(t), bad));
-          }
-        }
-      }
-    }
-    if (triple_key != nullptr && found == 0) {
-      Problem(fmt::format("pos holds {}, which has no instance in annotations", Fact(t)));
-    }
-  }
-
   Result<bool> IsNameFact(const Triple& t) {
     if (!IsNameValueId(t.o) || TypeOfId(t.p) != TermType::kEntity) return false;
     auto [known, fresh] = name_predicates_.try_emplace(t.p, false);
@@ -282,41 +238,119 @@ class Checker {
     return entries;
   }
 
+  // Reads the lists of one permutation in order, a chunk at a time,
+  // checking each chunk's key and value and that the chunks of a list are
+  // in order; calls visit(triple, annotated) for every entry.
+  template <typename Visit>
+  Status ReadLists(Permutation perm, Visit visit) {
+    const Family family = static_cast<Family>(kSpo + static_cast<int>(perm));
+    const char* name = kPermutationNames[static_cast<int>(perm)];
+    auto it = Iterate(family);
+    ListEntries chunk;
+    uint64_t a = 0, b = 0, last = 0;  // the list being read and its last entry
+    bool in_list = false;
+    for (; it->Valid(); it->Next()) {
+      const rocksdb::Slice key = it->key();
+      if (key.size() != kListKeySize && key.size() != kChunkKeySize) {
+        Problem(fmt::format("{} holds a key of {} bytes, not {} or {}", name, key.size(),
+                            kListKeySize, kChunkKeySize));
+        continue;
+      }
+      const uint64_t ka = GetBigEndian64(key.data()), kb = GetBigEndian64(key.data() + 8);
+      const Triple list = Unpermute(perm, ka, kb, 0);
+      chunk.clear();
+      if (!DecodeChunk(it->value().ToStringView(), &chunk)) {
+        Problem(fmt::format("{} holds a chunk of the list {} that does not decode", name,
+                            ListName(perm, list)));
+        continue;
+      }
+      const bool same_list = in_list && ka == a && kb == b;
+      if (key.size() == kListKeySize) {
+        in_list = true;
+      } else {
+        const uint64_t bound = GetBigEndian64(key.data() + 16);
+        if (!same_list) {
+          Problem(fmt::format("{} holds a later chunk of the list {} without its first", name,
+                              ListName(perm, list)));
+        } else if (bound <= last || bound > chunk.ids.front()) {
+          Problem(fmt::format("{} holds a chunk of the list {} keyed out of order", name,
+                              ListName(perm, list)));
+        }
+        in_list = true;
+      }
+      a = ka, b = kb;
+      last = chunk.ids.back();
+      for (size_t i = 0; i < chunk.size(); ++i) {
+        if (Status s = visit(Unpermute(perm, ka, kb, chunk.ids[i]), chunk.annotated[i] != 0);
+            !s.ok()) {
+          return s;
+        }
+      }
+    }
+    return FromRocks(it->status(), "check: read failed");
+  }
+
+  // A list for a person: its two known ids, the third left open.
+  std::string ListName(Permutation perm, const Triple& t) {
+    const PermutedIds ids = Permute(perm, t);
+    const uint64_t ab[2] = {ids.a, ids.b};
+    std::string parts[3] = {"_", "_", "_"};
+    const int order[3][2] = {{0, 1}, {1, 2}, {2, 0}};  // the positions a and b stand at
+    for (int k = 0; k < 2; ++k) parts[order[static_cast<int>(perm)][k]] = Term(ab[k]);
+    return "(" + parts[0] + ", " + parts[1] + ", " + parts[2] + ")";
+  }
+
+  // Whether list (a, b) of `perm` holds the fact, and with which flag.
+  Result<std::optional<bool>> Probe(Permutation perm, const Triple& t) {
+    const Family family = static_cast<Family>(kSpo + static_cast<int>(perm));
+    std::unique_ptr<rocksdb::Iterator>& it = probes_[static_cast<int>(perm)];
+    if (it == nullptr) it.reset(db_->NewIterator(options_, families_[family]));
+    const PermutedIds ids = Permute(perm, t);
+    it->SeekForPrev(ChunkKey(ids.a, ids.b, ids.c));
+    if (!it->Valid()) {
+      if (!it->status().ok()) return FromRocks(it->status(), "check: read failed");
+      return std::optional<bool>();
+    }
+    if (!it->key().starts_with(ListKey(ids.a, ids.b))) return std::optional<bool>();
+    ListEntries chunk;
+    if (!DecodeChunk(it->value().ToStringView(), &chunk)) return std::optional<bool>();
+    const auto at = std::lower_bound(chunk.ids.begin(), chunk.ids.end(), ids.c);
+    if (at == chunk.ids.end() || *at != ids.c) return std::optional<bool>();
+    return std::optional<bool>(chunk.annotated[static_cast<size_t>(at - chunk.ids.begin())] != 0);
+  }
+
   Status CheckSpo() {
-    auto it = Iterate(kSpo);
     uint64_t last_s = 0, last_p = 0;
     bool first = true;
     std::string value;
-    for (; it->Valid(); it->Next()) {
-      const rocksdb::Slice key = it->key();
-      if (key.size() != kTripleKeySize) {
-        Problem(fmt::format("spo holds a key of {} bytes, not {}", key.size(), kTripleKeySize));
-        continue;
-      }
+    return ReadLists(Permutation::kSpo, [&](const Triple& t, bool annotated) -> Status {
       ++report_->facts;
-      const Triple t = DecodeTripleKey(Permutation::kSpo, key.data());
+      if (!annotated) ++report_->instances;  // the bare one
       CheckIds(t, "the fact");
       for (Permutation perm : {Permutation::kPos, Permutation::kOsp}) {
-        const Family family = static_cast<Family>(kSpo + static_cast<int>(perm));
-        Result<bool> found = Get(family, EncodeTripleKey(perm, t), &value);
+        const char* name = kPermutationNames[static_cast<int>(perm)];
+        Result<std::optional<bool>> found = Probe(perm, t);
         if (!found.ok()) return found.status();
-        if (!*found) {
-          Problem(
-              fmt::format("{} lacks the fact {}, which spo holds", kFamilyNames[family], Fact(t)));
+        if (!found->has_value()) {
+          Problem(fmt::format("{} lacks the fact {}, which spo holds", name, Fact(t)));
+        } else if (**found != annotated) {
+          Problem(fmt::format("{} flags the fact {} as {}, spo as {}", name, Fact(t),
+                              **found ? "annotated" : "bare", annotated ? "annotated" : "bare"));
         }
       }
+      if (annotated) annotated_.insert(AnnotationSetKey(t));
       Recount& r = recount_[t.p];
       ++r.facts;
       if (first || t.s != last_s || t.p != last_p) ++r.subjects;
       first = false;
       last_s = t.s, last_p = t.p;
-      if (families_[kNames] == nullptr) continue;
+      if (families_[kNames] == nullptr) return Status::Ok();
       Result<KeyValues> entries = NameEntries(t);
       if (!entries.ok()) return entries.status();
       for (const auto& [name_key, name_value] : *entries) {
         Result<bool> found = Get(kNames, name_key, &value);
         if (!found.ok()) return found.status();
-        const std::string word = name_key.substr(0, name_key.size() - kTripleKeySize - 1);
+        const std::string word = name_key.substr(0, name_key.size() - kChunkKeySize - 1);
         if (!*found) {
           Problem(fmt::format("names lacks the word '{}' of the name fact {}", word, Fact(t)));
         } else if (value != name_value) {
@@ -326,46 +360,79 @@ class Checker {
                           word, Fact(t)));
         }
       }
-    }
-    return FromRocks(it->status(), "check: read failed");
+      return Status::Ok();
+    });
   }
 
-  // pos or osp: every key's triple is in spo; pos also recounts objects and
-  // walks the instances alongside (both in pos order).
+  // pos or osp: every entry's fact is in spo; pos also recounts objects.
   Status CheckOtherIndex(Permutation perm) {
-    static_assert(kInstanceOrder == Permutation::kPos);
-    const Family family = static_cast<Family>(kSpo + static_cast<int>(perm));
-    std::unique_ptr<rocksdb::Iterator> instances;
-    if (perm == Permutation::kPos) instances = Iterate(kInstances);
-    auto it = Iterate(family);
+    const char* name = kPermutationNames[static_cast<int>(perm)];
     uint64_t last_p = 0, last_o = 0;
     bool first = true;
-    std::string value;
+    return ReadLists(perm, [&](const Triple& t, bool) -> Status {
+      Result<std::optional<bool>> found = Probe(Permutation::kSpo, t);
+      if (!found.ok()) return found.status();
+      if (!found->has_value()) {
+        CheckIds(t, "the fact");
+        Problem(fmt::format("spo lacks the fact {}, which {} holds", Fact(t), name));
+      }
+      if (perm == Permutation::kPos) {
+        if (first || t.p != last_p || t.o != last_o) ++recount_[t.p].objects;
+        first = false;
+        last_p = t.p, last_o = t.o;
+      }
+      return Status::Ok();
+    });
+  }
+
+  // Every set belongs to a fact spo flags as annotated, and every such fact
+  // has one; a set holds well-formed instances, more than the bare one.
+  Status CheckInstanceSets() {
+    auto it = Iterate(kInstances);
+    std::vector<FactInstance> set;
     for (; it->Valid(); it->Next()) {
       const rocksdb::Slice key = it->key();
-      if (key.size() != kTripleKeySize) {
-        Problem(fmt::format("{} holds a key of {} bytes, not {}", kFamilyNames[family], key.size(),
-                            kTripleKeySize));
+      if (key.size() != kAnnotationSetKeySize) {
+        Problem(fmt::format("annotation_sets holds a key of {} bytes, not {}", key.size(),
+                            kAnnotationSetKeySize));
         continue;
       }
-      const Triple t = DecodeTripleKey(perm, key.data());
-      Result<bool> found = Get(kSpo, EncodeTripleKey(Permutation::kSpo, t), &value);
-      if (!found.ok()) return found.status();
-      if (!*found) {
-        CheckIds(t, "the fact");
-        Problem(
-            fmt::format("spo lacks the fact {}, which {} holds", Fact(t), kFamilyNames[family]));
+      const Triple t{GetBigEndian64(key.data() + 16), GetBigEndian64(key.data()),
+                     GetBigEndian64(key.data() + 8)};
+      if (annotated_.erase(key.ToString()) == 0) {
+        Result<std::optional<bool>> in_spo = Probe(Permutation::kSpo, t);
+        if (!in_spo.ok()) return in_spo.status();
+        Problem(fmt::format("annotation_sets holds the instances of {}, which spo {}", Fact(t),
+                            in_spo->has_value() ? "flags as bare" : "lacks"));
+        continue;
       }
-      if (perm != Permutation::kPos) continue;
-      if (first || t.p != last_p || t.o != last_o) ++recount_[t.p].objects;
-      first = false;
-      last_p = t.p, last_o = t.o;
-      CheckInstances(instances.get(), &key, t);
+      if (!DecodeInstanceSet(it->value().ToStringView(), &set)) {
+        Problem(fmt::format("the instances of {} do not decode (or are out of order)", Fact(t)));
+        continue;
+      }
+      report_->instances += set.size();
+      if (set.size() == 1 && set[0].annotations.empty()) {
+        Problem(fmt::format("the instances of {} are the bare one alone", Fact(t)));
+      }
+      for (const FactInstance& instance : set) {
+        for (const auto& [k, v] : instance.annotations) {
+          for (uint64_t id : {k, v}) {
+            if (std::string bad = BadId(id); !bad.empty()) {
+              Problem(fmt::format("an annotation of {} uses {}", Fact(t), bad));
+            }
+          }
+        }
+      }
     }
     if (!it->status().ok()) return FromRocks(it->status(), "check: read failed");
-    if (instances == nullptr) return Status::Ok();
-    CheckInstances(instances.get(), nullptr, Triple{});  // the rest have no triple
-    return FromRocks(instances->status(), "check: read failed");
+    for (const std::string& key : annotated_) {
+      const Triple t{GetBigEndian64(key.data() + 16), GetBigEndian64(key.data()),
+                     GetBigEndian64(key.data() + 8)};
+      Problem(fmt::format("spo flags the fact {} as annotated, but annotation_sets lacks its "
+                          "instances",
+                          Fact(t)));
+    }
+    return Status::Ok();
   }
 
   Status CheckStats() {
@@ -419,15 +486,16 @@ class Checker {
     for (; it->Valid(); it->Next()) {
       const std::string_view key = it->key().ToStringView();
       ++report_->name_entries;
-      if (key.size() < kTripleKeySize + 2 || key[key.size() - kTripleKeySize - 1] != '\0') {
+      if (key.size() < kChunkKeySize + 2 || key[key.size() - kChunkKeySize - 1] != '\0') {
         Problem(fmt::format("names holds a malformed key {}", it->key().ToString(true)));
         continue;
       }
-      const std::string word(key.substr(0, key.size() - kTripleKeySize - 1));
-      const Triple t = DecodeTripleKey(Permutation::kSpo, key.data() + word.size() + 1);
-      Result<bool> stored = Get(kSpo, EncodeTripleKey(Permutation::kSpo, t), &value);
+      const std::string word(key.substr(0, key.size() - kChunkKeySize - 1));
+      const char* ids = key.data() + word.size() + 1;
+      const Triple t{GetBigEndian64(ids), GetBigEndian64(ids + 8), GetBigEndian64(ids + 16)};
+      Result<std::optional<bool>> stored = Probe(Permutation::kSpo, t);
       if (!stored.ok()) return stored.status();
-      if (!*stored) {
+      if (!stored->has_value()) {
         Problem(fmt::format("names holds the word '{}' of {}, which spo lacks", word, Fact(t)));
         continue;
       }
@@ -450,6 +518,9 @@ class Checker {
   std::unordered_set<uint64_t> dictionary_ids_;
   std::unordered_map<uint64_t, Recount> recount_;
   std::unordered_map<uint64_t, bool> name_predicates_;
+  // The sets spo's flags call for (AnnotationSetKey), struck off as found.
+  std::unordered_set<std::string> annotated_;
+  std::unique_ptr<rocksdb::Iterator> probes_[3];
 };
 
 }  // namespace

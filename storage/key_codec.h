@@ -1,6 +1,9 @@
-// Key layouts of the fact indexes. Every key is fixed-width big-endian, so a
-// pattern with bound positions is a prefix of the permutation that lists the
-// bound positions first, and a prefix scan is a bounded range scan.
+// The fact indexes' permutations and how a pattern picks one. Every id in a
+// key is 8 bytes big-endian, so a pattern with bound positions is a key
+// prefix of the permutation that lists the bound positions first, and a
+// prefix scan is a bounded range scan. The lists under those keys are in
+// fact_list.h; the format-3 instance keys that upgrades read are in
+// legacy_keys.h.
 #pragma once
 
 #include <cstdint>
@@ -12,32 +15,27 @@
 
 namespace quipu::storage {
 
-// Do not renumber: names the column families on disk.
+// Do not renumber: the offset of a permutation's family from kSpo.
 enum class Permutation : uint8_t { kSpo = 0, kPos = 1, kOsp = 2 };
 
-inline constexpr size_t kTripleKeySize = 24;
-inline constexpr size_t kInstanceKeySize = 32;
+// A triple's ids in a permutation's order: the list key a·b, the entry c.
+struct PermutedIds {
+  uint64_t a = 0, b = 0, c = 0;
+};
 
-inline std::string EncodeTripleKey(Permutation perm, const Triple& t) {
-  std::string key;
-  key.reserve(kTripleKeySize);
+inline PermutedIds Permute(Permutation perm, const Triple& t) {
   switch (perm) {
     case Permutation::kSpo:
-      PutBigEndian64(&key, t.s), PutBigEndian64(&key, t.p), PutBigEndian64(&key, t.o);
-      break;
+      return {t.s, t.p, t.o};
     case Permutation::kPos:
-      PutBigEndian64(&key, t.p), PutBigEndian64(&key, t.o), PutBigEndian64(&key, t.s);
-      break;
+      return {t.p, t.o, t.s};
     case Permutation::kOsp:
-      PutBigEndian64(&key, t.o), PutBigEndian64(&key, t.s), PutBigEndian64(&key, t.p);
-      break;
+      return {t.o, t.s, t.p};
   }
-  return key;
+  return {};
 }
 
-// REQUIRES: key holds at least kTripleKeySize bytes.
-inline Triple DecodeTripleKey(Permutation perm, const char* key) {
-  const uint64_t a = GetBigEndian64(key), b = GetBigEndian64(key + 8), c = GetBigEndian64(key + 16);
+inline Triple Unpermute(Permutation perm, uint64_t a, uint64_t b, uint64_t c) {
   switch (perm) {
     case Permutation::kSpo:
       return Triple{a, b, c};
@@ -49,8 +47,25 @@ inline Triple DecodeTripleKey(Permutation perm, const char* key) {
   return Triple{};
 }
 
-// The permutation that serves a pattern, and how many leading ids of its key
-// the pattern binds (0..3).
+// A triple as one 24-byte key in a permutation's order: the format-3
+// indexes' keys (read by the upgrade), and the tail of a name-index key.
+inline constexpr size_t kTripleKeySize = 24;
+
+inline std::string EncodeTripleKey(Permutation perm, const Triple& t) {
+  const PermutedIds ids = Permute(perm, t);
+  std::string key;
+  key.reserve(kTripleKeySize);
+  PutBigEndian64(&key, ids.a), PutBigEndian64(&key, ids.b), PutBigEndian64(&key, ids.c);
+  return key;
+}
+
+// REQUIRES: key holds at least kTripleKeySize bytes.
+inline Triple DecodeTripleKey(Permutation perm, const char* key) {
+  return Unpermute(perm, GetBigEndian64(key), GetBigEndian64(key + 8), GetBigEndian64(key + 16));
+}
+
+// The permutation that serves a pattern, and how many leading ids of it the
+// pattern binds (0..3).
 struct ScanPlan {
   Permutation perm;
   int bound;
@@ -68,9 +83,14 @@ inline ScanPlan ChooseScan(const TriplePattern& p) {
   return {Permutation::kSpo, 0};
 }
 
-// The key prefix of the `bound` leading positions of a pattern.
+// The key prefix of the lists a pattern reads: its first `bound` ids, at
+// most two (the third is an entry of the list a·b).
 inline std::string ScanPrefix(const ScanPlan& plan, const TriplePattern& p) {
-  return EncodeTripleKey(plan.perm, p).substr(0, 8 * static_cast<size_t>(plan.bound));
+  const PermutedIds ids = Permute(plan.perm, p);
+  std::string prefix;
+  if (plan.bound >= 1) PutBigEndian64(&prefix, ids.a);
+  if (plan.bound >= 2) PutBigEndian64(&prefix, ids.b);
+  return prefix;
 }
 
 // The smallest string greater than every string starting with `prefix`, or
@@ -86,19 +106,5 @@ inline std::string PrefixSuccessor(std::string prefix) {
   }
   return prefix;
 }
-
-// Instances are keyed in pos order (format 3): a scan with its predicate
-// bound reads the triples and their annotations in the same order, so the
-// annotations of consecutive facts are consecutive keys (no seek per fact).
-inline constexpr Permutation kInstanceOrder = Permutation::kPos;
-
-inline std::string EncodeInstanceKey(const Triple& t, uint64_t hash) {
-  std::string key = EncodeTripleKey(kInstanceOrder, t);
-  PutBigEndian64(&key, hash);
-  return key;
-}
-
-std::string EncodeAnnotations(const Annotations& annotations);
-bool DecodeAnnotations(const char* data, size_t size, Annotations* out);
 
 }  // namespace quipu::storage

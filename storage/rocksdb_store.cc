@@ -12,7 +12,9 @@
 
 #include "storage/bulk_load.h"
 #include "storage/checker.h"
+#include "storage/fact_list.h"
 #include "storage/key_codec.h"
+#include "storage/legacy_keys.h"
 #include "storage/name_index.h"
 #include "storage/rocksdb_txn.h"
 
@@ -20,8 +22,12 @@ namespace quipu::storage {
 
 const char* const kFamilyNames[kFamilyCount] = {
     "default",  // rocksdb::kDefaultColumnFamilyName; a literal avoids static-init order
-    "spo",     "pos", "osp", "annotations", "term2id", "id2term", "stats", "meta", "names",
+    "spo_lists", "pos_lists", "osp_lists", "annotation_sets", "term2id",
+    "id2term",   "stats",     "meta",      "names",
 };
+
+const char* const kLegacyFamilyNames[kLegacyFamilyCount] = {"spo", "pos", "osp", "annotations",
+                                                            "instances"};
 
 namespace {
 
@@ -34,8 +40,7 @@ namespace fs = std::filesystem;
 // CURRENT, then creates the families one at a time).
 constexpr char kCreatingFile[] = "QUIPU-CREATING";
 
-// FamilyOptions' number for the format-2 `instances` family.
-constexpr int kLegacyInstances = kFamilyCount;
+}  // namespace
 
 rocksdb::ColumnFamilyOptions FamilyOptions(int family) {
   rocksdb::ColumnFamilyOptions cf;
@@ -45,12 +50,9 @@ rocksdb::ColumnFamilyOptions FamilyOptions(int family) {
     case kSpo:
     case kPos:
     case kOsp:
-      // Patterns bind at least the leading id or scan everything.
-      cf.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(8));
-      break;
-    case kInstances:
-    case kLegacyInstances:
-      cf.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(24));
+      // A list a·b is what lookups name (a bind join's probe, an insert); a
+      // scan by a alone is a range scan that needs no filter.
+      cf.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(kListKeySize));
       break;
     default:
       break;
@@ -59,7 +61,17 @@ rocksdb::ColumnFamilyOptions FamilyOptions(int family) {
   return cf;
 }
 
-}  // namespace
+// The format-3 families as that format opened them: the indexes with an
+// 8-byte prefix extractor, the instances with a 24-byte one.
+rocksdb::ColumnFamilyOptions LegacyFamilyOptions(int family) {
+  rocksdb::ColumnFamilyOptions cf;
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  cf.prefix_extractor.reset(
+      rocksdb::NewFixedPrefixTransform(family <= kLegacyOsp ? 8 : kTripleKeySize));
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return cf;
+}
 
 Status FromRocks(const rocksdb::Status& s, const std::string& context) {
   if (s.ok()) return Status::Ok();
@@ -126,79 +138,71 @@ Result<std::unique_ptr<Store>> RocksDbStore::Open(const std::string& path,
   db_options.keep_log_file_num = 2;
   db_options.max_background_jobs = 2;
 
-  // A format-1 database has no `names` family, a format-2 one no
-  // `annotations` but `instances`; the format check decides.
-  bool has_names = true, has_annotations = true, has_legacy = false;
+  // Which families are there: a database of format 3 or older has the
+  // key-per-fact families (and, before 3, `instances`) and none of the list
+  // families, or some of them left by an upgrade that did not finish; a
+  // format-1 database has no `names`. The format check decides.
+  std::vector<std::string> existing;
+  bool has_legacy[kLegacyFamilyCount] = {};
+  bool has[kFamilyCount] = {};
   if (!fresh) {
-    std::vector<std::string> existing;
     rocksdb::Status s = rocksdb::DB::ListColumnFamilies(db_options, path, &existing);
     if (!s.ok()) return FromRocks(s, "cannot open database '" + path + "'");
-    has_legacy =
-        std::find(existing.begin(), existing.end(), kLegacyInstancesFamily) != existing.end();
+    auto there = [&](const char* name) {
+      return std::find(existing.begin(), existing.end(), name) != existing.end();
+    };
+    for (int f = 0; f < kFamilyCount; ++f) has[f] = there(kFamilyNames[f]);
+    for (int f = 0; f < kLegacyFamilyCount; ++f) has_legacy[f] = there(kLegacyFamilyNames[f]);
+    const bool older = has_legacy[kLegacySpo] || has_legacy[kLegacyInstances];
     for (int f = 0; f < kFamilyCount; ++f) {
-      if (std::find(existing.begin(), existing.end(), kFamilyNames[f]) != existing.end()) continue;
-      if (db_options.create_missing_column_families) break;  // finishing a creation
-      if (f == kNames) {
-        has_names = false;
-        continue;
-      }
-      if (f == kInstances && has_legacy) {
-        has_annotations = false;
-        continue;
-      }
+      if (has[f] || db_options.create_missing_column_families) continue;  // or finishing a creation
+      // A format-3 (or older) database: the list families come with the upgrade.
+      if (older && (f == kSpo || f == kPos || f == kOsp || f == kInstances)) continue;
+      if (older && f == kNames) continue;  // format 1: the upgrade builds it
       return Status::InvalidArgument("cannot open database '" + path +
-                                     "': not a Quipu database (column family '" + kFamilyNames[f] +
-                                     "' is missing)");
+                                     "': not a Quipu database (column family '" +
+                                     kFamilyNames[f] + "' is missing)");
     }
   }
+  const bool finishing = fresh || db_options.create_missing_column_families;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  std::vector<int> opened;  // Family, or kFamilyCount + LegacyFamily
   for (int f = 0; f < kFamilyCount; ++f) {
-    if ((f == kNames && !has_names) || (f == kInstances && !has_annotations)) continue;
+    if (!has[f] && !finishing) continue;
     families.emplace_back(kFamilyNames[f], FamilyOptions(f));
+    opened.push_back(f);
   }
-  if (has_legacy) {
-    families.emplace_back(kLegacyInstancesFamily, FamilyOptions(kLegacyInstances));
+  for (int f = 0; f < kLegacyFamilyCount; ++f) {
+    if (!has_legacy[f]) continue;
+    families.emplace_back(kLegacyFamilyNames[f], LegacyFamilyOptions(f));
+    opened.push_back(kFamilyCount + f);
   }
 
   std::unique_ptr<RocksDbStore> store(new RocksDbStore());
   store->read_only_ = options.read_only;
   rocksdb::DB* raw = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::Status s =
       options.read_only
-          ? rocksdb::DB::OpenForReadOnly(db_options, path, families, &store->handles_, &raw)
-          : rocksdb::DB::Open(db_options, path, families, &store->handles_, &raw);
+          ? rocksdb::DB::OpenForReadOnly(db_options, path, families, &handles, &raw)
+          : rocksdb::DB::Open(db_options, path, families, &handles, &raw);
   if (!s.ok()) return FromRocks(s, "cannot open database '" + path + "'");
   store->db_.reset(raw);
-  // Back to one handle per Family, in order, null for a missing family.
-  std::vector<rocksdb::ColumnFamilyHandle*>& handles = store->handles_;
-  if (has_legacy) {
-    store->legacy_instances_ = handles.back();
-    handles.pop_back();
+  // One handle per Family, in order, null for a missing family; the legacy
+  // ones apart.
+  store->handles_.assign(kFamilyCount, nullptr);
+  for (size_t i = 0; i < handles.size(); ++i) {
+    if (opened[i] < kFamilyCount) {
+      store->handles_[static_cast<size_t>(opened[i])] = handles[i];
+    } else {
+      store->legacy_[opened[i] - kFamilyCount] = handles[i];
+    }
   }
-  if (!has_annotations) handles.insert(handles.begin() + kInstances, nullptr);
-  if (!has_names) handles.push_back(nullptr);  // kNames is the last family
   int version = 0;
   Status check = store->CheckFormat(fresh, &version);
-  if (check.ok() && version >= 2 && !has_names) {
-    check = Status::InvalidArgument("not a Quipu database (column family 'names' is missing)");
-  } else if (check.ok() && version < kFormatVersion && options.read_only) {
-    check = Status::InvalidArgument("format " + std::to_string(version) +
-                                    " is older than this build's format " +
-                                    std::to_string(kFormatVersion) +
-                                    "; open it once for writing (not read-only) to upgrade it");
-  } else if (check.ok() && version < kFormatVersion && !has_legacy) {
-    check = Status::InvalidArgument("not a Quipu database (format " + std::to_string(version) +
-                                    " without column family '" + kLegacyInstancesFamily + "')");
-  } else if (check.ok() && version < kFormatVersion) {
-    if (version == 1) check = store->UpgradeFrom1();
-    if (check.ok()) check = store->UpgradeFrom2();
-  } else if (check.ok() && !has_annotations) {
-    check =
-        Status::InvalidArgument("not a Quipu database (column family 'annotations' is missing)");
-  } else if (check.ok() && has_legacy && !options.read_only) {
-    check = store->DropLegacyInstances();  // an upgrade stopped after its version was stored
-  }
+  if (check.ok()) check = store->OpenFormat(version, options);
+  if (check.ok()) check = store->LoadStats();
   if (check.ok() && (fresh || interrupted) && !options.read_only) {
     fs::remove(creating, ec);  // the format marker is stored: the creation is complete
   }
@@ -270,105 +274,58 @@ Status RocksDbStore::DropFamily(rocksdb::ColumnFamilyHandle** handle, const std:
   return Status::Ok();
 }
 
-Status RocksDbStore::UpgradeFrom1() {
-  // A `names` family left by an upgrade that did not finish starts again.
-  if (Status dropped = DropFamily(&handles_[kNames], "cannot upgrade to format 2"); !dropped.ok()) {
-    return dropped;
-  }
-  rocksdb::Status s =
-      db_->CreateColumnFamily(FamilyOptions(kNames), kFamilyNames[kNames], &handles_[kNames]);
-  if (!s.ok()) return FromRocks(s, "cannot upgrade to format 2");
-  // Every name fact: a prefix scan of pos per name predicate that exists.
-  constexpr uint32_t kBatchEntries = 100000;
-  rocksdb::WriteBatch batch;
-  KeyValues entries;
-  for (const char* predicate : kNamePredicates) {
-    std::string term_key(1, static_cast<char>(TermType::kEntity)), id_bytes;
-    term_key += predicate;
-    s = db_->Get(rocksdb::ReadOptions(), handles_[kTerm2Id], term_key, &id_bytes);
-    if (s.IsNotFound()) continue;
-    if (s.ok() && id_bytes.size() != 8) return Status::Corruption("term id of wrong size");
-    const std::string prefix = id_bytes, upper = PrefixSuccessor(prefix);
-    const rocksdb::Slice upper_slice(upper);
-    rocksdb::ReadOptions scan;
-    scan.iterate_upper_bound = &upper_slice;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(scan, handles_[kPos]));
-    std::string text;
-    for (it->Seek(prefix); s.ok() && it->Valid(); it->Next()) {
-      if (it->key().size() != kTripleKeySize) return Status::Corruption("bad pos key");
-      const Triple t = DecodeTripleKey(Permutation::kPos, it->key().data());
-      if (!IsNameValueId(t.o)) continue;
-      std::string id_key;
-      PutBigEndian64(&id_key, t.o);
-      s = db_->Get(rocksdb::ReadOptions(), handles_[kId2Term], id_key, &text);
-      entries.clear();
-      if (s.ok()) AppendNameEntries(t, NameText(t.o, text), &entries);
-      for (const auto& [key, value] : entries) {
-        if (s.ok()) s = batch.Put(handles_[kNames], key, value);
-      }
-      if (s.ok() && batch.Count() >= kBatchEntries) {
-        s = db_->Write(rocksdb::WriteOptions(), &batch);
-        batch.Clear();
-      }
-    }
-    if (s.ok()) s = it->status();
-    if (!s.ok()) return FromRocks(s, "cannot build the name index");
-  }
-  // The new version goes last, with the final entries.
-  s = batch.Put(handles_[kMeta], kFormatKey, "2");
-  rocksdb::WriteOptions sync;
-  sync.sync = true;
-  if (s.ok()) s = db_->Write(sync, &batch);
-  return FromRocks(s, "cannot upgrade to format 2");
-}
-
-Status RocksDbStore::UpgradeFrom2() {
-  // An `annotations` family left by an upgrade that did not finish starts again.
-  if (Status dropped = DropFamily(&handles_[kInstances], "cannot upgrade to format 3");
-      !dropped.ok()) {
-    return dropped;
-  }
-  rocksdb::Status s = db_->CreateColumnFamily(FamilyOptions(kInstances), kFamilyNames[kInstances],
-                                              &handles_[kInstances]);
-  if (!s.ok()) return FromRocks(s, "cannot upgrade to format 3");
-  constexpr uint32_t kBatchEntries = 100000;
-  rocksdb::WriteBatch batch;
-  rocksdb::ReadOptions scan;
-  scan.total_order_seek = true;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(scan, legacy_instances_));
-  for (it->SeekToFirst(); s.ok() && it->Valid(); it->Next()) {
-    const rocksdb::Slice key = it->key();
-    if (key.size() != kInstanceKeySize) return Status::Corruption("bad instance key");
-    const Triple t = DecodeTripleKey(Permutation::kSpo, key.data());
-    s = batch.Put(handles_[kInstances],
-                  EncodeInstanceKey(t, GetBigEndian64(key.data() + kTripleKeySize)), it->value());
-    if (s.ok() && batch.Count() >= kBatchEntries) {
-      s = db_->Write(rocksdb::WriteOptions(), &batch);
-      batch.Clear();
-    }
-  }
-  if (s.ok()) s = it->status();
-  it.reset();
-  if (s.ok()) s = batch.Put(handles_[kMeta], kFormatKey, std::to_string(kFormatVersion));
-  rocksdb::WriteOptions sync;
-  sync.sync = true;
-  if (s.ok()) s = db_->Write(sync, &batch);
-  if (!s.ok()) return FromRocks(s, "cannot upgrade to format 3");
-  return DropLegacyInstances();
-}
-
-Status RocksDbStore::DropLegacyInstances() {
-  return DropFamily(&legacy_instances_, "cannot drop the format-2 instances");
-}
-
 RocksDbStore::~RocksDbStore() {
   if (db_) {
-    if (legacy_instances_ != nullptr) db_->DestroyColumnFamilyHandle(legacy_instances_);
+    for (auto* h : legacy_) {
+      if (h != nullptr) db_->DestroyColumnFamilyHandle(h);
+    }
     for (auto* h : handles_) {
       if (h != nullptr) db_->DestroyColumnFamilyHandle(h);
     }
     db_->Close();
   }
+}
+
+Status RocksDbStore::LoadStats() {
+  auto table = std::make_shared<StatsTable>();
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), handles_[kStats]));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    // A damaged record reads as absent, so the database still opens and its
+    // checker can name it (stats holds a record with a key of … bytes).
+    if (it->key().size() != 8 || it->value().size() != 24) continue;
+    const char* v = it->value().data();
+    table->emplace_hint(table->end(), GetBigEndian64(it->key().data()),
+                        PredicateStats{GetBigEndian64(v), GetBigEndian64(v + 8),
+                                       GetBigEndian64(v + 16)});
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "cannot read the statistics");
+  std::lock_guard<std::mutex> lock(publish_mutex_);
+  stats_ = std::move(table);
+  return Status::Ok();
+}
+
+void RocksDbStore::Snapshot(const rocksdb::Snapshot** snapshot,
+                            std::shared_ptr<const StatsTable>* stats) {
+  std::lock_guard<std::mutex> lock(publish_mutex_);
+  *snapshot = db_->GetSnapshot();
+  *stats = stats_;
+}
+
+Status RocksDbStore::Publish(rocksdb::WriteBatch* batch, const rocksdb::WriteOptions& options,
+                             std::shared_ptr<const StatsTable> stats,
+                             const std::function<rocksdb::Status()>& ingest) {
+  std::lock_guard<std::mutex> lock(publish_mutex_);
+  rocksdb::Status s = ingest ? ingest() : db_->Write(options, batch);
+  if (!s.ok()) return FromRocks(s, ingest ? "bulk load: ingestion failed" : "commit failed");
+  stats_ = std::move(stats);
+  ++version_;
+  return Status::Ok();
+}
+
+uint64_t RocksDbStore::version() const {
+  std::lock_guard<std::mutex> lock(publish_mutex_);
+  return version_;
 }
 
 std::unique_ptr<ReadView> RocksDbStore::BeginRead() {

@@ -1,14 +1,16 @@
-// The RocksDB backend: column families, format check and the write lock.
-// Internal to storage/; the query layer sees only store.h.
+// The RocksDB backend: column families, format check, upgrades and the
+// write lock. Internal to storage/; the query layer sees only store.h.
 #pragma once
 
 #include <rocksdb/db.h>
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "storage/stats_table.h"
 #include "storage/store.h"
 
 namespace quipu::storage {
@@ -16,10 +18,10 @@ namespace quipu::storage {
 // Do not renumber: index into the column family list opened from disk.
 enum Family : uint8_t {
   kDefault = 0,
-  kSpo,
-  kPos,
-  kOsp,
-  kInstances,  // p|o|s|hash → annotations (family "annotations"; see kInstanceOrder)
+  kSpo,        // s·p[·k] → the chunk of list (s, p): its objects (fact_list.h)
+  kPos,        // p·o[·k] → subjects
+  kOsp,        // o·s[·k] → predicates
+  kInstances,  // p·o·s → the instances of an annotated fact (instance_set.h)
   kTerm2Id,    // type byte + bytes → id
   kId2Term,    // id → bytes
   kStats,      // predicate id → facts, subjects, objects
@@ -30,13 +32,26 @@ enum Family : uint8_t {
 
 extern const char* const kFamilyNames[kFamilyCount];
 
-// 2 added the `names` family; a format-1 database gets it on its first
-// writable open (UpgradeFrom1). 3 keys instances in pos order, in the family
-// `annotations` instead of `instances` (spo order); a format-2 database is
-// re-keyed on its first writable open (UpgradeFrom2).
-inline constexpr int kFormatVersion = 3;
-// The family that held the instances in spo order up to format 2.
-inline constexpr char kLegacyInstancesFamily[] = "instances";
+// The families of formats 1 to 3, which upgrades read and then drop: the
+// key-per-fact indexes (one 24-byte key per fact per permutation), the
+// instances keyed by fact and hash in pos order (format 3, `annotations`)
+// or in spo order (formats 1 and 2, `instances`).
+enum LegacyFamily : uint8_t {
+  kLegacySpo = 0,
+  kLegacyPos,
+  kLegacyOsp,
+  kLegacyAnnotations,
+  kLegacyInstances,
+  kLegacyFamilyCount,
+};
+
+extern const char* const kLegacyFamilyNames[kLegacyFamilyCount];
+
+// 2 added the `names` family; 3 keyed the instances in pos order; 4 keeps
+// adjacency lists instead of a key per fact, and the instances of annotated
+// facts only. Older databases are upgraded on their first writable open
+// (upgrade.cc); docs/format.md, "Versions".
+inline constexpr int kFormatVersion = 4;
 inline constexpr char kMagicKey[] = "magic";
 inline constexpr char kMagicValue[] = "quipu";
 inline constexpr char kFormatKey[] = "format_version";
@@ -50,37 +65,67 @@ class RocksDbStore final : public Store {
   Result<std::unique_ptr<WriteTxn>> BeginWrite() override;
   Result<std::unique_ptr<BulkLoad>> BeginBulkLoad() override;
   Status Check(CheckReport* report) override;
+  uint64_t version() const override;
 
   rocksdb::DB* db() const { return db_.get(); }
   rocksdb::ColumnFamilyHandle* family(Family f) const { return handles_[f]; }
+
+  // A snapshot of the database and the statistics of the same moment.
+  // REQUIRES: the caller releases the snapshot.
+  void Snapshot(const rocksdb::Snapshot** snapshot, std::shared_ptr<const StatsTable>* stats);
+  // Writes `batch` (a statement's, or a bulk load's ingestion through
+  // `ingest` when set) and publishes the statistics it leaves, as one step
+  // for readers: a snapshot taken after it sees both, one taken before
+  // neither. REQUIRES: the write lock is held.
+  Status Publish(rocksdb::WriteBatch* batch, const rocksdb::WriteOptions& options,
+                 std::shared_ptr<const StatsTable> stats,
+                 const std::function<rocksdb::Status()>& ingest = nullptr);
 
  private:
   RocksDbStore() = default;
   // Checks the format marker; `version` gets the format found.
   Status CheckFormat(bool created, int* version);
-  // Brings a format-1 database to format 2: (re)creates the `names` family,
-  // fills it from the stored name facts, then writes format_version 2, so a
-  // crash part way leaves format 1 and the next open starts again.
   // Drops the family of `*handle` (nothing when null) and nulls it;
   // `context` starts the error message.
   Status DropFamily(rocksdb::ColumnFamilyHandle** handle, const std::string& context);
+  Status CreateFamily(Family family, const std::string& context);
+  // After the format check: refuses what this build cannot use, upgrades an
+  // older format (writable opens only), drops what an upgrade left.
+  Status OpenFormat(int version, const StoreOptions& options);
+  Status LoadStats();
+
+  // Upgrades (upgrade.cc). Each writes its format_version with its last
+  // entries, synced, so a crash part way leaves the older format and the
+  // next writable open starts that step again.
+  // 1 → 2: (re)creates `names` and fills it from the stored name facts.
   Status UpgradeFrom1();
-  // Brings a format-2 database to format 3: (re)creates `annotations`, fills
-  // it from `instances` re-keyed in pos order, writes format_version 3 with
-  // the last entries (synced), then drops `instances`. A crash before the
-  // version is written leaves format 2; after it, the next writable open
-  // drops the leftover family (DropLegacyInstances).
+  // 2 → 3: (re)creates `annotations` from `instances` re-keyed in pos order.
   Status UpgradeFrom2();
-  Status DropLegacyInstances();
+  // 3 → 4: (re)creates the list families and annotation_sets from the
+  // key-per-fact families, then drops those.
+  Status UpgradeFrom3(const StoreOptions& options);
+  // Drops the families of formats 1 to 3 an upgrade left after storing its
+  // version (a crash between the two).
+  Status DropLegacyFamilies();
 
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
-  // `instances` of a format-2 database (or left by an upgrade), else null.
-  rocksdb::ColumnFamilyHandle* legacy_instances_ = nullptr;
+  rocksdb::ColumnFamilyHandle* legacy_[kLegacyFamilyCount] = {};
   bool read_only_ = false;
   std::mutex write_mutex_;
+  // Guards the pair (what the database holds, stats_): a write and the
+  // publication of its statistics happen under it, and so does taking a
+  // snapshot with the statistics it goes with.
+  mutable std::mutex publish_mutex_;
+  std::shared_ptr<const StatsTable> stats_;
+  uint64_t version_ = 0;  // guarded by publish_mutex_
 };
 
 Status FromRocks(const rocksdb::Status& s, const std::string& context);
+
+// The options each family is opened and created with (Family), and those of
+// the format-3 families (LegacyFamily).
+rocksdb::ColumnFamilyOptions FamilyOptions(int family);
+rocksdb::ColumnFamilyOptions LegacyFamilyOptions(int family);
 
 }  // namespace quipu::storage

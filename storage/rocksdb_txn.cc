@@ -4,71 +4,16 @@
 
 #include <algorithm>
 
+#include "storage/instance_set.h"
+#include "storage/list_cursor.h"
+#include "storage/legacy_keys.h"
 #include "storage/name_index.h"
 
 namespace quipu::storage {
 
-// Batches triples out of one permutation's key range.
-class RocksCursor final : public TripleCursor {
- public:
-  RocksCursor(RocksTxn* txn, const TriplePattern& pattern) {
-    const ScanPlan plan = ChooseScan(pattern);
-    perm_ = plan.perm;
-    prefix_ = ScanPrefix(plan, pattern);
-    const Family family = static_cast<Family>(kSpo + static_cast<int>(perm_));
-    iter_ = txn->NewIterator(family, prefix_, &bound_, &options_);
-    iter_->Seek(prefix_);
-  }
-
-  size_t Next(std::vector<Triple>* out, size_t max) override {
-    size_t n = 0;
-    while (n < max && iter_->Valid()) {
-      const rocksdb::Slice key = iter_->key();
-      if (!key.starts_with(prefix_)) break;  // batch entries ignore the upper bound
-      if (key.size() != kTripleKeySize) {
-        status_ = Status::Corruption("index key of " + std::to_string(key.size()) + " bytes");
-        return n;
-      }
-      out->push_back(DecodeTripleKey(perm_, key.data()));
-      ++n;
-      iter_->Next();
-    }
-    if (n == 0 && !iter_->status().ok()) status_ = FromRocks(iter_->status(), "scan failed");
-    return n;
-  }
-
-  Status status() const override { return status_; }
-
-  bool Reseek(const TriplePattern& pattern) override {
-    const ScanPlan plan = ChooseScan(pattern);
-    std::string prefix = ScanPrefix(plan, pattern);
-    // Same permutation and depth, and a bound the iterator already uses.
-    if (plan.perm != perm_ || prefix.size() != prefix_.size() || prefix_.size() < 8) return false;
-    std::string upper = PrefixSuccessor(prefix);
-    if (upper.empty() || options_.iterate_upper_bound == nullptr) return false;
-    prefix_ = std::move(prefix);
-    bound_.upper = std::move(upper);
-    bound_.upper_slice = rocksdb::Slice(bound_.upper);  // the iterator reads it by pointer
-    status_ = Status::Ok();
-    iter_->Seek(prefix_);
-    return true;
-  }
-
- private:
-  Permutation perm_;
-  std::string prefix_;
-  RangeBound bound_;
-  rocksdb::ReadOptions options_;
-  std::unique_ptr<rocksdb::Iterator> iter_;
-  Status status_;
-};
-
 RocksTxn::RocksTxn(RocksDbStore* store, bool writable, std::unique_lock<std::mutex> lock)
-    : store_(store),
-      db_(store->db()),
-      snapshot_(store->db()->GetSnapshot()),
-      writable_(writable),
-      lock_(std::move(lock)) {
+    : store_(store), db_(store->db()), writable_(writable), lock_(std::move(lock)) {
+  store_->Snapshot(&snapshot_, &stats_);
   if (writable_) {
     batch_ = std::make_unique<rocksdb::WriteBatchWithIndex>(rocksdb::BytewiseComparator(), 0,
                                                             /*overwrite_key=*/true);
@@ -104,8 +49,9 @@ std::unique_ptr<rocksdb::Iterator> RocksTxn::NewIterator(Family family, const st
   bound->upper = PrefixSuccessor(prefix);
   bound->upper_slice = rocksdb::Slice(bound->upper);
   if (!bound->upper.empty()) options->iterate_upper_bound = &bound->upper_slice;
-  // Below the 8-byte prefix extractor's length the scan must ignore prefix blooms.
-  if (prefix.size() < 8) options->total_order_seek = true;
+  // Below the list families' 16-byte prefix extractor (a·b) the scan must
+  // ignore prefix blooms.
+  if (prefix.size() < kListKeySize) options->total_order_seek = true;
   rocksdb::Iterator* base = db_->NewIterator(*options, store_->family(family));
   if (!batch_) return std::unique_ptr<rocksdb::Iterator>(base);
   return std::unique_ptr<rocksdb::Iterator>(
@@ -113,76 +59,80 @@ std::unique_ptr<rocksdb::Iterator> RocksTxn::NewIterator(Family family, const st
 }
 
 std::unique_ptr<TripleCursor> RocksTxn::Scan(const TriplePattern& pattern) {
-  return std::make_unique<RocksCursor>(this, pattern);
+  return std::make_unique<ListCursor>(this, pattern);
 }
 
 Result<bool> RocksTxn::Contains(const Triple& triple) {
-  std::string value;
-  return Get(kSpo, EncodeTripleKey(Permutation::kSpo, triple), &value);
+  Result<EntryState> state = FindEntry(Permutation::kSpo, Permute(Permutation::kSpo, triple));
+  if (!state.ok()) return state.status();
+  return state->existed;
 }
 
-Result<bool> RocksTxn::PrefixExists(Family family, const std::string& prefix) {
-  rocksdb::ReadOptions options;
-  RangeBound bound;
-  std::unique_ptr<rocksdb::Iterator> it = NewIterator(family, prefix, &bound, &options);
-  it->Seek(prefix);
-  const bool found = it->Valid() && it->key().starts_with(prefix);
-  if (!found && !it->status().ok()) return FromRocks(it->status(), "read failed");
-  return found;
-}
-
-Status RocksTxn::GetInstances(const Triple& triple, std::vector<FactInstance>* out) {
-  out->clear();
-  const std::string prefix = EncodeTripleKey(kInstanceOrder, triple);
-  rocksdb::ReadOptions options;
-  RangeBound bound;
-  std::unique_ptr<rocksdb::Iterator> own;
-  rocksdb::Iterator* it;
-  if (batch_ == nullptr) {
-    // A read view keeps one iterator for all its instance lookups, bounded by
-    // the predicate (read through a pointer, moved when the predicate
-    // changes). Facts asked for in pos order, as a scan with its predicate
-    // bound yields them, find their instances where the previous fact's
-    // ended: a few Next() calls instead of a seek per fact.
-    const std::string predicate = prefix.substr(0, 8);
-    const std::string upper = PrefixSuccessor(predicate);
-    bool positioned = false;
-    if (instances_iter_ == nullptr) {
-      instances_options_.total_order_seek = true;  // keys of many 24-byte prefixes
-      instances_iter_ = NewIterator(kInstances, predicate, &instances_bound_, &instances_options_);
-    } else if (instances_bound_.upper != upper) {
-      instances_bound_.upper = upper;
-      instances_bound_.upper_slice = rocksdb::Slice(instances_bound_.upper);
-    } else {
-      rocksdb::Iterator* at = instances_iter_.get();
-      for (int step = 0; step < kInstanceSkipSteps && at->Valid(); ++step) {
-        const rocksdb::Slice key = at->key();
-        if (key.starts_with(prefix)) {
-          positioned = true;
-          break;
-        }
-        if (key.compare(prefix) > 0) break;  // passed: the fact is absent or behind
-        at->Next();
-      }
-    }
-    it = instances_iter_.get();
-    if (!positioned) it->Seek(prefix);
+Result<bool> RocksTxn::ReadInstanceSet(const Triple& triple, std::vector<FactInstance>* out) {
+  const std::string key = AnnotationSetKey(triple);
+  if (batch_ != nullptr) {
+    std::string value;
+    Result<bool> found = Get(kInstances, key, &value);
+    if (!found.ok() || !*found) return found;
+    if (!DecodeInstanceSet(value, out)) return Status::Corruption("bad annotation set");
+    return true;
+  }
+  // A read view keeps one iterator for all its lookups, bounded by the
+  // predicate (read through a pointer, moved when the predicate changes).
+  // Facts asked for in pos order, as a scan with its predicate bound yields
+  // them, find their sets where the previous fact's was: a few Next() calls
+  // instead of a seek per fact.
+  const std::string predicate = key.substr(0, 8);
+  const std::string upper = PrefixSuccessor(predicate);
+  bool positioned = false;
+  if (instances_iter_ == nullptr) {
+    instances_options_.total_order_seek = true;  // keys of many 24-byte prefixes
+    instances_iter_ = NewIterator(kInstances, predicate, &instances_bound_, &instances_options_);
+  } else if (instances_bound_.upper != upper) {
+    instances_bound_.upper = upper;
+    instances_bound_.upper_slice = rocksdb::Slice(instances_bound_.upper);
   } else {
-    // A write's iterator sees the batch as it was when made: one per call.
-    own = NewIterator(kInstances, prefix, &bound, &options);
-    it = own.get();
-    it->Seek(prefix);
-  }
-  for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    if (it->key().size() != kInstanceKeySize) return Status::Corruption("bad instance key");
-    FactInstance instance;
-    instance.hash = GetBigEndian64(it->key().data() + kTripleKeySize);
-    if (!DecodeAnnotations(it->value().data(), it->value().size(), &instance.annotations)) {
-      return Status::Corruption("bad annotation record");
+    rocksdb::Iterator* at = instances_iter_.get();
+    for (int step = 0; step < kInstanceSkipSteps && at->Valid(); ++step) {
+      const int order = at->key().compare(key);
+      if (order == 0) {
+        positioned = true;
+        break;
+      }
+      if (order > 0) break;  // passed: the set is absent or behind; seek
+      at->Next();
     }
-    out->push_back(std::move(instance));
   }
-  return FromRocks(it->status(), "read failed");
+  rocksdb::Iterator* it = instances_iter_.get();
+  if (!positioned) it->Seek(key);
+  if (!it->Valid()) {
+    if (!it->status().ok()) return FromRocks(it->status(), "read failed");
+    return false;
+  }
+  if (it->key() != key) return false;
+  if (!DecodeInstanceSet(it->value().ToStringView(), out)) {
+    return Status::Corruption("bad annotation set");
+  }
+  return true;
+}
+
+Status RocksTxn::GetInstances(const Triple& triple, std::vector<FactInstance>* out,
+                              InstanceHint hint) {
+  out->clear();
+  if (hint == kBare) {
+    out->emplace_back();
+    return Status::Ok();
+  }
+  Result<bool> annotated = ReadInstanceSet(triple, out);
+  if (!annotated.ok()) return annotated.status();
+  if (*annotated) return Status::Ok();
+  if (hint == kAnnotated) {
+    return Status::Corruption("a fact flagged as annotated has no annotation set");
+  }
+  Result<bool> present = Contains(triple);
+  if (!present.ok()) return present.status();
+  if (*present) out->emplace_back();  // the bare instance
+  return Status::Ok();
 }
 
 Result<uint64_t> RocksTxn::FindTerm(const Value& value) {
@@ -214,37 +164,26 @@ Result<Value> RocksTxn::DecodeTerm(uint64_t id) {
 }
 
 Result<PredicateStats> RocksTxn::GetStats(uint64_t predicate) {
-  std::string key, value;
-  PutBigEndian64(&key, predicate);
-  Result<bool> found = Get(kStats, key, &value);
-  if (!found.ok()) return found.status();
-  PredicateStats stats;
-  if (!*found) return stats;
-  if (value.size() != 24) return Status::Corruption("statistics record of wrong size");
-  stats.facts = GetBigEndian64(value.data());
-  stats.subjects = GetBigEndian64(value.data() + 8);
-  stats.objects = GetBigEndian64(value.data() + 16);
-  return stats;
+  if (auto it = pending_stats_.find(predicate); it != pending_stats_.end()) return it->second;
+  if (auto it = stats_->find(predicate); it != stats_->end()) return it->second;
+  return PredicateStats{};
 }
 
 Status RocksTxn::AllStats(std::vector<std::pair<uint64_t, PredicateStats>>* out) {
   out->clear();
-  rocksdb::ReadOptions options;
-  RangeBound bound;
-  std::unique_ptr<rocksdb::Iterator> it = NewIterator(kStats, "", &bound, &options);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    if (it->key().size() != 8 || it->value().size() != 24) {
-      return Status::Corruption("statistics record of wrong size");
-    }
-    const char* v = it->value().data();
-    out->emplace_back(
-        GetBigEndian64(it->key().data()),
-        PredicateStats{GetBigEndian64(v), GetBigEndian64(v + 8), GetBigEndian64(v + 16)});
+  for (const auto& [predicate, stats] : *stats_) {
+    if (pending_stats_.count(predicate) == 0) out->emplace_back(predicate, stats);
   }
-  return FromRocks(it->status(), "read failed");
+  for (const auto& [predicate, stats] : pending_stats_) {
+    if (stats.facts != 0) out->emplace_back(predicate, stats);
+  }
+  std::sort(out->begin(), out->end(),
+            [](const auto& x, const auto& y) { return x.first < y.first; });
+  return Status::Ok();
 }
 
 Status RocksTxn::PutStats(uint64_t predicate, const PredicateStats& stats) {
+  pending_stats_[predicate] = stats;
   std::string key, value;
   PutBigEndian64(&key, predicate);
   if (stats.facts == 0) return FromRocks(batch_->Delete(store_->family(kStats), key), "write");
@@ -295,42 +234,55 @@ Result<uint64_t> RocksTxn::InternTerm(const Value& value) {
 Result<bool> RocksTxn::Insert(const Triple& triple, const Annotations& given) {
   if (Status s = CheckWritable(); !s.ok()) return s;
   // The instance hash is over the sorted set, so order must not matter.
-  Annotations annotations = given;
-  std::sort(annotations.begin(), annotations.end());
-  for (size_t i = 1; i < annotations.size(); ++i) {
-    if (annotations[i].first == annotations[i - 1].first) {
+  FactInstance instance;
+  instance.annotations = given;
+  std::sort(instance.annotations.begin(), instance.annotations.end());
+  for (size_t i = 1; i < instance.annotations.size(); ++i) {
+    if (instance.annotations[i].first == instance.annotations[i - 1].first) {
       return Status::InvalidArgument("an annotation key is given twice");
     }
   }
-  const std::string instance_key = EncodeInstanceKey(triple, AnnotationsHash(annotations));
-  std::string ignored;
-  Result<bool> had_instance = Get(kInstances, instance_key, &ignored);
-  if (!had_instance.ok()) return had_instance.status();
-  if (*had_instance) return false;
-  Result<bool> had_triple = Contains(triple);
-  if (!had_triple.ok()) return had_triple.status();
-  rocksdb::Status s =
-      batch_->Put(store_->family(kInstances), instance_key, EncodeAnnotations(annotations));
-  if (!s.ok()) return FromRocks(s, "write failed");
-  if (*had_triple) return true;
-
-  std::string sp, po;
-  PutBigEndian64(&sp, triple.s), PutBigEndian64(&sp, triple.p);
-  PutBigEndian64(&po, triple.p), PutBigEndian64(&po, triple.o);
-  Result<bool> subject_known = PrefixExists(kSpo, sp);
-  if (!subject_known.ok()) return subject_known.status();
-  Result<bool> object_known = PrefixExists(kPos, po);
-  if (!object_known.ok()) return object_known.status();
+  instance.hash = AnnotationsHash(instance.annotations);
+  const bool annotated = !instance.annotations.empty();
+  Result<EntryState> spo = AddEntry(Permutation::kSpo, Permute(Permutation::kSpo, triple), annotated);
+  if (!spo.ok()) return spo.status();
+  if (spo->existed) {
+    std::vector<FactInstance> set;
+    if (spo->annotated) {
+      // Annotated already: one more instance in its set, unless it is there.
+      Result<bool> found = ReadInstanceSet(triple, &set);
+      if (!found.ok()) return found.status();
+      if (!*found) return Status::Corruption("a fact flagged as annotated has no annotation set");
+      if (!AddInstance(std::move(instance), &set)) return false;
+    } else {
+      // Only the bare instance so far.
+      if (!annotated) return false;
+      for (Permutation perm : {Permutation::kPos, Permutation::kOsp}) {
+        Result<EntryState> other = AddEntry(perm, Permute(perm, triple), true);
+        if (!other.ok()) return other.status();
+      }
+      set.emplace_back();  // the bare instance, hash 0: first
+      AddInstance(std::move(instance), &set);
+    }
+    rocksdb::Status s = batch_->Put(store_->family(kInstances), AnnotationSetKey(triple),
+                                    EncodeInstanceSet(set));
+    if (!s.ok()) return FromRocks(s, "write failed");
+    return true;
+  }
+  Result<EntryState> pos = AddEntry(Permutation::kPos, Permute(Permutation::kPos, triple), annotated);
+  if (!pos.ok()) return pos.status();
+  Result<EntryState> osp = AddEntry(Permutation::kOsp, Permute(Permutation::kOsp, triple), annotated);
+  if (!osp.ok()) return osp.status();
+  if (annotated) {
+    rocksdb::Status s = batch_->Put(store_->family(kInstances), AnnotationSetKey(triple),
+                                    EncodeInstanceSet({instance}));
+    if (!s.ok()) return FromRocks(s, "write failed");
+  }
   Result<PredicateStats> stats = GetStats(triple.p);
   if (!stats.ok()) return stats.status();
   stats->facts += 1;
-  stats->subjects += *subject_known ? 0 : 1;
-  stats->objects += *object_known ? 0 : 1;
-  for (Permutation perm : {Permutation::kSpo, Permutation::kPos, Permutation::kOsp}) {
-    s = batch_->Put(store_->family(static_cast<Family>(kSpo + static_cast<int>(perm))),
-                    EncodeTripleKey(perm, triple), rocksdb::Slice());
-    if (!s.ok()) return FromRocks(s, "write failed");
-  }
+  stats->subjects += spo->list_empty ? 1 : 0;
+  stats->objects += pos->list_empty ? 1 : 0;
   if (Status st = PutStats(triple.p, *stats); !st.ok()) return st;
   if (Status st = IndexName(triple, /*add=*/true); !st.ok()) return st;
   return true;
@@ -338,38 +290,35 @@ Result<bool> RocksTxn::Insert(const Triple& triple, const Annotations& given) {
 
 Result<size_t> RocksTxn::Delete(const Triple& triple) {
   if (Status s = CheckWritable(); !s.ok()) return s;
-  Result<bool> present = Contains(triple);
-  if (!present.ok()) return present.status();
-  if (!*present) return size_t{0};
-  std::vector<FactInstance> instances;
-  if (Status s = GetInstances(triple, &instances); !s.ok()) return s;
-  for (const FactInstance& instance : instances) {
-    rocksdb::Status s =
-        batch_->Delete(store_->family(kInstances), EncodeInstanceKey(triple, instance.hash));
+  Result<EntryState> spo = DeleteEntry(Permutation::kSpo, Permute(Permutation::kSpo, triple));
+  if (!spo.ok()) return spo.status();
+  if (!spo->existed) return size_t{0};
+  size_t instances = 1;
+  if (spo->annotated) {
+    std::vector<FactInstance> set;
+    Result<bool> found = ReadInstanceSet(triple, &set);
+    if (!found.ok()) return found.status();
+    if (!*found) return Status::Corruption("a fact flagged as annotated has no annotation set");
+    instances = set.size();
+    rocksdb::Status s = batch_->Delete(store_->family(kInstances), AnnotationSetKey(triple));
     if (!s.ok()) return FromRocks(s, "write failed");
   }
-  for (Permutation perm : {Permutation::kSpo, Permutation::kPos, Permutation::kOsp}) {
-    rocksdb::Status s =
-        batch_->Delete(store_->family(static_cast<Family>(kSpo + static_cast<int>(perm))),
-                       EncodeTripleKey(perm, triple));
-    if (!s.ok()) return FromRocks(s, "write failed");
+  Result<EntryState> pos = DeleteEntry(Permutation::kPos, Permute(Permutation::kPos, triple));
+  if (!pos.ok()) return pos.status();
+  Result<EntryState> osp = DeleteEntry(Permutation::kOsp, Permute(Permutation::kOsp, triple));
+  if (!osp.ok()) return osp.status();
+  if (!pos->existed || !osp->existed) {
+    return Status::Corruption("a fact in spo is missing from pos or osp");
   }
-  std::string sp, po;
-  PutBigEndian64(&sp, triple.s), PutBigEndian64(&sp, triple.p);
-  PutBigEndian64(&po, triple.p), PutBigEndian64(&po, triple.o);
-  Result<bool> subject_left = PrefixExists(kSpo, sp);
-  if (!subject_left.ok()) return subject_left.status();
-  Result<bool> object_left = PrefixExists(kPos, po);
-  if (!object_left.ok()) return object_left.status();
   Result<PredicateStats> stats = GetStats(triple.p);
   if (!stats.ok()) return stats.status();
   if (stats->facts == 0) return Status::Corruption("statistics miss a stored predicate");
   stats->facts -= 1;
-  stats->subjects -= *subject_left ? 0 : 1;
-  stats->objects -= *object_left ? 0 : 1;
+  stats->subjects -= spo->list_empty ? 1 : 0;
+  stats->objects -= pos->list_empty ? 1 : 0;
   if (Status st = PutStats(triple.p, *stats); !st.ok()) return st;
   if (Status st = IndexName(triple, /*add=*/false); !st.ok()) return st;
-  return instances.size();
+  return instances;
 }
 
 Status RocksTxn::IndexName(const Triple& triple, bool add) {
@@ -415,13 +364,24 @@ Status RocksTxn::FindNames(std::string_view word, bool prefix, std::vector<NameM
 Status RocksTxn::Commit() {
   if (Status s = CheckWritable(); !s.ok()) return s;
   committed_ = true;
-  rocksdb::WriteOptions options;
-  Status s = FromRocks(db_->Write(options, batch_->GetWriteBatch()), "commit failed");
+  std::shared_ptr<const StatsTable> published = stats_;
+  if (!pending_stats_.empty()) {
+    auto table = std::make_shared<StatsTable>(*stats_);
+    for (const auto& [predicate, stats] : pending_stats_) {
+      if (stats.facts == 0) {
+        table->erase(predicate);
+      } else {
+        (*table)[predicate] = stats;
+      }
+    }
+    published = std::move(table);
+  }
+  Status s = store_->Publish(batch_->GetWriteBatch(), rocksdb::WriteOptions(), published);
   batch_->Clear();
   return s;
 }
 
-std::string EncodeAnnotations(const Annotations& annotations) {
+std::string EncodeLegacyAnnotations(const Annotations& annotations) {
   std::string out;
   out.reserve(annotations.size() * 16);
   for (const auto& [key, value] : annotations) {
@@ -431,7 +391,7 @@ std::string EncodeAnnotations(const Annotations& annotations) {
   return out;
 }
 
-bool DecodeAnnotations(const char* data, size_t size, Annotations* out) {
+bool DecodeLegacyAnnotations(const char* data, size_t size, Annotations* out) {
   if (size % 16 != 0) return false;
   out->clear();
   for (size_t i = 0; i < size; i += 16) {

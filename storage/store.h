@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -71,13 +72,24 @@ class TripleCursor {
  public:
   virtual ~TripleCursor() = default;
   // Appends up to `max` triples to `out`; returns how many. 0 means the end
-  // (or an error: check status()).
-  virtual size_t Next(std::vector<Triple>* out, size_t max) = 0;
+  // (or an error: check status()). With `annotated`, appends for each triple
+  // whether it may have instances with annotations (kAnnotated) or has only
+  // the bare instance (kBare), for ReadView::GetInstances' hint.
+  virtual size_t Next(std::vector<Triple>* out, size_t max,
+                      std::vector<uint8_t>* annotated = nullptr) = 0;
   virtual Status status() const = 0;
   // Restarts the cursor on another pattern with the same bound positions,
   // reusing its iterator (much cheaper than a new Scan for index nested-loop
   // joins). Returns false when it cannot; then call Scan.
   virtual bool Reseek(const TriplePattern& /*pattern*/) { return false; }
+};
+
+// What a caller knows of a fact's instances before asking for them: from a
+// cursor (TripleCursor::Next's `annotated`), or nothing.
+enum InstanceHint : uint8_t {
+  kBare = 0,       // the fact is stored and has only the bare instance
+  kAnnotated = 1,  // the fact is stored and may have annotated instances
+  kUnknown = 2,
 };
 
 // A consistent read of the store at one point in time (one snapshot).
@@ -86,8 +98,10 @@ class ReadView {
   virtual ~ReadView() = default;
   virtual std::unique_ptr<TripleCursor> Scan(const TriplePattern& pattern) = 0;
   virtual Result<bool> Contains(const Triple& triple) = 0;
-  // All instances of `triple` (empty when absent), ordered by hash.
-  virtual Status GetInstances(const Triple& triple, std::vector<FactInstance>* out) = 0;
+  // All instances of `triple` (empty when absent), ordered by hash. A hint
+  // from the cursor that produced the triple saves the store a lookup.
+  virtual Status GetInstances(const Triple& triple, std::vector<FactInstance>* out,
+                              InstanceHint hint = kUnknown) = 0;
   // The id of an existing term, or 0 when the store has never seen it.
   virtual Result<uint64_t> FindTerm(const Value& value) = 0;
   virtual Result<Value> DecodeTerm(uint64_t id) = 0;
@@ -135,6 +149,9 @@ class BulkLoad {
 struct StoreOptions {
   bool read_only = false;
   bool create_if_missing = true;
+  // Called while an older format is upgraded on open, with the facts done
+  // and the facts in all (by the statistics); may be empty.
+  std::function<void(uint64_t done, uint64_t total)> upgrade_progress;
 };
 
 class Store {
@@ -151,6 +168,9 @@ class Store {
   virtual Status Check(CheckReport* /*report*/) {
     return Status::NotSupported("this store has no checker");
   }
+  // A number that changes with every committed write (of this process):
+  // what caches of plans and statistics are keyed by.
+  virtual uint64_t version() const { return 0; }
 };
 
 // Opens (or creates) a RocksDB-backed store in the directory `path`.

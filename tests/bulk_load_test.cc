@@ -40,6 +40,10 @@ std::vector<Fact> Facts(int from, int to) {
     out.push_back({E("c" + n), E("label"), Value(quipu::LangString{"firma " + n, "de"}), {}});
     out.push_back({E("c" + n), E("big"), Value(int64_t{1} << 62), {}});
     out.push_back({E("c" + n), E("name"), Value("Company " + n), {}});  // a repeat
+    // A hub: one list of 3 × 700 branches, cut into chunks.
+    for (const char* branch : {"a", "b", "c"}) {
+      out.push_back({E("c" + n + branch), E("registered_in"), E("pe"), {}});
+    }
   }
   return out;
 }
@@ -82,7 +86,7 @@ TEST_CASE("bulk and batch loads leave identical databases", "[import][bulk]") {
     counts.push_back(Write(dir, p1, first));
     counts.push_back(Write(dir, p2, second));
   }
-  CHECK(counts == std::vector<uint64_t>{2399, 1800, 2399, 1800, 2399, 1800});
+  CHECK(counts == std::vector<uint64_t>{3599, 2700, 3599, 2700, 3599, 2700});
   const std::string expected = batch.RawDump();
   CHECK(expected != before);
   CHECK(bulk.RawDump() == expected);

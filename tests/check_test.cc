@@ -9,15 +9,32 @@
 #include "core/term_id.h"
 #include "quipu/database.h"
 #include "repl/shell.h"
+#include "storage/fact_list.h"
+#include "storage/instance_set.h"
 #include "storage/key_codec.h"
 #include "tests/test_util.h"
 
 namespace {
 
 using quipu::PutBigEndian64;
+using quipu::storage::AnnotationSetKey;
+using quipu::storage::ChunkKey;
+using quipu::storage::EncodeInstanceSet;
 using quipu::storage::EncodeTripleKey;
+using quipu::storage::FactInstance;
+using quipu::storage::ListKey;
 using quipu::storage::Permutation;
 using quipu::storage::Triple;
+
+// A list chunk of these ids (ascending) and flags.
+std::string Chunk(std::vector<uint64_t> ids, std::vector<uint8_t> flags) {
+  quipu::storage::ListEntries entries;
+  entries.ids = std::move(ids);
+  entries.annotated = std::move(flags);
+  std::string value;
+  quipu::storage::EncodeChunk(entries, 0, entries.size(), &value);
+  return value;
+}
 
 const char kData[] =
     "insert (@ann {name: \"Ann Lee\"})-[:knows {since: 2020}]->(@bob {name: \"Bob\"});"
@@ -142,40 +159,61 @@ TEST_CASE("a clean database checks OK, with its counts", "[check]") {
 TEST_CASE("a fact missing from one index is named with the index", "[check]") {
   Fixture f;
   CHECK(f.Problems([](RawDb& raw) {
-    raw.Delete("pos", EncodeTripleKey(Permutation::kPos, raw.Fact("ann", "knows", "cy")));
+    const Triple t = raw.Fact("ann", "knows", "cy");
+    raw.Delete("pos_lists", ListKey(t.p, t.o));  // the list (knows, cy) held ann alone
   }) == Problems{"pos lacks the fact (@ann, @knows, @cy), which spo holds",
-                 "annotations holds an instance (hash 0x0000000000000000) of (@ann, @knows, @cy), "
-                 "which pos lacks",
                  "stats of @knows say facts 2, subjects 1, objects 2; the indexes give facts 2, "
                  "subjects 1, objects 1"});
   Fixture g;
   CHECK(g.Problems([](RawDb& raw) {
-    raw.Delete("osp", EncodeTripleKey(Permutation::kOsp, raw.Fact("ann", "knows", "bob")));
+    const Triple t = raw.Fact("ann", "knows", "bob");
+    raw.Delete("osp_lists", ListKey(t.o, t.s));
   }) == Problems{"osp lacks the fact (@ann, @knows, @bob), which spo holds"});
   Fixture h;
   CHECK(h.Problems([](RawDb& raw) {
-    const Triple t = raw.Fact("ann", "knows", "cy");
-    raw.Delete("spo", EncodeTripleKey(Permutation::kSpo, t));
+    // The list (ann, knows) without cy: bob alone, annotated.
+    const Triple t = raw.Fact("ann", "knows", "bob");
+    raw.Put("spo_lists", ListKey(t.s, t.p), Chunk({t.o}, {1}));
   }) == Problems{"spo lacks the fact (@ann, @knows, @cy), which pos holds",
                  "spo lacks the fact (@ann, @knows, @cy), which osp holds",
                  "stats of @knows say facts 2, subjects 1, objects 2; the indexes give facts 1, "
                  "subjects 1, objects 2"});
 }
 
-TEST_CASE("instances without a fact, facts without instances, bad hashes", "[check]") {
+TEST_CASE("lists must decode and agree on flags; annotation sets go with the flags", "[check]") {
   Fixture f;
   CHECK(f.Problems([](RawDb& raw) {
-    raw.Delete("annotations", quipu::storage::EncodeInstanceKey(raw.Fact("ann", "knows", "cy"), 0));
-  }) == Problems{"pos holds (@ann, @knows, @cy), which has no instance in annotations"});
+    const Triple t = raw.Fact("ann", "knows", "bob");
+    raw.Delete("annotation_sets", AnnotationSetKey(t));
+  }) == Problems{"spo flags the fact (@ann, @knows, @bob) as annotated, but annotation_sets lacks "
+                 "its instances"});
   Fixture g;
   CHECK(g.Problems([](RawDb& raw) {
-    const std::string key = raw.FirstKey(
-        "annotations", EncodeTripleKey(Permutation::kPos, raw.Fact("ann", "knows", "bob")));
-    std::string moved = key;
-    moved[31] ^= 1;  // the same annotations under another hash
-    raw.Put("annotations", moved, "");
-  }) == Problems{"the instance 0x7c639ba3aee9276b of (@ann, @knows, @bob) is keyed by a hash its "
-                 "annotations do not have"});
+    const Triple t = raw.Fact("ann", "knows", "cy");
+    raw.Put("annotation_sets", AnnotationSetKey(t), EncodeInstanceSet({FactInstance{}}));
+  }) == Problems{"annotation_sets holds the instances of (@ann, @knows, @cy), which spo flags as "
+                 "bare"});
+  Fixture h;
+  CHECK(h.Problems([](RawDb& raw) {
+    const Triple t = raw.Fact("ann", "knows", "cy");
+    raw.Put("pos_lists", ListKey(t.p, t.o), Chunk({t.s}, {1}));
+  }) == Problems{"pos flags the fact (@ann, @knows, @cy) as annotated, spo as bare"});
+  Fixture i;
+  CHECK(i.Problems([](RawDb& raw) {
+    const Triple t = raw.Fact("ann", "knows", "bob");
+    raw.Put("annotation_sets", AnnotationSetKey(t), EncodeInstanceSet({FactInstance{}}));
+  }) == Problems{"the instances of (@ann, @knows, @bob) are the bare one alone"});
+  Fixture j;
+  CHECK(j.Problems([](RawDb& raw) {
+    const Triple t = raw.Fact("ann", "knows", "cy");
+    raw.Put("osp_lists", ListKey(t.o, t.s), "\x07");
+  }) == Problems{"osp lacks the fact (@ann, @knows, @cy), which spo holds",
+                 "osp holds a chunk of the list (@ann, _, @cy) that does not decode"});
+  Fixture k;
+  CHECK(k.Problems([](RawDb& raw) {
+    const Triple t = raw.Fact("ann", "knows", "cy");
+    raw.Put("osp_lists", ChunkKey(t.o, t.s, t.p + 1), Chunk({t.p}, {0}));
+  }) == Problems{"osp holds a chunk of the list (@ann, _, @cy) keyed out of order"});
 }
 
 TEST_CASE("a wrong or missing statistics record is named with its counts", "[check]") {

@@ -271,8 +271,8 @@ TEST_CASE("opening checks the directory", "[engine]") {
     auto db = Database::Open(dir.path());
     REQUIRE_FALSE(db.ok());
     CHECK(db.status().message() == "cannot open database '" + dir.path() +
-                                       "': not a Quipu database (column family 'spo' is "
-                                       "missing)");
+                                       "': not a Quipu database (column family 'spo_lists' "
+                                       "is missing)");
   }
   SECTION("a newer format version") {
     { auto db = OpenDb(dir.path()); }

@@ -11,13 +11,17 @@
 namespace quipu::testing {
 
 struct DowngradeOptions {
-  int version = 2;  // 1 or 2: the format_version written
+  int version = 2;  // 1, 2 or 3: the format_version written
   // Format 1 only: leave a `names` family holding a stray key, as an upgrade
   // to format 2 that crashed leaves it.
   bool leftover_names = false;
-  // Leave an `annotations` family holding a stray key, as an upgrade to
-  // format 3 that crashed before its version was stored leaves it.
+  // Formats 1 and 2: leave an `annotations` family holding a stray key, as
+  // an upgrade to format 3 that crashed before its version was stored
+  // leaves it.
   bool leftover_annotations = false;
+  // Leave the format-4 families holding stray keys, as an upgrade to format
+  // 4 that crashed before its version was stored leaves them.
+  bool leftover_lists = false;
 };
 
 // The database's families by name, opened raw (default options).
@@ -28,9 +32,12 @@ using RawFamilies = std::map<std::string, rocksdb::ColumnFamilyHandle*>;
 void EditRaw(const std::string& path,
              const std::function<void(rocksdb::DB* raw, const RawFamilies& families)>& edit);
 
-// Moves the instances into a family `instances` keyed in spo order (format
-// 1 and 2), drops `annotations` (or leaves it, see the options), drops
-// `names` for format 1 and writes the format version.
+// Rewrites the lists as the format-3 families `spo`, `pos`, `osp` (a key per
+// fact) and `annotations` (a key per instance, pos order, bare ones too) and
+// drops the format-4 families; for formats 1 and 2 moves the instances into
+// a family `instances` keyed in spo order and drops `annotations`; drops
+// `names` for format 1; writes the format version. Leftovers as the options
+// say.
 void DowngradeDatabase(const std::string& path, const DowngradeOptions& options);
 
 }  // namespace quipu::testing

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "quipu/database.h"
+#include "storage/fact_list.h"
 #include "tests/test_util.h"
 
 namespace quipu::testing {
@@ -89,8 +90,8 @@ class LoadFixture {
   // opens it again.
   void Close() { db_.value().reset(); }
 
-  // Every key and value of every column family, in order: facts,
-  // annotations, dictionary, statistics and meta.
+  // Every key and value of every column family, in order: facts (the
+  // entries of each list), annotations, dictionary, statistics and meta.
   std::string RawDump() {
     db_.value().reset();
     std::vector<std::string> names;
@@ -104,8 +105,21 @@ class LoadFixture {
     std::string dump;
     for (size_t i = 0; i < handles.size(); ++i) {
       std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(), handles[i]));
+      const bool lists = names[i].size() > 6 && names[i].substr(names[i].size() - 6) == "_lists";
       for (it->SeekToFirst(); it->Valid(); it->Next()) {
-        dump += names[i] + ":" + it->key().ToString(true) + "=" + it->value().ToString(true) + "\n";
+        if (!lists) {
+          dump += names[i] + ":" + it->key().ToString(true) + "=" + it->value().ToString(true) + "\n";
+          continue;
+        }
+        // A list's entries, one line each: where a list is cut into chunks
+        // depends on the order its entries came in, what it holds does not.
+        quipu::storage::ListEntries chunk;
+        REQUIRE(quipu::storage::DecodeChunk(it->value().ToStringView(), &chunk));
+        const std::string list = rocksdb::Slice(it->key().data(), 16).ToString(true);
+        for (size_t k = 0; k < chunk.size(); ++k) {
+          dump += names[i] + ":" + list + " " + std::to_string(chunk.ids[k]) +
+                  (chunk.annotated[k] ? " annotated\n" : "\n");
+        }
       }
     }
     for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);

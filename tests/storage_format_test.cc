@@ -1,4 +1,4 @@
-// The format-3 instance order (pos) and the upgrade of format-2 databases.
+// Instances read in any order, and the upgrades of formats 1 to 3 to format 4.
 #include <rocksdb/db.h>
 
 #include <algorithm>
@@ -11,7 +11,10 @@
 #include <vector>
 
 #include "quipu/value.h"
+#include "storage/fact_list.h"
+#include "storage/instance_set.h"
 #include "storage/key_codec.h"
+#include "storage/legacy_keys.h"
 #include "storage/rocksdb_store.h"
 #include "storage/store.h"
 #include "tests/format_downgrade.h"
@@ -45,34 +48,71 @@ void DowngradeDatabase(const std::string& path, const DowngradeOptions& options)
       REQUIRE(raw->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), name, &handle).ok());
       return std::unique_ptr<rocksdb::ColumnFamilyHandle>(handle);
     };
-    auto legacy = create(kLegacyInstancesFamily);
-    rocksdb::ColumnFamilyHandle* annotations = families.at(kFamilyNames[kInstances]);
-    std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(), annotations));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      const std::string key = it->key().ToString();
-      REQUIRE(key.size() == kInstanceKeySize);
-      const Triple t = DecodeTripleKey(kInstanceOrder, key.data());
-      const std::string spo_key =
-          EncodeTripleKey(Permutation::kSpo, t) + key.substr(kTripleKeySize);
-      REQUIRE(raw->Put(rocksdb::WriteOptions(), legacy.get(), spo_key, it->value()).ok());
+    auto put = [&](rocksdb::ColumnFamilyHandle* family, const std::string& key,
+                   const std::string& value) {
+      REQUIRE(raw->Put(rocksdb::WriteOptions(), family, key, value).ok());
+    };
+    // Format 3: a key per fact in each permutation, a key per instance.
+    std::unique_ptr<rocksdb::ColumnFamilyHandle> legacy[3] = {create("spo"), create("pos"),
+                                                              create("osp")};
+    auto annotations = create("annotations");
+    std::map<std::string, std::string> sets;  // AnnotationSetKey → value
+    {
+      std::unique_ptr<rocksdb::Iterator> it(
+          raw->NewIterator(rocksdb::ReadOptions(), families.at(kFamilyNames[kInstances])));
+      for (it->SeekToFirst(); it->Valid(); it->Next()) sets[it->key().ToString()] = it->value().ToString();
+      REQUIRE(it->status().ok());
     }
-    REQUIRE(it->status().ok());
-    it.reset();
-    REQUIRE(raw->DropColumnFamily(annotations).ok());
-    if (options.leftover_annotations) {
-      REQUIRE(raw->Put(rocksdb::WriteOptions(), create(kFamilyNames[kInstances]).get(), "stray",
-                       "entry")
-                  .ok());
+    for (Permutation perm : {Permutation::kSpo, Permutation::kPos, Permutation::kOsp}) {
+      const Family family = static_cast<Family>(kSpo + static_cast<int>(perm));
+      std::unique_ptr<rocksdb::Iterator> it(
+          raw->NewIterator(rocksdb::ReadOptions(), families.at(kFamilyNames[family])));
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        ListEntries chunk;
+        REQUIRE(DecodeChunk(it->value().ToStringView(), &chunk));
+        const uint64_t a = GetBigEndian64(it->key().data()), b = GetBigEndian64(it->key().data() + 8);
+        for (size_t i = 0; i < chunk.size(); ++i) {
+          const Triple t = Unpermute(perm, a, b, chunk.ids[i]);
+          put(legacy[static_cast<int>(perm)].get(), EncodeTripleKey(perm, t), "");
+          if (perm != Permutation::kPos) continue;
+          if (chunk.annotated[i] == 0) {
+            put(annotations.get(), EncodeInstanceKey(t, 0), "");
+            continue;
+          }
+          std::vector<FactInstance> set;
+          REQUIRE(DecodeInstanceSet(sets.at(AnnotationSetKey(t)), &set));
+          for (const FactInstance& in : set) {
+            put(annotations.get(), EncodeInstanceKey(t, in.hash),
+                EncodeLegacyAnnotations(in.annotations));
+          }
+        }
+      }
+      REQUIRE(it->status().ok());
+    }
+    for (Family f : {kSpo, kPos, kOsp, kInstances}) {
+      REQUIRE(raw->DropColumnFamily(families.at(kFamilyNames[f])).ok());
+      if (options.leftover_lists) put(create(kFamilyNames[f]).get(), "stray", "entry");
+    }
+    if (options.version <= 2) {
+      auto instances = create("instances");
+      std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(), annotations.get()));
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        const std::string key = it->key().ToString();
+        REQUIRE(key.size() == kInstanceKeySize);
+        const Triple t = DecodeTripleKey(kInstanceOrder, key.data());
+        put(instances.get(), EncodeTripleKey(Permutation::kSpo, t) + key.substr(kTripleKeySize),
+            it->value().ToString());
+      }
+      REQUIRE(it->status().ok());
+      it.reset();
+      REQUIRE(raw->DropColumnFamily(annotations.get()).ok());
+      if (options.leftover_annotations) put(create("annotations").get(), "stray", "entry");
     }
     if (options.version == 1) {
       REQUIRE(raw->DropColumnFamily(families.at("names")).ok());
-      if (options.leftover_names) {
-        REQUIRE(raw->Put(rocksdb::WriteOptions(), create("names").get(), "stray", "entry").ok());
-      }
+      if (options.leftover_names) put(create("names").get(), "stray", "entry");
     }
-    REQUIRE(raw->Put(rocksdb::WriteOptions(), families.at("meta"), kFormatKey,
-                     std::to_string(options.version))
-                .ok());
+    put(families.at("meta"), kFormatKey, std::to_string(options.version));
   });
 }
 
@@ -205,74 +245,95 @@ TEST_CASE("instances read the same in pos order, backwards and at random", "[sto
   CheckClean(store.get());
 }
 
-TEST_CASE("a format-2 database is re-keyed on its first writable open", "[store][format]") {
-  for (const bool leftover : {false, true}) {
-    TempDir dir("format");
-    Dump expected;
-    {
-      auto store = OpenStore(dir.path());
-      expected = Populate(store.get());
-    }
-    DowngradeOptions downgrade;
-    downgrade.leftover_annotations = leftover;
-    DowngradeDatabase(dir.path(), downgrade);
-    StoreOptions read_only;
-    read_only.read_only = true;
-    Result<std::unique_ptr<Store>> refused = OpenRocksDbStore(dir.path(), read_only);
-    REQUIRE_FALSE(refused.ok());
-    CHECK(refused.status().message() ==
-          "cannot open database '" + dir.path() +
-              "': format 2 is older than this build's format 3; open it once for writing (not "
-              "read-only) to upgrade it");
-    {
-      auto store = OpenStore(dir.path());
-      std::vector<Triple> order;
-      for (const auto& [t, instances] : expected) {
-        order.push_back(Triple{std::get<0>(t), std::get<1>(t), std::get<2>(t)});
+std::vector<Triple> Facts(const Dump& dump) {
+  std::vector<Triple> order;
+  for (const auto& [t, instances] : dump) {
+    order.push_back(Triple{std::get<0>(t), std::get<1>(t), std::get<2>(t)});
+  }
+  return order;
+}
+
+TEST_CASE("databases of formats 1 to 3 are upgraded on their first writable open",
+          "[store][format]") {
+  for (const int version : {3, 2, 1}) {
+    for (const bool leftover : {false, true}) {
+      INFO("format " << version << (leftover ? ", after an upgrade that crashed" : ""));
+      TempDir dir("format");
+      Dump expected;
+      {
+        auto store = OpenStore(dir.path());
+        expected = Populate(store.get());
       }
-      CHECK(Read(store.get(), order) == expected);
+      DowngradeOptions downgrade;
+      downgrade.version = version;
+      downgrade.leftover_lists = leftover;
+      downgrade.leftover_annotations = leftover && version <= 2;
+      downgrade.leftover_names = leftover && version == 1;
+      DowngradeDatabase(dir.path(), downgrade);
+      StoreOptions read_only;
+      read_only.read_only = true;
+      Result<std::unique_ptr<Store>> refused = OpenRocksDbStore(dir.path(), read_only);
+      REQUIRE_FALSE(refused.ok());
+      CHECK(refused.status().message() ==
+            "cannot open database '" + dir.path() + "': format " + std::to_string(version) +
+                " is older than this build's format 4; open it once for writing to upgrade it "
+                "(the shell: quipu DIR, without --read-only)");
+      uint64_t reported = 0, total = 0;
+      {
+        StoreOptions writable;
+        writable.upgrade_progress = [&](uint64_t done, uint64_t all) {
+          reported = done;
+          total = all;
+        };
+        Result<std::unique_ptr<Store>> store = OpenRocksDbStore(dir.path(), writable);
+        REQUIRE(store.ok());
+        CHECK(Read(store->get(), Facts(expected)) == expected);
+        CheckClean(store->get());
+      }
+      CHECK(total == expected.size());
+      CHECK(reported == total);
+      for (const char* gone : {"spo", "pos", "osp", "annotations", "instances"}) {
+        CHECK_FALSE(HasFamily(dir.path(), gone));
+      }
+      auto store = OpenStore(dir.path(), /*read_only=*/true);  // format 4 now
+      CHECK(Read(store.get(), Facts(expected)) == expected);
       CheckClean(store.get());
     }
-    CHECK_FALSE(HasFamily(dir.path(), "instances"));
-    auto store = OpenStore(dir.path(), /*read_only=*/true);  // format 3 now
-    CheckClean(store.get());
   }
 }
 
-TEST_CASE("an upgrade stopped after its version leaves instances to drop", "[store][format]") {
+TEST_CASE("an upgrade stopped after its version leaves the old families to drop",
+          "[store][format]") {
   TempDir dir("format");
   Dump expected;
   {
     auto store = OpenStore(dir.path());
     expected = Populate(store.get());
   }
-  {
-    // Format 3 with the annotations in place and a leftover `instances`.
-    EditRaw(dir.path(), [](rocksdb::DB* raw, const quipu::testing::RawFamilies&) {
+  // Format 4 with the format-3 families still there, as a crash between
+  // storing the version and dropping them leaves it.
+  EditRaw(dir.path(), [](rocksdb::DB* raw, const quipu::testing::RawFamilies&) {
+    for (const char* name : {"spo", "pos", "osp", "annotations"}) {
       rocksdb::ColumnFamilyHandle* legacy = nullptr;
-      REQUIRE(
-          raw->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), kLegacyInstancesFamily, &legacy)
-              .ok());
+      REQUIRE(raw->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), name, &legacy).ok());
       REQUIRE(raw->Put(rocksdb::WriteOptions(), legacy, "stray", "entry").ok());
       REQUIRE(raw->DestroyColumnFamilyHandle(legacy).ok());
-    });
-  }
+    }
+  });
   {
-    auto store = OpenStore(dir.path(), /*read_only=*/true);  // reads, leaves it
+    auto store = OpenStore(dir.path(), /*read_only=*/true);  // reads, leaves them
     CheckClean(store.get());
   }
-  CHECK(HasFamily(dir.path(), "instances"));
+  CHECK(HasFamily(dir.path(), "annotations"));
   {
     auto store = OpenStore(dir.path());
     CheckClean(store.get());
   }
-  CHECK_FALSE(HasFamily(dir.path(), "instances"));
-  auto store = OpenStore(dir.path());
-  std::vector<Triple> order;
-  for (const auto& [t, instances] : expected) {
-    order.push_back(Triple{std::get<0>(t), std::get<1>(t), std::get<2>(t)});
+  for (const char* gone : {"spo", "pos", "osp", "annotations"}) {
+    CHECK_FALSE(HasFamily(dir.path(), gone));
   }
-  CHECK(Read(store.get(), order) == expected);
+  auto store = OpenStore(dir.path());
+  CHECK(Read(store.get(), Facts(expected)) == expected);
 }
 
 TEST_CASE("a format-2 database without instances is refused", "[store][format]") {
@@ -292,7 +353,7 @@ TEST_CASE("a format-3 database with instances but without annotations is refused
           "[store][format]") {
   TempDir dir("format");
   { OpenStore(dir.path()); }
-  DowngradeDatabase(dir.path(), DowngradeOptions());
+  DowngradeDatabase(dir.path(), DowngradeOptions());  // format 2: `instances`, no `annotations`
   EditRaw(dir.path(), [](rocksdb::DB* raw, const quipu::testing::RawFamilies& families) {
     REQUIRE(raw->Put(rocksdb::WriteOptions(), families.at("meta"), kFormatKey, "3").ok());
   });

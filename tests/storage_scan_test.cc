@@ -898,7 +898,7 @@ TEST_CASE("open refuses paths that hold no Quipu database", "[store][open]") {
     delete raw;
     Result<std::unique_ptr<Store>> store = OpenRocksDbStore(foreign.string(), StoreOptions());
     REQUIRE_FALSE(store.ok());
-    CHECK_THAT(store.status().message(), Catch::Contains("column family 'spo' is missing"));
+    CHECK_THAT(store.status().message(), Catch::Contains("column family 'spo_lists' is missing"));
   }
   SECTION("a directory the process cannot write in") {
     const fs::path locked = fs::path(dir.path()) / "locked";

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,6 +70,10 @@ struct DatabaseOptions {
   // any other path is refused. For embedding with untrusted statements.
   // Default: empty, any file the process can read.
   std::vector<std::string> load_directories;
+  // Called while a database of an older on-disk format is upgraded by this
+  // open (docs/format.md, "Versions"), with the facts done and the facts in
+  // all, about every 100,000 facts. Default: empty, nothing reported.
+  std::function<void(uint64_t facts_done, uint64_t facts_total)> upgrade_progress;
 };
 
 }  // namespace quipu

@@ -69,8 +69,11 @@ class QUIPU_EXPORT Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : value_(std::move(value)) {}          // NOLINT: implicit by design
-  Result(Status status) : status_(std::move(status)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  // REQUIRES: !status.ok(). A success without a value is a bug of the
+  // caller's; it reads as an internal error rather than a default value.
+  Result(Status status)  // NOLINT: implicit by design
+      : status_(status.ok() ? Status::Internal("a result without its value") : std::move(status)) {}
 
   bool ok() const { return status_.ok(); }
   const Status& status() const { return status_; }

@@ -39,12 +39,15 @@ std::vector<Hop> HopSource::Expand(uint64_t node, bool backward, const uint64_t*
     if (cursor == nullptr || !cursor->Reseek(want)) cursor = ctx_->view->Scan(want);
     for (;;) {
       batch_.clear();
-      if (cursor->Next(&batch_, kChunkRows) == 0) break;
-      for (const storage::Triple& t : batch_) {
+      annotated_.clear();
+      if (cursor->Next(&batch_, kChunkRows, &annotated_) == 0) break;
+      for (size_t i = 0; i < batch_.size(); ++i) {
+        const storage::Triple& t = batch_[i];
         if (!IsHopFact(t)) continue;
         // Undirected: a self-loop is found from both sides; take it once.
         if (pattern_.undirected && !subject_side && t.s == t.o) continue;
-        AddHop(t, subject_side ? t.o : t.s, forward, row, &hops);
+        AddHop(t, subject_side ? t.o : t.s, forward, row,
+               annotated_[i] != 0 ? storage::kAnnotated : storage::kBare, &hops);
       }
     }
     if (!cursor->status().ok()) throw QueryError(cursor->status());
@@ -66,13 +69,13 @@ std::string HopSource::FactText(const storage::Triple& t) {
 }
 
 void HopSource::AddHop(const storage::Triple& t, uint64_t next, bool forward, const uint64_t* row,
-                       std::vector<Hop>* out) {
+                       storage::InstanceHint hint, std::vector<Hop>* out) {
   Hop hop;
   hop.fact = t;
   hop.next = next;
   hop.forward = forward;
   if (need_annotations_) {
-    if (Status s = ctx_->view->GetInstances(t, &instances_); !s.ok()) throw QueryError(s);
+    if (Status s = ctx_->view->GetInstances(t, &instances_, hint); !s.ok()) throw QueryError(s);
     const storage::FactInstance* used = nullptr;
     for (const storage::FactInstance& instance : instances_) {
       if (pattern_.fact_filter >= 0 &&

@@ -72,8 +72,9 @@ class HopSource {
     return t.p != label_predicate_ && IsEntityId(t.o);
   }
   // Appends the hop over `t` unless no instance of it passes.
+  // `hint`: what the cursor said of the fact's instances (store.h).
   void AddHop(const storage::Triple& t, uint64_t next, bool forward, const uint64_t* row,
-              std::vector<Hop>* out);
+              storage::InstanceHint hint, std::vector<Hop>* out);
   // "(a)-[:p]->(b)", for the errors of costs.
   std::string FactText(const storage::Triple& t);
 
@@ -87,6 +88,7 @@ class HopSource {
   // Kept between expansions: a reseek is much cheaper than a new cursor.
   std::unique_ptr<storage::TripleCursor> out_cursor_, in_cursor_;
   std::vector<storage::Triple> batch_;
+  std::vector<uint8_t> annotated_;  // per fact of batch_: storage::InstanceHint
   std::vector<storage::FactInstance> instances_;
 };
 
