@@ -103,6 +103,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
   store_options.read_only = options.read_only;
   store_options.create_if_missing = options.create_if_missing;
   store_options.upgrade_progress = options.upgrade_progress;
+  store_options.cache_bytes = options.cache_bytes;
   Result<std::unique_ptr<storage::Store>> store = storage::OpenRocksDbStore(path, store_options);
   if (!store.ok()) return store.status();
   auto impl = std::make_unique<Impl>();

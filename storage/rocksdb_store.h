@@ -2,6 +2,7 @@
 // write lock. Internal to storage/; the query layer sees only store.h.
 #pragma once
 
+#include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 
 #include <functional>
@@ -112,6 +113,7 @@ class RocksDbStore final : public Store {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::ColumnFamilyHandle* legacy_[kLegacyFamilyCount] = {};
   bool read_only_ = false;
+  std::shared_ptr<rocksdb::Cache> block_cache_;  // shared by the families
   std::mutex write_mutex_;
   // Guards the pair (what the database holds, stats_): a write and the
   // publication of its statistics happen under it, and so does taking a
@@ -125,7 +127,8 @@ Status FromRocks(const rocksdb::Status& s, const std::string& context);
 
 // The options each family is opened and created with (Family), and those of
 // the format-3 families (LegacyFamily).
-rocksdb::ColumnFamilyOptions FamilyOptions(int family);
+// `cache` holds their blocks (decompressed); null: one of RocksDB's own.
+rocksdb::ColumnFamilyOptions FamilyOptions(int family, std::shared_ptr<rocksdb::Cache> cache);
 rocksdb::ColumnFamilyOptions LegacyFamilyOptions(int family);
 
 }  // namespace quipu::storage

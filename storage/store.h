@@ -148,6 +148,8 @@ class BulkLoad {
 
 struct StoreOptions {
   bool read_only = false;
+  // Capacity of the cache of decompressed blocks the families share.
+  uint64_t cache_bytes = uint64_t{256} << 20;
   bool create_if_missing = true;
   // Called while an older format is upgraded on open, with the facts done
   // and the facts in all (by the statistics); may be empty.

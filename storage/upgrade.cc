@@ -92,7 +92,7 @@ Status RocksDbStore::CreateFamily(Family family, const std::string& context) {
   // A family left by an upgrade that did not finish starts again.
   if (Status dropped = DropFamily(&handles_[family], context); !dropped.ok()) return dropped;
   return FromRocks(
-      db_->CreateColumnFamily(FamilyOptions(family), kFamilyNames[family], &handles_[family]),
+      db_->CreateColumnFamily(FamilyOptions(family, block_cache_), kFamilyNames[family], &handles_[family]),
       context);
 }
 

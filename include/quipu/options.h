@@ -60,6 +60,11 @@ struct QueryLimits {
 };
 
 struct DatabaseOptions {
+  // Bytes of the cache of decompressed storage blocks, shared by all of the
+  // database's indexes: reads that find their blocks there skip the disk
+  // and the decompression. Memory is taken as blocks are read, up to this.
+  // Default: a quarter of DefaultMemoryBudget() (an eighth of the memory).
+  uint64_t cache_bytes = DefaultMemoryBudget() / 4;
   // Open without taking the write lock; writes are refused. Default: false.
   bool read_only = false;
   // Create the directory and an empty database when absent. Default: true.
