@@ -13,6 +13,11 @@ inline void PutBigEndian64(std::string* out, uint64_t v) {
   for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>(v >> shift));
 }
 
+// REQUIRES: p points at 8 writable bytes.
+inline void EncodeBigEndian64(char* p, uint64_t v) {
+  for (int i = 7; i >= 0; --i, v >>= 8) p[i] = static_cast<char>(v);
+}
+
 // REQUIRES: p points at 8 readable bytes.
 inline uint64_t GetBigEndian64(const char* p) {
   uint64_t v = 0;

@@ -179,18 +179,24 @@ bool PatternMatcher::Fill(Chunk* out, size_t max) {
     if (Status st = ctx_->view->GetInstances(t, &instances_, hint); !st.ok()) {
       throw QueryError(st);
     }
+    const FactFilter* filter =
+        filtered ? &ctx_->query->fact_filters[static_cast<size_t>(pattern_.fact_filter)]
+                 : nullptr;
+    auto passes = [&](const storage::FactInstance& instance) {
+      return PassesFactFilter(*filter, instance.annotations, ctx_->view);
+    };
+    if (pattern_.fact < 0) {
+      // One row when any instance passes. instances_ is marked consumed,
+      // not cleared: its elements keep their capacity for the next fact.
+      if (std::any_of(instances_.begin(), instances_.end(), passes)) {
+        out->AppendRow(scratch_.data());
+      }
+      instance_pos_ = instances_.size();
+      continue;
+    }
     if (filtered) {
       // as of / during / with confidence: only the instances that pass.
-      const FactFilter& filter =
-          ctx_->query->fact_filters[static_cast<size_t>(pattern_.fact_filter)];
-      std::erase_if(instances_, [&](const storage::FactInstance& instance) {
-        return !PassesFactFilter(filter, instance.annotations, ctx_->view);
-      });
-    }
-    if (pattern_.fact < 0) {
-      if (!instances_.empty()) out->AppendRow(scratch_.data());
-      instances_.clear();
-      continue;
+      std::erase_if(instances_, [&](const storage::FactInstance& i) { return !passes(i); });
     }
     instance_pos_ = 0;
     const int reversed_slot = ctx_->query->facts[pattern_.fact].reversed_slot;

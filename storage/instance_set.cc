@@ -16,6 +16,12 @@ std::string AnnotationSetKey(const Triple& t) {
   return key;
 }
 
+void EncodeAnnotationSetKey(const Triple& t, char (&key)[kAnnotationSetKeySize]) {
+  EncodeBigEndian64(key, t.p);
+  EncodeBigEndian64(key + 8, t.o);
+  EncodeBigEndian64(key + 16, t.s);
+}
+
 std::string EncodeInstanceSet(const std::vector<FactInstance>& instances) {
   std::string out;
   PutVarint64(&out, instances.size());
@@ -30,17 +36,20 @@ std::string EncodeInstanceSet(const std::vector<FactInstance>& instances) {
 }
 
 bool DecodeInstanceSet(std::string_view value, std::vector<FactInstance>* out) {
-  out->clear();
   const char* p = value.data();
   const char* end = p + value.size();
   uint64_t n = 0;
-  if (!GetVarint64(&p, end, &n) || n == 0 || n > value.size()) return false;
-  out->reserve(n);
+  if (!GetVarint64(&p, end, &n) || n == 0 || n > value.size()) {
+    out->clear();
+    return false;
+  }
+  if (out->size() > n) out->resize(n);
   for (uint64_t i = 0; i < n; ++i) {
+    if (i == out->size()) out->emplace_back();
+    FactInstance& instance = (*out)[i];
+    instance.annotations.clear();
     uint64_t pairs = 0;
     if (!GetVarint64(&p, end, &pairs) || pairs > value.size()) return false;
-    FactInstance instance;
-    instance.annotations.reserve(pairs);
     for (uint64_t k = 0; k < pairs; ++k) {
       uint64_t key = 0, id = 0;
       if (!GetCompactId(&p, end, &key) || !GetCompactId(&p, end, &id)) return false;
@@ -48,8 +57,7 @@ bool DecodeInstanceSet(std::string_view value, std::vector<FactInstance>* out) {
       instance.annotations.emplace_back(key, id);
     }
     instance.hash = AnnotationsHash(instance.annotations);
-    if (!out->empty() && out->back().hash >= instance.hash) return false;
-    out->push_back(std::move(instance));
+    if (i > 0 && (*out)[i - 1].hash >= instance.hash) return false;
   }
   return p == end;
 }

@@ -21,12 +21,16 @@ namespace quipu::storage {
 inline constexpr size_t kAnnotationSetKeySize = 24;
 
 std::string AnnotationSetKey(const Triple& t);
+// The same key in a caller's buffer, for lookups that need no string.
+void EncodeAnnotationSetKey(const Triple& t, char (&key)[kAnnotationSetKeySize]);
 
 // REQUIRES: instances ordered by hash, hashes distinct, each annotation list
 // sorted by key with unique keys.
 std::string EncodeInstanceSet(const std::vector<FactInstance>& instances);
 
-// Replaces *out with the instances of a set value (hashes recomputed); false
+// Replaces *out with the instances of a set value (hashes recomputed),
+// reusing out's elements and their capacity (a read per fact allocates
+// nothing once warm); false
 // when the bytes are not well formed (truncated, keys out of order or
 // repeated, instances out of hash order or repeated, no instance).
 bool DecodeInstanceSet(std::string_view value, std::vector<FactInstance>* out);

@@ -69,10 +69,12 @@ Result<bool> RocksTxn::Contains(const Triple& triple) {
 }
 
 Result<bool> RocksTxn::ReadInstanceSet(const Triple& triple, std::vector<FactInstance>* out) {
-  const std::string key = AnnotationSetKey(triple);
+  char key_bytes[kAnnotationSetKeySize];
+  EncodeAnnotationSetKey(triple, key_bytes);
+  const rocksdb::Slice key(key_bytes, sizeof key_bytes);
   if (batch_ != nullptr) {
     std::string value;
-    Result<bool> found = Get(kInstances, key, &value);
+    Result<bool> found = Get(kInstances, key.ToString(), &value);
     if (!found.ok() || !*found) return found;
     if (!DecodeInstanceSet(value, out)) return Status::Corruption("bad annotation set");
     return true;
@@ -82,15 +84,16 @@ Result<bool> RocksTxn::ReadInstanceSet(const Triple& triple, std::vector<FactIns
   // Facts asked for in pos order, as a scan with its predicate bound yields
   // them, find their sets where the previous fact's was: a few Next() calls
   // instead of a seek per fact.
-  const std::string predicate = key.substr(0, 8);
-  const std::string upper = PrefixSuccessor(predicate);
   bool positioned = false;
   if (instances_iter_ == nullptr) {
     instances_options_.total_order_seek = true;  // keys of many 24-byte prefixes
-    instances_iter_ = NewIterator(kInstances, predicate, &instances_bound_, &instances_options_);
-  } else if (instances_bound_.upper != upper) {
-    instances_bound_.upper = upper;
+    instances_iter_ = NewIterator(kInstances, std::string(key_bytes, 8), &instances_bound_,
+                                  &instances_options_);
+    instances_predicate_ = triple.p;
+  } else if (instances_predicate_ != triple.p) {
+    instances_bound_.upper = PrefixSuccessor(std::string(key_bytes, 8));
     instances_bound_.upper_slice = rocksdb::Slice(instances_bound_.upper);
+    instances_predicate_ = triple.p;
   } else {
     rocksdb::Iterator* at = instances_iter_.get();
     for (int step = 0; step < kInstanceSkipSteps && at->Valid(); ++step) {
@@ -118,14 +121,18 @@ Result<bool> RocksTxn::ReadInstanceSet(const Triple& triple, std::vector<FactIns
 
 Status RocksTxn::GetInstances(const Triple& triple, std::vector<FactInstance>* out,
                               InstanceHint hint) {
-  out->clear();
+  // out's elements are reused, not destroyed: their annotation vectors keep
+  // their capacity from one fact to the next.
   if (hint == kBare) {
-    out->emplace_back();
+    out->resize(1);
+    out->front().hash = 0;
+    out->front().annotations.clear();
     return Status::Ok();
   }
   Result<bool> annotated = ReadInstanceSet(triple, out);
   if (!annotated.ok()) return annotated.status();
   if (*annotated) return Status::Ok();
+  out->clear();
   if (hint == kAnnotated) {
     return Status::Corruption("a fact flagged as annotated has no annotation set");
   }

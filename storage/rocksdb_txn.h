@@ -101,6 +101,7 @@ class RocksTxn final : public WriteTxn {
   RangeBound instances_bound_;
   rocksdb::ReadOptions instances_options_;
   std::unique_ptr<rocksdb::Iterator> instances_iter_;
+  uint64_t instances_predicate_ = 0;  // the predicate instances_bound_ bounds
 };
 
 }  // namespace quipu::storage
