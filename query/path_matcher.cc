@@ -117,7 +117,8 @@ uint64_t PathMatcher::PathId(const std::vector<uint64_t>& nodes,
   Path path;
   for (uint64_t n : ns) path.nodes.push_back(eval_.Decode(n));
   for (size_t i : order) {
-    const paths::Hop& hop = hops[i];
+    paths::Hop hop = hops[i];
+    hops_.ReadDeferred(&hop);
     PathHop out;
     out.predicate = eval_.Decode(hop.fact.p).as_entity();
     out.forward = var_.written_reversed ? !hop.forward : hop.forward;

@@ -24,8 +24,21 @@ HopSource::HopSource(const ExecContext* ctx, const BoundPattern& pattern, Evalua
   label_predicate_ = ValueOrThrow(ctx->view->FindTerm(Value(Entity{kLabelPredicate})));
   // Any relationship (p = 0) is one scan with the predicate unbound.
   predicates_ = pattern_.p.id == 0 ? std::vector<uint64_t>{0} : var_.predicates;
-  need_annotations_ =
-      var_.hop_filter >= 0 || var_.weighted || var_.path_slot >= 0 || pattern_.fact_filter >= 0;
+  need_annotations_ = var_.hop_filter >= 0 || var_.weighted || pattern_.fact_filter >= 0;
+  // A path variable alone reads the annotations of the hops it returns: a
+  // search expands far more hops than the paths it finds hold, and each read
+  // is a lookup in another index.
+  defer_annotations_ = !need_annotations_ && var_.path_slot >= 0;
+}
+
+void HopSource::ReadDeferred(Hop* hop) const {
+  if (!hop->deferred) return;
+  std::vector<storage::FactInstance> instances;
+  if (Status s = ctx_->view->GetInstances(hop->fact, &instances, hop->hint); !s.ok()) {
+    throw QueryError(s);
+  }
+  if (!instances.empty()) hop->annotations = instances.front().annotations;
+  hop->deferred = false;
 }
 
 std::vector<Hop> HopSource::Expand(uint64_t node, bool backward, const uint64_t* row) {
@@ -74,7 +87,10 @@ void HopSource::AddHop(const storage::Triple& t, uint64_t next, bool forward, co
   hop.fact = t;
   hop.next = next;
   hop.forward = forward;
-  if (need_annotations_) {
+  if (defer_annotations_) {
+    hop.deferred = true;
+    hop.hint = hint;
+  } else if (need_annotations_) {
     if (Status s = ctx_->view->GetInstances(t, &instances_, hint); !s.ok()) throw QueryError(s);
     const storage::FactInstance* used = nullptr;
     for (const storage::FactInstance& instance : instances_) {

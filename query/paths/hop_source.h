@@ -30,6 +30,12 @@ struct Hop {
   storage::Triple fact;
   uint64_t next = 0;                 // the node the step reaches (in search order)
   bool forward = true;               // the fact points from s's side to o's side
+  // Set when only the path's value reads the annotations: they are read by
+  // HopSource::ReadDeferred for the hops of the paths returned, not for
+  // every hop a search expands. `hint` is what the index said of them.
+  // (Beside `forward`, so a Hop is no larger for them.)
+  bool deferred = false;
+  storage::InstanceHint hint = storage::kUnknown;
   storage::Annotations annotations;  // of the instance used, when read
   double cost = 0;                   // shortest … by: the hop's cost
 };
@@ -58,8 +64,14 @@ class HopSource {
   template <typename Visit>
   void ScanFacts(uint64_t p, Visit&& visit) const;
 
-  // Whether hops read their facts' annotations; when not, every fact of the
-  // predicates connects and a node's hops are its index entries alone.
+  // Fills the annotations of a hop Expand deferred (Hop::deferred): those of
+  // the fact's first instance, as Expand would have taken with nothing to
+  // test. Throws a QueryError on a read error.
+  void ReadDeferred(Hop* hop) const;
+
+  // Whether hops read their facts' annotations to decide if they connect;
+  // when not, every fact of the predicates connects and a node's hops are
+  // its index entries alone.
   bool reads_annotations() const { return need_annotations_; }
   // The predicates a hop may have; {0} for any.
   const std::vector<uint64_t>& predicates() const { return predicates_; }
@@ -84,7 +96,8 @@ class HopSource {
   Evaluator* eval_;
   uint64_t label_predicate_ = 0;
   std::vector<uint64_t> predicates_;
-  bool need_annotations_ = false;
+  bool need_annotations_ = false;  // a hop's test or cost reads them
+  bool defer_annotations_ = false;  // only the path variable reads them
   // Kept between expansions: a reseek is much cheaper than a new cursor.
   std::unique_ptr<storage::TripleCursor> out_cursor_, in_cursor_;
   std::vector<storage::Triple> batch_;
