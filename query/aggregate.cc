@@ -10,6 +10,7 @@
 #include "core/term_id.h"
 #include "query/blocking_operator.h"
 #include "query/expression.h"
+#include "query/id_compare.h"
 #include "query/item_ids.h"
 #include "query/memory_budget.h"
 #include "query/number_sum.h"
@@ -139,9 +140,10 @@ bool CountsDistinctSlot(const BoundExpr& e) {
 
 class AggregateOp final : public BlockingOperator {
  public:
-  AggregateOp(const ExecContext* ctx, std::unique_ptr<Operator> child)
+  AggregateOp(const ExecContext* ctx, std::unique_ptr<Operator> child, bool ordered)
       : ctx_(ctx),
         child_(std::move(child)),
+        ordered_(ordered),
         items_(ctx),
         input_(ctx->width),
         charge_(ctx->env->memory, "a hash aggregation", "", "group") {
@@ -209,23 +211,9 @@ class AggregateOp final : public BlockingOperator {
       group_keys.emplace_back();
       groups.push_back(Fresh());
     }
-    // Groups leave ordered by their keys' values, decoded once per group.
-    std::vector<std::vector<Value>> decoded(groups.size());
-    for (size_t g = 0; g < groups.size(); ++g) {
-      for (uint64_t id : group_keys[g]) {
-        decoded[g].push_back(items_.eval().Decode(id));
-        charge_.Add(ValueBytes(decoded[g].back()), 0);
-      }
-    }
     std::vector<size_t> order(groups.size());
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-      for (size_t k = 0; k < keys_.size(); ++k) {
-        const int c = CompareForSort(decoded[a][k], decoded[b][k]);
-        if (c != 0) return c < 0;
-      }
-      return false;
-    });
+    if (ordered_) OrderByKeys(group_keys, &order);
     output->width = items_.width();
     std::vector<uint64_t> row(items.size());
     for (size_t g : order) {
@@ -240,8 +228,34 @@ class AggregateOp final : public BlockingOperator {
     charge_.Add(output->data.size() * sizeof(uint64_t), groups.size());
   }
 
+  // Orders the groups by their keys' values: on ids where they decide,
+  // decoding each key that they do not, once.
+  void OrderByKeys(const std::vector<std::vector<uint64_t>>& group_keys,
+                   std::vector<size_t>* order) {
+    std::vector<std::vector<std::optional<Value>>> decoded(
+        group_keys.size(), std::vector<std::optional<Value>>(keys_.size()));
+    charge_.Add(group_keys.size() * keys_.size() * sizeof(std::optional<Value>), 0);
+    auto value = [&](size_t g, size_t k) -> const Value& {
+      std::optional<Value>& v = decoded[g][k];
+      if (!v) {
+        v = items_.eval().Decode(group_keys[g][k]);
+        charge_.Add(ValueHeapBytes(*v), 0);
+      }
+      return *v;
+    };
+    std::stable_sort(order->begin(), order->end(), [&](size_t a, size_t b) {
+      for (size_t k = 0; k < keys_.size(); ++k) {
+        std::optional<int> c = SortOrderOfIds(group_keys[a][k], group_keys[b][k]);
+        if (!c) c = CompareForSort(value(a, k), value(b, k));
+        if (*c != 0) return *c < 0;
+      }
+      return false;
+    });
+  }
+
   const ExecContext* ctx_;
   std::unique_ptr<Operator> child_;
+  bool ordered_;
   ItemIds items_;
   Chunk input_;
   std::vector<size_t> keys_, aggregates_;
@@ -250,8 +264,9 @@ class AggregateOp final : public BlockingOperator {
 
 }  // namespace
 
-std::unique_ptr<Operator> MakeAggregate(const ExecContext* ctx, std::unique_ptr<Operator> child) {
-  return std::make_unique<AggregateOp>(ctx, std::move(child));
+std::unique_ptr<Operator> MakeAggregate(const ExecContext* ctx, std::unique_ptr<Operator> child,
+                                        bool ordered) {
+  return std::make_unique<AggregateOp>(ctx, std::move(child), ordered);
 }
 
 }  // namespace quipu::query
