@@ -325,16 +325,11 @@ Value Evaluator::Decode(uint64_t id) {
 
 uint64_t Evaluator::PropertyIdOf(uint64_t subject, const BoundExpr& e) {
   if (subject == 0 || e.key_id == 0) return 0;
-  const storage::TriplePattern pattern{subject, e.key_id, 0};
-  if (property_cursor_ == nullptr || !property_cursor_->Reseek(pattern)) {
-    property_cursor_ = view_->Scan(pattern);
-  }
-  scratch_.clear();
-  if (property_cursor_->Next(&scratch_, 1) == 0) {
-    if (!property_cursor_->status().ok()) throw QueryError(property_cursor_->status());
-    return 0;
-  }
-  return scratch_[0].o;  // the smallest object id when there are several
+  uint64_t object = 0;
+  if (properties_.Find(subject, e.key_id, &object)) return object;
+  object = ValueOrThrow(view_->SmallestObject(subject, e.key_id));
+  properties_.Put(subject, e.key_id, object);
+  return object;
 }
 
 uint64_t Evaluator::FactPropertyId(const BoundExpr& e, const uint64_t* row) {

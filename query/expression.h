@@ -110,7 +110,7 @@ class Evaluator {
   uint64_t HopPropertyId(const BoundExpr& e);
   uint64_t HopNodePropertyId(const BoundExpr& e);
   // The id of the property e.key_id of `subject` (the smallest object), 0
-  // when it has none. One cursor serves every row, moved by Reseek.
+  // when it has none: a point lookup, no cursor, remembered.
   uint64_t PropertyIdOf(uint64_t subject, const BoundExpr& e);
   Value BuildPath(const BoundExpr& e, const uint64_t* row);
   Value PathProperty(const BoundExpr& e, const uint64_t* row);
@@ -134,11 +134,10 @@ class Evaluator {
   std::unordered_map<int, std::unique_ptr<GroupMatcher>> exists_;
   std::unique_ptr<StoreOwnership> ownership_;
   DecodeCache cache_;
-  std::unique_ptr<storage::TripleCursor> property_cursor_;
+  PropertyCache properties_;
   std::unordered_map<const BoundExpr*, uint64_t> constant_ids_;  // 0: not in the store
   std::unordered_map<std::string, std::unique_ptr<RE2>> regexes_;
   std::unique_ptr<WordPattern> word_pattern_;  // the last right side of `~`
-  std::vector<storage::Triple> scratch_;
   std::vector<storage::FactInstance> instances_;  // of the fact instances_of_
   storage::Triple instances_of_;
   bool instances_valid_ = false;
