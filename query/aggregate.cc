@@ -68,7 +68,7 @@ class Accumulator {
     }
   }
 
-  // Distinct entities counted apart (AggregateOp's entity pairs).
+  // Values counted apart, on their ids (AggregateOp's pairs, count(v)).
   void AddCount(int64_t n) { count_ += n; }
 
   Value Finish() const {
@@ -97,14 +97,32 @@ class Accumulator {
   std::set<Value, ValueLess> seen_;
 };
 
-// count(distinct v) of a node variable v, for every group: two entities are
-// equal exactly when their dictionary ids are, so the (group, id) pairs are
-// kept, without decoding, in one vector deduplicated by sorting when it has
-// doubled and at the end, instead of a hash set per group. (An entity never
-// equals a value of another type, so the accumulator counts the rest.)
-class DistinctEntities {
+// True for the ids whose values equal exactly the values of the same id:
+// those of a type alone in its rank (query/id_compare.h), which never equal
+// a value of another type either.
+bool CountsByIdAlone(uint64_t id) {
+  switch (TypeOfId(id)) {
+    case TermType::kEntity:
+    case TermType::kString:
+    case TermType::kLangString:
+    case TermType::kBool:
+    case TermType::kDate:
+    case TermType::kDateTime:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// count(distinct v) of a variable, property or annotation v, for every
+// group: ids for which CountsByIdAlone holds are equal exactly when their
+// values are, so the (group, id) pairs are kept, without decoding, in one
+// vector deduplicated by sorting when it has doubled and at the end,
+// instead of a hash set per group. (Such a value never equals one of
+// another type, so the accumulator counts the rest.)
+class DistinctIds {
  public:
-  explicit DistinctEntities(MemoryCharge* charge) : charge_(charge) {}
+  explicit DistinctIds(MemoryCharge* charge) : charge_(charge) {}
 
   void Add(uint64_t group, uint64_t id) {
     charge_->Add(sizeof(Pair), 0);
@@ -132,10 +150,11 @@ class DistinctEntities {
   size_t unique_ = 0;  // pairs_ has no duplicates up to here
 };
 
-// True for count(distinct v) of a node variable v.
-bool CountsDistinctSlot(const BoundExpr& e) {
-  return e.aggregate == AggregateFunction::kCount && e.distinct && e.args.size() == 1 &&
-         e.args[0].kind == BoundExpr::Kind::kSlot;
+// True for count(v) and count(distinct v) of what ItemIds reads as a
+// stored id (a variable, a property, an annotation): counted on ids.
+bool CountsIds(const BoundExpr& e) {
+  return e.aggregate == AggregateFunction::kCount && e.args.size() == 1 &&
+         ItemIds::IsTerm(e.args[0]);
 }
 
 class AggregateOp final : public BlockingOperator {
@@ -171,9 +190,12 @@ class AggregateOp final : public BlockingOperator {
     std::vector<std::vector<uint64_t>> group_keys;
     std::vector<std::vector<Accumulator>> groups;
     std::vector<uint64_t> key(keys_.size());
-    std::vector<std::optional<DistinctEntities>> distinct(aggregates_.size());
+    std::vector<std::optional<DistinctIds>> distinct(aggregates_.size());
+    std::vector<bool> on_ids(aggregates_.size());
     for (size_t a = 0; a < aggregates_.size(); ++a) {
-      if (CountsDistinctSlot(items[aggregates_[a]])) distinct[a].emplace(&charge_);
+      const BoundExpr& e = items[aggregates_[a]];
+      on_ids[a] = CountsIds(e);
+      if (on_ids[a] && e.distinct) distinct[a].emplace(&charge_);
     }
     while (child_->Pull(&input_)) {
       for (size_t r = 0; r < input_.rows(); ++r) {
@@ -191,10 +213,17 @@ class AggregateOp final : public BlockingOperator {
         std::vector<Accumulator>& accs = groups[it->second];
         for (size_t a = 0; a < aggregates_.size(); ++a) {
           const BoundExpr& e = items[aggregates_[a]];
-          if (distinct[a]) {
-            const uint64_t id = row[e.args[0].slot];
-            if (TypeOfId(id) == TermType::kEntity) {
-              distinct[a]->Add(it->second, id);
+          if (on_ids[a]) {
+            uint64_t id = 0;
+            if (items_.eval().EvalId(e.args[0], row, &id)) {
+              if (id == 0) continue;  // null: not counted
+              if (!distinct[a]) {
+                accs[a].AddCount(1);
+              } else if (CountsByIdAlone(id)) {
+                distinct[a]->Add(it->second, id);
+              } else {
+                accs[a].Add(items_.eval().Decode(id));
+              }
               continue;
             }
           }
