@@ -10,6 +10,7 @@
 #include "core/term_id.h"
 #include "query/blocking_operator.h"
 #include "query/expression.h"
+#include "query/id_compare.h"
 #include "query/item_ids.h"
 #include "query/memory_budget.h"
 #include "query/number_sum.h"
@@ -67,7 +68,7 @@ class Accumulator {
     }
   }
 
-  // Distinct entities counted apart (AggregateOp's entity pairs).
+  // Values counted apart, on their ids (AggregateOp's pairs, count(v)).
   void AddCount(int64_t n) { count_ += n; }
 
   Value Finish() const {
@@ -96,14 +97,32 @@ class Accumulator {
   std::set<Value, ValueLess> seen_;
 };
 
-// count(distinct v) of a node variable v, for every group: two entities are
-// equal exactly when their dictionary ids are, so the (group, id) pairs are
-// kept, without decoding, in one vector deduplicated by sorting when it has
-// doubled and at the end, instead of a hash set per group. (An entity never
-// equals a value of another type, so the accumulator counts the rest.)
-class DistinctEntities {
+// True for the ids whose values equal exactly the values of the same id:
+// those of a type alone in its rank (query/id_compare.h), which never equal
+// a value of another type either.
+bool CountsByIdAlone(uint64_t id) {
+  switch (TypeOfId(id)) {
+    case TermType::kEntity:
+    case TermType::kString:
+    case TermType::kLangString:
+    case TermType::kBool:
+    case TermType::kDate:
+    case TermType::kDateTime:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// count(distinct v) of a variable, property or annotation v, for every
+// group: ids for which CountsByIdAlone holds are equal exactly when their
+// values are, so the (group, id) pairs are kept, without decoding, in one
+// vector deduplicated by sorting when it has doubled and at the end,
+// instead of a hash set per group. (Such a value never equals one of
+// another type, so the accumulator counts the rest.)
+class DistinctIds {
  public:
-  explicit DistinctEntities(MemoryCharge* charge) : charge_(charge) {}
+  explicit DistinctIds(MemoryCharge* charge) : charge_(charge) {}
 
   void Add(uint64_t group, uint64_t id) {
     charge_->Add(sizeof(Pair), 0);
@@ -131,17 +150,19 @@ class DistinctEntities {
   size_t unique_ = 0;  // pairs_ has no duplicates up to here
 };
 
-// True for count(distinct v) of a node variable v.
-bool CountsDistinctSlot(const BoundExpr& e) {
-  return e.aggregate == AggregateFunction::kCount && e.distinct && e.args.size() == 1 &&
-         e.args[0].kind == BoundExpr::Kind::kSlot;
+// True for count(v) and count(distinct v) of what ItemIds reads as a
+// stored id (a variable, a property, an annotation): counted on ids.
+bool CountsIds(const BoundExpr& e) {
+  return e.aggregate == AggregateFunction::kCount && e.args.size() == 1 &&
+         ItemIds::IsTerm(e.args[0]);
 }
 
 class AggregateOp final : public BlockingOperator {
  public:
-  AggregateOp(const ExecContext* ctx, std::unique_ptr<Operator> child)
+  AggregateOp(const ExecContext* ctx, std::unique_ptr<Operator> child, bool ordered)
       : ctx_(ctx),
         child_(std::move(child)),
+        ordered_(ordered),
         items_(ctx),
         input_(ctx->width),
         charge_(ctx->env->memory, "a hash aggregation", "", "group") {
@@ -169,9 +190,12 @@ class AggregateOp final : public BlockingOperator {
     std::vector<std::vector<uint64_t>> group_keys;
     std::vector<std::vector<Accumulator>> groups;
     std::vector<uint64_t> key(keys_.size());
-    std::vector<std::optional<DistinctEntities>> distinct(aggregates_.size());
+    std::vector<std::optional<DistinctIds>> distinct(aggregates_.size());
+    std::vector<bool> on_ids(aggregates_.size());
     for (size_t a = 0; a < aggregates_.size(); ++a) {
-      if (CountsDistinctSlot(items[aggregates_[a]])) distinct[a].emplace(&charge_);
+      const BoundExpr& e = items[aggregates_[a]];
+      on_ids[a] = CountsIds(e);
+      if (on_ids[a] && e.distinct) distinct[a].emplace(&charge_);
     }
     while (child_->Pull(&input_)) {
       for (size_t r = 0; r < input_.rows(); ++r) {
@@ -189,10 +213,17 @@ class AggregateOp final : public BlockingOperator {
         std::vector<Accumulator>& accs = groups[it->second];
         for (size_t a = 0; a < aggregates_.size(); ++a) {
           const BoundExpr& e = items[aggregates_[a]];
-          if (distinct[a]) {
-            const uint64_t id = row[e.args[0].slot];
-            if (TypeOfId(id) == TermType::kEntity) {
-              distinct[a]->Add(it->second, id);
+          if (on_ids[a]) {
+            uint64_t id = 0;
+            if (items_.eval().EvalId(e.args[0], row, &id)) {
+              if (id == 0) continue;  // null: not counted
+              if (!distinct[a]) {
+                accs[a].AddCount(1);
+              } else if (CountsByIdAlone(id)) {
+                distinct[a]->Add(it->second, id);
+              } else {
+                accs[a].Add(items_.eval().Decode(id));
+              }
               continue;
             }
           }
@@ -209,23 +240,9 @@ class AggregateOp final : public BlockingOperator {
       group_keys.emplace_back();
       groups.push_back(Fresh());
     }
-    // Groups leave ordered by their keys' values, decoded once per group.
-    std::vector<std::vector<Value>> decoded(groups.size());
-    for (size_t g = 0; g < groups.size(); ++g) {
-      for (uint64_t id : group_keys[g]) {
-        decoded[g].push_back(items_.eval().Decode(id));
-        charge_.Add(ValueBytes(decoded[g].back()), 0);
-      }
-    }
     std::vector<size_t> order(groups.size());
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-      for (size_t k = 0; k < keys_.size(); ++k) {
-        const int c = CompareForSort(decoded[a][k], decoded[b][k]);
-        if (c != 0) return c < 0;
-      }
-      return false;
-    });
+    if (ordered_) OrderByKeys(group_keys, &order);
     output->width = items_.width();
     std::vector<uint64_t> row(items.size());
     for (size_t g : order) {
@@ -240,8 +257,34 @@ class AggregateOp final : public BlockingOperator {
     charge_.Add(output->data.size() * sizeof(uint64_t), groups.size());
   }
 
+  // Orders the groups by their keys' values: on ids where they decide,
+  // decoding each key that they do not, once.
+  void OrderByKeys(const std::vector<std::vector<uint64_t>>& group_keys,
+                   std::vector<size_t>* order) {
+    std::vector<std::vector<std::optional<Value>>> decoded(
+        group_keys.size(), std::vector<std::optional<Value>>(keys_.size()));
+    charge_.Add(group_keys.size() * keys_.size() * sizeof(std::optional<Value>), 0);
+    auto value = [&](size_t g, size_t k) -> const Value& {
+      std::optional<Value>& v = decoded[g][k];
+      if (!v) {
+        v = items_.eval().Decode(group_keys[g][k]);
+        charge_.Add(ValueHeapBytes(*v), 0);
+      }
+      return *v;
+    };
+    std::stable_sort(order->begin(), order->end(), [&](size_t a, size_t b) {
+      for (size_t k = 0; k < keys_.size(); ++k) {
+        std::optional<int> c = SortOrderOfIds(group_keys[a][k], group_keys[b][k]);
+        if (!c) c = CompareForSort(value(a, k), value(b, k));
+        if (*c != 0) return *c < 0;
+      }
+      return false;
+    });
+  }
+
   const ExecContext* ctx_;
   std::unique_ptr<Operator> child_;
+  bool ordered_;
   ItemIds items_;
   Chunk input_;
   std::vector<size_t> keys_, aggregates_;
@@ -250,8 +293,9 @@ class AggregateOp final : public BlockingOperator {
 
 }  // namespace
 
-std::unique_ptr<Operator> MakeAggregate(const ExecContext* ctx, std::unique_ptr<Operator> child) {
-  return std::make_unique<AggregateOp>(ctx, std::move(child));
+std::unique_ptr<Operator> MakeAggregate(const ExecContext* ctx, std::unique_ptr<Operator> child,
+                                        bool ordered) {
+  return std::make_unique<AggregateOp>(ctx, std::move(child), ordered);
 }
 
 }  // namespace quipu::query

@@ -5,6 +5,7 @@
 #include "query/functions/operator_table.h"
 #include "query/functions/registry.h"
 #include "query/group_matcher.h"
+#include "query/id_compare.h"
 #include "query/operators.h"
 #include "query/ownership_store.h"
 #include "query/term_cache.h"
@@ -232,6 +233,29 @@ Value Logic(ExprOp op, const Value& a, const Value& b, ast::Pos pos) {
   return Value(false);
 }
 
+bool IsComparison(ExprOp op) {
+  return op == ExprOp::kEqual || op == ExprOp::kNotEqual || op == ExprOp::kLess ||
+         op == ExprOp::kLessEqual || op == ExprOp::kGreater || op == ExprOp::kGreaterEqual;
+}
+
+// Whether `op` holds of two values that compare as c (< 0, 0, > 0).
+bool ComparisonHolds(ExprOp op, int c) {
+  switch (op) {
+    case ExprOp::kEqual:
+      return c == 0;
+    case ExprOp::kNotEqual:
+      return c != 0;
+    case ExprOp::kLess:
+      return c < 0;
+    case ExprOp::kLessEqual:
+      return c <= 0;
+    case ExprOp::kGreater:
+      return c > 0;
+    default:
+      return c >= 0;
+  }
+}
+
 }  // namespace
 
 int CompareForSort(const Value& a, const Value& b) {
@@ -285,49 +309,131 @@ Value Evaluator::Decode(uint64_t id) {
     }
     return ctx_->values->Get(id);
   }
-  if (auto it = cache_.find(id); it != cache_.end()) return it->second;
+  if (IsInlineId(id)) return DecodeInline(id);
+  if (const Value* cached = cache_.Find(id)) return *cached;
   Value shared;
   if (shared_cache_ != nullptr && shared_cache_->Lookup(id, &shared)) {
-    cache_.emplace(id, shared);
+    cache_.Put(id, shared);
     return shared;
   }
   Result<Value> v = view_->DecodeTerm(id);
   if (!v.ok()) throw QueryError(v.status());
   if (shared_cache_ != nullptr) shared_cache_->Insert(id, *v);
-  if (cache_.size() > (1u << 20)) cache_.clear();  // bound memory on huge results
-  cache_.emplace(id, *v);
+  cache_.Put(id, *v);
   return *v;
 }
 
-Value Evaluator::NodeProperty(const BoundExpr& e, const uint64_t* row) {
-  return PropertyOf(row[e.args[0].slot], e);
+uint64_t Evaluator::PropertyIdOf(uint64_t subject, const BoundExpr& e) {
+  if (subject == 0 || e.key_id == 0) return 0;
+  uint64_t object = 0;
+  if (properties_.Find(subject, e.key_id, &object)) return object;
+  object = ValueOrThrow(view_->SmallestObject(subject, e.key_id));
+  properties_.Put(subject, e.key_id, object);
+  return object;
 }
 
-Value Evaluator::PropertyOf(uint64_t subject, const BoundExpr& e) {
-  if (subject == 0 || e.key_id == 0) return Value();
-  std::unique_ptr<storage::TripleCursor> cursor = view_->Scan({subject, e.key_id, 0});
-  scratch_.clear();
-  if (cursor->Next(&scratch_, 1) == 0) {
-    if (!cursor->status().ok()) throw QueryError(cursor->status());
-    return Value();
-  }
-  return Decode(scratch_[0].o);  // the smallest object id when there are several
-}
-
-Value Evaluator::FactProperty(const BoundExpr& e, const uint64_t* row) {
+uint64_t Evaluator::FactPropertyId(const BoundExpr& e, const uint64_t* row) {
   const FactVar& f = (*facts_)[static_cast<size_t>(e.fact)];
-  if (e.key_id == 0) return Value();
+  if (e.key_id == 0) return 0;
   storage::Triple t{Resolve(f.s, row), Resolve(f.p, row), Resolve(f.o, row)};
   if (f.reversed_slot >= 0 && row[f.reversed_slot] == 1) std::swap(t.s, t.o);
   const uint64_t hash = row[f.hash_slot];
-  if (Status s = view_->GetInstances(t, &instances_); !s.ok()) throw QueryError(s);
+  // Rows of one fact's instances, and several annotations of one row, read
+  // the instances once.
+  if (!instances_valid_ || !(instances_of_ == t)) {
+    instances_valid_ = false;
+    if (Status s = view_->GetInstances(t, &instances_); !s.ok()) throw QueryError(s);
+    instances_of_ = t;
+    instances_valid_ = true;
+  }
   for (const storage::FactInstance& inst : instances_) {
     if (inst.hash != hash) continue;
     for (const auto& [key, value] : inst.annotations) {
-      if (key == e.key_id) return Decode(value);
+      if (key == e.key_id) return value;
     }
   }
-  return Value();
+  return 0;
+}
+
+bool Evaluator::ConstantId(const BoundExpr& e, uint64_t* id) {
+  if (e.constant.is_null()) {
+    *id = 0;
+    return true;
+  }
+  if (std::optional<uint64_t> inline_id = InlineId(e.constant)) {
+    *id = *inline_id;
+    return true;
+  }
+  if (view_ == nullptr) return false;
+  auto [it, added] = constant_ids_.try_emplace(&e, 0);
+  if (added) it->second = ValueOrThrow(view_->FindTerm(e.constant));
+  *id = it->second;
+  return *id != 0;
+}
+
+bool Evaluator::EvalId(const BoundExpr& e, const uint64_t* row, uint64_t* id) {
+  switch (e.kind) {
+    case BoundExpr::Kind::kConst:
+      return ConstantId(e, id);
+    case BoundExpr::Kind::kSlot:
+      *id = row[e.slot];
+      return true;
+    case BoundExpr::Kind::kFact:
+      *id = Resolve((*facts_)[e.fact].p, row);
+      return true;
+    case BoundExpr::Kind::kNodeProperty:
+      *id = PropertyIdOf(row[e.args[0].slot], e);
+      return true;
+    case BoundExpr::Kind::kFactProperty:
+      *id = FactPropertyId(e, row);
+      return true;
+    case BoundExpr::Kind::kHopProperty:
+      *id = HopPropertyId(e);
+      return true;
+    case BoundExpr::Kind::kHopNodeProperty:
+      *id = HopNodePropertyId(e);
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::optional<Value> Evaluator::CompareOnIds(const BoundExpr& e, const uint64_t* row, Value* a,
+                                             Value* b, bool* have_values) {
+  uint64_t x = 0, y = 0;
+  if (!EvalId(e.args[0], row, &x)) return std::nullopt;
+  if (!EvalId(e.args[1], row, &y)) {
+    *a = Decode(x);
+    *b = Eval(e.args[1], row);
+    *have_values = true;
+    return std::nullopt;
+  }
+  if (x == 0 || y == 0) return Value();  // null on either side: null
+  const ExprOp op = e.op;
+  const bool equality = op == ExprOp::kEqual || op == ExprOp::kNotEqual;
+  int c = 0;
+  switch (FilterOrderOfIds(x, y)) {
+    case IdsFilterOrder::kIncomparable:
+      return equality ? Value(op == ExprOp::kNotEqual) : Value();
+    case IdsFilterOrder::kUnequal:
+      if (equality) return Value(op == ExprOp::kNotEqual);
+      [[fallthrough]];
+    case IdsFilterOrder::kDecode:
+      *a = Decode(x);
+      *b = Decode(y);
+      *have_values = true;
+      return std::nullopt;
+    case IdsFilterOrder::kLess:
+      c = -1;
+      break;
+    case IdsFilterOrder::kEqual:
+      c = 0;
+      break;
+    case IdsFilterOrder::kGreater:
+      c = 1;
+      break;
+  }
+  return Value(ComparisonHolds(op, c));
 }
 
 Value Evaluator::Binary(const BoundExpr& e, const uint64_t* row) {
@@ -338,8 +444,15 @@ Value Evaluator::Binary(const BoundExpr& e, const uint64_t* row) {
     if (a.type() == Value::Type::kBool && a.as_bool() == (op == ExprOp::kOr)) return a;
     return Logic(op, a, Eval(e.args[1], row), e.pos);
   }
-  const Value a = Eval(e.args[0], row);
-  const Value b = Eval(e.args[1], row);
+  Value a, b;
+  bool have_values = false;
+  if (IsComparison(op)) {
+    if (std::optional<Value> on_ids = CompareOnIds(e, row, &a, &b, &have_values)) return *on_ids;
+  }
+  if (!have_values) {
+    a = Eval(e.args[0], row);
+    b = Eval(e.args[1], row);
+  }
   switch (op) {
     case ExprOp::kEqual:
     case ExprOp::kNotEqual: {
@@ -354,10 +467,7 @@ Value Evaluator::Binary(const BoundExpr& e, const uint64_t* row) {
     case ExprOp::kGreaterEqual: {
       const std::optional<int> c = CompareForFilter(a, b);
       if (!c) return Value();
-      if (op == ExprOp::kLess) return Value(*c < 0);
-      if (op == ExprOp::kLessEqual) return Value(*c <= 0);
-      if (op == ExprOp::kGreater) return Value(*c > 0);
-      return Value(*c >= 0);
+      return Value(ComparisonHolds(op, *c));
     }
     case ExprOp::kIn:
       return In(a, b, e.pos);
@@ -526,9 +636,9 @@ Value Evaluator::Eval(const BoundExpr& e, const uint64_t* row) {
     case BoundExpr::Kind::kFact:
       return Decode(Resolve((*facts_)[e.fact].p, row));
     case BoundExpr::Kind::kNodeProperty:
-      return NodeProperty(e, row);
+      return Decode(PropertyIdOf(row[e.args[0].slot], e));
     case BoundExpr::Kind::kFactProperty:
-      return FactProperty(e, row);
+      return Decode(FactPropertyId(e, row));
     case BoundExpr::Kind::kList: {
       ValueList items;
       items.reserve(e.args.size());
@@ -568,9 +678,9 @@ Value Evaluator::Eval(const BoundExpr& e, const uint64_t* row) {
     case BoundExpr::Kind::kAggregate:
       FailAt("aggregate " + e.name + "() is not allowed here", e.pos);
     case BoundExpr::Kind::kHopProperty:
-      return HopProperty(e);
+      return Decode(HopPropertyId(e));
     case BoundExpr::Kind::kHopNodeProperty:
-      return HopNodeProperty(e);
+      return Decode(HopNodePropertyId(e));
     case BoundExpr::Kind::kPath:
       return BuildPath(e, row);
     case BoundExpr::Kind::kPathProperty:
@@ -579,25 +689,28 @@ Value Evaluator::Eval(const BoundExpr& e, const uint64_t* row) {
   return Value();
 }
 
-Value Evaluator::HopNodeProperty(const BoundExpr& e) {
+uint64_t Evaluator::HopNodePropertyId(const BoundExpr& e) {
   if (hop_ == nullptr)
     FailAt("'" + e.name + "' names a hop's node outside a per-hop condition", e.pos);
-  return PropertyOf(e.slot == 0 ? hop_fact_.s : hop_fact_.o, e);
+  return PropertyIdOf(e.slot == 0 ? hop_fact_.s : hop_fact_.o, e);
 }
 
-Value Evaluator::HopProperty(const BoundExpr& e) {
+uint64_t Evaluator::HopPropertyId(const BoundExpr& e) {
   if (hop_ == nullptr)
     FailAt("'" + e.name + "' names a hop's field outside a per-hop condition", e.pos);
   for (const auto& [key, value] : *hop_) {
-    if (key == e.key_id && key != 0) return Decode(value);
+    if (key == e.key_id && key != 0) return value;
   }
-  return Value();
+  return 0;
 }
 
 std::vector<std::pair<std::string, Value>> Evaluator::InstanceAnnotations(const storage::Triple& t,
                                                                           uint64_t hash) {
   std::vector<std::pair<std::string, Value>> out;
+  instances_valid_ = false;
   if (Status s = view_->GetInstances(t, &instances_); !s.ok()) throw QueryError(s);
+  instances_of_ = t;
+  instances_valid_ = true;
   for (const storage::FactInstance& inst : instances_) {
     if (inst.hash != hash) continue;
     for (const auto& [key, value] : inst.annotations) {

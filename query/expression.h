@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "query/bound.h"
+#include "query/decode_cache.h"
 #include "query/text_match.h"
 #include "quipu/status.h"
 #include "storage/store.h"
@@ -75,6 +76,11 @@ class Evaluator {
   void set_fields(const std::vector<Value>* fields) { fields_ = fields; }
 
   Value Eval(const BoundExpr& e, const uint64_t* row);
+  // The id of e's value when e reads a term without computing anything (a
+  // variable, a property, an annotation, a relationship's predicate, a
+  // constant the store holds or an inline one): true with *id set, 0 for
+  // null; nothing is decoded. False when e must be evaluated (Eval).
+  bool EvalId(const BoundExpr& e, const uint64_t* row, uint64_t* id);
   // True only when the expression is true (null and false reject).
   // A where condition: true keeps the row, false and null drop it, any other
   // type is an error.
@@ -85,18 +91,27 @@ class Evaluator {
   uint64_t Resolve(const Ref& ref, const uint64_t* row) const {
     return ref.is_slot ? row[ref.slot] : ref.id;
   }
-  Value NodeProperty(const BoundExpr& e, const uint64_t* row);
-  Value FactProperty(const BoundExpr& e, const uint64_t* row);
+  // The id of the annotation e.key_id of the row's instance of e.fact.
+  uint64_t FactPropertyId(const BoundExpr& e, const uint64_t* row);
   Value Binary(const BoundExpr& e, const uint64_t* row);
+  // = <> < <= > >= on ids where they decide (query/id_compare.h); nullopt
+  // when an operand needs evaluating or the values must be compared, with
+  // what was read kept in *a and *b so nothing is read twice.
+  std::optional<Value> CompareOnIds(const BoundExpr& e, const uint64_t* row, Value* a, Value* b,
+                                    bool* have_values);
+  // The id of a constant: inline, or looked up in the store once; false
+  // when the store does not hold it.
+  bool ConstantId(const BoundExpr& e, uint64_t* id);
   Value StringTest(const BoundExpr& e, const Value& a, const Value& b);
   Value Function(const BoundExpr& e, const uint64_t* row);
   // ownership(a, b) over the view; what it reads is kept for later rows.
   Value Ownership(const BoundExpr& e, const uint64_t* row);
   Value Case(const BoundExpr& e, const uint64_t* row);
-  Value HopProperty(const BoundExpr& e);
-  Value HopNodeProperty(const BoundExpr& e);
-  // The value of the property e.key_id of `subject` (the smallest object).
-  Value PropertyOf(uint64_t subject, const BoundExpr& e);
+  uint64_t HopPropertyId(const BoundExpr& e);
+  uint64_t HopNodePropertyId(const BoundExpr& e);
+  // The id of the property e.key_id of `subject` (the smallest object), 0
+  // when it has none: a point lookup, no cursor, remembered.
+  uint64_t PropertyIdOf(uint64_t subject, const BoundExpr& e);
   Value BuildPath(const BoundExpr& e, const uint64_t* row);
   Value PathProperty(const BoundExpr& e, const uint64_t* row);
   // The annotations of the instance `hash` of `t` (reads the store).
@@ -118,11 +133,14 @@ class Evaluator {
   const std::vector<Value>* fields_ = nullptr;
   std::unordered_map<int, std::unique_ptr<GroupMatcher>> exists_;
   std::unique_ptr<StoreOwnership> ownership_;
-  std::unordered_map<uint64_t, Value> cache_;
+  DecodeCache cache_;
+  PropertyCache properties_;
+  std::unordered_map<const BoundExpr*, uint64_t> constant_ids_;  // 0: not in the store
   std::unordered_map<std::string, std::unique_ptr<RE2>> regexes_;
   std::unique_ptr<WordPattern> word_pattern_;  // the last right side of `~`
-  std::vector<storage::Triple> scratch_;
-  std::vector<storage::FactInstance> instances_;
+  std::vector<storage::FactInstance> instances_;  // of the fact instances_of_
+  storage::Triple instances_of_;
+  bool instances_valid_ = false;
 };
 
 }  // namespace quipu::query

@@ -1,7 +1,8 @@
 // ItemIds: the id of a return item for a row of slots, shared by Project and
 // Aggregate. A node item is its slot's id, a relationship item its
-// predicate's id; any other item is evaluated and its value given an id by
-// the statement's ValueTable.
+// predicate's id, a property or annotation item the stored object's id; any
+// other item is evaluated and its value given an id by the statement's
+// ValueTable.
 #pragma once
 
 #include <cstdint>
@@ -41,17 +42,25 @@ class ItemIds {
 
   uint32_t width() const { return static_cast<uint32_t>(ctx_->query->items.size()); }
 
-  // True when the item's ids are store term ids rather than computed values.
+  // True when the item's ids are store term ids rather than computed values:
+  // a variable, a relationship's predicate, a property or an annotation,
+  // read without decoding (late materialisation).
   static bool IsTerm(const BoundExpr& e) {
-    return e.kind == BoundExpr::Kind::kSlot || e.kind == BoundExpr::Kind::kFact;
+    switch (e.kind) {
+      case BoundExpr::Kind::kSlot:
+      case BoundExpr::Kind::kFact:
+      case BoundExpr::Kind::kNodeProperty:
+      case BoundExpr::Kind::kFactProperty:
+        return true;
+      default:
+        return false;
+    }
   }
 
   uint64_t Id(const BoundExpr& e, const uint64_t* row) {
     if (e.kind == BoundExpr::Kind::kSlot) return row[e.slot];
-    if (e.kind == BoundExpr::Kind::kFact) {
-      const Ref& p = ctx_->query->facts[static_cast<size_t>(e.fact)].p;
-      return p.is_slot ? row[p.slot] : p.id;
-    }
+    uint64_t id = 0;
+    if (IsTerm(e) && eval_.EvalId(e, row, &id)) return id;
     return ctx_->values->Intern(eval_.Eval(e, row));
   }
 

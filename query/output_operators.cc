@@ -8,6 +8,7 @@
 
 #include "query/blocking_operator.h"
 #include "query/expression.h"
+#include "query/id_compare.h"
 #include "query/item_ids.h"
 #include "query/memory_budget.h"
 #include "query/value_table.h"
@@ -89,10 +90,11 @@ class DistinctOp final : public Operator {
 class SortOp final : public BlockingOperator {
  public:
   SortOp(const ExecContext* ctx, std::unique_ptr<Operator> child, std::vector<SortKey> keys,
-         size_t keep)
+         size_t shown_keys, size_t keep)
       : ctx_(ctx),
         child_(std::move(child)),
         keys_(std::move(keys)),
+        shown_keys_(shown_keys),
         keep_(keep),
         eval_(ctx->view, &ctx->query->facts),
         charge_(ctx->env->memory, keep > 0 ? "a top-k sort" : "a sort", "", "row") {
@@ -101,7 +103,8 @@ class SortOp final : public BlockingOperator {
 
   std::string Describe() const override {
     std::string keys;
-    for (const SortKey& k : keys_) {
+    for (size_t i = 0; i < shown_keys_; ++i) {
+      const SortKey& k = keys_[i];
       keys += (keys.empty() ? "" : ", ") + ctx_->query->columns[k.column] +
               (k.descending ? " desc" : "");
     }
@@ -110,57 +113,87 @@ class SortOp final : public BlockingOperator {
   std::vector<const Operator*> Children() const override { return {child_.get()}; }
 
  private:
-  // Rows are held as ids (rows_) with their decoded sort keys (keys_ per
-  // row, flat) and their input position, the last tie-break, which keeps the
-  // sort stable even though top-k trims with nth_element.
-  bool Less(size_t a, size_t b) const {
-    const Value* ka = &key_values_[a * keys_.size()];
-    const Value* kb = &key_values_[b * keys_.size()];
+  // A held row's sort key, decoded only when its id cannot decide a
+  // comparison (query/id_compare.h), and then once: `value` indexes values_
+  // and stays with the row's place when a top-k reuses it.
+  struct Cell {
+    uint32_t value = 0;  // 1 + index into values_, 0 for none yet
+    bool decoded = false;
+  };
+
+  // Rows are held as ids (rows_), with their cells and their input
+  // position, the last tie-break, which makes the order total and so the
+  // sort stable.
+  bool Less(size_t a, size_t b) {
+    const uint64_t* ra = rows_.row(a);
+    const uint64_t* rb = rows_.row(b);
     for (size_t k = 0; k < keys_.size(); ++k) {
-      const int c = CompareForSort(ka[k], kb[k]);
-      if (c != 0) return keys_[k].descending ? c > 0 : c < 0;
+      const uint32_t column = keys_[k].column;
+      std::optional<int> c = SortOrderOfIds(ra[column], rb[column]);
+      if (!c) {
+        // Both decoded before either is read: decoding may grow values_.
+        const uint32_t va = Decoded(a, k), vb = Decoded(b, k);
+        c = CompareForSort(values_[va], values_[vb]);
+      }
+      if (*c != 0) return keys_[k].descending ? *c > 0 : *c < 0;
     }
     return seq_[a] < seq_[b];
   }
 
-  std::vector<size_t> Order(size_t n) const {
-    std::vector<size_t> order(rows_.rows());
-    std::iota(order.begin(), order.end(), 0);
+  // The index in values_ of key k of the held row, decoded.
+  uint32_t Decoded(size_t row, size_t k) {
+    Cell& cell = cells_[row * keys_.size() + k];
+    if (cell.decoded) return cell.value - 1;
+    if (cell.value == 0) {
+      values_.emplace_back();
+      cell.value = static_cast<uint32_t>(values_.size());
+    } else {
+      charge_.Remove(ValueBytes(values_[cell.value - 1]), 0);  // a replaced row's key
+    }
+    Value& value = values_[cell.value - 1];
+    value = eval_.Decode(rows_.row(row)[keys_[k].column]);
+    charge_.Add(ValueBytes(value), 0);
+    cell.decoded = true;
+    return cell.value - 1;
+  }
+
+  uint64_t RowBytes() const {
+    return rows_.width * sizeof(uint64_t) + sizeof(uint64_t) + keys_.size() * sizeof(Cell);
+  }
+
+  // Appends `row` as a held row; returns its place.
+  size_t Hold(const uint64_t* row, uint64_t seq) {
+    rows_.AppendRow(row);
+    seq_.push_back(seq);
+    cells_.resize(cells_.size() + keys_.size());
+    charge_.Add(RowBytes());
+    return rows_.rows() - 1;
+  }
+
+  // Puts `row` in the held place `at` (a top-k's spare), keeping the places
+  // of its values for reuse.
+  void Replace(size_t at, const uint64_t* row, uint64_t seq) {
+    std::copy(row, row + rows_.width, rows_.data.data() + at * rows_.width);
+    seq_[at] = seq;
+    for (size_t k = 0; k < keys_.size(); ++k) cells_[at * keys_.size() + k].decoded = false;
+  }
+
+  // Top-k: a heap of the best keep_ places, its worst on top, and one spare
+  // place that each new row is written to and compared with the worst; only
+  // a row that beats it enters, so most rows are decided on their ids.
+  void Offer(const uint64_t* row, uint64_t seq) {
     auto less = [this](size_t a, size_t b) { return Less(a, b); };
-    if (n < order.size()) {
-      std::nth_element(order.begin(), order.begin() + static_cast<long>(n), order.end(), less);
-      order.resize(n);
+    if (heap_.size() < keep_) {
+      heap_.push_back(Hold(row, seq));
+      std::push_heap(heap_.begin(), heap_.end(), less);
+      return;
     }
-    std::sort(order.begin(), order.end(), less);
-    return order;
-  }
-
-  // Keeps the best keep_ rows, in order.
-  void Trim() {
-    const std::vector<size_t> order = Order(keep_);
-    Chunk rows(rows_.width);
-    std::vector<Value> key_values;
-    std::vector<uint64_t> seq;
-    for (size_t i : order) {
-      rows.AppendRow(rows_.row(i));
-      for (size_t k = 0; k < keys_.size(); ++k) {
-        key_values.push_back(std::move(key_values_[i * keys_.size() + k]));
-      }
-      seq.push_back(seq_[i]);
-    }
-    rows_ = std::move(rows);
-    key_values_ = std::move(key_values);
-    seq_ = std::move(seq);
-    charge_.Clear();
-    for (size_t i = 0; i < rows_.rows(); ++i) charge_.Add(RowBytes(i));
-  }
-
-  // A held row: its ids, its decoded keys and its sequence number.
-  uint64_t RowBytes(size_t i) const {
-    uint64_t bytes = rows_.width * sizeof(uint64_t) + sizeof(uint64_t);
-    for (size_t k = 0; k < keys_.size(); ++k)
-      bytes += ValueBytes(key_values_[i * keys_.size() + k]);
-    return bytes;
+    if (!spare_) spare_ = Hold(row, seq);
+    else Replace(*spare_, row, seq);
+    if (!Less(*spare_, heap_.front())) return;
+    std::pop_heap(heap_.begin(), heap_.end(), less);
+    std::swap(heap_.back(), *spare_);
+    std::push_heap(heap_.begin(), heap_.end(), less);
   }
 
   void Materialize(Chunk* sorted) override {
@@ -169,35 +202,46 @@ class SortOp final : public BlockingOperator {
     while (child_->Pull(&input)) {
       rows_.width = input.width;
       for (size_t r = 0; r < input.rows(); ++r) {
-        const uint64_t* row = input.row(r);
-        rows_.AppendRow(row);
-        for (const SortKey& k : keys_) key_values_.push_back(eval_.Decode(row[k.column]));
-        seq_.push_back(next_seq++);
-        charge_.Add(RowBytes(rows_.rows() - 1));
+        if (keep_ > 0) {
+          Offer(input.row(r), next_seq++);
+        } else {
+          Hold(input.row(r), next_seq++);
+        }
       }
-      if (keep_ > 0 && rows_.rows() >= 2 * keep_ + kChunkRows) Trim();
       ctx_->CheckCancel();
     }
     sorted->width = rows_.width;
+    std::vector<size_t> order;
+    if (keep_ > 0) {
+      order = std::move(heap_);
+    } else {
+      order.resize(rows_.rows());
+      std::iota(order.begin(), order.end(), 0);
+    }
+    std::sort(order.begin(), order.end(), [this](size_t a, size_t b) { return Less(a, b); });
     // The sorted copy of the ids is held until handed out, instead of the
     // keys.
-    const std::vector<size_t> order = Order(keep_ > 0 ? keep_ : rows_.rows());
     charge_.Clear();
     charge_.Add(order.size() * rows_.width * sizeof(uint64_t), order.size());
     for (size_t i : order) sorted->AppendRow(rows_.row(i));
     rows_ = Chunk();
-    key_values_.clear();
     seq_.clear();
+    cells_.clear();
+    values_.clear();
   }
 
   const ExecContext* ctx_;
   std::unique_ptr<Operator> child_;
   std::vector<SortKey> keys_;
+  size_t shown_keys_;  // the keys of order by; those after them break ties
   size_t keep_;
   Evaluator eval_;
   Chunk rows_;
-  std::vector<Value> key_values_;
   std::vector<uint64_t> seq_;
+  std::vector<Cell> cells_;  // keys_.size() per held row
+  std::vector<Value> values_;
+  std::vector<size_t> heap_;     // top-k: the best rows' places
+  std::optional<size_t> spare_;  // top-k: the place a new row is tried in
   MemoryCharge charge_;
 };
 
@@ -330,8 +374,11 @@ std::unique_ptr<Operator> MakeDistinct(const ExecContext* ctx, std::unique_ptr<O
 }
 
 std::unique_ptr<Operator> MakeSort(const ExecContext* ctx, std::unique_ptr<Operator> child,
-                                   std::vector<SortKey> keys, size_t keep) {
-  return std::make_unique<SortOp>(ctx, std::move(child), std::move(keys), keep);
+                                   std::vector<SortKey> keys, size_t keep,
+                                   const std::vector<SortKey>& ties) {
+  const size_t shown = keys.size();
+  keys.insert(keys.end(), ties.begin(), ties.end());
+  return std::make_unique<SortOp>(ctx, std::move(child), std::move(keys), shown, keep);
 }
 
 std::unique_ptr<Operator> MakeLimit(std::unique_ptr<Operator> child, uint64_t skip,

@@ -18,20 +18,26 @@ namespace quipu::query {
 std::unique_ptr<Operator> MakeProject(const ExecContext* ctx, std::unique_ptr<Operator> child);
 
 // Hash aggregation: groups slot rows by the ids of the items that are not
-// aggregates and folds the aggregates per group. Emits the groups ordered
-// by their key values (a query without order by still gets a stable,
-// readable order); without input and without grouping items it emits one
-// row (count 0, other aggregates null).
-std::unique_ptr<Operator> MakeAggregate(const ExecContext* ctx, std::unique_ptr<Operator> child);
+// aggregates and folds the aggregates per group. With `ordered` it emits
+// the groups ordered by their key values (a query without order by still
+// gets a stable, readable order), which decodes every group's key; without,
+// in the order they were first seen (a sort after it orders them, with the
+// keys as its tie-breaks). Without input and without grouping items it
+// emits one row (count 0, other aggregates null).
+std::unique_ptr<Operator> MakeAggregate(const ExecContext* ctx, std::unique_ptr<Operator> child,
+                                        bool ordered = true);
 
 // Drops item rows whose first `columns` ids equal an earlier row's.
 std::unique_ptr<Operator> MakeDistinct(const ExecContext* ctx, std::unique_ptr<Operator> child,
                                        size_t columns);
 
-// Sorts item rows by `keys` (stable: ties keep their input order). With
-// keep > 0 it is a top-k: it holds only the best `keep` rows while reading.
+// Sorts item rows by `keys`, then by `ties` (not shown in plans), then by
+// their input order (stable). With keep > 0 it is a top-k: it holds only
+// the best `keep` rows while reading. Keys are compared on their ids where
+// those decide (query/id_compare.h) and decoded, once a row, where not.
 std::unique_ptr<Operator> MakeSort(const ExecContext* ctx, std::unique_ptr<Operator> child,
-                                   std::vector<SortKey> keys, size_t keep);
+                                   std::vector<SortKey> keys, size_t keep,
+                                   const std::vector<SortKey>& ties = {});
 
 // Skips `skip` rows, then passes at most `limit` (all when unset) and stops
 // reading its input once it has them.

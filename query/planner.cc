@@ -111,8 +111,20 @@ std::unique_ptr<Operator> PlanOutput(const ExecContext* ctx, std::unique_ptr<Ope
   bool grouped = false;
   for (const BoundExpr& item : q.items)
     grouped = grouped || item.kind != BoundExpr::Kind::kAggregate;
+  // An aggregate under a sort leaves its groups unordered, and the sort
+  // breaks ties by the group keys instead: the same order, with only the
+  // keys the sort compares decoded (a top-k by a count decodes the few
+  // candidates, not every group). Distinct keeps the first of equal rows,
+  // so there the aggregate's own order stays.
+  const bool sort_orders_groups = q.aggregate && !q.order.empty() && !q.distinct;
+  std::vector<SortKey> group_ties;
+  if (sort_orders_groups) {
+    for (uint32_t i = 0; i < q.items.size(); ++i) {
+      if (q.items[i].kind != BoundExpr::Kind::kAggregate) group_ties.push_back({i, false});
+    }
+  }
   if (q.aggregate) {
-    root = MakeAggregate(ctx, std::move(root));
+    root = MakeAggregate(ctx, std::move(root), /*ordered=*/!sort_orders_groups);
     root->estimated_rows = grouped ? input_rows : 1;
   } else {
     root = MakeProject(ctx, std::move(root));
@@ -129,7 +141,7 @@ std::unique_ptr<Operator> PlanOutput(const ExecContext* ctx, std::unique_ptr<Ope
   const uint64_t skip = q.skip.value_or(0);
   if (!q.order.empty()) {
     const bool topk = q.limit && *q.limit < kMaxKeep && skip < kMaxKeep;
-    root = MakeSort(ctx, std::move(root), q.order, topk ? skip + *q.limit : 0);
+    root = MakeSort(ctx, std::move(root), q.order, topk ? skip + *q.limit : 0, group_ties);
     root->estimated_rows = rows;
   }
   if (q.limit || q.skip) {

@@ -211,7 +211,7 @@ QueryResult RunExplainWhy(const ast::Statement& statement, storage::ReadView* vi
     q.distinct = true;  // a fact behind several matches shows once
     UnionPart part;
     part.root = PlanQuery(&prepared.back()->ctx).root;
-    part.term_columns = {fact.s.is_slot, true, fact.o.is_slot, false, false, false, false};
+    for (const BoundExpr& item : q.items) part.term_columns.push_back(ItemIds::IsTerm(item));
     parts.push_back(std::move(part));
   }
   const ExecContext& ctx = prepared[0]->ctx;

@@ -142,6 +142,19 @@ Status RocksTxn::GetInstances(const Triple& triple, std::vector<FactInstance>* o
   return Status::Ok();
 }
 
+Result<uint64_t> RocksTxn::SmallestObject(uint64_t s, uint64_t p) {
+  // The list's first chunk, under a·b, holds its smallest ids: one Get
+  // (prefix blooms skip most files) instead of an iterator's seek on every
+  // level.
+  std::string chunk;
+  Result<bool> found = Get(kSpo, ListKey(s, p), &chunk);
+  if (!found.ok()) return found.status();
+  if (!*found) return uint64_t{0};
+  ListEntries entries;
+  if (!DecodeChunk(chunk, &entries)) return Status::Corruption("a list chunk that does not decode");
+  return entries.ids[0];  // DecodeChunk refuses an empty chunk
+}
+
 Result<uint64_t> RocksTxn::FindTerm(const Value& value) {
   if (std::optional<uint64_t> id = InlineId(value)) return *id;
   const TermType type = DictionaryType(value);

@@ -32,6 +32,7 @@ class RocksTxn final : public WriteTxn {
   Result<bool> Contains(const Triple& triple) override;
   Status GetInstances(const Triple& triple, std::vector<FactInstance>* out,
                       InstanceHint hint) override;
+  Result<uint64_t> SmallestObject(uint64_t s, uint64_t p) override;
   Result<uint64_t> FindTerm(const Value& value) override;
   Result<Value> DecodeTerm(uint64_t id) override;
   Result<PredicateStats> GetStats(uint64_t predicate) override;

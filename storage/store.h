@@ -102,6 +102,18 @@ class ReadView {
   // from the cursor that produced the triple saves the store a lookup.
   virtual Status GetInstances(const Triple& triple, std::vector<FactInstance>* out,
                               InstanceHint hint = kUnknown) = 0;
+  // The smallest object id of the facts (s, p, ·), 0 when there are none:
+  // what reads a node's property. The default scans; a backend may do it
+  // with a point lookup.
+  virtual Result<uint64_t> SmallestObject(uint64_t s, uint64_t p) {
+    std::unique_ptr<TripleCursor> cursor = Scan({s, p, 0});
+    std::vector<Triple> first;
+    if (cursor->Next(&first, 1) == 0) {
+      if (!cursor->status().ok()) return cursor->status();
+      return uint64_t{0};
+    }
+    return first[0].o;
+  }
   // The id of an existing term, or 0 when the store has never seen it.
   virtual Result<uint64_t> FindTerm(const Value& value) = 0;
   virtual Result<Value> DecodeTerm(uint64_t id) = 0;

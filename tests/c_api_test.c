@@ -411,9 +411,9 @@ static void TestLimits(const char* path) {
   CHECK(quipu_execute(db, "match (p:Person) return p order by p.name;", NULL, &r, &err) ==
         QUIPU_INVALID_ARGUMENT);
   CHECK_STR(quipu_error_message(err),
-            "statement memory budget of 100 bytes exceeded by the table of computed values (1 "
-            "value); raise it with :limit memory SIZE in the shell or QueryLimits::memory_bytes "
-            "in the API, or narrow the query");
+            "statement memory budget of 100 bytes exceeded by a sort (2 rows); raise it with "
+            ":limit memory SIZE in the shell or QueryLimits::memory_bytes in the API, or narrow "
+            "the query");
   quipu_error_free(err);
   err = NULL;
   quipu_close(db);

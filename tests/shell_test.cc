@@ -647,7 +647,7 @@ TEST_CASE(":limit memory and :limit rows stop statements with their errors", "[s
       "match (x)-[:k]->(y) return x, y order by y limit 2;\n");
   CHECK(shell.RunInteractive(in) == quipu::repl::kExitFailed);
   CHECK(f.err.str() ==
-        "error: statement memory budget of 100 bytes exceeded by a sort (2 rows); raise it with "
+        "error: statement memory budget of 100 bytes exceeded by a sort (3 rows); raise it with "
         ":limit memory SIZE in the shell or QueryLimits::memory_bytes in the API, or narrow the "
         "query\n"
         "error: the statement returned more than 2 rows (the limit 'rows': :limit rows N in the "

@@ -218,6 +218,18 @@ void CheckScan(ReadView* view, const TripleSet& model, const TriplePattern& patt
   REQUIRE(actual == expected);
 }
 
+// SmallestObject(s, p): the least object of the model's facts (s, p, ·),
+// 0 when there are none.
+void CheckSmallestObject(ReadView* view, const TripleSet& model, uint64_t s, uint64_t p) {
+  INFO("subject " << s << ", predicate " << p);
+  const auto it = model.lower_bound(Triple{s, p, 0});
+  const uint64_t expected = it != model.end() && it->s == s && it->p == p ? it->o : 0;
+  Result<uint64_t> actual = view->SmallestObject(s, p);
+  INFO(actual.status().message());
+  REQUIRE(actual.ok());
+  CHECK(*actual == expected);
+}
+
 // Every bound/unbound combination with bindings taken from stored triples
 // (so they match), from the domain (maybe) and from absent ids (never).
 template <typename Rng>
@@ -246,6 +258,11 @@ void CheckAllPatterns(ReadView* view, const TripleSet& model, const Domain& d, R
     Result<bool> contains = view->Contains(t);
     REQUIRE(contains.ok());
     CHECK(*contains == (model.count(t) == 1));
+  }
+  for (int i = 0; i < 20; ++i) {
+    Triple t = i % 2 || model.empty() ? RandomTriple(d, rng) : PickExisting(model, rng);
+    if (i % 5 == 4) t.s = Pick(d.absent, rng);
+    CheckSmallestObject(view, model, t.s, t.p);
   }
 }
 
@@ -353,6 +370,68 @@ TEST_CASE("scans of every pattern match a brute-force filter", "[store][scan]") 
     INFO("uncommitted transaction over the reopened store");
     CheckAllPatterns(txn.get(), model, d, rng);
   }
+}
+
+// A list of several chunks whose first chunk empties: the next one takes
+// its key (a·b), where SmallestObject reads, inside the transaction that
+// deleted it, after its commit and after a reopen.
+TEST_CASE("the smallest object of a list of several chunks", "[store][scan]") {
+  TempStore ts("smallest");
+  const Domain d = MakeDomain(ts.get(), 2, 2, 0);
+  const uint64_t s = d.subjects[0], p = d.predicates[0];
+  std::vector<uint64_t> objects;
+  for (int64_t i = 0; i < 3000; ++i) objects.push_back(*InlineId(Value(i)));
+  std::mt19937_64 rng(7);
+  std::shuffle(objects.begin(), objects.end(), rng);
+  TripleSet model;
+  std::unique_ptr<WriteTxn> txn = ts.Write();
+  for (uint64_t o : objects) {
+    REQUIRE(*txn->Insert(Triple{s, p, o}, {}));
+    model.insert(Triple{s, p, o});
+    if (model.size() % 500 == 0) CheckSmallestObject(txn.get(), model, s, p);
+  }
+  REQUIRE(txn->Commit().ok());
+  txn.reset();
+  std::unique_ptr<ReadView> committed = ts.get()->BeginRead();
+  CheckSmallestObject(committed.get(), model, s, p);
+  CheckSmallestObject(committed.get(), model, s, d.predicates[1]);  // no list
+
+  // Deleting from the smallest up empties the first chunk (at most 1,024
+  // entries) and more.
+  const TripleSet before = model;
+  txn = ts.Write();
+  for (int i = 0; i < 1500; ++i) {
+    const Triple least = *model.begin();
+    REQUIRE(*txn->Delete(least) == 1);
+    model.erase(least);
+    CheckSmallestObject(txn.get(), model, s, p);
+    if (i % 100 == 50) {
+      // A smaller object added and removed again within the transaction.
+      const Triple smaller{s, p, *InlineId(Value(int64_t{-5}))};
+      REQUIRE(*txn->Insert(smaller, {}));
+      model.insert(smaller);
+      CheckSmallestObject(txn.get(), model, s, p);
+      REQUIRE(*txn->Delete(smaller) == 1);
+      model.erase(smaller);
+      CheckSmallestObject(txn.get(), model, s, p);
+    }
+  }
+  CheckSmallestObject(committed.get(), before, s, p);  // the snapshot before
+  REQUIRE(txn->Commit().ok());
+  txn.reset();
+  CheckSmallestObject(committed.get(), before, s, p);
+  CheckSmallestObject(ts.get()->BeginRead().get(), model, s, p);
+  committed.reset();
+  ts.Reopen();
+  CheckSmallestObject(ts.get()->BeginRead().get(), model, s, p);
+
+  // The whole list deleted: none.
+  txn = ts.Write();
+  for (const Triple& t : model) REQUIRE(*txn->Delete(t) == 1);
+  CheckSmallestObject(txn.get(), TripleSet(), s, p);
+  REQUIRE(txn->Commit().ok());
+  txn.reset();
+  CheckSmallestObject(ts.get()->BeginRead().get(), TripleSet(), s, p);
 }
 
 // Triple → hash → annotations: what the store should hold.
