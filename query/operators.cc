@@ -56,15 +56,27 @@ class ScanOp final : public Operator {
 class BindJoinOp final : public Operator {
  public:
   BindJoinOp(const ExecContext* ctx, std::unique_ptr<Operator> left, const BoundPattern& pattern,
-             std::vector<bool> bound)
+             std::vector<bool> bound, bool semi)
       : ctx_(ctx),
         left_(std::move(left)),
         matcher_(MakeMatcher(ctx, pattern, std::move(bound))),
-        input_(ctx->width) {}
+        input_(ctx->width),
+        probe_(ctx->width),
+        semi_(semi) {}
 
   bool Next(Chunk* out) override {
     out->Clear();
     while (out->rows() < kChunkRows) {
+      if (semi_ && input_pos_ < input_.rows()) {
+        // The first match decides; the matcher's state is dropped by the
+        // next Start.
+        const uint64_t* row = input_.row(input_pos_++);
+        matcher_->Start(row);
+        probe_.Clear();
+        matcher_->Fill(&probe_, 1);
+        if (probe_.rows() > 0) out->AppendRow(row);
+        continue;
+      }
       if (active_) {
         active_ = matcher_->Fill(out, kChunkRows);
         continue;
@@ -83,7 +95,9 @@ class BindJoinOp final : public Operator {
     }
     return out->rows() > 0;
   }
-  std::string Describe() const override { return "BindJoin " + matcher_->Describe(); }
+  std::string Describe() const override {
+    return (semi_ ? "BindSemiJoin " : "BindJoin ") + matcher_->Describe();
+  }
   std::vector<const Operator*> Children() const override { return {left_.get()}; }
 
  private:
@@ -91,6 +105,8 @@ class BindJoinOp final : public Operator {
   std::unique_ptr<Operator> left_;
   std::unique_ptr<Matcher> matcher_;
   Chunk input_;
+  Chunk probe_;  // semi: the first match of a row, looked at and dropped
+  const bool semi_;
   size_t input_pos_ = 0;
   bool left_done_ = false;
   bool active_ = false;
@@ -102,8 +118,9 @@ class HashJoinOp final : public Operator {
  public:
   HashJoinOp(const ExecContext* ctx, std::unique_ptr<Operator> left,
              std::unique_ptr<Operator> right, std::vector<uint32_t> keys,
-             std::vector<bool> right_slots)
+             std::vector<bool> right_slots, bool semi)
       : ctx_(ctx),
+        semi_(semi),
         left_(std::move(left)),
         right_(std::move(right)),
         keys_(std::move(keys)),
@@ -146,6 +163,10 @@ class HashJoinOp final : public Operator {
       for (uint32_t r = it->second; r != kEnd; r = next_[r]) {
         const uint64_t* src = build_.row(r);
         if (!SameKey(row, src)) continue;  // a hash collision of different keys
+        if (semi_) {
+          out->AppendRow(row);
+          break;
+        }
         // One probe row's matches are held until handed out: as many as the
         // build side holds for a cross product.
         if (pending_.rows() >= kChunkRows) pending_charge_.Add(row_bytes);
@@ -162,7 +183,8 @@ class HashJoinOp final : public Operator {
       const std::string& n = ctx_->query->slot_names[k];
       names += (names.empty() ? "" : ", ") + (n.empty() ? "_" + std::to_string(k) : n);
     }
-    return keys_.empty() ? "CrossProduct" : "HashJoin on [" + names + "]";
+    if (keys_.empty()) return "CrossProduct";
+    return (semi_ ? "HashSemiJoin on [" : "HashJoin on [") + names + "]";
   }
   std::vector<const Operator*> Children() const override { return {left_.get(), right_.get()}; }
 
@@ -217,6 +239,7 @@ class HashJoinOp final : public Operator {
   }
 
   const ExecContext* ctx_;
+  const bool semi_;  // each left row once when it matches, nothing copied
   std::unique_ptr<Operator> left_, right_;
   std::vector<uint32_t> keys_;
   std::vector<bool> right_slots_;
@@ -372,14 +395,15 @@ std::unique_ptr<Operator> MakeScan(const ExecContext* ctx, const BoundPattern& p
   return std::make_unique<ScanOp>(ctx, pattern, std::move(bound));
 }
 std::unique_ptr<Operator> MakeBindJoin(const ExecContext* ctx, std::unique_ptr<Operator> left,
-                                       const BoundPattern& pattern, std::vector<bool> bound) {
-  return std::make_unique<BindJoinOp>(ctx, std::move(left), pattern, std::move(bound));
+                                       const BoundPattern& pattern, std::vector<bool> bound,
+                                       bool semi) {
+  return std::make_unique<BindJoinOp>(ctx, std::move(left), pattern, std::move(bound), semi);
 }
 std::unique_ptr<Operator> MakeHashJoin(const ExecContext* ctx, std::unique_ptr<Operator> left,
                                        std::unique_ptr<Operator> right, std::vector<uint32_t> keys,
-                                       std::vector<bool> right_slots) {
+                                       std::vector<bool> right_slots, bool semi) {
   return std::make_unique<HashJoinOp>(ctx, std::move(left), std::move(right), std::move(keys),
-                                      std::move(right_slots));
+                                      std::move(right_slots), semi);
 }
 std::unique_ptr<Operator> MakeFilter(const ExecContext* ctx, std::unique_ptr<Operator> child,
                                      std::vector<const BoundExpr*> conditions) {

@@ -134,13 +134,17 @@ class PatternMatcher final : public Matcher {
 
 std::unique_ptr<Operator> MakeScan(const ExecContext* ctx, const BoundPattern& pattern,
                                    std::vector<bool> bound);
+// For each left row, the pattern's matches. `semi`: the left row itself,
+// once, when the pattern has a match (nothing it would bind is read).
 std::unique_ptr<Operator> MakeBindJoin(const ExecContext* ctx, std::unique_ptr<Operator> left,
-                                       const BoundPattern& pattern, std::vector<bool> bound);
+                                       const BoundPattern& pattern, std::vector<bool> bound,
+                                       bool semi = false);
 // Builds a hash table of `right` keyed on `keys` and probes it with `left`;
-// with no keys it is a cross product.
+// with no keys it is a cross product. `semi`: each left row once, when it
+// has a match, with nothing of the right row copied.
 std::unique_ptr<Operator> MakeHashJoin(const ExecContext* ctx, std::unique_ptr<Operator> left,
                                        std::unique_ptr<Operator> right, std::vector<uint32_t> keys,
-                                       std::vector<bool> right_slots);
+                                       std::vector<bool> right_slots, bool semi = false);
 // Both inputs ordered by `key` (ascending ids): reads each once, in step,
 // and joins the rows with equal keys.
 std::unique_ptr<Operator> MakeMergeJoin(const ExecContext* ctx, std::unique_ptr<Operator> left,

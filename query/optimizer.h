@@ -4,9 +4,10 @@
 //
 // Passes, in order (each a function below, so each can be read and tested
 // alone): constant folding and conjunct splitting happen in the binder;
-// here, join ordering by estimated rows, join-kind choice by cost, filter
-// push-down (each filter after the first step that binds all its slots),
-// and optional groups after the required patterns.
+// here, join ordering by estimated rows, join-kind choice by cost,
+// semi-joins for patterns that only test existence, filter push-down (each
+// filter after the first step that binds all its slots), and optional
+// groups after the required patterns.
 #pragma once
 
 #include <cstdint>
@@ -35,6 +36,9 @@ struct PlanStep {
   double scan_rows = 0;            // hash joins: rows of the pattern scanned alone
   std::vector<size_t> filters;     // filters to run right after this step
   std::vector<bool> bound_before;  // slots bound when the step starts
+  // Bind and hash joins: a semi-join, each input row out once when the
+  // pattern has a match, nothing bound (see Optimize).
+  bool semi = false;
 };
 
 struct LogicalPlan {

@@ -74,7 +74,8 @@ std::unique_ptr<Operator> PlanMatch(const ExecContext* ctx) {
         }
         break;
       case PlanStep::Kind::kBindJoin:
-        root = MakeBindJoin(ctx, std::move(root), q.patterns[step.index], step.bound_before);
+        root = MakeBindJoin(ctx, std::move(root), q.patterns[step.index], step.bound_before,
+                            step.semi);
         break;
       case PlanStep::Kind::kHashJoin:
       case PlanStep::Kind::kCrossProduct: {
@@ -82,7 +83,8 @@ std::unique_ptr<Operator> PlanMatch(const ExecContext* ctx) {
         scan->estimated_rows = step.scan_rows;
         std::vector<bool> right(ctx->width, false);
         for (uint32_t s : SlotsOf(q.patterns[step.index], q.facts)) right[s] = true;
-        root = MakeHashJoin(ctx, std::move(root), std::move(scan), step.keys, std::move(right));
+        root = MakeHashJoin(ctx, std::move(root), std::move(scan), step.keys, std::move(right),
+                            step.semi);
         break;
       }
       case PlanStep::Kind::kMergeJoin: {
