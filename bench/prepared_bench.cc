@@ -5,8 +5,10 @@
 // PreparedStatement, and prints the microseconds per statement: the median
 // of R such batches, with the fastest and slowest.
 //
-//   build/bench/prepared_bench [facts=1000000] [batches=7] [repeat=10000]
+//   build/bench/prepared_bench [facts=1000000] [batches=7] [repeat=10000] [only]
 //
+// `only`, a word of a statement's name ("@key", "$k", "hops"), runs that
+// one alone (for a profiler).
 // The statements: a point lookup by @key, the same lookup with the key a
 // $parameter, and two hops from a $parameter. The parameterised ones take a
 // different key each time, so nothing but the plan can be reused.
@@ -104,7 +106,9 @@ int main(int argc, char** argv) {
   };
   std::printf("%d batches of %d runs each\n", args.runs, repeat);
   std::printf("%-38s %9s %9s %9s\n", "statement (us per run)", "median", "min", "max");
+  const std::string only = argc > 4 ? argv[4] : "";
   for (const Case& c : cases) {
+    if (std::string(c.name).find(only) == std::string::npos) continue;
     auto check = [&](quipu::Result<quipu::QueryResult> r) {
       if (r.ok() && r->rows.size() == 1) return true;
       std::fprintf(stderr, "%s: %s\n", c.text.c_str(),
