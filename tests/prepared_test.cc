@@ -5,7 +5,6 @@
 #include <catch2/catch.hpp>
 #include <regex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "engine/engine.h"
@@ -275,41 +274,6 @@ TEST_CASE("a plan kept for parameters gives what their values written in the tex
             Lines(Run(engine.get(), "explain " + literal)));
     }
   }
-}
-
-TEST_CASE("statements sharing a kept plan run at once, while writes replace it", "[prepared]") {
-  TempDir dir;
-  auto opened = quipu::Database::Open(dir.path());
-  REQUIRE(opened.ok());
-  quipu::Database* db = opened->get();
-  REQUIRE(
-      db->Execute("insert (@a)-[:knows]->(@b), (@a)-[:knows]->(@c), (@b)-[:knows]->(@c);").ok());
-  const std::string text = "match (@($k))-[:knows]->(x) return count(x);";
-  std::atomic<bool> stop{false};
-  std::atomic<int> wrong{0};
-  std::vector<std::thread> readers;
-  for (int t = 0; t < 3; ++t) {
-    readers.emplace_back([&, t] {
-      auto stmt = db->Prepare(text);
-      if (!stmt.ok()) {
-        ++wrong;
-        return;
-      }
-      for (int i = 0; !stop; ++i) {
-        const bool by_a = (i + t) % 2 == 0;
-        const Params params = {{"k", Value(by_a ? "a" : "b")}};
-        auto r = (i % 3 == 0) ? db->Execute(text, params) : (*stmt)->Execute(params);
-        if (!r.ok() || r->rows.at(0).at(0) != Value(int64_t{by_a ? 2 : 1})) ++wrong;
-      }
-    });
-  }
-  // Each write makes a new store version, so the readers plan again.
-  for (int i = 0; i < 40; ++i) {
-    REQUIRE(db->Execute("insert (@w" + std::to_string(i) + ")-[:knows]->(@a);").ok());
-  }
-  stop = true;
-  for (std::thread& t : readers) t.join();
-  CHECK(wrong == 0);
 }
 
 }  // namespace
