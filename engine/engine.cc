@@ -5,6 +5,7 @@
 
 #include "engine/column_types.h"
 #include "engine/run_statement.h"
+#include "engine/statement_cache.h"
 #include "engine/statement_kind.h"
 #include "grammar/keywords.h"
 #include "grammar/parser.h"
@@ -18,7 +19,7 @@ namespace quipu::engine {
 
 const LanguageWords& Words() { return grammar::GrammarWords(); }
 
-Prepared::Prepared(std::unique_ptr<ast::Statement> statement) : statement_(std::move(statement)) {}
+Prepared::Prepared(std::shared_ptr<CachedStatement> statement) : statement_(std::move(statement)) {}
 Prepared::~Prepared() = default;
 
 struct Engine::Impl {
@@ -29,36 +30,65 @@ struct Engine::Impl {
   std::function<void(const LoadProgress&)> load_progress;
   std::vector<std::string> load_directories;  // resolved at open
   // Prefixes declared on this connection; read by the parser of later
-  // statements. Guarded by prefixes_mutex (statements may run on threads).
+  // statements. Each declaration makes a new generation, which keys the
+  // parsed statements. Guarded by prefixes_mutex (statements may run on
+  // threads).
   grammar::PrefixMap prefixes;
+  uint64_t prefix_generation = 0;
   std::mutex prefixes_mutex;
   QueryLimits limits;  // guarded by limits_mutex
   mutable std::mutex limits_mutex;
+  StatementCache statements;
 
   QueryLimits Limits() const {
     std::lock_guard<std::mutex> lock(limits_mutex);
     return limits;
   }
 
-  grammar::PrefixMap Prefixes() {
+  grammar::PrefixMap Prefixes(uint64_t* generation = nullptr) {
     std::lock_guard<std::mutex> lock(prefixes_mutex);
+    if (generation != nullptr) *generation = prefix_generation;
     return prefixes;
   }
 
-  Result<ast::Statement> Parse(std::string_view text) {
-    const grammar::PrefixMap declared = Prefixes();
-    return grammar::ParseStatement(text, &declared, Limits());
+  uint64_t PrefixGeneration() {
+    std::lock_guard<std::mutex> lock(prefixes_mutex);
+    return prefix_generation;
+  }
+
+  static StatementCache::Key KeyOf(std::string_view text, uint64_t generation,
+                                   const QueryLimits& limits, bool script) {
+    return StatementCache::Key{text, generation, limits.statement_bytes, limits.nesting_depth,
+                               script};
+  }
+
+  // One statement's text parsed, or found parsed (statement_cache.h).
+  Result<std::shared_ptr<CachedStatement>> Parse(std::string_view text) {
+    const QueryLimits parse_limits = Limits();
+    if (auto found = statements.Find(KeyOf(text, PrefixGeneration(), parse_limits, false))) {
+      return found;
+    }
+    uint64_t generation = 0;
+    const grammar::PrefixMap declared = Prefixes(&generation);
+    Result<ast::Statement> parsed = grammar::ParseStatement(text, &declared, parse_limits);
+    if (!parsed.ok()) return parsed.status();
+    std::shared_ptr<CachedStatement> statement = statements.Make(std::move(*parsed));
+    statements.Add(KeyOf(text, generation, parse_limits, false), statement);
+    return statement;
   }
 
   QueryResult DeclarePrefix(const ast::Statement& statement) {
     std::lock_guard<std::mutex> lock(prefixes_mutex);
     prefixes[statement.prefix_name] = statement.prefix_namespace;
+    ++prefix_generation;
     QueryResult result;
     result.summary = "prefix " + statement.prefix_name + ": <" + statement.prefix_namespace + ">";
     return result;
   }
 
-  Result<QueryResult> Run(const ast::Statement& statement, const Params& params) {
+  // `plans`: the statement's kept plans, or null.
+  Result<QueryResult> Run(const ast::Statement& statement, const Params& params,
+                          query::PlanCache* plans) {
     if (statement.kind == ast::Statement::Kind::kPrefix) return DeclarePrefix(statement);
     const StatementTraits traits = TraitsOf(statement.kind);
     query::StatementEnv env;
@@ -66,6 +96,7 @@ struct Engine::Impl {
     env.interrupt = Interrupt(&cancel_generation, traits.timed ? env.limits.time_seconds : 0);
     env.params = &params;
     env.term_cache = &term_cache;
+    env.plans = plans;  // used only on a snapshot of a known version (run_statement.cc)
     query::MemoryBudget budget(env.limits.memory_bytes);
     env.memory = &budget;
     LoadContext load;
@@ -125,35 +156,58 @@ Result<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
 }
 
 Result<QueryResult> Engine::Execute(std::string_view text, const Params& params) {
-  Result<ast::Statement> parsed = impl_->Parse(text);
-  if (!parsed.ok()) return parsed.status();
-  return impl_->Run(*parsed, params);
+  Result<std::shared_ptr<CachedStatement>> statement = impl_->Parse(text);
+  if (!statement.ok()) return statement.status();
+  return impl_->Run((*statement)->statement, params, &(*statement)->plans);
 }
 
 Result<std::unique_ptr<Prepared>> Engine::Prepare(std::string_view text) {
-  Result<ast::Statement> parsed = impl_->Parse(text);
-  if (!parsed.ok()) return parsed.status();
-  return std::unique_ptr<Prepared>(
-      new Prepared(std::make_unique<ast::Statement>(std::move(*parsed))));
+  Result<std::shared_ptr<CachedStatement>> statement = impl_->Parse(text);
+  if (!statement.ok()) return statement.status();
+  return std::unique_ptr<Prepared>(new Prepared(std::move(*statement)));
 }
 
 Result<QueryResult> Engine::Run(const Prepared& prepared, const Params& params) {
-  return impl_->Run(*prepared.statement_, params);
+  return impl_->Run(prepared.statement_->statement, params, &prepared.statement_->plans);
 }
 
 Status Engine::ExecuteScript(std::string_view script,
                              const std::function<void(const QueryResult&)>& on_result,
                              const Params& params) {
+  const QueryLimits parse_limits = impl_->Limits();
+  // The shell runs each statement as a script of one: kept like Execute's.
+  if (auto found = impl_->statements.Find(
+          Impl::KeyOf(script, impl_->PrefixGeneration(), parse_limits, true))) {
+    Result<QueryResult> result = impl_->Run(found->statement, params, &found->plans);
+    if (!result.ok()) return result.status();
+    if (on_result) on_result(*result);
+    return Status::Ok();
+  }
   // A prefix statement in the script affects the statements after it.
-  grammar::PrefixMap prefixes = impl_->Prefixes();
-  grammar::ScriptParser parser(script, &prefixes, impl_->Limits());
-  for (;;) {
+  uint64_t generation = 0;
+  grammar::PrefixMap prefixes = impl_->Prefixes(&generation);
+  grammar::ScriptParser parser(script, &prefixes, parse_limits);
+  std::shared_ptr<CachedStatement> first;  // kept when it is the only one
+  for (size_t n = 0;; ++n) {
     ast::Statement statement;
     Result<bool> more = parser.Next(&statement);
     if (!more.ok()) return more.status();
-    if (!*more) return Status::Ok();
-    Result<QueryResult> result = impl_->Run(statement, params);
-    if (statement.kind == ast::Statement::Kind::kPrefix) prefixes = impl_->Prefixes();
+    if (!*more) {
+      if (n == 1) {
+        impl_->statements.Add(Impl::KeyOf(script, generation, parse_limits, true),
+                              std::move(first));
+      }
+      return Status::Ok();
+    }
+    const ast::Statement* running = &statement;
+    query::PlanCache* plans = nullptr;
+    if (n == 0) {
+      first = impl_->statements.Make(std::move(statement));
+      running = &first->statement;
+      plans = &first->plans;
+    }
+    Result<QueryResult> result = impl_->Run(*running, params, plans);
+    if (running->kind == ast::Statement::Kind::kPrefix) prefixes = impl_->Prefixes();
     if (!result.ok()) return result.status();
     if (on_result) on_result(*result);
   }
@@ -179,5 +233,7 @@ Result<CheckReport> Engine::Check() {
 void Engine::Cancel() { impl_->cancel_generation.fetch_add(1); }
 
 const query::HoldingsCache& Engine::holdings() const { return impl_->holdings; }
+
+const StatementCache& Engine::statements() const { return impl_->statements; }
 
 }  // namespace quipu::engine

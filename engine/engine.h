@@ -33,10 +33,15 @@ class HoldingsCache;
 
 namespace quipu::engine {
 
+struct CachedStatement;
+class StatementCache;
+
 // The words of the language the parser reads (grammar/keywords.h).
 const LanguageWords& Words();
 
-// A statement parsed once, run many times by Engine::Run.
+// A statement parsed once, run many times by Engine::Run; it keeps the
+// plans made for it (engine/statement_cache.h), shared with Execute of the
+// same text.
 class Prepared {
  public:
   ~Prepared();
@@ -45,8 +50,8 @@ class Prepared {
 
  private:
   friend class Engine;
-  explicit Prepared(std::unique_ptr<ast::Statement> statement);
-  std::unique_ptr<ast::Statement> statement_;
+  explicit Prepared(std::shared_ptr<CachedStatement> statement);
+  std::shared_ptr<CachedStatement> statement_;
 };
 
 class Engine {
@@ -57,13 +62,16 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  // Parses and runs exactly one statement (a trailing ';' is allowed).
+  // Parses and runs exactly one statement (a trailing ';' is allowed); a
+  // text run before is not parsed again, and while the database is
+  // unchanged its matches are not planned again (statement_cache.h).
   Result<QueryResult> Execute(std::string_view text, const Params& params);
   // Parses one statement for Run; prefixes are those in force now.
   Result<std::unique_ptr<Prepared>> Prepare(std::string_view text);
   Result<QueryResult> Run(const Prepared& prepared, const Params& params);
   // Runs a script's statements in order, calling `on_result` after each;
-  // stops at the first failure (positions refer to the whole script).
+  // stops at the first failure (positions refer to the whole script). A
+  // script of one statement is cached as Execute's text is.
   Status ExecuteScript(std::string_view script,
                        const std::function<void(const QueryResult&)>& on_result,
                        const Params& params);
@@ -77,6 +85,8 @@ class Engine {
   // The holdings kept between statements (query/holdings_cache.h); for
   // tests of which statements keep them.
   const query::HoldingsCache& holdings() const;
+  // The parsed statements and their plans; for tests of what is reused.
+  const StatementCache& statements() const;
 
  private:
   struct Impl;

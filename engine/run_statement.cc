@@ -27,11 +27,20 @@ query::StatementEnv WithStableHoldings(const query::StatementEnv& env) {
   return read;
 }
 
-// Reads on one snapshot.
+// Reads on one snapshot. The statement's kept plans serve it only when its
+// snapshot is known to be of one store version: none was committed between
+// the two looks around opening it (versions and snapshots are published
+// together, storage/store.h).
 QueryResult RunRead(const ast::Statement& statement, storage::Store* store,
                     const query::StatementEnv& statement_env) {
+  const uint64_t version = store->version();
   std::unique_ptr<storage::ReadView> view = store->BeginRead();
-  const query::StatementEnv env = WithStableHoldings(statement_env);
+  query::StatementEnv env = WithStableHoldings(statement_env);
+  if (env.plans != nullptr && store->version() == version) {
+    env.plans_version = version;
+  } else {
+    env.plans = nullptr;
+  }
   switch (statement.kind) {
     case ast::Statement::Kind::kMatch:
       return query::RunMatchStatement(statement, view.get(), env);
@@ -68,6 +77,7 @@ Result<QueryResult> RunWrite(const ast::Statement& statement, storage::Store* st
       query::StatementEnv own = env;
       own.term_cache = nullptr;        // it reads uncommitted terms
       own.holdings = nullptr;          // and uncommitted holdings
+      own.plans = nullptr;             // and terms of no committed version
       own.limits.max_result_rows = 0;  // its rows are not returned
       const QueryResult rows =
           query::RunMatch(statement.set.match, ast::Statement::Mode::kRun, txn.get(), own);

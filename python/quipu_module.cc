@@ -113,7 +113,15 @@ quipu::Value FromPython(const py::handle& obj, const std::string& name) {
   py::module_ datetime = py::module_::import("datetime");
   if (obj.is_none()) return quipu::Value();
   if (py::isinstance<py::bool_>(obj)) return quipu::Value(obj.cast<bool>());
-  if (py::isinstance<py::int_>(obj)) return quipu::Value(obj.cast<int64_t>());
+  if (py::isinstance<py::int_>(obj)) {
+    int overflow = 0;
+    const long long v = PyLong_AsLongLongAndOverflow(obj.ptr(), &overflow);
+    if (overflow != 0) {
+      throw py::value_error("parameter '" + name + "': " + py::str(obj).cast<std::string>() +
+                            " does not fit in a 64-bit integer");
+    }
+    return quipu::Value(static_cast<int64_t>(v));
+  }
   if (py::isinstance<py::float_>(obj)) return quipu::Value(obj.cast<double>());
   if (py::isinstance<py::str>(obj)) return quipu::Value(obj.cast<std::string>());
   if (py::isinstance<quipu::Entity>(obj)) return quipu::Value(obj.cast<quipu::Entity>());
@@ -419,15 +427,21 @@ PYBIND11_MODULE(quipu, m) {
         return row;
       });
 
-  py::class_<Statement>(m, "Statement", "A statement parsed once, run with new parameters")
-      .def("execute", &Statement::Execute, py::arg("params") = py::none());
+  py::class_<Statement>(m, "Statement",
+                        "A statement parsed once, run with new parameters; its plan is made "
+                        "on the first run and kept while the database is unchanged")
+      .def("execute", &Statement::Execute, py::arg("params") = py::none(),
+           "runs it with these values for its $parameters and returns a Cursor; a missing "
+           "parameter or a value of the wrong type raises quipu.SemanticError");
 
   py::class_<Connection>(m, "Database", "An open database; see quipu.connect")
       .def("execute", &Connection::Execute, py::arg("statement"), py::arg("params") = py::none(),
            "runs one statement and returns a Cursor")
       .def("execute_script", &Connection::ExecuteScript, py::arg("script"),
            py::arg("params") = py::none(), "runs each statement of a script, dropping results")
-      .def("prepare", &Connection::Prepare, py::arg("statement"))
+      .def("prepare", &Connection::Prepare, py::arg("statement"),
+           "parses one statement for running many times and returns a Statement; a syntax "
+           "error raises quipu.SyntaxError here")
       .def("cancel", &Connection::Cancel, "stops the statements running now")
       .def("set_limits", &Connection::SetLimits, py::arg("time_limit_seconds") = py::none(),
            py::arg("path_states") = py::none(), py::arg("memory_limit") = py::none(),

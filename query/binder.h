@@ -17,8 +17,33 @@ namespace quipu::query {
 
 using Params = ::quipu::Params;
 
+// A match with these values for its $parameters: BindMatchTemplate, then
+// Instantiate.
 Result<BoundQuery> BindMatch(const ast::MatchStatement& match, storage::ReadView* view,
                              const Params& params);
+
+// A match bound once for any values of its parameters: `$name` stays a
+// parameter (BoundExpr::Kind::kParam, Ref::param, ParamValue), so the
+// template, and the plan made from it, serve every value. Of `params` it
+// reads only what decides the template's shape: whether a node property
+// map's value is a number (query/bound.h, ParamValue::Use::kNumber).
+// Constants of the text are looked up in `view`: the template holds for the
+// store version it was bound at.
+Result<BoundQuery> BindMatchTemplate(const ast::MatchStatement& match, storage::ReadView* view,
+                                     const Params& params);
+
+// Whether `params` give the template's node property maps values of the
+// kind it was bound for (a number or not); when not, bind another one.
+// Errors in the values are left to Instantiate.
+bool FitsParams(const BoundQuery& tmpl, const Params& params);
+
+// The template with these values for its parameters: their terms looked up
+// in `view` (a node that does not exist makes its patterns impossible, as
+// binding with the values would), their expressions folded, labels and
+// `as of` filled in. Errors are those binding with the values would give.
+// REQUIRES: FitsParams(tmpl, params).
+Result<BoundQuery> Instantiate(const BoundQuery& tmpl, storage::ReadView* view,
+                               const Params& params);
 
 // The row of `load csv … as rows r`: `r.Column` reads that column's field.
 struct RowScope {

@@ -17,8 +17,13 @@ struct Ref {
   bool is_slot = false;
   uint64_t id = 0;    // when constant; 0 means a term the store has never seen
   uint32_t slot = 0;  // when is_slot
-  static Ref Const(uint64_t id) { return Ref{false, id, 0}; }
-  static Ref Slot(uint32_t slot) { return Ref{true, 0, slot}; }
+  // A constant that comes from $parameters: its index into
+  // BoundQuery::param_values. Its id is 0 in a bound query's template and
+  // set each time the statement runs (Instantiate, query/binder.h).
+  int32_t param = -1;
+  static Ref Const(uint64_t id) { return Ref{false, id, 0, -1}; }
+  static Ref Slot(uint32_t slot) { return Ref{true, 0, slot, -1}; }
+  static Ref Param(int32_t param) { return Ref{false, 0, 0, param}; }
 };
 
 // What makes a pattern variable-length: (s)-[:p*min..max]->(o) matches
@@ -77,6 +82,9 @@ struct BoundPattern {
   std::optional<VarLength> var;  // set for a variable-length relationship
   int fact_filter = -1;          // index into BoundQuery::fact_filters, -1 for none
   std::string label;             // for plans and errors: "(p)-[:met_with]->(x)"
+  // A property map's value from $parameters, written into `label` when the
+  // statement runs: an index into BoundQuery::param_values, or -1.
+  int label_value = -1;
 };
 
 // A relationship variable: one row per stored instance of its triple.
@@ -145,6 +153,8 @@ struct BoundExpr {
     kPath,             // group: the value of BoundQuery::paths[group]
     kPathProperty,     // args[0] is a path: the list of its hops' annotation `name`
     kField,            // field `slot` of the row a load reads (Evaluator::set_fields)
+    kParam,            // $name in a match's template: replaced by its value, and the
+                       // expressions over it folded, before the statement runs
   };
   Kind kind = Kind::kConst;
   ast::Pos pos;
@@ -195,6 +205,33 @@ struct BoundPathVar {
   std::vector<PathSegment> segments;
 };
 
+// A value of a pattern written with $parameters (such as `@($key)` or
+// `{name: $who}`). A match is bound once for every value of its parameters
+// (query/match_plan.h): what such a value decides is done each time the
+// statement runs, by Instantiate (query/binder.h).
+struct ParamValue {
+  enum class Use : uint8_t {
+    kKey,       // @(…) names a node: its term id; null names none
+    kTerm,      // a node property map's value, not a number: the pattern's object
+    kNumber,    // a node property map's value, a number: compared by a filter
+                // (44 matches 44.0), so the plan has another shape than for kTerm
+    kCompared,  // a relationship's or a hop's property map value: compared by a filter
+  };
+  Use use = Use::kKey;
+  BoundExpr value;  // constant but for its kParam nodes
+  // The pattern's label around the value's literal (kTerm, kNumber).
+  std::string label_before, label_after;
+};
+
+// The validity or confidence of a clause (`as of $d`) when it reads
+// $parameters: evaluated into BoundQuery::fact_filters[filter] each run.
+struct ParamFactFilter {
+  size_t filter = 0;
+  bool during = false;
+  std::optional<BoundExpr> valid_from, valid_to;  // both or neither read parameters
+  std::optional<BoundExpr> min_confidence;
+};
+
 struct SortKey {
   uint32_t column = 0;  // index into BoundQuery::items
   bool descending = false;
@@ -212,6 +249,11 @@ struct BoundQuery {
   std::vector<BoundExpr> hop_filters;     // per-hop conditions of variable-length patterns
   std::vector<FactFilter> fact_filters;   // as of, during, with confidence
   std::vector<BoundPathVar> paths;        // path variables
+  // What reads $parameters, in a template (BindMatchTemplate); empty once
+  // instantiated and in any query bound with its parameters' values.
+  std::vector<ParamValue> param_values;
+  std::vector<ParamFactFilter> param_fact_filters;
+  bool reads_params = false;  // a kParam or a Ref::param anywhere
   // Output: items[0, visible) are returned; the rest only feed order by.
   std::vector<BoundExpr> items;
   std::vector<std::string> columns;

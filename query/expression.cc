@@ -685,6 +685,8 @@ Value Evaluator::Eval(const BoundExpr& e, const uint64_t* row) {
       return BuildPath(e, row);
     case BoundExpr::Kind::kPathProperty:
       return PathProperty(e, row);
+    case BoundExpr::Kind::kParam:  // Instantiate (query/binder.h) replaces each one
+      throw QueryError(Status::Internal("parameter $" + e.name + " reached evaluation"));
   }
   return Value();
 }

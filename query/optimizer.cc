@@ -145,11 +145,17 @@ std::vector<size_t> ReadyFilters(const BoundQuery& q, const std::vector<bool>& b
   return ready;
 }
 
+// The id a constant has in a scan's pattern; a parameter's (a constant of
+// unknown value, query/bound.h) is not 0.
+uint64_t ConstantId(const Ref& r) {
+  if (r.is_slot) return 0;
+  return r.param >= 0 ? UINT64_MAX : r.id;
+}
+
 // The slot a pattern's scan is ordered by (see storage::ScanOrder), or -1.
 int OrderSlot(const BoundPattern& p) {
   if (p.node_scan || p.undirected || p.var) return -1;
-  const storage::TriplePattern constants{p.s.is_slot ? 0 : p.s.id, p.p.is_slot ? 0 : p.p.id,
-                                         p.o.is_slot ? 0 : p.o.id};
+  const storage::TriplePattern constants{ConstantId(p.s), ConstantId(p.p), ConstantId(p.o)};
   const Ref* lead = nullptr;
   switch (storage::ScanOrder(constants)) {
     case storage::Position::kSubject:

@@ -43,16 +43,21 @@ std::unique_ptr<Operator> WithFilters(const ExecContext* ctx, std::unique_ptr<Op
 }
 
 // The operator tree of the match part: the patterns, optional matches and
-// filters, producing rows of slots.
-std::unique_ptr<Operator> PlanMatch(const ExecContext* ctx) {
+// filters, producing rows of slots; by `logical`, or by a plan made now
+// when it is null.
+std::unique_ptr<Operator> PlanMatch(const ExecContext* ctx, const LogicalPlan* given) {
   const BoundQuery& q = *ctx->query;
   if (q.impossible) {
     std::unique_ptr<Operator> empty = MakeEmpty();
     empty->estimated_rows = 0;
     return empty;
   }
-  const Estimator est(ctx->view);
-  const LogicalPlan logical = Optimize(q, est, ctx->width, ctx->env->joins);
+  LogicalPlan made;
+  if (given == nullptr) {
+    const Estimator est(ctx->view);
+    made = Optimize(q, est, ctx->width, ctx->env->joins);
+  }
+  const LogicalPlan& logical = given != nullptr ? *given : made;
   std::unique_ptr<Operator> root;
   if (logical.steps.empty() || !logical.initial_filters.empty()) {
     root = MakeSingleRow(ctx);
@@ -157,8 +162,8 @@ std::unique_ptr<Operator> PlanOutput(const ExecContext* ctx, std::unique_ptr<Ope
 
 }  // namespace
 
-PhysicalPlan PlanQuery(const ExecContext* ctx) {
-  return PhysicalPlan{PlanOutput(ctx, PlanMatch(ctx))};
+PhysicalPlan PlanQuery(const ExecContext* ctx, const LogicalPlan* logical) {
+  return PhysicalPlan{PlanOutput(ctx, PlanMatch(ctx, logical))};
 }
 
 }  // namespace quipu::query

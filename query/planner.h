@@ -16,6 +16,11 @@ struct PhysicalPlan {
   std::unique_ptr<Operator> root;
 };
 
-PhysicalPlan PlanQuery(const ExecContext* ctx);
+struct LogicalPlan;  // query/optimizer.h
+
+// The operators of ctx->query, by `logical` when given: a plan Optimize made
+// of this query, or of the template it was instantiated from (a cached plan,
+// query/match_plan.h); null: optimized now.
+PhysicalPlan PlanQuery(const ExecContext* ctx, const LogicalPlan* logical = nullptr);
 
 }  // namespace quipu::query

@@ -9,6 +9,7 @@
 #include "query/binder.h"
 #include "query/expression.h"
 #include "query/item_ids.h"
+#include "query/match_plan.h"
 #include "query/memory_budget.h"
 #include "query/output_operators.h"
 #include "query/plan_printer.h"
@@ -19,22 +20,59 @@ namespace quipu::query {
 namespace {
 
 // A bound match with the context its operators run in; neither moves, as
-// the operators keep pointers to both.
+// the operators keep pointers to both. The query is the plan's template
+// itself when it reads no parameters, else `instantiated`.
 struct PreparedMatch {
-  BoundQuery query;
+  std::shared_ptr<const MatchPlan> plan;  // null: `instantiated` was bound alone
+  BoundQuery instantiated;
   ExecContext ctx;
+  const LogicalPlan* logical() const { return plan != nullptr ? &plan->logical : nullptr; }
 };
 
-std::unique_ptr<PreparedMatch> Prepare(const ast::MatchStatement& match, storage::ReadView* view,
-                                       const StatementEnv& env, ValueTable* values) {
+std::unique_ptr<PreparedMatch> NewPrepared(storage::ReadView* view, const StatementEnv& env,
+                                           ValueTable* values) {
   auto prepared = std::make_unique<PreparedMatch>();
-  prepared->query = ValueOrThrow(BindMatch(match, view, *env.params));
   ExecContext& ctx = prepared->ctx;
   ctx.view = view;
-  ctx.query = &prepared->query;
-  ctx.width = std::max<uint32_t>(1, prepared->query.num_slots);
   ctx.values = values;
   ctx.env = &env;
+  return prepared;
+}
+
+// Match part `part` of a statement (0, or a union's part): its plan from
+// the statement's cache when one fits, else made now (and cached).
+std::unique_ptr<PreparedMatch> Prepare(const ast::MatchStatement& match, size_t part,
+                                       storage::ReadView* view, const StatementEnv& env,
+                                       ValueTable* values) {
+  std::unique_ptr<PreparedMatch> prepared = NewPrepared(view, env, values);
+  // Plans are made by cost; the tests' forced joins are planned each time.
+  PlanCache* cache = env.joins == JoinChoice::kByCost ? env.plans : nullptr;
+  std::shared_ptr<const MatchPlan> plan;
+  if (cache != nullptr) plan = cache->Find(part, env.plans_version, *env.params);
+  if (plan == nullptr) {
+    plan = MakeMatchPlan(match, view, *env.params, env.joins);
+    if (cache != nullptr) cache->Add(part, env.plans_version, plan);
+  }
+  prepared->plan = plan;
+  ExecContext& ctx = prepared->ctx;
+  ctx.width = plan->width;
+  if (plan->query.reads_params) {
+    prepared->instantiated = ValueOrThrow(Instantiate(plan->query, view, *env.params));
+    ctx.query = &prepared->instantiated;
+  } else {
+    ctx.query = &plan->query;
+  }
+  return prepared;
+}
+
+// A match bound for this run alone, into a query the caller may change.
+std::unique_ptr<PreparedMatch> PrepareOnce(const ast::MatchStatement& match,
+                                           storage::ReadView* view, const StatementEnv& env,
+                                           ValueTable* values) {
+  std::unique_ptr<PreparedMatch> prepared = NewPrepared(view, env, values);
+  prepared->instantiated = ValueOrThrow(BindMatch(match, view, *env.params));
+  prepared->ctx.query = &prepared->instantiated;
+  prepared->ctx.width = std::max<uint32_t>(1, prepared->instantiated.num_slots);
   return prepared;
 }
 
@@ -86,9 +124,9 @@ QueryResult RunPlan(Operator* root, const ExecContext& ctx, size_t columns,
 QueryResult RunMatch(const ast::MatchStatement& match, ast::Statement::Mode mode,
                      storage::ReadView* view, const StatementEnv& env) {
   ValueTable values(env.memory);
-  std::unique_ptr<PreparedMatch> prepared = Prepare(match, view, env, &values);
-  const BoundQuery& q = prepared->query;
-  PhysicalPlan plan = PlanQuery(&prepared->ctx);
+  std::unique_ptr<PreparedMatch> prepared = Prepare(match, 0, view, env, &values);
+  const BoundQuery& q = *prepared->ctx.query;
+  PhysicalPlan plan = PlanQuery(&prepared->ctx, prepared->logical());
   return RunPlan(plan.root.get(), prepared->ctx, q.visible, mode,
                  std::vector<std::string>(q.columns.begin(),
                                           q.columns.begin() + static_cast<long>(q.visible)));
@@ -104,10 +142,10 @@ QueryResult RunUnion(const ast::Statement& statement, storage::ReadView* view,
   std::vector<std::unique_ptr<PreparedMatch>> prepared;
   std::vector<UnionPart> parts;
   auto add = [&](const ast::MatchStatement& match, bool all) {
-    prepared.push_back(Prepare(match, view, env, &values));
-    const BoundQuery& q = prepared.back()->query;
+    prepared.push_back(Prepare(match, prepared.size(), view, env, &values));
+    const BoundQuery& q = *prepared.back()->ctx.query;
     UnionPart part;
-    part.root = PlanQuery(&prepared.back()->ctx).root;
+    part.root = PlanQuery(&prepared.back()->ctx, prepared.back()->logical()).root;
     part.all = all;
     for (size_t i = 0; i < q.visible; ++i) part.term_columns.push_back(ItemIds::IsTerm(q.items[i]));
     parts.push_back(std::move(part));
@@ -117,10 +155,10 @@ QueryResult RunUnion(const ast::Statement& statement, storage::ReadView* view,
                                     q.columns.begin() + static_cast<long>(q.visible));
   };
   add(statement.match, false);
-  const std::vector<std::string> first_columns = columns_of(prepared[0]->query);
+  const std::vector<std::string> first_columns = columns_of(*prepared[0]->ctx.query);
   for (size_t i = 0; i < statement.union_parts.size(); ++i) {
     add(statement.union_parts[i], statement.union_all[i]);
-    const std::vector<std::string> columns = columns_of(prepared.back()->query);
+    const std::vector<std::string> columns = columns_of(*prepared.back()->ctx.query);
     if (columns != first_columns) {
       auto list = [](const std::vector<std::string>& c) {
         std::string out;
@@ -174,8 +212,8 @@ QueryResult RunExplainWhy(const ast::Statement& statement, storage::ReadView* vi
   std::vector<std::unique_ptr<PreparedMatch>> prepared;
   std::vector<UnionPart> parts;
   for (size_t k = 0; k < rels.size(); ++k) {
-    prepared.push_back(Prepare(statement.match, view, env, &values));
-    BoundQuery& q = prepared.back()->query;
+    prepared.push_back(PrepareOnce(statement.match, view, env, &values));
+    BoundQuery& q = prepared.back()->instantiated;
     // Every relationship is named, so fact variable k is relationship k.
     const FactVar& fact = q.facts.at(k);
     auto end = [&](const Ref& r) {

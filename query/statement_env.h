@@ -15,6 +15,7 @@ namespace quipu::query {
 
 class HoldingsCache;
 class MemoryBudget;
+class PlanCache;
 class TermCache;
 
 // How the planner joins; tests force each kind to compare their results.
@@ -35,6 +36,10 @@ struct StatementEnv {
   // `holdings_generation` (holdings_cache.h); null otherwise.
   HoldingsCache* holdings = nullptr;
   uint64_t holdings_generation = 0;
+  // The statement's cached plans (match_plan.h) when its snapshot is known
+  // to be of store version `plans_version`; null: plan from scratch.
+  PlanCache* plans = nullptr;
+  uint64_t plans_version = 0;
 
   // Search states a variable-length pattern may visit (limits.path_states,
   // where 0 means no limit).

@@ -204,6 +204,86 @@ static void TestPrepared(quipu_db* db) {
   quipu_stmt_free(stmt);
 }
 
+/* The error `err` holds: its code, message and position; then frees it. */
+static void CheckError(quipu_error* err, quipu_code code, const char* message, uint32_t line,
+                       uint32_t column) {
+  CHECK(err != NULL);
+  CHECK(quipu_error_code(err) == code);
+  CHECK_STR(quipu_error_message(err), message);
+  CHECK(quipu_error_line(err) == line);
+  CHECK(quipu_error_column(err) == column);
+  quipu_error_free(err);
+}
+
+/* A prepared statement's errors: a bad text at quipu_prepare, a missing
+ * parameter and values of the wrong type at quipu_stmt_execute, each with
+ * its position, before and after a run that worked (which made the plan the
+ * later runs share); the statement keeps working after each. */
+static void TestPreparedErrors(quipu_db* db) {
+  quipu_stmt* stmt = NULL;
+  quipu_error* err = NULL;
+  CHECK(quipu_prepare(db, "match (e:Envoy)\nwhere e.age >\nreturn e;", &stmt, &err) ==
+        QUIPU_SYNTAX_ERROR);
+  CHECK(stmt == NULL);
+  CheckError(err, QUIPU_SYNTAX_ERROR, "expected an expression after the comparison", 3, 1);
+  err = NULL;
+  CHECK(quipu_prepare(db, "", &stmt, &err) == QUIPU_SYNTAX_ERROR);
+  CheckError(err, QUIPU_SYNTAX_ERROR,
+             "expected a statement (match, insert, delete, set, merge, load, show, describe, "
+             "search, prefix, call, explain or profile)",
+             1, 1);
+
+  quipu_result_free(Run(db,
+                        "insert (@ana:Envoy {name: \"Ana\", age: 62})"
+                        "-[:visited {since: date '2024-06-28'}]->(@lima:City {name: \"Lima\"});",
+                        NULL));
+  err = NULL;
+  CHECK(quipu_prepare(db,
+                      "match (e:Envoy)-[:visited]->(c)\nas of $day\nwhere e.age + $years > 70\n"
+                      "return e.name, c.name;",
+                      &stmt, &err) == QUIPU_OK);
+  CHECK(err == NULL);
+  for (int round = 0; round < 2; ++round) {
+    quipu_result* r = NULL;
+    quipu_params* params = quipu_params_new();
+    CHECK(quipu_stmt_execute(stmt, params, &r, &err) == QUIPU_SEMANTIC_ERROR);
+    CHECK(r == NULL);
+    CheckError(err, QUIPU_SEMANTIC_ERROR, "parameter $day has no value", 2, 7);
+    err = NULL;
+    CHECK(quipu_stmt_execute(stmt, NULL, &r, &err) == QUIPU_SEMANTIC_ERROR);
+    CheckError(err, QUIPU_SEMANTIC_ERROR, "parameter $day has no value", 2, 7);
+    err = NULL;
+    quipu_params_set_date(params, "day", 19905); /* 2024-07-01 */
+    CHECK(quipu_stmt_execute(stmt, params, &r, &err) == QUIPU_SEMANTIC_ERROR);
+    CheckError(err, QUIPU_SEMANTIC_ERROR, "parameter $years has no value", 3, 15);
+    err = NULL;
+    quipu_params_set_string(params, "years", "ten");
+    CHECK(quipu_stmt_execute(stmt, params, &r, &err) == QUIPU_SEMANTIC_ERROR);
+    CheckError(err, QUIPU_SEMANTIC_ERROR,
+               "type mismatch: integer + string (arithmetic needs numbers)", 3, 7);
+    err = NULL;
+    quipu_params_set_int(params, "years", 10);
+    quipu_params_set_string(params, "day", "2024-07-01");
+    CHECK(quipu_stmt_execute(stmt, params, &r, &err) == QUIPU_SEMANTIC_ERROR);
+    CheckError(err, QUIPU_SEMANTIC_ERROR,
+               "type mismatch: 'as of' needs a date or datetime, got string", 2, 7);
+    err = NULL;
+    quipu_params_set_date(params, "day", 19905);
+    CHECK(quipu_stmt_execute(stmt, params, &r, &err) == QUIPU_OK);
+    CHECK(quipu_result_row_count(r) == 1);
+    CHECK_STR(quipu_result_string(r, 0, 0), "Ana");
+    CHECK_STR(quipu_result_string(r, 0, 1), "Lima");
+    quipu_result_free(r);
+    r = NULL;
+    quipu_params_set_date(params, "day", 19723); /* 2024-01-01: before the visit */
+    CHECK(quipu_stmt_execute(stmt, params, &r, &err) == QUIPU_OK);
+    CHECK(quipu_result_row_count(r) == 0);
+    quipu_result_free(r);
+    quipu_params_free(params);
+  }
+  quipu_stmt_free(stmt);
+}
+
 static void TestErrors(quipu_db* db) {
   quipu_result* r = NULL;
   quipu_error* err = NULL;
@@ -217,8 +297,9 @@ static void TestErrors(quipu_db* db) {
 
   quipu_stmt* stmt = NULL;
   err = NULL;
-  CHECK(quipu_prepare(db, "match (a)\nreturn b;", &stmt, &err) != QUIPU_OK ||
-        quipu_stmt_execute(stmt, NULL, &r, &err) == QUIPU_SEMANTIC_ERROR);
+  /* An unknown variable parses: it is an error of meaning, found when it runs. */
+  CHECK(quipu_prepare(db, "match (a)\nreturn b;", &stmt, &err) == QUIPU_OK);
+  CHECK(quipu_stmt_execute(stmt, NULL, &r, &err) == QUIPU_SEMANTIC_ERROR);
   CHECK(quipu_error_code(err) == QUIPU_SEMANTIC_ERROR);
   CHECK(quipu_error_line(err) == 2);
   quipu_error_free(err);
@@ -466,6 +547,7 @@ int main(void) {
   }
   TestValues(db);
   TestPrepared(db);
+  TestPreparedErrors(db);
   TestErrors(db);
   TestLangString(db, path);
   TestCancel(db);

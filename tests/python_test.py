@@ -99,6 +99,50 @@ class QuipuTest(unittest.TestCase):
         self.assertEqual(count.execute({"min": 3}).fetchall(), [(2,)])
         self.assertEqual(count.execute({"min": 0}).fetchall(), [(5,)])
 
+    def test_prepared_statement_errors(self):
+        # A bad text fails at prepare, with its position.
+        with self.assertRaises(quipu.SyntaxError) as ctx:
+            self.db.prepare("match (e:Envoy)\nwhere e.age >\nreturn e;")
+        self.assertEqual(ctx.exception.message, "expected an expression after the comparison")
+        self.assertEqual((ctx.exception.line, ctx.exception.column), (3, 1))
+        self.db.execute("insert (@ana:Envoy {name: 'Ana', age: 62})"
+                        "-[:visited {since: date '2024-06-28'}]->(@lima:City {name: 'Lima'});")
+        stmt = self.db.prepare("match (e:Envoy)-[:visited]->(c)\nas of $day\n"
+                               "where e.age + $years > 70\nreturn e.name, c.name;")
+        day = datetime.date(2024, 7, 1)
+        # Missing parameters and values of the wrong type fail when it runs,
+        # before and after a run that worked; the statement works after each.
+        for _ in range(2):
+            for params, message, position in [
+                    (None, "parameter $day has no value", (2, 7)),
+                    ({"day": day}, "parameter $years has no value", (3, 15)),
+                    ({"day": day, "years": "ten"},
+                     "type mismatch: integer + string (arithmetic needs numbers)", (3, 7)),
+                    ({"day": "2024-07-01", "years": 10},
+                     "type mismatch: 'as of' needs a date or datetime, got string", (2, 7))]:
+                with self.assertRaises(quipu.SemanticError) as ctx:
+                    stmt.execute(params)
+                self.assertEqual(ctx.exception.message, message)
+                self.assertEqual((ctx.exception.line, ctx.exception.column), position)
+            self.assertEqual(stmt.execute({"day": day, "years": 10}).fetchall(), [("Ana", "Lima")])
+            self.assertEqual(stmt.execute({"day": datetime.date(2024, 1, 1), "years": 10})
+                             .fetchall(), [])
+        # Values Python cannot pass are refused before the statement runs.
+        with self.assertRaises(TypeError) as ctx:
+            stmt.execute({"day": day, "years": object()})
+        self.assertEqual(str(ctx.exception), "parameter 'years': cannot pass a value of type object")
+        with self.assertRaises(TypeError) as ctx:
+            stmt.execute([day, 10])
+        self.assertEqual(str(ctx.exception), "parameters must be a dict of name to value")
+        for years in (2**63, -2**63 - 1, [1, 2**64]):
+            with self.assertRaises(ValueError) as ctx:
+                stmt.execute({"day": day, "years": years})
+            big = years[1] if isinstance(years, list) else years
+            self.assertEqual(str(ctx.exception),
+                             f"parameter 'years': {big} does not fit in a 64-bit integer")
+        self.assertEqual(self.db.execute("return $a, $b;", {"a": 2**63 - 1, "b": -2**63})
+                         .fetchall(), [(2**63 - 1, -2**63)])
+
     def test_script_and_load(self):
         with open(SEED, encoding="utf-8") as f:
             self.db.execute_script(f.read())

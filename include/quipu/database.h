@@ -64,11 +64,15 @@ class QUIPU_EXPORT Database {
 
   // Runs exactly one statement (a trailing ';' is allowed). `params` gives
   // the values of its $parameters; a parameter without a value is an error.
+  // The texts run most recently are kept parsed and planned, as if prepared.
   Result<QueryResult> Execute(std::string_view statement, const Params& params = {});
 
   // Parses one statement for running later; a syntax error is reported here,
   // with its position. Meaning (variables, types) is checked against the
-  // data each time it runs, so semantic errors come from Execute.
+  // data each time it runs, so semantic errors (a parameter missing or of the
+  // wrong type, an unknown variable) come from Execute. Its plan is made on
+  // its first run and kept for later runs, whatever their parameters, until
+  // a write changes the database (docs/embedding.md).
   Result<std::unique_ptr<PreparedStatement>> Prepare(std::string_view statement);
 
   // Runs the statements of a script in order, each atomically, calling

@@ -153,9 +153,14 @@ QUIPU_EXPORT quipu_code quipu_execute(quipu_db* db, const char* statement,
 /* Runs the statements of a script in order, each atomically, and drops their
  * results; stops at the first error (positions refer to the whole script). */
 QUIPU_EXPORT quipu_code quipu_execute_script(quipu_db* db, const char* script, quipu_error** error);
-/* Parses one statement once; a syntax error is reported here. */
+/* Parses one statement once; a syntax error is reported here. On success
+ * *stmt is new. */
 QUIPU_EXPORT quipu_code quipu_prepare(quipu_db* db, const char* statement, quipu_stmt** stmt,
                                       quipu_error** error);
+/* Runs a prepared statement with `params` (may be NULL); its plan is made on
+ * the first run and kept while the database is unchanged. A parameter
+ * missing or of the wrong type fails here (QUIPU_SEMANTIC_ERROR, with the
+ * position it concerns). On success *result is new. */
 QUIPU_EXPORT quipu_code quipu_stmt_execute(quipu_stmt* stmt, const quipu_params* params,
                                            quipu_result** result, quipu_error** error);
 QUIPU_EXPORT void quipu_stmt_free(quipu_stmt* stmt);

@@ -13,23 +13,6 @@
 #include "query/functions/registry.h"
 
 namespace quipu::query {
-namespace {
-
-// Constant folding: an operator, function, list or case whose arguments
-// are all constants is evaluated once, here.
-BoundExpr Fold(BoundExpr b) {
-  if (b.kind == BoundExpr::Kind::kFunction && b.function->reads_database) return b;
-  for (const BoundExpr& a : b.args) {
-    if (a.kind != BoundExpr::Kind::kConst) return b;
-  }
-  Evaluator eval(nullptr, nullptr);
-  BoundExpr folded;
-  folded.pos = b.pos;
-  folded.constant = eval.Eval(b, nullptr);
-  return folded;
-}
-
-}  // namespace
 
 BoundExpr Binder::BindExpr(const ast::Expr& e) {
   BoundExpr b;
@@ -46,6 +29,11 @@ BoundExpr Binder::BindExpr(const ast::Expr& e) {
     case ast::Expr::Kind::kExists:
       return BindExists(e);
     case ast::Expr::Kind::kParameter: {
+      if (mode_ == ParamMode::kReferences) {
+        b.kind = BoundExpr::Kind::kParam;
+        b.name = e.name;
+        return b;
+      }
       auto it = params_.find(e.name);
       if (it == params_.end()) FailAt("parameter $" + e.name + " has no value", e.pos);
       b.constant = it->second;
@@ -58,7 +46,7 @@ BoundExpr Binder::BindExpr(const ast::Expr& e) {
       b.has_else = e.has_else;
       b.case_subject = e.kind == ast::Expr::Kind::kCase && e.name == "simple";
       for (const ast::ExprPtr& a : e.args) b.args.push_back(BindExpr(*a));
-      return Fold(std::move(b));
+      return FoldConstant(std::move(b));
     }
     case ast::Expr::Kind::kProperty:
       return BindProperty(e);
@@ -69,7 +57,7 @@ BoundExpr Binder::BindExpr(const ast::Expr& e) {
       b.name = e.name;
       b.op = OperatorOf(e);
       for (const ast::ExprPtr& a : e.args) b.args.push_back(BindExpr(*a));
-      return Fold(std::move(b));
+      return FoldConstant(std::move(b));
     case ast::Expr::Kind::kCountStar:
       b.kind = BoundExpr::Kind::kAggregate;
       b.name = "count";
@@ -205,7 +193,7 @@ BoundExpr Binder::BindFunction(const ast::Expr& e) {
   b.name = name;
   b.function = function;
   for (const ast::ExprPtr& a : e.args) b.args.push_back(BindExpr(*a));
-  return Fold(std::move(b));
+  return FoldConstant(std::move(b));
 }
 
 ExprOp Binder::OperatorOf(const ast::Expr& e) {

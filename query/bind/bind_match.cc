@@ -81,6 +81,7 @@ BoundQuery Binder::Bind(const ast::MatchStatement& m) {
   MarkEndsOnly();
   q_.skip = m.skip;
   q_.limit = m.limit;
+  q_.reads_params = QueryReadsParams();
   return std::move(q_);
 }
 

@@ -144,7 +144,14 @@ void Binder::CheckPathForm(const ast::PathPattern& path) {
 Ref Binder::NodeRef(const ast::NodePattern& n) {
   if (n.entity) return Ref::Const(Term(Value(*n.entity)));
   if (n.key) {  // @(…) of constants; an empty key names no entity
-    const Value key = ValueOrThrow(EvaluateConstant(*n.key, params_));
+    BoundExpr bound = ConstantExpr(*n.key);
+    if (ReadsParams(bound)) {
+      ParamValue value;
+      value.use = ParamValue::Use::kKey;
+      value.value = std::move(bound);
+      return Ref::Param(AddParamValue(std::move(value)));
+    }
+    const Value key = EvaluateBound(bound);
     if (key.is_null()) *impossible_ = true;
     return Ref::Const(key.is_null() ? 0 : Term(key));
   }
@@ -169,23 +176,42 @@ Ref Binder::NodeWithConstraints(const ast::NodePattern& n) {
                fmt::format("({}:{})", RefText(n), label));
   }
   for (const auto& [key, expr] : n.properties) {
-    Result<Value> v = EvaluateConstant(*expr, params_);
-    if (!v.ok()) throw QueryError(v.status());
-    if (v->is_null()) FailAt("a property in a pattern cannot be null", expr->pos);
-    const std::string label = fmt::format("({} {{{}: {}}})", RefText(n), key, v->ToLiteral());
-    if (!v->is_numeric()) {
-      AddPattern(ref, Ref::Const(Term(Value(Entity{key}))), Ref::Const(Term(*v)), -1, label);
-      continue;
-    }
+    // A value from parameters is looked up each time the statement runs;
+    // the values given now decide only whether it is a number (the shape).
+    BoundExpr bound = ConstantExpr(*expr);
+    const bool deferred = ReadsParams(bound);
+    const Value v = deferred ? ShapeValue(bound) : EvaluateBound(bound);
+    if (v.is_null()) FailAt("a property in a pattern cannot be null", expr->pos);
+    const std::string before = fmt::format("({} {{{}: ", RefText(n), key);
+    const Ref key_ref = Ref::Const(Term(Value(Entity{key})));
     // Numbers match by value (44 = 44.0), which stored ids alone cannot do:
     // bind the value to a hidden slot and compare.
-    const uint32_t value_slot = NewSlot("");
-    AddPattern(ref, Ref::Const(Term(Value(Entity{key}))), Ref::Slot(value_slot), -1, label);
+    const bool numeric = v.is_numeric();
+    Ref object = numeric ? Ref::Slot(NewSlot("")) : Ref::Const(deferred ? 0 : Term(v));
+    int32_t label_value = -1;
+    if (deferred) {
+      ParamValue param;
+      param.use = numeric ? ParamValue::Use::kNumber : ParamValue::Use::kTerm;
+      param.value = bound;
+      param.label_before = before;
+      param.label_after = "})";
+      label_value = AddParamValue(std::move(param));
+      if (!numeric) object = Ref::Param(label_value);
+    }
+    AddPattern(ref, key_ref, object, -1, before + v.ToLiteral() + "})");
+    patterns_->back().label_value = label_value;
+    if (!numeric) continue;
     BoundExpr slot;
     slot.kind = BoundExpr::Kind::kSlot;
-    slot.slot = value_slot;
+    slot.slot = object.slot;
     slot.pos = expr->pos;
-    filters_->push_back(Equals(std::move(slot), *v, expr->pos));
+    BoundExpr value;
+    if (deferred) {
+      value = std::move(bound);
+    } else {
+      value.constant = v;
+    }
+    filters_->push_back(Equals(std::move(slot), std::move(value), expr->pos));
   }
   return ref;
 }
@@ -201,17 +227,23 @@ void Binder::AddPattern(Ref s, Ref p, Ref o, int fact, std::string label) {
   patterns_->push_back(std::move(pattern));
 }
 
-Value Binder::PatternValue(const ast::Expr& expr) {
-  Result<Value> v = EvaluateConstant(expr, params_);
-  if (!v.ok()) throw QueryError(v.status());
-  if (v->is_null()) FailAt("a property in a pattern cannot be null", expr.pos);
-  return *v;
+BoundExpr Binder::PatternValue(const ast::Expr& expr) {
+  BoundExpr bound = ConstantExpr(expr);
+  if (ReadsParams(bound)) {
+    ParamValue param;
+    param.use = ParamValue::Use::kCompared;
+    param.value = bound;
+    AddParamValue(std::move(param));
+    return bound;
+  }
+  BoundExpr c;
+  c.constant = EvaluateBound(bound);
+  if (c.constant.is_null()) FailAt("a property in a pattern cannot be null", expr.pos);
+  return c;
 }
 
-BoundExpr Binder::Equals(BoundExpr left, const Value& right, ast::Pos pos) {
-  BoundExpr c;
-  c.constant = right;
-  return BinaryOf(ExprOp::kEqual, std::move(left), std::move(c), pos);
+BoundExpr Binder::Equals(BoundExpr left, BoundExpr right, ast::Pos pos) {
+  return BinaryOf(ExprOp::kEqual, std::move(left), std::move(right), pos);
 }
 
 std::vector<Entity> Binder::PredicatesOf(const ast::RelPattern& r) {
@@ -230,48 +262,38 @@ std::string Binder::PredicateText(const ast::RelPattern& r) {
 int Binder::BindFactFilter(const ast::MatchClause& clause) {
   if (!clause.valid_from && !clause.min_confidence) return -1;
   FactFilter f;
+  ParamFactFilter deferred;
+  deferred.filter = q_.fact_filters.size();
+  deferred.during = clause.during;
   if (clause.valid_from) {
-    const char* what = clause.during ? "during" : "as of";
-    auto [from, from_end] = TimeBounds(*clause.valid_from, what);
-    f.timed = true;
-    f.from = from;
-    f.to = from_end;
-    if (clause.during) {
-      f.to = TimeBounds(*clause.valid_to, what).second;
-      if (f.to < f.from) {
-        FailAt("the interval of 'during' is empty: its end is before its start",
-               clause.valid_to->pos);
-      }
+    BoundExpr from = ConstantExpr(*clause.valid_from);
+    BoundExpr to;
+    if (clause.during) to = ConstantExpr(*clause.valid_to);
+    if (ReadsParams(from) || ReadsParams(to)) {
+      f.timed = true;
+      deferred.valid_from = std::move(from);
+      if (clause.during) deferred.valid_to = std::move(to);
+    } else {
+      SetValidity(from, clause.during ? &to : nullptr, &f);
     }
   }
   if (clause.min_confidence) {
-    Result<Value> v = EvaluateConstant(*clause.min_confidence, params_);
-    if (!v.ok()) throw QueryError(v.status());
-    if (!v->is_numeric()) {
-      FailAt("type mismatch: 'with confidence >=' needs a number, got " +
-                 std::string(TypeName(v->type())),
-             clause.min_confidence->pos);
+    BoundExpr confidence = ConstantExpr(*clause.min_confidence);
+    if (ReadsParams(confidence)) {
+      f.confident = true;
+      deferred.min_confidence = std::move(confidence);
+    } else {
+      SetConfidence(confidence, &f);
     }
-    f.confident = true;
-    f.min_confidence = v->as_number();
+  }
+  if (deferred.valid_from || deferred.min_confidence) {
+    q_.param_fact_filters.push_back(std::move(deferred));
   }
   f.since_key = Find(Value(Entity{"since"}));
   f.until_key = Find(Value(Entity{"until"}));
   f.confidence_key = Find(Value(Entity{"confidence"}));
   q_.fact_filters.push_back(f);
   return static_cast<int>(q_.fact_filters.size()) - 1;
-}
-
-std::pair<int64_t, int64_t> Binder::TimeBounds(const ast::Expr& expr, const char* what) {
-  Result<Value> v = EvaluateConstant(expr, params_);
-  if (!v.ok()) throw QueryError(v.status());
-  if (v->type() == Value::Type::kDate) return DayBounds(v->as_date());
-  if (v->type() == Value::Type::kDateTime) {
-    return {v->as_datetime().micros, v->as_datetime().micros};
-  }
-  FailAt(fmt::format("type mismatch: '{}' needs a date or datetime, got {}", what,
-                     TypeName(v->type())),
-         expr.pos);
 }
 
 }  // namespace quipu::query

@@ -24,13 +24,21 @@ uint32_t Binder::NewSlot(const std::string& name) {
   return q_.num_slots++;
 }
 
-Result<BoundQuery> BindMatch(const ast::MatchStatement& match, storage::ReadView* view,
-                             const Params& params) {
+Result<BoundQuery> BindMatchTemplate(const ast::MatchStatement& match, storage::ReadView* view,
+                                     const Params& params) {
   try {
-    return Binder(view, params).Bind(match);
+    return Binder(view, params, nullptr, ParamMode::kReferences).Bind(match);
   } catch (const QueryError& e) {
     return e.status();
   }
+}
+
+// One way to bind a match, whether it runs once or from a cached plan.
+Result<BoundQuery> BindMatch(const ast::MatchStatement& match, storage::ReadView* view,
+                             const Params& params) {
+  Result<BoundQuery> bound = BindMatchTemplate(match, view, params);
+  if (!bound.ok() || !bound->reads_params) return bound;
+  return Instantiate(*bound, view, params);
 }
 
 Result<BoundExpr> BindRowExpression(const ast::Expr& expr, const RowScope& row,

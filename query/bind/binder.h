@@ -6,7 +6,9 @@
 // (variable-length relationships, their weights and per-hop conditions),
 // bind_expression.cc (expressions, constants and folding) and
 // bind_return.cc (return items, order by, aggregates). binder.cc holds the
-// entry points and the store look-ups the others share.
+// entry points and the store look-ups the others share; bind_params.cc
+// what parameters need (templates, query/binder.h) and instantiate.cc the
+// values put into a template.
 //
 // Errors are raised as QueryError (query/expression.h); the entry points
 // turn them into a Status.
@@ -25,12 +27,36 @@
 
 namespace quipu::query {
 
+// What a `$name` becomes.
+enum class ParamMode : uint8_t {
+  kValues,      // its value, a constant (folded with what it is part of)
+  kReferences,  // a parameter of a template (BindMatchTemplate); the values
+                // given only decide the template's shape
+};
+
+// --- bind_params.cc: shared with instantiate.cc.
+// Constant folding: an operator, function, list or case whose arguments
+// are all constants is evaluated once, at binding.
+BoundExpr FoldConstant(BoundExpr b);
+// Whether the expression has a kParam.
+bool ReadsParams(const BoundExpr& e);
+// Replaces each kParam by its value and folds what then can be; raises
+// "parameter $x has no value". Returns whether anything was replaced.
+bool SubstituteParams(const Params& params, BoundExpr* e);
+// The value of an expression without variables (as EvaluateConstant).
+Value EvaluateBound(const BoundExpr& e);
+// as of FROM, during FROM .. TO (`to` null for as of): the filter's times.
+void SetValidity(const BoundExpr& from, const BoundExpr* to, FactFilter* f);
+// with confidence >= E.
+void SetConfidence(const BoundExpr& e, FactFilter* f);
+
 class Binder {
  public:
   // With a null view the binder evaluates constants only: no variables but
   // the fields of `row` when given.
-  Binder(storage::ReadView* view, const Params& params, const RowScope* row = nullptr)
-      : view_(view), params_(params), row_(row) {}
+  Binder(storage::ReadView* view, const Params& params, const RowScope* row = nullptr,
+         ParamMode mode = ParamMode::kValues)
+      : view_(view), params_(params), row_(row), mode_(mode) {}
 
   // bind_match.cc. The whole statement; the binder is used up.
   BoundQuery Bind(const ast::MatchStatement& m);
@@ -57,15 +83,15 @@ class Binder {
   // The node's ref, with its labels and properties added as patterns.
   Ref NodeWithConstraints(const ast::NodePattern& n);
   void AddPattern(Ref s, Ref p, Ref o, int fact, std::string label);
-  // A value written in a pattern's property map: a constant, not null.
-  Value PatternValue(const ast::Expr& expr);
+  // A value written in a relationship's property map, compared by a
+  // filter: a constant, not null (checked when it runs if it reads
+  // parameters).
+  BoundExpr PatternValue(const ast::Expr& expr);
   // as of / during / with confidence of a clause: an index into
   // BoundQuery::fact_filters, or -1 when the clause has none.
   int BindFactFilter(const ast::MatchClause& clause);
-  // The first and last microsecond a date (its whole day) or datetime covers.
-  std::pair<int64_t, int64_t> TimeBounds(const ast::Expr& expr, const char* what);
   // `left = right`, as a pattern's property map compares.
-  static BoundExpr Equals(BoundExpr left, const Value& right, ast::Pos pos);
+  static BoundExpr Equals(BoundExpr left, BoundExpr right, ast::Pos pos);
   // The predicate and its alternatives: -[:a|b]-> gives a, b.
   static std::vector<Entity> PredicatesOf(const ast::RelPattern& r);
   // ":owns|operates" for plans, "" for any predicate.
@@ -104,6 +130,17 @@ class Binder {
   // Sets VarLength::ends_only where what the statement returns allows it.
   void MarkEndsOnly();
 
+  // --- bind_params.cc: values that may read parameters.
+  // An expression that may use no variables, bound in this binder's mode:
+  // with kReferences it may hold kParam nodes.
+  BoundExpr ConstantExpr(const ast::Expr& e) const;
+  // The value `e` has with the parameters given (a template's shape).
+  Value ShapeValue(const BoundExpr& e) const;
+  // Adds a value resolved when the statement runs; returns its index.
+  int32_t AddParamValue(ParamValue value);
+  // Whether anything of the bound query reads parameters.
+  bool QueryReadsParams() const;
+
   // --- binder.cc: store look-ups and slots.
   // The id of `v`; 0 when the store has never seen it.
   uint64_t Find(const Value& v);
@@ -114,6 +151,7 @@ class Binder {
   storage::ReadView* view_;
   const Params& params_;
   const RowScope* row_;
+  ParamMode mode_;
   BoundQuery q_;
   // Where BindPath puts patterns and filters: the query's, or a group's.
   std::vector<BoundPattern>* patterns_ = &q_.patterns;
