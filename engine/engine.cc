@@ -10,6 +10,7 @@
 #include "grammar/keywords.h"
 #include "grammar/parser.h"
 #include "query/holdings_cache.h"
+#include "query/paths/adjacency.h"
 #include "query/memory_budget.h"
 #include "query/run_match.h"
 #include "query/term_cache.h"
@@ -27,6 +28,7 @@ struct Engine::Impl {
   std::atomic<uint64_t> cancel_generation{0};
   query::TermCache term_cache;
   query::HoldingsCache holdings;
+  query::paths::AdjacencyCache adjacency;
   std::function<void(const LoadProgress&)> load_progress;
   std::vector<std::string> load_directories;  // resolved at open
   // Prefixes declared on this connection; read by the parser of later
@@ -97,6 +99,7 @@ struct Engine::Impl {
     env.params = &params;
     env.term_cache = &term_cache;
     env.plans = plans;  // used only on a snapshot of a known version (run_statement.cc)
+    if (!traits.writes) env.adjacency = &adjacency;  // likewise, by reads alone
     query::MemoryBudget budget(env.limits.memory_bytes);
     env.memory = &budget;
     LoadContext load;

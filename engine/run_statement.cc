@@ -27,7 +27,8 @@ query::StatementEnv WithStableHoldings(const query::StatementEnv& env) {
   return read;
 }
 
-// Reads on one snapshot. The statement's kept plans serve it only when its
+// Reads on one snapshot. The statement's kept plans and the kept adjacencies
+// serve it only when its
 // snapshot is known to be of one store version: none was committed between
 // the two looks around opening it (versions and snapshots are published
 // together, storage/store.h).
@@ -36,10 +37,16 @@ QueryResult RunRead(const ast::Statement& statement, storage::Store* store,
   const uint64_t version = store->version();
   std::unique_ptr<storage::ReadView> view = store->BeginRead();
   query::StatementEnv env = WithStableHoldings(statement_env);
-  if (env.plans != nullptr && store->version() == version) {
+  const bool known = store->version() == version;
+  if (env.plans != nullptr && known) {
     env.plans_version = version;
   } else {
     env.plans = nullptr;
+  }
+  if (env.adjacency != nullptr && known) {
+    env.adjacency_version = version;
+  } else {
+    env.adjacency = nullptr;
   }
   switch (statement.kind) {
     case ast::Statement::Kind::kMatch:

@@ -260,6 +260,10 @@ struct BoundQuery {
   size_t visible = 0;
   bool aggregate = false;
   bool distinct = false;
+  // The result does not depend on how often a match row repeats: `return
+  // distinct` without aggregates, or aggregates that are all distinct, min
+  // or max (Binder::MarkEndsOnly). Reachable ends and semi-joins rely on it.
+  bool rows_as_set = false;
   std::vector<SortKey> order;
   std::optional<uint64_t> skip;
   std::optional<uint64_t> limit;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 
 #include "query/path_matcher.h"
 #include "storage/store.h"
@@ -21,31 +20,15 @@ bool EndsReady(const BoundPattern& p, const std::vector<bool>& bound) {
   return known(p.s) && known(p.o);
 }
 
-// True when the statement's result does not depend on how many times a
-// match row repeats: `return distinct` without aggregates, or aggregates
-// that are all distinct, min or max (count(distinct c), collect(distinct
-// x), max(x)) over group keys.
-bool RowsAsSet(const BoundQuery& q) {
-  if (!q.aggregate) return q.distinct;
-  std::function<bool(const BoundExpr&)> insensitive = [&](const BoundExpr& e) {
-    if (e.kind == BoundExpr::Kind::kAggregate && !e.distinct &&
-        e.aggregate != AggregateFunction::kMin && e.aggregate != AggregateFunction::kMax) {
-      return false;
-    }
-    return std::all_of(e.args.begin(), e.args.end(), insensitive);
-  };
-  return std::all_of(q.items.begin(), q.items.end(), insensitive);
-}
-
 // The slots nothing reads but the one pattern that binds them: named in no
 // other pattern, filter, returned or ordered item, optional or exists
-// group. Empty unless the statement counts rows as a set (RowsAsSet). A
+// group. Empty unless the statement counts rows as a set (rows_as_set). A
 // pattern joined when all the slots it would bind are such is an existence
 // test: as a semi-join it keeps each input row once instead of multiplying
 // it by its matches (a star's 1.08M rows become 12,505 at 1M facts).
 std::vector<bool> DeadSlots(const BoundQuery& q, uint32_t width) {
   std::vector<bool> dead;
-  if (!RowsAsSet(q)) return dead;
+  if (!q.rows_as_set) return dead;
   std::vector<uint32_t> uses(width, 0);  // patterns naming each slot
   for (const BoundPattern& p : q.patterns) {
     for (uint32_t s : SlotsOf(p, q.facts)) ++uses[s];

@@ -15,6 +15,9 @@ namespace quipu::query {
 
 class HoldingsCache;
 class MemoryBudget;
+namespace paths {
+class AdjacencyCache;
+}
 class PlanCache;
 class TermCache;
 
@@ -40,6 +43,11 @@ struct StatementEnv {
   // to be of store version `plans_version`; null: plan from scratch.
   PlanCache* plans = nullptr;
   uint64_t plans_version = 0;
+  // The database's relationships read whole (paths/adjacency.h) when the
+  // snapshot is known to be of store version `adjacency_version`; null:
+  // each search reads its own.
+  paths::AdjacencyCache* adjacency = nullptr;
+  uint64_t adjacency_version = 0;
 
   // Search states a variable-length pattern may visit (limits.path_states,
   // where 0 means no limit).

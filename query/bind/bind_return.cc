@@ -151,7 +151,8 @@ void Binder::MarkEndsOnly() {
       p.var->ends_only = true;
     }
   };
-  if ((q_.distinct && !q_.aggregate) || (q_.aggregate && AggregatesIgnoreRepeats())) {
+  q_.rows_as_set = (q_.distinct && !q_.aggregate) || (q_.aggregate && AggregatesIgnoreRepeats());
+  if (q_.rows_as_set) {
     mark(&q_.patterns);
     for (BoundGroup& g : q_.optionals) mark(&g.patterns);
   }

@@ -75,10 +75,16 @@ bool ReachableEnds::CanUseAdjacency() const {
 }
 
 void ReachableEnds::NextNodes(uint64_t node, std::vector<uint64_t>* out) {
-  if (adjacency_built_) {
-    auto [lo, hi] = std::equal_range(adjacency_.begin(), adjacency_.end(), Edge{node, 0, 0},
-                                     [](const Edge& a, const Edge& b) { return a.from < b.from; });
-    for (auto it = lo; it != hi; ++it) out->push_back(it->to);
+  if (!cache_asked_) {
+    cache_asked_ = true;
+    const StatementEnv& env = *ctx_->env;
+    if (env.adjacency != nullptr && CanUseAdjacency()) {
+      adjacency_ = env.adjacency->Find(KeyOfAdjacency(), env.adjacency_version);
+    }
+  }
+  if (adjacency_ != nullptr) {
+    const std::span<const uint64_t> next = adjacency_->Next(node);
+    out->insert(out->end(), next.begin(), next.end());
     return;
   }
   for (const Hop& hop : Expand(node, backward())) out->push_back(hop.next);
@@ -95,13 +101,18 @@ void ReachableEnds::NextNodes(uint64_t node, std::vector<uint64_t>* out) {
   if (++expansions_ == adjacency_threshold_) BuildAdjacency();
 }
 
+AdjacencyKey ReachableEnds::KeyOfAdjacency() const {
+  return AdjacencyKey{hops().predicates(), backward(), pattern_.undirected};
+}
+
 void ReachableEnds::BuildAdjacency() {
   // Optional: without room in the memory budget the search goes on through
   // the index (expansions_ is past the threshold, so it is not tried again).
   const uint64_t facts = adjacency_facts_;
   const uint64_t edges = facts * (pattern_.undirected ? 2 : 1);
-  if (!adjacency_charge_.TryAdd(edges * sizeof(Edge), edges)) return;
-  adjacency_.reserve(edges);
+  if (!adjacency_charge_.TryAdd(edges * sizeof(Adjacency::Edge), edges)) return;
+  std::vector<Adjacency::Edge> all;
+  all.reserve(edges);
   const std::vector<uint64_t>& predicates = hops().predicates();
   for (size_t i = 0; i < predicates.size(); ++i) {
     const uint64_t p = predicates[i];
@@ -114,17 +125,18 @@ void ReachableEnds::BuildAdjacency() {
     const uint32_t rank_s = static_cast<uint32_t>(2 * i) + (backward() ? 1 : 0);
     const uint32_t rank_o = static_cast<uint32_t>(2 * i) + (backward() ? 0 : 1);
     hops().ScanFacts(p, [&](const storage::Triple& t) {
-      if (from_s) adjacency_.push_back(Edge{t.s, t.o, rank_s});
+      if (from_s) all.push_back(Adjacency::Edge{t.s, t.o, rank_s});
       // Undirected: a self-loop is one hop, taken from the subject side.
       if (from_o && !(pattern_.undirected && t.s == t.o)) {
-        adjacency_.push_back(Edge{t.o, t.s, rank_o});
+        all.push_back(Adjacency::Edge{t.o, t.s, rank_o});
       }
     });
   }
-  std::sort(adjacency_.begin(), adjacency_.end(), [](const Edge& a, const Edge& b) {
-    return std::tie(a.from, a.rank, a.to) < std::tie(b.from, b.rank, b.to);
-  });
-  adjacency_built_ = true;
+  adjacency_ = std::make_shared<const Adjacency>(std::move(all));
+  const StatementEnv& env = *ctx_->env;
+  if (env.adjacency != nullptr) {
+    env.adjacency->Put(KeyOfAdjacency(), env.adjacency_version, adjacency_);
+  }
 }
 
 }  // namespace quipu::query::paths

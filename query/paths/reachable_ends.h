@@ -12,17 +12,21 @@
 //
 // Expansion goes through the index (HopSource) node by node; once it has
 // cost about one scan of the relationship, and when hops read no
-// annotations, the relationship is read whole into an adjacency array
-// sorted as HopSource orders a node's hops, so the answer is the same. The
-// array is optional state: without room in the memory budget the search
-// goes on through the index. It is kept for the matcher's life (one view).
+// annotations, the relationship is read whole into an Adjacency
+// (paths/adjacency.h) ordered as HopSource orders a node's hops, so the
+// answer is the same. It is optional state: without room in the memory
+// budget the search goes on through the index. It is kept for the matcher's
+// life (one view), and in the database's AdjacencyCache for the next
+// statements of the same store version, which use it from their first hop.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "query/memory_budget.h"
+#include "query/paths/adjacency.h"
 #include "query/path_matcher.h"
 #include "query/paths/start_nodes.h"
 
@@ -35,13 +39,6 @@ class ReachableEnds final : public PathMatcher {
   std::string Describe() const override;
 
  private:
-  // A hop of the adjacency array; rank = predicate index * 2 + side, so a
-  // node's hops sort in HopSource's order.
-  struct Edge {
-    uint64_t from = 0, to = 0;
-    uint32_t rank = 0;
-  };
-
   void Reset() override;
   void Begin(const Ends& ends) override;
   // Fills found_ with the ends reachable from `start` (all when `target` is
@@ -53,11 +50,12 @@ class ReachableEnds final : public PathMatcher {
   // Whether the relationship may be read whole: named predicates, no
   // annotations to read.
   bool CanUseAdjacency() const;
+  AdjacencyKey KeyOfAdjacency() const;
   void BuildAdjacency();
 
   StartNodes starts_;
-  std::vector<Edge> adjacency_;  // sorted by (from, rank, to)
-  bool adjacency_built_ = false;
+  std::shared_ptr<const Adjacency> adjacency_;  // null until read or found
+  bool cache_asked_ = false;
   uint64_t expansions_ = 0;           // through the index
   uint64_t adjacency_threshold_ = 0;  // expansions that trigger the scan; 0: unset
   uint64_t adjacency_facts_ = 0;      // the predicates' facts, by the statistics

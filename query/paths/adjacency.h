@@ -1,0 +1,84 @@
+// Adjacency and AdjacencyCache: a relationship read whole as compressed
+// sparse rows, for searches that only ask which nodes are one hop from
+// another (ReachableEnds), and the database's copies of them kept while
+// nothing is written.
+//
+// Kùzu keeps its relationships as CSR on disk; Quipu's lists are per node
+// already (format 4) but a seek each. A search that expands thousands of
+// nodes reads the relationship once into this form instead, and the next
+// statement on the same store version finds it in the cache.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <tuple>
+#include <vector>
+
+namespace quipu::query::paths {
+
+// The hops of every node: nodes_ sorted, node i's targets at
+// targets_[offsets_[i], offsets_[i + 1]) in the order HopSource gives them.
+class Adjacency {
+ public:
+  // A hop from `from` to `to` of rank `rank` (predicate index * 2 + side:
+  // HopSource's order); any order. Hops are sorted by Finish.
+  struct Edge {
+    uint64_t from = 0, to = 0;
+    uint32_t rank = 0;
+  };
+
+  // Builds the rows from `edges` (consumed).
+  explicit Adjacency(std::vector<Edge> edges);
+
+  // The nodes one hop from `node`, in HopSource's order; empty for none.
+  std::span<const uint64_t> Next(uint64_t node) const;
+
+  uint64_t bytes() const {
+    return nodes_.size() * sizeof(uint64_t) + offsets_.size() * sizeof(uint64_t) +
+           targets_.size() * sizeof(uint64_t);
+  }
+  // Bytes Adjacency takes for `edges` hops of at most `edges` nodes.
+  static uint64_t BytesFor(uint64_t edges) { return edges * 3 * sizeof(uint64_t); }
+
+ private:
+  std::vector<uint64_t> nodes_;
+  std::vector<uint64_t> offsets_;  // nodes_.size() + 1
+  std::vector<uint64_t> targets_;
+};
+
+// What an adjacency was read for: the predicates in order, the side the
+// search walks from, and whether both sides are hops.
+struct AdjacencyKey {
+  std::vector<uint64_t> predicates;
+  bool backward = false;
+  bool undirected = false;
+  bool operator<(const AdjacencyKey& o) const {
+    return std::tie(predicates, backward, undirected) <
+           std::tie(o.predicates, o.backward, o.undirected);
+  }
+};
+
+// The adjacencies of one store version, up to a bound on their bytes; a
+// newer version drops them all. Thread-safe; an adjacency found stays valid
+// for its holder after the cache drops it.
+class AdjacencyCache {
+ public:
+  explicit AdjacencyCache(uint64_t max_bytes = uint64_t{1} << 30) : max_bytes_(max_bytes) {}
+
+  std::shared_ptr<const Adjacency> Find(const AdjacencyKey& key, uint64_t version);
+  // Keeps `adjacency` for `version` unless it would pass the bound or an
+  // older version is asked for.
+  void Put(const AdjacencyKey& key, uint64_t version, std::shared_ptr<const Adjacency> adjacency);
+
+ private:
+  std::mutex mutex_;
+  const uint64_t max_bytes_;
+  uint64_t version_ = 0;
+  uint64_t bytes_ = 0;
+  std::map<AdjacencyKey, std::shared_ptr<const Adjacency>> kept_;  // of version_
+};
+
+}  // namespace quipu::query::paths
