@@ -63,12 +63,41 @@ bool ExistenceTest(const BoundQuery& q, const BoundPattern& p, const std::vector
   return joined;
 }
 
+// Per slot, the end of the pattern that bound it (Estimator::End), when its
+// rows are that pattern's rows seen from this end: the degree spread the
+// next pattern joined on the slot meets (Estimator::JoinRows).
+using Origins = std::vector<std::optional<EndStats>>;
+
+// Rows pattern p produces per input row given `bound`: JoinRows when it
+// joins on one end whose origin is known and binds its other end,
+// Estimator::Rows otherwise.
+double StepRows(const Estimator& est, const BoundPattern& p, const std::vector<bool>& bound,
+                const Origins& origins) {
+  if (p.node_scan || p.var || !p.s.is_slot || !p.o.is_slot || p.s.slot == p.o.slot) {
+    return est.Rows(p, bound);
+  }
+  const bool s_bound = bound[p.s.slot], o_bound = bound[p.o.slot];
+  if (s_bound == o_bound) return est.Rows(p, bound);
+  const std::optional<EndStats>& from = origins[s_bound ? p.s.slot : p.o.slot];
+  if (!from) return est.Rows(p, bound);
+  return est.JoinRows(p, bound, /*at_subject=*/s_bound, *from);
+}
+
+// After pattern p is placed: the slots it binds at an end whose other end
+// is a variable too (a constant end gives each node once, not by degree).
+void RecordOrigins(const Estimator& est, const BoundPattern& p, const std::vector<bool>& bound,
+                   Origins* origins) {
+  if (p.node_scan || p.var || !p.s.is_slot || !p.o.is_slot || p.s.slot == p.o.slot) return;
+  if (!bound[p.s.slot]) (*origins)[p.s.slot] = est.End(p, /*subject=*/true);
+  if (!bound[p.o.slot]) (*origins)[p.o.slot] = est.End(p, /*subject=*/false);
+}
+
 // Join ordering: the pattern connected to what is bound (any, at the start)
 // with the fewest estimated rows; ties go to the pattern's text, so the order
 // in which patterns are written never decides.
 size_t NextPattern(const BoundQuery& q, const Estimator& est, const std::vector<bool>& used,
-                   const std::vector<bool>& bound, const std::vector<bool>& dead, bool first,
-                   bool* connected, double* rows) {
+                   const std::vector<bool>& bound, const std::vector<bool>& dead,
+                   const Origins& origins, bool first, bool* connected, double* rows) {
   int best = -1;
   for (size_t i = 0; i < q.patterns.size(); ++i) {
     if (used[i]) continue;
@@ -76,7 +105,7 @@ size_t NextPattern(const BoundQuery& q, const Estimator& est, const std::vector<
     const std::vector<uint32_t> slots = SlotsOf(q.patterns[i], q.facts);
     const bool c =
         first || std::any_of(slots.begin(), slots.end(), [&](uint32_t s) { return bound[s]; });
-    double r = est.Rows(q.patterns[i], bound);
+    double r = StepRows(est, q.patterns[i], bound, origins);
     // An existence test keeps at most its input.
     if (!first && c && ExistenceTest(q, q.patterns[i], dead, bound)) r = std::min(r, 1.0);
     const bool better =
@@ -174,6 +203,7 @@ LogicalPlan Optimize(const BoundQuery& q, const Estimator& est, uint32_t width, 
   std::vector<bool> done(q.filters.size(), false);
   plan.initial_filters = ReadyFilters(q, bound, &done);
   const std::vector<bool> dead = DeadSlots(q, width);
+  Origins origins(width);
   double rows = 1;
   auto after_step = [&](PlanStep step, const std::vector<uint32_t>& new_slots) {
     for (uint32_t s : new_slots) bound[s] = true;
@@ -189,7 +219,8 @@ LogicalPlan Optimize(const BoundQuery& q, const Estimator& est, uint32_t width, 
   for (size_t n = 0; n < q.patterns.size(); ++n) {
     bool connected = false;
     double per_input = 0;
-    const size_t i = NextPattern(q, est, used, bound, dead, n == 0, &connected, &per_input);
+    const size_t i =
+        NextPattern(q, est, used, bound, dead, origins, n == 0, &connected, &per_input);
     used[i] = true;
     PlanStep step;
     step.index = i;
@@ -220,6 +251,7 @@ LogicalPlan Optimize(const BoundQuery& q, const Estimator& est, uint32_t width, 
       // Below one row means "probably none"; one keeps later comparisons useful.
       rows = std::max(1.0, rows * per_input);
     }
+    RecordOrigins(est, q.patterns[i], bound, &origins);
     after_step(std::move(step), slots);
   }
   for (size_t g = 0; g < q.optionals.size(); ++g) {

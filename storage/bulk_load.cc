@@ -312,6 +312,12 @@ Status RocksBulkLoad::BuildLists(Permutation perm, std::vector<FileEntry>* out,
       }
     }
     for (; k < list.size(); ++k) merged.push_back(list.ids[k], list.annotated[k]);
+    if (perm != Permutation::kOsp && merged.size() != list.size()) {
+      // The node's degree went from the stored list's length to the merged one's.
+      PredicateStats& ends = (*new_ends)[perm == Permutation::kSpo ? b : a];
+      (perm == Permutation::kSpo ? ends.subject_sq : ends.object_sq) +=
+          SquareDelta(list.size(), merged.size());
+    }
     const std::vector<ChunkSpan> layout = ChunkLayout(a, b, merged);
     for (const ChunkSpan& span : layout) {
       value.clear();
@@ -385,21 +391,23 @@ Result<uint64_t> RocksBulkLoad::Commit() {
   // whose lists were empty.
   auto table = std::make_shared<StatsTable>(*stats_);
   for (const Triple& t : new_triples_) (*table)[t.p].facts += 1;
-  for (const auto& [p, d] : ends) (*table)[p].subjects += d.subjects;
-  for (const auto& [p, d] : side_ends) (*table)[p].objects += d.objects;
+  for (const auto& [p, d] : ends) {
+    (*table)[p].subjects += d.subjects;
+    (*table)[p].subject_sq += d.subject_sq;
+  }
+  for (const auto& [p, d] : side_ends) {
+    (*table)[p].objects += d.objects;
+    (*table)[p].object_sq += d.object_sq;
+  }
   std::vector<FileEntry> stats, term2id, id2term, meta, names;
   std::vector<uint64_t> touched;
   for (const Triple& t : new_triples_) touched.push_back(t.p);
   std::sort(touched.begin(), touched.end());
   touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
   for (uint64_t p : touched) {
-    std::string key, value;
+    std::string key;
     PutBigEndian64(&key, p);
-    const PredicateStats& s = (*table)[p];
-    PutBigEndian64(&value, s.facts);
-    PutBigEndian64(&value, s.subjects);
-    PutBigEndian64(&value, s.objects);
-    stats.push_back(FileEntry{std::move(key), std::move(value)});
+    stats.push_back(FileEntry{std::move(key), EncodeStats((*table)[p])});
   }
   for (const NewTerm& term : terms_in_order_) {
     std::string id;

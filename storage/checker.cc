@@ -14,6 +14,7 @@
 #include "storage/key_codec.h"
 #include "storage/name_index.h"
 #include "storage/rocksdb_store.h"
+#include "storage/stats_table.h"
 
 namespace quipu::storage {
 namespace {
@@ -38,13 +39,14 @@ constexpr const char* kPermutationNames[] = {"spo", "pos", "osp"};
 // Counts recomputed from the indexes, per predicate.
 struct Recount {
   uint64_t facts = 0, subjects = 0, objects = 0;
+  uint64_t subject_sq = 0, object_sq = 0;  // modulo 2^64, as stored
 };
 
 class Checker {
  public:
   Checker(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& families,
-          const rocksdb::Snapshot* snapshot, CheckReport* report)
-      : db_(db), families_(families), report_(report) {
+          const rocksdb::Snapshot* snapshot, CheckReport* report, bool legacy_stats)
+      : db_(db), families_(families), report_(report), legacy_stats_(legacy_stats) {
     options_.snapshot = snapshot;
     options_.total_order_seek = true;  // whole-family scans ignore prefix blooms
   }
@@ -320,7 +322,7 @@ class Checker {
   }
 
   Status CheckSpo() {
-    uint64_t last_s = 0, last_p = 0;
+    uint64_t last_s = 0, last_p = 0, run = 0;
     bool first = true;
     std::string value;
     return ReadLists(Permutation::kSpo, [&](const Triple& t, bool annotated) -> Status {
@@ -341,7 +343,13 @@ class Checker {
       if (annotated) annotated_.insert(AnnotationSetKey(t));
       Recount& r = recount_[t.p];
       ++r.facts;
-      if (first || t.s != last_s || t.p != last_p) ++r.subjects;
+      if (first || t.s != last_s || t.p != last_p) {
+        ++r.subjects;
+        run = 0;
+      }
+      // The subject's degree so far goes from run to run + 1.
+      r.subject_sq += 2 * run + 1;
+      ++run;
       first = false;
       last_s = t.s, last_p = t.p;
       if (families_[kNames] == nullptr) return Status::Ok();
@@ -367,7 +375,7 @@ class Checker {
   // pos or osp: every entry's fact is in spo; pos also recounts objects.
   Status CheckOtherIndex(Permutation perm) {
     const char* name = kPermutationNames[static_cast<int>(perm)];
-    uint64_t last_p = 0, last_o = 0;
+    uint64_t last_p = 0, last_o = 0, run = 0;
     bool first = true;
     return ReadLists(perm, [&](const Triple& t, bool) -> Status {
       Result<std::optional<bool>> found = Probe(Permutation::kSpo, t);
@@ -377,7 +385,13 @@ class Checker {
         Problem(fmt::format("spo lacks the fact {}, which {} holds", Fact(t), name));
       }
       if (perm == Permutation::kPos) {
-        if (first || t.p != last_p || t.o != last_o) ++recount_[t.p].objects;
+        Recount& r = recount_[t.p];
+        if (first || t.p != last_p || t.o != last_o) {
+          ++r.objects;
+          run = 0;
+        }
+        r.object_sq += 2 * run + 1;
+        ++run;
         first = false;
         last_p = t.p, last_o = t.o;
       }
@@ -440,17 +454,20 @@ class Checker {
     auto it = Iterate(kStats);
     for (; it->Valid(); it->Next()) {
       const rocksdb::Slice key = it->key(), value = it->value();
-      if (key.size() != 8 || value.size() != 24) {
+      const size_t value_size = legacy_stats_ ? kLegacyStatsValueSize : kStatsValueSize;
+      PredicateStats read;
+      if (key.size() != 8 || value.size() != value_size ||
+          !DecodeStats(value.ToStringView(), legacy_stats_, &read)) {
         Problem(
             fmt::format("stats holds a record with a key of {} bytes and a value of {} (not "
-                        "8 and 24)",
-                        key.size(), value.size()));
+                        "8 and {})",
+                        key.size(), value.size(), value_size));
         continue;
       }
       ++report_->predicates;
       const uint64_t p = GetBigEndian64(key.data());
-      const Recount stored{GetBigEndian64(value.data()), GetBigEndian64(value.data() + 8),
-                           GetBigEndian64(value.data() + 16)};
+      const Recount stored{read.facts, read.subjects, read.objects, read.subject_sq,
+                           read.object_sq};
       auto counted = unseen.find(p);
       if (counted == unseen.end()) {
         Problem(
@@ -466,6 +483,12 @@ class Checker {
                         "facts {}, subjects {}, objects {}",
                         Term(p), stored.facts, stored.subjects, stored.objects, c.facts, c.subjects,
                         c.objects));
+      } else if (!legacy_stats_ &&
+                 (stored.subject_sq != c.subject_sq || stored.object_sq != c.object_sq)) {
+        Problem(
+            fmt::format("stats of {} say the squared degrees sum to {} over subjects and {} "
+                        "over objects; the indexes give {} and {}",
+                        Term(p), stored.subject_sq, stored.object_sq, c.subject_sq, c.object_sq));
       }
       unseen.erase(counted);
     }
@@ -514,6 +537,7 @@ class Checker {
   rocksdb::DB* db_;
   const std::vector<rocksdb::ColumnFamilyHandle*>& families_;
   CheckReport* report_;
+  const bool legacy_stats_;
   rocksdb::ReadOptions options_;
   std::unordered_set<uint64_t> dictionary_ids_;
   std::unordered_map<uint64_t, Recount> recount_;
@@ -526,9 +550,9 @@ class Checker {
 }  // namespace
 
 Status CheckRocksDb(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& families,
-                    const rocksdb::Snapshot* snapshot, CheckReport* report) {
+                    const rocksdb::Snapshot* snapshot, CheckReport* report, bool legacy_stats) {
   *report = CheckReport();
-  return Checker(db, families, snapshot, report).Run();
+  return Checker(db, families, snapshot, report, legacy_stats).Run();
 }
 
 }  // namespace quipu::storage

@@ -8,7 +8,8 @@
 //     sequences are past every id handed out, and every id a fact or an
 //     annotation uses has its dictionary entry;
 //   - every stats record equals the recount of its predicate's facts,
-//     subjects and objects, and exactly the predicates with facts have one;
+//     subjects, objects and squared-degree sums, and exactly the predicates
+//     with facts have one;
 //   - names holds exactly the entries of the stored name facts.
 // Disagreements go into the report as problems; a failure to read is the
 // returned Status.
@@ -24,8 +25,11 @@
 namespace quipu::storage {
 
 // REQUIRES: `families` are the handles in Family order (a null kNames handle
-// means the family is absent), `snapshot` belongs to `db`.
+// means the family is absent), `snapshot` belongs to `db`. `legacy_stats`:
+// the records are format 4's (24 bytes, no squared degrees; a format-4
+// database opened read-only).
 Status CheckRocksDb(rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& families,
-                    const rocksdb::Snapshot* snapshot, CheckReport* report);
+                    const rocksdb::Snapshot* snapshot, CheckReport* report,
+                    bool legacy_stats = false);
 
 }  // namespace quipu::storage

@@ -21,6 +21,14 @@ void EncodeChunk(const ListEntries& entries, size_t begin, size_t end, std::stri
   out->append(bitmap);
 }
 
+bool ChunkEntries(std::string_view value, uint64_t* n) {
+  const char* p = value.data();
+  uint64_t header = 0;
+  if (!GetVarint64(&p, p + value.size(), &header)) return false;
+  *n = header >> 1;
+  return *n != 0 && *n <= kMaxChunkEntries;
+}
+
 bool DecodeChunk(std::string_view value, ListEntries* out) {
   const char* p = value.data();
   const char* end = p + value.size();

@@ -59,6 +59,10 @@ void EncodeChunk(const ListEntries& entries, size_t begin, size_t end, std::stri
 // a well-formed chunk (truncated, ids not ascending, an empty chunk).
 bool DecodeChunk(std::string_view value, ListEntries* out);
 
+// The number of entries of a chunk, from its header alone (the list's
+// degree is the sum over its chunks); false when the header is malformed.
+bool ChunkEntries(std::string_view value, uint64_t* n);
+
 // The key of list (a, b)'s first chunk, and of a later chunk bounded by k.
 std::string ListKey(uint64_t a, uint64_t b);
 std::string ChunkKey(uint64_t a, uint64_t b, uint64_t k);

@@ -59,8 +59,29 @@ Result<RocksTxn::EntryState> RocksTxn::FindEntry(Permutation perm, const Permute
   return state;
 }
 
+Result<uint64_t> RocksTxn::ListLength(Permutation perm, const PermutedIds& ids, bool only_chunk,
+                                      size_t chunk_entries) {
+  if (only_chunk) return uint64_t{chunk_entries};
+  // A list of several chunks (more than kMaxChunkEntries entries): their
+  // headers, in one pass over its keys.
+  rocksdb::ReadOptions options;
+  RangeBound bound;
+  const std::string prefix = ListKey(ids.a, ids.b);
+  std::unique_ptr<rocksdb::Iterator> all = NewIterator(FamilyOf(perm), prefix, &bound, &options);
+  uint64_t length = 0;
+  for (all->Seek(prefix); all->Valid() && all->key().starts_with(prefix); all->Next()) {
+    uint64_t n = 0;
+    if (!ChunkEntries(all->value().ToStringView(), &n)) {
+      return Status::Corruption("a list chunk that does not decode");
+    }
+    length += n;
+  }
+  if (!all->status().ok()) return FromRocks(all->status(), "read failed");
+  return length;
+}
+
 Result<RocksTxn::EntryState> RocksTxn::AddEntry(Permutation perm, const PermutedIds& ids,
-                                                bool flag) {
+                                                bool flag, bool count) {
   const Family family = FamilyOf(perm);
   rocksdb::ReadOptions options;
   RangeBound bound;
@@ -91,6 +112,17 @@ Result<RocksTxn::EntryState> RocksTxn::AddEntry(Permutation perm, const Permuted
     if (Status s = PutChunk(family, key, entries, 0, entries.size()); !s.ok()) return s;
     return state;
   }
+  if (count) {
+    // The batch's entries are not held to the upper bound: the prefix says
+    // whether the next key is a later chunk of this list.
+    it->Next();
+    const bool later = it->Valid() && it->key().starts_with(ListKey(ids.a, ids.b));
+    if (!it->Valid() && !it->status().ok()) return FromRocks(it->status(), "read failed");
+    Result<uint64_t> length =
+        ListLength(perm, ids, key.size() == kListKeySize && !later, entries.size());
+    if (!length.ok()) return length.status();
+    state.length = *length;
+  }
   entries.ids.insert(at, ids.c);
   entries.annotated.insert(entries.annotated.begin() + static_cast<long>(i), flag ? 1 : 0);
   if (entries.size() <= kMaxChunkEntries) {
@@ -108,7 +140,8 @@ Result<RocksTxn::EntryState> RocksTxn::AddEntry(Permutation perm, const Permuted
   return state;
 }
 
-Result<RocksTxn::EntryState> RocksTxn::DeleteEntry(Permutation perm, const PermutedIds& ids) {
+Result<RocksTxn::EntryState> RocksTxn::DeleteEntry(Permutation perm, const PermutedIds& ids,
+                                                   bool count) {
   const Family family = FamilyOf(perm);
   rocksdb::ReadOptions options;
   RangeBound bound;
@@ -131,6 +164,17 @@ Result<RocksTxn::EntryState> RocksTxn::DeleteEntry(Permutation perm, const Permu
   const size_t i = static_cast<size_t>(at - entries.ids.begin());
   state.existed = true;
   state.annotated = entries.annotated[i] != 0;
+  // Whether a later chunk follows, read before any write into the batch,
+  // which `it` reads through.
+  it->Next();
+  const bool next = it->Valid() && it->key().starts_with(ListKey(ids.a, ids.b));
+  if (!next && !it->status().ok()) return FromRocks(it->status(), "read failed");
+  if (count) {
+    Result<uint64_t> length =
+        ListLength(perm, ids, key.size() == kListKeySize && !next, entries.size());
+    if (!length.ok()) return length.status();
+    state.length = *length;
+  }
   entries.ids.erase(at);
   entries.annotated.erase(entries.annotated.begin() + static_cast<long>(i));
   if (!entries.empty()) {
@@ -138,10 +182,8 @@ Result<RocksTxn::EntryState> RocksTxn::DeleteEntry(Permutation perm, const Permu
     return state;
   }
   // The chunk is empty: drop it. The list's first chunk (key a·b) takes the
-  // place of the next one, if any, so the list still starts at a·b.
-  it->Next();
-  const bool next = it->Valid() && it->key().starts_with(ListKey(ids.a, ids.b));
-  if (!next && !it->status().ok()) return FromRocks(it->status(), "read failed");
+  // place of the next one (where `it` is), if any, so the list still starts
+  // at a·b.
   rocksdb::Status s;
   if (key.size() == kListKeySize && next) {
     s = batch_->Put(store_->family(family), key, it->value());

@@ -224,7 +224,9 @@ Result<std::unique_ptr<Store>> RocksDbStore::Open(const std::string& path,
   int version = 0;
   Status check = store->CheckFormat(fresh, &version);
   if (check.ok()) check = store->OpenFormat(version, options);
-  if (check.ok()) check = store->LoadStats();
+  // Only a read-only open leaves an older format as it is (format 4).
+  store->legacy_stats_ = version < kFormatVersion && options.read_only;
+  if (check.ok()) check = store->LoadStats(store->legacy_stats_);
   if (check.ok() && (fresh || interrupted) && !options.read_only) {
     fs::remove(creating, ec);  // the format marker is stored: the creation is complete
   }
@@ -308,18 +310,18 @@ RocksDbStore::~RocksDbStore() {
   }
 }
 
-Status RocksDbStore::LoadStats() {
+Status RocksDbStore::LoadStats(bool legacy) {
   auto table = std::make_shared<StatsTable>();
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(rocksdb::ReadOptions(), handles_[kStats]));
+  PredicateStats stats;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     // A damaged record reads as absent, so the database still opens and its
     // checker can name it (stats holds a record with a key of … bytes).
-    if (it->key().size() != 8 || it->value().size() != 24) continue;
-    const char* v = it->value().data();
-    table->emplace_hint(table->end(), GetBigEndian64(it->key().data()),
-                        PredicateStats{GetBigEndian64(v), GetBigEndian64(v + 8),
-                                       GetBigEndian64(v + 16)});
+    if (it->key().size() != 8 || !DecodeStats(it->value().ToStringView(), legacy, &stats)) {
+      continue;
+    }
+    table->emplace_hint(table->end(), GetBigEndian64(it->key().data()), stats);
   }
   if (!it->status().ok()) return FromRocks(it->status(), "cannot read the statistics");
   std::lock_guard<std::mutex> lock(publish_mutex_);
@@ -374,7 +376,7 @@ Status RocksDbStore::Check(CheckReport* report) {
   // A bulk load's ingestion is the one write a snapshot may see in part.
   std::unique_lock<std::mutex> lock(write_mutex_);
   const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
-  Status s = CheckRocksDb(db_.get(), handles_, snapshot, report);
+  Status s = CheckRocksDb(db_.get(), handles_, snapshot, report, legacy_stats_);
   db_->ReleaseSnapshot(snapshot);
   return s;
 }

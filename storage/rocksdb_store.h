@@ -50,9 +50,11 @@ extern const char* const kLegacyFamilyNames[kLegacyFamilyCount];
 
 // 2 added the `names` family; 3 keyed the instances in pos order; 4 keeps
 // adjacency lists instead of a key per fact, and the instances of annotated
-// facts only. Older databases are upgraded on their first writable open
-// (upgrade.cc); docs/format.md, "Versions".
-inline constexpr int kFormatVersion = 4;
+// facts only; 5 adds the squared-degree sums to `stats`. Older databases are
+// upgraded on their first writable open (upgrade.cc); a format-4 database
+// also opens read-only, its squared degrees unknown; docs/format.md,
+// "Versions".
+inline constexpr int kFormatVersion = 5;
 inline constexpr char kMagicKey[] = "magic";
 inline constexpr char kMagicValue[] = "quipu";
 inline constexpr char kFormatKey[] = "format_version";
@@ -93,7 +95,8 @@ class RocksDbStore final : public Store {
   // After the format check: refuses what this build cannot use, upgrades an
   // older format (writable opens only), drops what an upgrade left.
   Status OpenFormat(int version, const StoreOptions& options);
-  Status LoadStats();
+  // `legacy`: the format-4 values of 24 bytes (a read-only open of format 4).
+  Status LoadStats(bool legacy);
 
   // Upgrades (upgrade.cc). Each writes its format_version with its last
   // entries, synced, so a crash part way leaves the older format and the
@@ -105,6 +108,9 @@ class RocksDbStore final : public Store {
   // 3 → 4: (re)creates the list families and annotation_sets from the
   // key-per-fact families, then drops those.
   Status UpgradeFrom3(const StoreOptions& options);
+  // 4 → 5: rewrites `stats`, each record recounted from the lists with the
+  // squared-degree sums (the list headers only: no id is decoded).
+  Status UpgradeFrom4();
   // Drops the families of formats 1 to 3 an upgrade left after storing its
   // version (a crash between the two).
   Status DropLegacyFamilies();
@@ -113,6 +119,7 @@ class RocksDbStore final : public Store {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::ColumnFamilyHandle* legacy_[kLegacyFamilyCount] = {};
   bool read_only_ = false;
+  bool legacy_stats_ = false;  // a format-4 database opened read-only
   std::shared_ptr<rocksdb::Cache> block_cache_;  // shared by the families
   std::mutex write_mutex_;
   // Guards the pair (what the database holds, stats_): a write and the

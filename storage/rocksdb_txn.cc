@@ -204,13 +204,10 @@ Status RocksTxn::AllStats(std::vector<std::pair<uint64_t, PredicateStats>>* out)
 
 Status RocksTxn::PutStats(uint64_t predicate, const PredicateStats& stats) {
   pending_stats_[predicate] = stats;
-  std::string key, value;
+  std::string key;
   PutBigEndian64(&key, predicate);
   if (stats.facts == 0) return FromRocks(batch_->Delete(store_->family(kStats), key), "write");
-  PutBigEndian64(&value, stats.facts);
-  PutBigEndian64(&value, stats.subjects);
-  PutBigEndian64(&value, stats.objects);
-  return FromRocks(batch_->Put(store_->family(kStats), key, value), "write failed");
+  return FromRocks(batch_->Put(store_->family(kStats), key, EncodeStats(stats)), "write failed");
 }
 
 Result<uint64_t> RocksTxn::InternTerm(const Value& value) {
@@ -264,7 +261,8 @@ Result<bool> RocksTxn::Insert(const Triple& triple, const Annotations& given) {
   }
   instance.hash = AnnotationsHash(instance.annotations);
   const bool annotated = !instance.annotations.empty();
-  Result<EntryState> spo = AddEntry(Permutation::kSpo, Permute(Permutation::kSpo, triple), annotated);
+  Result<EntryState> spo =
+      AddEntry(Permutation::kSpo, Permute(Permutation::kSpo, triple), annotated, /*count=*/true);
   if (!spo.ok()) return spo.status();
   if (spo->existed) {
     std::vector<FactInstance> set;
@@ -289,7 +287,8 @@ Result<bool> RocksTxn::Insert(const Triple& triple, const Annotations& given) {
     if (!s.ok()) return FromRocks(s, "write failed");
     return true;
   }
-  Result<EntryState> pos = AddEntry(Permutation::kPos, Permute(Permutation::kPos, triple), annotated);
+  Result<EntryState> pos =
+      AddEntry(Permutation::kPos, Permute(Permutation::kPos, triple), annotated, /*count=*/true);
   if (!pos.ok()) return pos.status();
   Result<EntryState> osp = AddEntry(Permutation::kOsp, Permute(Permutation::kOsp, triple), annotated);
   if (!osp.ok()) return osp.status();
@@ -303,6 +302,8 @@ Result<bool> RocksTxn::Insert(const Triple& triple, const Annotations& given) {
   stats->facts += 1;
   stats->subjects += spo->list_empty ? 1 : 0;
   stats->objects += pos->list_empty ? 1 : 0;
+  stats->subject_sq += SquareDelta(spo->length, spo->length + 1);
+  stats->object_sq += SquareDelta(pos->length, pos->length + 1);
   if (Status st = PutStats(triple.p, *stats); !st.ok()) return st;
   if (Status st = IndexName(triple, /*add=*/true); !st.ok()) return st;
   return true;
@@ -310,7 +311,8 @@ Result<bool> RocksTxn::Insert(const Triple& triple, const Annotations& given) {
 
 Result<size_t> RocksTxn::Delete(const Triple& triple) {
   if (Status s = CheckWritable(); !s.ok()) return s;
-  Result<EntryState> spo = DeleteEntry(Permutation::kSpo, Permute(Permutation::kSpo, triple));
+  Result<EntryState> spo =
+      DeleteEntry(Permutation::kSpo, Permute(Permutation::kSpo, triple), /*count=*/true);
   if (!spo.ok()) return spo.status();
   if (!spo->existed) return size_t{0};
   size_t instances = 1;
@@ -323,7 +325,8 @@ Result<size_t> RocksTxn::Delete(const Triple& triple) {
     rocksdb::Status s = batch_->Delete(store_->family(kInstances), AnnotationSetKey(triple));
     if (!s.ok()) return FromRocks(s, "write failed");
   }
-  Result<EntryState> pos = DeleteEntry(Permutation::kPos, Permute(Permutation::kPos, triple));
+  Result<EntryState> pos =
+      DeleteEntry(Permutation::kPos, Permute(Permutation::kPos, triple), /*count=*/true);
   if (!pos.ok()) return pos.status();
   Result<EntryState> osp = DeleteEntry(Permutation::kOsp, Permute(Permutation::kOsp, triple));
   if (!osp.ok()) return osp.status();
@@ -336,6 +339,8 @@ Result<size_t> RocksTxn::Delete(const Triple& triple) {
   stats->facts -= 1;
   stats->subjects -= spo->list_empty ? 1 : 0;
   stats->objects -= pos->list_empty ? 1 : 0;
+  stats->subject_sq += SquareDelta(spo->length, spo->length - 1);  // modulo 2^64: less
+  stats->object_sq += SquareDelta(pos->length, pos->length - 1);
   if (Status st = PutStats(triple.p, *stats); !st.ok()) return st;
   if (Status st = IndexName(triple, /*add=*/false); !st.ok()) return st;
   return instances;

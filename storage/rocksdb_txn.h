@@ -56,12 +56,23 @@ class RocksTxn final : public WriteTxn {
     bool annotated = false;   // with the annotated flag
     bool list_empty = false;  // the list (a, b) had no entry at all (AddEntry), or has none
                               // left (DeleteEntry)
+    // With `count`, when the entry was added (removed): the list's entries
+    // before, the node's degree that the squared-degree sums need.
+    uint64_t length = 0;
   };
   // rocksdb_lists.cc. Adds c to list (a, b) of `perm` with `flag` when it
   // is absent; when it is present and `flag` is set, sets its flag.
-  Result<EntryState> AddEntry(Permutation perm, const PermutedIds& ids, bool flag);
+  // `count`: fill EntryState::length.
+  Result<EntryState> AddEntry(Permutation perm, const PermutedIds& ids, bool flag,
+                              bool count = false);
   // Removes c from list (a, b) of `perm` when present.
-  Result<EntryState> DeleteEntry(Permutation perm, const PermutedIds& ids);
+  Result<EntryState> DeleteEntry(Permutation perm, const PermutedIds& ids, bool count = false);
+  // The entries of list (a, b): `chunk_entries` when the chunk just read is
+  // the list's only one (the common case: its key is a·b and a Next() finds
+  // no later chunk); otherwise the sum of every chunk's header, one pass
+  // over the list's keys without decoding the ids.
+  Result<uint64_t> ListLength(Permutation perm, const PermutedIds& ids, bool only_chunk,
+                              size_t chunk_entries);
   // Whether c is in list (a, b) of `perm`, and its flag.
   Result<EntryState> FindEntry(Permutation perm, const PermutedIds& ids);
   // Positions `it` (over the list's prefix a·b) on the chunk that holds c or

@@ -53,6 +53,16 @@ struct PredicateStats {
   uint64_t facts = 0;     // distinct triples with this predicate
   uint64_t subjects = 0;  // distinct subjects among them
   uint64_t objects = 0;   // distinct objects among them
+  // The sums of squared degrees: over the subjects of the number of objects
+  // each has with this predicate, and over the objects of the number of
+  // subjects. They see skew (a hub of d facts adds d²) where the counts
+  // above cannot, and give join estimates their spread (query/estimator.h).
+  // Kept modulo 2^64 (exact while no node has 2^32 facts with the
+  // predicate). 0 with facts > 0: unknown (statistics of a format-4
+  // database opened read-only; see docs/format.md).
+  uint64_t subject_sq = 0;
+  uint64_t object_sq = 0;
+  bool degrees_known() const { return facts == 0 || (subject_sq != 0 && object_sq != 0); }
   bool operator==(const PredicateStats&) const = default;
 };
 

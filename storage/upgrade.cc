@@ -1,8 +1,9 @@
 // Opening a database of an older format: what each must hold, and the
-// upgrades that bring it to format 4, one format at a time (docs/format.md,
+// upgrades that bring it to format 5, one format at a time (docs/format.md,
 // "Versions"). Each step writes its format_version with its last entries,
 // synced: a crash part way leaves the older format, and the next writable
 // open runs the step again from its start.
+#include <unordered_map>
 #include <unordered_set>
 
 #include "storage/fact_list.h"
@@ -10,6 +11,7 @@
 #include "storage/legacy_keys.h"
 #include "storage/name_index.h"
 #include "storage/rocksdb_store.h"
+#include "storage/stats_table.h"
 
 namespace quipu::storage {
 namespace {
@@ -32,12 +34,10 @@ class BatchWriter {
   explicit BatchWriter(rocksdb::DB* db) : db_(db) {}
   rocksdb::Status Put(rocksdb::ColumnFamilyHandle* family, const rocksdb::Slice& key,
                       const rocksdb::Slice& value) {
-    rocksdb::Status s = batch_.Put(family, key, value);
-    if (s.ok() && batch_.Count() >= kBatchEntries) {
-      s = db_->Write(rocksdb::WriteOptions(), &batch_);
-      batch_.Clear();
-    }
-    return s;
+    return Flush(batch_.Put(family, key, value));
+  }
+  rocksdb::Status Delete(rocksdb::ColumnFamilyHandle* family, const rocksdb::Slice& key) {
+    return Flush(batch_.Delete(family, key));
   }
   // The rest, with `version` stored in `meta`, synced.
   rocksdb::Status Finish(rocksdb::ColumnFamilyHandle* meta, int version) {
@@ -49,6 +49,14 @@ class BatchWriter {
   }
 
  private:
+  rocksdb::Status Flush(rocksdb::Status s) {
+    if (s.ok() && batch_.Count() >= kBatchEntries) {
+      s = db_->Write(rocksdb::WriteOptions(), &batch_);
+      batch_.Clear();
+    }
+    return s;
+  }
+
   rocksdb::DB* db_;
   rocksdb::WriteBatch batch_;
 };
@@ -56,6 +64,17 @@ class BatchWriter {
 }  // namespace
 
 Status RocksDbStore::OpenFormat(int version, const StoreOptions& options) {
+  if (version == 4) {
+    for (int f = kSpo; f < kFamilyCount; ++f) {
+      if (handles_[f] == nullptr) return Status::InvalidArgument(Missing(kFamilyNames[f]));
+    }
+    // Format 4 differs in `stats` alone: read-only, its records are read
+    // with the squared degrees unknown (LoadStats), and the estimates fall
+    // back to spreading facts evenly.
+    if (read_only_) return Status::Ok();
+    if (Status s = DropLegacyFamilies(); !s.ok()) return s;
+    return UpgradeFrom4();
+  }
   if (version < kFormatVersion) {
     if (read_only_) {
       return Status::InvalidArgument(
@@ -78,6 +97,7 @@ Status RocksDbStore::OpenFormat(int version, const StoreOptions& options) {
     if (version == 1) s = UpgradeFrom1();
     if (s.ok() && version <= 2) s = UpgradeFrom2();
     if (s.ok()) s = UpgradeFrom3(options);
+    if (s.ok()) s = UpgradeFrom4();
     return s;
   }
   for (int f = kSpo; f < kFamilyCount; ++f) {
@@ -260,6 +280,71 @@ Status RocksDbStore::UpgradeFrom3(const StoreOptions& options) {
   s = writer.Finish(handles_[kMeta], 4);
   if (!s.ok()) return FromRocks(s, context);
   return DropLegacyFamilies();
+}
+
+Status RocksDbStore::UpgradeFrom4() {
+  const std::string context = "cannot upgrade to format 5";
+  std::unordered_map<uint64_t, PredicateStats> table;
+  // spo lists give facts, subjects and subject_sq; pos lists objects and
+  // object_sq. A list's length is the sum of its chunks' headers.
+  for (Permutation perm : {Permutation::kSpo, Permutation::kPos}) {
+    rocksdb::ReadOptions scan;
+    scan.total_order_seek = true;
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(scan, handles_[kSpo + static_cast<int>(perm)]));
+    uint64_t a = 0, b = 0, length = 0;
+    auto flush = [&] {
+      if (length == 0) return;
+      PredicateStats& st = table[perm == Permutation::kSpo ? b : a];
+      if (perm == Permutation::kSpo) {
+        st.facts += length;
+        st.subjects += 1;
+        st.subject_sq += length * length;
+      } else {
+        st.objects += 1;
+        st.object_sq += length * length;
+      }
+      length = 0;
+    };
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const rocksdb::Slice key = it->key();
+      if (key.size() != kListKeySize && key.size() != kChunkKeySize) {
+        return Status::Corruption(context + ": list key of " + std::to_string(key.size()) +
+                                  " bytes");
+      }
+      const uint64_t ka = GetBigEndian64(key.data()), kb = GetBigEndian64(key.data() + 8);
+      if (ka != a || kb != b) flush();
+      a = ka, b = kb;
+      uint64_t n = 0;
+      if (!ChunkEntries(it->value().ToStringView(), &n)) {
+        return Status::Corruption(context + ": a list chunk that does not decode");
+      }
+      length += n;
+    }
+    flush();
+    if (!it->status().ok()) return FromRocks(it->status(), context);
+  }
+  // Every old record goes (one with no facts left by damage too), then the
+  // recount's.
+  BatchWriter writer(db_.get());
+  rocksdb::Status s;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), handles_[kStats]));
+    for (it->SeekToFirst(); s.ok() && it->Valid(); it->Next()) {
+      s = writer.Delete(handles_[kStats], it->key());
+    }
+    if (s.ok()) s = it->status();
+  }
+  std::string key;
+  for (const auto& [p, st] : table) {
+    if (!s.ok()) break;
+    key.clear();
+    PutBigEndian64(&key, p);
+    s = writer.Put(handles_[kStats], key, EncodeStats(st));
+  }
+  if (s.ok()) s = writer.Finish(handles_[kMeta], 5);
+  return FromRocks(s, context);
 }
 
 }  // namespace quipu::storage

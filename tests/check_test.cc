@@ -95,8 +95,11 @@ std::string U64(uint64_t v) {
   return out;
 }
 
-std::string Stats(uint64_t facts, uint64_t subjects, uint64_t objects) {
-  return U64(facts) + U64(subjects) + U64(objects);
+// A stats record; the squared-degree sums default to those of @knows (ann
+// knows bob and cy: 2² over subjects, 1² + 1² over objects).
+std::string Stats(uint64_t facts, uint64_t subjects, uint64_t objects, uint64_t subject_sq = 4,
+                  uint64_t object_sq = 2) {
+  return U64(facts) + U64(subjects) + U64(objects) + U64(subject_sq) + U64(object_sq);
 }
 
 struct Fixture {
@@ -231,7 +234,18 @@ TEST_CASE("a wrong or missing statistics record is named with its counts", "[che
                  "facts"});
   Fixture i;
   CHECK(i.Problems([](RawDb& raw) { raw.Put("stats", U64(raw.Id("knows")), "short"); }) ==
-        Problems{"stats holds a record with a key of 8 bytes and a value of 5 (not 8 and 24)",
+        Problems{"stats holds a record with a key of 8 bytes and a value of 5 (not 8 and 40)",
+                 "stats lacks the record of @knows (the indexes give facts 2, subjects 1, objects "
+                 "2)"});
+  Fixture j;
+  CHECK(j.Problems([](RawDb& raw) {
+    raw.Put("stats", U64(raw.Id("knows")), Stats(2, 1, 2, 5, 3));
+  }) == Problems{"stats of @knows say the squared degrees sum to 5 over subjects and 3 over "
+                 "objects; the indexes give 4 and 2"});
+  Fixture k;
+  CHECK(k.Problems([](RawDb& raw) {
+    raw.Put("stats", U64(raw.Id("knows")), Stats(2, 1, 2).substr(0, 24));  // format 4's
+  }) == Problems{"stats holds a record with a key of 8 bytes and a value of 24 (not 8 and 40)",
                  "stats lacks the record of @knows (the indexes give facts 2, subjects 1, objects "
                  "2)"});
 }

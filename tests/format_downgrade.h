@@ -11,7 +11,7 @@
 namespace quipu::testing {
 
 struct DowngradeOptions {
-  int version = 2;  // 1, 2 or 3: the format_version written
+  int version = 2;  // 1 to 4: the format_version written
   // Format 1 only: leave a `names` family holding a stray key, as an upgrade
   // to format 2 that crashed leaves it.
   bool leftover_names = false;
@@ -32,7 +32,9 @@ using RawFamilies = std::map<std::string, rocksdb::ColumnFamilyHandle*>;
 void EditRaw(const std::string& path,
              const std::function<void(rocksdb::DB* raw, const RawFamilies& families)>& edit);
 
-// Rewrites the lists as the format-3 families `spo`, `pos`, `osp` (a key per
+// Cuts every stats record to format 4's three counts (24 bytes); for format
+// 4 that is all, and writes the version. Otherwise also rewrites the lists
+// as the format-3 families `spo`, `pos`, `osp` (a key per
 // fact) and `annotations` (a key per instance, pos order, bare ones too) and
 // drops the format-4 families; for formats 1 and 2 moves the instances into
 // a family `instances` keyed in spo order and drops `annotations`; drops

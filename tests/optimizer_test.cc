@@ -159,3 +159,54 @@ TEST_CASE("two scans ordered by the variable they share merge-join", "[optimizer
   LogicalPlan other = g.Plan("match (a)-[:link]->(x), (x)-[:link]->(b) return count(*);");
   CHECK(other.steps[1].kind != PlanStep::Kind::kMergeJoin);
 }
+
+// A join on a hub: 500 x reach the hub h by `a` (and 500 more reach a node
+// of their own), and the hub has 500 `b` objects (each other node one).
+// The join has 500·500 + 500 = 250,500 rows; facts spread evenly would
+// give 1,000 · 1,000 / 501 ≈ 1,996. The squared degrees see the hub.
+TEST_CASE("a join on a hub is estimated from the squared degrees", "[optimizer][stats]") {
+  quipu::testing::TempDir dir{"optimizer-hub"};
+  {
+    auto db = quipu::Database::Open(dir.path());
+    REQUIRE(db.ok());
+    std::string insert = "insert ";
+    for (int i = 0; i < 500; ++i) {
+      insert += i ? ", " : "";
+      insert += Graph::fmt("(@x{})-[:a]->(@hub), (@hub)-[:b]->(@y{})", i, i);
+      insert += Graph::fmt(", (@u{})-[:a]->(@v{}), (@v{})-[:b]->(@w{})", i, i, i, i);
+    }
+    REQUIRE((*db)->Execute(insert + ";").ok());
+    auto count = (*db)->Execute("match (x)-[:a]->(h), (h)-[:b]->(y) return count(*);");
+    REQUIRE(count.ok());
+    CHECK(count->rows[0][0] == quipu::Value(int64_t{250500}));
+  }
+  auto store = quipu::storage::OpenRocksDbStore(dir.path(), {});
+  REQUIRE(store.ok());
+  auto view = (*store)->BeginRead();
+  auto stmt = quipu::grammar::ParseStatement("match (x)-[:a]->(h), (h)-[:b]->(y) return x, y;");
+  REQUIRE(stmt.ok());
+  auto q = quipu::query::BindMatch(stmt->match, view.get(), quipu::Params());
+  REQUIRE(q.ok());
+  const quipu::query::Estimator est(view.get());
+  const LogicalPlan plan =
+      quipu::query::Optimize(*q, est, q->num_slots, quipu::query::JoinChoice::kByCost);
+  REQUIRE(plan.steps.size() == 2);
+  CHECK(plan.steps[0].estimated_rows == 1000);
+  CHECK(plan.steps[1].estimated_rows > 250500 / 2);
+  CHECK(plan.steps[1].estimated_rows < 250500 * 2);
+}
+
+// Without hubs the squared degrees change nothing: `link` gives every node
+// about two facts out and two in (a few collide), so the two-hop join is
+// the even spread's estimate, the first step's rows times facts per
+// subject, within the little spread the collisions leave.
+TEST_CASE("even degrees estimate joins as before", "[optimizer][stats]") {
+  Graph g;
+  const LogicalPlan plan = g.Plan("match (x)-[:link]->(y), (y)-[:link]->(z) return x, z;");
+  REQUIRE(plan.steps.size() == 2);
+  const quipu::query::Estimator est(g.view.get());
+  const double even = est.Rows(g.bound.patterns[plan.steps[1].index], plan.steps[1].bound_before);
+  CHECK(plan.steps[1].estimated_rows ==
+        Approx(plan.steps[0].estimated_rows * even).epsilon(0.001));
+  CHECK(plan.steps[1].estimated_rows == Approx(4000).epsilon(0.01));
+}

@@ -1,4 +1,4 @@
-// Instances read in any order, and the upgrades of formats 1 to 3 to format 4.
+// Instances read in any order, and the upgrades of formats 1 to 4 to format 5.
 #include <rocksdb/db.h>
 
 #include <algorithm>
@@ -16,6 +16,7 @@
 #include "storage/key_codec.h"
 #include "storage/legacy_keys.h"
 #include "storage/rocksdb_store.h"
+#include "storage/stats_table.h"
 #include "storage/store.h"
 #include "tests/format_downgrade.h"
 #include "tests/test_util.h"
@@ -52,6 +53,20 @@ void DowngradeDatabase(const std::string& path, const DowngradeOptions& options)
                    const std::string& value) {
       REQUIRE(raw->Put(rocksdb::WriteOptions(), family, key, value).ok());
     };
+    // Formats 1 to 4: stats records of three counts, no squared degrees.
+    {
+      std::unique_ptr<rocksdb::Iterator> it(
+          raw->NewIterator(rocksdb::ReadOptions(), families.at(kFamilyNames[kStats])));
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        put(families.at(kFamilyNames[kStats]), it->key().ToString(),
+            it->value().ToString().substr(0, kLegacyStatsValueSize));
+      }
+      REQUIRE(it->status().ok());
+    }
+    if (options.version == 4) {
+      put(families.at("meta"), kFormatKey, "4");
+      return;
+    }
     // Format 3: a key per fact in each permutation, a key per instance.
     std::unique_ptr<rocksdb::ColumnFamilyHandle> legacy[3] = {create("spo"), create("pos"),
                                                               create("osp")};
@@ -276,7 +291,7 @@ TEST_CASE("databases of formats 1 to 3 are upgraded on their first writable open
       REQUIRE_FALSE(refused.ok());
       CHECK(refused.status().message() ==
             "cannot open database '" + dir.path() + "': format " + std::to_string(version) +
-                " is older than this build's format 4; open it once for writing to upgrade it "
+                " is older than this build's format 5; open it once for writing to upgrade it "
                 "(the shell: quipu DIR, without --read-only)");
       uint64_t reported = 0, total = 0;
       {
@@ -295,11 +310,58 @@ TEST_CASE("databases of formats 1 to 3 are upgraded on their first writable open
       for (const char* gone : {"spo", "pos", "osp", "annotations", "instances"}) {
         CHECK_FALSE(HasFamily(dir.path(), gone));
       }
-      auto store = OpenStore(dir.path(), /*read_only=*/true);  // format 4 now
+      auto store = OpenStore(dir.path(), /*read_only=*/true);  // format 5 now
       CHECK(Read(store.get(), Facts(expected)) == expected);
       CheckClean(store.get());
     }
   }
+}
+
+// Format 4 differs in its stats records alone: read-only, they read with
+// the squared degrees unknown (0) and the checker takes them as they are;
+// the first writable open recounts every record from the lists.
+TEST_CASE("a format-4 database opens read-only as it is and is upgraded to format 5",
+          "[store][format][stats]") {
+  TempDir dir("format4");
+  Dump expected;
+  std::vector<std::pair<uint64_t, PredicateStats>> exact;
+  {
+    auto store = OpenStore(dir.path());
+    expected = Populate(store.get());
+    REQUIRE(store->BeginRead()->AllStats(&exact).ok());
+  }
+  REQUIRE_FALSE(exact.empty());
+  for (const auto& [p, st] : exact) {
+    CHECK(st.degrees_known());
+    CHECK(st.subject_sq >= st.facts);
+  }
+  DowngradeOptions downgrade;
+  downgrade.version = 4;
+  DowngradeDatabase(dir.path(), downgrade);
+  {
+    auto store = OpenStore(dir.path(), /*read_only=*/true);
+    std::vector<std::pair<uint64_t, PredicateStats>> legacy;
+    REQUIRE(store->BeginRead()->AllStats(&legacy).ok());
+    REQUIRE(legacy.size() == exact.size());
+    for (size_t i = 0; i < legacy.size(); ++i) {
+      const PredicateStats& want = exact[i].second;
+      CHECK(legacy[i].second == PredicateStats{want.facts, want.subjects, want.objects});
+      CHECK_FALSE(legacy[i].second.degrees_known());
+    }
+    CHECK(Read(store.get(), Facts(expected)) == expected);
+    CheckClean(store.get());
+  }
+  {
+    auto store = OpenStore(dir.path());  // the upgrade
+    std::vector<std::pair<uint64_t, PredicateStats>> upgraded;
+    REQUIRE(store->BeginRead()->AllStats(&upgraded).ok());
+    CHECK(upgraded == exact);
+    CheckClean(store.get());
+  }
+  auto store = OpenStore(dir.path(), /*read_only=*/true);  // format 5 now
+  std::vector<std::pair<uint64_t, PredicateStats>> reread;
+  REQUIRE(store->BeginRead()->AllStats(&reread).ok());
+  CHECK(reread == exact);
 }
 
 TEST_CASE("an upgrade stopped after its version leaves the old families to drop",

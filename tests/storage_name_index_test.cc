@@ -277,7 +277,7 @@ TEST_CASE("a format-1 database gets its name index on its first writable open",
     REQUIRE_FALSE(refused.ok());
     CHECK(refused.status().message() ==
           "cannot open database '" + f.path() +
-              "': format 1 is older than this build's format 4; open it once for writing to "
+              "': format 1 is older than this build's format 5; open it once for writing to "
               "upgrade it (the shell: quipu DIR, without --read-only)");
     f.Open(StoreOptions());
     f.CheckIndex();
