@@ -446,6 +446,7 @@ Result<uint64_t> RocksBulkLoad::Commit() {
       !s.ok()) {
     return s;
   }
+  if (!args.empty()) store_->RequestCompaction();
   return *added;
 }
 }  // namespace quipu::storage

@@ -230,6 +230,14 @@ Result<std::unique_ptr<Store>> RocksDbStore::Open(const std::string& path,
   if (check.ok() && (fresh || interrupted) && !options.read_only) {
     fs::remove(creating, ec);  // the format marker is stored: the creation is complete
   }
+  if (check.ok() && !options.read_only) {
+    // After OpenFormat: an upgrade creates the list families.
+    std::vector<rocksdb::ColumnFamilyHandle*> compacted;
+    for (Family f : {kSpo, kPos, kOsp, kInstances, kTerm2Id, kId2Term, kNames}) {
+      if (store->handles_[f] != nullptr) compacted.push_back(store->handles_[f]);
+    }
+    store->compactor_ = std::make_unique<Compactor>(store->db_.get(), std::move(compacted));
+  }
   if (!check.ok()) {
     const std::string msg = "cannot open database '" + path + "': " + check.message();
     if (check.code() == Status::Code::kIoError) return Status::IoError(msg);
@@ -299,6 +307,7 @@ Status RocksDbStore::DropFamily(rocksdb::ColumnFamilyHandle** handle, const std:
 }
 
 RocksDbStore::~RocksDbStore() {
+  compactor_.reset();  // before the handles it compacts go
   if (db_) {
     for (auto* h : legacy_) {
       if (h != nullptr) db_->DestroyColumnFamilyHandle(h);
@@ -370,6 +379,10 @@ Result<std::unique_ptr<BulkLoad>> RocksDbStore::BeginBulkLoad() {
   }
   std::unique_lock<std::mutex> lock(write_mutex_);
   return std::unique_ptr<BulkLoad>(new RocksBulkLoad(this, std::move(lock)));
+}
+
+void RocksDbStore::RequestCompaction() {
+  if (compactor_ != nullptr) compactor_->Request();
 }
 
 Status RocksDbStore::Check(CheckReport* report) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/compactor.h"
 #include "storage/stats_table.h"
 #include "storage/store.h"
 
@@ -83,6 +84,9 @@ class RocksDbStore final : public Store {
   Status Publish(rocksdb::WriteBatch* batch, const rocksdb::WriteOptions& options,
                  std::shared_ptr<const StatsTable> stats,
                  const std::function<rocksdb::Status()>& ingest = nullptr);
+  // After a bulk load: merges the levels it stacked, in the background
+  // (compactor.h). Nothing for a read-only store.
+  void RequestCompaction();
 
  private:
   RocksDbStore() = default;
@@ -121,6 +125,7 @@ class RocksDbStore final : public Store {
   bool read_only_ = false;
   bool legacy_stats_ = false;  // a format-4 database opened read-only
   std::shared_ptr<rocksdb::Cache> block_cache_;  // shared by the families
+  std::unique_ptr<Compactor> compactor_;         // null when read-only
   std::mutex write_mutex_;
   // Guards the pair (what the database holds, stats_): a write and the
   // publication of its statistics happen under it, and so does taking a

@@ -1,0 +1,59 @@
+#include "storage/compactor.h"
+
+namespace quipu::storage {
+
+Compactor::~Compactor() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) {
+    db_->DisableManualCompaction();  // a running CompactRange returns early
+    thread_.join();
+  }
+}
+
+void Compactor::Request() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  pending_ = true;
+  if (!thread_.joinable()) {
+    thread_ = std::thread([this] { Run(); });
+  } else {
+    wake_.notify_one();
+  }
+}
+
+int Compactor::LevelsInUse(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family) {
+  rocksdb::ColumnFamilyMetaData meta;
+  db->GetColumnFamilyMetaData(family, &meta);
+  int levels = 0;
+  for (const rocksdb::LevelMetaData& level : meta.levels) {
+    if (level.files.empty()) continue;
+    levels += level.level == 0 ? static_cast<int>(level.files.size()) : 1;
+  }
+  return levels;
+}
+
+void Compactor::Run() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stopping_) {
+    if (!pending_) {
+      wake_.wait(lock);
+      continue;
+    }
+    pending_ = false;
+    lock.unlock();
+    for (rocksdb::ColumnFamilyHandle* family : families_) {
+      if (LevelsInUse(db_, family) <= 2) continue;
+      rocksdb::CompactRangeOptions options;
+      options.exclusive_manual_compaction = false;  // RocksDB's own ones go on
+      // An error (the store closing, a full disk) leaves the levels as they
+      // are: still a correct database, only slower to read.
+      db_->CompactRange(options, family, nullptr, nullptr).PermitUncheckedError();
+    }
+    lock.lock();
+  }
+}
+
+}  // namespace quipu::storage
