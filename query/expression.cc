@@ -379,7 +379,7 @@ bool Evaluator::EvalId(const BoundExpr& e, const uint64_t* row, uint64_t* id) {
       *id = row[e.slot];
       return true;
     case BoundExpr::Kind::kFact:
-      *id = Resolve((*facts_)[e.fact].p, row);
+      *id = FactPredicateId((*facts_)[e.fact], row);
       return true;
     case BoundExpr::Kind::kNodeProperty:
       *id = PropertyIdOf(row[e.args[0].slot], e);
@@ -634,7 +634,7 @@ Value Evaluator::Eval(const BoundExpr& e, const uint64_t* row) {
     case BoundExpr::Kind::kField:
       return (*fields_)[e.slot];
     case BoundExpr::Kind::kFact:
-      return Decode(Resolve((*facts_)[e.fact].p, row));
+      return Decode(FactPredicateId((*facts_)[e.fact], row));
     case BoundExpr::Kind::kNodeProperty:
       return Decode(PropertyIdOf(row[e.args[0].slot], e));
     case BoundExpr::Kind::kFactProperty:

@@ -91,6 +91,13 @@ class Evaluator {
   uint64_t Resolve(const Ref& ref, const uint64_t* row) const {
     return ref.is_slot ? row[ref.slot] : ref.id;
   }
+  // A relationship variable's value, its predicate; 0 (null) when the row
+  // holds no fact for it: an end unbound, as an optional match that found
+  // nothing leaves it, whatever the pattern's fixed predicate.
+  uint64_t FactPredicateId(const FactVar& f, const uint64_t* row) const {
+    if ((f.s.is_slot && row[f.s.slot] == 0) || (f.o.is_slot && row[f.o.slot] == 0)) return 0;
+    return Resolve(f.p, row);
+  }
   // The id of the annotation e.key_id of the row's instance of e.fact.
   uint64_t FactPropertyId(const BoundExpr& e, const uint64_t* row);
   Value Binary(const BoundExpr& e, const uint64_t* row);
