@@ -64,8 +64,7 @@ double Batch(int repeat, const std::function<bool(int)>& run) {
   return quipu::bench::Millis(Clock::now() - start) * 1000.0 / repeat;
 }
 
-bool Report(const std::string& name, int batches, int repeat,
-            const std::function<bool(int)>& run) {
+bool Report(const std::string& name, int batches, int repeat, const std::function<bool(int)>& run) {
   std::vector<double> us;
   if (Batch(std::min(repeat, 100), run) < 0) return false;  // warm up
   for (int b = 0; b < batches; ++b) {
@@ -74,8 +73,7 @@ bool Report(const std::string& name, int batches, int repeat,
     us.push_back(each);
   }
   std::sort(us.begin(), us.end());
-  std::printf("%-38s %9.1f %9.1f %9.1f\n", name.c_str(), us[us.size() / 2], us.front(),
-              us.back());
+  std::printf("%-38s %9.1f %9.1f %9.1f\n", name.c_str(), us[us.size() / 2], us.front(), us.back());
   return true;
 }
 
@@ -97,8 +95,8 @@ int main(int argc, char** argv) {
            "]->(n) return n;",
        false},
       {"point lookup by $k", "match (@($k))-[:" + name + "]->(n) return n;", true},
-      {"two hops from $k",
-       "match (@($k))-[:" + owns + "]->(c)-[:" + owns + "]->(d) return d;", true},
+      {"two hops from $k", "match (@($k))-[:" + owns + "]->(c)-[:" + owns + "]->(d) return d;",
+       true},
   };
   auto params_of = [&](int i) {
     const uint64_t e = (static_cast<uint64_t>(i) * 2654435761u) % entities;

@@ -35,8 +35,9 @@ void CollectWords(std::set<std::string>* out);
 template <char... Cs>
 void CollectSpelling(const pegtl::istring<Cs...>* /*rule*/, std::set<std::string>* out) {
   std::string word{Cs...};
-  std::transform(word.begin(), word.end(), word.begin(),
-                 [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  std::transform(word.begin(), word.end(), word.begin(), [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  });
   out->insert(word);
 }
 

@@ -11,8 +11,8 @@
 #include "query/term_cache.h"
 #include "query/value_table.h"
 
-#include <boost/container/small_vector.hpp>
 #include <fmt/format.h>
+#include <boost/container/small_vector.hpp>
 
 #include <algorithm>
 #include <cmath>

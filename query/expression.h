@@ -144,7 +144,7 @@ class Evaluator {
   PropertyCache properties_;
   std::unordered_map<const BoundExpr*, uint64_t> constant_ids_;  // 0: not in the store
   std::unordered_map<std::string, std::unique_ptr<RE2>> regexes_;
-  std::unique_ptr<WordPattern> word_pattern_;  // the last right side of `~`
+  std::unique_ptr<WordPattern> word_pattern_;     // the last right side of `~`
   std::vector<storage::FactInstance> instances_;  // of the fact instances_of_
   storage::Triple instances_of_;
   bool instances_valid_ = false;

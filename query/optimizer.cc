@@ -245,9 +245,9 @@ LogicalPlan Optimize(const BoundQuery& q, const Estimator& est, uint32_t width, 
           CanMerge(q.patterns[plan.steps[0].index], q.patterns[i], step.keys)) {
         step.kind = PlanStep::Kind::kMergeJoin;
       }
-      step.semi = (step.kind == PlanStep::Kind::kBindJoin ||
-                   step.kind == PlanStep::Kind::kHashJoin) &&
-                  ExistenceTest(q, q.patterns[i], dead, bound);
+      step.semi =
+          (step.kind == PlanStep::Kind::kBindJoin || step.kind == PlanStep::Kind::kHashJoin) &&
+          ExistenceTest(q, q.patterns[i], dead, bound);
       // Below one row means "probably none"; one keeps later comparisons useful.
       rows = std::max(1.0, rows * per_input);
     }

@@ -188,8 +188,10 @@ class SortOp final : public BlockingOperator {
       std::push_heap(heap_.begin(), heap_.end(), less);
       return;
     }
-    if (!spare_) spare_ = Hold(row, seq);
-    else Replace(*spare_, row, seq);
+    if (!spare_)
+      spare_ = Hold(row, seq);
+    else
+      Replace(*spare_, row, seq);
     if (!Less(*spare_, heap_.front())) return;
     std::pop_heap(heap_.begin(), heap_.end(), less);
     std::swap(heap_.back(), *spare_);

@@ -180,8 +180,7 @@ bool PatternMatcher::Fill(Chunk* out, size_t max) {
       throw QueryError(st);
     }
     const FactFilter* filter =
-        filtered ? &ctx_->query->fact_filters[static_cast<size_t>(pattern_.fact_filter)]
-                 : nullptr;
+        filtered ? &ctx_->query->fact_filters[static_cast<size_t>(pattern_.fact_filter)] : nullptr;
     auto passes = [&](const storage::FactInstance& instance) {
       return PassesFactFilter(*filter, instance.annotations, ctx_->view);
     };

@@ -303,7 +303,8 @@ Status RocksBulkLoad::BuildLists(Permutation perm, std::vector<FileEntry>* out,
     size_t k = 0;
     for (; i < entries.size() && entries[i].a == a && entries[i].b == b; ++i) {
       const uint64_t c = entries[i].c;
-      for (; k < list.size() && list.ids[k] < c; ++k) merged.push_back(list.ids[k], list.annotated[k]);
+      for (; k < list.size() && list.ids[k] < c; ++k)
+        merged.push_back(list.ids[k], list.annotated[k]);
       if (k < list.size() && list.ids[k] == c) {
         merged.push_back(c, list.annotated[k] != 0 || flags[i] != 0);
         ++k;
@@ -381,9 +382,10 @@ Result<uint64_t> RocksBulkLoad::Commit() {
   if (!main.ok()) return main;
   if (!side.ok()) return side;
   std::vector<rocksdb::IngestExternalFileArg> args;
-  for (auto& [family, entries] :
-       {std::pair<Family, std::vector<FileEntry>*>{kSpo, &spo}, {kPos, &pos}, {kOsp, &osp},
-        {kInstances, &sets}}) {
+  for (auto& [family, entries] : {std::pair<Family, std::vector<FileEntry>*>{kSpo, &spo},
+                                  {kPos, &pos},
+                                  {kOsp, &osp},
+                                  {kInstances, &sets}}) {
     if (Status s = WriteFile(family, *entries, &args); !s.ok()) return s;
   }
 
@@ -427,9 +429,10 @@ Result<uint64_t> RocksBulkLoad::Commit() {
   for (auto* entries : {&stats, &term2id, &id2term, &meta, &names}) {
     std::sort(entries->begin(), entries->end(),
               [](const FileEntry& x, const FileEntry& y) { return x.key < y.key; });
-    entries->erase(std::unique(entries->begin(), entries->end(),
-                               [](const FileEntry& x, const FileEntry& y) { return x.key == y.key; }),
-                   entries->end());
+    entries->erase(
+        std::unique(entries->begin(), entries->end(),
+                    [](const FileEntry& x, const FileEntry& y) { return x.key == y.key; }),
+        entries->end());
   }
   for (auto& [family, entries] : {std::pair<Family, std::vector<FileEntry>*>{kTerm2Id, &term2id},
                                   {kId2Term, &id2term},

@@ -442,9 +442,10 @@ class Checker {
     for (const std::string& key : annotated_) {
       const Triple t{GetBigEndian64(key.data() + 16), GetBigEndian64(key.data()),
                      GetBigEndian64(key.data() + 8)};
-      Problem(fmt::format("spo flags the fact {} as annotated, but annotation_sets lacks its "
-                          "instances",
-                          Fact(t)));
+      Problem(
+          fmt::format("spo flags the fact {} as annotated, but annotation_sets lacks its "
+                      "instances",
+                      Fact(t)));
     }
     return Status::Ok();
   }

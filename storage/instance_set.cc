@@ -63,9 +63,8 @@ bool DecodeInstanceSet(std::string_view value, std::vector<FactInstance>* out) {
 }
 
 bool AddInstance(FactInstance instance, std::vector<FactInstance>* set) {
-  auto at = std::lower_bound(
-      set->begin(), set->end(), instance.hash,
-      [](const FactInstance& in, uint64_t hash) { return in.hash < hash; });
+  auto at = std::lower_bound(set->begin(), set->end(), instance.hash,
+                             [](const FactInstance& in, uint64_t hash) { return in.hash < hash; });
   if (at != set->end() && at->hash == instance.hash) return false;
   set->insert(at, std::move(instance));
   return true;

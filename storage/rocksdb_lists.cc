@@ -80,8 +80,8 @@ Result<uint64_t> RocksTxn::ListLength(Permutation perm, const PermutedIds& ids, 
   return length;
 }
 
-Result<RocksTxn::EntryState> RocksTxn::AddEntry(Permutation perm, const PermutedIds& ids,
-                                                bool flag, bool count) {
+Result<RocksTxn::EntryState> RocksTxn::AddEntry(Permutation perm, const PermutedIds& ids, bool flag,
+                                                bool count) {
   const Family family = FamilyOf(perm);
   rocksdb::ReadOptions options;
   RangeBound bound;

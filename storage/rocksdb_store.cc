@@ -181,8 +181,8 @@ Result<std::unique_ptr<Store>> RocksDbStore::Open(const std::string& path,
       if (older && (f == kSpo || f == kPos || f == kOsp || f == kInstances)) continue;
       if (older && f == kNames) continue;  // format 1: the upgrade builds it
       return Status::InvalidArgument("cannot open database '" + path +
-                                     "': not a Quipu database (column family '" +
-                                     kFamilyNames[f] + "' is missing)");
+                                     "': not a Quipu database (column family '" + kFamilyNames[f] +
+                                     "' is missing)");
     }
   }
   const bool finishing = fresh || db_options.create_missing_column_families;
@@ -205,10 +205,9 @@ Result<std::unique_ptr<Store>> RocksDbStore::Open(const std::string& path,
 
   rocksdb::DB* raw = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::Status s =
-      options.read_only
-          ? rocksdb::DB::OpenForReadOnly(db_options, path, families, &handles, &raw)
-          : rocksdb::DB::Open(db_options, path, families, &handles, &raw);
+  rocksdb::Status s = options.read_only
+                          ? rocksdb::DB::OpenForReadOnly(db_options, path, families, &handles, &raw)
+                          : rocksdb::DB::Open(db_options, path, families, &handles, &raw);
   if (!s.ok()) return FromRocks(s, "cannot open database '" + path + "'");
   store->db_.reset(raw);
   // One handle per Family, in order, null for a missing family; the legacy
@@ -321,8 +320,7 @@ RocksDbStore::~RocksDbStore() {
 
 Status RocksDbStore::LoadStats(bool legacy) {
   auto table = std::make_shared<StatsTable>();
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), handles_[kStats]));
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[kStats]));
   PredicateStats stats;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     // A damaged record reads as absent, so the database still opens and its

@@ -123,7 +123,7 @@ class RocksDbStore final : public Store {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::ColumnFamilyHandle* legacy_[kLegacyFamilyCount] = {};
   bool read_only_ = false;
-  bool legacy_stats_ = false;  // a format-4 database opened read-only
+  bool legacy_stats_ = false;                    // a format-4 database opened read-only
   std::shared_ptr<rocksdb::Cache> block_cache_;  // shared by the families
   std::unique_ptr<Compactor> compactor_;         // null when read-only
   std::mutex write_mutex_;

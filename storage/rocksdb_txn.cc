@@ -5,8 +5,8 @@
 #include <algorithm>
 
 #include "storage/instance_set.h"
-#include "storage/list_cursor.h"
 #include "storage/legacy_keys.h"
+#include "storage/list_cursor.h"
 #include "storage/name_index.h"
 
 namespace quipu::storage {
@@ -87,8 +87,8 @@ Result<bool> RocksTxn::ReadInstanceSet(const Triple& triple, std::vector<FactIns
   bool positioned = false;
   if (instances_iter_ == nullptr) {
     instances_options_.total_order_seek = true;  // keys of many 24-byte prefixes
-    instances_iter_ = NewIterator(kInstances, std::string(key_bytes, 8), &instances_bound_,
-                                  &instances_options_);
+    instances_iter_ =
+        NewIterator(kInstances, std::string(key_bytes, 8), &instances_bound_, &instances_options_);
     instances_predicate_ = triple.p;
   } else if (instances_predicate_ != triple.p) {
     instances_bound_.upper = PrefixSuccessor(std::string(key_bytes, 8));
@@ -282,15 +282,16 @@ Result<bool> RocksTxn::Insert(const Triple& triple, const Annotations& given) {
       set.emplace_back();  // the bare instance, hash 0: first
       AddInstance(std::move(instance), &set);
     }
-    rocksdb::Status s = batch_->Put(store_->family(kInstances), AnnotationSetKey(triple),
-                                    EncodeInstanceSet(set));
+    rocksdb::Status s =
+        batch_->Put(store_->family(kInstances), AnnotationSetKey(triple), EncodeInstanceSet(set));
     if (!s.ok()) return FromRocks(s, "write failed");
     return true;
   }
   Result<EntryState> pos =
       AddEntry(Permutation::kPos, Permute(Permutation::kPos, triple), annotated, /*count=*/true);
   if (!pos.ok()) return pos.status();
-  Result<EntryState> osp = AddEntry(Permutation::kOsp, Permute(Permutation::kOsp, triple), annotated);
+  Result<EntryState> osp =
+      AddEntry(Permutation::kOsp, Permute(Permutation::kOsp, triple), annotated);
   if (!osp.ok()) return osp.status();
   if (annotated) {
     rocksdb::Status s = batch_->Put(store_->family(kInstances), AnnotationSetKey(triple),

@@ -82,7 +82,8 @@ Status RocksDbStore::OpenFormat(int version, const StoreOptions& options) {
           std::to_string(kFormatVersion) +
           "; open it once for writing to upgrade it (the shell: quipu DIR, without --read-only)");
     }
-    if (version >= 2 && handles_[kNames] == nullptr) return Status::InvalidArgument(Missing("names"));
+    if (version >= 2 && handles_[kNames] == nullptr)
+      return Status::InvalidArgument(Missing("names"));
     if (version <= 2 && legacy_[kLegacyInstances] == nullptr) {
       return Status::InvalidArgument("not a Quipu database (format " + std::to_string(version) +
                                      " without column family 'instances')");
@@ -111,9 +112,9 @@ Status RocksDbStore::OpenFormat(int version, const StoreOptions& options) {
 Status RocksDbStore::CreateFamily(Family family, const std::string& context) {
   // A family left by an upgrade that did not finish starts again.
   if (Status dropped = DropFamily(&handles_[family], context); !dropped.ok()) return dropped;
-  return FromRocks(
-      db_->CreateColumnFamily(FamilyOptions(family, block_cache_), kFamilyNames[family], &handles_[family]),
-      context);
+  return FromRocks(db_->CreateColumnFamily(FamilyOptions(family, block_cache_),
+                                           kFamilyNames[family], &handles_[family]),
+                   context);
 }
 
 Status RocksDbStore::DropLegacyFamilies() {
@@ -164,9 +165,9 @@ Status RocksDbStore::UpgradeFrom1() {
 Status RocksDbStore::UpgradeFrom2() {
   const std::string context = "cannot upgrade to format 3";
   if (Status s = DropFamily(&legacy_[kLegacyAnnotations], context); !s.ok()) return s;
-  rocksdb::Status s = db_->CreateColumnFamily(LegacyFamilyOptions(kLegacyAnnotations),
-                                              kLegacyFamilyNames[kLegacyAnnotations],
-                                              &legacy_[kLegacyAnnotations]);
+  rocksdb::Status s =
+      db_->CreateColumnFamily(LegacyFamilyOptions(kLegacyAnnotations),
+                              kLegacyFamilyNames[kLegacyAnnotations], &legacy_[kLegacyAnnotations]);
   if (!s.ok()) return FromRocks(s, context);
   BatchWriter writer(db_.get());
   rocksdb::ReadOptions scan;
@@ -232,8 +233,7 @@ Status RocksDbStore::UpgradeFrom3(const StoreOptions& options) {
         current = t;
       }
       FactInstance instance;
-      if (!DecodeLegacyAnnotations(it->value().data(), it->value().size(),
-                                   &instance.annotations)) {
+      if (!DecodeLegacyAnnotations(it->value().data(), it->value().size(), &instance.annotations)) {
         return Status::Corruption("bad annotation record");
       }
       instance.hash = AnnotationsHash(instance.annotations);

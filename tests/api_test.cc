@@ -117,10 +117,10 @@ TEST_CASE("a prepared statement reports parameters missing or of the wrong type,
        "type mismatch: 'as of' needs a date or datetime, got string", 2, 7},
       {with("sure", Value("high")),
        "type mismatch: 'with confidence >=' needs a number, got string", 2, 31},
-      {with("years", Value("ten")), "type mismatch: integer + string (arithmetic needs numbers)",
-       3, 7},
-      {with("names", Value("Ana")), "type mismatch: 'in' needs a list on its right, got string",
-       3, 31},
+      {with("years", Value("ten")), "type mismatch: integer + string (arithmetic needs numbers)", 3,
+       7},
+      {with("names", Value("Ana")), "type mismatch: 'in' needs a list on its right, got string", 3,
+       31},
   };
   for (int round = 0; round < 2; ++round) {
     for (const Case& c : cases) {

@@ -108,7 +108,8 @@ class LoadFixture {
       const bool lists = names[i].size() > 6 && names[i].substr(names[i].size() - 6) == "_lists";
       for (it->SeekToFirst(); it->Valid(); it->Next()) {
         if (!lists) {
-          dump += names[i] + ":" + it->key().ToString(true) + "=" + it->value().ToString(true) + "\n";
+          dump +=
+              names[i] + ":" + it->key().ToString(true) + "=" + it->value().ToString(true) + "\n";
           continue;
         }
         // A list's entries, one line each: where a list is cut into chunks

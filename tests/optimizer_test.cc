@@ -206,7 +206,6 @@ TEST_CASE("even degrees estimate joins as before", "[optimizer][stats]") {
   REQUIRE(plan.steps.size() == 2);
   const quipu::query::Estimator est(g.view.get());
   const double even = est.Rows(g.bound.patterns[plan.steps[1].index], plan.steps[1].bound_before);
-  CHECK(plan.steps[1].estimated_rows ==
-        Approx(plan.steps[0].estimated_rows * even).epsilon(0.001));
+  CHECK(plan.steps[1].estimated_rows == Approx(plan.steps[0].estimated_rows * even).epsilon(0.001));
   CHECK(plan.steps[1].estimated_rows == Approx(4000).epsilon(0.01));
 }

@@ -75,7 +75,8 @@ void DowngradeDatabase(const std::string& path, const DowngradeOptions& options)
     {
       std::unique_ptr<rocksdb::Iterator> it(
           raw->NewIterator(rocksdb::ReadOptions(), families.at(kFamilyNames[kInstances])));
-      for (it->SeekToFirst(); it->Valid(); it->Next()) sets[it->key().ToString()] = it->value().ToString();
+      for (it->SeekToFirst(); it->Valid(); it->Next())
+        sets[it->key().ToString()] = it->value().ToString();
       REQUIRE(it->status().ok());
     }
     for (Permutation perm : {Permutation::kSpo, Permutation::kPos, Permutation::kOsp}) {
@@ -85,7 +86,8 @@ void DowngradeDatabase(const std::string& path, const DowngradeOptions& options)
       for (it->SeekToFirst(); it->Valid(); it->Next()) {
         ListEntries chunk;
         REQUIRE(DecodeChunk(it->value().ToStringView(), &chunk));
-        const uint64_t a = GetBigEndian64(it->key().data()), b = GetBigEndian64(it->key().data() + 8);
+        const uint64_t a = GetBigEndian64(it->key().data()),
+                       b = GetBigEndian64(it->key().data() + 8);
         for (size_t i = 0; i < chunk.size(); ++i) {
           const Triple t = Unpermute(perm, a, b, chunk.ids[i]);
           put(legacy[static_cast<int>(perm)].get(), EncodeTripleKey(perm, t), "");
@@ -110,7 +112,8 @@ void DowngradeDatabase(const std::string& path, const DowngradeOptions& options)
     }
     if (options.version <= 2) {
       auto instances = create("instances");
-      std::unique_ptr<rocksdb::Iterator> it(raw->NewIterator(rocksdb::ReadOptions(), annotations.get()));
+      std::unique_ptr<rocksdb::Iterator> it(
+          raw->NewIterator(rocksdb::ReadOptions(), annotations.get()));
       for (it->SeekToFirst(); it->Valid(); it->Next()) {
         const std::string key = it->key().ToString();
         REQUIRE(key.size() == kInstanceKeySize);

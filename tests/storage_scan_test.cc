@@ -1020,7 +1020,6 @@ TEST_CASE("open refuses paths that hold no Quipu database", "[store][open]") {
   }
 }
 
-
 // Hubs whose lists run to several chunks on both sides (one subject with
 // 3,000 objects, one object with 2,500 subjects): every insert and delete
 // needs the node's degree, read from the chunks' headers when the list has

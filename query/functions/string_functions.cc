@@ -12,7 +12,6 @@
 namespace quipu::query {
 namespace {
 
-
 // ASCII letters only: other code points keep their case.
 Value ChangeCase(const FunctionArgs& args, bool lower) {
   std::string s = args.Text(0);

@@ -19,17 +19,17 @@
 #include <string>
 #include <vector>
 
+#include "core/term_id.h"
 #include "query/expression.h"
 #include "query/operators.h"
-#include "core/term_id.h"
 
 namespace quipu::query::paths {
 
 // One step of a walk, oriented from s towards o.
 struct Hop {
   storage::Triple fact;
-  uint64_t next = 0;                 // the node the step reaches (in search order)
-  bool forward = true;               // the fact points from s's side to o's side
+  uint64_t next = 0;    // the node the step reaches (in search order)
+  bool forward = true;  // the fact points from s's side to o's side
   // Set when only the path's value reads the annotations: they are read by
   // HopSource::ReadDeferred for the hops of the paths returned, not for
   // every hop a search expands. `hint` is what the index said of them.
@@ -96,7 +96,7 @@ class HopSource {
   Evaluator* eval_;
   uint64_t label_predicate_ = 0;
   std::vector<uint64_t> predicates_;
-  bool need_annotations_ = false;  // a hop's test or cost reads them
+  bool need_annotations_ = false;   // a hop's test or cost reads them
   bool defer_annotations_ = false;  // only the path variable reads them
   // Kept between expansions: a reseek is much cheaper than a new cursor.
   std::unique_ptr<storage::TripleCursor> out_cursor_, in_cursor_;

@@ -10,7 +10,8 @@ ReachableEnds::ReachableEnds(const ExecContext* ctx, const BoundPattern& pattern
                              std::vector<bool> bound)
     : PathMatcher(ctx, pattern, bound, WalksBackward(pattern, bound)),
       starts_(ctx, pattern_, bound_, hops()),
-      adjacency_charge_(ctx->env->memory, "path expansion in " + pattern.label, "adjacency", "hop") {}
+      adjacency_charge_(ctx->env->memory, "path expansion in " + pattern.label, "adjacency",
+                        "hop") {}
 
 std::string ReachableEnds::Describe() const {
   return pattern_.label + " reachable ends, breadth-first";

@@ -26,8 +26,8 @@
 #include <vector>
 
 #include "query/memory_budget.h"
-#include "query/paths/adjacency.h"
 #include "query/path_matcher.h"
+#include "query/paths/adjacency.h"
 #include "query/paths/start_nodes.h"
 
 namespace quipu::query::paths {
