@@ -9,6 +9,7 @@
 #include "engine/statement_kind.h"
 #include "grammar/keywords.h"
 #include "grammar/parser.h"
+#include "query/fact_table.h"
 #include "query/holdings_cache.h"
 #include "query/memory_budget.h"
 #include "query/paths/adjacency.h"
@@ -29,6 +30,7 @@ struct Engine::Impl {
   query::TermCache term_cache;
   query::HoldingsCache holdings;
   query::paths::AdjacencyCache adjacency;
+  query::FactTableCache fact_tables;
   std::function<void(const LoadProgress&)> load_progress;
   std::vector<std::string> load_directories;  // resolved at open
   // Prefixes declared on this connection; read by the parser of later
@@ -98,8 +100,11 @@ struct Engine::Impl {
     env.interrupt = Interrupt(&cancel_generation, traits.timed ? env.limits.time_seconds : 0);
     env.params = &params;
     env.term_cache = &term_cache;
-    env.plans = plans;  // used only on a snapshot of a known version (run_statement.cc)
-    if (!traits.writes) env.adjacency = &adjacency;  // likewise, by reads alone
+    env.plans = plans;     // used only on a snapshot of a known version (run_statement.cc)
+    if (!traits.writes) {  // likewise, by reads alone
+      env.adjacency = &adjacency;
+      env.fact_tables = &fact_tables;
+    }
     query::MemoryBudget budget(env.limits.memory_bytes);
     env.memory = &budget;
     LoadContext load;

@@ -27,7 +27,7 @@ query::StatementEnv WithStableHoldings(const query::StatementEnv& env) {
   return read;
 }
 
-// Reads on one snapshot. The statement's kept plans and the kept adjacencies
+// Reads on one snapshot. The statement's kept plans, adjacencies and fact tables
 // serve it only when its
 // snapshot is known to be of one store version: none was committed between
 // the two looks around opening it (versions and snapshots are published
@@ -43,10 +43,11 @@ QueryResult RunRead(const ast::Statement& statement, storage::Store* store,
   } else {
     env.plans = nullptr;
   }
-  if (env.adjacency != nullptr && known) {
-    env.adjacency_version = version;
+  if (known) {
+    env.snapshot_version = version;
   } else {
     env.adjacency = nullptr;
+    env.fact_tables = nullptr;
   }
   switch (statement.kind) {
     case ast::Statement::Kind::kMatch:

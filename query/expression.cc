@@ -2,6 +2,7 @@
 
 #include "core/decimal_math.h"
 #include "core/term_id.h"
+#include "query/fact_table.h"
 #include "query/functions/operator_table.h"
 #include "query/functions/registry.h"
 #include "query/group_matcher.h"
@@ -338,6 +339,12 @@ uint64_t Evaluator::FactPropertyId(const BoundExpr& e, const uint64_t* row) {
   storage::Triple t{Resolve(f.s, row), Resolve(f.p, row), Resolve(f.o, row)};
   if (f.reversed_slot >= 0 && row[f.reversed_slot] == 1) std::swap(t.s, t.o);
   const uint64_t hash = row[f.hash_slot];
+  if (const FactTable* table = FactTableOf(t.p)) {
+    const size_t i = table->Find(t.s, t.o, fact_table_row_);
+    if (i == FactTable::kNone) return 0;
+    fact_table_row_ = i;
+    return table->Annotation(i, hash, e.key_id);
+  }
   // Rows of one fact's instances, and several annotations of one row, read
   // the instances once.
   if (!instances_valid_ || !(instances_of_ == t)) {
@@ -353,6 +360,19 @@ uint64_t Evaluator::FactPropertyId(const BoundExpr& e, const uint64_t* row) {
     }
   }
   return 0;
+}
+
+const FactTable* Evaluator::FactTableOf(uint64_t p) {
+  if (fact_table_ != nullptr && fact_table_->predicate() == p) return fact_table_.get();
+  if (ctx_ == nullptr || ctx_->env->fact_tables == nullptr || fact_table_asked_ == p) {
+    return nullptr;
+  }
+  fact_table_asked_ = p;
+  std::shared_ptr<const FactTable> found =
+      ctx_->env->fact_tables->Find(p, ctx_->env->snapshot_version);
+  if (found == nullptr) return nullptr;
+  fact_table_ = std::move(found);
+  return fact_table_.get();
 }
 
 bool Evaluator::ConstantId(const BoundExpr& e, uint64_t* id) {

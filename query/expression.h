@@ -19,6 +19,8 @@
 
 namespace quipu::query {
 
+class FactTable;
+
 // Raised inside query/ for errors found while running a statement; the
 // executor turns it into a Status.
 class QueryError : public std::runtime_error {
@@ -100,6 +102,9 @@ class Evaluator {
   }
   // The id of the annotation e.key_id of the row's instance of e.fact.
   uint64_t FactPropertyId(const BoundExpr& e, const uint64_t* row);
+  // Predicate p's facts read whole (fact_table.h) when a scan of this
+  // statement's store version has kept them; null otherwise.
+  const FactTable* FactTableOf(uint64_t p);
   Value Binary(const BoundExpr& e, const uint64_t* row);
   // = <> < <= > >= on ids where they decide (query/id_compare.h); nullopt
   // when an operand needs evaluating or the values must be compared, with
@@ -130,6 +135,10 @@ class Evaluator {
   const RE2& Regex(const std::string& pattern, ast::Pos pos);
 
   bool Exists(const BoundExpr& e, const uint64_t* row);
+
+  std::shared_ptr<const FactTable> fact_table_;
+  uint64_t fact_table_asked_ = 0;     // the predicate FactTableOf looked up last
+  size_t fact_table_row_ = SIZE_MAX;  // the fact of fact_table_ found last
 
   storage::ReadView* view_;
   const std::vector<FactVar>* facts_;

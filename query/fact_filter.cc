@@ -13,6 +13,22 @@ Value DecodeAnnotation(uint64_t id, storage::ReadView* view) {
   return ValueOrThrow(view->DecodeTerm(id));
 }
 
+// TimeSpan of the value of `id`; dates and datetimes, the usual validity
+// values, without decoding (core/term_id.h: their payload is offset by 2^59).
+std::optional<std::pair<int64_t, int64_t>> TimeSpanOfId(uint64_t id, storage::ReadView* view) {
+  constexpr uint64_t kOffset = uint64_t{1} << 59;
+  switch (TypeOfId(id)) {
+    case TermType::kDate:
+      return DayBounds(Date{static_cast<int64_t>(PayloadOf(id) - kOffset)});
+    case TermType::kDateTime: {
+      const int64_t micros = static_cast<int64_t>(PayloadOf(id) - kOffset);
+      return std::make_pair(micros, micros);
+    }
+    default:
+      return TimeSpan(DecodeAnnotation(id, view));
+  }
+}
+
 }  // namespace
 
 std::pair<int64_t, int64_t> DayBounds(Date day) {
@@ -47,14 +63,14 @@ std::optional<std::pair<int64_t, int64_t>> TimeSpan(const Value& value) {
   }
 }
 
-bool PassesFactFilter(const FactFilter& filter, const storage::Annotations& annotations,
+bool PassesFactFilter(const FactFilter& filter, AnnotationSpan annotations,
                       storage::ReadView* view) {
   for (const auto& [key, value] : annotations) {
     if (filter.timed && key == filter.since_key) {
-      const auto span = TimeSpan(DecodeAnnotation(value, view));
+      const auto span = TimeSpanOfId(value, view);
       if (span && span->first > filter.to) return false;  // began after the interval
     } else if (filter.timed && key == filter.until_key) {
-      const auto span = TimeSpan(DecodeAnnotation(value, view));
+      const auto span = TimeSpanOfId(value, view);
       if (span && span->second < filter.from) return false;  // ended before it
     } else if (filter.confident && key == filter.confidence_key) {
       const Value confidence = DecodeAnnotation(value, view);

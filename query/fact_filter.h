@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <utility>
 
 #include "query/bound.h"
@@ -22,7 +23,8 @@ std::optional<std::pair<int64_t, int64_t>> TimeSpan(const Value& value);
 // True when the instance with these annotations may be matched: its
 // validity overlaps the filter's interval and its confidence, if it has one,
 // is high enough. Reads the store only for values without inline ids.
-bool PassesFactFilter(const FactFilter& filter, const storage::Annotations& annotations,
+using AnnotationSpan = std::span<const std::pair<uint64_t, uint64_t>>;
+bool PassesFactFilter(const FactFilter& filter, AnnotationSpan annotations,
                       storage::ReadView* view);
 
 }  // namespace quipu::query

@@ -44,6 +44,7 @@ struct Chunk {
   }
 };
 
+class FactTable;
 class ValueTable;
 
 // What every operator of one plan shares: the read view, the bound query,
@@ -130,6 +131,14 @@ class PatternMatcher final : public Matcher {
   bool null_input_ = false;
   storage::TriplePattern pattern_ids_;  // the started row's pattern, 0 = unbound
   bool reversed_ = false;               // undirected: scanning (o, p, s)
+  // A whole predicate's facts with their instances (fact_table.h), walked
+  // instead of cursor_ when from_table_; triples_[0] is fact table_base_.
+  bool UseFactTable(const storage::TriplePattern& tp);
+  size_t NextFromTable();
+  std::shared_ptr<const FactTable> table_;
+  MemoryCharge table_charge_;
+  bool from_table_ = false;
+  size_t table_base_ = 0, table_next_ = 0;
 };
 
 std::unique_ptr<Operator> MakeScan(const ExecContext* ctx, const BoundPattern& pattern,

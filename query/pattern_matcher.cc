@@ -8,6 +8,8 @@
 #include "core/term_id.h"
 #include "query/binder.h"
 #include "query/fact_filter.h"
+#include "query/fact_table.h"
+#include "query/statement_env.h"
 
 namespace quipu::query {
 
@@ -18,7 +20,8 @@ PatternMatcher::PatternMatcher(const ExecContext* ctx, const BoundPattern& patte
     : ctx_(ctx),
       pattern_(pattern),
       bound_(std::move(bound)),
-      nodes_charge_(ctx->env->memory, "a node scan", "", "node") {
+      nodes_charge_(ctx->env->memory, "a node scan", "", "node"),
+      table_charge_(ctx->env->memory, "a scan of " + pattern.label, "fact table", "fact") {
   input_.resize(ctx_->width);
   scratch_.resize(ctx_->width);
 }
@@ -108,11 +111,45 @@ void PatternMatcher::Start(const uint64_t* row) {
   for (const Ref* r : {&pattern_.s, &pattern_.p, &pattern_.o}) {
     if (r->is_slot && bound_[r->slot] && input_[r->slot] == 0) null_input_ = true;
   }
+  from_table_ = false;
   if (null_input_) return;
   const storage::TriplePattern tp{resolve(pattern_.s), resolve(pattern_.p), resolve(pattern_.o)};
   pattern_ids_ = tp;
   reversed_ = false;
+  table_next_ = 0;
+  from_table_ = UseFactTable(tp);
+  if (from_table_) return;
   if (cursor_ == nullptr || !cursor_->Reseek(tp)) cursor_ = ctx_->view->Scan(tp);
+}
+
+// A scan of a whole predicate that reads its facts' instances walks the
+// predicate's FactTable (query/fact_table.h): from the cache, or read now
+// and kept for the statements that follow on this store version.
+bool PatternMatcher::UseFactTable(const storage::TriplePattern& tp) {
+  const StatementEnv& env = *ctx_->env;
+  if (env.fact_tables == nullptr || pattern_.undirected || tp.p == 0 || tp.s != 0 || tp.o != 0 ||
+      (pattern_.fact < 0 && pattern_.fact_filter < 0)) {
+    return false;
+  }
+  if (table_ != nullptr && table_->predicate() == tp.p) return true;
+  table_ = env.fact_tables->Find(tp.p, env.snapshot_version);
+  if (table_ != nullptr) return true;
+  const uint64_t facts = ValueOrThrow(ctx_->view->GetStats(tp.p)).facts;
+  const uint64_t bytes = FactTable::BytesFor(facts);
+  if (bytes > env.fact_tables->max_bytes() || !table_charge_.TryAdd(bytes, facts)) return false;
+  table_ = ValueOrThrow(FactTable::Read(ctx_->view, tp.p));
+  env.fact_tables->Put(tp.p, env.snapshot_version, table_);
+  return true;
+}
+
+size_t PatternMatcher::NextFromTable() {
+  const size_t end = std::min(table_->size(), table_next_ + kChunkRows);
+  table_base_ = table_next_;
+  for (; table_next_ < end; ++table_next_) {
+    triples_.push_back(table_->fact(table_next_));
+    annotated_.push_back(table_->hint(table_next_));
+  }
+  return triples_.size();
 }
 
 bool PatternMatcher::FillNodes(Chunk* out, size_t max) {
@@ -140,8 +177,10 @@ bool PatternMatcher::Fill(Chunk* out, size_t max) {
       triples_.clear();
       annotated_.clear();
       triple_pos_ = 0;
-      if (cursor_->Next(&triples_, kChunkRows, &annotated_) == 0) {
-        if (!cursor_->status().ok()) throw QueryError(cursor_->status());
+      const size_t fetched =
+          from_table_ ? NextFromTable() : cursor_->Next(&triples_, kChunkRows, &annotated_);
+      if (fetched == 0) {
+        if (!from_table_ && !cursor_->status().ok()) throw QueryError(cursor_->status());
         if (!pattern_.undirected || reversed_) return false;
         // Undirected: now the facts pointing the other way, (o, p, s).
         reversed_ = true;
@@ -176,11 +215,22 @@ bool PatternMatcher::Fill(Chunk* out, size_t max) {
       out->AppendRow(scratch_.data());
       continue;
     }
-    if (Status st = ctx_->view->GetInstances(t, &instances_, hint); !st.ok()) {
-      throw QueryError(st);
-    }
     const FactFilter* filter =
         filtered ? &ctx_->query->fact_filters[static_cast<size_t>(pattern_.fact_filter)] : nullptr;
+    if (from_table_ && pattern_.fact < 0) {
+      // One row when any instance passes, read where the table keeps it.
+      if (table_->AnyInstance(table_base_ + triple_pos_ - 1, [&](AnnotationSpan annotations) {
+            return PassesFactFilter(*filter, annotations, ctx_->view);
+          })) {
+        out->AppendRow(scratch_.data());
+      }
+      continue;
+    }
+    if (from_table_) {
+      table_->CopyInstances(table_base_ + triple_pos_ - 1, &instances_);
+    } else if (Status st = ctx_->view->GetInstances(t, &instances_, hint); !st.ok()) {
+      throw QueryError(st);
+    }
     auto passes = [&](const storage::FactInstance& instance) {
       return PassesFactFilter(*filter, instance.annotations, ctx_->view);
     };

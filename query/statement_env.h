@@ -13,6 +13,7 @@
 
 namespace quipu::query {
 
+class FactTableCache;
 class HoldingsCache;
 class MemoryBudget;
 namespace paths {
@@ -43,11 +44,13 @@ struct StatementEnv {
   // to be of store version `plans_version`; null: plan from scratch.
   PlanCache* plans = nullptr;
   uint64_t plans_version = 0;
-  // The database's relationships read whole (paths/adjacency.h) when the
-  // snapshot is known to be of store version `adjacency_version`; null:
-  // each search reads its own.
+  // The database's relationships read whole (paths/adjacency.h) and its
+  // predicates' facts read whole (fact_table.h) when the snapshot is known
+  // to be of store version `snapshot_version`; null: each operator reads
+  // its own.
   paths::AdjacencyCache* adjacency = nullptr;
-  uint64_t adjacency_version = 0;
+  FactTableCache* fact_tables = nullptr;
+  uint64_t snapshot_version = 0;
 
   // Search states a variable-length pattern may visit (limits.path_states,
   // where 0 means no limit).

@@ -26,26 +26,4 @@ std::span<const uint64_t> Adjacency::Next(uint64_t node) const {
   return {targets_.data() + offsets_[i], offsets_[i + 1] - offsets_[i]};
 }
 
-std::shared_ptr<const Adjacency> AdjacencyCache::Find(const AdjacencyKey& key, uint64_t version) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (version != version_) return nullptr;
-  auto it = kept_.find(key);
-  return it == kept_.end() ? nullptr : it->second;
-}
-
-void AdjacencyCache::Put(const AdjacencyKey& key, uint64_t version,
-                         std::shared_ptr<const Adjacency> adjacency) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (version < version_) return;
-  if (version > version_) {
-    kept_.clear();
-    bytes_ = 0;
-    version_ = version;
-  }
-  const uint64_t bytes = adjacency->bytes();
-  if (bytes_ + bytes > max_bytes_ || kept_.count(key)) return;
-  bytes_ += bytes;
-  kept_.emplace(key, std::move(adjacency));
-}
-
 }  // namespace quipu::query::paths

@@ -10,12 +10,11 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
-#include <memory>
-#include <mutex>
 #include <span>
 #include <tuple>
 #include <vector>
+
+#include "query/versioned_cache.h"
 
 namespace quipu::query::paths {
 
@@ -61,24 +60,11 @@ struct AdjacencyKey {
   }
 };
 
-// The adjacencies of one store version, up to a bound on their bytes; a
-// newer version drops them all. Thread-safe; an adjacency found stays valid
-// for its holder after the cache drops it.
-class AdjacencyCache {
+// The adjacencies of one store version (query/versioned_cache.h), 1 GiB
+// of them at most.
+class AdjacencyCache final : public VersionedCache<AdjacencyKey, Adjacency> {
  public:
-  explicit AdjacencyCache(uint64_t max_bytes = uint64_t{1} << 30) : max_bytes_(max_bytes) {}
-
-  std::shared_ptr<const Adjacency> Find(const AdjacencyKey& key, uint64_t version);
-  // Keeps `adjacency` for `version` unless it would pass the bound or an
-  // older version is asked for.
-  void Put(const AdjacencyKey& key, uint64_t version, std::shared_ptr<const Adjacency> adjacency);
-
- private:
-  std::mutex mutex_;
-  const uint64_t max_bytes_;
-  uint64_t version_ = 0;
-  uint64_t bytes_ = 0;
-  std::map<AdjacencyKey, std::shared_ptr<const Adjacency>> kept_;  // of version_
+  explicit AdjacencyCache(uint64_t max_bytes = uint64_t{1} << 30) : VersionedCache(max_bytes) {}
 };
 
 }  // namespace quipu::query::paths

@@ -80,7 +80,7 @@ void ReachableEnds::NextNodes(uint64_t node, std::vector<uint64_t>* out) {
     cache_asked_ = true;
     const StatementEnv& env = *ctx_->env;
     if (env.adjacency != nullptr && CanUseAdjacency()) {
-      adjacency_ = env.adjacency->Find(KeyOfAdjacency(), env.adjacency_version);
+      adjacency_ = env.adjacency->Find(KeyOfAdjacency(), env.snapshot_version);
     }
   }
   if (adjacency_ != nullptr) {
@@ -136,7 +136,7 @@ void ReachableEnds::BuildAdjacency() {
   adjacency_ = std::make_shared<const Adjacency>(std::move(all));
   const StatementEnv& env = *ctx_->env;
   if (env.adjacency != nullptr) {
-    env.adjacency->Put(KeyOfAdjacency(), env.adjacency_version, adjacency_);
+    env.adjacency->Put(KeyOfAdjacency(), env.snapshot_version, adjacency_);
   }
 }
 
