@@ -13,6 +13,7 @@
 #include "query/holdings_cache.h"
 #include "query/memory_budget.h"
 #include "query/paths/adjacency.h"
+#include "query/property_column.h"
 #include "query/run_match.h"
 #include "query/term_cache.h"
 #include "storage/rocksdb_store.h"
@@ -31,6 +32,7 @@ struct Engine::Impl {
   query::HoldingsCache holdings;
   query::paths::AdjacencyCache adjacency;
   query::FactTableCache fact_tables;
+  query::PropertyColumnCache property_columns;
   std::function<void(const LoadProgress&)> load_progress;
   std::vector<std::string> load_directories;  // resolved at open
   // Prefixes declared on this connection; read by the parser of later
@@ -104,6 +106,7 @@ struct Engine::Impl {
     if (!traits.writes) {  // likewise, by reads alone
       env.adjacency = &adjacency;
       env.fact_tables = &fact_tables;
+      env.property_columns = &property_columns;
     }
     query::MemoryBudget budget(env.limits.memory_bytes);
     env.memory = &budget;

@@ -48,6 +48,7 @@ QueryResult RunRead(const ast::Statement& statement, storage::Store* store,
   } else {
     env.adjacency = nullptr;
     env.fact_tables = nullptr;
+    env.property_columns = nullptr;
   }
   switch (statement.kind) {
     case ast::Statement::Kind::kMatch:

@@ -20,6 +20,7 @@
 namespace quipu::query {
 
 class FactTable;
+class PropertyColumn;
 
 // Raised inside query/ for errors found while running a statement; the
 // executor turns it into a Status.
@@ -124,6 +125,15 @@ class Evaluator {
   // The id of the property e.key_id of `subject` (the smallest object), 0
   // when it has none: a point lookup, no cursor, remembered.
   uint64_t PropertyIdOf(uint64_t subject, const BoundExpr& e);
+  // Predicate p read whole (property_column.h) once this evaluator's
+  // lookups of it pass the cost of reading it; null before, or without the
+  // cache (statements that write).
+  const PropertyColumn* PropertyColumnOf(uint64_t p);
+  struct PropertyLookups {
+    uint64_t count = 0, threshold = 0;
+    std::shared_ptr<const PropertyColumn> column;
+  };
+  std::unordered_map<uint64_t, PropertyLookups> property_lookups_;
   Value BuildPath(const BoundExpr& e, const uint64_t* row);
   Value PathProperty(const BoundExpr& e, const uint64_t* row);
   // The annotations of the instance `hash` of `t` (reads the store).

@@ -20,6 +20,7 @@ namespace paths {
 class AdjacencyCache;
 }
 class PlanCache;
+class PropertyColumnCache;
 class TermCache;
 
 // How the planner joins; tests force each kind to compare their results.
@@ -44,12 +45,13 @@ struct StatementEnv {
   // to be of store version `plans_version`; null: plan from scratch.
   PlanCache* plans = nullptr;
   uint64_t plans_version = 0;
-  // The database's relationships read whole (paths/adjacency.h) and its
-  // predicates' facts read whole (fact_table.h) when the snapshot is known
-  // to be of store version `snapshot_version`; null: each operator reads
-  // its own.
+  // The database's relationships read whole (paths/adjacency.h), its
+  // predicates' facts (fact_table.h) and properties (property_column.h)
+  // read whole, when the snapshot is known to be of store version
+  // `snapshot_version`; null: each operator reads its own.
   paths::AdjacencyCache* adjacency = nullptr;
   FactTableCache* fact_tables = nullptr;
+  PropertyColumnCache* property_columns = nullptr;
   uint64_t snapshot_version = 0;
 
   // Search states a variable-length pattern may visit (limits.path_states,
