@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,9 @@ struct Chunk {
 
 class FactTable;
 class ValueTable;
+namespace paths {
+class Adjacency;
+}
 
 // What every operator of one plan shares: the read view, the bound query,
 // the slots' width, the computed values, and the statement's environment.
@@ -139,6 +143,16 @@ class PatternMatcher final : public Matcher {
   MemoryCharge table_charge_;
   bool from_table_ = false;
   size_t table_base_ = 0, table_next_ = 0;
+  // The predicate's hops read whole (paths/adjacency.h), walked instead of
+  // cursor_ when from_adjacency_: the started row's neighbours.
+  bool UseAdjacency(const storage::TriplePattern& tp);
+  bool FillFromAdjacency(Chunk* out, size_t max);
+  std::shared_ptr<const paths::Adjacency> adjacency_;
+  MemoryCharge adjacency_charge_;
+  uint64_t adjacency_predicate_ = 0, adjacency_probes_ = 0, adjacency_threshold_ = 0;
+  bool from_adjacency_ = false;
+  std::span<const uint64_t> neighbours_;
+  size_t neighbour_pos_ = 0;
 };
 
 std::unique_ptr<Operator> MakeScan(const ExecContext* ctx, const BoundPattern& pattern,

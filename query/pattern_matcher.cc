@@ -9,6 +9,7 @@
 #include "query/binder.h"
 #include "query/fact_filter.h"
 #include "query/fact_table.h"
+#include "query/paths/adjacency.h"
 #include "query/statement_env.h"
 
 namespace quipu::query {
@@ -21,7 +22,8 @@ PatternMatcher::PatternMatcher(const ExecContext* ctx, const BoundPattern& patte
       pattern_(pattern),
       bound_(std::move(bound)),
       nodes_charge_(ctx->env->memory, "a node scan", "", "node"),
-      table_charge_(ctx->env->memory, "a scan of " + pattern.label, "fact table", "fact") {
+      table_charge_(ctx->env->memory, "a scan of " + pattern.label, "fact table", "fact"),
+      adjacency_charge_(ctx->env->memory, "a join on " + pattern.label, "adjacency", "hop") {
   input_.resize(ctx_->width);
   scratch_.resize(ctx_->width);
 }
@@ -112,14 +114,68 @@ void PatternMatcher::Start(const uint64_t* row) {
     if (r->is_slot && bound_[r->slot] && input_[r->slot] == 0) null_input_ = true;
   }
   from_table_ = false;
+  from_adjacency_ = false;
   if (null_input_) return;
   const storage::TriplePattern tp{resolve(pattern_.s), resolve(pattern_.p), resolve(pattern_.o)};
   pattern_ids_ = tp;
   reversed_ = false;
   table_next_ = 0;
+  if (UseAdjacency(tp)) return;
   from_table_ = UseFactTable(tp);
   if (from_table_) return;
   if (cursor_ == nullptr || !cursor_->Reseek(tp)) cursor_ = ctx_->view->Scan(tp);
+}
+
+// A probe from one end of a fixed predicate that reads nothing of the fact
+// but its other end takes that end's hops from the predicate read whole
+// (paths/adjacency.h): from the cache, or read once this matcher has
+// probed as often as reading the predicate costs (a seek per 64 facts read
+// in order, as paths/reachable_ends.cc reckons).
+bool PatternMatcher::UseAdjacency(const storage::TriplePattern& tp) {
+  constexpr uint64_t kSeekInNexts = 64;
+  const StatementEnv& env = *ctx_->env;
+  if (env.adjacency == nullptr || tp.p == 0 || (tp.s == 0) == (tp.o == 0) || pattern_.fact >= 0 ||
+      pattern_.fact_filter >= 0 || adjacency_probes_ == UINT64_MAX) {
+    return false;
+  }
+  if (adjacency_ == nullptr || adjacency_predicate_ != tp.p) {
+    if (adjacency_predicate_ != tp.p) {
+      adjacency_ = nullptr;
+      adjacency_probes_ = 0;
+      adjacency_predicate_ = tp.p;
+    }
+    const paths::AdjacencyKey key{{tp.p}, tp.s == 0, pattern_.undirected, /*all_facts=*/true};
+    if (adjacency_probes_ == 0) {
+      adjacency_ = env.adjacency->Find(key, env.snapshot_version);
+      const uint64_t facts = ValueOrThrow(ctx_->view->GetStats(tp.p)).facts;
+      adjacency_threshold_ = std::max<uint64_t>(kSeekInNexts, facts / kSeekInNexts);
+    }
+    if (adjacency_ == nullptr && ++adjacency_probes_ == adjacency_threshold_) {
+      const uint64_t facts = ValueOrThrow(ctx_->view->GetStats(tp.p)).facts;
+      const uint64_t edges = facts * (pattern_.undirected ? 2 : 1);
+      if (!adjacency_charge_.TryAdd(paths::Adjacency::BytesFor(edges), edges)) {
+        adjacency_probes_ = UINT64_MAX;  // no room: probe the index
+        return false;
+      }
+      adjacency_ = ValueOrThrow(paths::ReadAdjacency(ctx_->view, key));
+      env.adjacency->Put(key, env.snapshot_version, adjacency_);
+    }
+    if (adjacency_ == nullptr) return false;
+  }
+  neighbours_ = adjacency_->Next(tp.s != 0 ? tp.s : tp.o);
+  neighbour_pos_ = 0;
+  from_adjacency_ = true;
+  return true;
+}
+
+bool PatternMatcher::FillFromAdjacency(Chunk* out, size_t max) {
+  const Ref& end = pattern_ids_.s == 0 ? pattern_.s : pattern_.o;
+  while (out->rows() < max && neighbour_pos_ < neighbours_.size()) {
+    uint64_t* row = out->AppendRow(input_.data());
+    if (end.is_slot) row[end.slot] = neighbours_[neighbour_pos_];
+    ++neighbour_pos_;
+  }
+  return neighbour_pos_ < neighbours_.size();
 }
 
 // A scan of a whole predicate that reads its facts' instances walks the
@@ -166,6 +222,7 @@ bool PatternMatcher::FillNodes(Chunk* out, size_t max) {
 bool PatternMatcher::Fill(Chunk* out, size_t max) {
   if (pattern_.node_scan) return FillNodes(out, max);
   if (null_input_) return false;
+  if (from_adjacency_) return FillFromAdjacency(out, max);
   const uint32_t hash_slot = pattern_.fact >= 0 ? ctx_->query->facts[pattern_.fact].hash_slot : 0;
   while (out->rows() < max) {
     if (instance_pos_ < instances_.size()) {

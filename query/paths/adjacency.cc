@@ -26,4 +26,27 @@ std::span<const uint64_t> Adjacency::Next(uint64_t node) const {
   return {targets_.data() + offsets_[i], offsets_[i + 1] - offsets_[i]};
 }
 
+Result<std::shared_ptr<const Adjacency>> ReadAdjacency(storage::ReadView* view,
+                                                       const AdjacencyKey& key) {
+  std::vector<Adjacency::Edge> edges;
+  std::vector<storage::Triple> batch;
+  const bool forward = !key.backward || key.undirected;
+  const bool back = key.backward || key.undirected;
+  for (const uint64_t p : key.predicates) {
+    std::unique_ptr<storage::TripleCursor> cursor = view->Scan({0, p, 0});
+    for (;;) {
+      batch.clear();
+      if (cursor->Next(&batch, 2048) == 0) break;
+      for (const storage::Triple& t : batch) {
+        if (forward) edges.push_back(Adjacency::Edge{t.s, t.o, 0});
+        if (back && !(key.undirected && t.s == t.o)) {
+          edges.push_back(Adjacency::Edge{t.o, t.s, key.undirected ? 1u : 0u});
+        }
+      }
+    }
+    if (!cursor->status().ok()) return cursor->status();
+  }
+  return std::make_shared<const Adjacency>(std::move(edges));
+}
+
 }  // namespace quipu::query::paths

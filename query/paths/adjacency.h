@@ -10,11 +10,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <tuple>
 #include <vector>
 
 #include "query/versioned_cache.h"
+#include "storage/store.h"
 
 namespace quipu::query::paths {
 
@@ -50,15 +52,25 @@ class Adjacency {
 
 // What an adjacency was read for: the predicates in order, the side the
 // search walks from, and whether both sides are hops.
+// `all_facts`: every fact of the predicates is a hop, literal objects and
+// labels too (a pattern's bind join, ReadAdjacency); otherwise only facts
+// between entities, not along rdf:type (a path search's hops, HopSource).
 struct AdjacencyKey {
   std::vector<uint64_t> predicates;
   bool backward = false;
   bool undirected = false;
+  bool all_facts = false;
   bool operator<(const AdjacencyKey& o) const {
-    return std::tie(predicates, backward, undirected) <
-           std::tie(o.predicates, o.backward, o.undirected);
+    return std::tie(predicates, backward, undirected, all_facts) <
+           std::tie(o.predicates, o.backward, o.undirected, o.all_facts);
   }
 };
+
+// Reads every fact of key.predicates (REQUIRES: key.all_facts) from `view`
+// into the hops of the walk `key` describes: from subject to object, back,
+// or both ways (a self-loop once), forward hops before backward ones.
+Result<std::shared_ptr<const Adjacency>> ReadAdjacency(storage::ReadView* view,
+                                                       const AdjacencyKey& key);
 
 // The adjacencies of one store version (query/versioned_cache.h), 1 GiB
 // of them at most.
