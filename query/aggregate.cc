@@ -5,12 +5,14 @@
 #include <numeric>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include "core/term_id.h"
 #include "query/blocking_operator.h"
 #include "query/expression.h"
 #include "query/id_compare.h"
+#include "query/id_index.h"
 #include "query/item_ids.h"
 #include "query/memory_budget.h"
 #include "query/number_sum.h"
@@ -157,6 +159,32 @@ bool CountsIds(const BoundExpr& e) {
          ItemIds::IsTerm(e.args[0]);
 }
 
+// True for count(distinct v) when no (group, v) pair can repeat: the match
+// is one pattern of a fixed predicate, no relationship variable, one way,
+// so each row is a distinct fact (s, o); v is one end and a grouping key
+// the other. Counting needs no set then: the count of v is the same.
+bool DistinctByFacts(const BoundQuery& q, const BoundExpr& e) {
+  if (q.patterns.size() != 1 || !q.optionals.empty() || !q.paths.empty()) return false;
+  const BoundPattern& p = q.patterns[0];
+  if (p.node_scan || p.var || p.undirected || p.fact >= 0 || p.p.is_slot || !p.s.is_slot ||
+      !p.o.is_slot || p.s.slot == p.o.slot) {
+    return false;
+  }
+  const BoundExpr& counted = e.args[0];
+  if (counted.kind != BoundExpr::Kind::kSlot) return false;
+  uint32_t other = 0;
+  if (counted.slot == p.o.slot) {
+    other = p.s.slot;
+  } else if (counted.slot == p.s.slot) {
+    other = p.o.slot;
+  } else {
+    return false;
+  }
+  return std::any_of(q.items.begin(), q.items.end(), [&](const BoundExpr& item) {
+    return item.kind == BoundExpr::Kind::kSlot && item.slot == other;
+  });
+}
+
 class AggregateOp final : public BlockingOperator {
  public:
   AggregateOp(const ExecContext* ctx, std::unique_ptr<Operator> child, bool ordered)
@@ -187,6 +215,7 @@ class AggregateOp final : public BlockingOperator {
   void Materialize(Chunk* output) override {
     const std::vector<BoundExpr>& items = ctx_->query->items;
     std::unordered_map<std::vector<uint64_t>, size_t, IdsHash> index;
+    IdIndex single;  // the index of a grouping by one key
     std::vector<std::vector<uint64_t>> group_keys;
     std::vector<std::vector<Accumulator>> groups;
     std::vector<uint64_t> key(keys_.size());
@@ -195,13 +224,21 @@ class AggregateOp final : public BlockingOperator {
     for (size_t a = 0; a < aggregates_.size(); ++a) {
       const BoundExpr& e = items[aggregates_[a]];
       on_ids[a] = CountsIds(e);
-      if (on_ids[a] && e.distinct) distinct[a].emplace(&charge_);
+      if (on_ids[a] && e.distinct && !DistinctByFacts(*ctx_->query, e))
+        distinct[a].emplace(&charge_);
     }
     while (child_->Pull(&input_)) {
       for (size_t r = 0; r < input_.rows(); ++r) {
         const uint64_t* row = input_.row(r);
         for (size_t k = 0; k < keys_.size(); ++k) key[k] = items_.Id(items[keys_[k]], row);
-        auto [it, added] = index.try_emplace(key, groups.size());
+        size_t group = 0;
+        bool added = false;
+        if (keys_.size() == 1) {
+          std::tie(group, added) = single.Insert(key[0], groups.size());
+        } else {
+          auto [it, fresh] = index.try_emplace(key, groups.size());
+          std::tie(group, added) = std::make_pair(it->second, fresh);
+        }
         if (added) {
           // The index entry and the group's copy of the key, its accumulators.
           const uint64_t key_bytes = sizeof(key) + key.size() * sizeof(uint64_t);
@@ -210,7 +247,7 @@ class AggregateOp final : public BlockingOperator {
           group_keys.push_back(key);
           groups.push_back(Fresh());
         }
-        std::vector<Accumulator>& accs = groups[it->second];
+        std::vector<Accumulator>& accs = groups[group];
         for (size_t a = 0; a < aggregates_.size(); ++a) {
           const BoundExpr& e = items[aggregates_[a]];
           if (on_ids[a]) {
@@ -220,7 +257,7 @@ class AggregateOp final : public BlockingOperator {
               if (!distinct[a]) {
                 accs[a].AddCount(1);
               } else if (CountsByIdAlone(id)) {
-                distinct[a]->Add(it->second, id);
+                distinct[a]->Add(group, id);
               } else {
                 accs[a].Add(items_.eval().Decode(id));
               }
