@@ -216,6 +216,9 @@ class AggregateOp final : public BlockingOperator {
     const std::vector<BoundExpr>& items = ctx_->query->items;
     std::unordered_map<std::vector<uint64_t>, size_t, IdsHash> index;
     IdIndex single;  // the index of a grouping by one key
+    // Counts on ids, group by group, in one array: a group's accumulators
+    // are a node of their own, and touching one per row missed the cache.
+    std::vector<uint64_t> counts;
     std::vector<std::vector<uint64_t>> group_keys;
     std::vector<std::vector<Accumulator>> groups;
     std::vector<uint64_t> key(keys_.size());
@@ -246,6 +249,7 @@ class AggregateOp final : public BlockingOperator {
                       sizeof(std::vector<Accumulator>) + aggregates_.size() * sizeof(Accumulator));
           group_keys.push_back(key);
           groups.push_back(Fresh());
+          counts.resize(counts.size() + aggregates_.size(), 0);
         }
         std::vector<Accumulator>& accs = groups[group];
         for (size_t a = 0; a < aggregates_.size(); ++a) {
@@ -255,7 +259,7 @@ class AggregateOp final : public BlockingOperator {
             if (items_.eval().EvalId(e.args[0], row, &id)) {
               if (id == 0) continue;  // null: not counted
               if (!distinct[a]) {
-                accs[a].AddCount(1);
+                ++counts[group * aggregates_.size() + a];
               } else if (CountsByIdAlone(id)) {
                 distinct[a]->Add(group, id);
               } else {
@@ -268,6 +272,11 @@ class AggregateOp final : public BlockingOperator {
         }
       }
       ctx_->CheckCancel();
+    }
+    for (size_t g = 0; g < groups.size(); ++g) {
+      for (size_t a = 0; a < aggregates_.size(); ++a) {
+        groups[g][a].AddCount(static_cast<int64_t>(counts[g * aggregates_.size() + a]));
+      }
     }
     for (size_t a = 0; a < aggregates_.size(); ++a) {
       if (distinct[a]) distinct[a]->AddCounts(a, &groups);
