@@ -93,6 +93,15 @@ bool Shell::SetParam(const std::string& name, const std::string& literal, std::s
   Result<QueryResult> r = db_->Execute(statement, params_);
   if (!r.ok()) {
     *error = FormatError(r.status(), statement);
+    // A bare word reads as a variable; the analyst meant text.
+    if (r.status().code() == Status::Code::kSemanticError &&
+        r.status().message().rfind("unknown variable", 0) == 0) {
+      const size_t first = literal.find_first_not_of(" \t");
+      const std::string text = literal.substr(first, literal.find_last_not_of(" \t") + 1 - first);
+      *error +=
+          fmt::format("\nhint: text needs quotes: {}=\"{}\" (on the command line, -p '{}=\"{}\"')",
+                      name, text, name, text);
+    }
     return false;
   }
   params_[name] = r->rows.at(0).at(0);

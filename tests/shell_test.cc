@@ -304,6 +304,20 @@ TEST_CASE(":dot writes the last result's entities and their facts as Graphviz", 
   CHECK(f.err.str().empty());
 }
 
+TEST_CASE(":params with a bare word hints that text needs quotes", "[shell]") {
+  Fixture f;
+  Shell shell(f.db.get(), f.out, f.err);
+  std::string error;
+  CHECK_FALSE(shell.SetParam("who", " Ana ", &error));
+  CHECK(error ==
+        "error at line 1, column 9: unknown variable 'Ana'\n"
+        "  return  Ana ;\n"
+        "          ^\n"
+        "hint: text needs quotes: who=\"Ana\" (on the command line, -p 'who=\"Ana\"')");
+  CHECK_FALSE(shell.SetParam("n", "1 +", &error));
+  CHECK(error.find("hint") == std::string::npos);  // only a bare word gets it
+}
+
 TEST_CASE("the load progress bar stays silent for a second, then draws and clears", "[shell]") {
   std::ostringstream out;
   quipu::repl::ProgressBar bar(out);
