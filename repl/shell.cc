@@ -82,7 +82,13 @@ void Shell::PrintStatementResult(const QueryResult& r, double seconds) {
   table.max_width = to_terminal ? terminal_columns_() : 0;
   const bool time_in_table = timer_ && format_ == OutputFormat::kTable && output_file_ == nullptr;
   if (time_in_table) table.elapsed = FormatElapsed(seconds);
+  // Line mode puts a blank line between records, those of consecutive
+  // results too (as sqlite's .mode line does).
+  const bool records = format_ == OutputFormat::kLine && r.is_query && !r.rows.empty();
+  if (records && line_records_to_ == &results()) results() << "\n";
   PrintResult(r, format_, table, results());
+  if (records) line_records_to_ = &results();
+  if (format_ != OutputFormat::kLine) line_records_to_ = nullptr;
   for (const std::string& w : r.warnings) err_ << "warning: " << w << "\n";
   if (timer_ && !time_in_table) out_ << "Run time: " << FormatElapsed(seconds) << "\n";
   if (r.is_query) last_result_ = r;

@@ -109,6 +109,8 @@ class Shell {
   std::ostream& out_;
   std::ostream& err_;
   OutputFormat format_ = OutputFormat::kTable;
+  // Where line mode printed the latest records, while it is the mode.
+  const std::ostream* line_records_to_ = nullptr;
   TableBorders borders_ = TableBorders::kAuto;
   bool terminal_utf8_ = false;
   std::function<size_t()> terminal_columns_;  // null: results do not go to a terminal

@@ -318,6 +318,16 @@ TEST_CASE(":params with a bare word hints that text needs quotes", "[shell]") {
   CHECK(error.find("hint") == std::string::npos);  // only a bare word gets it
 }
 
+TEST_CASE("line mode puts a blank line between records, across statements too", "[shell]") {
+  Fixture f;
+  Shell shell(f.db.get(), f.out, f.err);
+  shell.set_format(OutputFormat::kLine);
+  REQUIRE(shell.RunScript("insert (@p {n: 3}), (@q {n: 4}); return 1 as a, 2 as bb; "
+                          "match (x {nothing: 1}) return x; match (x) return x.n as a order by a;",
+                          "") == quipu::repl::kExitOk);
+  CHECK(f.out.str() == " a = 1\nbb = 2\n\na = 3\n\na = 4\n");
+}
+
 TEST_CASE("the load progress bar stays silent for a second, then draws and clears", "[shell]") {
   std::ostringstream out;
   quipu::repl::ProgressBar bar(out);
