@@ -7,6 +7,7 @@
 #include <functional>
 #include <istream>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -92,9 +93,10 @@ class Shell {
   // could not read the database.
   bool RunCheck(const std::string& error_prefix = "error: ");
 
-  // The entities of the last result and the facts between them as a Graphviz
-  // digraph (:dot FILE).
-  std::string LastResultAsDot();
+  // The entities of the last result (in lists and paths too) and the facts
+  // between them as a Graphviz digraph (:dot FILE); nullopt when it holds
+  // no entity.
+  std::optional<std::string> LastResultAsDot();
 
  private:
   std::ostream& results() { return output_file_ ? *output_file_ : out_; }

@@ -283,18 +283,26 @@ TEST_CASE(":help lists every meta-command", "[shell]") {
         std::string::npos);
 }
 
+namespace {
+
+// Runs `lines` through the interactive loop, then :dot into a file: its text.
+std::string DotAfter(Fixture* f, const std::string& lines) {
+  quipu::testing::TempDir dot("dot");
+  Shell shell(f->db.get(), f->out, f->err);
+  std::istringstream in(lines + ":dot " + dot.path() + "\n");
+  CHECK(shell.RunInteractive(in) == quipu::repl::kExitOk);
+  return quipu::testing::ReadFileOrEmpty(dot.path());
+}
+
+}  // namespace
+
 TEST_CASE(":dot writes the last result's entities and their facts as Graphviz", "[shell]") {
   Fixture f;
-  quipu::testing::TempDir dot("dot");
-  Shell shell(f.db.get(), f.out, f.err);
-  std::istringstream in(
-      "insert (@a {name: \"Ana\"})-[:owns {source: \"registry\", since: date '2020-01-01'}]->"
-      "(@b {name: \"B \\\"Co\\\"\"}), (@b)-[:owns]->(@c), (@a)-[:met_with]->(@z);\n"
-      "match (x)-[:owns]->(y) where x = @a return x, [y];\n"
-      ":dot " +
-      dot.path() + "\n");
-  CHECK(shell.RunInteractive(in) == quipu::repl::kExitOk);
-  CHECK(quipu::testing::ReadFileOrEmpty(dot.path()) ==
+  CHECK(DotAfter(&f,
+                 "insert (@a {name: \"Ana\"})-[:owns {source: \"registry\", since: date "
+                 "'2020-01-01'}]->(@b {name: \"B \\\"Co\\\"\"}), (@b)-[:owns]->(@c), "
+                 "(@a)-[:met_with]->(@z);\n"
+                 "match (x)-[:owns]->(y) where x = @a return x, [y];\n") ==
         "digraph quipu {\n"
         "  node [shape=box];\n"
         "  \"@a\" [label=\"Ana\\n@a\"];\n"
@@ -326,6 +334,37 @@ TEST_CASE("line mode puts a blank line between records, across statements too", 
                           "match (x {nothing: 1}) return x; match (x) return x.n as a order by a;",
                           "") == quipu::repl::kExitOk);
   CHECK(f.out.str() == " a = 1\nbb = 2\n\na = 3\n\na = 4\n");
+}
+
+TEST_CASE(":dot draws a path's nodes and hops", "[shell]") {
+  Fixture f;
+  CHECK(DotAfter(&f,
+                 "insert (@a)-[:owns]->(@b), (@c)-[:funds]->(@b), (@c)-[:owns]->(@d);\n"
+                 "match p = (@a)-[:owns|funds*]-(@c) return p;\n") ==
+        "digraph quipu {\n"
+        "  node [shape=box];\n"
+        "  \"@a\" [label=\"@a\"];\n"
+        "  \"@b\" [label=\"@b\"];\n"
+        "  \"@c\" [label=\"@c\"];\n"
+        "  \"@a\" -> \"@b\" [label=\"@owns\"];\n"
+        "  \"@c\" -> \"@b\" [label=\"@funds\"];\n"
+        "}\n");
+  CHECK(f.err.str().empty());
+}
+
+TEST_CASE(":dot without entities to draw is an error and writes nothing", "[shell]") {
+  Fixture f;
+  quipu::testing::TempDir dot("dot");
+  Shell shell(f.db.get(), f.out, f.err);
+  const std::string file = dot.path() + ".dot";
+  std::istringstream in(":dot " + file + "\nreturn 1 as one;\n:dot " + file + "\n");
+  CHECK(shell.RunInteractive(in) == quipu::repl::kExitFailed);
+  const std::string message =
+      "error: :dot has nothing to draw: the last result holds no entities (run a match that "
+      "returns nodes, lists of them or paths first)\n";
+  CHECK(f.err.str() == message + message);
+  CHECK(f.out.str().find("wrote") == std::string::npos);
+  CHECK(quipu::testing::ReadFileOrEmpty(file).empty());
 }
 
 TEST_CASE("the load progress bar stays silent for a second, then draws and clears", "[shell]") {
