@@ -57,14 +57,17 @@ bool Shell::RunStatement(const std::string& text, size_t begin, size_t end, uint
   const size_t indent = newline == std::string::npos ? begin : begin - newline - 1;
   const std::string statement = std::string(indent, ' ') + text.substr(begin, end - begin);
   auto started = std::chrono::steady_clock::now();
+  if (running_notice_ != nullptr) running_notice_->Start();
   Status s = db_->ExecuteScript(
       statement,
       [&](const QueryResult& r) {
         const auto now = std::chrono::steady_clock::now();
         PrintStatementResult(r, std::chrono::duration<double>(now - started).count());
         started = std::chrono::steady_clock::now();
+        if (running_notice_ != nullptr) running_notice_->Start();  // the next statement
       },
       params_);
+  if (running_notice_ != nullptr) running_notice_->Stop();
   if (s.ok()) return true;
   if (progress_bar_ != nullptr) progress_bar_->Clear();
   results().flush();
@@ -74,6 +77,7 @@ bool Shell::RunStatement(const std::string& text, size_t begin, size_t end, uint
 }
 
 void Shell::PrintStatementResult(const QueryResult& r, double seconds) {
+  if (running_notice_ != nullptr) running_notice_->Stop();
   if (progress_bar_ != nullptr) progress_bar_->Clear();
   const bool to_terminal = output_file_ == nullptr && terminal_columns_ != nullptr;
   TableOptions table;

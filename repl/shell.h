@@ -16,6 +16,7 @@
 #include "repl/line_source.h"
 #include "repl/output.h"
 #include "repl/progress_bar.h"
+#include "repl/running_notice.h"
 
 namespace quipu::repl {
 
@@ -83,6 +84,10 @@ class Shell {
 
   // A load progress bar to erase when each statement ends; may be null.
   void set_progress_bar(ProgressBar* bar) { progress_bar_ = bar; }
+  // Each statement runs with `notice` started (the interactive shell on a
+  // terminal: a long statement says how long it has run and that Ctrl-C
+  // cancels it); it stops before anything is printed.
+  void set_running_notice(RunningNotice* notice) { running_notice_ = notice; }
 
   // Runs one meta-command line (":mode json"); false when it failed (the
   // error is printed after `error_prefix`). Sets *quit for :quit.
@@ -122,6 +127,7 @@ class Shell {
   bool quit_requested_ = false;
   std::string pending_;
   ProgressBar* progress_bar_ = nullptr;
+  RunningNotice* running_notice_ = nullptr;
   std::function<void(Database*)> database_listener_;
   QueryResult last_result_;                     // the last result with rows, for :dot
   std::unique_ptr<std::ofstream> output_file_;  // :output FILE

@@ -3,10 +3,13 @@
 #include "repl/shell.h"
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include "repl/output.h"
+#include "repl/running_notice.h"
 #include "repl/terminal.h"
 #include "repl/tokens.h"
 #include "tests/test_util.h"
@@ -365,6 +368,32 @@ TEST_CASE(":dot without entities to draw is an error and writes nothing", "[shel
   CHECK(f.err.str() == message + message);
   CHECK(f.out.str().find("wrote") == std::string::npos);
   CHECK(quipu::testing::ReadFileOrEmpty(file).empty());
+}
+
+TEST_CASE("a long statement's notice shows after its delay and is erased at the end", "[shell]") {
+  CHECK(quipu::repl::RunningNotice::Render(3) == "running for 3 s; Ctrl-C cancels");
+  std::ostringstream quiet;
+  {
+    quipu::repl::RunningNotice notice(quiet, std::chrono::hours(1));
+    notice.Start();
+    notice.Stop();
+    CHECK_FALSE(notice.shown());
+  }
+  CHECK(quiet.str().empty());
+  std::ostringstream out;
+  quipu::repl::RunningNotice notice(out, std::chrono::milliseconds(0));
+  notice.Start();
+  for (int i = 0; i < 1000 && !notice.shown(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE(notice.shown());
+  notice.Stop();
+  CHECK_FALSE(notice.shown());
+  const std::string text = out.str();
+  CHECK(std::regex_match(text, std::regex("(\rrunning for [0-9]+ s; Ctrl-C cancels\033\\[K)+"
+                                          "\r\033\\[K")));
+  notice.Stop();  // stopped already: nothing more
+  CHECK(out.str() == text);
 }
 
 TEST_CASE("the load progress bar stays silent for a second, then draws and clears", "[shell]") {
