@@ -100,6 +100,34 @@ Result<CheckReport> Database::Check() {
 
 void Database::Cancel() { impl_->engine->Cancel(); }
 
+namespace {
+
+// A line of more characters than this is shown as a window around the
+// caret, so that an error in a 2 MB statement prints a few lines, not 2 MB.
+constexpr size_t kWholeLineChars = 200;
+constexpr size_t kWindowChars = 60;  // shown on each side of the caret
+
+// What an error shows of `line`: all of it when short; else kWindowChars
+// characters each side of the byte `*caret`, a "…" where it is cut.
+// `*caret` becomes the caret's byte in what is returned.
+std::string ShownPart(std::string_view line, size_t* caret) {
+  if (CodePointCount(line) <= kWholeLineChars) return std::string(line);
+  const size_t at = StartOfCodePoint(line, *caret);
+  size_t begin = at;
+  for (size_t n = 0; n < kWindowChars && begin > 0; ++n) {
+    begin = StartOfCodePoint(line, begin - 1);
+  }
+  size_t end = at;  // the caret's own character and kWindowChars after it
+  for (size_t n = 0; n <= kWindowChars && end < line.size(); ++n) end = EndOfCodePoint(line, end);
+  std::string shown = begin > 0 ? "…" : "";
+  *caret = shown.size() + (*caret - begin);
+  shown += line.substr(begin, end - begin);
+  if (end < line.size()) shown += "…";
+  return shown;
+}
+
+}  // namespace
+
 std::string FormatError(const Status& status, std::string_view source) {
   std::string kind;
   switch (status.code()) {
@@ -129,17 +157,18 @@ std::string FormatError(const Status& status, std::string_view source) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   // The caret goes under the column-th byte; pad with the line's own tabs and
   // one space per UTF-8 character so it lines up on a terminal.
+  size_t byte_col = std::min<size_t>(status.column() - 1, line.size());
+  const std::string shown = ShownPart(line, &byte_col);
   std::string pad;
-  const size_t byte_col = std::min<size_t>(status.column() - 1, line.size());
   for (size_t i = 0; i < byte_col; ++i) {
-    const unsigned char c = static_cast<unsigned char>(line[i]);
+    const unsigned char c = static_cast<unsigned char>(shown[i]);
     if (c == '\t') {
       pad += '\t';
     } else if (!IsUtf8Continuation(static_cast<char>(c))) {
       pad += ' ';
     }
   }
-  out += fmt::format("\n  {}\n  {}^", line, pad);
+  out += fmt::format("\n  {}\n  {}^", shown, pad);
   return out;
 }
 

@@ -18,6 +18,14 @@ struct Pos {
   uint32_t column = 0;
 };
 
+// The n of `skip n` or `limit n`: a number, or the $parameter giving it
+// (query/ checks the parameter's value when the statement runs).
+struct Count {
+  uint64_t value = 0;
+  std::string param;  // the parameter's name without '$'; empty for a number
+  Pos pos;
+};
+
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
 struct MatchClause;
@@ -120,8 +128,8 @@ struct MatchStatement {
   bool distinct = false;
   std::vector<ReturnItem> items;
   std::vector<OrderItem> order;
-  std::optional<uint64_t> skip;
-  std::optional<uint64_t> limit;
+  std::optional<Count> skip;
+  std::optional<Count> limit;
 };
 
 struct InsertStatement {
@@ -164,7 +172,7 @@ struct ShowStatement {
 // matches the text (query/search.h).
 struct SearchStatement {
   ExprPtr text;  // a string literal or a $parameter
-  std::optional<uint64_t> limit;
+  std::optional<Count> limit;
 };
 
 // load 'file' [format f] [on error skip], load csv 'file' as nodes/edges/rows …,
@@ -208,8 +216,8 @@ struct CallStatement {
   std::vector<Argument> args;
   std::vector<YieldItem> yield;  // empty: every column
   std::vector<OrderItem> order;
-  std::optional<uint64_t> skip;
-  std::optional<uint64_t> limit;
+  std::optional<Count> skip;
+  std::optional<Count> limit;
 };
 
 struct Statement;

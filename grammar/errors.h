@@ -48,7 +48,7 @@ QUIPU_EXPECT(alias, "a name after 'as'");
 QUIPU_EXPECT(kw_by, "'by' after 'order'");
 QUIPU_EXPECT(kw_match, "'match' after 'optional'");
 QUIPU_EXPECT(order_items, "an expression to order by");
-QUIPU_EXPECT(count_value, "a non-negative integer");
+QUIPU_EXPECT(count_value, "a non-negative integer or a $parameter");
 QUIPU_EXPECT(where_condition, "a condition after 'where'");
 QUIPU_EXPECT(next_node, "a node pattern '(' after the relationship");
 QUIPU_EXPECT(node_close, "')' to close the node pattern");

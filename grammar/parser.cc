@@ -25,7 +25,7 @@ struct Selector
           pt::store_content::on<variable, rel_variable, alias, label_name, prop_key, key_name,
                                 iri_body, dq_body, sq_body, decimal_literal, integer_literal,
                                 true_literal, false_literal, null_literal, function_name,
-                                property_name, mul_op, add_op, comp_op, not_op, count_value,
+                                property_name, mul_op, add_op, comp_op, not_op, count_number,
                                 order_direction, return_distinct, distinct_marker>,
           pt::store_content::on<
               list_literal, parameter, param_name, case_expr, case_subject, when_cond, then_value,
@@ -39,7 +39,8 @@ struct Selector
               node_pattern, next_node, rel_out, rel_in, undirected_end, rel_type, prop_map,
               prop_entry, prop_value, entity_key, iri_ref, string_literal, date_literal,
               datetime_literal, count_star, function_call, negation, return_clause, return_item,
-              return_expr, order_clause, order_item, order_expr, skip_clause, limit_clause>,
+              return_expr, order_clause, order_item, order_expr, skip_clause, limit_clause,
+              count_value>,
           pt::store_content::on<why_stmt, as_of_value, during_from, during_to, min_confidence,
                                 alternative_name, rel_hops, hops_min, hops_max, hops_exact,
                                 hop_condition, path_variable, mode_all_shortest, mode_shortest,
@@ -183,17 +184,21 @@ ast::ExprPtr MakeLiteral(Value v, ast::Pos pos) {
   return e;
 }
 
-Value BuildNumber(const Node& n) {
+// An integer literal's value; one rule for every place that reads one.
+int64_t BuildInteger(const Node& n) {
   const std::string text = n.string();
-  if (n.is_type<integer_literal>()) {
-    int64_t v = 0;
-    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || ptr != text.data() + text.size()) {
-      throw BuildError("integer " + text + " is out of range (at most 9223372036854775807)",
-                       PosOf(n));
-    }
-    return Value(v);
+  int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size()) {
+    throw BuildError("integer " + text + " is out of range (at most 9223372036854775807)",
+                     PosOf(n));
   }
+  return v;
+}
+
+Value BuildNumber(const Node& n) {
+  if (n.is_type<integer_literal>()) return Value(BuildInteger(n));
+  const std::string text = n.string();
   double d = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), d);
   if (ec != std::errc() || ptr != text.data() + text.size()) {
@@ -562,15 +567,17 @@ std::vector<ast::PathPattern> BuildPatterns(const Node& list) {
   return out;
 }
 
-uint64_t BuildCount(const Node& clause) {
-  const Node& value = *clause.children.at(0);
-  uint64_t v = 0;
-  const std::string text = value.string();
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || ptr != text.data() + text.size()) {
-    throw BuildError("count " + text + " is out of range", PosOf(value));
+// skip_clause or limit_clause: its count, a number or a $parameter.
+ast::Count BuildCount(const Node& clause) {
+  const Node& value = *clause.children.at(0)->children.at(0);
+  ast::Count count;
+  count.pos = PosOf(value);
+  if (value.is_type<parameter>()) {
+    count.param = value.children.at(0)->string();
+  } else {
+    count.value = static_cast<uint64_t>(BuildInteger(value));
   }
-  return v;
+  return count;
 }
 
 // match_clause, optional_match or exists_expr: path patterns and where.

@@ -371,7 +371,8 @@ struct order_item : seq<order_expr, ws, opt<order_direction, ws>> {};
 struct next_order_item : order_item {};
 struct order_items : seq<order_item, star<comma, must<next_order_item>>> {};
 struct order_clause : if_must<kw_order, ws, kw_by, ws, order_items> {};
-struct count_value : plus<digit> {};
+struct count_number : plus<digit> {};
+struct count_value : sor<count_number, parameter> {};
 struct skip_clause : if_must<kw_skip, ws, count_value, ws> {};
 struct limit_clause : if_must<kw_limit, ws, count_value, ws> {};
 // `return 1 + 1` alone is a match over one empty row. Optional clauses

@@ -250,7 +250,29 @@ uint64_t Count(const py::object& value, const char* name) {
       value.cast<py::int_>() < py::int_(0)) {
     throw py::value_error(std::string(name) + " takes a whole number >= 0 (0: no limit)");
   }
-  return value.cast<uint64_t>();
+  const unsigned long long count = PyLong_AsUnsignedLongLong(value.ptr());
+  if (PyErr_Occurred() != nullptr) {  // an OverflowError: said as the other bad values are
+    PyErr_Clear();
+    throw py::value_error(std::string(name) + ": " + py::str(value).cast<std::string>() +
+                          " is out of range (at most 18446744073709551615; 0: no limit)");
+  }
+  return count;
+}
+
+// A number of seconds, at least 0, for time_limit_seconds.
+double Seconds(const py::object& value) {
+  if (py::isinstance<py::bool_>(value) ||
+      !(py::isinstance<py::int_>(value) || py::isinstance<py::float_>(value))) {
+    throw py::type_error("time_limit_seconds takes a number of seconds, not " +
+                         py::str(value.get_type().attr("__name__")).cast<std::string>());
+  }
+  const double seconds = PyFloat_AsDouble(value.ptr());
+  if (PyErr_Occurred() != nullptr) {  // an int too large for a double
+    PyErr_Clear();
+    throw py::value_error("time_limit_seconds is out of range (too large for a double)");
+  }
+  if (!(seconds >= 0)) throw py::value_error("time_limit_seconds must be >= 0 (0: no limit)");
+  return seconds;
 }
 
 // Sets the limits given (not None) in *limits. memory_limit is bytes (an
@@ -259,11 +281,7 @@ void ApplyLimits(const py::object& time_limit_seconds, const py::object& path_st
                  const py::object& memory_limit, const py::object& max_rows,
                  const py::object& statement_bytes, const py::object& nesting_depth,
                  quipu::QueryLimits* limits) {
-  if (!time_limit_seconds.is_none()) {
-    const double seconds = time_limit_seconds.cast<double>();
-    if (!(seconds >= 0)) throw py::value_error("time_limit_seconds must be >= 0 (0: no limit)");
-    limits->time_seconds = seconds;
-  }
+  if (!time_limit_seconds.is_none()) limits->time_seconds = Seconds(time_limit_seconds);
   if (!path_states.is_none()) limits->path_states = Count(path_states, "path_states");
   if (py::isinstance<py::str>(memory_limit)) {
     quipu::Result<uint64_t> bytes = quipu::ParseMemorySize(memory_limit.cast<std::string>());

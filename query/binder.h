@@ -57,6 +57,11 @@ struct RowScope {
 Result<BoundExpr> BindRowExpression(const ast::Expr& expr, const RowScope& row,
                                     const Params& params);
 
+// The number `skip` or `limit` (`clause`) stands for: its literal, or the
+// value of its parameter, which must be a non-negative integer; raises
+// QueryError at the count otherwise.
+uint64_t CountValue(const ast::Count& count, const Params& params, const char* clause);
+
 // Evaluates an expression that may not refer to variables (values in
 // insert and delete patterns): literals, parameters, operators, functions.
 Result<Value> EvaluateConstant(const ast::Expr& expr, const Params& params);

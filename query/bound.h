@@ -267,6 +267,9 @@ struct BoundQuery {
   std::vector<SortKey> order;
   std::optional<uint64_t> skip;
   std::optional<uint64_t> limit;
+  // In a template, a skip or limit given by a $parameter: Instantiate sets
+  // skip or limit from it.
+  std::optional<ast::Count> skip_param, limit_param;
 };
 
 }  // namespace quipu::query

@@ -92,7 +92,7 @@ std::vector<size_t> YieldedColumns(const ast::CallStatement& call,
 }
 
 // order by, skip and limit over the yielded columns, by name.
-void OrderAndLimit(const ast::CallStatement& call, QueryResult* result) {
+void OrderAndLimit(const ast::CallStatement& call, const Params& params, QueryResult* result) {
   std::vector<SortKey> keys;
   for (const ast::OrderItem& item : call.order) {
     const ast::Expr& e = *item.expr;
@@ -113,9 +113,13 @@ void OrderAndLimit(const ast::CallStatement& call, QueryResult* result) {
     }
     return false;
   });
-  const size_t skip = std::min<uint64_t>(call.skip.value_or(0), rows.size());
+  const uint64_t skip_count = call.skip ? CountValue(*call.skip, params, "skip") : 0;
+  const size_t skip = std::min<uint64_t>(skip_count, rows.size());
   rows.erase(rows.begin(), rows.begin() + static_cast<long>(skip));
-  if (call.limit && *call.limit < rows.size()) rows.resize(*call.limit);
+  if (call.limit) {
+    const uint64_t limit = CountValue(*call.limit, params, "limit");
+    if (limit < rows.size()) rows.resize(limit);
+  }
 }
 
 }  // namespace
@@ -145,7 +149,7 @@ QueryResult RunCall(const ast::CallStatement& call, storage::ReadView* view,
       result.rows.push_back(std::move(row));
     }
   }
-  OrderAndLimit(call, &result);
+  OrderAndLimit(call, *env.params, &result);
   return result;
 }
 

@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "core/utf8.h"
+#include "query/binder.h"
 #include "query/expression.h"
 #include "query/operators.h"
 #include "storage/name_index.h"
@@ -163,7 +164,9 @@ QueryResult RunSearch(const ast::SearchStatement& search, storage::ReadView* vie
   KeepBestPerEntity(&candidates, view);
   // Only the rows up to the limit, and those tied with the last of them,
   // need their names and keys to be put in their final order.
-  const size_t keep = std::min<size_t>(candidates.size(), search.limit.value_or(SIZE_MAX));
+  const size_t keep = search.limit ? std::min<uint64_t>(candidates.size(),
+                                                        CountValue(*search.limit, params, "limit"))
+                                   : candidates.size();
   size_t decode = keep;
   if (keep > 0 && keep < candidates.size()) {
     std::nth_element(candidates.begin(), candidates.begin() + static_cast<long>(keep),

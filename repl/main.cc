@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "repl/highlight.h"
@@ -47,7 +48,7 @@ bool ReadFile(const std::string& path, std::string* out, std::string* error) {
 // The interactive shell on a terminal: line editing, history, completion,
 // highlighting, and Ctrl-C to cancel a statement or clear a half-typed one.
 int RunTerminal(quipu::repl::Shell* shell, const std::string& db_path,
-                const std::string& history_file,
+                const std::string& history_file, quipu::repl::ProgressBar* progress_bar,
                 const std::function<void(quipu::Database*)>& watch_loads) {
   using quipu::repl::LineStatus;
   // libedit decodes typed characters by the locale's character set.
@@ -65,6 +66,14 @@ int RunTerminal(quipu::repl::Shell* shell, const std::string& db_path,
     });
   }
   shell->set_timer(true);
+  // A statement running past two seconds says so on a terminal, and that
+  // Ctrl-C cancels it; a load shows its progress bar instead.
+  std::optional<quipu::repl::RunningNotice> notice;
+  if (isatty(STDERR_FILENO)) {
+    notice.emplace(std::cerr);
+    shell->set_running_notice(&*notice);
+    progress_bar->set_running_notice(&*notice);
+  }
   running_db = shell->database();
   shell->set_database_listener([&](quipu::Database* db) {
     running_db = db;
@@ -79,11 +88,14 @@ int RunTerminal(quipu::repl::Shell* shell, const std::string& db_path,
     if (quipu::Database* db = running_db.load(); db != nullptr) db->Cancel();
   };
   sigaction(SIGINT, &action, nullptr);
-  return shell->RunInteractive([&](const std::string& prompt, std::string* line) {
+  const int status = shell->RunInteractive([&](const std::string& prompt, std::string* line) {
     const LineStatus got = editor.ReadLine(prompt, line);
     if (got == LineStatus::kLine) editor.AddHistory(*line);
     return got;
   });
+  shell->set_running_notice(nullptr);
+  progress_bar->set_running_notice(nullptr);
+  return status;
 }
 
 }  // namespace
@@ -228,5 +240,6 @@ int main(int argc, char** argv) {
     ss << std::cin.rdbuf();
     return shell.RunScript(ss.str(), "");
   }
-  return RunTerminal(&shell, db_path, no_history ? std::string() : history_file, watch_loads);
+  return RunTerminal(&shell, db_path, no_history ? std::string() : history_file, &progress_bar,
+                     watch_loads);
 }

@@ -34,7 +34,7 @@ constexpr Command kCommands[] = {
     {":schema", "", "labels and predicates with their counts"},
     {":check", "", "verify that the indexes, dictionary, statistics and name index agree"},
     {":explain", "STATEMENT", "the plan of a match, without running it"},
-    {":dot", "FILE[.svg]", "the last result's entities and their facts as Graphviz"},
+    {":dot", "FILE[.svg]", "the last result's entities, paths and their facts as Graphviz"},
     {":open", "DB", "close this database and open DB (created if missing)"},
     {":quit", "", "leave the shell (Ctrl-D too)"},
 };
@@ -61,21 +61,24 @@ std::string DotId(const std::string& s) {
 
 }  // namespace
 
-std::string Shell::LastResultAsDot() {
-  // The entities anywhere in the last result's rows (lists included).
+std::optional<std::string> Shell::LastResultAsDot() {
+  // The entities anywhere in the last result's rows (lists and the nodes of
+  // paths included); the facts between them draw a path's hops.
   ValueList entities;
   std::function<void(const Value&)> collect = [&](const Value& v) {
     if (v.type() == Value::Type::kEntity) {
       if (std::find(entities.begin(), entities.end(), v) == entities.end()) entities.push_back(v);
     } else if (v.type() == Value::Type::kList) {
       for (const Value& item : v.as_list()) collect(item);
+    } else if (v.type() == Value::Type::kPath) {
+      for (const Value& node : v.as_path().nodes) collect(node);
     }
   };
   for (const auto& row : last_result_.rows) {
     for (const Value& v : row) collect(v);
   }
+  if (entities.empty()) return std::nullopt;
   std::string out = "digraph quipu {\n  node [shape=box];\n";
-  if (entities.empty()) return out + "}\n";
   Params params;
   params["nodes"] = Value(entities);
   Result<QueryResult> names =
@@ -281,11 +284,16 @@ bool Shell::RunMeta(const std::string& line, bool* quit, const std::string& erro
   }
   if (name == ":dot") {
     if (arg.empty()) return fail(":dot needs a file");
-    const std::string dot = LastResultAsDot();
+    const std::optional<std::string> dot = LastResultAsDot();
+    if (!dot) {
+      return fail(
+          ":dot has nothing to draw: the last result holds no entities (run a match that returns "
+          "nodes, lists of them or paths first)");
+    }
     const bool svg = arg.size() > 4 && arg.compare(arg.size() - 4, 4, ".svg") == 0;
     const std::string dot_file = svg ? arg.substr(0, arg.size() - 4) + ".dot" : arg;
     std::ofstream file(dot_file, std::ios::trunc);
-    if (!(file << dot)) return fail("cannot write '" + dot_file + "': " + std::strerror(errno));
+    if (!(file << *dot)) return fail("cannot write '" + dot_file + "': " + std::strerror(errno));
     file.close();
     if (svg) {
       if (std::system("command -v dot >/dev/null 2>&1") != 0) {

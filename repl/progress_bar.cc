@@ -26,6 +26,7 @@ std::string ProgressBar::Render(const LoadProgress& p) {
 void ProgressBar::Update(const LoadProgress& p) {
   if (p.seconds < 1.0 || p.seconds - last_drawn_ < 0.1) return;
   last_drawn_ = p.seconds;
+  if (notice_ != nullptr) notice_->Stop();
   out_ << "\r" << Render(p) << "\033[K" << std::flush;
   shown_ = true;
 }

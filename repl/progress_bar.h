@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "quipu/database.h"
+#include "repl/running_notice.h"
 
 namespace quipu::repl {
 
@@ -14,6 +15,8 @@ class ProgressBar {
   explicit ProgressBar(std::ostream& out) : out_(out) {}
 
   void Update(const LoadProgress& progress);
+  // A bar drawn stops `notice`: a load shows its progress instead.
+  void set_running_notice(RunningNotice* notice) { notice_ = notice; }
   // Erases the bar if one is shown.
   void Clear();
 
@@ -23,6 +26,7 @@ class ProgressBar {
 
  private:
   std::ostream& out_;
+  RunningNotice* notice_ = nullptr;
   bool shown_ = false;
   double last_drawn_ = 0;
 };

@@ -57,14 +57,17 @@ bool Shell::RunStatement(const std::string& text, size_t begin, size_t end, uint
   const size_t indent = newline == std::string::npos ? begin : begin - newline - 1;
   const std::string statement = std::string(indent, ' ') + text.substr(begin, end - begin);
   auto started = std::chrono::steady_clock::now();
+  if (running_notice_ != nullptr) running_notice_->Start();
   Status s = db_->ExecuteScript(
       statement,
       [&](const QueryResult& r) {
         const auto now = std::chrono::steady_clock::now();
         PrintStatementResult(r, std::chrono::duration<double>(now - started).count());
         started = std::chrono::steady_clock::now();
+        if (running_notice_ != nullptr) running_notice_->Start();  // the next statement
       },
       params_);
+  if (running_notice_ != nullptr) running_notice_->Stop();
   if (s.ok()) return true;
   if (progress_bar_ != nullptr) progress_bar_->Clear();
   results().flush();
@@ -74,6 +77,7 @@ bool Shell::RunStatement(const std::string& text, size_t begin, size_t end, uint
 }
 
 void Shell::PrintStatementResult(const QueryResult& r, double seconds) {
+  if (running_notice_ != nullptr) running_notice_->Stop();
   if (progress_bar_ != nullptr) progress_bar_->Clear();
   const bool to_terminal = output_file_ == nullptr && terminal_columns_ != nullptr;
   TableOptions table;
@@ -82,7 +86,13 @@ void Shell::PrintStatementResult(const QueryResult& r, double seconds) {
   table.max_width = to_terminal ? terminal_columns_() : 0;
   const bool time_in_table = timer_ && format_ == OutputFormat::kTable && output_file_ == nullptr;
   if (time_in_table) table.elapsed = FormatElapsed(seconds);
+  // Line mode puts a blank line between records, those of consecutive
+  // results too (as sqlite's .mode line does).
+  const bool records = format_ == OutputFormat::kLine && r.is_query && !r.rows.empty();
+  if (records && line_records_to_ == &results()) results() << "\n";
   PrintResult(r, format_, table, results());
+  if (records) line_records_to_ = &results();
+  if (format_ != OutputFormat::kLine) line_records_to_ = nullptr;
   for (const std::string& w : r.warnings) err_ << "warning: " << w << "\n";
   if (timer_ && !time_in_table) out_ << "Run time: " << FormatElapsed(seconds) << "\n";
   if (r.is_query) last_result_ = r;
@@ -93,6 +103,15 @@ bool Shell::SetParam(const std::string& name, const std::string& literal, std::s
   Result<QueryResult> r = db_->Execute(statement, params_);
   if (!r.ok()) {
     *error = FormatError(r.status(), statement);
+    // A bare word reads as a variable; the analyst meant text.
+    if (r.status().code() == Status::Code::kSemanticError &&
+        r.status().message().rfind("unknown variable", 0) == 0) {
+      const size_t first = literal.find_first_not_of(" \t");
+      const std::string text = literal.substr(first, literal.find_last_not_of(" \t") + 1 - first);
+      *error +=
+          fmt::format("\nhint: text needs quotes: {}=\"{}\" (on the command line, -p '{}=\"{}\"')",
+                      name, text, name, text);
+    }
     return false;
   }
   params_[name] = r->rows.at(0).at(0);

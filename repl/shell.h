@@ -7,6 +7,7 @@
 #include <functional>
 #include <istream>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "repl/line_source.h"
 #include "repl/output.h"
 #include "repl/progress_bar.h"
+#include "repl/running_notice.h"
 
 namespace quipu::repl {
 
@@ -82,6 +84,10 @@ class Shell {
 
   // A load progress bar to erase when each statement ends; may be null.
   void set_progress_bar(ProgressBar* bar) { progress_bar_ = bar; }
+  // Each statement runs with `notice` started (the interactive shell on a
+  // terminal: a long statement says how long it has run and that Ctrl-C
+  // cancels it); it stops before anything is printed.
+  void set_running_notice(RunningNotice* notice) { running_notice_ = notice; }
 
   // Runs one meta-command line (":mode json"); false when it failed (the
   // error is printed after `error_prefix`). Sets *quit for :quit.
@@ -92,9 +98,10 @@ class Shell {
   // could not read the database.
   bool RunCheck(const std::string& error_prefix = "error: ");
 
-  // The entities of the last result and the facts between them as a Graphviz
-  // digraph (:dot FILE).
-  std::string LastResultAsDot();
+  // The entities of the last result (in lists and paths too) and the facts
+  // between them as a Graphviz digraph (:dot FILE); nullopt when it holds
+  // no entity.
+  std::optional<std::string> LastResultAsDot();
 
  private:
   std::ostream& results() { return output_file_ ? *output_file_ : out_; }
@@ -109,6 +116,8 @@ class Shell {
   std::ostream& out_;
   std::ostream& err_;
   OutputFormat format_ = OutputFormat::kTable;
+  // Where line mode printed the latest records, while it is the mode.
+  const std::ostream* line_records_to_ = nullptr;
   TableBorders borders_ = TableBorders::kAuto;
   bool terminal_utf8_ = false;
   std::function<size_t()> terminal_columns_;  // null: results do not go to a terminal
@@ -118,6 +127,7 @@ class Shell {
   bool quit_requested_ = false;
   std::string pending_;
   ProgressBar* progress_bar_ = nullptr;
+  RunningNotice* running_notice_ = nullptr;
   std::function<void(Database*)> database_listener_;
   QueryResult last_result_;                     // the last result with rows, for :dot
   std::unique_ptr<std::ofstream> output_file_;  // :output FILE

@@ -165,6 +165,16 @@ check "--param binds parameters" "c,m
 "$quipu" "$db" -p who -c 'return 1;' >/dev/null 2>"$work/err"
 check "--param without = exits 2" "2" "$?"
 check "--param without = message" "quipu: --param needs NAME=VALUE, got 'who'" "$(cat "$work/err")"
+"$quipu" "$db" -p n=xyz -c 'return $n;' >/dev/null 2>"$work/err"
+check "--param with a bare word exits 2" "2" "$?"
+check "--param with a bare word hints at quotes" "quipu: --param n: error at line 1, column 8: unknown variable 'xyz'
+  return xyz;
+         ^
+hint: text needs quotes: n=\"xyz\" (on the command line, -p 'n=\"xyz\"')" "$(cat "$work/err")"
+out=$("$quipu" "$db" -p n=2 --format csv -c 'match (x) return x order by x limit $n;')
+check "--param gives limit its count" "x
+@chancay
+@cosco" "$out"
 "$quipu" "$db" -c 'return $nope;' >/dev/null 2>"$work/err"
 check "unbound parameter" "error at line 1, column 8: parameter \$nope has no value" "$(head -1 "$work/err")"
 

@@ -120,6 +120,44 @@ TEST_CASE("a 1 MB string fits in a statement; a longer statement is refused", "[
   CHECK(allowed->rows.at(0).at(0).as_int() == 2'000'000);
 }
 
+TEST_CASE("an error in a long line shows a window around the caret, not the line",
+          "[engine][hostile]") {
+  quipu::testing::TempDir dir;
+  auto db = OpenDb(dir.path());
+  // The 2 MB statement: its start, cut after 60 characters more.
+  const std::string too_long = "return \"" + std::string(2'000'000, 'y') + "\";";
+  auto refused = db->Execute(too_long);
+  REQUIRE_FALSE(refused.ok());
+  const std::string shown = quipu::FormatError(refused.status(), too_long);
+  CHECK(shown.substr(shown.find('\n')) == "\n  return \"" + std::string(53, 'y') + "…\n  ^");
+
+  // An unknown variable in the middle of a 9 KB line: 60 characters each
+  // side of the caret (UTF-8 counted as characters), "…" at both cuts.
+  const std::string line =
+      "return [" + Repeat("\"é\", ", 1000) + "nope" + Repeat(", 1", 1000) + "];";
+  auto unknown = db->Execute(line);
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(quipu::FormatError(unknown.status(), line) ==
+        "error at line 1, column 6009: unknown variable 'nope'\n  …" + Repeat("\"é\", ", 12) +
+            "nope" + Repeat(", 1", 19) + "…\n  " + std::string(61, ' ') + "^");
+
+  // A caret near the end of a long line: no "…" after it.
+  const std::string tail = "return " + Repeat("1 + ", 100) + "nope;";
+  auto at_end = db->Execute(tail);
+  REQUIRE_FALSE(at_end.ok());
+  CHECK(quipu::FormatError(at_end.status(), tail) ==
+        "error at line 1, column 408: unknown variable 'nope'\n  …" + Repeat("1 + ", 15) +
+            "nope;\n  " + std::string(61, ' ') + "^");
+
+  // A line of 200 characters is still shown whole.
+  const std::string whole = "return " + std::string(188, ' ') + "nope;\n";
+  auto short_line = db->Execute(whole);
+  REQUIRE_FALSE(short_line.ok());
+  CHECK(quipu::FormatError(short_line.status(), whole) ==
+        "error at line 1, column 196: unknown variable 'nope'\n  " + whole.substr(0, 200) + "\n  " +
+            std::string(195, ' ') + "^");
+}
+
 TEST_CASE("NUL bytes and bytes that are not UTF-8 are refused where they are",
           "[engine][hostile]") {
   quipu::testing::TempDir dir;

@@ -78,19 +78,21 @@ expect_not completion "no colour with TERM=dumb" $'\e[1;34m'
 
 # Ctrl-C clears a half-typed statement (else the next line would continue it
 # into a syntax error), does not leave the shell at an empty prompt, and
-# cancels a running statement.
+# cancels a running statement, which said after two seconds that it runs.
 (sleep 1; printf 'match (p:Person {name:\n'; sleep 0.3
  printf '  "An'; sleep 0.3; printf '\003'; sleep 0.5
  printf 'return 7 as seven;\n'; sleep 0.5
  printf '\003'; sleep 0.5
  printf 'match (a)-[p]->(b), (c)-[q]->(d), (e)-[r]->(f), (g)-[s]->(h), (i)-[t]->(j) return count(*);\n'
- sleep 1.5; printf '\003'; sleep 1
+ sleep 3.5; printf '\003'; sleep 1
  printf ':mode csv\nreturn 8 as eight;\n'; sleep 0.5
  printf '\004') | session interrupt 100 TERM=dumb LANG=C
 expect interrupt "^C ends the dropped line, a fresh prompt follows" $'...>   "An^C\nquipu> return 7'
 expect interrupt "the half-typed statement was dropped" "| seven |"
 expect_not interrupt "no continuation of the dropped statement" "syntax error"
 expect interrupt "a running statement is cancelled" "error: the statement was cancelled"
+expect interrupt "a statement past two seconds says how long it runs" "running for 2 s; Ctrl-C cancels"
+expect interrupt "the notice is erased before the error" $'\e[Kerror: the statement was cancelled'
 expect interrupt "the shell goes on after both" $'eight\n8'
 
 # Highlighting: colour codes on a colour terminal, none with NO_COLOR; a

@@ -142,6 +142,15 @@ class QuipuTest(unittest.TestCase):
                              f"parameter 'years': {big} does not fit in a 64-bit integer")
         self.assertEqual(self.db.execute("return $a, $b;", {"a": 2**63 - 1, "b": -2**63})
                          .fetchall(), [(2**63 - 1, -2**63)])
+        # A count of limit from a parameter: checked when the statement runs.
+        self.assertEqual(self.db.execute("return 1 as one limit $n;", {"n": 0}).fetchall(), [])
+        with self.assertRaises(ValueError) as ctx:
+            self.db.execute("return 1 as one limit $n;", {"n": 2**63})
+        self.assertEqual(str(ctx.exception),
+                         f"parameter 'n': {2**63} does not fit in a 64-bit integer")
+        with self.assertRaises(quipu.SemanticError) as ctx:
+            self.db.execute("return 1 as one limit $n;", {"n": -1})
+        self.assertEqual(ctx.exception.message, "'limit' needs a non-negative integer, got $n = -1")
 
     def test_script_and_load(self):
         with open(SEED, encoding="utf-8") as f:
@@ -304,6 +313,29 @@ class QuipuTest(unittest.TestCase):
             self.assertEqual(db.execute("return [[[1]]];").fetchall(), [([[[1]]],)])
             with self.assertRaises(ValueError):
                 db.set_limits(nesting_depth=2**32)
+            # An int past the 64 bits of a limit is a ValueError, not pybind11's
+            # RuntimeError; a time that is not a number is a TypeError.
+            for name in ("path_states", "memory_limit", "max_rows", "statement_bytes",
+                         "nesting_depth"):
+                with self.assertRaises(ValueError) as ctx:
+                    db.set_limits(**{name: 2**64})
+                self.assertEqual(str(ctx.exception),
+                                 f"{name}: 18446744073709551616 is out of range (at most "
+                                 "18446744073709551615; 0: no limit)")
+            db.set_limits(max_rows=2**64 - 1)
+            self.assertEqual(db.limits["max_rows"], 2**64 - 1)
+            with self.assertRaises(ValueError) as ctx:
+                db.set_limits(time_limit_seconds=2**1024)
+            self.assertEqual(str(ctx.exception),
+                             "time_limit_seconds is out of range (too large for a double)")
+            for bad in ("5", True):
+                with self.assertRaises(TypeError) as ctx:
+                    db.set_limits(time_limit_seconds=bad)
+                self.assertEqual(str(ctx.exception), "time_limit_seconds takes a number of "
+                                 f"seconds, not {type(bad).__name__}")
+            with self.assertRaises(ValueError) as ctx:
+                db.set_limits(time_limit_seconds=-1)
+            self.assertEqual(str(ctx.exception), "time_limit_seconds must be >= 0 (0: no limit)")
 
     def test_close_while_a_statement_runs(self):
         self.db.execute_script("".join(f"insert (@n{i}:N);\n" for i in range(1000)))

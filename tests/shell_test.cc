@@ -3,10 +3,13 @@
 #include "repl/shell.h"
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include "repl/output.h"
+#include "repl/running_notice.h"
 #include "repl/terminal.h"
 #include "repl/tokens.h"
 #include "tests/test_util.h"
@@ -283,18 +286,26 @@ TEST_CASE(":help lists every meta-command", "[shell]") {
         std::string::npos);
 }
 
+namespace {
+
+// Runs `lines` through the interactive loop, then :dot into a file: its text.
+std::string DotAfter(Fixture* f, const std::string& lines) {
+  quipu::testing::TempDir dot("dot");
+  Shell shell(f->db.get(), f->out, f->err);
+  std::istringstream in(lines + ":dot " + dot.path() + "\n");
+  CHECK(shell.RunInteractive(in) == quipu::repl::kExitOk);
+  return quipu::testing::ReadFileOrEmpty(dot.path());
+}
+
+}  // namespace
+
 TEST_CASE(":dot writes the last result's entities and their facts as Graphviz", "[shell]") {
   Fixture f;
-  quipu::testing::TempDir dot("dot");
-  Shell shell(f.db.get(), f.out, f.err);
-  std::istringstream in(
-      "insert (@a {name: \"Ana\"})-[:owns {source: \"registry\", since: date '2020-01-01'}]->"
-      "(@b {name: \"B \\\"Co\\\"\"}), (@b)-[:owns]->(@c), (@a)-[:met_with]->(@z);\n"
-      "match (x)-[:owns]->(y) where x = @a return x, [y];\n"
-      ":dot " +
-      dot.path() + "\n");
-  CHECK(shell.RunInteractive(in) == quipu::repl::kExitOk);
-  CHECK(quipu::testing::ReadFileOrEmpty(dot.path()) ==
+  CHECK(DotAfter(&f,
+                 "insert (@a {name: \"Ana\"})-[:owns {source: \"registry\", since: date "
+                 "'2020-01-01'}]->(@b {name: \"B \\\"Co\\\"\"}), (@b)-[:owns]->(@c), "
+                 "(@a)-[:met_with]->(@z);\n"
+                 "match (x)-[:owns]->(y) where x = @a return x, [y];\n") ==
         "digraph quipu {\n"
         "  node [shape=box];\n"
         "  \"@a\" [label=\"Ana\\n@a\"];\n"
@@ -302,6 +313,87 @@ TEST_CASE(":dot writes the last result's entities and their facts as Graphviz", 
         "  \"@a\" -> \"@b\" [label=\"@owns\\nregistry\\n2020-01-01 – …\"];\n"
         "}\n");
   CHECK(f.err.str().empty());
+}
+
+TEST_CASE(":params with a bare word hints that text needs quotes", "[shell]") {
+  Fixture f;
+  Shell shell(f.db.get(), f.out, f.err);
+  std::string error;
+  CHECK_FALSE(shell.SetParam("who", " Ana ", &error));
+  CHECK(error ==
+        "error at line 1, column 9: unknown variable 'Ana'\n"
+        "  return  Ana ;\n"
+        "          ^\n"
+        "hint: text needs quotes: who=\"Ana\" (on the command line, -p 'who=\"Ana\"')");
+  CHECK_FALSE(shell.SetParam("n", "1 +", &error));
+  CHECK(error.find("hint") == std::string::npos);  // only a bare word gets it
+}
+
+TEST_CASE("line mode puts a blank line between records, across statements too", "[shell]") {
+  Fixture f;
+  Shell shell(f.db.get(), f.out, f.err);
+  shell.set_format(OutputFormat::kLine);
+  REQUIRE(shell.RunScript("insert (@p {n: 3}), (@q {n: 4}); return 1 as a, 2 as bb; "
+                          "match (x {nothing: 1}) return x; match (x) return x.n as a order by a;",
+                          "") == quipu::repl::kExitOk);
+  CHECK(f.out.str() == " a = 1\nbb = 2\n\na = 3\n\na = 4\n");
+}
+
+TEST_CASE(":dot draws a path's nodes and hops", "[shell]") {
+  Fixture f;
+  CHECK(DotAfter(&f,
+                 "insert (@a)-[:owns]->(@b), (@c)-[:funds]->(@b), (@c)-[:owns]->(@d);\n"
+                 "match p = (@a)-[:owns|funds*]-(@c) return p;\n") ==
+        "digraph quipu {\n"
+        "  node [shape=box];\n"
+        "  \"@a\" [label=\"@a\"];\n"
+        "  \"@b\" [label=\"@b\"];\n"
+        "  \"@c\" [label=\"@c\"];\n"
+        "  \"@a\" -> \"@b\" [label=\"@owns\"];\n"
+        "  \"@c\" -> \"@b\" [label=\"@funds\"];\n"
+        "}\n");
+  CHECK(f.err.str().empty());
+}
+
+TEST_CASE(":dot without entities to draw is an error and writes nothing", "[shell]") {
+  Fixture f;
+  quipu::testing::TempDir dot("dot");
+  Shell shell(f.db.get(), f.out, f.err);
+  const std::string file = dot.path() + ".dot";
+  std::istringstream in(":dot " + file + "\nreturn 1 as one;\n:dot " + file + "\n");
+  CHECK(shell.RunInteractive(in) == quipu::repl::kExitFailed);
+  const std::string message =
+      "error: :dot has nothing to draw: the last result holds no entities (run a match that "
+      "returns nodes, lists of them or paths first)\n";
+  CHECK(f.err.str() == message + message);
+  CHECK(f.out.str().find("wrote") == std::string::npos);
+  CHECK(quipu::testing::ReadFileOrEmpty(file).empty());
+}
+
+TEST_CASE("a long statement's notice shows after its delay and is erased at the end", "[shell]") {
+  CHECK(quipu::repl::RunningNotice::Render(3) == "running for 3 s; Ctrl-C cancels");
+  std::ostringstream quiet;
+  {
+    quipu::repl::RunningNotice notice(quiet, std::chrono::hours(1));
+    notice.Start();
+    notice.Stop();
+    CHECK_FALSE(notice.shown());
+  }
+  CHECK(quiet.str().empty());
+  std::ostringstream out;
+  quipu::repl::RunningNotice notice(out, std::chrono::milliseconds(0));
+  notice.Start();
+  for (int i = 0; i < 1000 && !notice.shown(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE(notice.shown());
+  notice.Stop();
+  CHECK_FALSE(notice.shown());
+  const std::string text = out.str();
+  CHECK(std::regex_match(text, std::regex("(\rrunning for [0-9]+ s; Ctrl-C cancels\033\\[K)+"
+                                          "\r\033\\[K")));
+  notice.Stop();  // stopped already: nothing more
+  CHECK(out.str() == text);
 }
 
 TEST_CASE("the load progress bar stays silent for a second, then draws and clears", "[shell]") {

@@ -107,7 +107,8 @@ class QUIPU_EXPORT Database {
 };
 
 // Renders an error for a person: the message, and for errors with a position
-// the line of `source` it points at with a caret under the column.
+// the line of `source` it points at with a caret under the column (of a line
+// over 200 characters, 60 characters each side of the caret, "…" at a cut).
 //   syntax error at line 1, column 17: expected ')' to close the node pattern
 //     match (a:Person return a;
 //                     ^

@@ -79,10 +79,20 @@ BoundQuery Binder::Bind(const ast::MatchStatement& m) {
   }
   BindReturn(m);
   MarkEndsOnly();
-  q_.skip = m.skip;
-  q_.limit = m.limit;
+  BindCount(m.skip, "skip", &q_.skip, &q_.skip_param);
+  BindCount(m.limit, "limit", &q_.limit, &q_.limit_param);
   q_.reads_params = QueryReadsParams();
   return std::move(q_);
+}
+
+void Binder::BindCount(const std::optional<ast::Count>& count, const char* clause,
+                       std::optional<uint64_t>* value, std::optional<ast::Count>* param) {
+  if (!count) return;
+  if (!count->param.empty() && mode_ == ParamMode::kReferences) {
+    *param = *count;
+  } else {
+    *value = CountValue(*count, params_, clause);
+  }
 }
 
 void Binder::BindConditions(const std::vector<ast::ExprPtr>& where, std::vector<BoundExpr>* out) {

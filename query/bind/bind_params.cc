@@ -107,6 +107,24 @@ void SetConfidence(const BoundExpr& e, FactFilter* f) {
   f->min_confidence = v.as_number();
 }
 
+uint64_t CountValue(const ast::Count& count, const Params& params, const char* clause) {
+  if (count.param.empty()) return count.value;
+  auto it = params.find(count.param);
+  if (it == params.end()) FailAt("parameter $" + count.param + " has no value", count.pos);
+  const Value& v = it->second;
+  if (v.type() != Value::Type::kInt) {
+    FailAt(fmt::format("type mismatch: '{}' needs a non-negative integer, got {} ${}", clause,
+                       TypeName(v.type()), count.param),
+           count.pos);
+  }
+  if (v.as_int() < 0) {
+    FailAt(fmt::format("'{}' needs a non-negative integer, got ${} = {}", clause, count.param,
+                       v.as_int()),
+           count.pos);
+  }
+  return static_cast<uint64_t>(v.as_int());
+}
+
 BoundExpr Binder::ConstantExpr(const ast::Expr& e) const {
   return Binder(nullptr, params_, nullptr, mode_).BindConstant(e);
 }
@@ -124,6 +142,7 @@ int32_t Binder::AddParamValue(ParamValue value) {
 
 bool Binder::QueryReadsParams() const {
   if (!q_.param_values.empty() || !q_.param_fact_filters.empty()) return true;
+  if (q_.skip_param || q_.limit_param) return true;
   auto any = [](const std::vector<BoundExpr>& exprs) {
     for (const BoundExpr& e : exprs) {
       if (ReadsParams(e)) return true;

@@ -69,6 +69,10 @@ class Binder {
   // --- bind_match.cc: clauses, groups, conditions.
   // Binds each condition of `where` and adds its conjuncts to `out`.
   void BindConditions(const std::vector<ast::ExprPtr>& where, std::vector<BoundExpr>* out);
+  // `skip` or `limit`: its number into `value`, or, in a template, the
+  // parameter giving it into `param`.
+  void BindCount(const std::optional<ast::Count>& count, const char* clause,
+                 std::optional<uint64_t>* value, std::optional<ast::Count>* param);
   // Binds `clause` into `group` with the binder's outputs pointed at it.
   void BindGroup(const ast::MatchClause& clause, BoundGroup* group);
   void BindOptional(const ast::MatchClause& clause);

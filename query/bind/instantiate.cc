@@ -139,6 +139,10 @@ Result<BoundQuery> Instantiate(const BoundQuery& tmpl, storage::ReadView* view,
     SubstituteAll(params, &q.filters);
     SubstituteAll(params, &q.hop_filters);
     SubstituteAll(params, &q.items);
+    if (tmpl.skip_param) q.skip = CountValue(*tmpl.skip_param, params, "skip");
+    if (tmpl.limit_param) q.limit = CountValue(*tmpl.limit_param, params, "limit");
+    q.skip_param.reset();
+    q.limit_param.reset();
     return q;
   } catch (const QueryError& e) {
     return e.status();
