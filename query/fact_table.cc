@@ -55,7 +55,8 @@ size_t FactTable::Find(uint64_t s, uint64_t o, size_t near) const {
   return static_cast<size_t>(it - subjects_.begin());
 }
 
-void FactTable::CopyInstances(size_t i, std::vector<storage::FactInstance>* out) const {
+void FactTable::CopyInstances(size_t i, std::vector<storage::FactInstance>* out,
+                              bool annotations) const {
   const uint32_t first = first_instance_[i], last = first_instance_[i + 1];
   if (first == last) {
     out->resize(1);
@@ -67,6 +68,10 @@ void FactTable::CopyInstances(size_t i, std::vector<storage::FactInstance>* out)
   for (uint32_t j = first; j < last; ++j) {
     storage::FactInstance& instance = (*out)[j - first];
     instance.hash = hashes_[j];
+    if (!annotations) {
+      instance.annotations.clear();
+      continue;
+    }
     instance.annotations.assign(pairs_.begin() + first_pair_[j],
                                 pairs_.begin() + first_pair_[j + 1]);
   }

@@ -44,8 +44,10 @@ class FactTable {
   // after it without a search.
   size_t Find(uint64_t s, uint64_t o, size_t near = kNone) const;
   // Fact i's instances, ordered by hash, into `out`; its elements are
-  // reused (their annotation vectors keep their capacity).
-  void CopyInstances(size_t i, std::vector<storage::FactInstance>* out) const;
+  // reused (their annotation vectors keep their capacity). Without
+  // `annotations` only the hashes are copied (the annotations stay empty).
+  void CopyInstances(size_t i, std::vector<storage::FactInstance>* out,
+                     bool annotations = true) const;
   // Whether `test` holds for the annotations (a std::span of key-value
   // pairs) of one of fact i's instances; the bare instance has none.
   template <typename Test>

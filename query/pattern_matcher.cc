@@ -284,7 +284,10 @@ bool PatternMatcher::Fill(Chunk* out, size_t max) {
       continue;
     }
     if (from_table_) {
-      table_->CopyInstances(table_base_ + triple_pos_ - 1, &instances_);
+      // Rows carry an instance's hash; its annotations are read from the
+      // table again by whoever asks (Evaluator::FactPropertyId), so they
+      // are copied only for the filter.
+      table_->CopyInstances(table_base_ + triple_pos_ - 1, &instances_, filtered);
     } else if (Status st = ctx_->view->GetInstances(t, &instances_, hint); !st.ok()) {
       throw QueryError(st);
     }
