@@ -335,13 +335,9 @@ uint64_t Evaluator::PropertyIdOf(uint64_t subject, const BoundExpr& e) {
   return object;
 }
 
-// A lookup costs a seek; reading the predicate whole costs about a seek per
-// kSeekInNexts facts (RocksDB at 1M facts: ~15 us against ~0.25 us a key in
-// order, the threshold paths/reachable_ends.cc uses too). So the column is
-// read, or taken from the cache, once the lookups of one predicate pass
-// that many.
+// The column is taken from the cache at the first lookup of a predicate, or
+// read once the lookups pass ProbesBeforeReadingWhole (versioned_cache.h).
 const PropertyColumn* Evaluator::PropertyColumnOf(uint64_t p) {
-  constexpr uint64_t kSeekInNexts = 64;
   if (ctx_ == nullptr || ctx_->env->property_columns == nullptr) return nullptr;
   PropertyLookups& lookups = property_lookups_[p];
   if (lookups.column != nullptr) return lookups.column.get();
@@ -349,7 +345,7 @@ const PropertyColumn* Evaluator::PropertyColumnOf(uint64_t p) {
     lookups.column = ctx_->env->property_columns->Find(p, ctx_->env->snapshot_version);
     if (lookups.column != nullptr) return lookups.column.get();
     const uint64_t facts = ValueOrThrow(view_->GetStats(p)).facts;
-    lookups.threshold = std::max<uint64_t>(kSeekInNexts, facts / kSeekInNexts);
+    lookups.threshold = ProbesBeforeReadingWhole(facts);
     if (PropertyColumn::BytesFor(facts) > ctx_->env->property_columns->max_bytes()) {
       lookups.threshold = UINT64_MAX;
     }

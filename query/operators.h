@@ -149,7 +149,8 @@ class PatternMatcher final : public Matcher {
   bool FillFromAdjacency(Chunk* out, size_t max);
   std::shared_ptr<const paths::Adjacency> adjacency_;
   MemoryCharge adjacency_charge_;
-  uint64_t adjacency_predicate_ = 0, adjacency_probes_ = 0, adjacency_threshold_ = 0;
+  uint64_t adjacency_predicate_ = 0, adjacency_facts_ = 0;
+  uint64_t adjacency_probes_ = 0, adjacency_threshold_ = 0;
   bool from_adjacency_ = false;
   std::span<const uint64_t> neighbours_;
   size_t neighbour_pos_ = 0;

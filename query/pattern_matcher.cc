@@ -128,11 +128,9 @@ void PatternMatcher::Start(const uint64_t* row) {
 
 // A probe from one end of a fixed predicate that reads nothing of the fact
 // but its other end takes that end's hops from the predicate read whole
-// (paths/adjacency.h): from the cache, or read once this matcher has
-// probed as often as reading the predicate costs (a seek per 64 facts read
-// in order, as paths/reachable_ends.cc reckons).
+// (paths/adjacency.h): from the cache, or read once this matcher's probes
+// reach ProbesBeforeReadingWhole (versioned_cache.h).
 bool PatternMatcher::UseAdjacency(const storage::TriplePattern& tp) {
-  constexpr uint64_t kSeekInNexts = 64;
   const StatementEnv& env = *ctx_->env;
   if (env.adjacency == nullptr || tp.p == 0 || (tp.s == 0) == (tp.o == 0) || pattern_.fact >= 0 ||
       pattern_.fact_filter >= 0 || adjacency_probes_ == UINT64_MAX) {
@@ -147,12 +145,11 @@ bool PatternMatcher::UseAdjacency(const storage::TriplePattern& tp) {
     const paths::AdjacencyKey key{{tp.p}, tp.s == 0, pattern_.undirected, /*all_facts=*/true};
     if (adjacency_probes_ == 0) {
       adjacency_ = env.adjacency->Find(key, env.snapshot_version);
-      const uint64_t facts = ValueOrThrow(ctx_->view->GetStats(tp.p)).facts;
-      adjacency_threshold_ = std::max<uint64_t>(kSeekInNexts, facts / kSeekInNexts);
+      adjacency_facts_ = ValueOrThrow(ctx_->view->GetStats(tp.p)).facts;
+      adjacency_threshold_ = ProbesBeforeReadingWhole(adjacency_facts_);
     }
     if (adjacency_ == nullptr && ++adjacency_probes_ == adjacency_threshold_) {
-      const uint64_t facts = ValueOrThrow(ctx_->view->GetStats(tp.p)).facts;
-      const uint64_t edges = facts * (pattern_.undirected ? 2 : 1);
+      const uint64_t edges = adjacency_facts_ * (pattern_.undirected ? 2 : 1);
       if (!adjacency_charge_.TryAdd(paths::Adjacency::BytesFor(edges), edges)) {
         adjacency_probes_ = UINT64_MAX;  // no room: probe the index
         return false;

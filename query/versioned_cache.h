@@ -14,6 +14,15 @@
 
 namespace quipu::query {
 
+// A seek into the index costs about as much as reading kSeekInNexts keys in
+// order (RocksDB at 1M facts: ~15 us against ~0.25 us). So an operator that
+// probes a predicate reads it whole, into what these caches keep, once its
+// probes of a predicate with `facts` facts reach ProbesBeforeReadingWhole.
+inline constexpr uint64_t kSeekInNexts = 64;
+inline uint64_t ProbesBeforeReadingWhole(uint64_t facts, uint64_t at_least = kSeekInNexts) {
+  return facts / kSeekInNexts > at_least ? facts / kSeekInNexts : at_least;
+}
+
 template <typename Key, typename T>
 class VersionedCache {
  public:
