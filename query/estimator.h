@@ -7,7 +7,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <memory>
 #include <optional>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -43,7 +46,13 @@ inline constexpr double kDegreeCorrelation = 1.0;
 
 class Estimator {
  public:
-  explicit Estimator(storage::ReadView* view) : view_(view) {
+  // `filters`: the conditions of the patterns estimated (where, or a
+  // group's), read for the predicates a predicate variable is limited to
+  // (`-[:a|b]->`, `where r in [...]` of a relationship variable r among
+  // `facts`); both may be null.
+  explicit Estimator(storage::ReadView* view, const std::vector<BoundExpr>* filters = nullptr,
+                     const std::vector<FactVar>* facts = nullptr)
+      : view_(view) {
     std::vector<std::pair<uint64_t, storage::PredicateStats>> all;
     if (Status s = view_->AllStats(&all); !s.ok()) throw QueryError(s);
     for (const auto& [p, st] : all) {
@@ -52,6 +61,7 @@ class Estimator {
       total_.subjects = std::max(total_.subjects, st.subjects);
       total_.objects = std::max(total_.objects, st.objects);
     }
+    if (filters != nullptr) ReadPredicateSets(*filters, facts);
   }
 
   // Rows one pattern produces per input row, given which slots are bound.
@@ -62,10 +72,25 @@ class Estimator {
     }
     auto known = [&](const Ref& r) { return !r.is_slot || bound[r.slot]; };
     if (p.var) return PathRows(p, known(p.s), known(p.o));
-    storage::PredicateStats st = total_;
-    if (known(p.p) && !p.p.is_slot) {
-      auto it = stats_.find(p.p.id);
-      st = it == stats_.end() ? storage::PredicateStats{} : it->second;
+    const std::optional<std::vector<uint64_t>> predicates = PredicatesOf(p, known(p.p));
+    const storage::PredicateStats st = predicates ? Combined(*predicates) : total_;
+    // A node written in the text (not a $parameter: a kept plan serves
+    // every value) at one end: the length of its lists, exact. A
+    // university with 15 departments or a class with 5,916 members is not
+    // the predicate's average.
+    const bool s_constant = !p.s.is_slot && p.s.param < 0;
+    const bool o_constant = !p.o.is_slot && p.o.param < 0;
+    if (predicates && s_constant != o_constant) {
+      const uint64_t id = s_constant ? p.s.id : p.o.id;
+      double rows = 0;
+      for (const uint64_t predicate : *predicates) {
+        rows += ConstantEndFacts(predicate, id, s_constant);
+        if (p.undirected) rows += ConstantEndFacts(predicate, id, !s_constant);
+      }
+      if (s_constant ? known(p.o) : known(p.s)) {
+        rows /= std::max<double>(1, static_cast<double>(s_constant ? st.objects : st.subjects));
+      }
+      return rows;
     }
     double rows = static_cast<double>(st.facts);
     if (known(p.s)) rows /= std::max<double>(1, static_cast<double>(st.subjects));
@@ -77,10 +102,11 @@ class Estimator {
   // The end of pattern p at its subject (or object), or nullopt when the
   // predicate is not one constant with statistics.
   std::optional<EndStats> End(const BoundPattern& p, bool subject) const {
-    if (p.node_scan || p.var || p.p.is_slot) return std::nullopt;
-    auto it = stats_.find(p.p.id);
-    if (it == stats_.end()) return std::nullopt;
-    const storage::PredicateStats& st = it->second;
+    if (p.node_scan || p.var) return std::nullopt;
+    const std::optional<std::vector<uint64_t>> predicates = PredicatesOf(p, false);
+    if (!predicates) return std::nullopt;
+    if (!p.p.is_slot && !stats_.count(p.p.id)) return std::nullopt;
+    const storage::PredicateStats st = Combined(*predicates);
     const bool known = st.degrees_known();
     const double facts = static_cast<double>(st.facts);
     const double subjects = static_cast<double>(st.subjects);
@@ -120,6 +146,100 @@ class Estimator {
   }
 
  private:
+  // The predicates pattern p may have: its constant, or those its
+  // predicate variable is limited to when that is not bound (`p_bound`);
+  // null for any.
+  std::optional<std::vector<uint64_t>> PredicatesOf(const BoundPattern& p, bool p_bound) const {
+    if (!p.p.is_slot) return std::vector<uint64_t>{p.p.id};
+    if (p_bound) return std::nullopt;
+    auto it = slot_predicates_.find(p.p.slot);
+    if (it == slot_predicates_.end()) return std::nullopt;
+    return it->second;
+  }
+
+  // The statistics of several predicates as one: facts and squared degrees
+  // add up; the distinct nodes are taken as the largest set's (alternatives
+  // such as memberOf|worksFor mostly meet the same nodes).
+  storage::PredicateStats Combined(const std::vector<uint64_t>& predicates) const {
+    storage::PredicateStats out;
+    bool degrees = true;
+    for (const uint64_t id : predicates) {
+      auto it = stats_.find(id);
+      if (it == stats_.end()) continue;
+      const storage::PredicateStats& st = it->second;
+      out.facts += st.facts;
+      out.subjects = std::max(out.subjects, st.subjects);
+      out.objects = std::max(out.objects, st.objects);
+      out.subject_sq += st.subject_sq;
+      out.object_sq += st.object_sq;
+      degrees = degrees && st.degrees_known();
+    }
+    if (!degrees) out.subject_sq = out.object_sq = 0;
+    return out;
+  }
+
+  // Conjuncts `v in [<a>, <b>, …]` of entity constants on a slot, which
+  // `-[:a|b]->` binds too: the predicates a predicate variable may take.
+  void ReadPredicateSets(const std::vector<BoundExpr>& filters, const std::vector<FactVar>* facts) {
+    for (const BoundExpr& f : filters) {
+      if (f.kind != BoundExpr::Kind::kBinary || f.op != ExprOp::kIn || f.args.size() != 2) continue;
+      const BoundExpr& tested = f.args[0];
+      uint32_t slot = 0;
+      if (tested.kind == BoundExpr::Kind::kSlot) {
+        slot = tested.slot;
+      } else if (tested.kind == BoundExpr::Kind::kFact && facts != nullptr && tested.fact >= 0 &&
+                 (*facts)[static_cast<size_t>(tested.fact)].p.is_slot) {
+        slot = (*facts)[static_cast<size_t>(tested.fact)].p.slot;
+      } else {
+        continue;
+      }
+      std::vector<Value> names;
+      const BoundExpr& list = f.args[1];
+      if (list.kind == BoundExpr::Kind::kConst && list.constant.type() == Value::Type::kList) {
+        names = list.constant.as_list();
+      } else if (list.kind == BoundExpr::Kind::kList) {
+        for (const BoundExpr& item : list.args) {
+          if (item.kind != BoundExpr::Kind::kConst) {
+            names.clear();
+            break;
+          }
+          names.push_back(item.constant);
+        }
+      }
+      if (names.empty() || !std::all_of(names.begin(), names.end(), [](const Value& v) {
+            return v.type() == Value::Type::kEntity;
+          })) {
+        continue;
+      }
+      std::vector<uint64_t> ids;
+      for (const Value& name : names) {
+        Result<uint64_t> id = view_->FindTerm(name);
+        if (!id.ok()) throw QueryError(id.status());
+        if (*id != 0) ids.push_back(*id);
+      }
+      slot_predicates_[slot] = std::move(ids);
+    }
+  }
+
+  // The facts of predicate p with `id` as their subject (or object): the
+  // length of its list, read once per estimator.
+  double ConstantEndFacts(uint64_t p, uint64_t id, bool subject) const {
+    if (p == 0 || id == 0) return 0;
+    const auto key = std::make_tuple(p, id, subject);
+    auto it = constant_ends_.find(key);
+    if (it == constant_ends_.end()) {
+      const storage::TriplePattern pattern =
+          subject ? storage::TriplePattern{id, p, 0} : storage::TriplePattern{0, p, id};
+      std::unique_ptr<storage::TripleCursor> cursor = view_->Scan(pattern);
+      std::vector<storage::Triple> batch;
+      uint64_t n = 0;
+      for (size_t got; (got = cursor->Next(&batch, 1024)) > 0; batch.clear()) n += got;
+      if (!cursor->status().ok()) throw QueryError(cursor->status());
+      it = constant_ends_.emplace(key, static_cast<double>(n)).first;
+    }
+    return it->second;
+  }
+
   // Walks of min..max hops, with each node's fan-out the predicate's average
   // degree; lengths past the fourth beyond the minimum are not counted.
   double PathRows(const BoundPattern& p, bool s_known, bool o_known) const {
@@ -153,6 +273,8 @@ class Estimator {
   }
 
   storage::ReadView* view_;
+  std::unordered_map<uint32_t, std::vector<uint64_t>> slot_predicates_;
+  mutable std::map<std::tuple<uint64_t, uint64_t, bool>, double> constant_ends_;
   std::unordered_map<uint64_t, storage::PredicateStats> stats_;
   storage::PredicateStats total_;
 };

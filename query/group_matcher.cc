@@ -8,7 +8,7 @@ GroupMatcher::GroupMatcher(const ExecContext* ctx, const BoundGroup& group, std:
     : group_(group) {
   // Greedy order: at each step the pattern with the fewest estimated rows
   // among those sharing a bound slot (any when none does).
-  const Estimator est(ctx->view);
+  const Estimator est(ctx->view, &group.filters, &ctx->query->facts);
   std::vector<bool> used(group.patterns.size(), false);
   for (size_t step = 0; step < group.patterns.size(); ++step) {
     int best = -1;

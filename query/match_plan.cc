@@ -16,7 +16,7 @@ std::shared_ptr<const MatchPlan> MakeMatchPlan(const ast::MatchStatement& match,
   plan->query = ValueOrThrow(BindMatchTemplate(match, view, params));
   plan->width = std::max<uint32_t>(1, plan->query.num_slots);
   if (!plan->query.impossible) {
-    const Estimator est(view);
+    const Estimator est(view, &plan->query.filters, &plan->query.facts);
     plan->logical = Optimize(plan->query, est, plan->width, joins);
   }
   return plan;

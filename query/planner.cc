@@ -54,7 +54,7 @@ std::unique_ptr<Operator> PlanMatch(const ExecContext* ctx, const LogicalPlan* g
   }
   LogicalPlan made;
   if (given == nullptr) {
-    const Estimator est(ctx->view);
+    const Estimator est(ctx->view, &q.filters, &q.facts);
     made = Optimize(q, est, ctx->width, ctx->env->joins);
   }
   const LogicalPlan& logical = given != nullptr ? *given : made;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <regex>
 #include <sstream>
 
 #include "quipu/database.h"
@@ -32,23 +33,30 @@ std::string Render(const quipu::Value& v) {
   return v.ToLiteral();
 }
 
-}  // namespace
-
-TEST_CASE("LUBM queries over lubm1 return exactly the expected rows", "[lubm]") {
-  const fs::path shared(QUIPU_SHARED_DIR);
-  const fs::path data = shared / "data" / "lubm";
-  if (!fs::exists(data / "lubm1.nt.gz")) {
-    WARN("SKIPPED: " << (data / "lubm1.nt.gz").string()
-                     << " is absent (no ../shared beside the clone)");
-    return;
+// lubm1 loaded into a database in `dir`; null, with a loud warning, when
+// ../shared is not beside the clone.
+std::unique_ptr<quipu::Database> LoadLubm(const quipu::testing::TempDir& dir) {
+  const fs::path file = fs::path(QUIPU_SHARED_DIR) / "data" / "lubm" / "lubm1.nt.gz";
+  if (!fs::exists(file)) {
+    WARN("SKIPPED: " << file.string() << " is absent (no ../shared beside the clone)");
+    return nullptr;
   }
-  quipu::testing::TempDir dir("lubm");
   auto db = quipu::Database::Open(dir.path());
   REQUIRE(db.ok());
-  auto loaded = (*db)->Execute("load '" + (data / "lubm1.nt.gz").string() + "';");
+  auto loaded = (*db)->Execute("load '" + file.string() + "';");
   INFO(quipu::FormatError(loaded.status(), ""));
   REQUIRE(loaded.ok());
   CHECK(loaded->facts_inserted == 100573);
+  return std::move(*db);
+}
+
+}  // namespace
+
+TEST_CASE("LUBM queries over lubm1 return exactly the expected rows", "[lubm]") {
+  const fs::path data = fs::path(QUIPU_SHARED_DIR) / "data" / "lubm";
+  quipu::testing::TempDir dir("lubm");
+  std::unique_ptr<quipu::Database> db = LoadLubm(dir);
+  if (db == nullptr) return;
 
   const fs::path queries = fs::path(QUIPU_SOURCE_DIR) / "tests" / "lubm";
   int checked = 0;
@@ -58,7 +66,7 @@ TEST_CASE("LUBM queries over lubm1 return exactly the expected rows", "[lubm]") 
     REQUIRE(fs::exists(file));
     const std::string text = quipu::testing::ReadFileOrEmpty(file);
     std::vector<std::string> rows;
-    quipu::Status s = (*db)->ExecuteScript(text, [&](const quipu::QueryResult& r) {
+    quipu::Status s = db->ExecuteScript(text, [&](const quipu::QueryResult& r) {
       for (const auto& row : r.rows) {
         std::string line;
         for (size_t c = 0; c < row.size(); ++c) line += (c ? "\t" : "") + Render(row[c]);
@@ -75,4 +83,47 @@ TEST_CASE("LUBM queries over lubm1 return exactly the expected rows", "[lubm]") 
     ++checked;
   }
   CHECK(checked == 14);
+}
+
+// The planner's estimates against what each operator produced (issue 18):
+// q-error max(estimated, actual) / min(estimated, actual), both taken as at
+// least 1, over every operator `profile` reports for the 14 queries.
+TEST_CASE("LUBM plans estimate their rows within a q-error of 4 (median) and 100 (max)", "[lubm]") {
+  quipu::testing::TempDir dir("lubm-qerror");
+  std::unique_ptr<quipu::Database> db = LoadLubm(dir);
+  if (db == nullptr) return;
+  const std::regex counts(R"(estimated (\d+) rows, actual (\d+) rows)");
+  std::vector<double> errors;
+  std::string worst;
+  for (int q = 1; q <= 14; ++q) {
+    const std::string name = (q < 10 ? "q0" : "q") + std::to_string(q);
+    std::string text = quipu::testing::ReadFileOrEmpty(fs::path(QUIPU_SOURCE_DIR) / "tests" /
+                                                       "lubm" / (name + ".qql"));
+    const size_t match = text.find("\nmatch");
+    REQUIRE(match != std::string::npos);
+    text.insert(match + 1, "profile ");
+    quipu::Status s = db->ExecuteScript(text, [&](const quipu::QueryResult& r) {
+      for (const auto& row : r.rows) {
+        const std::string line = row.at(0).ToString();
+        std::smatch m;
+        if (!std::regex_search(line, m, counts)) continue;
+        const double estimated = std::max(1.0, std::stod(m[1].str()));
+        const double actual = std::max(1.0, std::stod(m[2].str()));
+        const double error = std::max(estimated / actual, actual / estimated);
+        if (errors.empty() || error > *std::max_element(errors.begin(), errors.end())) {
+          worst = name + ": " + line;
+        }
+        errors.push_back(error);
+      }
+    });
+    INFO(name << ": " << quipu::FormatError(s, text));
+    REQUIRE(s.ok());
+  }
+  REQUIRE(errors.size() > 50);
+  std::sort(errors.begin(), errors.end());
+  const double median = errors[errors.size() / 2];
+  INFO("operators " << errors.size() << ", median q-error " << median << ", max " << errors.back()
+                    << " at " << worst);
+  CHECK(median <= 4);
+  CHECK(errors.back() <= 100);
 }
