@@ -94,10 +94,18 @@ TEST_CASE("join kind: bind join for few input rows, hash join for many", "[optim
   CHECK(few.steps[0].kind == PlanStep::Kind::kScan);
   CHECK(few.steps[1].kind == PlanStep::Kind::kBindJoin);  // 10 seeks beat a 2,000-row scan
 
-  LogicalPlan many = g.Plan("match (x)-[:link]->(y), (y)-[:link]->(z) return x;");
+  // 2,000 seeks lose to one scan when each probe must seek: the fact is read.
+  LogicalPlan many = g.Plan("match (x)-[:link]->(y), (y)-[r:link]->(z) return r;");
   REQUIRE(many.steps.size() == 2);
-  CHECK(many.steps[1].kind == PlanStep::Kind::kHashJoin);  // 2,000 seeks lose to one scan
+  CHECK(many.steps[1].kind == PlanStep::Kind::kHashJoin);
   REQUIRE(many.steps[1].keys.size() == 1);
+
+  // Nothing of the fact read: after 64 seeks the bind join reads `link` whole
+  // (PatternMatcher::UseAdjacency) and a probe costs a row, less than a hash
+  // join's build and probe.
+  LogicalPlan adjacency = g.Plan("match (x)-[:link]->(y), (y)-[:link]->(z) return x;");
+  REQUIRE(adjacency.steps.size() == 2);
+  CHECK(adjacency.steps[1].kind == PlanStep::Kind::kBindJoin);
 
   LogicalPlan forced = g.Plan("match (x)-[:link]->(y), (y)-[:link]->(z) return x;",
                               quipu::query::JoinChoice::kBindOnly);
@@ -151,10 +159,15 @@ TEST_CASE("explain names the permutation chosen by the bound positions", "[optim
 
 TEST_CASE("two scans ordered by the variable they share merge-join", "[optimizer]") {
   Graph g;
-  // Both scans go through pos with the predicate bound: ordered by the object x.
-  LogicalPlan plan = g.Plan("match (a)-[:link]->(x), (b)-[:link]->(x) return count(*);");
+  // Both scans go through pos with the predicate bound: ordered by the object
+  // x. The second reads its fact (r), so a bind join would seek per row.
+  LogicalPlan plan = g.Plan("match (a)-[:link]->(x), (b)-[r:link]->(x) return count(r);");
   REQUIRE(plan.steps.size() == 2);
   CHECK(plan.steps[1].kind == PlanStep::Kind::kMergeJoin);
+  // Nothing of the second fact read: its probes take the adjacency, cheaper
+  // than reading the scan again.
+  LogicalPlan kept = g.Plan("match (a)-[:link]->(x), (b)-[:link]->(x) return count(*);");
+  CHECK(kept.steps[1].kind == PlanStep::Kind::kBindJoin);
   // Ordered by different variables: no merge.
   LogicalPlan other = g.Plan("match (a)-[:link]->(x), (x)-[:link]->(b) return count(*);");
   CHECK(other.steps[1].kind != PlanStep::Kind::kMergeJoin);
