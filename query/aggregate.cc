@@ -17,6 +17,7 @@
 #include "query/memory_budget.h"
 #include "query/number_sum.h"
 #include "query/output_operators.h"
+#include "query/row_index.h"
 #include "query/value_table.h"
 
 namespace quipu::query {
@@ -214,8 +215,8 @@ class AggregateOp final : public BlockingOperator {
 
   void Materialize(Chunk* output) override {
     const std::vector<BoundExpr>& items = ctx_->query->items;
-    std::unordered_map<std::vector<uint64_t>, size_t, IdsHash> index;
-    IdIndex single;  // the index of a grouping by one key
+    RowIndex index(keys_.size());  // the index of a grouping by several keys
+    IdIndex single;                // the index of a grouping by one key
     // Counts on ids, group by group, in one array: a group's accumulators
     // are a node of their own, and touching one per row missed the cache.
     std::vector<uint64_t> counts;
@@ -239,8 +240,7 @@ class AggregateOp final : public BlockingOperator {
         if (keys_.size() == 1) {
           std::tie(group, added) = single.Insert(key[0], groups.size());
         } else {
-          auto [it, fresh] = index.try_emplace(key, groups.size());
-          std::tie(group, added) = std::make_pair(it->second, fresh);
+          std::tie(group, added) = index.Insert(key.data());
         }
         if (added) {
           // The index entry and the group's copy of the key, its accumulators.

@@ -26,12 +26,13 @@ class DecodeCache {
     return p.id == id ? &p.value : nullptr;
   }
 
-  // REQUIRES: id != 0.
-  void Put(uint64_t id, const Value& value) {
+  // Holds `value` as id's and returns it. REQUIRES: id != 0.
+  const Value& Put(uint64_t id, Value value) {
     if (places_ == nullptr) places_ = std::make_unique<Place[]>(kPlaces);  // at first use
     Place& p = places_[PlaceOf(id)];
     p.id = id;
-    p.value = value;
+    p.value = std::move(value);
+    return p.value;
   }
 
  private:

@@ -4,22 +4,17 @@
 
 #include <algorithm>
 #include <numeric>
-#include <unordered_set>
 
 #include "query/blocking_operator.h"
 #include "query/expression.h"
 #include "query/id_compare.h"
 #include "query/item_ids.h"
 #include "query/memory_budget.h"
+#include "query/row_index.h"
 #include "query/value_table.h"
 
 namespace quipu::query {
 namespace {
-
-// An entry of a set of id rows: the node, the vector and its ids.
-uint64_t SeenEntryBytes(size_t columns) {
-  return kHashNodeBytes + sizeof(std::vector<uint64_t>) + columns * sizeof(uint64_t);
-}
 
 // --- Project -----------------------------------------------------------------
 
@@ -55,7 +50,8 @@ class DistinctOp final : public Operator {
  public:
   DistinctOp(const ExecContext* ctx, std::unique_ptr<Operator> child, size_t columns)
       : child_(std::move(child)),
-        key_(columns),
+        columns_(columns),
+        seen_(columns),
         charge_(ctx->env->memory, "a distinct", "", "distinct row") {}
 
   bool Next(Chunk* out) override {
@@ -65,9 +61,8 @@ class DistinctOp final : public Operator {
       out->width = input_.width;
       for (size_t r = 0; r < input_.rows(); ++r) {
         const uint64_t* row = input_.row(r);
-        std::copy(row, row + key_.size(), key_.begin());
-        if (seen_.insert(key_).second) {
-          charge_.Add(SeenEntryBytes(key_.size()));
+        if (seen_.Insert(row).second) {
+          charge_.Add(RowIndex::BytesPerRow(columns_));
           out->AppendRow(row);
         }
       }
@@ -80,8 +75,8 @@ class DistinctOp final : public Operator {
  private:
   std::unique_ptr<Operator> child_;
   Chunk input_;
-  std::vector<uint64_t> key_;
-  std::unordered_set<std::vector<uint64_t>, IdsHash> seen_;
+  size_t columns_;
+  RowIndex seen_;  // the first columns_ ids of the rows passed
   MemoryCharge charge_;
 };
 
@@ -294,6 +289,7 @@ class UnionOp final : public Operator {
         eval_(ctx->view, &ctx->query->facts),
         canonical_(columns, false),
         key_(columns),
+        seen_(columns),
         charge_(ctx->env->memory, "a union", "", "distinct row") {
     eval_.set_context(ctx);
     for (size_t i = 1; i < parts_.size(); ++i) {
@@ -322,8 +318,8 @@ class UnionOp final : public Operator {
         const uint64_t* row = input_.row(r);
         for (size_t c = 0; c < columns_; ++c) key_[c] = Canonical(c, row[c]);
         if (distinct) {
-          if (!seen_.insert(key_).second) continue;
-          charge_.Add(SeenEntryBytes(columns_));
+          if (!seen_.Insert(key_.data()).second) continue;
+          charge_.Add(RowIndex::BytesPerRow(columns_));
         }
         out->AppendRow(key_.data());
       }
@@ -360,7 +356,7 @@ class UnionOp final : public Operator {
   size_t current_ = 0;
   Chunk input_;
   std::vector<uint64_t> key_;
-  std::unordered_set<std::vector<uint64_t>, IdsHash> seen_;
+  RowIndex seen_;
   MemoryCharge charge_;
 };
 
