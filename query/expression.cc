@@ -315,14 +315,12 @@ Value Evaluator::Decode(uint64_t id) {
   if (const Value* cached = cache_.Find(id)) return *cached;
   Value shared;
   if (shared_cache_ != nullptr && shared_cache_->Lookup(id, &shared)) {
-    cache_.Put(id, shared);
-    return shared;
+    return cache_.Put(id, std::move(shared));
   }
   Result<Value> v = view_->DecodeTerm(id);
   if (!v.ok()) throw QueryError(v.status());
   if (shared_cache_ != nullptr) shared_cache_->Insert(id, *v);
-  cache_.Put(id, *v);
-  return *v;
+  return cache_.Put(id, std::move(*v));
 }
 
 uint64_t Evaluator::PropertyIdOf(uint64_t subject, const BoundExpr& e) {
@@ -487,6 +485,9 @@ Value Evaluator::Binary(const BoundExpr& e, const uint64_t* row) {
     if (a.type() == Value::Type::kBool && a.as_bool() == (op == ExprOp::kOr)) return a;
     return Logic(op, a, Eval(e.args[1], row), e.pos);
   }
+  if (op == ExprOp::kIn) {
+    if (std::optional<Value> on_ids = InOnIds(e, row)) return *on_ids;
+  }
   Value a, b;
   bool have_values = false;
   if (IsComparison(op)) {
@@ -585,6 +586,32 @@ Value Evaluator::In(const Value& a, const Value& list, ast::Pos pos) {
     if (c && *c == 0) return Value(true);
   }
   return saw_null ? Value() : Value(false);
+}
+
+std::optional<Value> Evaluator::InOnIds(const BoundExpr& e, const uint64_t* row) {
+  auto [it, fresh] = in_lists_.try_emplace(&e);
+  EntityIds& list = it->second;
+  if (fresh) {
+    const BoundExpr& right = e.args[1];
+    list.usable =
+        right.kind == BoundExpr::Kind::kConst && right.constant.type() == Value::Type::kList;
+    if (list.usable) {
+      for (const Value& item : right.constant.as_list()) {
+        if (item.is_null()) list.has_null = true;
+        if (item.type() != Value::Type::kEntity) continue;
+        const uint64_t id = ValueOrThrow(view_->FindTerm(item));
+        if (id != 0) list.ids.push_back(id);
+      }
+      std::sort(list.ids.begin(), list.ids.end());
+    }
+  }
+  uint64_t x = 0;
+  if (!list.usable || !EvalId(e.args[0], row, &x) || (x != 0 && !IsEntityId(x))) {
+    return std::nullopt;
+  }
+  if (x == 0) return e.args[1].constant.as_list().empty() ? Value(false) : Value();
+  if (std::binary_search(list.ids.begin(), list.ids.end(), x)) return Value(true);
+  return list.has_null ? Value() : Value(false);
 }
 
 const RE2& Evaluator::Regex(const std::string& pattern, ast::Pos pos) {

@@ -140,6 +140,15 @@ class Evaluator {
   std::vector<std::pair<std::string, Value>> InstanceAnnotations(const storage::Triple& t,
                                                                  uint64_t hash);
   static Value In(const Value& a, const Value& list, ast::Pos pos);
+  // `x in [<a>, <b>, …]` with x an entity on ids: an entity equals only
+  // itself, so the list's entities are looked up once and x's id is sought
+  // among them; nullopt when x is not an entity or the list not a constant.
+  std::optional<Value> InOnIds(const BoundExpr& e, const uint64_t* row);
+  struct EntityIds {
+    std::vector<uint64_t> ids;  // sorted; the list's entities the store holds
+    bool has_null = false;
+    bool usable = false;  // the right side is a constant list
+  };
   Value MatchWords(const Value& text, const Value& pattern, ast::Pos pos);
   // The compiled pattern, cached per evaluator.
   const RE2& Regex(const std::string& pattern, ast::Pos pos);
@@ -162,6 +171,7 @@ class Evaluator {
   DecodeCache cache_;
   PropertyCache properties_;
   std::unordered_map<const BoundExpr*, uint64_t> constant_ids_;  // 0: not in the store
+  std::unordered_map<const BoundExpr*, EntityIds> in_lists_;
   std::unordered_map<std::string, std::unique_ptr<RE2>> regexes_;
   std::unique_ptr<WordPattern> word_pattern_;     // the last right side of `~`
   std::vector<storage::FactInstance> instances_;  // of the fact instances_of_
