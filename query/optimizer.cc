@@ -132,11 +132,11 @@ size_t NextPattern(const BoundQuery& q, const Estimator& est, const std::vector<
 
 // Whether a bind join on pattern p takes its probes from the predicate read
 // whole (PatternMatcher::UseAdjacency): a fixed predicate, nothing of the
-// fact read, exactly one end bound.
+// fact read, an end bound.
 bool ProbesAdjacency(const BoundPattern& p, const std::vector<bool>& bound) {
   auto known = [&](const Ref& r) { return !r.is_slot || bound[r.slot]; };
   return !p.node_scan && !p.var && !p.p.is_slot && p.fact < 0 && p.fact_filter < 0 &&
-         known(p.s) != known(p.o);
+         (known(p.s) || known(p.o));
 }
 
 // What a join step can be and how its pattern is reached.

@@ -126,13 +126,15 @@ void PatternMatcher::Start(const uint64_t* row) {
   if (cursor_ == nullptr || !cursor_->Reseek(tp)) cursor_ = ctx_->view->Scan(tp);
 }
 
-// A probe from one end of a fixed predicate that reads nothing of the fact
-// but its other end takes that end's hops from the predicate read whole
-// (paths/adjacency.h): from the cache, or read once this matcher's probes
-// reach ProbesBeforeReadingWhole (versioned_cache.h).
+// A probe of a fixed predicate from a bound end that reads nothing of the
+// fact but its other end takes that end's hops from the predicate read
+// whole (paths/adjacency.h): from the cache, or read once this matcher's
+// probes reach ProbesBeforeReadingWhole (versioned_cache.h). With both ends
+// bound (a test that the fact exists) it looks for the object among the
+// subject's hops.
 bool PatternMatcher::UseAdjacency(const storage::TriplePattern& tp) {
   const StatementEnv& env = *ctx_->env;
-  if (env.adjacency == nullptr || tp.p == 0 || (tp.s == 0) == (tp.o == 0) || pattern_.fact >= 0 ||
+  if (env.adjacency == nullptr || tp.p == 0 || (tp.s == 0 && tp.o == 0) || pattern_.fact >= 0 ||
       pattern_.fact_filter >= 0 || adjacency_probes_ == UINT64_MAX) {
     return false;
   }
@@ -161,15 +163,28 @@ bool PatternMatcher::UseAdjacency(const storage::TriplePattern& tp) {
   }
   neighbours_ = adjacency_->Next(tp.s != 0 ? tp.s : tp.o);
   neighbour_pos_ = 0;
+  if (tp.s != 0 && tp.o != 0) {
+    // One row per hop to the object: a directed predicate's hops are
+    // sorted, an undirected one's are two sorted runs.
+    if (!pattern_.undirected) {
+      auto [first, last] = std::equal_range(neighbours_.begin(), neighbours_.end(), tp.o);
+      neighbours_ = neighbours_.subspan(first - neighbours_.begin(), last - first);
+    } else {
+      const size_t n = std::count(neighbours_.begin(), neighbours_.end(), tp.o);
+      neighbours_ = neighbours_.subspan(0, n);  // only counted: FillFromAdjacency writes no end
+    }
+  }
   from_adjacency_ = true;
   return true;
 }
 
 bool PatternMatcher::FillFromAdjacency(Chunk* out, size_t max) {
+  // Both ends bound: neighbours_ holds one entry per matching hop.
   const Ref& end = pattern_ids_.s == 0 ? pattern_.s : pattern_.o;
+  const bool writes_end = pattern_ids_.s == 0 || pattern_ids_.o == 0;
   while (out->rows() < max && neighbour_pos_ < neighbours_.size()) {
     uint64_t* row = out->AppendRow(input_.data());
-    if (end.is_slot) row[end.slot] = neighbours_[neighbour_pos_];
+    if (writes_end && end.is_slot) row[end.slot] = neighbours_[neighbour_pos_];
     ++neighbour_pos_;
   }
   return neighbour_pos_ < neighbours_.size();
