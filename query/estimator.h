@@ -99,6 +99,19 @@ class Estimator {
     return p.undirected ? 2 * rows : rows;
   }
 
+  // The predicates pattern p's predicate variable is limited to by a
+  // condition on every row (`where r in [<a>, <b>]`, `-[:a|b]->`), sorted,
+  // without repeats: a scan can read each one's facts instead of all. Null
+  // when the predicate is a constant, bound by then, free, or also an end.
+  std::optional<std::vector<uint64_t>> PredicateChoices(const BoundPattern& p,
+                                                        const std::vector<bool>& bound) const {
+    if (p.node_scan || p.var || !p.p.is_slot || bound[p.p.slot]) return std::nullopt;
+    if ((p.s.is_slot && p.s.slot == p.p.slot) || (p.o.is_slot && p.o.slot == p.p.slot)) {
+      return std::nullopt;
+    }
+    return PredicatesOf(p, false);
+  }
+
   // The end of pattern p at its subject (or object), or nullopt when the
   // predicate is not one constant with statistics.
   std::optional<EndStats> End(const BoundPattern& p, bool subject) const {
@@ -217,6 +230,8 @@ class Estimator {
         if (!id.ok()) throw QueryError(id.status());
         if (*id != 0) ids.push_back(*id);
       }
+      std::sort(ids.begin(), ids.end());
+      ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
       slot_predicates_[slot] = std::move(ids);
     }
   }

@@ -33,8 +33,9 @@ namespace {
 
 class ScanOp final : public Operator {
  public:
-  ScanOp(const ExecContext* ctx, const BoundPattern& pattern, std::vector<bool> bound)
-      : matcher_(MakeMatcher(ctx, pattern, std::move(bound))) {
+  ScanOp(const ExecContext* ctx, const BoundPattern& pattern, std::vector<bool> bound,
+         const std::optional<std::vector<uint64_t>>& predicates)
+      : matcher_(MakeMatcher(ctx, pattern, std::move(bound), predicates)) {
     const std::vector<uint64_t> empty(ctx->width, 0);
     matcher_->Start(empty.data());
   }
@@ -56,10 +57,11 @@ class ScanOp final : public Operator {
 class BindJoinOp final : public Operator {
  public:
   BindJoinOp(const ExecContext* ctx, std::unique_ptr<Operator> left, const BoundPattern& pattern,
-             std::vector<bool> bound, bool semi)
+             std::vector<bool> bound, bool semi,
+             const std::optional<std::vector<uint64_t>>& predicates)
       : ctx_(ctx),
         left_(std::move(left)),
-        matcher_(MakeMatcher(ctx, pattern, std::move(bound))),
+        matcher_(MakeMatcher(ctx, pattern, std::move(bound), predicates)),
         input_(ctx->width),
         probe_(ctx->width),
         semi_(semi) {}
@@ -391,13 +393,16 @@ class EmptyOp final : public Operator {
 }  // namespace
 
 std::unique_ptr<Operator> MakeScan(const ExecContext* ctx, const BoundPattern& pattern,
-                                   std::vector<bool> bound) {
-  return std::make_unique<ScanOp>(ctx, pattern, std::move(bound));
+                                   std::vector<bool> bound,
+                                   const std::optional<std::vector<uint64_t>>& predicates) {
+  return std::make_unique<ScanOp>(ctx, pattern, std::move(bound), predicates);
 }
 std::unique_ptr<Operator> MakeBindJoin(const ExecContext* ctx, std::unique_ptr<Operator> left,
                                        const BoundPattern& pattern, std::vector<bool> bound,
-                                       bool semi) {
-  return std::make_unique<BindJoinOp>(ctx, std::move(left), pattern, std::move(bound), semi);
+                                       bool semi,
+                                       const std::optional<std::vector<uint64_t>>& predicates) {
+  return std::make_unique<BindJoinOp>(ctx, std::move(left), pattern, std::move(bound), semi,
+                                      predicates);
 }
 std::unique_ptr<Operator> MakeHashJoin(const ExecContext* ctx, std::unique_ptr<Operator> left,
                                        std::unique_ptr<Operator> right, std::vector<uint32_t> keys,

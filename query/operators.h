@@ -156,13 +156,41 @@ class PatternMatcher final : public Matcher {
   size_t neighbour_pos_ = 0;
 };
 
-std::unique_ptr<Operator> MakeScan(const ExecContext* ctx, const BoundPattern& pattern,
-                                   std::vector<bool> bound);
+// The matches of one pattern whose predicate variable is limited to
+// `predicates` (sorted, distinct; Estimator::PredicateChoices): a
+// PatternMatcher per predicate with it fixed, one after another, each
+// with what a fixed predicate reads fast (its lists, adjacency, fact table).
+class ChoiceMatcher final : public Matcher {
+ public:
+  ChoiceMatcher(const ExecContext* ctx, const BoundPattern& pattern, std::vector<bool> bound,
+                const std::vector<uint64_t>& predicates);
+  void Start(const uint64_t* row) override;
+  bool Fill(Chunk* out, size_t max) override;
+  std::string Describe() const override;
+
+ private:
+  uint32_t slot_;  // the predicate variable's
+  std::string label_;
+  std::vector<uint64_t> predicates_;
+  std::vector<std::unique_ptr<PatternMatcher>> matchers_;
+  std::vector<uint64_t> row_;
+  size_t current_ = 0;
+};
+
+// `predicates`: see ChoiceMatcher.
+std::unique_ptr<Matcher> MakeMatcher(const ExecContext* ctx, const BoundPattern& pattern,
+                                     std::vector<bool> bound,
+                                     const std::optional<std::vector<uint64_t>>& predicates);
+
+std::unique_ptr<Operator> MakeScan(
+    const ExecContext* ctx, const BoundPattern& pattern, std::vector<bool> bound,
+    const std::optional<std::vector<uint64_t>>& predicates = std::nullopt);
 // For each left row, the pattern's matches. `semi`: the left row itself,
 // once, when the pattern has a match (nothing it would bind is read).
-std::unique_ptr<Operator> MakeBindJoin(const ExecContext* ctx, std::unique_ptr<Operator> left,
-                                       const BoundPattern& pattern, std::vector<bool> bound,
-                                       bool semi = false);
+std::unique_ptr<Operator> MakeBindJoin(
+    const ExecContext* ctx, std::unique_ptr<Operator> left, const BoundPattern& pattern,
+    std::vector<bool> bound, bool semi = false,
+    const std::optional<std::vector<uint64_t>>& predicates = std::nullopt);
 // Builds a hash table of `right` keyed on `keys` and probes it with `left`;
 // with no keys it is a cross product. `semi`: each left row once, when it
 // has a match, with nothing of the right row copied.

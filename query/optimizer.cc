@@ -263,6 +263,8 @@ LogicalPlan Optimize(const BoundQuery& q, const Estimator& est, uint32_t width, 
     step.index = i;
     step.bound_before = bound;
     const std::vector<uint32_t> slots = SlotsOf(q.patterns[i], q.facts);
+    // A hash or merge join's scan binds nothing before it.
+    step.predicates = est.PredicateChoices(q.patterns[i], std::vector<bool>(width, false));
     if (n == 0) {
       step.kind = PlanStep::Kind::kScan;
       rows = std::max(per_input, 0.0);
@@ -280,8 +282,13 @@ LogicalPlan Optimize(const BoundQuery& q, const Estimator& est, uint32_t width, 
       in.scan_rows = step.scan_rows;
       in.connected = connected;
       in.adjacency = ProbesAdjacency(q.patterns[i], bound);
-      in.mergeable = n == 1 && CanMerge(q.patterns[plan.steps[0].index], q.patterns[i], shared);
+      // A scan of several predicates is ordered within each, not across.
+      in.mergeable = n == 1 && !step.predicates && !plan.steps[0].predicates &&
+                     CanMerge(q.patterns[plan.steps[0].index], q.patterns[i], shared);
       step.kind = ChooseJoin(in, joins);
+      if (step.kind == PlanStep::Kind::kBindJoin) {
+        step.predicates = est.PredicateChoices(q.patterns[i], bound);
+      }
       // A variable-length pattern walks from what each row binds.
       if (q.patterns[i].var) step.kind = PlanStep::Kind::kBindJoin;
       if (step.kind != PlanStep::Kind::kBindJoin) step.keys = std::move(shared);

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "query/bound.h"
@@ -39,6 +40,9 @@ struct PlanStep {
   // Bind and hash joins: a semi-join, each input row out once when the
   // pattern has a match, nothing bound (see Optimize).
   bool semi = false;
+  // The predicates the pattern's predicate variable is limited to
+  // (Estimator::PredicateChoices): its matcher reads each one's facts.
+  std::optional<std::vector<uint64_t>> predicates;
 };
 
 struct LogicalPlan {

@@ -37,6 +37,15 @@ std::unique_ptr<Matcher> MakeMatcher(const ExecContext* ctx, const BoundPattern&
   return std::make_unique<PatternMatcher>(ctx, pattern, std::move(bound));
 }
 
+std::unique_ptr<Matcher> MakeMatcher(const ExecContext* ctx, const BoundPattern& pattern,
+                                     std::vector<bool> bound,
+                                     const std::optional<std::vector<uint64_t>>& predicates) {
+  if (predicates && !pattern.var && !pattern.node_scan) {
+    return std::make_unique<ChoiceMatcher>(ctx, pattern, std::move(bound), *predicates);
+  }
+  return MakeMatcher(ctx, pattern, std::move(bound));
+}
+
 PathMatcher::PathMatcher(const ExecContext* ctx, const BoundPattern& pattern,
                          std::vector<bool> bound, bool backward)
     : ctx_(ctx),

@@ -69,9 +69,9 @@ std::unique_ptr<Operator> PlanMatch(const ExecContext* ctx, const LogicalPlan* g
     switch (step.kind) {
       case PlanStep::Kind::kScan:
         if (root == nullptr) {
-          root = MakeScan(ctx, q.patterns[step.index], step.bound_before);
+          root = MakeScan(ctx, q.patterns[step.index], step.bound_before, step.predicates);
         } else {  // after constant filters: a cross product with their one row
-          auto scan = MakeScan(ctx, q.patterns[step.index], none);
+          auto scan = MakeScan(ctx, q.patterns[step.index], none, step.predicates);
           scan->estimated_rows = step.estimated_rows;
           std::vector<bool> right(ctx->width, false);
           for (uint32_t s : SlotsOf(q.patterns[step.index], q.facts)) right[s] = true;
@@ -80,11 +80,11 @@ std::unique_ptr<Operator> PlanMatch(const ExecContext* ctx, const LogicalPlan* g
         break;
       case PlanStep::Kind::kBindJoin:
         root = MakeBindJoin(ctx, std::move(root), q.patterns[step.index], step.bound_before,
-                            step.semi);
+                            step.semi, step.predicates);
         break;
       case PlanStep::Kind::kHashJoin:
       case PlanStep::Kind::kCrossProduct: {
-        auto scan = MakeScan(ctx, q.patterns[step.index], none);
+        auto scan = MakeScan(ctx, q.patterns[step.index], none, step.predicates);
         scan->estimated_rows = step.scan_rows;
         std::vector<bool> right(ctx->width, false);
         for (uint32_t s : SlotsOf(q.patterns[step.index], q.facts)) right[s] = true;
