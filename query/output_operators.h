@@ -27,6 +27,15 @@ std::unique_ptr<Operator> MakeProject(const ExecContext* ctx, std::unique_ptr<Op
 std::unique_ptr<Operator> MakeAggregate(const ExecContext* ctx, std::unique_ptr<Operator> child,
                                         bool ordered = true);
 
+// Counting without listing (degree_aggregate.cc): when the statement
+// groups one end of its one fixed-predicate pattern and only counts the
+// other (count(*), count(x), count(distinct x)), its groups in no order from
+// the predicate's adjacency, kept per store version, instead of *match and
+// an aggregate over its rows. Null when the statement is not of that form
+// (then *match is untouched) or the engine keeps no adjacency.
+std::unique_ptr<Operator> MakeDegreeAggregate(const ExecContext* ctx,
+                                              std::unique_ptr<Operator>* match);
+
 // Drops item rows whose first `columns` ids equal an earlier row's.
 std::unique_ptr<Operator> MakeDistinct(const ExecContext* ctx, std::unique_ptr<Operator> child,
                                        size_t columns);

@@ -130,7 +130,12 @@ std::unique_ptr<Operator> PlanOutput(const ExecContext* ctx, std::unique_ptr<Ope
       if (q.items[i].kind != BoundExpr::Kind::kAggregate) group_ties.push_back({i, false});
     }
   }
-  if (q.aggregate) {
+  std::unique_ptr<Operator> degrees;
+  if (q.aggregate && sort_orders_groups) degrees = MakeDegreeAggregate(ctx, &root);
+  if (degrees != nullptr) {
+    root = std::move(degrees);
+    root->estimated_rows = input_rows;
+  } else if (q.aggregate) {
     root = MakeAggregate(ctx, std::move(root), /*ordered=*/!sort_orders_groups);
     root->estimated_rows = grouped ? input_rows : 1;
   } else {

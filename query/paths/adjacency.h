@@ -37,6 +37,11 @@ class Adjacency {
   // The nodes one hop from `node`, in HopSource's order; empty for none.
   std::span<const uint64_t> Next(uint64_t node) const;
 
+  // The nodes with hops, ascending: node(i) has degree(i) of them.
+  size_t nodes() const { return nodes_.size(); }
+  uint64_t node(size_t i) const { return nodes_[i]; }
+  uint64_t degree(size_t i) const { return offsets_[i + 1] - offsets_[i]; }
+
   uint64_t bytes() const {
     return nodes_.size() * sizeof(uint64_t) + offsets_.size() * sizeof(uint64_t) +
            targets_.size() * sizeof(uint64_t);
