@@ -191,6 +191,13 @@ std::unique_ptr<Operator> MakeBindJoin(
     const ExecContext* ctx, std::unique_ptr<Operator> left, const BoundPattern& pattern,
     std::vector<bool> bound, bool semi = false,
     const std::optional<std::vector<uint64_t>>& predicates = std::nullopt);
+// For each left row, the ids of `slot` that every pattern reaches from its
+// other end, bound by the row or constant (a multiway join: intersect_join.cc).
+// REQUIRES: each pattern has a fixed predicate, reads nothing of the fact,
+// and has `slot` at exactly one end.
+std::unique_ptr<Operator> MakeIntersectJoin(const ExecContext* ctx, std::unique_ptr<Operator> left,
+                                            std::vector<const BoundPattern*> patterns,
+                                            uint32_t slot);
 // Builds a hash table of `right` keyed on `keys` and probes it with `left`;
 // with no keys it is a cross product. `semi`: each left row once, when it
 // has a match, with nothing of the right row copied.

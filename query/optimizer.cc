@@ -139,6 +139,33 @@ bool ProbesAdjacency(const BoundPattern& p, const std::vector<bool>& bound) {
          (known(p.s) || known(p.o));
 }
 
+// The slot pattern p would bind from one end already known (a constant or
+// bound) through the adjacency, when p can be read so and binds nothing
+// else; nullopt otherwise.
+std::optional<uint32_t> HopTarget(const BoundPattern& p, const std::vector<bool>& bound) {
+  if (p.node_scan || p.var || p.p.is_slot || p.fact >= 0 || p.fact_filter >= 0) {
+    return std::nullopt;
+  }
+  auto known = [&](const Ref& r) { return !r.is_slot || bound[r.slot]; };
+  if (known(p.s) == known(p.o)) return std::nullopt;
+  return known(p.s) ? p.o.slot : p.s.slot;
+}
+
+// A multiway join: pattern i and the other unused patterns that would bind
+// the same one new slot from a known end, i first; fewer than two when
+// there is no such group. Each is read from its predicate's adjacency, so
+// a probe costs about a row (see ChooseJoin).
+std::vector<size_t> IntersectGroup(const BoundQuery& q, size_t i, const std::vector<bool>& used,
+                                   const std::vector<bool>& bound) {
+  const std::optional<uint32_t> v = HopTarget(q.patterns[i], bound);
+  if (!v) return {};
+  std::vector<size_t> group{i};
+  for (size_t j = 0; j < q.patterns.size(); ++j) {
+    if (j != i && !used[j] && HopTarget(q.patterns[j], bound) == v) group.push_back(j);
+  }
+  return group;
+}
+
 // What a join step can be and how its pattern is reached.
 struct JoinInput {
   double input_rows = 0;   // rows into the step
@@ -253,7 +280,8 @@ LogicalPlan Optimize(const BoundQuery& q, const Estimator& est, uint32_t width, 
     step.filtered_rows = rows;
     plan.steps.push_back(std::move(step));
   };
-  for (size_t n = 0; n < q.patterns.size(); ++n) {
+  // A multiway join places several patterns in one step.
+  for (size_t n = 0; std::find(used.begin(), used.end(), false) != used.end(); ++n) {
     bool connected = false;
     double per_input = 0;
     const size_t i =
@@ -289,9 +317,27 @@ LogicalPlan Optimize(const BoundQuery& q, const Estimator& est, uint32_t width, 
       if (step.kind == PlanStep::Kind::kBindJoin) {
         step.predicates = est.PredicateChoices(q.patterns[i], bound);
       }
+      // Patterns that close a cycle on the slot this one binds: their
+      // candidates intersected instead of the first listed and the others
+      // tested per row, once there are more rows than seeks would serve.
+      std::vector<size_t> group = joins == JoinChoice::kByCost && rows > kSeekInNexts
+                                      ? IntersectGroup(q, i, used, bound)
+                                      : std::vector<size_t>{};
+      if (group.size() >= 2) {
+        step.kind = PlanStep::Kind::kIntersect;
+        step.intersect_slot = *HopTarget(q.patterns[i], bound);
+        step.predicates.reset();
+        for (size_t j : group) {
+          used[j] = true;
+          per_input = std::min(per_input, est.Rows(q.patterns[j], bound));
+        }
+        step.intersect = std::move(group);
+      }
       // A variable-length pattern walks from what each row binds.
       if (q.patterns[i].var) step.kind = PlanStep::Kind::kBindJoin;
-      if (step.kind != PlanStep::Kind::kBindJoin) step.keys = std::move(shared);
+      if (step.kind != PlanStep::Kind::kBindJoin && step.kind != PlanStep::Kind::kIntersect) {
+        step.keys = std::move(shared);
+      }
       step.semi =
           (step.kind == PlanStep::Kind::kBindJoin || step.kind == PlanStep::Kind::kHashJoin) &&
           ExistenceTest(q, q.patterns[i], dead, bound);

@@ -26,6 +26,7 @@ struct PlanStep {
     kBindJoin,      // index nested loop into the pattern
     kHashJoin,      // hash table of the pattern's scan, probed by the input
     kMergeJoin,     // the first scan and this one, both ordered by the one shared key
+    kIntersect,     // several patterns bind one new slot: their candidates intersected
     kCrossProduct,  // a hash join without keys
     kLeftJoin,      // an optional group
   };
@@ -43,6 +44,9 @@ struct PlanStep {
   // The predicates the pattern's predicate variable is limited to
   // (Estimator::PredicateChoices): its matcher reads each one's facts.
   std::optional<std::vector<uint64_t>> predicates;
+  // kIntersect: the patterns (index first) and the slot they bind.
+  std::vector<size_t> intersect;
+  uint32_t intersect_slot = 0;
 };
 
 struct LogicalPlan {

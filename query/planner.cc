@@ -100,6 +100,12 @@ std::unique_ptr<Operator> PlanMatch(const ExecContext* ctx, const LogicalPlan* g
         root = MakeMergeJoin(ctx, std::move(root), std::move(scan), step.keys[0], std::move(right));
         break;
       }
+      case PlanStep::Kind::kIntersect: {
+        std::vector<const BoundPattern*> patterns;
+        for (size_t i : step.intersect) patterns.push_back(&q.patterns[i]);
+        root = MakeIntersectJoin(ctx, std::move(root), std::move(patterns), step.intersect_slot);
+        break;
+      }
       case PlanStep::Kind::kLeftJoin:
         root = MakeLeftJoin(ctx, std::move(root), q.optionals[step.index], step.bound_before);
         break;

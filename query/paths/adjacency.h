@@ -44,12 +44,15 @@ class Adjacency {
 
   uint64_t bytes() const {
     return nodes_.size() * sizeof(uint64_t) + offsets_.size() * sizeof(uint64_t) +
-           targets_.size() * sizeof(uint64_t);
+           targets_.size() * sizeof(uint64_t) + direct_.size() * sizeof(uint32_t);
   }
-  // Bytes Adjacency takes for `edges` hops of at most `edges` nodes.
-  static uint64_t BytesFor(uint64_t edges) { return edges * 3 * sizeof(uint64_t); }
+  // Bytes Adjacency takes for `edges` hops of at most `edges` nodes (the
+  // direct index at most 2 slots of 4 bytes a node).
+  static uint64_t BytesFor(uint64_t edges) { return edges * 4 * sizeof(uint64_t); }
 
  private:
+  uint64_t first_ = 0;            // direct_[id - first_]: 1 + the row of node id, 0 for none
+  std::vector<uint32_t> direct_;  // empty: binary search in nodes_
   std::vector<uint64_t> nodes_;
   std::vector<uint64_t> offsets_;  // nodes_.size() + 1
   std::vector<uint64_t> targets_;
@@ -60,14 +63,17 @@ class Adjacency {
 // `all_facts`: every fact of the predicates is a hop, literal objects and
 // labels too (a pattern's bind join, ReadAdjacency); otherwise only facts
 // between entities, not along rdf:type (a path search's hops, HopSource).
+// `sorted`: each node's hops in id order, both ways merged (a multiway
+// join intersects them), instead of forward hops before backward ones.
 struct AdjacencyKey {
   std::vector<uint64_t> predicates;
   bool backward = false;
   bool undirected = false;
   bool all_facts = false;
+  bool sorted = false;
   bool operator<(const AdjacencyKey& o) const {
-    return std::tie(predicates, backward, undirected, all_facts) <
-           std::tie(o.predicates, o.backward, o.undirected, o.all_facts);
+    return std::tie(predicates, backward, undirected, all_facts, sorted) <
+           std::tie(o.predicates, o.backward, o.undirected, o.all_facts, o.sorted);
   }
 };
 
