@@ -4,6 +4,7 @@
 
 #include "core/vocabulary.h"
 #include "engine/csv_rows_load.h"
+#include "import/ftm_load.h"
 #include "import/load.h"
 #include "query/ownership_store.h"
 
@@ -69,7 +70,10 @@ Result<QueryResult> RunLoadStatement(const ast::LoadStatement& load, storage::St
   // Holdings added: check the shares of the companies they point at.
   if (!outcome->watched_objects.empty()) {
     std::unique_ptr<storage::ReadView> view = store->BeginRead();
-    result.warnings = query::HoldingWarnings(view.get(), outcome->watched_objects);
+    const std::string_view share_origin = load.source == ast::LoadStatement::Source::kJsonl
+                                              ? import::kFtmMissingShare
+                                              : query::kShareAnnotationOrigin;
+    result.warnings = query::HoldingWarnings(view.get(), outcome->watched_objects, share_origin);
   }
   return result;
 }

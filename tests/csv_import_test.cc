@@ -118,10 +118,13 @@ TEST_CASE("load jsonl format ftm: entities, properties and interval edges", "[im
   CHECK(f.Rows("match (p:Person) return p, p.name, p.birthDate") ==
         std::vector<std::string>{"@p1 | Ann Li | 1970-01-02"});
   CHECK(f.Rows("match (@c1)-[:addressEntity]->(a) return a") == std::vector<std::string>{"@adr1"});
-  CHECK(f.Rows("match (a)-[o:owns]->(b) return a, b, o.percentage, o.startDate, o.endDate, "
-               "o.source order by o.source") ==
-        std::vector<std::string>{"@p1 | @c1 | 51.5 | 2020-01-01 | 2021 | ds_a",
-                                 "@p1 | @c1 | 51.5 | 2020-01-01 | 2021 | ds_b"});
+  // The Ownership's percentage is the holding's share, a fraction.
+  CHECK(f.Rows("match (a)-[o:owns]->(b) return a, b, o.share, o.percentage, o.startDate, "
+               "o.endDate, o.source order by o.source") ==
+        std::vector<std::string>{"@p1 | @c1 | 0.515 | null | 2020-01-01 | 2021 | ds_a",
+                                 "@p1 | @c1 | 0.515 | null | 2020-01-01 | 2021 | ds_b"});
+  CHECK(f.Rows("return ownership(@p1, @c1)") == std::vector<std::string>{"0.515"});
+  CHECK(r.warnings.empty());
   CHECK(f.Rows("match (o:Ownership) return o.owner, o.percentage") ==
         std::vector<std::string>{"@p1 | 51.5"});
   CHECK(r.facts_inserted == 14);
@@ -140,4 +143,25 @@ TEST_CASE("load jsonl format ftm: entities, properties and interval edges", "[im
       f.File("nl.json", R"({"id": "x", "schema": "Person", "properties": {"name": "Ann"}})");
   CHECK_THAT(f.Error("load jsonl '" + not_list + "' format ftm"),
              Catch::Matches("error: .*nl\\.json:1:1: property 'name' is not a list"));
+}
+
+TEST_CASE("an FtM Ownership without a numeric percentage is a holding without a share",
+          "[import][ftm][ownership]") {
+  LoadFixture f;
+  const std::string json = f.File(
+      "holdings.ftm.json",
+      R"({"id": "o1", "schema": "Ownership", "properties": {"owner": ["a"], "asset": ["c"], "percentage": ["60"]}})"
+      "\n"
+      R"({"id": "o2", "schema": "Ownership", "properties": {"owner": ["b"], "asset": ["c"]}})"
+      "\n"
+      R"({"id": "o3", "schema": "Ownership", "properties": {"owner": ["b"], "asset": ["d"], "percentage": ["25-50"]}})"
+      "\n");
+  const quipu::QueryResult r = f.Ok("load jsonl '" + json + "' format ftm");
+  CHECK(r.warnings == std::vector<std::string>{
+                          "2 holdings have no share (no number in the 'percentage' of the FtM "
+                          "Ownership): they stay facts but add nothing to ownership()"});
+  CHECK(f.Rows("match (x)-[o:owns]->(y) return x, y, o.share, o.percentage order by x, y") ==
+        std::vector<std::string>{"@a | @c | 0.6 | null", "@b | @c | null | null",
+                                 "@b | @d | null | 25-50"});
+  CHECK(f.Rows("call controllers(@c)") == std::vector<std::string>{"@a | 0.6 | true"});
 }
