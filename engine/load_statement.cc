@@ -67,13 +67,17 @@ Result<QueryResult> RunLoadStatement(const ast::LoadStatement& load, storage::St
   QueryResult result;
   result.facts_inserted = outcome->facts_inserted;
   result.summary = import::LoadSummary(request, *outcome);
+  result.warnings = outcome->warnings;
   // Holdings added: check the shares of the companies they point at.
   if (!outcome->watched_objects.empty()) {
     std::unique_ptr<storage::ReadView> view = store->BeginRead();
     const std::string_view share_origin = load.source == ast::LoadStatement::Source::kJsonl
                                               ? import::kFtmMissingShare
                                               : query::kShareAnnotationOrigin;
-    result.warnings = query::HoldingWarnings(view.get(), outcome->watched_objects, share_origin);
+    for (std::string& w :
+         query::HoldingWarnings(view.get(), outcome->watched_objects, share_origin)) {
+      result.warnings.push_back(std::move(w));
+    }
   }
   return result;
 }

@@ -107,7 +107,19 @@ std::vector<uint64_t> FactWriter::watched_objects() const {
   return out;
 }
 
+std::vector<uint64_t> FactWriter::labelled() const {
+  std::vector<uint64_t> out = labelled_;
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 Status FactWriter::AddLabel(const Value& s, const std::string& label) {
+  if (record_labelled_) {
+    Result<uint64_t> id = Intern(s);  // cached: Add's own Intern finds it
+    if (!id.ok()) return id.status();
+    labelled_.push_back(*id);
+  }
   return Add(s, Value(Entity{kLabelPredicate}), Value(Entity{label}));
 }
 

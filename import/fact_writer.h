@@ -55,6 +55,12 @@ class FactWriter {
   // The watched facts' objects, as term ids, sorted.
   std::vector<uint64_t> watched_objects() const;
 
+  // Records the subjects of AddLabel (a node load checks which of them had
+  // another label already).
+  void RecordLabelled() { record_labelled_ = true; }
+  // The recorded subjects, as term ids, sorted, each once.
+  std::vector<uint64_t> labelled() const;
+
  private:
   Status CheckCancelled();
 
@@ -71,6 +77,8 @@ class FactWriter {
   std::unordered_set<uint64_t> entities_;
   std::string watched_;
   std::unordered_set<uint64_t> watched_objects_;
+  bool record_labelled_ = false;
+  std::vector<uint64_t> labelled_;
   uint64_t facts_inserted_ = 0;
   uint64_t calls_ = 0;
   std::function<void(uint64_t)> tick_;

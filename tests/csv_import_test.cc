@@ -25,6 +25,44 @@ TEST_CASE("load csv as nodes: keys, labels, typed and inferred properties", "[im
         std::vector<std::string>{"<odd, name>"});
 }
 
+TEST_CASE("a node load that gives entities a second label warns, once", "[import][csv]") {
+  LoadFixture f;
+  const std::string companies = f.File("companies.csv", "id,name\n1,Acme\n2,Beta\n3,Gamma\n");
+  const std::string media = f.File("media.csv", "id,name\n2,Radio Two\n3,TV Three\n9,Nine\n");
+  CHECK(f.Ok("load csv '" + companies + "' as nodes Company key id").warnings.empty());
+  const std::string warning =
+      "2 of the 3 Media nodes were already entities with another label, such as <2> (Company): "
+      "each is now one entity with both labels; if the keys mean different things, load them "
+      "with distinct keys (docs/language.md, \"Keys that collide\")";
+  CHECK(f.Ok("load csv '" + media + "' as nodes Media key id").warnings ==
+        std::vector<std::string>{warning});
+  CHECK(f.Count("(x:Company:Media)") == 2);
+  // Loaded again, the nodes already have the label: nothing new to say.
+  CHECK(f.Ok("load csv '" + media + "' as nodes Media key id").warnings.empty());
+  CHECK(f.Ok("load csv '" + companies + "' as nodes Company key id").warnings.empty());
+  // An entity met only as an edge's end has no label to collide with.
+  const std::string edges = f.File("edges.csv", "a,b\n7,8\n");
+  f.Ok("load csv '" + edges + "' as edges owns from a to b");
+  CHECK(f.Ok("load csv '" + f.File("seven.csv", "id\n7\n") + "' as nodes Person key id")
+            .warnings.empty());
+  // The computed keys of a row mapping keep the kinds apart.
+  CHECK(f.Ok("load csv '" + media + "' as rows r insert (@('media', r.id):Outlet {name: r.name})")
+            .warnings.empty());
+  CHECK(f.Count("(x:Company:Outlet)") == 0);
+
+  // A large file takes the bulk path (SST files): the same check.
+  std::string big = "id,name\n";
+  for (int i = 0; i < 20000; ++i)
+    big += std::to_string(i) + ",name number " + std::to_string(i) + "\n";
+  const std::string big_file = f.File("big.csv", big);
+  REQUIRE(big.size() >= 256 * 1024);
+  CHECK(f.Ok("load csv '" + big_file + "' as nodes Thing key id").warnings ==
+        std::vector<std::string>{
+            "5 of the 20000 Thing nodes were already entities with another label, such as <1> "
+            "(Company): each is now one entity with both labels; if the keys mean different "
+            "things, load them with distinct keys (docs/language.md, \"Keys that collide\")"});
+}
+
 TEST_CASE("load csv type hints: decimal is exact, float and double are doubles", "[import][csv]") {
   LoadFixture f;
   const std::string csv = f.File("payments.csv",
