@@ -42,7 +42,11 @@ FactWriter::FactWriter(storage::BulkLoad* bulk, const Interrupt* interrupt)
     : bulk_(bulk), interrupt_(interrupt) {}
 
 Status FactWriter::Commit() {
-  if (txn_ != nullptr) return txn_->Commit();
+  if (txn_ != nullptr) {
+    if (on_phase_) on_phase_(LoadPhase::kWrite);
+    return txn_->Commit();
+  }
+  bulk_->set_phase_handler(on_phase_);
   Result<uint64_t> added = bulk_->Commit();
   if (!added.ok()) return added.status();
   facts_inserted_ = *added;

@@ -172,14 +172,18 @@ Result<LoadOutcome> RunLoad(const LoadRequest& load, storage::Store* store,
   if (options.progress != nullptr) {
     FileSource* file = source->get();
     const auto& progress = *options.progress;
-    writer.set_on_tick([&progress, file, start](uint64_t facts) {
+    auto report = [&progress, file, start](uint64_t facts, LoadPhase phase) {
       LoadProgress p;
       p.bytes_read = file->bytes_consumed();
       p.total_bytes = file->file_size();
       p.facts = facts;
       p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      p.phase = phase;
       progress(p);
-    });
+    };
+    writer.set_on_tick([report](uint64_t facts) { report(facts, LoadPhase::kParse); });
+    FactWriter* w = &writer;
+    writer.set_on_phase([report, w](LoadPhase phase) { report(w->facts_added(), phase); });
   }
   writer.WatchPredicate(options.watch_predicate);
   if (load.source == LoadRequest::Source::kCsvNodes) writer.RecordLabelled();
