@@ -270,6 +270,10 @@ struct BoundQuery {
   // In a template, a skip or limit given by a $parameter: Instantiate sets
   // skip or limit from it.
   std::optional<ast::Count> skip_param, limit_param;
+  // Names the statement uses that nothing in the database has (a misspelled
+  // property or predicate), as QueryResult::warnings lines with the place:
+  // found while binding, so a cached plan keeps them and no row pays.
+  std::vector<std::string> warnings;
 };
 
 }  // namespace quipu::query

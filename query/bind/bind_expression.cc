@@ -142,9 +142,11 @@ BoundExpr Binder::BindProperty(const ast::Expr& e) {
   b.key_id = *key;
   b.name = e.name;
   if (target.kind == BoundExpr::Kind::kFact) {
+    CheckAnnotationKey(e.name, *key, e.name_pos);
     b.kind = BoundExpr::Kind::kFactProperty;
     b.fact = target.fact;
   } else {
+    CheckPredicate(e.name, *key, e.name_pos);
     b.kind = BoundExpr::Kind::kNodeProperty;
     b.args.push_back(std::move(target));
   }
