@@ -155,6 +155,7 @@ struct BoundExpr {
     kField,            // field `slot` of the row a load reads (Evaluator::set_fields)
     kParam,            // $name in a match's template: replaced by its value, and the
                        // expressions over it folded, before the statement runs
+    kAllValues,        // all(x.key): as kNodeProperty, the list of every value, by id
   };
   Kind kind = Kind::kConst;
   ast::Pos pos;

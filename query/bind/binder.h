@@ -118,6 +118,8 @@ class Binder {
   BoundExpr BindVariable(const ast::Expr& e);
   BoundExpr BindProperty(const ast::Expr& e);
   BoundExpr BindFunction(const ast::Expr& e);
+  // all(x.key): every value of a node's property, as a list.
+  BoundExpr BindAllValues(const ast::Expr& e);
   // The operator of a kUnary or kBinary expression.
   static ExprOp OperatorOf(const ast::Expr& e);
   // `left op right`, for the conditions the binder writes itself.
