@@ -1,9 +1,11 @@
 #include "engine/load_statement.h"
 
+#include <chrono>
 #include <memory>
 
 #include "core/vocabulary.h"
 #include "engine/csv_rows_load.h"
+#include "import/ftm_load.h"
 #include "import/load.h"
 #include "query/ownership_store.h"
 
@@ -46,6 +48,7 @@ return request;
 
 Result<QueryResult> RunLoadStatement(const ast::LoadStatement& load, storage::Store* store,
                                      const query::StatementEnv& env, const LoadContext& context) {
+  const auto start = std::chrono::steady_clock::now();
   const import::LoadRequest request = RequestOf(load);
   import::LoadOptions options;
   options.interrupt = env.interrupt;
@@ -65,12 +68,24 @@ Result<QueryResult> RunLoadStatement(const ast::LoadStatement& load, storage::St
   if (!outcome.ok()) return outcome.status();
   QueryResult result;
   result.facts_inserted = outcome->facts_inserted;
-  result.summary = import::LoadSummary(request, *outcome);
+  result.warnings = outcome->warnings;
   // Holdings added: check the shares of the companies they point at.
   if (!outcome->watched_objects.empty()) {
     std::unique_ptr<storage::ReadView> view = store->BeginRead();
-    result.warnings = query::HoldingWarnings(view.get(), outcome->watched_objects);
+    const std::string_view share_origin = load.source == ast::LoadStatement::Source::kJsonl
+                                              ? import::kFtmMissingShare
+                                              : query::kShareAnnotationOrigin;
+    for (std::string& w :
+         query::HoldingWarnings(view.get(), outcome->watched_objects, share_origin)) {
+      result.warnings.push_back(std::move(w));
+    }
   }
+  // One time for the whole statement, checks and freeing the load's buffers
+  // included, so a shell showing run times has nothing to add.
+  outcome->seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.summary = import::LoadSummary(request, *outcome);
+  result.summary_timed = true;
   return result;
 }
 

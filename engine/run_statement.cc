@@ -72,6 +72,7 @@ Result<QueryResult> RunWrite(const ast::Statement& statement, storage::Store* st
   std::unique_ptr<storage::WriteTxn> txn = query::ValueOrThrow(store->BeginWrite());
   const Params& params = *env.params;
   query::WriteCounts counts;
+  std::vector<std::string> warnings;
   switch (statement.kind) {
     case ast::Statement::Kind::kInsert:
       counts = query::RunInsert(statement.insert, txn.get(), params);
@@ -91,12 +92,14 @@ Result<QueryResult> RunWrite(const ast::Statement& statement, storage::Store* st
       const QueryResult rows =
           query::RunMatch(statement.set.match, ast::Statement::Mode::kRun, txn.get(), own);
       counts = query::RunSet(statement.set, rows.rows, txn.get(), params);
+      warnings = rows.warnings;  // names its match uses that the database lacks
     }
   }
   if (Status s = txn->Commit(); !s.ok()) return s;
   QueryResult result;
   result.facts_inserted = counts.inserted;
   result.facts_deleted = counts.deleted;
+  result.warnings = std::move(warnings);
   if (statement.kind == ast::Statement::Kind::kDelete) {
     result.summary = "deleted " + Facts(counts.deleted);
   } else if (statement.kind == ast::Statement::Kind::kSet) {

@@ -42,7 +42,11 @@ FactWriter::FactWriter(storage::BulkLoad* bulk, const Interrupt* interrupt)
     : bulk_(bulk), interrupt_(interrupt) {}
 
 Status FactWriter::Commit() {
-  if (txn_ != nullptr) return txn_->Commit();
+  if (txn_ != nullptr) {
+    if (on_phase_) on_phase_(LoadPhase::kWrite);
+    return txn_->Commit();
+  }
+  bulk_->set_phase_handler(on_phase_);
   Result<uint64_t> added = bulk_->Commit();
   if (!added.ok()) return added.status();
   facts_inserted_ = *added;
@@ -107,7 +111,19 @@ std::vector<uint64_t> FactWriter::watched_objects() const {
   return out;
 }
 
+std::vector<uint64_t> FactWriter::labelled() const {
+  std::vector<uint64_t> out = labelled_;
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 Status FactWriter::AddLabel(const Value& s, const std::string& label) {
+  if (record_labelled_) {
+    Result<uint64_t> id = Intern(s);  // cached: Add's own Intern finds it
+    if (!id.ok()) return id.status();
+    labelled_.push_back(*id);
+  }
   return Add(s, Value(Entity{kLabelPredicate}), Value(Entity{label}));
 }
 

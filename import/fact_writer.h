@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/interrupt.h"
+#include "quipu/progress.h"
 #include "quipu/status.h"
 #include "quipu/value.h"
 #include "storage/store.h"
@@ -40,6 +41,11 @@ class FactWriter {
 
   // Called every 1,024 facts with how many were added so far (progress).
   void set_on_tick(std::function<void(uint64_t)> tick) { tick_ = std::move(tick); }
+  // Called as Commit() begins each phase after parsing: write for a
+  // transaction; sort, write and ingest for a bulk load (progress).
+  void set_on_phase(std::function<void(LoadPhase)> phase) { on_phase_ = std::move(phase); }
+  // Facts (instances, duplicates included) given to Add so far.
+  uint64_t facts_added() const { return calls_; }
 
   // Commits the transaction or the bulk load.
   Status Commit();
@@ -54,6 +60,12 @@ class FactWriter {
   void WatchPredicate(std::string predicate) { watched_ = std::move(predicate); }
   // The watched facts' objects, as term ids, sorted.
   std::vector<uint64_t> watched_objects() const;
+
+  // Records the subjects of AddLabel (a node load checks which of them had
+  // another label already).
+  void RecordLabelled() { record_labelled_ = true; }
+  // The recorded subjects, as term ids, sorted, each once.
+  std::vector<uint64_t> labelled() const;
 
  private:
   Status CheckCancelled();
@@ -71,9 +83,12 @@ class FactWriter {
   std::unordered_set<uint64_t> entities_;
   std::string watched_;
   std::unordered_set<uint64_t> watched_objects_;
+  bool record_labelled_ = false;
+  std::vector<uint64_t> labelled_;
   uint64_t facts_inserted_ = 0;
   uint64_t calls_ = 0;
   std::function<void(uint64_t)> tick_;
+  std::function<void(LoadPhase)> on_phase_;
 };
 
 }  // namespace quipu::import

@@ -5,8 +5,12 @@
 #include <charconv>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <string_view>
 #include <unordered_set>
+
+#include "core/vocabulary.h"
+#include "import/csv_table.h"
 
 namespace quipu::import {
 namespace {
@@ -261,7 +265,14 @@ class FtmLoad {
         continue;
       }
       const std::string_view text = First(properties, key);
-      if (!text.empty()) annotations.emplace_back(std::string(key), PropertyValue(key, text));
+      if (text.empty()) continue;
+      if (edge.schema == "Ownership" && key == "percentage") {
+        if (std::optional<Value> share = PercentAsFraction(std::string(text))) {
+          annotations.emplace_back(kShareKey, std::move(*share));
+          continue;
+        }
+      }
+      annotations.emplace_back(std::string(key), PropertyValue(key, text));
     }
     annotations.emplace_back("source", Value(std::string()));
     for (const std::string& source : sources) {

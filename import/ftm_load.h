@@ -13,16 +13,24 @@
 // edge entity's other scalar properties (startDate, endDate, percentage,
 // amount, … first value each) and with `source`: each of the entity's
 // datasets (one instance per dataset), or the file's name without
-// extensions when it names none.
+// extensions when it names none. An Ownership's `percentage` is the
+// engine's `share` there, as a fraction (51 → 0.51), so ownership() and
+// controllers read FtM holdings as they are; a percentage that is not a
+// number stays the text annotation `percentage`.
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "import/fact_writer.h"
 #include "import/file_source.h"
 #include "import/load_report.h"
 
 namespace quipu::import {
+
+// Why an FtM holding has no share, for the load's warning.
+inline constexpr std::string_view kFtmMissingShare =
+    "no number in the 'percentage' of the FtM Ownership";
 
 Status LoadFtm(FileSource* source, FactWriter* writer, LoadReport* report);
 

@@ -11,6 +11,7 @@
 #include "import/batch_queue.h"
 #include "import/csv_load.h"
 #include "import/ftm_load.h"
+#include "import/label_check.h"
 #include "import/rdf_reader.h"
 
 namespace quipu::import {
@@ -151,6 +152,9 @@ Result<LoadOutcome> RunLoad(const LoadRequest& load, storage::Store* store,
   if (Status s = CheckConfined(load.path, (*source)->RealPath(), allowed); !s.ok()) return s;
   // A large file skips the write batch: its facts are sorted into SST files
   // and ingested at once.
+  // A node load's keys are checked against the labels from before the load.
+  std::unique_ptr<storage::ReadView> before;
+  if (load.source == LoadRequest::Source::kCsvNodes) before = store->BeginRead();
   std::unique_ptr<storage::WriteTxn> txn;
   std::unique_ptr<storage::BulkLoad> bulk;
   if ((*source)->file_size() >= kBulkLoadBytes) {
@@ -168,16 +172,21 @@ Result<LoadOutcome> RunLoad(const LoadRequest& load, storage::Store* store,
   if (options.progress != nullptr) {
     FileSource* file = source->get();
     const auto& progress = *options.progress;
-    writer.set_on_tick([&progress, file, start](uint64_t facts) {
+    auto report = [&progress, file, start](uint64_t facts, LoadPhase phase) {
       LoadProgress p;
       p.bytes_read = file->bytes_consumed();
       p.total_bytes = file->file_size();
       p.facts = facts;
       p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      p.phase = phase;
       progress(p);
-    });
+    };
+    writer.set_on_tick([report](uint64_t facts) { report(facts, LoadPhase::kParse); });
+    FactWriter* w = &writer;
+    writer.set_on_phase([report, w](LoadPhase phase) { report(w->facts_added(), phase); });
   }
   writer.WatchPredicate(options.watch_predicate);
+  if (load.source == LoadRequest::Source::kCsvNodes) writer.RecordLabelled();
   LoadReport report;
   report.skip_errors = load.skip_errors;
   Status status;
@@ -207,6 +216,16 @@ Result<LoadOutcome> RunLoad(const LoadRequest& load, storage::Store* store,
   outcome.skipped = report.skipped;
   outcome.first_errors = std::move(report.first_errors);
   outcome.watched_objects = writer.watched_objects();
+  if (before != nullptr) {
+    // The load is committed: a failed check costs the warning, not the load.
+    Result<std::string> merged = SecondLabelWarning(before.get(), load.label, writer.labelled());
+    if (!merged.ok()) {
+      outcome.warnings.push_back("the labels of the nodes could not be checked: " +
+                                 merged.status().message());
+    } else if (!merged->empty()) {
+      outcome.warnings.push_back(std::move(*merged));
+    }
+  }
   return outcome;
 }
 

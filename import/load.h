@@ -65,6 +65,9 @@ struct LoadOutcome {
   uint64_t skipped = 0;                   // bad records skipped (skip_errors)
   std::vector<std::string> first_errors;  // the first few, "FILE:LINE:COLUMN: message"
   std::vector<uint64_t> watched_objects;  // sorted term ids (LoadOptions::watch_predicate)
+  // Without "warning: ": a node load whose keys named entities with another
+  // label (import/label_check.h).
+  std::vector<std::string> warnings;
 };
 
 Result<LoadOutcome> RunLoad(const LoadRequest& request, storage::Store* store,

@@ -155,6 +155,7 @@ struct BoundExpr {
     kField,            // field `slot` of the row a load reads (Evaluator::set_fields)
     kParam,            // $name in a match's template: replaced by its value, and the
                        // expressions over it folded, before the statement runs
+    kAllValues,        // all(x.key): as kNodeProperty, the list of every value, by id
   };
   Kind kind = Kind::kConst;
   ast::Pos pos;
@@ -270,6 +271,10 @@ struct BoundQuery {
   // In a template, a skip or limit given by a $parameter: Instantiate sets
   // skip or limit from it.
   std::optional<ast::Count> skip_param, limit_param;
+  // Names the statement uses that nothing in the database has (a misspelled
+  // property or predicate), as QueryResult::warnings lines with the place:
+  // found while binding, so a cached plan keeps them and no row pays.
+  std::vector<std::string> warnings;
 };
 
 }  // namespace quipu::query

@@ -755,6 +755,8 @@ Value Evaluator::Eval(const BoundExpr& e, const uint64_t* row) {
       return BuildPath(e, row);
     case BoundExpr::Kind::kPathProperty:
       return PathProperty(e, row);
+    case BoundExpr::Kind::kAllValues:
+      return AllValues(e, row);
     case BoundExpr::Kind::kParam:  // Instantiate (query/binder.h) replaces each one
       throw QueryError(Status::Internal("parameter $" + e.name + " reached evaluation"));
   }
@@ -825,6 +827,23 @@ Value Evaluator::BuildPath(const BoundExpr& e, const uint64_t* row) {
     path.hops.push_back(std::move(hop));
   }
   return Value(std::move(path));
+}
+
+// all(x.key): every object of (x, key, ·) in id order, the order in which
+// x.key takes the first. Null for a null x; an empty list when x has none.
+Value Evaluator::AllValues(const BoundExpr& e, const uint64_t* row) {
+  const uint64_t subject = row[e.args[0].slot];
+  if (subject == 0) return Value();
+  ValueList out;
+  if (e.key_id == 0) return Value(std::move(out));
+  std::unique_ptr<storage::TripleCursor> cursor = view_->Scan({subject, e.key_id, 0});
+  std::vector<storage::Triple> facts;
+  while (cursor->Next(&facts, 256) > 0) {
+  }
+  if (!cursor->status().ok()) throw QueryError(cursor->status());
+  out.reserve(facts.size());
+  for (const storage::Triple& t : facts) out.push_back(Decode(t.o));
+  return Value(std::move(out));
 }
 
 // path.key: the list of each hop's `key` annotation (null where absent).

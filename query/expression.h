@@ -136,6 +136,7 @@ class Evaluator {
   std::unordered_map<uint64_t, PropertyLookups> property_lookups_;
   Value BuildPath(const BoundExpr& e, const uint64_t* row);
   Value PathProperty(const BoundExpr& e, const uint64_t* row);
+  Value AllValues(const BoundExpr& e, const uint64_t* row);
   // The annotations of the instance `hash` of `t` (reads the store).
   std::vector<std::pair<std::string, Value>> InstanceAnnotations(const storage::Triple& t,
                                                                  uint64_t hash);

@@ -277,8 +277,8 @@ std::vector<Controller> StoreOwnership::Controllers(const Entity& x, double thre
 
 // --- load checks -------------------------------------------------------------
 
-std::vector<std::string> HoldingWarnings(storage::ReadView* view,
-                                         const std::vector<uint64_t>& held) {
+std::vector<std::string> HoldingWarnings(storage::ReadView* view, const std::vector<uint64_t>& held,
+                                         std::string_view share_origin) {
   std::vector<std::string> warnings;
   try {
     HoldingReader reader(view);
@@ -309,11 +309,12 @@ std::vector<std::string> HoldingWarnings(storage::ReadView* view,
     }
     if (without_share > 0) {
       warnings.push_back(without_share == 1
-                             ? "1 holding has no share: it stays a fact but adds nothing to "
-                               "ownership()"
-                             : fmt::format("{} holdings have no share: they stay facts but add "
-                                           "nothing to ownership()",
-                                           without_share));
+                             ? fmt::format("1 holding has no share ({}): it stays a fact but "
+                                           "adds nothing to ownership()",
+                                           share_origin)
+                             : fmt::format("{} holdings have no share ({}): they stay facts but "
+                                           "add nothing to ownership()",
+                                           without_share, share_origin));
     }
   } catch (const QueryError& e) {
     warnings.push_back("the shares could not be checked: " + e.status().message());

@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -148,8 +149,11 @@ class StoreOwnership {
 // What a load that added `owns` facts into the entities `held` reports
 // (lines without the "warning: " prefix): companies whose holders total
 // more than 100%, holdings whose share is not a fraction, holdings without
-// a share.
-std::vector<std::string> HoldingWarnings(storage::ReadView* view,
-                                         const std::vector<uint64_t>& held);
+// a share. `share_origin` says where the load takes a share from, so the
+// last warning names what the file lacks ("no 'share' annotation on the
+// owns fact").
+inline constexpr std::string_view kShareAnnotationOrigin = "no 'share' annotation on the owns fact";
+std::vector<std::string> HoldingWarnings(storage::ReadView* view, const std::vector<uint64_t>& held,
+                                         std::string_view share_origin = kShareAnnotationOrigin);
 
 }  // namespace quipu::query

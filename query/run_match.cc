@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <string_view>
 
 #include "query/binder.h"
 #include "query/expression.h"
@@ -119,6 +120,19 @@ QueryResult RunPlan(Operator* root, const ExecContext& ctx, size_t columns,
   return result;
 }
 
+// Adds the binder's warnings about names the database lacks, each name
+// once (a union's parts may name it again, at other places).
+void AddWarnings(const BoundQuery& q, QueryResult* result) {
+  auto what = [](const std::string& w) {
+    return std::string_view(w).substr(0, w.rfind(" (line "));
+  };
+  for (const std::string& w : q.warnings) {
+    const bool known = std::any_of(result->warnings.begin(), result->warnings.end(),
+                                   [&](const std::string& x) { return what(x) == what(w); });
+    if (!known) result->warnings.push_back(w);
+  }
+}
+
 }  // namespace
 
 QueryResult RunMatch(const ast::MatchStatement& match, ast::Statement::Mode mode,
@@ -127,9 +141,12 @@ QueryResult RunMatch(const ast::MatchStatement& match, ast::Statement::Mode mode
   std::unique_ptr<PreparedMatch> prepared = Prepare(match, 0, view, env, &values);
   const BoundQuery& q = *prepared->ctx.query;
   PhysicalPlan plan = PlanQuery(&prepared->ctx, prepared->logical());
-  return RunPlan(plan.root.get(), prepared->ctx, q.visible, mode,
-                 std::vector<std::string>(q.columns.begin(),
-                                          q.columns.begin() + static_cast<long>(q.visible)));
+  QueryResult result =
+      RunPlan(plan.root.get(), prepared->ctx, q.visible, mode,
+              std::vector<std::string>(q.columns.begin(),
+                                       q.columns.begin() + static_cast<long>(q.visible)));
+  AddWarnings(q, &result);
+  return result;
 }
 
 namespace {
@@ -176,7 +193,10 @@ QueryResult RunUnion(const ast::Statement& statement, storage::ReadView* view,
   std::unique_ptr<Operator> root = MakeUnion(&ctx, std::move(parts), first_columns.size());
   root->estimated_rows = 0;
   for (const Operator* child : root->Children()) root->estimated_rows += child->estimated_rows;
-  return RunPlan(root.get(), ctx, first_columns.size(), statement.mode, first_columns);
+  QueryResult result =
+      RunPlan(root.get(), ctx, first_columns.size(), statement.mode, first_columns);
+  for (const auto& part : prepared) AddWarnings(*part->ctx.query, &result);
+  return result;
 }
 
 }  // namespace
@@ -254,7 +274,10 @@ QueryResult RunExplainWhy(const ast::Statement& statement, storage::ReadView* vi
   }
   const ExecContext& ctx = prepared[0]->ctx;
   std::unique_ptr<Operator> root = MakeUnion(&ctx, std::move(parts), columns.size());
-  return RunPlan(root.get(), ctx, columns.size(), ast::Statement::Mode::kRun, columns);
+  QueryResult result =
+      RunPlan(root.get(), ctx, columns.size(), ast::Statement::Mode::kRun, columns);
+  for (const auto& part : prepared) AddWarnings(*part->ctx.query, &result);
+  return result;
 }
 
 QueryResult RunMatchStatement(const ast::Statement& statement, storage::ReadView* view,

@@ -118,7 +118,8 @@ void PrintResult(const QueryResult& result, OutputFormat format, const TableOpti
                  std::ostream& out) {
   if (!result.is_query) {
     if (format == OutputFormat::kTable && !result.summary.empty()) {
-      out << result.summary << (table.elapsed.empty() ? "" : " (" + table.elapsed + ")") << "\n";
+      const bool timed = !table.elapsed.empty() && !result.summary_timed;
+      out << result.summary << (timed ? " (" + table.elapsed + ")" : "") << "\n";
     }
     return;
   }

@@ -1,6 +1,8 @@
-// ProgressBar: a one-line load progress display for a terminal (bytes,
-// facts per second, time left). Silent for loads under a second, redrawn at
-// most ten times a second; the shell erases it when the statement ends.
+// ProgressBar: a one-line load progress display for a terminal (the phase,
+// bytes, facts per second and the parse's time left; after parsing, the
+// phase and the time so far). Silent for loads under a second, redrawn at
+// most ten times a second and as each phase begins; the shell erases it when
+// the statement ends.
 #pragma once
 
 #include <ostream>
@@ -21,7 +23,8 @@ class ProgressBar {
   void Clear();
 
   // The bar's text for `progress` (no carriage return), e.g.
-  // "[#####               ]  25%  20.0/80.0 MiB  250,000 facts  120k facts/s  ETA 3 s".
+  // "[#####               ]  25%  parse  20.0/80.0 MiB  250000 facts  120k facts/s  parse ETA 3 s",
+  // "[####################] 100%  sort  80.0/80.0 MiB  1000000 facts  9 s".
   static std::string Render(const LoadProgress& progress);
 
  private:
@@ -29,6 +32,7 @@ class ProgressBar {
   RunningNotice* notice_ = nullptr;
   bool shown_ = false;
   double last_drawn_ = 0;
+  LoadPhase last_phase_ = LoadPhase::kParse;
 };
 
 }  // namespace quipu::repl

@@ -362,6 +362,7 @@ Status RocksBulkLoad::WriteFile(Family family, const std::vector<FileEntry>& ent
 Result<uint64_t> RocksBulkLoad::Commit() {
   if (committed_) return Status::Internal("commit twice");
   committed_ = true;
+  EnterPhase(LoadPhase::kSort);
   std::vector<FileEntry> sets;
   Result<uint64_t> added = Resolve(&sets);
   if (!added.ok()) return added.status();
@@ -381,6 +382,7 @@ Result<uint64_t> RocksBulkLoad::Commit() {
   side_thread.join();
   if (!main.ok()) return main;
   if (!side.ok()) return side;
+  EnterPhase(LoadPhase::kWrite);
   std::vector<rocksdb::IngestExternalFileArg> args;
   for (auto& [family, entries] : {std::pair<Family, std::vector<FileEntry>*>{kSpo, &spo},
                                   {kPos, &pos},
@@ -441,6 +443,7 @@ Result<uint64_t> RocksBulkLoad::Commit() {
                                   {kNames, &names}}) {
     if (Status s = WriteFile(family, *entries, &args); !s.ok()) return s;
   }
+  EnterPhase(LoadPhase::kIngest);
   if (Status s = store_->Publish(nullptr, rocksdb::WriteOptions(), std::move(table),
                                  [&]() -> rocksdb::Status {
                                    if (args.empty()) return rocksdb::Status::OK();

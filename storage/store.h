@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "quipu/check.h"
+#include "quipu/progress.h"
 #include "quipu/status.h"
 #include "quipu/value.h"
 
@@ -166,6 +167,18 @@ class BulkLoad {
   virtual Status Add(const Triple& triple, const Annotations& annotations) = 0;
   // Stores everything buffered; returns how many new instances that was.
   virtual Result<uint64_t> Commit() = 0;
+
+  // Called as Commit() begins each of its phases (sort, write, ingest), for
+  // progress displays; may be empty.
+  void set_phase_handler(std::function<void(LoadPhase)> handler) { on_phase_ = std::move(handler); }
+
+ protected:
+  void EnterPhase(LoadPhase phase) {
+    if (on_phase_) on_phase_(phase);
+  }
+
+ private:
+  std::function<void(LoadPhase)> on_phase_;
 };
 
 struct StoreOptions {

@@ -144,3 +144,33 @@ TEST_CASE("a large file takes the bulk path, all or nothing", "[import][bulk]") 
   // Statistics are exact: the planner's counts match a scan.
   CHECK(f.Count("(s)-[:<http://ex.org/p3>]->(o)") == lines / 7 + (lines % 7 > 3 ? 1 : 0));
 }
+
+TEST_CASE("a load reports its phases: parse, then sort, write and ingest for a large file",
+          "[import][bulk]") {
+  LoadFixture f;
+  std::vector<quipu::LoadPhase> phases;
+  uint64_t last_facts = 0;
+  f.db().SetLoadProgressHandler([&](const quipu::LoadProgress& p) {
+    if (phases.empty() || phases.back() != p.phase) phases.push_back(p.phase);
+    last_facts = p.facts;
+  });
+  std::string text;
+  for (int i = 0; text.size() < (300u << 10); ++i) {
+    text += "<http://ex.org/s" + std::to_string(i) + "> <http://ex.org/p> \"v\" .\n";
+  }
+  const int64_t lines = static_cast<int64_t>(std::count(text.begin(), text.end(), '\n'));
+  f.Ok("load '" + f.File("big.nt", text) + "'");
+  using quipu::LoadPhase;
+  CHECK(phases == std::vector<LoadPhase>{LoadPhase::kParse, LoadPhase::kSort, LoadPhase::kWrite,
+                                         LoadPhase::kIngest});
+  CHECK(static_cast<int64_t>(last_facts) == lines);  // the later phases carry the full count
+
+  // A small file: parsed into the write batch, then written.
+  phases.clear();
+  std::string small;
+  for (int i = 0; i < 2000; ++i)
+    small += "<http://ex.org/t" + std::to_string(i) + "> <http://ex.org/p> \"w\" .\n";
+  f.Ok("load '" + f.File("small.nt", small) + "'");
+  CHECK(phases == std::vector<LoadPhase>{LoadPhase::kParse, LoadPhase::kWrite});
+  CHECK(std::string(quipu::LoadPhaseName(LoadPhase::kIngest)) == "ingest");
+}

@@ -25,6 +25,44 @@ TEST_CASE("load csv as nodes: keys, labels, typed and inferred properties", "[im
         std::vector<std::string>{"<odd, name>"});
 }
 
+TEST_CASE("a node load that gives entities a second label warns, once", "[import][csv]") {
+  LoadFixture f;
+  const std::string companies = f.File("companies.csv", "id,name\n1,Acme\n2,Beta\n3,Gamma\n");
+  const std::string media = f.File("media.csv", "id,name\n2,Radio Two\n3,TV Three\n9,Nine\n");
+  CHECK(f.Ok("load csv '" + companies + "' as nodes Company key id").warnings.empty());
+  const std::string warning =
+      "2 of the 3 Media nodes were already entities with another label, such as <2> (Company): "
+      "each is now one entity with both labels; if the keys mean different things, load them "
+      "with distinct keys (docs/language.md, \"Keys that collide\")";
+  CHECK(f.Ok("load csv '" + media + "' as nodes Media key id").warnings ==
+        std::vector<std::string>{warning});
+  CHECK(f.Count("(x:Company:Media)") == 2);
+  // Loaded again, the nodes already have the label: nothing new to say.
+  CHECK(f.Ok("load csv '" + media + "' as nodes Media key id").warnings.empty());
+  CHECK(f.Ok("load csv '" + companies + "' as nodes Company key id").warnings.empty());
+  // An entity met only as an edge's end has no label to collide with.
+  const std::string edges = f.File("edges.csv", "a,b\n7,8\n");
+  f.Ok("load csv '" + edges + "' as edges owns from a to b");
+  CHECK(f.Ok("load csv '" + f.File("seven.csv", "id\n7\n") + "' as nodes Person key id")
+            .warnings.empty());
+  // The computed keys of a row mapping keep the kinds apart.
+  CHECK(f.Ok("load csv '" + media + "' as rows r insert (@('media', r.id):Outlet {name: r.name})")
+            .warnings.empty());
+  CHECK(f.Count("(x:Company:Outlet)") == 0);
+
+  // A large file takes the bulk path (SST files): the same check.
+  std::string big = "id,name\n";
+  for (int i = 0; i < 20000; ++i)
+    big += std::to_string(i) + ",name number " + std::to_string(i) + "\n";
+  const std::string big_file = f.File("big.csv", big);
+  REQUIRE(big.size() >= 256 * 1024);
+  CHECK(f.Ok("load csv '" + big_file + "' as nodes Thing key id").warnings ==
+        std::vector<std::string>{
+            "5 of the 20000 Thing nodes were already entities with another label, such as <1> "
+            "(Company): each is now one entity with both labels; if the keys mean different "
+            "things, load them with distinct keys (docs/language.md, \"Keys that collide\")"});
+}
+
 TEST_CASE("load csv type hints: decimal is exact, float and double are doubles", "[import][csv]") {
   LoadFixture f;
   const std::string csv = f.File("payments.csv",
@@ -118,10 +156,13 @@ TEST_CASE("load jsonl format ftm: entities, properties and interval edges", "[im
   CHECK(f.Rows("match (p:Person) return p, p.name, p.birthDate") ==
         std::vector<std::string>{"@p1 | Ann Li | 1970-01-02"});
   CHECK(f.Rows("match (@c1)-[:addressEntity]->(a) return a") == std::vector<std::string>{"@adr1"});
-  CHECK(f.Rows("match (a)-[o:owns]->(b) return a, b, o.percentage, o.startDate, o.endDate, "
-               "o.source order by o.source") ==
-        std::vector<std::string>{"@p1 | @c1 | 51.5 | 2020-01-01 | 2021 | ds_a",
-                                 "@p1 | @c1 | 51.5 | 2020-01-01 | 2021 | ds_b"});
+  // The Ownership's percentage is the holding's share, a fraction.
+  CHECK(f.Rows("match (a)-[o:owns]->(b) return a, b, o.share, o.percentage, o.startDate, "
+               "o.endDate, o.source order by o.source") ==
+        std::vector<std::string>{"@p1 | @c1 | 0.515 | null | 2020-01-01 | 2021 | ds_a",
+                                 "@p1 | @c1 | 0.515 | null | 2020-01-01 | 2021 | ds_b"});
+  CHECK(f.Rows("return ownership(@p1, @c1)") == std::vector<std::string>{"0.515"});
+  CHECK(r.warnings.empty());
   CHECK(f.Rows("match (o:Ownership) return o.owner, o.percentage") ==
         std::vector<std::string>{"@p1 | 51.5"});
   CHECK(r.facts_inserted == 14);
@@ -140,4 +181,25 @@ TEST_CASE("load jsonl format ftm: entities, properties and interval edges", "[im
       f.File("nl.json", R"({"id": "x", "schema": "Person", "properties": {"name": "Ann"}})");
   CHECK_THAT(f.Error("load jsonl '" + not_list + "' format ftm"),
              Catch::Matches("error: .*nl\\.json:1:1: property 'name' is not a list"));
+}
+
+TEST_CASE("an FtM Ownership without a numeric percentage is a holding without a share",
+          "[import][ftm][ownership]") {
+  LoadFixture f;
+  const std::string json = f.File(
+      "holdings.ftm.json",
+      R"({"id": "o1", "schema": "Ownership", "properties": {"owner": ["a"], "asset": ["c"], "percentage": ["60"]}})"
+      "\n"
+      R"({"id": "o2", "schema": "Ownership", "properties": {"owner": ["b"], "asset": ["c"]}})"
+      "\n"
+      R"({"id": "o3", "schema": "Ownership", "properties": {"owner": ["b"], "asset": ["d"], "percentage": ["25-50"]}})"
+      "\n");
+  const quipu::QueryResult r = f.Ok("load jsonl '" + json + "' format ftm");
+  CHECK(r.warnings == std::vector<std::string>{
+                          "2 holdings have no share (no number in the 'percentage' of the FtM "
+                          "Ownership): they stay facts but add nothing to ownership()"});
+  CHECK(f.Rows("match (x)-[o:owns]->(y) return x, y, o.share, o.percentage order by x, y") ==
+        std::vector<std::string>{"@a | @c | 0.6 | null", "@b | @c | null | null",
+                                 "@b | @d | null | 25-50"});
+  CHECK(f.Rows("call controllers(@c)") == std::vector<std::string>{"@a | 0.6 | true"});
 }

@@ -407,7 +407,8 @@ TEST_CASE("KEK: ownership() and controllers agree with the dense solve on every 
         std::vector<std::string>{
             "the holders of 16 companies total more than 100% (the shares are used as given): "
             "<2627> 115.29%, <409> 108.92%, <2649> 105%, <1499> 103.3%, <1737> 101.1%, …",
-            "47 holdings have no share: they stay facts but add nothing to ownership()"});
+            "47 holdings have no share (no 'share' annotation on the owns fact): they stay facts "
+            "but add nothing to ownership()"});
 
   // The holdings as the file states them, read here independently.
   std::ifstream in(dir + "/kek_shares.csv");
@@ -542,7 +543,8 @@ TEST_CASE("a load that adds holdings reports totals over 100% and unusable share
         std::vector<std::string>{
             "the holders of 1 company total more than 100% (the shares are used as given): @x "
             "120%",
-            "1 holding has no share: it stays a fact but adds nothing to ownership()"});
+            "1 holding has no share (no 'share' annotation on the owns fact): it stays a fact but "
+            "adds nothing to ownership()"});
   const std::string percent = f.File("percent.csv", "holder,held,share\nd,z,60\ne,z,30\n");
   CHECK(
       f.Ok("load csv '" + percent + "' as edges owns from holder to held").warnings ==

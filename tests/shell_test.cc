@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -409,13 +411,62 @@ TEST_CASE("the load progress bar stays silent for a second, then draws and clear
   p.seconds = 2.0;
   bar.Update(p);
   CHECK(out.str() ==
-        "\r[#####               ]  25%  20.0/80.0 MiB  250000 facts  125k facts/s  ETA 6 s"
-        "\033[K");
+        "\r[#####               ]  25%  parse  20.0/80.0 MiB  250000 facts  125k facts/s  parse "
+        "ETA 6 s\033[K");
   bar.Clear();
   CHECK(out.str().substr(out.str().size() - 4) == "\r\033[K");
   out.str("");
   bar.Clear();  // nothing shown: nothing to erase
   CHECK(out.str().empty());
+}
+
+TEST_CASE("the progress bar names each phase after parsing, drawn as it begins", "[shell]") {
+  std::ostringstream out;
+  quipu::repl::ProgressBar bar(out);
+  quipu::LoadProgress p;
+  p.total_bytes = p.bytes_read = 80 * 1048576;
+  p.facts = 1000000;
+  p.seconds = 8.0;
+  bar.Update(p);
+  CHECK(out.str() ==
+        "\r[####################] 100%  parse  80.0/80.0 MiB  1000000 facts  125k facts/s  parse "
+        "ETA 0 s\033[K");
+  // A new phase is drawn at once, however soon after the last drawing;
+  // after parsing there is no rate and no time left, only the time so far.
+  const std::vector<std::pair<quipu::LoadPhase, std::string>> phases = {
+      {quipu::LoadPhase::kSort, "sort"},
+      {quipu::LoadPhase::kWrite, "write"},
+      {quipu::LoadPhase::kIngest, "ingest"}};
+  for (const auto& [phase, name] : phases) {
+    out.str("");
+    p.phase = phase;
+    p.seconds += 0.01;
+    bar.Update(p);
+    CHECK(out.str() ==
+          "\r[####################] 100%  " + name + "  80.0/80.0 MiB  1000000 facts  8 s\033[K");
+  }
+  out.str("");
+  p.seconds += 0.01;
+  bar.Update(p);  // the same phase this soon: not drawn again
+  CHECK(out.str().empty());
+}
+
+TEST_CASE("a load's summary states one time, also with :timer on", "[shell]") {
+  Fixture f;
+  quipu::testing::TempDir dir("load-summary");
+  std::filesystem::create_directories(dir.path());
+  const std::string file = dir.path() + "/two.nt";
+  {
+    std::ofstream nt(file);
+    nt << "<http://x/a> <http://x/p> <http://x/b> .\n<http://x/b> <http://x/p> <http://x/c> .\n";
+  }
+  Shell shell(f.db.get(), f.out, f.err);
+  std::istringstream in(":timer on\nload '" + file + "';\n");
+  CHECK(shell.RunInteractive(in) == quipu::repl::kExitOk);
+  INFO(f.out.str());
+  CHECK(std::regex_match(
+      f.out.str(), std::regex("quipu> quipu> loaded 2 facts \\(3 entities\\) from '.*two\\.nt' "
+                              "in [0-9]+\\.[0-9][0-9] s\nquipu> \n")));
 }
 
 TEST_CASE("tables on a terminal: Unicode lines, cut to its width", "[shell]") {

@@ -27,6 +27,9 @@ struct QueryResult {
   std::vector<Value::Type> column_types;
   // For writes: one line for people, e.g. "inserted 5 facts".
   std::string summary;
+  // True when `summary` states the statement's run time itself (a load's
+  // "… in 2.31 s"): a shell that shows run times adds none to it.
+  bool summary_timed = false;
   // What a person should know about a result that is not an error, one
   // line each without a prefix (the shell prints "warning: " and the line to
   // standard error): e.g. holders of a company totalling more than 100%.

@@ -142,12 +142,29 @@ BoundExpr Binder::BindProperty(const ast::Expr& e) {
   b.key_id = *key;
   b.name = e.name;
   if (target.kind == BoundExpr::Kind::kFact) {
+    CheckAnnotationKey(e.name, *key, e.name_pos);
     b.kind = BoundExpr::Kind::kFactProperty;
     b.fact = target.fact;
   } else {
+    CheckPredicate(e.name, *key, e.name_pos);
     b.kind = BoundExpr::Kind::kNodeProperty;
     b.args.push_back(std::move(target));
   }
+  return b;
+}
+
+BoundExpr Binder::BindAllValues(const ast::Expr& e) {
+  if (e.args.size() != 1)
+    FailAt(fmt::format("all() takes 1 argument, got {}", e.args.size()), e.pos);
+  if (e.distinct) FailAt("distinct is only allowed in aggregate functions", e.pos);
+  const ast::Expr& arg = *e.args[0];
+  BoundExpr b;
+  if (arg.kind == ast::Expr::Kind::kProperty) b = BindExpr(arg);
+  if (b.kind != BoundExpr::Kind::kNodeProperty) {
+    FailAt("all() takes a property of a node variable, as all(x.name)", arg.pos);
+  }
+  b.kind = BoundExpr::Kind::kAllValues;
+  b.pos = e.pos;
   return b;
 }
 
@@ -156,6 +173,7 @@ BoundExpr Binder::BindFunction(const ast::Expr& e) {
   b.pos = e.pos;
   std::string name = e.name;
   for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (name == "all") return BindAllValues(e);
   if (const std::optional<AggregateFunction> aggregate = FindAggregateFunction(name)) {
     if (e.args.size() != 1) {
       FailAt(fmt::format("{}() takes 1 argument, got {}", name, e.args.size()), e.pos);

@@ -70,8 +70,10 @@ void Binder::BindPath(const ast::PathPattern& path) {
     const std::string p_text = PredicateText(r);
     if (r.predicate && r.alternatives.empty()) {
       p = Ref::Const(Term(Value(*r.predicate)));
+      CheckPredicate(r.predicate->key, p.id, r.pos);
     } else {
       p = Ref::Slot(NewSlot(""));
+      for (const Entity& name : PredicatesOf(r)) CheckPredicate(name.key, Find(Value(name)), r.pos);
     }
     if (!r.alternatives.empty()) {
       // -[:a|b]->: the predicate is one of them (a filter on a hidden slot).
@@ -100,6 +102,7 @@ void Binder::BindPath(const ast::PathPattern& path) {
         prop.pos = expr->pos;
         prop.fact = fact;
         prop.key_id = Term(Value(Entity{key}));
+        CheckAnnotationKey(key, prop.key_id, expr->pos);
         filters_->push_back(Equals(std::move(prop), PatternValue(*expr), expr->pos));
       }
     }
@@ -184,6 +187,7 @@ Ref Binder::NodeWithConstraints(const ast::NodePattern& n) {
     if (v.is_null()) FailAt("a property in a pattern cannot be null", expr->pos);
     const std::string before = fmt::format("({} {{{}: ", RefText(n), key);
     const Ref key_ref = Ref::Const(Term(Value(Entity{key})));
+    CheckPredicate(key, key_ref.id, expr->pos);
     // Numbers match by value (44 = 44.0), which stored ids alone cannot do:
     // bind the value to a hidden slot and compare.
     const bool numeric = v.is_numeric();

@@ -47,6 +47,7 @@ void Binder::BindVarLength(const ast::PathPattern& path, const ast::RelPattern& 
     for (const Entity& name : PredicatesOf(r)) {
       Result<uint64_t> id = view_->FindTerm(Value(name));
       if (!id.ok()) throw QueryError(id.status());
+      CheckPredicate(name.key, *id, r.pos);
       if (*id != 0) var.predicates.push_back(*id);
     }
     // None stored: no hop can match, but a zero-length path still can.
@@ -62,6 +63,7 @@ void Binder::BindVarLength(const ast::PathPattern& path, const ast::RelPattern& 
     prop.pos = expr->pos;
     prop.name = key;
     prop.key_id = Term(Value(Entity{key}));
+    CheckAnnotationKey(key, prop.key_id, expr->pos);
     conditions.push_back(Equals(std::move(prop), PatternValue(*expr), expr->pos));
   }
   if (r.hop_where) {

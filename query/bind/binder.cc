@@ -2,6 +2,8 @@
 // files share (query/bind/binder.h).
 #include "query/bind/binder.h"
 
+#include <fmt/format.h>
+
 #include "query/expression.h"
 
 namespace quipu::query {
@@ -17,6 +19,34 @@ uint64_t Binder::Term(const Value& v) {
   if (!id.ok()) throw QueryError(id.status());
   if (*id == 0) *impossible_ = true;
   return *id;
+}
+
+void Binder::CheckPredicate(const std::string& name, uint64_t id, ast::Pos pos) {
+  if (id != 0) {
+    Result<storage::PredicateStats> stats = view_->GetStats(id);  // kept in memory
+    if (!stats.ok()) throw QueryError(stats.status());
+    if (stats->facts > 0) return;
+  }
+  Warn(fmt::format("no fact in the database has predicate '{}'", name), pos);
+}
+
+void Binder::CheckAnnotationKey(const std::string& name, uint64_t id, ast::Pos pos) {
+  // Whether a stored term is some fact's annotation key is not kept
+  // anywhere; a name the dictionary lacks is surely none.
+  if (id == 0) Warn(fmt::format("no fact in the database has an annotation '{}'", name), pos);
+}
+
+void Binder::Warn(const std::string& what, ast::Pos pos) {
+  if (has_facts_ < 0) {
+    std::vector<std::pair<uint64_t, storage::PredicateStats>> all;
+    if (Status s = view_->AllStats(&all); !s.ok()) throw QueryError(s);
+    has_facts_ = all.empty() ? 0 : 1;
+  }
+  if (has_facts_ == 0) return;
+  for (const std::string& w : q_.warnings) {
+    if (w.compare(0, what.size(), what) == 0) return;  // the first place is enough
+  }
+  q_.warnings.push_back(fmt::format("{} (line {}, column {})", what, pos.line, pos.column));
 }
 
 uint32_t Binder::NewSlot(const std::string& name) {

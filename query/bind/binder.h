@@ -118,6 +118,8 @@ class Binder {
   BoundExpr BindVariable(const ast::Expr& e);
   BoundExpr BindProperty(const ast::Expr& e);
   BoundExpr BindFunction(const ast::Expr& e);
+  // all(x.key): every value of a node's property, as a list.
+  BoundExpr BindAllValues(const ast::Expr& e);
   // The operator of a kUnary or kBinary expression.
   static ExprOp OperatorOf(const ast::Expr& e);
   // `left op right`, for the conditions the binder writes itself.
@@ -151,6 +153,12 @@ class Binder {
   // As Find, and a term never seen makes the patterns being bound impossible.
   uint64_t Term(const Value& v);
   uint32_t NewSlot(const std::string& name);
+  // Warnings for names the database lacks altogether (BoundQuery::warnings).
+  // A predicate, or a node property's key, `id` from Find: no fact has it.
+  void CheckPredicate(const std::string& name, uint64_t id, ast::Pos pos);
+  // A relationship's annotation key: the database has never seen the name.
+  void CheckAnnotationKey(const std::string& name, uint64_t id, ast::Pos pos);
+  void Warn(const std::string& what, ast::Pos pos);
 
   storage::ReadView* view_;
   const Params& params_;
@@ -169,6 +177,9 @@ class Binder {
   // While binding a per-hop condition: the relationship's variable (may be
   // empty); names there are the hop's annotations.
   const std::string* hop_variable_ = nullptr;
+  // Whether the database holds any fact: an empty one gets no warnings
+  // about missing names. Read at the first warning (-1: not yet).
+  int has_facts_ = -1;
 };
 
 }  // namespace quipu::query
