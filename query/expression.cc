@@ -313,10 +313,12 @@ Value Evaluator::Decode(uint64_t id) {
   }
   if (IsInlineId(id)) return DecodeInline(id);
   if (const Value* cached = cache_.Find(id)) return *cached;
+  // A term the shared cache holds is returned as its copy and not kept here
+  // too: keeping it would cost a second copy (and free the value it
+  // evicts) for every row of a result that decodes a new term per row; a
+  // term decoded again finds the shared cache at the cost of its lock.
   Value shared;
-  if (shared_cache_ != nullptr && shared_cache_->Lookup(id, &shared)) {
-    return cache_.Put(id, std::move(shared));
-  }
+  if (shared_cache_ != nullptr && shared_cache_->Lookup(id, &shared)) return shared;
   Result<Value> v = view_->DecodeTerm(id);
   if (!v.ok()) throw QueryError(v.status());
   if (shared_cache_ != nullptr) shared_cache_->Insert(id, *v);

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 packages=(g++ make cmake pkg-config git tao-pegtl-dev librocksdb-dev libboost-container-dev
           libfmt-dev catch2 libcli11-dev libre2-dev libedit-dev zlib1g-dev libserd-dev libsimdjson-dev
-          python3-dev python3-pybind11)
+          libjemalloc-dev python3-dev python3-pybind11)
 read -ra extra <<<"${QUIPU_EXTRA_PACKAGES:-}"
 packages+=("${extra[@]}")
 missing=()
