@@ -123,6 +123,12 @@ class PatternMatcher final : public Matcher {
   std::vector<uint64_t> input_;
   std::vector<uint64_t> scratch_;
   std::unique_ptr<storage::TripleCursor> cursor_;
+  // An undirected pattern reads (s, p, o) and then (o, p, s), two
+  // permutations: each direction keeps its own cursor to reseek, since a
+  // cursor reseeks only within its permutation and opening one costs a
+  // RocksDB iterator. cursor_ is the back one while back_in_use_.
+  std::unique_ptr<storage::TripleCursor> other_cursor_;
+  bool back_in_use_ = false;
   std::vector<storage::Triple> triples_;
   std::vector<uint8_t> annotated_;  // per triple: storage::InstanceHint
   size_t triple_pos_ = 0;

@@ -123,6 +123,10 @@ void PatternMatcher::Start(const uint64_t* row) {
   if (UseAdjacency(tp)) return;
   from_table_ = UseFactTable(tp);
   if (from_table_) return;
+  if (back_in_use_) {
+    std::swap(cursor_, other_cursor_);
+    back_in_use_ = false;
+  }
   if (cursor_ == nullptr || !cursor_->Reseek(tp)) cursor_ = ctx_->view->Scan(tp);
 }
 
@@ -254,7 +258,9 @@ bool PatternMatcher::Fill(Chunk* out, size_t max) {
         // Undirected: now the facts pointing the other way, (o, p, s).
         reversed_ = true;
         const storage::TriplePattern back{pattern_ids_.o, pattern_ids_.p, pattern_ids_.s};
-        if (!cursor_->Reseek(back)) cursor_ = ctx_->view->Scan(back);
+        std::swap(cursor_, other_cursor_);
+        back_in_use_ = true;
+        if (cursor_ == nullptr || !cursor_->Reseek(back)) cursor_ = ctx_->view->Scan(back);
         continue;
       }
       ctx_->CheckCancel();
