@@ -17,6 +17,7 @@
 #include "query/bound.h"
 #include "query/expression.h"
 #include "query/memory_budget.h"
+#include "query/paths/adjacency.h"
 #include "query/statement_env.h"
 #include "storage/store.h"
 
@@ -47,9 +48,6 @@ struct Chunk {
 
 class FactTable;
 class ValueTable;
-namespace paths {
-class Adjacency;
-}
 
 // What every operator of one plan shares: the read view, the bound query,
 // the slots' width, the computed values, and the statement's environment.
@@ -105,6 +103,7 @@ std::unique_ptr<Matcher> MakeMatcher(const ExecContext* ctx, const BoundPattern&
 class PatternMatcher final : public Matcher {
  public:
   PatternMatcher(const ExecContext* ctx, const BoundPattern& pattern, std::vector<bool> bound);
+  ~PatternMatcher() override;
   void Start(const uint64_t* row) override;
   bool Fill(Chunk* out, size_t max) override;
   std::string Describe() const override;
@@ -157,6 +156,13 @@ class PatternMatcher final : public Matcher {
   MemoryCharge adjacency_charge_;
   uint64_t adjacency_predicate_ = 0, adjacency_facts_ = 0;
   uint64_t adjacency_probes_ = 0, adjacency_threshold_ = 0;
+  // The probes earlier statements made (adjacency_probes_ counts on from
+  // them), reported with this matcher's own to adjacency_cache_ when it ends
+  // or moves to another predicate.
+  void ReportProbes();
+  paths::AdjacencyCache* adjacency_cache_ = nullptr;
+  paths::AdjacencyKey adjacency_key_;
+  uint64_t adjacency_base_ = 0, adjacency_version_ = 0;
   bool from_adjacency_ = false;
   std::span<const uint64_t> neighbours_;
   size_t neighbour_pos_ = 0;

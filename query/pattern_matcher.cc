@@ -144,6 +144,7 @@ bool PatternMatcher::UseAdjacency(const storage::TriplePattern& tp) {
   }
   if (adjacency_ == nullptr || adjacency_predicate_ != tp.p) {
     if (adjacency_predicate_ != tp.p) {
+      ReportProbes();
       adjacency_ = nullptr;
       adjacency_probes_ = 0;
       adjacency_predicate_ = tp.p;
@@ -153,8 +154,14 @@ bool PatternMatcher::UseAdjacency(const storage::TriplePattern& tp) {
       adjacency_ = env.adjacency->Find(key, env.snapshot_version);
       adjacency_facts_ = ValueOrThrow(ctx_->view->GetStats(tp.p)).facts;
       adjacency_threshold_ = ProbesBeforeReadingWhole(adjacency_facts_);
+      adjacency_cache_ = env.adjacency;
+      adjacency_key_ = key;
+      adjacency_version_ = env.snapshot_version;
+      adjacency_base_ =
+          adjacency_ == nullptr ? env.adjacency->Probes(key, env.snapshot_version) : 0;
+      adjacency_probes_ = adjacency_base_;
     }
-    if (adjacency_ == nullptr && ++adjacency_probes_ == adjacency_threshold_) {
+    if (adjacency_ == nullptr && ++adjacency_probes_ >= adjacency_threshold_) {
       const uint64_t edges = adjacency_facts_ * (pattern_.undirected ? 2 : 1);
       if (!adjacency_charge_.TryAdd(paths::Adjacency::BytesFor(edges), edges)) {
         adjacency_probes_ = UINT64_MAX;  // no room: probe the index
@@ -180,6 +187,18 @@ bool PatternMatcher::UseAdjacency(const storage::TriplePattern& tp) {
   }
   from_adjacency_ = true;
   return true;
+}
+
+PatternMatcher::~PatternMatcher() { ReportProbes(); }
+
+void PatternMatcher::ReportProbes() {
+  if (adjacency_ != nullptr || adjacency_cache_ == nullptr || adjacency_probes_ == UINT64_MAX ||
+      adjacency_probes_ <= adjacency_base_) {
+    return;
+  }
+  adjacency_cache_->AddProbes(adjacency_key_, adjacency_version_,
+                              adjacency_probes_ - adjacency_base_);
+  adjacency_base_ = adjacency_probes_;
 }
 
 bool PatternMatcher::FillFromAdjacency(Chunk* out, size_t max) {

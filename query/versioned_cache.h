@@ -1,7 +1,11 @@
 // VersionedCache: what statements read whole from one store version (an
 // adjacency, a predicate's facts), kept for the statements that follow on
 // the same version, up to a bound on their bytes; a newer version drops
-// them all.
+// them all. It also sums the probes that statements of the version made of
+// a key they did not find kept (ProbesBeforeReadingWhole), so statements that
+// each probe too little to read a key whole still read it once their seeks
+// together cost as much: rent or buy, never more than twice the better
+// choice made in hindsight.
 //
 // Thread-safe; a value found stays valid for its holder after the cache
 // drops it. T has `uint64_t bytes() const`.
@@ -40,25 +44,45 @@ class VersionedCache {
   void Put(const Key& key, uint64_t version, std::shared_ptr<const T> value) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (version < version_) return;
-    if (version > version_) {
-      kept_.clear();
-      bytes_ = 0;
-      version_ = version;
-    }
+    if (version > version_) Advance(version);
     const uint64_t bytes = value->bytes();
     if (bytes_ + bytes > max_bytes_ || kept_.count(key)) return;
     bytes_ += bytes;
     kept_.emplace(key, std::move(value));
   }
 
+  // The probes of `key` that earlier statements of `version` reported.
+  uint64_t Probes(const Key& key, uint64_t version) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (version != version_) return 0;
+    auto it = probes_.find(key);
+    return it == probes_.end() ? 0 : it->second;
+  }
+
+  // Adds `n` probes of `key` made by a statement of `version`.
+  void AddProbes(const Key& key, uint64_t version, uint64_t n) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (version < version_) return;
+    if (version > version_) Advance(version);
+    probes_[key] += n;
+  }
+
   uint64_t max_bytes() const { return max_bytes_; }
 
  private:
+  void Advance(uint64_t version) {  // REQUIRES: mutex_ held
+    kept_.clear();
+    probes_.clear();
+    bytes_ = 0;
+    version_ = version;
+  }
+
   std::mutex mutex_;
   const uint64_t max_bytes_;
   uint64_t version_ = 0;
   uint64_t bytes_ = 0;
   std::map<Key, std::shared_ptr<const T>> kept_;  // of version_
+  std::map<Key, uint64_t> probes_;                // of version_
 };
 
 }  // namespace quipu::query
