@@ -61,7 +61,12 @@ void CheckOptionalOrder(const ast::MatchStatement& m) {
 
 }  // namespace
 
-BoundQuery Binder::Bind(const ast::MatchStatement& m) {
+BoundQuery Binder::Bind(const ast::MatchStatement& m, const std::vector<std::string>& inputs) {
+  for (const std::string& name : inputs) {
+    const uint32_t slot = NewSlot(name);
+    node_slots_.emplace(name, slot);
+    q_.input_slots.push_back(slot);
+  }
   CheckOptionalOrder(m);
   // Required clauses first, then each optional one on top of them; the
   // required clauses' conditions last, as they may read optional variables.
