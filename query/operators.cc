@@ -397,7 +397,15 @@ class InputRowsOp final : public Operator {
     next_ = end;
     return true;
   }
-  std::string Describe() const override { return "InputRows (the call's rows)"; }
+  // "Input [a]": the slots the rows give (a call's columns, or an end
+  // pinned by `where a = @x`).
+  std::string Describe() const override {
+    std::string names;
+    for (uint32_t slot : ctx_->query->input_slots) {
+      names += (names.empty() ? "" : ", ") + ctx_->query->slot_names[slot];
+    }
+    return "Input [" + names + "]";
+  }
 
  private:
   const ExecContext* ctx_;

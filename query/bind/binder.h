@@ -142,6 +142,12 @@ class Binder {
   bool AggregatesIgnoreRepeats() const;
   // Sets VarLength::ends_only where what the statement returns allows it.
   void MarkEndsOnly();
+  // `where a = <x>` with `a` an end of a variable-length pattern: `a`
+  // becomes an input slot holding <x> (BoundQuery::input_slots), so the
+  // walk starts there as it does from (<x>), instead of from every node
+  // with the condition tested after. The condition stays, so the result is
+  // the same.
+  void PinPathEnds();
 
   // --- bind_params.cc: values that may read parameters.
   // An expression that may use no variables, bound in this binder's mode:
