@@ -143,7 +143,9 @@ int main(int argc, char** argv) {
          if (!db.ok()) return -1.0;
          quipu::repl::Shell shell(db->get(), sink, sink);
          const auto t0 = Clock::now();
-         words = shell.CompletionWords().size();
+         const quipu::repl::CompletionWords all = shell.CompletionWords();
+         words = all.keywords.size() + all.labels.size() + all.predicates.size() +
+                 all.entities.size() + all.meta_commands.size();
          return Millis(Clock::now() - t0);
        });
   if (ok) std::printf("(%zu completion words)\n", words);

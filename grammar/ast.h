@@ -32,19 +32,20 @@ struct MatchClause;
 
 struct Expr {
   enum class Kind : uint8_t {
-    kLiteral,    // literal
-    kEntityRef,  // literal holds the Entity
-    kVariable,   // name
-    kProperty,   // args[0].name
-    kUnary,      // name is the operator: "not", "-"
-    kBinary,     // name is the operator: or and = <> < <= > >= + - * / %
-    kFunction,   // name(args...), distinct for count(distinct x)
-    kCountStar,  // count(*)
-    kList,       // [args...]
-    kParameter,  // $name
-    kCase,       // name "simple": args = subject, (when, then)*, else?
-                 // name "searched": args = (condition, then)*, else?
-    kExists,     // exists { pattern [where …] }: true when it has a match
+    kLiteral,        // literal
+    kEntityRef,      // literal holds the Entity
+    kVariable,       // name
+    kProperty,       // args[0].name
+    kUnary,          // name is the operator: "not", "-"
+    kBinary,         // name is the operator: or and = <> < <= > >= + - * / %
+    kFunction,       // name(args...), distinct for count(distinct x)
+    kCountStar,      // count(*)
+    kList,           // [args...]
+    kParameter,      // $name
+    kCase,           // name "simple": args = subject, (when, then)*, else?
+                     // name "searched": args = (condition, then)*, else?
+    kExists,         // exists { pattern [where …] }: true when it has a match
+    kComprehension,  // [name in args[0] where args[1] | args[2]]; name_pos: the variable's
   };
   Kind kind = Kind::kLiteral;
   Pos pos;       // where the expression starts
@@ -218,6 +219,10 @@ struct CallStatement {
   std::vector<OrderItem> order;
   std::optional<Count> skip;
   std::optional<Count> limit;
+  // call … [yield …] match … return …: a match that starts from the call's
+  // rows, its yielded names bound in each (order, skip and limit are then
+  // the match's). Null for a call alone.
+  std::unique_ptr<MatchStatement> then;
 };
 
 struct Statement;

@@ -52,8 +52,10 @@ struct Selector
                                 load_percent_column>,
           pt::store_content::on<call_stmt, procedure_name, call_named_arg, call_arg_name,
                                 call_arg_value, call_positional_arg, yield_item, next_yield_item,
-                                yield_column>,
+                                yield_column, call_then>,
           pt::store_content::on<search_stmt, search_text>,
+          pt::store_content::on<list_comprehension, comprehension_variable, comprehension_source,
+                                comprehension_condition, comprehension_value>,
           pt::fold_one::on<or_expr, and_expr, not_expr, comparison, additive, multiplicative,
                            postfix, property_access>> {};
 
@@ -277,7 +279,8 @@ ast::ExprPtr BuildExpr(const Node& n) {
       n.is_type<path_weight_sum>() || n.is_type<prop_value>() || n.is_type<return_expr>() ||
       n.is_type<order_expr>() || n.is_type<case_subject>() || n.is_type<when_cond>() ||
       n.is_type<then_value>() || n.is_type<else_value>() || n.is_type<test_operand>() ||
-      n.is_type<set_value>()) {
+      n.is_type<set_value>() || n.is_type<comprehension_source>() ||
+      n.is_type<comprehension_condition>() || n.is_type<comprehension_value>()) {
     return BuildExpr(*n.children.at(0));
   }
   const Deeper deeper(1, pos);  // the node built here
@@ -314,6 +317,29 @@ ast::ExprPtr BuildExpr(const Node& n) {
       e->has_else = !n.children.empty() && n.children.back()->is_type<else_value>();
     }
     for (const auto& child : n.children) e->args.push_back(BuildExpr(*child));
+    return e;
+  }
+  if (n.is_type<list_comprehension>()) {
+    // Always three arguments (source, condition, value), so what walks the
+    // tree meets no hole: no where is `true`, no `| value` the variable.
+    auto e = std::make_unique<ast::Expr>();
+    e->pos = pos;
+    e->kind = ast::Expr::Kind::kComprehension;
+    const Node& variable = *n.children.at(0);
+    e->name = variable.string();
+    e->name_pos = PosOf(variable);
+    e->args.push_back(BuildExpr(*n.children.at(1)));
+    ast::ExprPtr condition = MakeLiteral(Value(true), pos);
+    ast::ExprPtr value = std::make_unique<ast::Expr>();
+    value->kind = ast::Expr::Kind::kVariable;
+    value->pos = e->name_pos;
+    value->name = e->name;
+    for (size_t i = 2; i < n.children.size(); ++i) {
+      (n.children[i]->is_type<comprehension_condition>() ? condition : value) =
+          BuildExpr(*n.children[i]);
+    }
+    e->args.push_back(std::move(condition));
+    e->args.push_back(std::move(value));
     return e;
   }
   if (n.is_type<exists_expr>()) {
@@ -669,6 +695,9 @@ void BuildCall(const Node& n, ast::CallStatement* call) {
       call->skip = BuildCount(c);
     } else if (c.is_type<limit_clause>()) {
       call->limit = BuildCount(c);
+    } else if (c.is_type<call_then>()) {
+      call->then = std::make_unique<ast::MatchStatement>();
+      BuildMatch(*c.children.at(0), call->then.get());
     }
   }
 }

@@ -204,6 +204,21 @@ struct list_item : seq<expression, ws> {};
 struct next_list_item : list_item {};
 struct list_literal
     : if_must<seq<one<'['>, ws>, opt<list_item, star<comma, must<next_list_item>>>, list_close> {};
+// [x in list where condition | value]: where and `| value` are optional.
+// It is a comprehension once `[name in list` is followed by where, | or ]:
+// else `[x in list, 2]` stays a list of a membership test and a number.
+struct comprehension_variable : variable {};
+struct comprehension_source : seq<expression> {};
+struct comprehension_where_word : kw_where {};
+struct comprehension_condition : seq<expression> {};
+struct comprehension_value : seq<expression> {};
+struct comprehension_where : if_must<comprehension_where_word, ws, comprehension_condition, ws> {};
+struct comprehension_map : if_must<one<'|'>, ws, comprehension_value, ws> {};
+struct comprehension_close : one<']'> {};
+struct list_comprehension
+    : seq<one<'['>, ws, comprehension_variable, ws, kw_in, ws, comprehension_source, ws,
+          at<sor<comprehension_where_word, one<'|'>, one<']'>>>, opt<comprehension_where>,
+          opt<comprehension_map>, must<comprehension_close>> {};
 struct param_name : name {};
 struct parameter : if_must<one<'$'>, param_name> {};
 struct case_subject : seq<expression> {};
@@ -228,8 +243,9 @@ struct key_expr
     : if_must<seq<one<'@'>, one<'('>, ws>, key_part, star<comma, must<next_key_part>>, key_close> {
 };
 // An IRI can start an operand: '<' there cannot be less-than.
-struct primary : sor<literal, list_literal, parameter, case_expr, exists_expr, iri_ref, count_star,
-                     function_call, key_expr, entity_key, variable, paren_expr> {};
+struct primary
+    : sor<literal, list_comprehension, list_literal, parameter, case_expr, exists_expr, iri_ref,
+          count_star, function_call, key_expr, entity_key, variable, paren_expr> {};
 struct property_name : name {};
 struct property_iri : iri_ref {};
 // x."key with spaces": any key as quoted text (CSV columns, say).
@@ -381,6 +397,7 @@ struct match_stmt
     : seq<sor<seq<match_clause, star<sor<match_clause, optional_match>>, must<return_clause>>,
               return_clause>,
           opt<order_clause>, opt<skip_clause>, opt<limit_clause>> {};
+struct call_then : seq<at<kw_match>, match_stmt> {};
 struct union_all : kw_all {};
 struct union_part_stmt : match_stmt {};
 struct union_part : if_must<kw_union, ws, opt<union_all, ws>, union_part_stmt> {};
@@ -441,9 +458,12 @@ struct yield_item : seq<yield_column, ws, opt<alias_name, ws>> {};
 struct next_yield_item : yield_item {};
 struct yield_items : seq<yield_item, star<comma, must<next_yield_item>>> {};
 struct yield_clause : if_must<kw_yield, ws, yield_items> {};
+// A match after the call starts from its rows (match_stmt is defined below).
+struct call_then;
 struct call_stmt
     : if_must<kw_call, ws, procedure_name, ws, call_open, ws, call_args, close_paren, ws,
-              opt<yield_clause>, opt<order_clause>, opt<skip_clause>, opt<limit_clause>> {};
+              opt<yield_clause>,
+              sor<call_then, seq<opt<order_clause>, opt<skip_clause>, opt<limit_clause>>>> {};
 
 // --- load --------------------------------------------------------------------
 // The words of load are keywords only where load expects them, so they stay

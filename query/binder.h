@@ -22,6 +22,12 @@ using Params = ::quipu::Params;
 Result<BoundQuery> BindMatch(const ast::MatchStatement& match, storage::ReadView* view,
                              const Params& params);
 
+// A match that starts from given rows (call … match): `inputs` name
+// variables bound before its first pattern (BoundQuery::input_slots, in
+// that order); the caller fills BoundQuery::input_rows.
+Result<BoundQuery> BindMatchOver(const ast::MatchStatement& match, storage::ReadView* view,
+                                 const Params& params, const std::vector<std::string>& inputs);
+
 // A match bound once for any values of its parameters: `$name` stays a
 // parameter (BoundExpr::Kind::kParam, Ref::param, ParamValue), so the
 // template, and the plan made from it, serve every value. Of `params` it

@@ -138,7 +138,7 @@ struct BoundExpr {
     kConst,            // constant
     kSlot,             // the term in a slot (a node variable)
     kFact,             // a relationship variable: its predicate
-    kNodeProperty,     // args[0] is kSlot; key_id names the property predicate
+    kNodeProperty,     // args[0] is kSlot or kLocal; key_id names the property predicate
     kFactProperty,     // fact's annotation key_id
     kUnary,            // op; name: not, -, is null, is not null
     kBinary,           // op; name: or and = <> < <= > >= + - * / % in ~ =~ starts with …
@@ -156,6 +156,8 @@ struct BoundExpr {
     kParam,            // $name in a match's template: replaced by its value, and the
                        // expressions over it folded, before the statement runs
     kAllValues,        // all(x.key): as kNodeProperty, the list of every value, by id
+    kLocal,            // the variable of a list comprehension: its item number `slot`
+    kComprehension,    // [name in args[0] where args[1] | args[2]], the item in local `slot`
   };
   Kind kind = Kind::kConst;
   ast::Pos pos;
@@ -250,6 +252,11 @@ struct BoundQuery {
   std::vector<BoundExpr> hop_filters;     // per-hop conditions of variable-length patterns
   std::vector<FactFilter> fact_filters;   // as of, during, with confidence
   std::vector<BoundPathVar> paths;        // path variables
+  // call … match: the slots of the call's yielded names, bound before any
+  // pattern, and the rows giving them (input_slots.size() ids a row, set
+  // by the runner once the call has run).
+  std::vector<uint32_t> input_slots;
+  std::vector<uint64_t> input_rows;
   // What reads $parameters, in a template (BindMatchTemplate); empty once
   // instantiated and in any query bound with its parameters' values.
   std::vector<ParamValue> param_values;

@@ -9,6 +9,7 @@
 #include "query/expression.h"
 #include "query/operators.h"
 #include "query/ownership_store.h"
+#include "query/run_match.h"
 
 namespace quipu::query {
 namespace {
@@ -149,6 +150,7 @@ QueryResult RunCall(const ast::CallStatement& call, storage::ReadView* view,
       result.rows.push_back(std::move(row));
     }
   }
+  if (call.then != nullptr) return RunMatchOver(*call.then, result, view, env);
   OrderAndLimit(call, *env.params, &result);
   return result;
 }

@@ -425,7 +425,7 @@ bool Evaluator::EvalId(const BoundExpr& e, const uint64_t* row, uint64_t* id) {
       *id = FactPredicateId((*facts_)[e.fact], row);
       return true;
     case BoundExpr::Kind::kNodeProperty:
-      *id = PropertyIdOf(row[e.args[0].slot], e);
+      *id = PropertyIdOf(NodeIdOf(e.args[0], row), e);
       return true;
     case BoundExpr::Kind::kFactProperty:
       *id = FactPropertyId(e, row);
@@ -708,7 +708,7 @@ Value Evaluator::Eval(const BoundExpr& e, const uint64_t* row) {
     case BoundExpr::Kind::kFact:
       return Decode(FactPredicateId((*facts_)[e.fact], row));
     case BoundExpr::Kind::kNodeProperty:
-      return Decode(PropertyIdOf(row[e.args[0].slot], e));
+      return Decode(PropertyIdOf(NodeIdOf(e.args[0], row), e));
     case BoundExpr::Kind::kFactProperty:
       return Decode(FactPropertyId(e, row));
     case BoundExpr::Kind::kList: {
@@ -759,6 +759,10 @@ Value Evaluator::Eval(const BoundExpr& e, const uint64_t* row) {
       return PathProperty(e, row);
     case BoundExpr::Kind::kAllValues:
       return AllValues(e, row);
+    case BoundExpr::Kind::kLocal:
+      return e.slot < locals_.size() ? locals_[e.slot] : Value();
+    case BoundExpr::Kind::kComprehension:
+      return Comprehension(e, row);
     case BoundExpr::Kind::kParam:  // Instantiate (query/binder.h) replaces each one
       throw QueryError(Status::Internal("parameter $" + e.name + " reached evaluation"));
   }
@@ -833,8 +837,37 @@ Value Evaluator::BuildPath(const BoundExpr& e, const uint64_t* row) {
 
 // all(x.key): every object of (x, key, ·) in id order, the order in which
 // x.key takes the first. Null for a null x; an empty list when x has none.
+uint64_t Evaluator::NodeIdOf(const BoundExpr& node, const uint64_t* row) {
+  if (node.kind == BoundExpr::Kind::kSlot) return row[node.slot];
+  const Value item = Eval(node, row);
+  if (item.type() != Value::Type::kEntity || view_ == nullptr) return 0;
+  // The items of nodes(p) repeat across rows (the same hubs): remembered.
+  auto [it, added] = local_ids_.try_emplace(item.as_entity().key, 0);
+  if (added) it->second = ValueOrThrow(view_->FindTerm(item));
+  return it->second;
+}
+
+Value Evaluator::Comprehension(const BoundExpr& e, const uint64_t* row) {
+  const Value list = Eval(e.args[0], row);
+  if (list.is_null()) return Value();
+  if (list.type() != Value::Type::kList) {
+    FailAt(fmt::format("type mismatch: '{} in' needs a list, got {} (nodes(p) lists a path's "
+                       "nodes)",
+                       e.name, TypeName(list.type())),
+           e.args[0].pos);
+  }
+  if (locals_.size() <= e.slot) locals_.resize(e.slot + 1);
+  ValueList out;
+  for (const Value& item : list.as_list()) {
+    locals_[e.slot] = item;
+    if (Test(e.args[1], row)) out.push_back(Eval(e.args[2], row));
+  }
+  locals_[e.slot] = Value();
+  return Value(std::move(out));
+}
+
 Value Evaluator::AllValues(const BoundExpr& e, const uint64_t* row) {
-  const uint64_t subject = row[e.args[0].slot];
+  const uint64_t subject = NodeIdOf(e.args[0], row);
   if (subject == 0) return Value();
   ValueList out;
   if (e.key_id == 0) return Value(std::move(out));

@@ -137,6 +137,14 @@ class Evaluator {
   Value BuildPath(const BoundExpr& e, const uint64_t* row);
   Value PathProperty(const BoundExpr& e, const uint64_t* row);
   Value AllValues(const BoundExpr& e, const uint64_t* row);
+  // The term id of the node a property is read from: a row slot, or a
+  // comprehension's item (looked up: an item is a value); 0 when it is
+  // not an entity the store holds.
+  uint64_t NodeIdOf(const BoundExpr& node, const uint64_t* row);
+  Value Comprehension(const BoundExpr& e, const uint64_t* row);
+  // The current item of each comprehension, by its local number.
+  std::vector<Value> locals_;
+  std::unordered_map<std::string, uint64_t> local_ids_;  // entity key → term id
   // The annotations of the instance `hash` of `t` (reads the store).
   std::vector<std::pair<std::string, Value>> InstanceAnnotations(const storage::Triple& t,
                                                                  uint64_t hash);

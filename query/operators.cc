@@ -379,6 +379,39 @@ class SingleRowOp final : public Operator {
   bool done_ = false;
 };
 
+class InputRowsOp final : public Operator {
+ public:
+  explicit InputRowsOp(const ExecContext* ctx) : ctx_(ctx) {}
+  bool Next(Chunk* out) override {
+    out->Clear();
+    const BoundQuery& q = *ctx_->query;
+    const size_t columns = q.input_slots.size();
+    const size_t total = q.input_rows.size() / columns;
+    if (next_ >= total) return false;
+    const size_t end = std::min(total, next_ + kChunkRows);
+    out->data.assign((end - next_) * ctx_->width, 0);
+    for (size_t r = next_; r < end; ++r) {
+      uint64_t* row = out->data.data() + (r - next_) * ctx_->width;
+      for (size_t c = 0; c < columns; ++c) row[q.input_slots[c]] = q.input_rows[r * columns + c];
+    }
+    next_ = end;
+    return true;
+  }
+  // "Input [a]": the slots the rows give (a call's columns, or an end
+  // pinned by `where a = @x`).
+  std::string Describe() const override {
+    std::string names;
+    for (uint32_t slot : ctx_->query->input_slots) {
+      names += (names.empty() ? "" : ", ") + ctx_->query->slot_names[slot];
+    }
+    return "Input [" + names + "]";
+  }
+
+ private:
+  const ExecContext* ctx_;
+  size_t next_ = 0;
+};
+
 class EmptyOp final : public Operator {
  public:
   bool Next(Chunk* out) override {
@@ -431,5 +464,8 @@ std::unique_ptr<Operator> MakeSemiJoin(const ExecContext* ctx, std::unique_ptr<O
                                        anti ? GroupJoinOp::Kind::kAnti : GroupJoinOp::Kind::kSemi);
 }
 std::unique_ptr<Operator> MakeEmpty() { return std::make_unique<EmptyOp>(); }
+std::unique_ptr<Operator> MakeInputRows(const ExecContext* ctx) {
+  return std::make_unique<InputRowsOp>(ctx);
+}
 
 }  // namespace quipu::query

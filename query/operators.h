@@ -234,6 +234,8 @@ std::unique_ptr<Operator> MakeSemiJoin(const ExecContext* ctx, std::unique_ptr<O
                                        const BoundGroup& group, bool anti);
 // Produces one empty row: the input of a query without patterns.
 std::unique_ptr<Operator> MakeSingleRow(const ExecContext* ctx);
+// Produces the query's input rows (BoundQuery::input_rows) in its slots.
+std::unique_ptr<Operator> MakeInputRows(const ExecContext* ctx);
 // Produces no rows: a query with a constant the store has never seen.
 std::unique_ptr<Operator> MakeEmpty();
 

@@ -263,12 +263,17 @@ bool CanMerge(const BoundPattern& first, const BoundPattern& second,
 LogicalPlan Optimize(const BoundQuery& q, const Estimator& est, uint32_t width, JoinChoice joins) {
   LogicalPlan plan;
   std::vector<bool> bound(width, false);
+  // Rows given before any pattern (call … match): every pattern joins them.
+  const bool has_input = !q.input_slots.empty();
+  for (uint32_t s : q.input_slots) bound[s] = true;
   std::vector<bool> used(q.patterns.size(), false);
   std::vector<bool> done(q.filters.size(), false);
   plan.initial_filters = ReadyFilters(q, bound, &done);
   const std::vector<bool> dead = DeadSlots(q, width);
   Origins origins(width);
-  double rows = 1;
+  double rows = has_input
+                    ? std::max(1.0, static_cast<double>(q.input_rows.size() / q.input_slots.size()))
+                    : 1;
   auto after_step = [&](PlanStep step, const std::vector<uint32_t>& new_slots) {
     for (uint32_t s : new_slots) bound[s] = true;
     step.filters = ReadyFilters(q, bound, &done);
@@ -281,7 +286,8 @@ LogicalPlan Optimize(const BoundQuery& q, const Estimator& est, uint32_t width, 
     plan.steps.push_back(std::move(step));
   };
   // A multiway join places several patterns in one step.
-  for (size_t n = 0; std::find(used.begin(), used.end(), false) != used.end(); ++n) {
+  for (size_t n = has_input ? 1 : 0; std::find(used.begin(), used.end(), false) != used.end();
+       ++n) {
     bool connected = false;
     double per_input = 0;
     const size_t i =
@@ -311,7 +317,7 @@ LogicalPlan Optimize(const BoundQuery& q, const Estimator& est, uint32_t width, 
       in.connected = connected;
       in.adjacency = ProbesAdjacency(q.patterns[i], bound);
       // A scan of several predicates is ordered within each, not across.
-      in.mergeable = n == 1 && !step.predicates && !plan.steps[0].predicates &&
+      in.mergeable = !has_input && n == 1 && !step.predicates && !plan.steps[0].predicates &&
                      CanMerge(q.patterns[plan.steps[0].index], q.patterns[i], shared);
       step.kind = ChooseJoin(in, joins);
       if (step.kind == PlanStep::Kind::kBindJoin) {

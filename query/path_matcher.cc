@@ -82,10 +82,29 @@ void PathMatcher::CountState() {
     throw QueryError(Status::InvalidArgument(fmt::format(
         "path expansion stopped in {}: it visited more than {} states (the limit "
         "'path_states': :limit path_states N in the shell, QueryLimits::path_states in the "
-        "API); give the relationship a maximum length or a predicate, or raise the limit",
-        pattern_.label, ctx_->env->max_path_states())));
+        "API); {}, or raise the limit",
+        pattern_.label, ctx_->env->max_path_states(), NarrowingAdvice())));
   }
   if ((states_ & 4095) == 0) ctx_->CheckCancel();
+}
+
+std::string PathMatcher::NarrowingAdvice() const {
+  std::vector<std::string> ways;
+  if (var_.max_hops == UINT32_MAX) ways.emplace_back("give the relationship a maximum length");
+  if (!pattern_.p.is_slot && pattern_.p.id == 0 && var_.predicates.empty()) {
+    ways.emplace_back("name its predicate");
+  }
+  auto known = [&](const Ref& r) { return !r.is_slot || bound_[r.slot]; };
+  if (!known(pattern_.s) && !known(pattern_.o)) {
+    ways.emplace_back("fix one of its ends (as (@x)-[…]->, or where x = @x)");
+  }
+  // Everything is given already: only a shorter walk visits fewer states.
+  if (ways.empty()) ways.emplace_back("lower its maximum length");
+  std::string out;
+  for (size_t i = 0; i < ways.size(); ++i) {
+    out += (i == 0 ? "" : i + 1 == ways.size() ? " or " : ", ") + ways[i];
+  }
+  return out;
 }
 
 uint64_t PathMatcher::FoundBytes(const std::vector<uint64_t>& nodes,

@@ -74,6 +74,10 @@ class PathMatcher : public Matcher {
   bool backward() const { return backward_; }
   // One more visited state; throws past max_path_states.
   void CountState();
+  // What would make the pattern visit fewer states, for the error past the
+  // limit: only what the pattern lacks (a maximum length, a predicate, a
+  // fixed end).
+  std::string NarrowingAdvice() const;
   // Bytes of a found path, for the memory budget.
   static uint64_t FoundBytes(const std::vector<uint64_t>& nodes,
                              const std::vector<paths::Hop>& hops);

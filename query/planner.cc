@@ -59,7 +59,11 @@ std::unique_ptr<Operator> PlanMatch(const ExecContext* ctx, const LogicalPlan* g
   }
   const LogicalPlan& logical = given != nullptr ? *given : made;
   std::unique_ptr<Operator> root;
-  if (logical.steps.empty() || !logical.initial_filters.empty()) {
+  if (!q.input_slots.empty()) {
+    root = MakeInputRows(ctx);
+    root->estimated_rows = static_cast<double>(q.input_rows.size() / q.input_slots.size());
+    root = WithFilters(ctx, std::move(root), logical.initial_filters, root->estimated_rows);
+  } else if (logical.steps.empty() || !logical.initial_filters.empty()) {
     root = MakeSingleRow(ctx);
     root->estimated_rows = 1;
     root = WithFilters(ctx, std::move(root), logical.initial_filters, 1);

@@ -149,6 +149,34 @@ QueryResult RunMatch(const ast::MatchStatement& match, ast::Statement::Mode mode
   return result;
 }
 
+QueryResult RunMatchOver(const ast::MatchStatement& match, const QueryResult& input,
+                         storage::ReadView* view, const StatementEnv& env) {
+  ValueTable values(env.memory);
+  std::unique_ptr<PreparedMatch> prepared = NewPrepared(view, env, &values);
+  BoundQuery& q = prepared->instantiated;
+  q = ValueOrThrow(BindMatchOver(match, view, *env.params, input.columns));
+  // The store's id where it has the value (an entity the call found), so
+  // patterns join on it; else the id of a computed value.
+  q.input_rows.reserve(input.rows.size() * input.columns.size());
+  for (const std::vector<Value>& row : input.rows) {
+    for (const Value& v : row) {
+      uint64_t id = v.is_null() ? 0 : ValueOrThrow(view->FindTerm(v));
+      if (id == 0) id = values.Intern(v);
+      q.input_rows.push_back(id);
+    }
+  }
+  prepared->ctx.query = &q;
+  prepared->ctx.width = std::max<uint32_t>(1, q.num_slots);
+  PhysicalPlan plan = PlanQuery(&prepared->ctx);
+  QueryResult result =
+      RunPlan(plan.root.get(), prepared->ctx, q.visible, ast::Statement::Mode::kRun,
+              std::vector<std::string>(q.columns.begin(),
+                                       q.columns.begin() + static_cast<long>(q.visible)));
+  result.warnings = input.warnings;
+  AddWarnings(q, &result);
+  return result;
+}
+
 namespace {
 
 // A union of matches on one snapshot, as one Union operator over the parts'

@@ -21,6 +21,11 @@ QueryResult RunMatchStatement(const ast::Statement& statement, storage::ReadView
 QueryResult RunMatch(const ast::MatchStatement& match, ast::Statement::Mode mode,
                      storage::ReadView* view, const StatementEnv& env);
 
+// call … match: the match run from the call's rows (`input`), its columns'
+// names bound in each; the call's warnings are kept.
+QueryResult RunMatchOver(const ast::MatchStatement& match, const QueryResult& input,
+                         storage::ReadView* view, const StatementEnv& env);
+
 // explain why PATTERN: every instance of every fact the pattern matches.
 QueryResult RunExplainWhy(const ast::Statement& statement, storage::ReadView* view,
                           const StatementEnv& env);

@@ -15,7 +15,96 @@ std::string Lower(std::string s) {
   return s;
 }
 
+// The innermost bracket open at the end of `text` ('(', '[', '{' or 0),
+// strings skipped.
+char OpenBracket(const std::string& text) {
+  std::string open;
+  char quote = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quote != 0) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == quote) {
+        quote = 0;
+      }
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '(' || c == '[' || c == '{') {
+      open.push_back(c);
+    } else if ((c == ')' || c == ']' || c == '}') && !open.empty()) {
+      open.pop_back();
+    }
+  }
+  return open.empty() ? 0 : open.back();
+}
+
+// The words of `from` that start with `prefix`.
+void AddMatches(const std::vector<std::string>& from, const std::string& prefix,
+                std::vector<std::string>* out) {
+  for (const std::string& w : from) {
+    if (w.compare(0, prefix.size(), prefix) == 0) out->push_back(w);
+  }
+}
+
 }  // namespace
+
+Completion CompleteWord(const CompletionWords& words, const std::string& statement,
+                        const std::string& before, const std::string& prefix, bool at_end) {
+  Completion out;
+  std::vector<std::string>& found = out.candidates;
+  const size_t first = before.find_first_not_of(" \t");
+  const std::string line = first == std::string::npos ? "" : before.substr(first);
+  size_t last = before.size();
+  while (last > 0 && (before[last - 1] == ' ' || before[last - 1] == '\t')) --last;
+  const char previous = last == before.size() && last > 0 ? before[last - 1] : 0;
+  const bool meta = statement.empty() && !line.empty() && line[0] == ':';
+  if (meta) {
+    // A meta-command, then its argument (':' breaks words: `before` is ":").
+    if (line == ":") {
+      for (const std::string& c : words.meta_commands) {
+        if (c.compare(1, prefix.size(), prefix) == 0) found.push_back(c.substr(1));
+      }
+      out.append_space = at_end;
+    } else {
+      const std::string command = line.substr(0, line.find_first_of(" \t"));
+      // Only the first argument is completed: `before` is the command and blanks.
+      if (line.find_first_not_of(" \t", command.size()) == std::string::npos) {
+        if (command == ":mode") AddMatches(words.modes, prefix, &found);
+        if (command == ":limit") AddMatches(words.limits, prefix, &found);
+        out.append_space = at_end;
+      }
+    }
+  } else if (!prefix.empty() && prefix[0] == '@') {
+    AddMatches(words.entities, prefix, &found);
+  } else if (previous == ':' || previous == '|') {
+    // -[:own…, -[:a|b…: a predicate; (x:Per…, where x:Per…: a label.
+    const char bracket = OpenBracket(statement + before);
+    if (bracket == '[') {
+      AddMatches(words.predicates, prefix, &found);
+    } else if (previous == ':') {
+      AddMatches(words.labels, prefix, &found);
+    }
+  } else if (previous == '.' && last >= 2 && NameChar(before[last - 2])) {
+    AddMatches(words.predicates, prefix, &found);  // x.na…: a property
+  } else {
+    AddMatches(words.keywords, prefix, &found);
+    const bool keyword = !found.empty();
+    AddMatches(StatementVariables(statement + before), prefix, &found);
+    out.append_space = at_end && keyword;
+  }
+  std::sort(found.begin(), found.end());
+  found.erase(std::unique(found.begin(), found.end()), found.end());
+  // Among statement words only a keyword takes the space, not a variable
+  // that shares its prefix.
+  if (out.append_space && found.size() == 1 && !meta) {
+    out.append_space =
+        std::find(words.keywords.begin(), words.keywords.end(), found[0]) != words.keywords.end();
+  }
+  return out;
+}
 
 std::vector<std::string> StatementVariables(const std::string& statement) {
   std::vector<std::string> out;

@@ -23,18 +23,16 @@ volatile std::sig_atomic_t interrupted = 0;
 
 // readline's completion callbacks are plain functions: the words live here,
 // filled from the source at the first completion.
-std::vector<std::string>* completion_words = nullptr;
-std::function<std::vector<std::string>()>* completion_source = nullptr;
+CompletionWords* completion_words = nullptr;
+std::function<CompletionWords()>* completion_source = nullptr;
 
 void LoadCompletionWords() {
   if (completion_words != nullptr || completion_source == nullptr) return;
   interrupted = 0;
-  std::vector<std::string> words = (*completion_source)();
+  CompletionWords words = (*completion_source)();
   // Ctrl-C while gathering cancels the queries: keep nothing, try at the next Tab.
   if (interrupted != 0) return;
-  std::sort(words.begin(), words.end());
-  words.erase(std::unique(words.begin(), words.end()), words.end());
-  completion_words = new std::vector<std::string>(std::move(words));
+  completion_words = new CompletionWords(std::move(words));
 }
 
 // The candidates of the completion in progress, handed out by the generator.
@@ -64,18 +62,15 @@ char** Complete(const char* text, int start, int end) {
     // A directory goes on being typed; a file is followed by its quote.
     rl_completion_append_character = '\0';
   } else {
-    rl_completion_append_character = ' ';
     LoadCompletionWords();
-    std::vector<std::string> words =
-        completion_words != nullptr ? *completion_words : std::vector<std::string>();
+    const CompletionWords none;
     const std::string statement =
-        (statement_source != nullptr ? (*statement_source)() : std::string()) + before;
-    for (std::string& v : StatementVariables(statement)) words.push_back(std::move(v));
-    for (const std::string& w : words) {
-      if (w.compare(0, prefix.size(), prefix) == 0) found.push_back(w);
-    }
-    std::sort(found.begin(), found.end());
-    found.erase(std::unique(found.begin(), found.end()), found.end());
+        statement_source != nullptr ? (*statement_source)() : std::string();
+    Completion completion =
+        CompleteWord(completion_words != nullptr ? *completion_words : none, statement, before,
+                     prefix, static_cast<size_t>(end) >= std::strlen(rl_line_buffer));
+    found = std::move(completion.candidates);
+    rl_completion_append_character = completion.append_space ? ' ' : '\0';
   }
   delete candidates;
   candidates = new std::vector<std::string>(std::move(found));
@@ -89,8 +84,8 @@ LineEditor::LineEditor(std::string history_file) : history_file_(std::move(histo
   rl_attempted_completion_function = Complete;
   // '@' starts an entity key: keep it in the word (the candidates carry it).
   // ':' breaks, so labels (p:Per…), predicates (-[:own…) and meta-commands
-  // (:mo…) complete on the name after it.
-  static char kBreaks[] = " \t\n\"'(),;[]{}=<>:.";
+  // (:mo…) complete on the name after it; '|' too, for -[:a|b….
+  static char kBreaks[] = " \t\n\"'(),;[]{}=<>:.|";
   rl_completer_word_break_characters = kBreaks;
   rl_basic_word_break_characters = kBreaks;
   using_history();
@@ -159,10 +154,10 @@ void LineEditor::AddHistory(const std::string& line) {
   if (line.find_first_not_of(" \t") != std::string::npos) add_history(line.c_str());
 }
 
-void LineEditor::SetCompletionSource(std::function<std::vector<std::string>()> source) {
+void LineEditor::SetCompletionSource(std::function<CompletionWords()> source) {
   ResetCompletionWords();
   delete completion_source;
-  completion_source = new std::function<std::vector<std::string>()>(std::move(source));
+  completion_source = new std::function<CompletionWords()>(std::move(source));
 }
 
 void LineEditor::SetStatementSource(std::function<std::string()> source) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "repl/completion.h"
 #include "repl/line_source.h"
 
 namespace quipu::repl {
@@ -31,7 +32,7 @@ class LineEditor {
 
   // Where tab completion gets its words (keywords, labels, predicates, …):
   // called at the first Tab, not at start-up, so opening stays instant.
-  void SetCompletionSource(std::function<std::vector<std::string>()> source);
+  void SetCompletionSource(std::function<CompletionWords()> source);
   // The lines of the statement typed before the current one, for the
   // variables Tab offers (repl/completion.h).
   void SetStatementSource(std::function<std::string()> source);

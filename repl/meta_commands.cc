@@ -39,6 +39,16 @@ constexpr Command kCommands[] = {
     {":quit", "", "leave the shell (Ctrl-D too)"},
 };
 
+}  // namespace
+
+std::vector<std::string> MetaCommandNames() {
+  std::vector<std::string> names;
+  for (const Command& c : kCommands) names.emplace_back(c.name);
+  return names;
+}
+
+namespace {
+
 std::string Trim(const std::string& s) {
   const size_t b = s.find_first_not_of(" \t\r");
   if (b == std::string::npos) return "";

@@ -118,25 +118,29 @@ bool Shell::SetParam(const std::string& name, const std::string& literal, std::s
   return true;
 }
 
-std::vector<std::string> Shell::CompletionWords() {
-  std::vector<std::string> words = LanguageWords();
-  for (const char* meta : {"help", "mode", "timer", "output", "read", "params", "schema", "check",
-                           "explain", "dot", "open", "quit", "ascii", "unicode", "path_states",
-                           "memory", "rows", "statement_bytes", "nesting_depth"}) {
-    words.push_back(meta);
-  }
-  auto add_column = [&](const char* statement, const char* prefix) {
+repl::CompletionWords Shell::CompletionWords() {
+  repl::CompletionWords words;
+  words.keywords = LanguageWords();
+  words.meta_commands = MetaCommandNames();
+  words.modes = {"table", "csv", "tsv", "json", "jsonl", "markdown", "line"};
+  words.limits = {"time", "path_states", "memory", "rows", "statement_bytes", "nesting_depth"};
+  auto add_column = [&](const char* statement, const char* prefix, std::vector<std::string>* to) {
     Result<QueryResult> r = db_->Execute(statement);
     if (!r.ok()) return;
     for (const auto& row : r->rows) {
       if (row.empty() || row[0].type() != Value::Type::kEntity) continue;
       const std::string& key = row[0].as_entity().key;
-      if (IsPlainKey(key)) words.push_back(prefix + key);
+      if (IsPlainKey(key)) to->push_back(prefix + key);
     }
   };
-  add_column("show labels;", "");
-  add_column("show predicates;", "");
-  add_column("match (n) return n limit 5000;", "@");
+  add_column("show labels;", "", &words.labels);
+  add_column("show predicates;", "", &words.predicates);
+  add_column("match (n) return n limit 5000;", "@", &words.entities);
+  for (std::vector<std::string>* list :
+       {&words.keywords, &words.labels, &words.predicates, &words.entities, &words.meta_commands}) {
+    std::sort(list->begin(), list->end());
+    list->erase(std::unique(list->begin(), list->end()), list->end());
+  }
   return words;
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "quipu/database.h"
+#include "repl/completion.h"
 #include "repl/line_source.h"
 #include "repl/output.h"
 #include "repl/progress_bar.h"
@@ -27,6 +28,9 @@ inline constexpr int kExitUsage = 2;   // bad command line
 
 inline constexpr char kPrompt[] = "quipu> ";
 inline constexpr char kContinuationPrompt[] = "   ...> ";
+
+// The meta-commands, each with its ':' (":help", …), as :help lists them.
+std::vector<std::string> MetaCommandNames();
 
 class Shell {
  public:
@@ -72,9 +76,10 @@ class Shell {
   // True once :quit was run, in a script too.
   bool quit_requested() const { return quit_requested_; }
 
-  // Words for tab completion: keywords, meta-commands, and this database's
-  // labels, predicates and (up to a few thousand) entity keys.
-  std::vector<std::string> CompletionWords();
+  // Words for tab completion, by kind: keywords, meta-commands and their
+  // arguments, and this database's labels, predicates and (up to a few
+  // thousand) entity keys.
+  repl::CompletionWords CompletionWords();
 
   Database* database() const { return db_; }
   // Called with the new database after :open.

@@ -179,3 +179,52 @@ TEST_CASE("Tab offers the statement's variables and file paths after load", "[sh
   CHECK(PathCandidates(dir.path() + "/nothing").empty());
   CHECK(PathCandidates("/no/such/dir/x").empty());
 }
+
+// Tab offers what fits where the word stands (issue 24: after `(x:` it
+// offered all 219 words, `:mo` gave mode and month, and every completion
+// appended a space, `return  p`).
+TEST_CASE("Tab offers labels, predicates, properties and commands by context", "[shell]") {
+  using quipu::repl::CompleteWord;
+  using V = std::vector<std::string>;
+  quipu::repl::CompletionWords words;
+  words.keywords = {"match", "month", "return", "where"};
+  words.labels = {"Company", "Person"};
+  words.predicates = {"name", "owns", "share"};
+  words.entities = {"@ana", "@bo"};
+  words.meta_commands = {":help", ":limit", ":mode", ":open"};
+  words.modes = {"csv", "line", "table"};
+  words.limits = {"memory", "time"};
+  auto candidates = [&](const std::string& statement, const std::string& before,
+                        const std::string& prefix) {
+    return CompleteWord(words, statement, before, prefix, true).candidates;
+  };
+  // A label inside a node or after `where x:`; not the keywords.
+  CHECK(candidates("", "match (x:", "") == V{"Company", "Person"});
+  CHECK(candidates("", "match (x:", "P") == V{"Person"});
+  CHECK(candidates("", "match (x) where x:", "C") == V{"Company"});
+  // A predicate inside a relationship, after ':' or '|'; the bracket may
+  // open on an earlier line of the statement.
+  CHECK(candidates("", "match (a)-[r:", "o") == V{"owns"});
+  CHECK(candidates("", "match (a)-[:owns|", "") == V{"name", "owns", "share"});
+  CHECK(candidates("match (a)-[\n", "  :", "s") == V{"share"});
+  // A property after a variable's '.'.
+  CHECK(candidates("", "match (p) return p.", "n") == V{"name"});
+  // Entities after '@'; keywords and the statement's variables elsewhere.
+  CHECK(candidates("", "match (", "@a") == V{"@ana"});
+  CHECK(candidates("", "match (mine) ", "m") == V{"match", "mine", "month"});
+  CHECK(candidates("", "match (mine) return ", "mi") == V{"mine"});
+  // Meta-commands at the start of a line between statements, then their
+  // first argument; a ':' inside a statement is a label.
+  CHECK(candidates("", ":", "mo") == V{"mode"});
+  CHECK(candidates("", ":mode ", "") == V{"csv", "line", "table"});
+  CHECK(candidates("", ":limit ", "t") == V{"time"});
+  CHECK(candidates("", ":limit time ", "").empty());
+  CHECK(candidates("match (x\n", ":", "P") == V{"Person"});
+  // A space only after a keyword or command at the end of the line.
+  CHECK(CompleteWord(words, "", "", "ret", true).append_space);
+  CHECK_FALSE(CompleteWord(words, "", "", "ret", false).append_space);
+  CHECK(CompleteWord(words, "", ":", "he", true).append_space);
+  CHECK_FALSE(CompleteWord(words, "", "match (x:", "Pe", true).append_space);
+  CHECK_FALSE(CompleteWord(words, "", "match (mine) return ", "mi", true).append_space);
+  CHECK_FALSE(CompleteWord(words, "", "match (p) return p.", "na", true).append_space);
+}

@@ -288,3 +288,69 @@ TEST_CASE("every join strategy and a statement's own ownership graph keep to the
   REQUIRE(r.ok());
   CHECK(!r->rows.empty());
 }
+
+// Past path_states the error says what the pattern lacks of what keeps a
+// walk small, and nothing it already has (issue 24: it asked for a maximum
+// length when one was given).
+TEST_CASE("the path_states error names only what the pattern lacks", "[limits]") {
+  TempDir dir;
+  quipu::QueryLimits limits;
+  limits.path_states = 3;
+  auto db = Open(dir.path(), limits);
+  REQUIRE(db->Execute("insert (@a)-[:k]->(@b)-[:k]->(@c)-[:k]->(@d)-[:k]->(@e);").ok());
+  const std::string head =
+      "the limit 'path_states': :limit path_states N in the shell, QueryLimits::path_states in the "
+      "API); ";
+  const std::pair<const char*, const char*> cases[] = {
+      {"match (x)-[:k*]->(y) return y;",
+       "give the relationship a maximum length or fix one of its ends (as (@x)-[…]->, or where x "
+       "= @x), or raise the limit"},
+      {"match (x)-[*..4]->(y) return y;",
+       "name its predicate or fix one of its ends (as (@x)-[…]->, or where x = @x), or raise the "
+       "limit"},
+      {"match (x)-[*]->(y) where x = @a return y;",
+       "give the relationship a maximum length or name its predicate, or raise the limit"},
+      {"match (x)-[:k*..4]->(y) where y = @e return x;",
+       "lower its maximum length, or raise the limit"},
+  };
+  for (const auto& [statement, advice] : cases) {
+    INFO(statement);
+    auto r = db->Execute(statement);
+    REQUIRE_FALSE(r.ok());
+    const std::string& message = r.status().message();
+    INFO(message);
+    CHECK(message.find(head + advice) != std::string::npos);
+  }
+}
+
+// `where a = @x` on an end of a variable-length pattern walks from @x alone,
+// as (@x)-[…]-> does: with a state limit that a walk from every start
+// exceeds, both forms answer.
+TEST_CASE("equality on a path's end starts the walk there", "[limits]") {
+  TempDir dir;
+  quipu::QueryLimits limits;
+  limits.path_states = 50;
+  auto db = Open(dir.path(), limits);
+  std::string insert = "insert ";
+  for (int i = 0; i < 100; ++i)
+    insert += fmt::format("{}(@n{})-[:owns]->(@n{})", i ? ", " : "", i, i + 1);
+  REQUIRE(db->Execute(insert + ";").ok());
+  auto all = db->Execute("match (a)-[:owns*1..3]->(b) return count(*);");
+  REQUIRE_FALSE(all.ok());  // every start: past the limit
+  for (const char* statement : {"match (a)-[:owns*1..3]->(b) where a = @n5 return b order by b;",
+                                "match (@n5)-[:owns*1..3]->(b) return b order by b;"}) {
+    INFO(statement);
+    auto r = db->Execute(statement);
+    REQUIRE(r.ok());
+    REQUIRE(r->rows.size() == 3);
+    CHECK(r->rows[0][0].ToLiteral() == "@n6");
+    CHECK(r->rows[2][0].ToLiteral() == "@n8");
+  }
+  auto back = db->Execute("match (a)-[:owns*1..3]->(b) where b = @n50 return a order by a;");
+  REQUIRE(back.ok());
+  REQUIRE(back->rows.size() == 3);
+  CHECK(back->rows[0][0].ToLiteral() == "@n47");
+  auto none = db->Execute("match (a)-[:owns*1..3]->(b) where a = @nobody return b;");
+  REQUIRE(none.ok());
+  CHECK(none->rows.empty());
+}

@@ -65,6 +65,8 @@ expect_not() {  # expect_not SESSION DESCRIPTION TEXT
  printf 'match (x)-[:<http://q/from>]->(v) return v;\n'; sleep 1
  printf ':open %s\n' "$work/other"; sleep 0.5
  printf 'match (@bo\t) return 43 as other;\n'; sleep 1
+ printf ':mo\tline\n'; sleep 0.5
+ printf 'match (p:Per\t) return p.na\t as n;\n'; sleep 1
  printf '\004') | session completion 100 TERM=dumb LANG=C
 expect completion "the welcome" "Ctrl-C cancels a running statement or clears the one being typed; Ctrl-D leaves."
 expect completion "the prompt" "quipu> "
@@ -74,6 +76,8 @@ expect completion "an entity key completed" $'answer\n42'
 expect completion "a variable of the statement completed" $'vars\n1'
 expect completion "a file path after load completed" $'v\nthe completed path'
 expect completion "completion words follow :open" $'other\n43'
+expect completion "a meta-command completed with its space" "n = Bob"
+expect completion "a label and a property completed, no space before ')'" "(p:Person) return p.name as n;"
 expect_not completion "no colour with TERM=dumb" $'\e[1;34m'
 
 # Ctrl-C clears a half-typed statement (else the next line would continue it

@@ -767,7 +767,8 @@ TEST_CASE(":limit shows and sets the statement limits, which :open keeps", "[she
   CHECK(f.err.str() ==
         "error: path expansion stopped in (x)-[:k*]->(y): it visited more than 1 states (the "
         "limit 'path_states': :limit path_states N in the shell, QueryLimits::path_states in the "
-        "API); give the relationship a maximum length or a predicate, or raise the limit\n"
+        "API); give the relationship a maximum length or fix one of its ends (as (@x)-[…]->, or "
+        "where x = @x), or raise the limit\n"
         "error: :limit time takes a number of seconds (0: no limit), not 'x'\n"
         "error: :limit path_states takes a whole number (0: no limit), not '-1'\n"
         "error: unknown limit 'speed' (time, path_states, memory, rows, statement_bytes or "

@@ -28,6 +28,8 @@ BoundExpr Binder::BindExpr(const ast::Expr& e) {
       return BindVariable(e);
     case ast::Expr::Kind::kExists:
       return BindExists(e);
+    case ast::Expr::Kind::kComprehension:
+      return BindComprehension(e);
     case ast::Expr::Kind::kParameter: {
       if (mode_ == ParamMode::kReferences) {
         b.kind = BoundExpr::Kind::kParam;
@@ -72,6 +74,12 @@ BoundExpr Binder::BindExpr(const ast::Expr& e) {
 BoundExpr Binder::BindVariable(const ast::Expr& e) {
   BoundExpr b;
   b.pos = e.pos;
+  if (const std::optional<uint32_t> local = FindLocal(e.name)) {
+    b.kind = BoundExpr::Kind::kLocal;
+    b.slot = *local;
+    b.name = e.name;
+    return b;
+  }
   if (hop_variable_ != nullptr) return HopVariable(e);
   if (auto it = paths_by_name_.find(e.name); it != paths_by_name_.end()) {
     b.kind = BoundExpr::Kind::kPath;
@@ -109,7 +117,12 @@ BoundExpr Binder::BindProperty(const ast::Expr& e) {
   if (base.kind != ast::Expr::Kind::kVariable) {
     FailAt("property access '." + e.name + "' needs a variable before the '.'", e.name_pos);
   }
-  if (hop_variable_ != nullptr) {
+  const bool local = FindLocal(base.name).has_value();
+  if (local && view_ == nullptr) {
+    FailAt("a value here must be a constant: '" + base.name + "." + e.name + "' reads the database",
+           e.name_pos);
+  }
+  if (hop_variable_ != nullptr && !local) {
     // subject.key, object.key: a property of the hop fact's own ends.
     if ((base.name == "subject" || base.name == "object") &&
         (hop_variable_->empty() || base.name != *hop_variable_)) {
@@ -129,13 +142,13 @@ BoundExpr Binder::BindProperty(const ast::Expr& e) {
     }
     return HopProperty(e.name, e.pos);
   }
-  if (paths_by_name_.count(base.name) || var_rels_.count(base.name)) {
+  if (!local && (paths_by_name_.count(base.name) || var_rels_.count(base.name))) {
     b.kind = BoundExpr::Kind::kPathProperty;
     b.name = e.name;
     b.args.push_back(BindExpr(base));
     return b;
   }
-  if (row_ != nullptr && base.name == row_->variable) return BindField(e);
+  if (!local && row_ != nullptr && base.name == row_->variable) return BindField(e);
   BoundExpr target = BindExpr(base);
   Result<uint64_t> key = view_->FindTerm(Value(Entity{e.name}));
   if (!key.ok()) throw QueryError(key.status());
@@ -165,6 +178,34 @@ BoundExpr Binder::BindAllValues(const ast::Expr& e) {
   }
   b.kind = BoundExpr::Kind::kAllValues;
   b.pos = e.pos;
+  return b;
+}
+
+std::optional<uint32_t> Binder::FindLocal(const std::string& name) const {
+  for (auto it = locals_.rbegin(); it != locals_.rend(); ++it) {
+    if (it->first == name) return it->second;
+  }
+  return std::nullopt;
+}
+
+BoundExpr Binder::BindComprehension(const ast::Expr& e) {
+  BoundExpr b;
+  b.kind = BoundExpr::Kind::kComprehension;
+  b.pos = e.pos;
+  b.name = e.name;
+  b.args.push_back(BindExpr(*e.args[0]));  // the list: the variable is not in scope yet
+  b.slot = next_local_++;
+  locals_.emplace_back(e.name, b.slot);
+  for (size_t i = 1; i < e.args.size(); ++i) {
+    BoundExpr part = BindExpr(*e.args[i]);
+    // An aggregate folds rows; the items of one row's list are not rows.
+    if (const BoundExpr* aggregate = part.FindAggregate()) {
+      FailAt("aggregate " + aggregate->name + "() is not allowed inside a list comprehension",
+             aggregate->pos);
+    }
+    b.args.push_back(std::move(part));
+  }
+  locals_.pop_back();
   return b;
 }
 

@@ -2,6 +2,7 @@
 // their where conditions (query/bind/binder.h).
 #include "query/bind/binder.h"
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
@@ -61,7 +62,12 @@ void CheckOptionalOrder(const ast::MatchStatement& m) {
 
 }  // namespace
 
-BoundQuery Binder::Bind(const ast::MatchStatement& m) {
+BoundQuery Binder::Bind(const ast::MatchStatement& m, const std::vector<std::string>& inputs) {
+  for (const std::string& name : inputs) {
+    const uint32_t slot = NewSlot(name);
+    node_slots_.emplace(name, slot);
+    q_.input_slots.push_back(slot);
+  }
   CheckOptionalOrder(m);
   // Required clauses first, then each optional one on top of them; the
   // required clauses' conditions last, as they may read optional variables.
@@ -77,12 +83,44 @@ BoundQuery Binder::Bind(const ast::MatchStatement& m) {
   for (const ast::MatchClause& clause : m.clauses) {
     if (!clause.optional) BindConditions(clause.where, &q_.filters);
   }
+  PinPathEnds();
   BindReturn(m);
   MarkEndsOnly();
   BindCount(m.skip, "skip", &q_.skip, &q_.skip_param);
   BindCount(m.limit, "limit", &q_.limit, &q_.limit_param);
   q_.reads_params = QueryReadsParams();
   return std::move(q_);
+}
+
+void Binder::PinPathEnds() {
+  if (!q_.input_slots.empty()) return;  // call … match: its rows are the input
+  std::vector<uint32_t> ends;
+  for (const BoundPattern& p : q_.patterns) {
+    if (!p.var) continue;
+    for (const Ref& r : {p.s, p.o}) {
+      if (r.is_slot) ends.push_back(r.slot);
+    }
+  }
+  for (const BoundExpr& f : q_.filters) {
+    if (f.kind != BoundExpr::Kind::kBinary || f.op != ExprOp::kEqual) continue;
+    for (size_t k = 0; k < 2; ++k) {
+      const BoundExpr& slot = f.args[k];
+      const BoundExpr& value = f.args[1 - k];
+      if (slot.kind != BoundExpr::Kind::kSlot || value.kind != BoundExpr::Kind::kConst ||
+          value.constant.type() != Value::Type::kEntity ||
+          std::find(ends.begin(), ends.end(), slot.slot) == ends.end() ||
+          std::find(q_.input_slots.begin(), q_.input_slots.end(), slot.slot) !=
+              q_.input_slots.end()) {
+        continue;
+      }
+      const uint64_t id = Find(value.constant);
+      // No such entity: the condition holds for no row.
+      if (id == 0) *impossible_ = true;
+      q_.input_slots.push_back(slot.slot);
+      q_.input_rows.push_back(id);
+      break;
+    }
+  }
 }
 
 void Binder::BindCount(const std::optional<ast::Count>& count, const char* clause,

@@ -44,6 +44,9 @@ std::string ExprText(const ast::Expr& e) {
       return "$" + e.name;
     case ast::Expr::Kind::kExists:  // never equal to another expression
       return fmt::format("exists@{}:{}", e.pos.line, e.pos.column);
+    case ast::Expr::Kind::kComprehension:
+      return "[" + e.name + " in " + ExprText(*e.args[0]) + " where " + ExprText(*e.args[1]) +
+             " | " + ExprText(*e.args[2]) + "]";
     case ast::Expr::Kind::kList:
     case ast::Expr::Kind::kCase: {
       std::string out = e.kind == ast::Expr::Kind::kList ? "[" : "case(" + e.name + ";";

@@ -63,6 +63,15 @@ Result<BoundQuery> BindMatchTemplate(const ast::MatchStatement& match, storage::
   }
 }
 
+Result<BoundQuery> BindMatchOver(const ast::MatchStatement& match, storage::ReadView* view,
+                                 const Params& params, const std::vector<std::string>& inputs) {
+  try {
+    return Binder(view, params).Bind(match, inputs);
+  } catch (const QueryError& e) {
+    return e.status();
+  }
+}
+
 // One way to bind a match, whether it runs once or from a cached plan.
 Result<BoundQuery> BindMatch(const ast::MatchStatement& match, storage::ReadView* view,
                              const Params& params) {

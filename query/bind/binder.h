@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -58,8 +59,9 @@ class Binder {
          ParamMode mode = ParamMode::kValues)
       : view_(view), params_(params), row_(row), mode_(mode) {}
 
-  // bind_match.cc. The whole statement; the binder is used up.
-  BoundQuery Bind(const ast::MatchStatement& m);
+  // bind_match.cc. The whole statement; the binder is used up. `inputs`:
+  // variables bound before the first pattern (BindMatchOver).
+  BoundQuery Bind(const ast::MatchStatement& m, const std::vector<std::string>& inputs = {});
 
   // bind_expression.cc. An expression that may use no variables (insert and
   // delete values, a load's row fields).
@@ -120,6 +122,11 @@ class Binder {
   BoundExpr BindFunction(const ast::Expr& e);
   // all(x.key): every value of a node's property, as a list.
   BoundExpr BindAllValues(const ast::Expr& e);
+  // [x in list where c | v]: x is seen in c and v only, hiding a match
+  // variable of that name there.
+  BoundExpr BindComprehension(const ast::Expr& e);
+  // The local number of a comprehension variable in scope, innermost first.
+  std::optional<uint32_t> FindLocal(const std::string& name) const;
   // The operator of a kUnary or kBinary expression.
   static ExprOp OperatorOf(const ast::Expr& e);
   // `left op right`, for the conditions the binder writes itself.
@@ -135,6 +142,12 @@ class Binder {
   bool AggregatesIgnoreRepeats() const;
   // Sets VarLength::ends_only where what the statement returns allows it.
   void MarkEndsOnly();
+  // `where a = <x>` with `a` an end of a variable-length pattern: `a`
+  // becomes an input slot holding <x> (BoundQuery::input_slots), so the
+  // walk starts there as it does from (<x>), instead of from every node
+  // with the condition tested after. The condition stays, so the result is
+  // the same.
+  void PinPathEnds();
 
   // --- bind_params.cc: values that may read parameters.
   // An expression that may use no variables, bound in this binder's mode:
@@ -177,6 +190,11 @@ class Binder {
   // While binding a per-hop condition: the relationship's variable (may be
   // empty); names there are the hop's annotations.
   const std::string* hop_variable_ = nullptr;
+  // The comprehension variables in scope (name, local number), innermost
+  // last; each comprehension gets its own number, so nested ones do not
+  // share the evaluator's item.
+  std::vector<std::pair<std::string, uint32_t>> locals_;
+  uint32_t next_local_ = 0;
   // Whether the database holds any fact: an empty one gets no warnings
   // about missing names. Read at the first warning (-1: not yet).
   int has_facts_ = -1;

@@ -1,5 +1,5 @@
-// List and path functions: head, last, a path's nodes and facts, and the
-// folds of a list (product, and sum, min, max and avg, which the binder
+// List and path functions: head, last, tail, range, a path's nodes and
+// facts, and the folds of a list (product, and sum, min, max and avg, which the binder
 // reaches only for a path's list, as in sum(path.amount): over rows they
 // are aggregates).
 #include <fmt/format.h>
@@ -23,6 +23,41 @@ Value Last(const FunctionArgs& args) {
   const ValueList& items = args.Arg(0, Value::Type::kList, "a list").as_list();
   if (items.empty()) return Value();
   return items.back();
+}
+
+Value Tail(const FunctionArgs& args) {
+  const ValueList& items = args.Arg(0, Value::Type::kList, "a list").as_list();
+  if (items.empty()) return Value(ValueList());
+  return Value(ValueList(items.begin() + 1, items.end()));
+}
+
+// A list is built whole in memory: range() refuses what no query needs
+// rather than exhausting the machine on range(1, 10^12).
+constexpr uint64_t kMaxRangeItems = 1'000'000;
+
+// range(start, end[, step]): start, start + step, … up to end inclusive.
+Value Range(const FunctionArgs& args) {
+  const int64_t start = args.Integer(0), end = args.Integer(1);
+  const int64_t step = args.size() > 2 ? args.Integer(2) : 1;
+  if (step == 0) args.Bad("the step must not be 0");
+  if ((step > 0 && start > end) || (step < 0 && start < end)) return Value(ValueList());
+  // The count in unsigned arithmetic: end - start may not fit an int64.
+  const uint64_t span = step > 0 ? static_cast<uint64_t>(end) - static_cast<uint64_t>(start)
+                                 : static_cast<uint64_t>(start) - static_cast<uint64_t>(end);
+  const uint64_t stride =
+      step > 0 ? static_cast<uint64_t>(step) : uint64_t{0} - static_cast<uint64_t>(step);
+  const uint64_t count = span / stride + 1;
+  if (count > kMaxRangeItems) {
+    args.Bad(fmt::format("would make {} items; a list holds at most {}", count, kMaxRangeItems));
+  }
+  ValueList items;
+  items.reserve(count);
+  // Two's complement wraps in unsigned arithmetic: no overflow past the end.
+  for (uint64_t i = 0; i < count; ++i) {
+    items.emplace_back(
+        static_cast<int64_t>(static_cast<uint64_t>(start) + i * static_cast<uint64_t>(step)));
+  }
+  return Value(std::move(items));
 }
 
 Value Nodes(const FunctionArgs& args) {
@@ -104,6 +139,10 @@ void RegisterListFunctions(FunctionRegistry* registry) {
       FunctionDef{"last", 1, 1, Last},
       FunctionDef{"nodes", 1, 1, Nodes},
       FunctionDef{"facts", 1, 1, Facts},
+      // The Cypher name of facts(p), for those who come from there.
+      FunctionDef{"relationships", 1, 1, Facts},
+      FunctionDef{"tail", 1, 1, Tail},
+      FunctionDef{"range", 2, 3, Range},
       FunctionDef{"product", 1, 1, Product},
       FunctionDef{"sum", 1, 1, Sum},
       FunctionDef{"min", 1, 1, Min},
