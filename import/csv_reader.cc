@@ -83,8 +83,15 @@ Result<bool> CsvReader::Next(std::vector<std::string>* fields) {
         c = Peek();
       }
     }
+    // A read error (a line past the limit) cut the field: it is the error,
+    // not what the cut field holds.
+    if (c < 0 && !source_->status().ok()) return source_->status();
     if (!IsValidUtf8(field)) {
       return Error(line_, column_, "the field is not valid UTF-8");
+    }
+    // As the language refuses "\u0000": one rule for text from anywhere.
+    if (field.find('\0') != std::string::npos) {
+      return Error(line_, column_, "the field holds a NUL byte: text cannot contain NUL bytes");
     }
     fields->push_back(std::move(field));
     field.clear();

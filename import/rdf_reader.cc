@@ -114,6 +114,18 @@ class SerdRead {
     ++self->bytes_read_;
     if (self->at_line_start_) ++self->line_, self->column_ = 0, self->at_line_start_ = false;
     ++self->column_;
+    if (c == '\0') {
+      // serd reads C strings: a NUL would end its text and lose the rest of
+      // the statement without a word. Text cannot hold NUL, as in a
+      // statement; on error skip too the file ends here (serd has no line
+      // end to resume at), and the error serd then meets is not another.
+      self->Error(self->Where(self->line_, self->column_) +
+                  "a NUL byte: text cannot contain NUL bytes; the rest of the file is not read");
+      self->nul_seen_ = true;
+      self->at_end_ = true;
+      self->pos_ = self->end_;
+      return 0;
+    }
     if (c == '\n') self->at_line_start_ = true;
     *static_cast<char*>(buf) = c;
     return 1;
@@ -126,6 +138,11 @@ class SerdRead {
 
   static SerdStatus OnError(void* handle, const SerdError* error) {
     auto* self = static_cast<SerdRead*>(handle);
+    if (self->nul_seen_) {  // reported at the NUL: stop at this one
+      self->stopped_ = true;
+      serd_reader_set_strict(self->reader_, true);
+      return SERD_SUCCESS;
+    }
     if (self->breaks_after_end_ > 0) {
       // Still recovering at the end, on the line breaks ReadByte gave:
       // strict again, serd stops at this error.
@@ -214,6 +231,11 @@ class SerdRead {
       Error(Where(line_, column_) + "invalid UTF-8 or an escaped surrogate in a literal");
       return false;
     }
+    // As the language refuses "\u0000": one rule for text from anywhere.
+    if (text.find('\0') != std::string_view::npos) {
+      Error(Where(line_, column_) + "\\u0000 in a literal: text cannot contain NUL bytes");
+      return false;
+    }
     std::string type_iri;
     if (datatype != nullptr && datatype->buf != nullptr && !Expand(datatype, &type_iri)) {
       return false;
@@ -269,7 +291,8 @@ class SerdRead {
   static constexpr int kMaxErrorsInPlace = 1000;
   uint64_t bytes_read_ = 0, bytes_at_error_ = UINT64_MAX;
   int errors_in_place_ = 0;
-  bool stopped_ = false;  // StopReading was called
+  bool stopped_ = false;   // StopReading was called
+  bool nul_seen_ = false;  // the file ended at a NUL byte (ReadByte)
 };
 
 }  // namespace

@@ -128,6 +128,12 @@ TEST_CASE("CSV errors name the file, line and what is wrong", "[import][csv]") {
   const std::string latin1 = f.File("latin1.csv", "id,n\na,caf\xE9\n");
   CHECK_THAT(f.Error("load csv '" + latin1 + "' as nodes T key id"),
              Catch::Matches("error: .*latin1\\.csv:2:\\d+: the field is not valid UTF-8"));
+  // As the language refuses "\u0000" in text.
+  const std::string nul =
+      f.File("nul.csv", std::string("id,n\na,x") + std::string(1, '\0') + "y\n");
+  CHECK_THAT(f.Error("load csv '" + nul + "' as nodes T key id"),
+             Catch::Matches("error: .*nul\\.csv:2:\\d+: the field holds a NUL byte: text cannot "
+                            "contain NUL bytes"));
   const std::string blank = f.File("blank.csv", "\n\n");
   CHECK_THAT(f.Error("load csv '" + blank + "' as nodes T key id"),
              Catch::Matches("error: cannot load '.*blank\\.csv': the file is empty"));

@@ -12,6 +12,7 @@
 
 #include "quipu/database.h"
 #include "repl/shell.h"
+#include "tests/import_util.h"
 #include "tests/test_util.h"
 
 namespace fs = std::filesystem;
@@ -98,6 +99,45 @@ TEST_CASE("every example in docs/language.md prints what the page says", "[docs]
 
 TEST_CASE("every shell example in the README prints what the README says", "[docs]") {
   CheckExamples("README.md", 4);
+}
+
+// docs/walkthrough.md over the shared KEK and zala data, loaded as the page
+// loads them: its KEK section on one database, its FollowTheMoney section
+// on the other.
+TEST_CASE("every example in docs/walkthrough.md prints what the page says", "[docs]") {
+  const std::string kek = quipu::testing::SharedData("kek");
+  const std::string zala = quipu::testing::SharedData("ftm/zala");
+  if (kek.empty() || zala.empty()) return;
+  quipu::testing::TempDir kek_dir("walk-kek"), zala_dir("walk-zala");
+  auto kek_db = quipu::Database::Open(kek_dir.path());
+  auto zala_db = quipu::Database::Open(zala_dir.path());
+  REQUIRE(kek_db.ok());
+  REQUIRE(zala_db.ok());
+  for (const std::string& load :
+       {"load csv '" + kek + "/kek_company.csv' as nodes Company key id",
+        "load csv '" + kek +
+            "/kek_shares.csv' as edges owns from shareholder to owns share in "
+            "percent",
+        "load csv '" + kek +
+            "/kek_media.csv' as rows r insert (@('media', r.id):Media {name: "
+            "r.name, type: r.type}), (@(r.owner))-[:operates]->(@('media', "
+            "r.id))"}) {
+    INFO(load);
+    REQUIRE((*kek_db)->Execute(load).ok());
+  }
+  REQUIRE((*zala_db)->Execute("load jsonl '" + zala + "/entities.ftm.json' format ftm").ok());
+  const std::string doc =
+      quipu::testing::ReadFileOrEmpty(fs::path(QUIPU_SOURCE_DIR) / "docs" / "walkthrough.md");
+  const std::vector<Example> examples = ExtractExamples(doc);
+  REQUIRE(examples.size() >= 4);
+  for (const Example& ex : examples) {
+    quipu::Database* db = ex.section.rfind("KEK", 0) == 0 ? kek_db->get() : zala_db->get();
+    std::ostringstream out, err;
+    quipu::repl::Shell shell(db, out, err);
+    shell.RunScript(ex.statement, "");
+    INFO("docs/walkthrough.md:" << ex.line << "\n" << ex.statement);
+    CHECK(out.str() + err.str() == ex.expected);
+  }
 }
 
 TEST_CASE("every file path the docs name exists", "[docs]") {

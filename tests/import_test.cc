@@ -168,6 +168,32 @@ TEST_CASE("a malformed line fails the whole load with its position", "[import]")
              Catch::Matches("error: .*utf\\.ttl:1:\\d+: invalid UTF-8 or an escaped surrogate in "
                             "a literal"));
   CHECK(f.RawDump() == before);
+  // NUL, as the language refuses "\u0000": escaped in a literal or an IRI,
+  // or a raw byte (which serd would take for the end of its text), on error
+  // skip too; nothing is written.
+  const std::string escaped = f.File(
+      "nul.nt", std::string(kTwoFacts) + "<http://ex.org/a> <http://ex.org/p> \"a\\u0000b\" .\n");
+  CHECK_THAT(f.Error("load '" + escaped + "'"),
+             Catch::Matches("error: .*nul\\.nt:3:\\d+: \\\\u0000 in a literal: text cannot "
+                            "contain NUL bytes"));
+  const std::string iri =
+      f.File("nuliri.nt", "<http://ex.org/a\\u0000> <http://ex.org/p> \"a\" .\n");
+  CHECK_THAT(f.Error("load '" + iri + "'"),
+             Catch::Matches("error: .*nuliri\\.nt:1:\\d+: invalid escaped IRI character U\\+0000"));
+  const std::string raw = f.File(
+      "rawnul.nt", std::string(kTwoFacts) + std::string("<http://ex.org/a> <http://ex.org/p> \"a") +
+                       std::string(1, '\0') + "b\" .\n");
+  const std::string raw_error =
+      "error: .*rawnul\\.nt:3:39: a NUL byte: text cannot contain NUL bytes; the rest of the file "
+      "is not read";
+  CHECK_THAT(f.Error("load '" + raw + "'"), Catch::Matches(raw_error));
+  CHECK(f.RawDump() == before);
+  // On error skip the lines before are loaded and the stop is reported.
+  const quipu::QueryResult skipped = f.Ok("load '" + raw + "' on error skip");
+  CHECK(skipped.facts_inserted == 2);
+  CHECK_THAT(skipped.summary,
+             Catch::Contains("rawnul.nt:3:39: a NUL byte: text cannot contain NUL bytes; the rest "
+                             "of the file is not read"));
 }
 
 TEST_CASE("on error skip loads the good lines and reports the bad ones", "[import]") {

@@ -25,6 +25,14 @@ namespace {
 // (docs/conformance.md).
 const std::set<std::string> kExpectedDeviations = {"nt-syntax-file-01.nt", "nt-syntax-file-01.nq",
                                                    "turtle-syntax-file-01.ttl"};
+// Literals holding NUL (\u0000 or the raw byte): text cannot hold it, as in
+// a statement, so these files are refused with that message.
+const std::set<std::string> kNulDeviations = {
+    "literal_all_controls.nt",           "literal_ascii_boundaries.nt",
+    "literal_all_controls.nq",           "literal_ascii_boundaries.nq",
+    "LITERAL1_all_controls.ttl",         "LITERAL1_ascii_boundaries.ttl",
+    "LITERAL2_ascii_boundaries.ttl",     "LITERAL_LONG1_ascii_boundaries.ttl",
+    "LITERAL_LONG2_ascii_boundaries.ttl"};
 
 using Term = std::string;  // a value with its type: "<type>|text"; blank nodes "_:label"
 using TermTriple = std::array<Term, 3>;
@@ -198,6 +206,14 @@ void RunSuite(const std::string& name, RdfSyntax syntax, size_t expected_tests) 
     if (kExpectedDeviations.count(test.action)) {
       const auto triples = ReadTriples(file, syntax, base + test.action, &status);
       ok = status.message().find("the file is empty") != std::string::npos;
+    } else if (kNulDeviations.count(test.action)) {
+      if (test.type.find("Eval") != std::string::npos) {
+        LoadThroughStore(file, base + test.action, &status);
+      } else {
+        ReadTriples(file, syntax, base + test.action, &status);
+      }
+      INFO(status.message());
+      ok = status.message().find("text cannot contain NUL bytes") != std::string::npos;
     } else if (test.type.find("NegativeSyntax") != std::string::npos ||
                test.type.find("NegativeEval") != std::string::npos) {
       ReadTriples(file, syntax, base + test.action, &status);
