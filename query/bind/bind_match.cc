@@ -77,6 +77,7 @@ BoundQuery Binder::Bind(const ast::MatchStatement& m) {
   for (const ast::MatchClause& clause : m.clauses) {
     if (!clause.optional) BindConditions(clause.where, &q_.filters);
   }
+  AddObjectChoices(view_, &q_);
   BindReturn(m);
   MarkEndsOnly();
   BindCount(m.skip, "skip", &q_.skip, &q_.skip_param);
