@@ -230,6 +230,20 @@ TEST_CASE("one prepared statement takes parameters of every type", "[prepared]")
   CHECK(r.status().column() == 14);
 }
 
+TEST_CASE("a kept plan reads an integer parameter in a property map through pos", "[prepared]") {
+  TempDir dir;
+  auto engine = OpenEngine(dir);
+  Run(engine.get(), kGraph);
+  auto explained = engine->Prepare("explain match (p {age: $a}) return p.name;");
+  REQUIRE(explained.ok());
+  auto scan = [&](const Value& a) { return RunLines(engine.get(), **explained, {{"a", a}})[2]; };
+  // The integer's ids: 44 and 44.0 (no decimal 44 is stored). A float may
+  // equal decimals no lookup lists, so it scans the predicate.
+  CHECK(scan(Value(int64_t{44})).find("via pos (2 objects)") != std::string::npos);
+  CHECK(scan(Value(44.0)).find("objects") == std::string::npos);
+  CHECK(scan(Value(int64_t{41})).find("via pos (2 objects)") != std::string::npos);
+}
+
 TEST_CASE("a plan kept for parameters gives what their values written in the text give",
           "[prepared]") {
   TempDir dir;
