@@ -51,6 +51,12 @@ bool FitsParams(const BoundQuery& tmpl, const Params& params);
 Result<BoundQuery> Instantiate(const BoundQuery& tmpl, storage::ReadView* view,
                                const Params& params);
 
+// Sets BoundPattern::object_choices of q's patterns from its conditions
+// `slot = integer` (or `integer = slot`) on a pattern's object, the ids
+// looked up in `view`: by binding, and by Instantiate once a parameter's
+// value is in (query/bind/bind_pattern.cc).
+void AddObjectChoices(storage::ReadView* view, BoundQuery* q);
+
 // The row of `load csv … as rows r`: `r.Column` reads that column's field.
 struct RowScope {
   std::string variable;              // r

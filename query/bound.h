@@ -85,6 +85,12 @@ struct BoundPattern {
   // A property map's value from $parameters, written into `label` when the
   // statement runs: an index into BoundQuery::param_values, or -1.
   int label_value = -1;
+  // When o is a hidden slot a condition holds equal to an integer (`{k: 7}`,
+  // `where r = 7`): every stored id whose value can equal it (7, 7.0, the
+  // decimal 7), sorted. A scan with s and o unbound reads each one's facts
+  // through pos instead of the whole predicate; the condition stays a
+  // filter and decides (docs/architecture.md, "Numbers in patterns").
+  std::vector<uint64_t> object_choices;
 };
 
 // A relationship variable: one row per stored instance of its triple.

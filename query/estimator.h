@@ -92,6 +92,17 @@ class Estimator {
       }
       return rows;
     }
+    // An object a condition holds to a few ids (BoundPattern::object_choices):
+    // their lists' lengths, exact; the condition itself then keeps every row
+    // (KeepsEveryRow).
+    if (predicates && !p.object_choices.empty() && !known(p.o) && !s_constant) {
+      double rows = 0;
+      for (const uint64_t predicate : *predicates) {
+        for (const uint64_t id : p.object_choices) rows += ConstantEndFacts(predicate, id, false);
+      }
+      if (known(p.s)) rows /= std::max<double>(1, static_cast<double>(st.subjects));
+      return rows;
+    }
     double rows = static_cast<double>(st.facts);
     if (known(p.s)) rows /= std::max<double>(1, static_cast<double>(st.subjects));
     if (known(p.o)) rows /= std::max<double>(1, static_cast<double>(st.objects));

@@ -140,6 +140,9 @@ class PatternMatcher final : public Matcher {
   bool null_input_ = false;
   storage::TriplePattern pattern_ids_;  // the started row's pattern, 0 = unbound
   bool reversed_ = false;               // undirected: scanning (o, p, s)
+  // Reading BoundPattern::object_choices: the index of the one read now,
+  // or -1 when the started row's scan does not use them.
+  int choice_ = -1;
   // A whole predicate's facts with their instances (fact_table.h), walked
   // instead of cursor_ when from_table_; triples_[0] is fact table_base_.
   bool UseFactTable(const storage::TriplePattern& tp);

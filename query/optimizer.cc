@@ -258,6 +258,22 @@ bool CanMerge(const BoundPattern& first, const BoundPattern& second,
   return a >= 0 && a == b && static_cast<uint32_t>(a) == keys[0];
 }
 
+// Whether filter f is the condition a pattern's object choices come from
+// (BoundPattern::object_choices): the estimate of that pattern counted only
+// the facts that can pass it, so it keeps every row.
+bool KeepsEveryRow(const BoundQuery& q, const BoundExpr& f) {
+  if (f.kind != BoundExpr::Kind::kBinary || f.op != ExprOp::kEqual || f.args.size() != 2) {
+    return false;
+  }
+  for (const BoundExpr& side : f.args) {
+    if (side.kind != BoundExpr::Kind::kSlot) continue;
+    for (const BoundPattern& p : q.patterns) {
+      if (!p.object_choices.empty() && p.o.is_slot && p.o.slot == side.slot) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 LogicalPlan Optimize(const BoundQuery& q, const Estimator& est, uint32_t width, JoinChoice joins) {
@@ -279,8 +295,10 @@ LogicalPlan Optimize(const BoundQuery& q, const Estimator& est, uint32_t width, 
     step.filters = ReadyFilters(q, bound, &done);
     step.estimated_rows = rows;
     // Each filter is assumed to keep half of the rows.
+    const auto halving = std::count_if(step.filters.begin(), step.filters.end(),
+                                       [&](size_t f) { return !KeepsEveryRow(q, q.filters[f]); });
     if (!step.filters.empty()) {
-      rows = std::max(1.0, rows * std::pow(0.5, static_cast<double>(step.filters.size())));
+      rows = std::max(1.0, rows * std::pow(0.5, static_cast<double>(halving)));
     }
     step.filtered_rows = rows;
     plan.steps.push_back(std::move(step));

@@ -116,11 +116,19 @@ void PatternMatcher::Start(const uint64_t* row) {
   from_table_ = false;
   from_adjacency_ = false;
   if (null_input_) return;
-  const storage::TriplePattern tp{resolve(pattern_.s), resolve(pattern_.p), resolve(pattern_.o)};
+  storage::TriplePattern tp{resolve(pattern_.s), resolve(pattern_.p), resolve(pattern_.o)};
+  // Neither end known: the facts of each object that can pass the condition
+  // on it, one prefix of pos after another (Fill moves on), not the whole
+  // predicate. With the subject known a probe reads its few facts instead.
+  choice_ = -1;
+  if (!pattern_.object_choices.empty() && tp.s == 0 && tp.o == 0) {
+    choice_ = 0;
+    tp.o = pattern_.object_choices[0];
+  }
   pattern_ids_ = tp;
   reversed_ = false;
   table_next_ = 0;
-  if (UseAdjacency(tp)) return;
+  if (choice_ < 0 && UseAdjacency(tp)) return;
   from_table_ = UseFactTable(tp);
   if (from_table_) return;
   if (back_in_use_) {
@@ -273,6 +281,11 @@ bool PatternMatcher::Fill(Chunk* out, size_t max) {
           from_table_ ? NextFromTable() : cursor_->Next(&triples_, kChunkRows, &annotated_);
       if (fetched == 0) {
         if (!from_table_ && !cursor_->status().ok()) throw QueryError(cursor_->status());
+        if (choice_ >= 0 && static_cast<size_t>(choice_ + 1) < pattern_.object_choices.size()) {
+          pattern_ids_.o = pattern_.object_choices[++choice_];
+          if (!cursor_->Reseek(pattern_ids_)) cursor_ = ctx_->view->Scan(pattern_ids_);
+          continue;
+        }
         if (!pattern_.undirected || reversed_) return false;
         // Undirected: now the facts pointing the other way, (o, p, s).
         reversed_ = true;
@@ -357,6 +370,10 @@ std::string PatternMatcher::Describe() const {
   const bool s = !pattern_.s.is_slot || bound_[pattern_.s.slot];
   const bool p = !pattern_.p.is_slot || bound_[pattern_.p.slot];
   const bool o = !pattern_.o.is_slot || bound_[pattern_.o.slot];
+  if (!s && !o && !pattern_.object_choices.empty()) {
+    // Start reads each id that can pass the condition on the object.
+    return fmt::format("{} via pos ({} objects)", pattern_.label, pattern_.object_choices.size());
+  }
   int perm = 0;
   if (p && !s) perm = 1;
   if (o && !p) perm = 2;

@@ -53,6 +53,21 @@ std::vector<std::string> RunLines(Engine* engine, const quipu::engine::Prepared&
   return Lines(*r);
 }
 
+// Plan lines without their row estimates and the count of object ids a
+// scan reads: a kept plan estimates a parameter by the predicate's
+// average, a value in the text by its own facts; and Inline writes the
+// float 44.0 as 44, an integer, which is read through the ids that can
+// equal it while the float parameter is not (docs/architecture.md,
+// "Numbers in patterns"). The operators must agree.
+std::vector<std::string> WithoutEstimates(std::vector<std::string> lines) {
+  static const std::regex kEstimate("\\(estimated [0-9]+ rows\\)");
+  static const std::regex kObjects(" \\([0-9]+ objects\\)");
+  for (std::string& line : lines) {
+    line = std::regex_replace(std::regex_replace(line, kEstimate, "(estimated)"), kObjects, "");
+  }
+  return lines;
+}
+
 // The text with each $name written as its value's literal.
 std::string Inline(const std::string& text, const Params& params) {
   std::string out = text;
@@ -215,6 +230,20 @@ TEST_CASE("one prepared statement takes parameters of every type", "[prepared]")
   CHECK(r.status().column() == 14);
 }
 
+TEST_CASE("a kept plan reads an integer parameter in a property map through pos", "[prepared]") {
+  TempDir dir;
+  auto engine = OpenEngine(dir);
+  Run(engine.get(), kGraph);
+  auto explained = engine->Prepare("explain match (p {age: $a}) return p.name;");
+  REQUIRE(explained.ok());
+  auto scan = [&](const Value& a) { return RunLines(engine.get(), **explained, {{"a", a}})[2]; };
+  // The integer's ids: 44 and 44.0 (no decimal 44 is stored). A float may
+  // equal decimals no lookup lists, so it scans the predicate.
+  CHECK(scan(Value(int64_t{44})).find("via pos (2 objects)") != std::string::npos);
+  CHECK(scan(Value(44.0)).find("objects") == std::string::npos);
+  CHECK(scan(Value(int64_t{41})).find("via pos (2 objects)") != std::string::npos);
+}
+
 TEST_CASE("a plan kept for parameters gives what their values written in the text give",
           "[prepared]") {
   TempDir dir;
@@ -270,8 +299,8 @@ TEST_CASE("a plan kept for parameters gives what their values written in the tex
       const std::string literal = Inline(c.text, params) + ";";
       INFO(c.text << "\nas " << literal);
       CHECK(RunLines(engine.get(), **prepared, params) == Lines(Run(engine.get(), literal)));
-      CHECK(RunLines(engine.get(), **explained, params) ==
-            Lines(Run(engine.get(), "explain " + literal)));
+      CHECK(WithoutEstimates(RunLines(engine.get(), **explained, params)) ==
+            WithoutEstimates(Lines(Run(engine.get(), "explain " + literal))));
     }
   }
 }

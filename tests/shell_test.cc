@@ -256,7 +256,7 @@ TEST_CASE("meta-commands change the mode, time, output, params and database", "[
         "quipu> x.n\n1\n"
         "quipu> quipu> quipu> quipu> quipu> quipu> quipu> quipu> "
         "plan\nProject [x]  (estimated 1 rows)\n  Filter (1 condition)  (estimated 1 rows)\n"
-        "    Scan (x {n: 1}) via pos  (estimated 1 rows)\n"
+        "    Scan (x {n: 1}) via pos (2 objects)  (estimated 1 rows)\n"
         "quipu> opened " +
             other.path() +
             "\n"

@@ -84,6 +84,7 @@ BoundQuery Binder::Bind(const ast::MatchStatement& m, const std::vector<std::str
     if (!clause.optional) BindConditions(clause.where, &q_.filters);
   }
   PinPathEnds();
+  AddObjectChoices(view_, &q_);
   BindReturn(m);
   MarkEndsOnly();
   BindCount(m.skip, "skip", &q_.skip, &q_.skip_param);

@@ -4,7 +4,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "query/expression.h"
@@ -12,6 +15,9 @@
 
 namespace quipu::query {
 namespace {
+
+// A decimal holds fewer than 18 digits (include/quipu/value.h).
+constexpr int64_t kDecimalLimit = 1'000'000'000'000'000'000;
 
 std::string RefText(const ast::NodePattern& n) {
   if (n.entity) return FormatEntityKey(n.entity->key);
@@ -218,6 +224,53 @@ Ref Binder::NodeWithConstraints(const ast::NodePattern& n) {
     filters_->push_back(Equals(std::move(slot), std::move(value), expr->pos));
   }
   return ref;
+}
+
+// The integer a condition `slot = n` (or `n = slot`) compares a slot
+// with, and the slot; nullopt for any other condition.
+static std::optional<std::pair<uint32_t, int64_t>> SlotEqualsInteger(const BoundExpr& e) {
+  if (e.kind != BoundExpr::Kind::kBinary || e.op != ExprOp::kEqual || e.args.size() != 2) {
+    return std::nullopt;
+  }
+  for (int side = 0; side < 2; ++side) {
+    const BoundExpr& slot = e.args[side];
+    const BoundExpr& value = e.args[1 - side];
+    if (slot.kind == BoundExpr::Kind::kSlot && value.kind == BoundExpr::Kind::kConst &&
+        value.constant.type() == Value::Type::kInt) {
+      return std::make_pair(slot.slot, value.constant.as_int());
+    }
+  }
+  return std::nullopt;
+}
+
+void AddObjectChoices(storage::ReadView* view, BoundQuery* q) {
+  // Only an integer n: the stored values equal to it are the integer n, the
+  // float n and the decimal n (a decimal and an integer compare exactly, a
+  // float and an integer as floats: only the float nearest n), a set of at most
+  // three ids. A float literal also equals every decimal that rounds to it,
+  // which no lookup can list, so it keeps the scan and the filter.
+  for (const BoundExpr& filter : q->filters) {
+    const auto cond = SlotEqualsInteger(filter);
+    if (!cond) continue;
+    const auto [slot, n] = *cond;
+    std::vector<uint64_t> ids;
+    std::vector<Value> forms{Value(n), Value(static_cast<double>(n))};
+    if (n > -kDecimalLimit && n < kDecimalLimit) forms.emplace_back(Decimal{n, 0});
+    for (const Value& v : forms) {
+      Result<uint64_t> id = view->FindTerm(v);
+      if (!id.ok()) throw QueryError(id.status());
+      if (*id != 0) ids.push_back(*id);
+    }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    for (BoundPattern& p : q->patterns) {
+      if (p.node_scan || p.var || p.undirected || p.p.is_slot || !p.o.is_slot || p.o.slot != slot ||
+          (p.s.is_slot && p.s.slot == slot)) {
+        continue;
+      }
+      p.object_choices = ids;
+    }
+  }
 }
 
 void Binder::AddPattern(Ref s, Ref p, Ref o, int fact, std::string label) {

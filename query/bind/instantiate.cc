@@ -137,6 +137,7 @@ Result<BoundQuery> Instantiate(const BoundQuery& tmpl, storage::ReadView* view,
       }
     }
     SubstituteAll(params, &q.filters);
+    AddObjectChoices(view, &q);
     SubstituteAll(params, &q.hop_filters);
     SubstituteAll(params, &q.items);
     if (tmpl.skip_param) q.skip = CountValue(*tmpl.skip_param, params, "skip");
