@@ -835,8 +835,8 @@ Value Evaluator::BuildPath(const BoundExpr& e, const uint64_t* row) {
   return Value(std::move(path));
 }
 
-// all(x.key): every object of (x, key, ·) in id order, the order in which
-// x.key takes the first. Null for a null x; an empty list when x has none.
+// The id of a node expression: a slot's id, or an item such as one of
+// nodes(p) looked up in the dictionary (0 when it is not a stored entity).
 uint64_t Evaluator::NodeIdOf(const BoundExpr& node, const uint64_t* row) {
   if (node.kind == BoundExpr::Kind::kSlot) return row[node.slot];
   const Value item = Eval(node, row);
@@ -866,6 +866,8 @@ Value Evaluator::Comprehension(const BoundExpr& e, const uint64_t* row) {
   return Value(std::move(out));
 }
 
+// all(x.key): every object of (x, key, ·) in id order, the order in which
+// x.key takes the first. Null for a null x; an empty list when x has none.
 Value Evaluator::AllValues(const BoundExpr& e, const uint64_t* row) {
   const uint64_t subject = NodeIdOf(e.args[0], row);
   if (subject == 0) return Value();
