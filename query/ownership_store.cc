@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "query/expression.h"
+#include "query/fact_table.h"
 #include "query/holdings_cache.h"
 #include "query/operators.h"
 
@@ -277,28 +279,90 @@ std::vector<Controller> StoreOwnership::Controllers(const Entity& x, double thre
 
 // --- load checks -------------------------------------------------------------
 
+namespace {
+
+// The holdings of each company in `held` (sorted), as StoredHolding values
+// in `held`'s order: `on_holding(company, holding)` for each. Few companies
+// are read one scan each; many (a load of a whole registry) through one
+// read of the predicate's facts in pos order, where a scan per company
+// would seek once each.
+template <typename OnHolding>
+void ForEachHolding(storage::ReadView* view, HoldingReader* reader,
+                    const std::vector<uint64_t>& held, const OnHolding& on_holding) {
+  const uint64_t owns = ValueOrThrow(view->FindTerm(Value(Entity{kOwnsPredicate})));
+  if (owns == 0 || held.empty()) return;
+  const uint64_t facts = ValueOrThrow(view->GetStats(owns)).facts;
+  if (held.size() < 64 || held.size() * 16 < facts) {
+    for (uint64_t company : held) {
+      for (const StoredHolding& h : reader->Holders(company)) on_holding(company, h);
+    }
+    return;
+  }
+  const uint64_t share_key = ValueOrThrow(view->FindTerm(Value(Entity{kShareKey})));
+  std::shared_ptr<const FactTable> table = ValueOrThrow(FactTable::Read(view, owns));
+  std::unordered_map<uint64_t, Value> decoded;  // share term → value
+  auto share_of = [&](uint64_t id) -> const Value& {
+    auto [it, added] = decoded.try_emplace(id);
+    if (added) it->second = ValueOrThrow(view->DecodeTerm(id));
+    return it->second;
+  };
+  size_t next = 0;  // the first company of `held` not passed yet
+  for (size_t i = 0; i < table->size() && next < held.size(); ++i) {
+    const storage::Triple fact = table->fact(i);
+    while (next < held.size() && held[next] < fact.o) ++next;
+    if (next == held.size() || held[next] != fact.o) continue;
+    // The fact's share as HoldingReader::Holders gives it: the largest
+    // numeric share of its instances, else the first other one.
+    StoredHolding h{fact.s, Value()};
+    table->AnyInstance(i, [&](auto pairs) {
+      for (const auto& [key, value] : pairs) {
+        if (key != share_key || share_key == 0) continue;
+        const Value& share = share_of(value);
+        const bool better = share.is_numeric()
+                                ? !h.share.is_numeric() || share.as_number() > h.share.as_number()
+                                : h.share.is_null();
+        if (better) h.share = share;
+      }
+      return false;
+    });
+    on_holding(fact.o, h);
+  }
+}
+
+}  // namespace
+
 std::vector<std::string> HoldingWarnings(storage::ReadView* view, const std::vector<uint64_t>& held,
                                          std::string_view share_origin) {
   std::vector<std::string> warnings;
   try {
     HoldingReader reader(view);
-    std::vector<std::pair<std::string, double>> over;
+    std::unordered_map<uint64_t, double> totals;
     size_t without_share = 0, not_fraction = 0;
     std::string example;
-    for (uint64_t company : held) {
-      double total = 0;
-      for (const StoredHolding& h : reader.Holders(company)) {
-        if (h.share.is_null()) {
-          ++without_share;
-        } else if (!IsFraction(h.share)) {
-          if (not_fraction++ == 0) {
-            example = reader.Describe(h.other, company) + " with share " + h.share.ToLiteral();
-          }
-        } else {
-          total += h.share.as_number();
+    ForEachHolding(view, &reader, held, [&](uint64_t company, const StoredHolding& h) {
+      if (h.share.is_null()) {
+        ++without_share;
+      } else if (!IsFraction(h.share)) {
+        if (not_fraction++ == 0) {
+          example = reader.Describe(h.other, company) + " with share " + h.share.ToLiteral();
         }
+      } else {
+        totals[company] += h.share.as_number();
       }
-      if (total > kOverHeldTotal) over.emplace_back(reader.Name(company), total);
+    });
+    // Over 100%: the warning names the largest few, so only their names
+    // are read (those tied with the last named one too, which the warning
+    // orders by name).
+    std::vector<std::pair<uint64_t, double>> over_ids;
+    for (const auto& [company, total] : totals) {
+      if (total > kOverHeldTotal) over_ids.emplace_back(company, total);
+    }
+    std::sort(over_ids.begin(), over_ids.end(),
+              [](const auto& x, const auto& y) { return x.second > y.second; });
+    std::vector<std::pair<std::string, double>> over;
+    for (size_t i = 0; i < over_ids.size(); ++i) {
+      const bool named = i < kNamed || over_ids[i].second == over_ids[kNamed - 1].second;
+      over.emplace_back(named ? reader.Name(over_ids[i].first) : std::string(), over_ids[i].second);
     }
     if (!over.empty()) warnings.push_back(OverHeldWarning(std::move(over)));
     if (not_fraction > 0) {
