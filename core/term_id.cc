@@ -102,25 +102,34 @@ TermType DictionaryType(const Value& value) {
 
 std::string DictionaryBytes(const Value& value) {
   std::string out;
+  AppendDictionaryBytes(value, &out);
+  return out;
+}
+
+void AppendDictionaryBytes(const Value& value, std::string* out) {
   switch (value.type()) {
     case Value::Type::kEntity:
-      return value.as_entity().key;
+      out->append(value.as_entity().key);
+      return;
     case Value::Type::kString:
-      return value.as_string();
+      out->append(value.as_string());
+      return;
     case Value::Type::kLangString:
-      out = value.as_lang_string().lang;
-      out.push_back('\0');
-      return out + value.as_lang_string().text;
+      out->append(value.as_lang_string().lang);
+      out->push_back('\0');
+      out->append(value.as_lang_string().text);
+      return;
     case Value::Type::kInt:
-      PutBigEndian64(&out, static_cast<uint64_t>(value.as_int()));
-      return out;
+      PutBigEndian64(out, static_cast<uint64_t>(value.as_int()));
+      return;
     case Value::Type::kDouble:
-      PutBigEndian64(&out, std::bit_cast<uint64_t>(value.as_double()));
-      return out;
+      PutBigEndian64(out, std::bit_cast<uint64_t>(value.as_double()));
+      return;
     case Value::Type::kDecimal:
-      return FormatDecimal(value.as_decimal());
+      out->append(FormatDecimal(value.as_decimal()));
+      return;
     default:
-      return out;
+      return;
   }
 }
 

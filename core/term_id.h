@@ -61,6 +61,9 @@ TermType DictionaryType(const Value& value);
 
 // The dictionary bytes of a value (its term2id key without the type byte).
 std::string DictionaryBytes(const Value& value);
+// The same appended to *out, which keeps its capacity (a loader interning
+// millions of terms reuses one buffer).
+void AppendDictionaryBytes(const Value& value, std::string* out);
 
 // Decodes an inline id. REQUIRES: IsInlineType(TypeOfId(id)).
 Value DecodeInline(uint64_t id);

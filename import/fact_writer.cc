@@ -41,7 +41,19 @@ FactWriter::FactWriter(storage::WriteTxn* txn, const Interrupt* interrupt)
 FactWriter::FactWriter(storage::BulkLoad* bulk, const Interrupt* interrupt)
     : bulk_(bulk), interrupt_(interrupt) {}
 
+void FactWriter::NoteEntity(uint64_t id) {
+  entities_.push_back(id);
+  if (entities_.size() >= 2 * entities_unique_ + 4096) CompactEntities();
+}
+
+void FactWriter::CompactEntities() {
+  std::sort(entities_.begin(), entities_.end());
+  entities_.erase(std::unique(entities_.begin(), entities_.end()), entities_.end());
+  entities_unique_ = entities_.size();
+}
+
 Status FactWriter::Commit() {
+  CompactEntities();
   if (txn_ != nullptr) {
     if (on_phase_) on_phase_(LoadPhase::kWrite);
     return txn_->Commit();
@@ -54,9 +66,11 @@ Status FactWriter::Commit() {
 }
 
 Result<uint64_t> FactWriter::Intern(const Value& value) {
-  if (!CacheKey(value, &key_)) return txn_ ? txn_->InternTerm(value) : bulk_->InternTerm(value);
+  // A bulk load keeps every term it met in a table of its own.
+  if (bulk_ != nullptr) return bulk_->InternTerm(value);
+  if (!CacheKey(value, &key_)) return txn_->InternTerm(value);
   if (auto it = cache_.find(std::string_view(key_)); it != cache_.end()) return it->second;
-  Result<uint64_t> id = txn_ ? txn_->InternTerm(value) : bulk_->InternTerm(value);
+  Result<uint64_t> id = txn_->InternTerm(value);
   if (!id.ok()) return id;
   if (cache_.size() >= kMaxCachedTerms) cache_.clear();
   cache_.emplace(key_, *id);
@@ -93,14 +107,14 @@ Status FactWriter::Add(const Value& s, const Value& p, const Value& o,
     if (!added.ok()) return added.status();
     if (*added) ++facts_inserted_;
   }
-  entities_.insert(*sid);
+  NoteEntity(*sid);
   if (!watched_.empty() && p.type() == Value::Type::kEntity && p.as_entity().key == watched_) {
     watched_objects_.insert(*oid);
   }
   // Classes (the objects of labels) are not counted as entities.
   if (o.type() == Value::Type::kEntity &&
       !(p.type() == Value::Type::kEntity && p.as_entity().key == kLabelPredicate)) {
-    entities_.insert(*oid);
+    NoteEntity(*oid);
   }
   return Status::Ok();
 }

@@ -1,5 +1,6 @@
-// FactWriter: what every loader writes through. It interns terms (with a
-// cache, since files repeat their terms) and adds fact instances to the
+// FactWriter: what every loader writes through. It interns terms (through
+// a cache for a WriteTxn, since files repeat their terms; a BulkLoad keeps
+// a table of its own) and adds fact instances to the
 // load's one WriteTxn, or to a BulkLoad for a large file, and counts what
 // the load added. Nothing is visible until Commit(), so a load is all or
 // nothing. Thread-safety: one thread at a time, like the target it writes to.
@@ -52,7 +53,7 @@ class FactWriter {
 
   // New fact instances; for a bulk load, known after Commit().
   uint64_t facts_inserted() const { return facts_inserted_; }
-  // Distinct entities met as subject or object.
+  // Distinct entities met as subject or object; known after Commit().
   uint64_t entities() const { return entities_.size(); }
 
   // Records the objects of the facts whose predicate is the entity
@@ -80,7 +81,12 @@ class FactWriter {
   };
   std::unordered_map<std::string, uint64_t, KeyHash, std::equal_to<>> cache_;  // CacheKey → id
   std::string key_;                                                            // CacheKey's buffer
-  std::unordered_set<uint64_t> entities_;
+  // The entities met, appended per fact and made sorted and unique when
+  // they double (and at Commit): a hash set cost a node and a miss per fact.
+  void NoteEntity(uint64_t id);
+  void CompactEntities();
+  std::vector<uint64_t> entities_;
+  size_t entities_unique_ = 0;  // entities_[0, entities_unique_) are sorted and unique
   std::string watched_;
   std::unordered_set<uint64_t> watched_objects_;
   bool record_labelled_ = false;

@@ -27,6 +27,57 @@ std::string SeqKey(TermType type) {
 
 }  // namespace
 
+// One family's SST file, written in key order as the load produces its
+// entries (no copy of them is kept).
+class RocksBulkLoad::SstFile {
+ public:
+  SstFile(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, std::string path)
+      : options_(db->GetOptions(family)),
+        writer_(rocksdb::EnvOptions(), options_, family),
+        family_(family),
+        path_(std::move(path)) {}
+
+  Status Put(const rocksdb::Slice& key, const rocksdb::Slice& value) {
+    if (Status s = Open(); !s.ok()) return s;
+    ++entries_;
+    return Check(writer_.Put(key, value));
+  }
+  Status Delete(const rocksdb::Slice& key) {
+    if (Status s = Open(); !s.ok()) return s;
+    ++entries_;
+    return Check(writer_.Delete(key));
+  }
+  // Finishes the file and adds it to `args`; a file with no entries is left
+  // out (SstFileWriter refuses to finish one).
+  Status Finish(std::vector<rocksdb::IngestExternalFileArg>* args) {
+    if (entries_ == 0) return Status::Ok();
+    if (Status s = Check(writer_.Finish()); !s.ok()) return s;
+    rocksdb::IngestExternalFileArg arg;
+    arg.column_family = family_;
+    arg.external_files.push_back(path_);
+    arg.options.move_files = true;
+    args->push_back(std::move(arg));
+    return Status::Ok();
+  }
+
+ private:
+  Status Open() {
+    if (opened_) return Status::Ok();
+    opened_ = true;
+    return Check(writer_.Open(path_));
+  }
+  Status Check(const rocksdb::Status& s) {
+    return s.ok() ? Status::Ok() : FromRocks(s, "bulk load: cannot write " + path_);
+  }
+
+  const rocksdb::Options options_;
+  rocksdb::SstFileWriter writer_;
+  rocksdb::ColumnFamilyHandle* family_;
+  const std::string path_;
+  bool opened_ = false;
+  uint64_t entries_ = 0;
+};
+
 RocksBulkLoad::RocksBulkLoad(RocksDbStore* store, std::unique_lock<std::mutex> lock)
     : store_(store), db_(store->db()), lock_(std::move(lock)) {
   store_->Snapshot(&snapshot_, &stats_);
@@ -47,6 +98,7 @@ RocksBulkLoad::~RocksBulkLoad() {
   db_->ReleaseSnapshot(snapshot_);
   std::error_code ec;
   fs::remove_all(dir_, ec);
+  store_->BulkLoadEnded();
 }
 
 Result<bool> RocksBulkLoad::Get(Family family, const std::string& key, std::string* value) {
@@ -58,6 +110,23 @@ Result<bool> RocksBulkLoad::Get(Family family, const std::string& key, std::stri
   return true;
 }
 
+Status RocksBulkLoad::ReadSequence(TermType type) {
+  uint64_t& seq = next_seq_[static_cast<int>(type)];
+  if (seq != 0) return Status::Ok();
+  std::string seq_bytes;
+  Result<bool> has_seq = Get(kMeta, SeqKey(type), &seq_bytes);
+  if (!has_seq.ok()) return has_seq.status();
+  seq = 1;
+  if (*has_seq) {
+    if (seq_bytes.size() != 8) return Status::Corruption("id sequence of wrong size");
+    seq = GetBigEndian64(seq_bytes.data());
+  }
+  // A type whose sequence never moved has no stored terms.
+  type_stored_[static_cast<int>(type)] = seq > 1;
+  first_seq_[static_cast<int>(type)] = seq;
+  return Status::Ok();
+}
+
 Result<uint64_t> RocksBulkLoad::InternTerm(const Value& value) {
   if (std::optional<uint64_t> id = InlineId(value)) return *id;
   const TermType type = DictionaryType(value);
@@ -66,34 +135,28 @@ Result<uint64_t> RocksBulkLoad::InternTerm(const Value& value) {
     return Status::InvalidArgument(std::string("a ") + TypeName(value.type()) +
                                    " value out of the storable range");
   }
-  std::string key(1, static_cast<char>(type));
-  key += DictionaryBytes(value);
-  if (auto it = new_terms_.find(key); it != new_terms_.end()) return it->second;
-  std::string id_bytes;
-  Result<bool> found = Get(kTerm2Id, key, &id_bytes);
-  if (!found.ok()) return found.status();
-  if (*found) {
-    if (id_bytes.size() != 8) return Status::Corruption("term id of wrong size");
-    return GetBigEndian64(id_bytes.data());
-  }
-  uint64_t& seq = next_seq_[static_cast<int>(type)];
-  if (seq == 0) {
-    std::string seq_bytes;
-    Result<bool> has_seq = Get(kMeta, SeqKey(type), &seq_bytes);
-    if (!has_seq.ok()) return has_seq.status();
-    seq = 1;
-    if (*has_seq) {
-      if (seq_bytes.size() != 8) return Status::Corruption("id sequence of wrong size");
-      seq = GetBigEndian64(seq_bytes.data());
+  key_.assign(1, static_cast<char>(type));
+  AppendDictionaryBytes(value, &key_);
+  const uint64_t hash = TermTable::Hash(key_);
+  if (const uint32_t i = terms_.Find(key_, hash); i != TermTable::kAbsent) return terms_.id(i);
+  if (terms_.size() >= TermTable::kAbsent - 1) return Status::NotSupported("too many terms");
+  if (Status s = ReadSequence(type); !s.ok()) return s;
+  const int t = static_cast<int>(type);
+  if (type_stored_[t]) {
+    std::string id_bytes;
+    Result<bool> found = Get(kTerm2Id, key_, &id_bytes);
+    if (!found.ok()) return found.status();
+    if (*found) {
+      if (id_bytes.size() != 8) return Status::Corruption("term id of wrong size");
+      const uint64_t id = GetBigEndian64(id_bytes.data());
+      terms_.Insert(key_, hash, id);
+      return id;
     }
-    first_seq_[static_cast<int>(type)] = seq;
   }
+  uint64_t& seq = next_seq_[t];
   if (seq > kPayloadMask) return Status::Internal("term ids of this type are exhausted");
-  if (terms_in_order_.size() >= UINT32_MAX) return Status::NotSupported("too many new terms");
   const uint64_t id = MakeId(type, seq++);
-  new_by_seq_[static_cast<int>(type)].push_back(static_cast<uint32_t>(terms_in_order_.size()));
-  new_terms_.emplace(key, id);
-  terms_in_order_.push_back(NewTerm{std::move(key), id});
+  new_by_seq_[t].push_back(terms_.Insert(key_, hash, id));
   return id;
 }
 
@@ -124,7 +187,7 @@ Result<std::string> RocksBulkLoad::TermBytes(uint64_t id) {
   if (first_seq_[type] != 0 && seq >= first_seq_[type]) {
     const uint64_t i = seq - first_seq_[type];
     if (i >= new_by_seq_[type].size()) return Status::Internal("a term id this load never gave");
-    return terms_in_order_[new_by_seq_[type][i]].key.substr(1);
+    return std::string(terms_.key(new_by_seq_[type][i]).substr(1));
   }
   std::string key, bytes;
   PutBigEndian64(&key, id);
@@ -162,7 +225,7 @@ bool ByList(const PermutedIds& x, const PermutedIds& y) {
 
 }  // namespace
 
-Result<uint64_t> RocksBulkLoad::Resolve(std::vector<FileEntry>* sets) {
+Result<uint64_t> RocksBulkLoad::Resolve(std::vector<SetEntry>* sets) {
   auto order = [](const Instance& a, const Instance& b) {
     return std::tie(a.triple.s, a.triple.p, a.triple.o, a.hash) <
            std::tie(b.triple.s, b.triple.p, b.triple.o, b.hash);
@@ -172,15 +235,19 @@ Result<uint64_t> RocksBulkLoad::Resolve(std::vector<FileEntry>* sets) {
     return Annotations(annotations_.begin() + in.offset,
                        annotations_.begin() + in.offset + in.count);
   };
-  // Stored facts are found through one iterator over spo, moving forward as
-  // the sorted triples do.
+  // Stored facts are found in their lists (s, p), read whole through one
+  // iterator moving forward as the sorted triples do.
   rocksdb::ReadOptions options;
   options.snapshot = snapshot_;
   options.total_order_seek = true;
-  std::unique_ptr<rocksdb::Iterator> spo(db_->NewIterator(options, store_->family(kSpo)));
+  ForwardReader spo{
+      std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(options, store_->family(kSpo)))};
   uint64_t added = 0;
   std::vector<FactInstance> set, stored_set;
-  ListEntries chunk;
+  ListEntries stored_list;
+  std::vector<std::string> chunk_keys;
+  bool list_read = false;
+  uint64_t list_s = 0, list_p = 0;
   for (size_t i = 0; i < instances_.size();) {
     const Triple t = instances_[i].triple;
     set.clear();
@@ -190,19 +257,17 @@ Result<uint64_t> RocksBulkLoad::Resolve(std::vector<FileEntry>* sets) {
     }
     bool stored = false, stored_annotated = false;
     if (PredicateStored(t.p)) {
-      spo->SeekForPrev(ChunkKey(t.s, t.p, t.o));
-      if (spo->Valid() && spo->key().starts_with(ListKey(t.s, t.p))) {
-        chunk.clear();
-        if (!DecodeChunk(spo->value().ToStringView(), &chunk)) {
-          return Status::Corruption("a list chunk that does not decode");
-        }
-        const auto at = std::lower_bound(chunk.ids.begin(), chunk.ids.end(), t.o);
-        if (at != chunk.ids.end() && *at == t.o) {
-          stored = true;
-          stored_annotated = chunk.annotated[static_cast<size_t>(at - chunk.ids.begin())] != 0;
-        }
-      } else if (!spo->status().ok()) {
-        return FromRocks(spo->status(), "read failed");
+      if (!list_read || list_s != t.s || list_p != t.p) {
+        stored_list.clear();
+        chunk_keys.clear();
+        if (Status s = ReadList(&spo, t.s, t.p, &stored_list, &chunk_keys); !s.ok()) return s;
+        list_read = true, list_s = t.s, list_p = t.p;
+      }
+      const auto at = std::lower_bound(stored_list.ids.begin(), stored_list.ids.end(), t.o);
+      if (at != stored_list.ids.end() && *at == t.o) {
+        stored = true;
+        stored_annotated =
+            stored_list.annotated[static_cast<size_t>(at - stored_list.ids.begin())] != 0;
       }
     }
     const bool any = set.size() > 1 || !set[0].annotations.empty();
@@ -210,7 +275,7 @@ Result<uint64_t> RocksBulkLoad::Resolve(std::vector<FileEntry>* sets) {
       added += set.size();
       new_triples_.push_back(t);
       changes_.push_back(ListChange{t, any});
-      if (any) sets->push_back(FileEntry{AnnotationSetKey(t), EncodeInstanceSet(set)});
+      if (any) AddSet(t, set, sets);
       continue;
     }
     // Stored: its instances until now, and those of the load among them.
@@ -230,19 +295,41 @@ Result<uint64_t> RocksBulkLoad::Resolve(std::vector<FileEntry>* sets) {
     if (fresh == 0) continue;
     added += fresh;
     if (!stored_annotated) changes_.push_back(ListChange{t, true});
-    sets->push_back(FileEntry{AnnotationSetKey(t), EncodeInstanceSet(stored_set)});
+    AddSet(t, stored_set, sets);
   }
-  if (!spo->status().ok()) return FromRocks(spo->status(), "read failed");
   // Set keys are in pos order.
-  std::sort(sets->begin(), sets->end(),
-            [](const FileEntry& x, const FileEntry& y) { return x.key < y.key; });
+  std::sort(sets->begin(), sets->end(), [](const SetEntry& x, const SetEntry& y) {
+    return std::tie(x.triple.p, x.triple.o, x.triple.s) <
+           std::tie(y.triple.p, y.triple.o, y.triple.s);
+  });
   return added;
 }
 
-Status RocksBulkLoad::ReadList(rocksdb::Iterator* it, uint64_t a, uint64_t b, ListEntries* list,
+void RocksBulkLoad::AddSet(const Triple& t, const std::vector<FactInstance>& set,
+                           std::vector<SetEntry>* sets) {
+  const std::string value = EncodeInstanceSet(set);
+  sets->push_back(SetEntry{t, set_bytes_.size(), value.size()});
+  set_bytes_ += value;
+}
+
+Status RocksBulkLoad::ReadList(ForwardReader* reader, uint64_t a, uint64_t b, ListEntries* list,
                                std::vector<std::string>* keys) {
   const std::string prefix = ListKey(a, b);
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+  rocksdb::Iterator* it = reader->it.get();
+  // Lists are asked for in key order, so the iterator only moves forward:
+  // it rests on the first key after the last list read. A list before that
+  // key is absent without a seek (most, when the load's lists are new); one
+  // a few keys ahead is reached by Next(), cheaper than a seek.
+  if (!reader->started) {
+    reader->started = true;
+    it->Seek(prefix);
+  } else if (it->Valid() && it->key().compare(prefix) < 0) {
+    for (int step = 0; step < 4 && it->Valid() && it->key().compare(prefix) < 0; ++step) {
+      it->Next();
+    }
+    if (it->Valid() && it->key().compare(prefix) < 0) it->Seek(prefix);
+  }
+  for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
     keys->push_back(it->key().ToString());
     if (!DecodeChunk(it->value().ToStringView(), list)) {
       return Status::Corruption("a list chunk that does not decode");
@@ -251,38 +338,31 @@ Status RocksBulkLoad::ReadList(rocksdb::Iterator* it, uint64_t a, uint64_t b, Li
   return FromRocks(it->status(), "read failed");
 }
 
-Status RocksBulkLoad::BuildLists(Permutation perm, std::vector<FileEntry>* out,
+Status RocksBulkLoad::BuildLists(Permutation perm, SstFile* file,
                                  std::unordered_map<uint64_t, PredicateStats>* new_ends) {
-  std::vector<PermutedIds> entries;
-  std::vector<uint8_t> flags;
-  {
-    std::vector<size_t> order(changes_.size());
-    std::vector<PermutedIds> ids(changes_.size());
-    for (size_t i = 0; i < changes_.size(); ++i) {
-      order[i] = i;
-      ids[i] = Permute(perm, changes_[i].triple);
-    }
-    if (perm != Permutation::kSpo) {  // changes_ are in spo order already
-      std::sort(order.begin(), order.end(),
-                [&](size_t x, size_t y) { return ByList(ids[x], ids[y]); });
-    }
-    entries.reserve(order.size());
-    flags.reserve(order.size());
-    for (size_t i : order) {
-      entries.push_back(ids[i]);
-      flags.push_back(changes_[i].annotated ? 1 : 0);
-    }
+  struct Change {
+    PermutedIds ids;
+    bool annotated;
+  };
+  std::vector<Change> entries(changes_.size());
+  for (size_t i = 0; i < changes_.size(); ++i) {
+    entries[i] = Change{Permute(perm, changes_[i].triple), changes_[i].annotated};
+  }
+  if (perm != Permutation::kSpo) {  // changes_ are in spo order already
+    std::sort(entries.begin(), entries.end(),
+              [](const Change& x, const Change& y) { return ByList(x.ids, y.ids); });
   }
   const Family family = static_cast<Family>(kSpo + static_cast<int>(perm));
   rocksdb::ReadOptions options;
   options.snapshot = snapshot_;
-  options.total_order_seek = true;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, store_->family(family)));
+  options.total_order_seek = true;  // it moves from list to list
+  ForwardReader reader{
+      std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(options, store_->family(family)))};
   ListEntries list, merged;
   std::vector<std::string> old_keys;
   std::string value;
   for (size_t i = 0; i < entries.size();) {
-    const uint64_t a = entries[i].a, b = entries[i].b;
+    const uint64_t a = entries[i].ids.a, b = entries[i].ids.b;
     list.clear();
     old_keys.clear();
     // Only a stored predicate can have a stored spo or pos list; any pair of
@@ -291,7 +371,7 @@ Status RocksBulkLoad::BuildLists(Permutation perm, std::vector<FileEntry>* out,
                            : perm == Permutation::kPos ? PredicateStored(a)
                                                        : !stats_->empty();
     if (may_exist) {
-      if (Status s = ReadList(it.get(), a, b, &list, &old_keys); !s.ok()) return s;
+      if (Status s = ReadList(&reader, a, b, &list, &old_keys); !s.ok()) return s;
     }
     if (perm != Permutation::kOsp && list.empty()) {
       // A subject (spo) or an object (pos) new to its predicate.
@@ -301,15 +381,16 @@ Status RocksBulkLoad::BuildLists(Permutation perm, std::vector<FileEntry>* out,
     // Merge the changes into the stored list: new entries, raised flags.
     merged.clear();
     size_t k = 0;
-    for (; i < entries.size() && entries[i].a == a && entries[i].b == b; ++i) {
-      const uint64_t c = entries[i].c;
+    for (; i < entries.size() && entries[i].ids.a == a && entries[i].ids.b == b; ++i) {
+      const uint64_t c = entries[i].ids.c;
+      const bool flag = entries[i].annotated;
       for (; k < list.size() && list.ids[k] < c; ++k)
         merged.push_back(list.ids[k], list.annotated[k]);
       if (k < list.size() && list.ids[k] == c) {
-        merged.push_back(c, list.annotated[k] != 0 || flags[i] != 0);
+        merged.push_back(c, list.annotated[k] != 0 || flag);
         ++k;
       } else {
-        merged.push_back(c, flags[i] != 0);
+        merged.push_back(c, flag);
       }
     }
     for (; k < list.size(); ++k) merged.push_back(list.ids[k], list.annotated[k]);
@@ -319,76 +400,104 @@ Status RocksBulkLoad::BuildLists(Permutation perm, std::vector<FileEntry>* out,
       (perm == Permutation::kSpo ? ends.subject_sq : ends.object_sq) +=
           SquareDelta(list.size(), merged.size());
     }
-    const std::vector<ChunkSpan> layout = ChunkLayout(a, b, merged);
-    for (const ChunkSpan& span : layout) {
+    // The list's chunks in key order: the new layout's, and deletions of
+    // the stored chunks it no longer has (both sorted; the first chunk's
+    // 16-byte key sorts before the later ones' 24-byte keys).
+    size_t old = 0;
+    for (const ChunkSpan& span : ChunkLayout(a, b, merged)) {
+      for (; old < old_keys.size() && old_keys[old] < span.key; ++old) {
+        if (Status s = file->Delete(old_keys[old]); !s.ok()) return s;
+      }
+      if (old < old_keys.size() && old_keys[old] == span.key) ++old;  // rewritten
       value.clear();
       EncodeChunk(merged, span.begin, span.end, &value);
-      out->push_back(FileEntry{span.key, value});
+      if (Status s = file->Put(span.key, value); !s.ok()) return s;
     }
-    // Stored chunks the new layout does not have go.
-    for (const std::string& key : old_keys) {
-      if (std::none_of(layout.begin(), layout.end(),
-                       [&](const ChunkSpan& span) { return span.key == key; })) {
-        out->push_back(FileEntry{key, "", /*deleted=*/true});
-      }
+    for (; old < old_keys.size(); ++old) {
+      if (Status s = file->Delete(old_keys[old]); !s.ok()) return s;
     }
   }
-  std::sort(out->begin(), out->end(),
-            [](const FileEntry& x, const FileEntry& y) { return x.key < y.key; });
   return Status::Ok();
 }
 
-Status RocksBulkLoad::WriteFile(Family family, const std::vector<FileEntry>& entries,
-                                std::vector<rocksdb::IngestExternalFileArg>* args) {
-  if (entries.empty()) return Status::Ok();  // SstFileWriter refuses an empty file
-  const rocksdb::Options options = db_->GetOptions(store_->family(family));
-  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, store_->family(family));
-  const std::string path = dir_ + "/" + kFamilyNames[family] + ".sst";
-  rocksdb::Status s = writer.Open(path);
-  for (size_t i = 0; s.ok() && i < entries.size(); ++i) {
-    s = entries[i].deleted ? writer.Delete(entries[i].key)
-                           : writer.Put(entries[i].key, entries[i].value);
+Status RocksBulkLoad::WriteTerms() {
+  // id2term in id order: by type, then sequence, as new_by_seq_ keeps them.
+  std::unique_ptr<SstFile> id2term = NewFile(kId2Term);
+  std::vector<uint32_t> fresh;
+  std::string id;
+  for (int type = 0; type < 16; ++type) {
+    for (const uint32_t i : new_by_seq_[type]) {
+      id.clear();
+      PutBigEndian64(&id, terms_.id(i));
+      if (Status s = id2term->Put(id, rocksdb::Slice(terms_.key(i).substr(1))); !s.ok()) return s;
+      fresh.push_back(i);
+    }
   }
-  if (s.ok()) s = writer.Finish();
-  if (!s.ok()) return FromRocks(s, "bulk load: cannot write " + path);
-  rocksdb::IngestExternalFileArg arg;
-  arg.column_family = store_->family(family);
-  arg.external_files.push_back(path);
-  arg.options.move_files = true;
-  args->push_back(std::move(arg));
-  return Status::Ok();
+  if (Status s = id2term->Finish(&args_); !s.ok()) return s;
+  // term2id in key order.
+  std::sort(fresh.begin(), fresh.end(),
+            [&](uint32_t x, uint32_t y) { return terms_.key(x) < terms_.key(y); });
+  std::unique_ptr<SstFile> term2id = NewFile(kTerm2Id);
+  for (const uint32_t i : fresh) {
+    id.clear();
+    PutBigEndian64(&id, terms_.id(i));
+    const std::string_view key = terms_.key(i);
+    if (Status s = term2id->Put(rocksdb::Slice(key), id); !s.ok()) return s;
+  }
+  return term2id->Finish(&args_);
+}
+
+Status RocksBulkLoad::WriteFile(Family family, const std::vector<FileEntry>& entries) {
+  std::unique_ptr<SstFile> file = NewFile(family);
+  for (const FileEntry& entry : entries) {
+    Status s = entry.deleted ? file->Delete(entry.key) : file->Put(entry.key, entry.value);
+    if (!s.ok()) return s;
+  }
+  return file->Finish(&args_);
+}
+
+std::unique_ptr<RocksBulkLoad::SstFile> RocksBulkLoad::NewFile(Family family) {
+  return std::make_unique<SstFile>(db_, store_->family(family),
+                                   dir_ + "/" + kFamilyNames[family] + ".sst");
 }
 
 Result<uint64_t> RocksBulkLoad::Commit() {
   if (committed_) return Status::Internal("commit twice");
   committed_ = true;
   EnterPhase(LoadPhase::kSort);
-  std::vector<FileEntry> sets;
+  std::vector<SetEntry> sets;
   Result<uint64_t> added = Resolve(&sets);
   if (!added.ok()) return added.status();
   std::error_code ec;
   fs::create_directories(dir_, ec);
   if (ec) return Status::IoError("bulk load: cannot create " + dir_ + ": " + ec.message());
 
-  // pos and osp are built on a second thread.
-  std::vector<FileEntry> spo, pos, osp;
+  // The lists are written as they are built: spo here, pos and osp on a
+  // second thread.
+  EnterPhase(LoadPhase::kWrite);
+  std::unique_ptr<SstFile> spo = NewFile(kSpo), pos = NewFile(kPos), osp = NewFile(kOsp);
   std::unordered_map<uint64_t, PredicateStats> ends, side_ends;
   Status side;
   std::thread side_thread([&] {
-    side = BuildLists(Permutation::kPos, &pos, &side_ends);
-    if (side.ok()) side = BuildLists(Permutation::kOsp, &osp, &side_ends);
+    side = BuildLists(Permutation::kPos, pos.get(), &side_ends);
+    if (side.ok()) side = BuildLists(Permutation::kOsp, osp.get(), &side_ends);
   });
-  Status main = BuildLists(Permutation::kSpo, &spo, &ends);
+  Status main = BuildLists(Permutation::kSpo, spo.get(), &ends);
+  if (main.ok()) {
+    std::unique_ptr<SstFile> file = NewFile(kInstances);
+    char key[kAnnotationSetKeySize];
+    for (size_t i = 0; main.ok() && i < sets.size(); ++i) {
+      EncodeAnnotationSetKey(sets[i].triple, key);
+      main = file->Put(rocksdb::Slice(key, sizeof key),
+                       rocksdb::Slice(set_bytes_.data() + sets[i].offset, sets[i].size));
+    }
+    if (main.ok()) main = file->Finish(&args_);
+  }
   side_thread.join();
   if (!main.ok()) return main;
   if (!side.ok()) return side;
-  EnterPhase(LoadPhase::kWrite);
-  std::vector<rocksdb::IngestExternalFileArg> args;
-  for (auto& [family, entries] : {std::pair<Family, std::vector<FileEntry>*>{kSpo, &spo},
-                                  {kPos, &pos},
-                                  {kOsp, &osp},
-                                  {kInstances, &sets}}) {
-    if (Status s = WriteFile(family, *entries, &args); !s.ok()) return s;
+  for (SstFile* file : {spo.get(), pos.get(), osp.get()}) {
+    if (Status s = file->Finish(&args_); !s.ok()) return s;
   }
 
   // The statistics: new facts per predicate, and the subjects and objects
@@ -403,7 +512,7 @@ Result<uint64_t> RocksBulkLoad::Commit() {
     (*table)[p].objects += d.objects;
     (*table)[p].object_sq += d.object_sq;
   }
-  std::vector<FileEntry> stats, term2id, id2term, meta, names;
+  std::vector<FileEntry> stats, meta, names;
   std::vector<uint64_t> touched;
   for (const Triple& t : new_triples_) touched.push_back(t.p);
   std::sort(touched.begin(), touched.end());
@@ -413,12 +522,7 @@ Result<uint64_t> RocksBulkLoad::Commit() {
     PutBigEndian64(&key, p);
     stats.push_back(FileEntry{std::move(key), EncodeStats((*table)[p])});
   }
-  for (const NewTerm& term : terms_in_order_) {
-    std::string id;
-    PutBigEndian64(&id, term.id);
-    term2id.push_back(FileEntry{term.key, id});
-    id2term.push_back(FileEntry{id, term.key.substr(1)});
-  }
+  if (Status s = WriteTerms(); !s.ok()) return s;
   for (int type = 0; type < 16; ++type) {
     if (next_seq_[type] == 0) continue;
     std::string next;
@@ -428,7 +532,7 @@ Result<uint64_t> RocksBulkLoad::Commit() {
   KeyValues name_entries;
   if (Status s = AddNames(new_triples_, &name_entries); !s.ok()) return s;
   for (auto& [key, value] : name_entries) names.push_back(FileEntry{key, value});
-  for (auto* entries : {&stats, &term2id, &id2term, &meta, &names}) {
+  for (auto* entries : {&stats, &meta, &names}) {
     std::sort(entries->begin(), entries->end(),
               [](const FileEntry& x, const FileEntry& y) { return x.key < y.key; });
     entries->erase(
@@ -436,23 +540,21 @@ Result<uint64_t> RocksBulkLoad::Commit() {
                     [](const FileEntry& x, const FileEntry& y) { return x.key == y.key; }),
         entries->end());
   }
-  for (auto& [family, entries] : {std::pair<Family, std::vector<FileEntry>*>{kTerm2Id, &term2id},
-                                  {kId2Term, &id2term},
-                                  {kStats, &stats},
+  for (auto& [family, entries] : {std::pair<Family, std::vector<FileEntry>*>{kStats, &stats},
                                   {kMeta, &meta},
                                   {kNames, &names}}) {
-    if (Status s = WriteFile(family, *entries, &args); !s.ok()) return s;
+    if (Status s = WriteFile(family, *entries); !s.ok()) return s;
   }
   EnterPhase(LoadPhase::kIngest);
   if (Status s = store_->Publish(nullptr, rocksdb::WriteOptions(), std::move(table),
                                  [&]() -> rocksdb::Status {
-                                   if (args.empty()) return rocksdb::Status::OK();
-                                   return db_->IngestExternalFiles(args);
+                                   if (args_.empty()) return rocksdb::Status::OK();
+                                   return db_->IngestExternalFiles(args_);
                                  });
       !s.ok()) {
     return s;
   }
-  if (!args.empty()) store_->RequestCompaction();
+  if (!args_.empty()) store_->RequestCompaction();
   return *added;
 }
 }  // namespace quipu::storage

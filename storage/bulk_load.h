@@ -25,6 +25,7 @@
 #include "storage/key_codec.h"
 #include "storage/name_index.h"
 #include "storage/rocksdb_store.h"
+#include "storage/term_table.h"
 
 namespace quipu::storage {
 
@@ -43,10 +44,6 @@ class RocksBulkLoad final : public BulkLoad {
     uint64_t hash;
     uint32_t offset, count;  // its annotations in annotations_
   };
-  struct NewTerm {
-    std::string key;  // term2id key: type byte + bytes
-    uint64_t id;
-  };
   // A fact whose list entries this load writes: new, or stored bare and now
   // annotated.
   struct ListChange {
@@ -59,29 +56,47 @@ class RocksBulkLoad final : public BulkLoad {
     std::string key, value;
     bool deleted = false;
   };
+  // An annotation set to write: its bytes are set_bytes_[offset, offset + size).
+  struct SetEntry {
+    Triple triple;
+    uint64_t offset;
+    uint64_t size;
+  };
+  class SstFile;
 
   Result<bool> Get(Family family, const std::string& key, std::string* value);
+  // Reads the next sequence number of `type` (once per load).
+  Status ReadSequence(TermType type);
   // Whether the store held facts of predicate `p` when the load began (its
   // statistics). A predicate it did not hold needs no lookups: none of its
   // instances, subjects or objects is stored.
   bool PredicateStored(uint64_t p) const;
   // Drops duplicate instances and those already stored; fills changes_ and
   // the annotation sets to write; returns the new instances' count.
-  Result<uint64_t> Resolve(std::vector<FileEntry>* sets);
+  Result<uint64_t> Resolve(std::vector<SetEntry>* sets);
+  void AddSet(const Triple& t, const std::vector<FactInstance>& set, std::vector<SetEntry>* sets);
   // The lists of `perm` that changes_ touch, merged with what is stored,
   // cut into chunks; with, for stats, the lists that were empty (spo: new
   // subjects of their predicate, pos: new objects).
-  Status BuildLists(Permutation perm, std::vector<FileEntry>* out,
+  Status BuildLists(Permutation perm, SstFile* file,
                     std::unordered_map<uint64_t, PredicateStats>* new_ends);
-  // Reads the stored entries of list (a, b) through `it` (appended to
-  // *list) and the keys of its chunks.
-  Status ReadList(rocksdb::Iterator* it, uint64_t a, uint64_t b, ListEntries* list,
+  // The dictionary entries of the new terms, into their files.
+  Status WriteTerms();
+  // The SST file of `family` in dir_.
+  std::unique_ptr<SstFile> NewFile(Family family);
+  // An iterator over a list family that reads lists in key order.
+  struct ForwardReader {
+    std::unique_ptr<rocksdb::Iterator> it;
+    bool started = false;
+  };
+  // Reads the stored entries of list (a, b) (appended to *list) and the keys
+  // of its chunks. REQUIRES: (a, b) after the lists `reader` read before.
+  Status ReadList(ForwardReader* reader, uint64_t a, uint64_t b, ListEntries* list,
                   std::vector<std::string>* keys);
   Status AddNames(const std::vector<Triple>& triples, KeyValues* out);
   // The dictionary bytes of a term: this load's new one, or a stored one.
   Result<std::string> TermBytes(uint64_t id);
-  Status WriteFile(Family family, const std::vector<FileEntry>& entries,
-                   std::vector<rocksdb::IngestExternalFileArg>* args);
+  Status WriteFile(Family family, const std::vector<FileEntry>& entries);
 
   RocksDbStore* store_;
   rocksdb::DB* db_;
@@ -90,17 +105,23 @@ class RocksBulkLoad final : public BulkLoad {
   std::shared_ptr<const StatsTable> stats_;
   bool committed_ = false;
   std::string dir_;  // where the SST files are written before ingestion
-  std::unordered_map<std::string, uint64_t> new_terms_;
-  std::vector<NewTerm> terms_in_order_;
+  // Every dictionary term the load met, new or stored, by term2id key.
+  TermTable terms_;
+  std::string key_;             // InternTerm's buffer
   uint64_t next_seq_[16] = {};  // per dictionary TermType; 0: not read yet
-  // Per TermType: the first sequence this load hands out, and for each new
-  // sequence from there its index in terms_in_order_.
+  // Per TermType: whether the store holds any term of the type (if not, a
+  // term met for the first time is new without a lookup); the first
+  // sequence this load hands out, and for each new sequence from there its
+  // index in terms_.
+  bool type_stored_[16] = {};
   uint64_t first_seq_[16] = {};
   std::vector<uint32_t> new_by_seq_[16];
   std::vector<Instance> instances_;
   Annotations annotations_;
-  std::vector<ListChange> changes_;  // sorted by s, p, o
-  std::vector<Triple> new_triples_;  // sorted by s, p, o
+  std::vector<ListChange> changes_;                   // sorted by s, p, o
+  std::string set_bytes_;                             // the encoded annotation sets to write
+  std::vector<rocksdb::IngestExternalFileArg> args_;  // the files to ingest
+  std::vector<Triple> new_triples_;                   // sorted by s, p, o
 };
 
 }  // namespace quipu::storage

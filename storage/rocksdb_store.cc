@@ -1,9 +1,12 @@
 #include "storage/rocksdb_store.h"
 
+#include <algorithm>
+
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -235,7 +238,13 @@ Result<std::unique_ptr<Store>> RocksDbStore::Open(const std::string& path,
     for (Family f : {kSpo, kPos, kOsp, kInstances, kTerm2Id, kId2Term, kNames}) {
       if (store->handles_[f] != nullptr) compacted.push_back(store->handles_[f]);
     }
+    // A process that closed the store within Compactor::kQuiet of its last
+    // bulk load left the levels stacked: compact them now.
+    const bool stacked = std::any_of(compacted.begin(), compacted.end(), [&](auto* family) {
+      return Compactor::LevelsInUse(store->db_.get(), family) > 2;
+    });
     store->compactor_ = std::make_unique<Compactor>(store->db_.get(), std::move(compacted));
+    if (stacked) store->compactor_->Request();
   }
   if (!check.ok()) {
     const std::string msg = "cannot open database '" + path + "': " + check.message();
@@ -376,11 +385,16 @@ Result<std::unique_ptr<BulkLoad>> RocksDbStore::BeginBulkLoad() {
     return Status::InvalidArgument("the database is open read-only; writes are refused");
   }
   std::unique_lock<std::mutex> lock(write_mutex_);
+  if (compactor_ != nullptr) compactor_->Hold();
   return std::unique_ptr<BulkLoad>(new RocksBulkLoad(this, std::move(lock)));
 }
 
 void RocksDbStore::RequestCompaction() {
   if (compactor_ != nullptr) compactor_->Request();
+}
+
+void RocksDbStore::BulkLoadEnded() {
+  if (compactor_ != nullptr) compactor_->Release();
 }
 
 Status RocksDbStore::Check(CheckReport* report) {

@@ -87,6 +87,9 @@ class RocksDbStore final : public Store {
   // After a bulk load: merges the levels it stacked, in the background
   // (compactor.h). Nothing for a read-only store.
   void RequestCompaction();
+  // Called by a bulk load as it ends (committed or not): BeginBulkLoad held
+  // the compactor.
+  void BulkLoadEnded();
 
  private:
   RocksDbStore() = default;

@@ -3,10 +3,16 @@
 // instances, dictionary, id sequences, statistics), into an empty database
 // and over existing data, and a bulk load that is not committed, or fails,
 // must leave nothing behind.
+#include <chrono>
+#include <thread>
+
 #include "import/fact_writer.h"
 #include "import/rdf_reader.h"
+#include "storage/compactor.h"
+#include "storage/rocksdb_store.h"
 #include "storage/store.h"
 #include "tests/import_util.h"
+#include "tests/test_util.h"
 
 using quipu::Entity;
 using quipu::Status;
@@ -173,4 +179,64 @@ TEST_CASE("a load reports its phases: parse, then sort, write and ingest for a l
   f.Ok("load '" + f.File("small.nt", small) + "'");
   CHECK(phases == std::vector<LoadPhase>{LoadPhase::kParse, LoadPhase::kWrite});
   CHECK(std::string(quipu::LoadPhaseName(LoadPhase::kIngest)) == "ingest");
+}
+
+namespace {
+
+// Bulk loads of `predicates` predicates over the same subjects, each its
+// own load: every load's spo file overlaps the ones before.
+void StackedLoads(quipu::storage::Store* store, int predicates) {
+  for (int k = 0; k < predicates; ++k) {
+    auto bulk = store->BeginBulkLoad();
+    REQUIRE(bulk.ok());
+    FactWriter writer(bulk->get(), nullptr);
+    for (int i = 0; i < 200; ++i) {
+      REQUIRE(writer.Add(E("c" + std::to_string(i)), E("p" + std::to_string(k)), Value(int64_t{i}))
+                  .ok());
+    }
+    REQUIRE(writer.Commit().ok());
+  }
+}
+
+int SpoLevels(quipu::storage::Store* store) {
+  auto* rocks = dynamic_cast<quipu::storage::RocksDbStore*>(store);
+  REQUIRE(rocks != nullptr);
+  return quipu::storage::Compactor::LevelsInUse(rocks->db(), rocks->family(quipu::storage::kSpo));
+}
+
+// Waits (up to a minute: the machine may be busy) for the store's
+// compactor to bring spo down to at most two levels.
+bool CompactedInTime(quipu::storage::Store* store) {
+  for (int i = 0; i < 600; ++i) {
+    if (SpoLevels(store) <= 2) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("the levels a series of bulk loads stacks are merged after the last load",
+          "[import][bulk]") {
+  quipu::testing::TempDir dir("stacked");
+  auto store = quipu::storage::OpenRocksDbStore(dir.path(), {});
+  REQUIRE(store.ok());
+  StackedLoads(store->get(), 5);
+  // Nothing is compacted while the loads follow one another (Compactor::kQuiet).
+  CHECK(SpoLevels(store->get()) > 2);
+  CHECK(CompactedInTime(store->get()));
+}
+
+TEST_CASE("levels left stacked by a process that closed at once are merged at the next open",
+          "[import][bulk]") {
+  quipu::testing::TempDir dir("stacked-open");
+  const std::string& path = dir.path();
+  {
+    auto store = quipu::storage::OpenRocksDbStore(path, {});
+    REQUIRE(store.ok());
+    StackedLoads(store->get(), 5);
+  }  // closed before the compactor's quiet period ended
+  auto store = quipu::storage::OpenRocksDbStore(path, {});
+  REQUIRE(store.ok());
+  CHECK(CompactedInTime(store->get()));
 }
