@@ -41,19 +41,15 @@ FactWriter::FactWriter(storage::WriteTxn* txn, const Interrupt* interrupt)
 FactWriter::FactWriter(storage::BulkLoad* bulk, const Interrupt* interrupt)
     : bulk_(bulk), interrupt_(interrupt) {}
 
-void FactWriter::NoteEntity(uint64_t id) {
-  entities_.push_back(id);
-  if (entities_.size() >= 2 * entities_unique_ + 4096) CompactEntities();
-}
-
-void FactWriter::CompactEntities() {
-  std::sort(entities_.begin(), entities_.end());
-  entities_.erase(std::unique(entities_.begin(), entities_.end()), entities_.end());
-  entities_unique_ = entities_.size();
+void FactWriter::IdSet::Compact() {
+  std::sort(ids_.begin(), ids_.end());
+  ids_.erase(std::unique(ids_.begin(), ids_.end()), ids_.end());
+  unique_ = ids_.size();
 }
 
 Status FactWriter::Commit() {
-  CompactEntities();
+  entities_.Compact();
+  watched_objects_.Compact();
   if (txn_ != nullptr) {
     if (on_phase_) on_phase_(LoadPhase::kWrite);
     return txn_->Commit();
@@ -62,6 +58,9 @@ Status FactWriter::Commit() {
   Result<uint64_t> added = bulk_->Commit();
   if (!added.ok()) return added.status();
   facts_inserted_ = *added;
+  // The ids handed out may have been provisional.
+  watched_objects_.Map([&](uint64_t id) { return bulk_->FinalId(id); });
+  for (uint64_t& id : labelled_) id = bulk_->FinalId(id);
   return Status::Ok();
 }
 
@@ -107,22 +106,16 @@ Status FactWriter::Add(const Value& s, const Value& p, const Value& o,
     if (!added.ok()) return added.status();
     if (*added) ++facts_inserted_;
   }
-  NoteEntity(*sid);
+  entities_.Add(*sid);
   if (!watched_.empty() && p.type() == Value::Type::kEntity && p.as_entity().key == watched_) {
-    watched_objects_.insert(*oid);
+    watched_objects_.Add(*oid);
   }
   // Classes (the objects of labels) are not counted as entities.
   if (o.type() == Value::Type::kEntity &&
       !(p.type() == Value::Type::kEntity && p.as_entity().key == kLabelPredicate)) {
-    NoteEntity(*oid);
+    entities_.Add(*oid);
   }
   return Status::Ok();
-}
-
-std::vector<uint64_t> FactWriter::watched_objects() const {
-  std::vector<uint64_t> out(watched_objects_.begin(), watched_objects_.end());
-  std::sort(out.begin(), out.end());
-  return out;
 }
 
 std::vector<uint64_t> FactWriter::labelled() const {

@@ -11,7 +11,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -54,13 +53,13 @@ class FactWriter {
   // New fact instances; for a bulk load, known after Commit().
   uint64_t facts_inserted() const { return facts_inserted_; }
   // Distinct entities met as subject or object; known after Commit().
-  uint64_t entities() const { return entities_.size(); }
+  uint64_t entities() const { return entities_.sorted().size(); }
 
   // Records the objects of the facts whose predicate is the entity
   // `predicate` (a load checks the shares of what it added `owns` to).
   void WatchPredicate(std::string predicate) { watched_ = std::move(predicate); }
-  // The watched facts' objects, as term ids, sorted.
-  std::vector<uint64_t> watched_objects() const;
+  // The watched facts' objects, as term ids, sorted; known after Commit().
+  const std::vector<uint64_t>& watched_objects() const { return watched_objects_.sorted(); }
 
   // Records the subjects of AddLabel (a node load checks which of them had
   // another label already).
@@ -81,14 +80,32 @@ class FactWriter {
   };
   std::unordered_map<std::string, uint64_t, KeyHash, std::equal_to<>> cache_;  // CacheKey → id
   std::string key_;                                                            // CacheKey's buffer
-  // The entities met, appended per fact and made sorted and unique when
-  // they double (and at Commit): a hash set cost a node and a miss per fact.
-  void NoteEntity(uint64_t id);
-  void CompactEntities();
-  std::vector<uint64_t> entities_;
-  size_t entities_unique_ = 0;  // entities_[0, entities_unique_) are sorted and unique
+  // Ids appended one per fact and made sorted and unique as they double
+  // (and at Commit): a hash set cost a node and a cache miss per fact.
+  class IdSet {
+   public:
+    void Add(uint64_t id) {
+      ids_.push_back(id);
+      if (ids_.size() >= 2 * unique_ + 4096) Compact();
+    }
+    void Compact();
+    // Replaces each id by f(id) (a one-to-one map), sorted again.
+    template <typename F>
+    void Map(const F& f) {
+      for (uint64_t& id : ids_) id = f(id);
+      unique_ = 0;
+      Compact();
+    }
+    // REQUIRES: Compact() since the last Add.
+    const std::vector<uint64_t>& sorted() const { return ids_; }
+
+   private:
+    std::vector<uint64_t> ids_;
+    size_t unique_ = 0;  // ids_[0, unique_) are sorted and unique
+  };
+  IdSet entities_;
   std::string watched_;
-  std::unordered_set<uint64_t> watched_objects_;
+  IdSet watched_objects_;
   bool record_labelled_ = false;
   std::vector<uint64_t> labelled_;
   uint64_t facts_inserted_ = 0;

@@ -37,6 +37,7 @@ class RocksBulkLoad final : public BulkLoad {
   Result<uint64_t> InternTerm(const Value& value) override;
   Status Add(const Triple& triple, const Annotations& annotations) override;
   Result<uint64_t> Commit() override;
+  uint64_t FinalId(uint64_t id) const override;
 
  private:
   struct Instance {
@@ -67,6 +68,9 @@ class RocksBulkLoad final : public BulkLoad {
   Result<bool> Get(Family family, const std::string& key, std::string* value);
   // Reads the next sequence number of `type` (once per load).
   Status ReadSequence(TermType type);
+  // Gives every provisional id its final one (a stored term's id, or the
+  // next of its type's sequence) and rewrites the buffered instances.
+  Status ResolveTerms();
   // Whether the store held facts of predicate `p` when the load began (its
   // statistics). A predicate it did not hold needs no lookups: none of its
   // instances, subjects or objects is stored.
@@ -115,7 +119,14 @@ class RocksBulkLoad final : public BulkLoad {
   // index in terms_.
   bool type_stored_[16] = {};
   uint64_t first_seq_[16] = {};
-  std::vector<uint32_t> new_by_seq_[16];
+  std::vector<TermTable::Ref> new_by_seq_[16];
+  // A term of a type the store holds, met for the first time, may be stored
+  // or new: it gets the provisional id type·(kProvisional | i) with
+  // provisional_[i] its entry, and ResolveTerms looks them all up at once
+  // (final_[i] its id from then on). Sequences never reach kProvisional.
+  static constexpr uint64_t kProvisional = uint64_t{1} << 59;
+  std::vector<TermTable::Ref> provisional_;
+  std::vector<uint64_t> final_;
   std::vector<Instance> instances_;
   Annotations annotations_;
   std::vector<ListChange> changes_;                   // sorted by s, p, o

@@ -167,6 +167,10 @@ class BulkLoad {
   virtual Status Add(const Triple& triple, const Annotations& annotations) = 0;
   // Stores everything buffered; returns how many new instances that was.
   virtual Result<uint64_t> Commit() = 0;
+  // The id that a term InternTerm gave `id` has once Commit() succeeded:
+  // InternTerm may hand out provisional ids, resolved all at once at Commit
+  // (a lookup per term costs a seek each).
+  virtual uint64_t FinalId(uint64_t id) const { return id; }
 
   // Called as Commit() begins each of its phases (sort, write, ingest), for
   // progress displays; may be empty.

@@ -7,58 +7,71 @@ namespace quipu::storage {
 namespace {
 
 constexpr size_t kFirstSlots = 1024;
+constexpr size_t kHeader = 12;  // id, length
 
 }  // namespace
 
 uint64_t TermTable::Hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
 
-uint32_t TermTable::Find(std::string_view key, uint64_t hash) const {
+std::string_view TermTable::key(Ref ref) const {
+  uint32_t size;
+  std::memcpy(&size, arena_.data() + ref + 8, sizeof size);
+  return std::string_view(arena_.data() + ref + kHeader, size);
+}
+
+uint64_t TermTable::id(Ref ref) const {
+  uint64_t id;
+  std::memcpy(&id, arena_.data() + ref, sizeof id);
+  return id;
+}
+
+void TermTable::set_id(Ref ref, uint64_t id) { std::memcpy(arena_.data() + ref, &id, sizeof id); }
+
+TermTable::Ref TermTable::Find(std::string_view key, uint64_t hash) const {
   if (slots_.empty()) return kAbsent;
   const size_t mask = slots_.size() - 1;
-  const uint32_t tag = static_cast<uint32_t>(hash >> 32);
+  const uint64_t tag = Tag(hash);
   for (size_t at = hash & mask;; at = (at + 1) & mask) {
-    const Slot& slot = slots_[at];
-    if (slot.index_plus_one == 0) return kAbsent;
-    if (slot.tag != tag) continue;
-    const uint32_t i = slot.index_plus_one - 1;
-    const uint64_t size = offsets_[i + 1] - offsets_[i];
-    if (size == key.size() && std::memcmp(arena_.data() + offsets_[i], key.data(), size) == 0) {
-      return i;
-    }
+    const uint64_t slot = slots_[at];
+    if (slot == 0) return kAbsent;
+    if ((slot & ~kOffsetMask) != tag) continue;
+    const Ref ref = (slot & kOffsetMask) - 1;
+    const char* entry = arena_.data() + ref;
+    uint32_t size;
+    std::memcpy(&size, entry + 8, sizeof size);
+    if (size == key.size() && std::memcmp(entry + kHeader, key.data(), size) == 0) return ref;
   }
 }
 
-uint32_t TermTable::Insert(std::string_view key, uint64_t hash, uint64_t id) {
-  if ((ids_.size() + 1) * 2 > slots_.size()) Grow();
-  const uint32_t i = static_cast<uint32_t>(ids_.size());
-  arena_.insert(arena_.end(), key.begin(), key.end());
-  offsets_.push_back(arena_.size());
-  ids_.push_back(id);
+TermTable::Ref TermTable::Insert(std::string_view key, uint64_t hash, uint64_t id) {
+  if ((size_ + 1) * 2 > slots_.size()) Grow();
+  const Ref ref = arena_.size();
+  const uint32_t size = static_cast<uint32_t>(key.size());
+  arena_.resize(ref + kHeader + size);
+  std::memcpy(arena_.data() + ref, &id, sizeof id);
+  std::memcpy(arena_.data() + ref + 8, &size, sizeof size);
+  std::memcpy(arena_.data() + ref + kHeader, key.data(), size);
+  ++size_;
   const size_t mask = slots_.size() - 1;
   size_t at = hash & mask;
-  while (slots_[at].index_plus_one != 0) at = (at + 1) & mask;
-  slots_[at] = Slot{i + 1, static_cast<uint32_t>(hash >> 32)};
-  return i;
+  while (slots_[at] != 0) at = (at + 1) & mask;
+  slots_[at] = Tag(hash) | (ref + 1);
+  return ref;
 }
 
 void TermTable::Grow() {
-  std::vector<Slot> old = std::move(slots_);
-  slots_.assign(old.empty() ? kFirstSlots : old.size() * 2, Slot{});
+  std::vector<uint64_t> old = std::move(slots_);
+  slots_.assign(old.empty() ? kFirstSlots : old.size() * 2, 0);
   const size_t mask = slots_.size() - 1;
-  for (const Slot& slot : old) {
-    if (slot.index_plus_one == 0) continue;
-    // The slot keeps only the hash's upper half: the lower, which picks
-    // the slot, is computed again from the key.
-    const uint64_t hash = Hash(key(slot.index_plus_one - 1));
+  for (const uint64_t slot : old) {
+    if (slot == 0) continue;
+    // The slot keeps only the hash's top bits: the low ones, which pick
+    // the slot, are computed again from the key.
+    const uint64_t hash = Hash(key((slot & kOffsetMask) - 1));
     size_t at = hash & mask;
-    while (slots_[at].index_plus_one != 0) at = (at + 1) & mask;
+    while (slots_[at] != 0) at = (at + 1) & mask;
     slots_[at] = slot;
   }
-}
-
-uint64_t TermTable::bytes() const {
-  return slots_.capacity() * sizeof(Slot) + arena_.capacity() +
-         offsets_.capacity() * sizeof(uint64_t) + ids_.capacity() * sizeof(uint64_t);
 }
 
 }  // namespace quipu::storage

@@ -141,8 +141,8 @@ class NameIndexFixture {
   void RandomBulkLoad(std::mt19937* rng, int facts, bool commit) {
     Result<std::unique_ptr<BulkLoad>> bulk = store_->BeginBulkLoad();
     REQUIRE(bulk.ok());
-    std::set<std::tuple<uint64_t, uint64_t, uint64_t>> model = model_;
-    std::map<uint64_t, Value> values = values_;
+    std::vector<Triple> added;
+    std::vector<std::pair<uint64_t, Value>> texts;
     for (int i = 0; i < facts; ++i) {
       Triple t = RandomTriple(rng);
       if (i % 4 == 0) {  // a text no statement has seen
@@ -150,15 +150,16 @@ class NameIndexFixture {
         Result<uint64_t> id = (*bulk)->InternTerm(text);
         REQUIRE(id.ok());
         t.o = *id;
-        values[t.o] = text;
+        texts.emplace_back(t.o, text);
       }
       REQUIRE((*bulk)->Add(t, {}).ok());
-      model.emplace(t.s, t.p, t.o);
+      added.push_back(t);
     }
     if (!commit) return;
     REQUIRE((*bulk)->Commit().ok());
-    model_ = std::move(model);
-    values_ = std::move(values);
+    // InternTerm's ids may have been provisional: the stored ones are FinalId's.
+    for (const auto& [id, text] : texts) values_[(*bulk)->FinalId(id)] = text;
+    for (const Triple& t : added) model_.emplace(t.s, t.p, (*bulk)->FinalId(t.o));
   }
 
   // What the index must hold for the stored facts.
