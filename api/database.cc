@@ -94,6 +94,10 @@ void Database::SetLimits(const QueryLimits& limits) { impl_->engine->SetLimits(l
 
 QueryLimits Database::limits() const { return impl_->engine->limits(); }
 
+Status Database::Compact() {
+  return Guarded([&]() -> Status { return impl_->engine->Compact(); });
+}
+
 Result<CheckReport> Database::Check() {
   return Guarded([&]() -> Result<CheckReport> { return impl_->engine->Check(); });
 }

@@ -241,6 +241,8 @@ Result<CheckReport> Engine::Check() {
   return report;
 }
 
+Status Engine::Compact() { return impl_->store->Compact(); }
+
 void Engine::Cancel() { impl_->cancel_generation.fetch_add(1); }
 
 const query::HoldingsCache& Engine::holdings() const { return impl_->holdings; }

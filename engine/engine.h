@@ -80,6 +80,8 @@ class Engine {
   void SetLimits(const QueryLimits& limits);
   QueryLimits limits() const;
   Result<CheckReport> Check();
+  // Store::Compact.
+  Status Compact();
   void Cancel();
 
   // The holdings kept between statements (query/holdings_cache.h); for

@@ -98,7 +98,6 @@ RocksBulkLoad::~RocksBulkLoad() {
   db_->ReleaseSnapshot(snapshot_);
   std::error_code ec;
   fs::remove_all(dir_, ec);
-  store_->BulkLoadEnded();
 }
 
 Result<bool> RocksBulkLoad::Get(Family family, const std::string& key, std::string* value) {

@@ -9,22 +9,25 @@
 // once its families were compacted to one level). RocksDB compacts by level
 // sizes, which a small database never reaches. So after each bulk load the
 // store asks for a full compaction of the families that span more than two
-// levels, run by one thread of its own while statements go on.
+// levels, run by one thread of its own while statements (and the next load)
+// go on; a newer request while one runs is served once it ends. Closing
+// the store stops a compaction part way (RocksDB keeps what it finished),
+// and the next open asks again.
 //
-// The compaction waits until no bulk load has run for kQuiet, and a bulk
-// load that begins while one runs stops it (to start again after): a script
-// of a dozen loads compacts once at its end instead of rewriting the growing
-// database after every file on the core the next load needs. Closing the
-// store stops a compaction part way (RocksDB keeps what it finished).
+// Not deferred to the end of a series of loads: merging the 13 levels of
+// the compare harness's loads at once took 6 s at 1M facts, merging after
+// each load 1.8 s at the end, the rest on the core the loads leave free
+// (docs/benchmarks.md, "Loading: a table of terms, lists streamed").
 #pragma once
 
-#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include <rocksdb/db.h>
+
+#include "quipu/status.h"
 
 namespace quipu::storage {
 
@@ -36,15 +39,11 @@ class Compactor {
   // Stops a running compaction and waits for the thread.
   ~Compactor();
 
-  // How long after the last bulk load a compaction starts.
-  static constexpr std::chrono::milliseconds kQuiet{500};
-
-  // Asks for a pass over the families, kQuiet from now; returns at once.
+  // Asks for a pass over the families; returns at once.
   void Request();
-  // A bulk load begins: stops a running compaction (it is asked for again
-  // when the load ends) and starts none until Release().
-  void Hold();
-  void Release();
+  // The pass, now, in the caller's thread (a pending one is then not
+  // needed); returns when it is done.
+  Status CompactNow();
 
   // The levels a family's files are on, each file of level 0 counted (they
   // overlap one another).
@@ -52,19 +51,16 @@ class Compactor {
 
  private:
   void Run();
+  // Compacts each family that spans more than two levels.
+  rocksdb::Status Pass();
 
   rocksdb::DB* const db_;
   const std::vector<rocksdb::ColumnFamilyHandle*> families_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  // Guarded by mutex_:
-  bool pending_ = false;
-  std::chrono::steady_clock::time_point due_;  // when a pending pass may start
-  int holds_ = 0;                              // bulk loads running
-  bool running_ = false;                       // a pass is compacting
-  bool cancelled_ = false;                     // Hold() stopped the running pass's CompactRange
-  bool stopping_ = false;
-  std::thread thread_;  // started by the first Request
+  bool pending_ = false;   // guarded by mutex_
+  bool stopping_ = false;  // guarded by mutex_
+  std::thread thread_;     // started by the first Request
 };
 
 }  // namespace quipu::storage

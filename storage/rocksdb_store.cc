@@ -238,13 +238,14 @@ Result<std::unique_ptr<Store>> RocksDbStore::Open(const std::string& path,
     for (Family f : {kSpo, kPos, kOsp, kInstances, kTerm2Id, kId2Term, kNames}) {
       if (store->handles_[f] != nullptr) compacted.push_back(store->handles_[f]);
     }
-    // A process that closed the store within Compactor::kQuiet of its last
-    // bulk load left the levels stacked: compact them now.
+    // A process that closed the store while it compacted left the levels
+    // stacked: compact them now.
     const bool stacked = std::any_of(compacted.begin(), compacted.end(), [&](auto* family) {
       return Compactor::LevelsInUse(store->db_.get(), family) > 2;
     });
     store->compactor_ = std::make_unique<Compactor>(store->db_.get(), std::move(compacted));
-    if (stacked) store->compactor_->Request();
+    store->background_compaction_ = options.background_compaction;
+    if (stacked) store->RequestCompaction();
   }
   if (!check.ok()) {
     const std::string msg = "cannot open database '" + path + "': " + check.message();
@@ -385,16 +386,16 @@ Result<std::unique_ptr<BulkLoad>> RocksDbStore::BeginBulkLoad() {
     return Status::InvalidArgument("the database is open read-only; writes are refused");
   }
   std::unique_lock<std::mutex> lock(write_mutex_);
-  if (compactor_ != nullptr) compactor_->Hold();
   return std::unique_ptr<BulkLoad>(new RocksBulkLoad(this, std::move(lock)));
 }
 
 void RocksDbStore::RequestCompaction() {
-  if (compactor_ != nullptr) compactor_->Request();
+  if (compactor_ != nullptr && background_compaction_) compactor_->Request();
 }
 
-void RocksDbStore::BulkLoadEnded() {
-  if (compactor_ != nullptr) compactor_->Release();
+Status RocksDbStore::Compact() {
+  if (compactor_ == nullptr) return Status::Ok();  // read-only
+  return compactor_->CompactNow();
 }
 
 Status RocksDbStore::Check(CheckReport* report) {

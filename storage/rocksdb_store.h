@@ -87,9 +87,7 @@ class RocksDbStore final : public Store {
   // After a bulk load: merges the levels it stacked, in the background
   // (compactor.h). Nothing for a read-only store.
   void RequestCompaction();
-  // Called by a bulk load as it ends (committed or not): BeginBulkLoad held
-  // the compactor.
-  void BulkLoadEnded();
+  Status Compact() override;
 
  private:
   RocksDbStore() = default;
@@ -128,6 +126,7 @@ class RocksDbStore final : public Store {
   bool read_only_ = false;
   bool legacy_stats_ = false;                    // a format-4 database opened read-only
   std::shared_ptr<rocksdb::Cache> block_cache_;  // shared by the families
+  bool background_compaction_ = true;            // StoreOptions::background_compaction
   std::unique_ptr<Compactor> compactor_;         // null when read-only
   std::mutex write_mutex_;
   // Guards the pair (what the database holds, stats_): a write and the

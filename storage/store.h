@@ -193,6 +193,9 @@ struct StoreOptions {
   // Called while an older format is upgraded on open, with the facts done
   // and the facts in all (by the statistics); may be empty.
   std::function<void(uint64_t done, uint64_t total)> upgrade_progress;
+  // Whether the store merges the levels bulk loads stack on its own, in the
+  // background (storage/compactor.h); without it, only Compact() does.
+  bool background_compaction = true;
 };
 
 class Store {
@@ -209,6 +212,9 @@ class Store {
   virtual Status Check(CheckReport* /*report*/) {
     return Status::NotSupported("this store has no checker");
   }
+  // Merges now the levels bulk loads stacked, which the store otherwise
+  // does in the background after each load; returns when done.
+  virtual Status Compact() { return Status::Ok(); }
   // A number that changes with every committed write (of this process):
   // what caches of plans and statistics are keyed by.
   virtual uint64_t version() const { return 0; }

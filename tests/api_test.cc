@@ -4,6 +4,8 @@
 // and plans.
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <thread>
@@ -268,3 +270,30 @@ TEST_CASE("kept statements and plans are shared by threads while writes replace 
 }
 
 }  // namespace
+
+TEST_CASE("Compact returns once the database is merged, with every fact kept") {
+  TempDir dir("api-compact");
+  auto db = OpenDb(dir.path());
+  // Files above the bulk path's 256 KiB, one predicate each: their lists
+  // stack levels.
+  for (int k = 0; k < 4; ++k) {
+    std::string text;
+    for (int i = 0; text.size() < (300u << 10); ++i) {
+      text += "<http://ex.org/s" + std::to_string(i) + "> <http://ex.org/p" + std::to_string(k) +
+              "> \"v" + std::to_string(i) + "\" .\n";
+    }
+    const std::string path = dir.path() + "-" + std::to_string(k) + ".nt";
+    std::ofstream(path) << text;
+    REQUIRE(db->Execute("load '" + path + "'").ok());
+    std::filesystem::remove(path);
+  }
+  auto before = db->Execute("match (s)-[p]->(o) return count(*)");
+  REQUIRE(before.ok());
+  REQUIRE(db->Compact().ok());
+  auto after = db->Execute("match (s)-[p]->(o) return count(*)");
+  REQUIRE(after.ok());
+  CHECK(after->rows == before->rows);
+  auto check = db->Check();
+  REQUIRE(check.ok());
+  CHECK(check->problems.empty());
+}

@@ -216,27 +216,37 @@ bool CompactedInTime(quipu::storage::Store* store) {
 
 }  // namespace
 
-TEST_CASE("the levels a series of bulk loads stacks are merged after the last load",
-          "[import][bulk]") {
+TEST_CASE("Compact merges the levels bulk loads stacked", "[import][bulk]") {
   quipu::testing::TempDir dir("stacked");
-  auto store = quipu::storage::OpenRocksDbStore(dir.path(), {});
+  quipu::storage::StoreOptions options;
+  options.background_compaction = false;
+  auto store = quipu::storage::OpenRocksDbStore(dir.path(), options);
   REQUIRE(store.ok());
   StackedLoads(store->get(), 5);
-  // Nothing is compacted while the loads follow one another (Compactor::kQuiet).
   CHECK(SpoLevels(store->get()) > 2);
-  CHECK(CompactedInTime(store->get()));
+  REQUIRE((*store)->Compact().ok());
+  CHECK(SpoLevels(store->get()) <= 2);
+  // Every fact is still there.
+  std::unique_ptr<quipu::storage::ReadView> view = (*store)->BeginRead();
+  std::unique_ptr<quipu::storage::TripleCursor> cursor = view->Scan({0, 0, 0});
+  std::vector<quipu::storage::Triple> facts;
+  while (cursor->Next(&facts, 4096) > 0) {
+  }
+  CHECK(facts.size() == 5 * 200);
 }
 
-TEST_CASE("levels left stacked by a process that closed at once are merged at the next open",
+TEST_CASE("levels a store left stacked are merged in the background after the next open",
           "[import][bulk]") {
   quipu::testing::TempDir dir("stacked-open");
-  const std::string& path = dir.path();
   {
-    auto store = quipu::storage::OpenRocksDbStore(path, {});
+    quipu::storage::StoreOptions options;
+    options.background_compaction = false;  // as if closed while it compacted
+    auto store = quipu::storage::OpenRocksDbStore(dir.path(), options);
     REQUIRE(store.ok());
     StackedLoads(store->get(), 5);
-  }  // closed before the compactor's quiet period ended
-  auto store = quipu::storage::OpenRocksDbStore(path, {});
+    REQUIRE(SpoLevels(store->get()) > 2);
+  }
+  auto store = quipu::storage::OpenRocksDbStore(dir.path(), {});
   REQUIRE(store.ok());
   CHECK(CompactedInTime(store->get()));
 }

@@ -96,6 +96,12 @@ class QUIPU_EXPORT Database {
   // wait while it runs.
   Result<CheckReport> Check();
 
+  // Bulk loads stack the database's files on levels that every read visits;
+  // the database merges them in the background after each load
+  // (docs/format.md, "Options"). Compact() does it now and returns when
+  // done: after a script of loads, before timing queries.
+  Status Compact();
+
   // Asks every statement running now to stop; each fails with "the statement
   // was cancelled". Statements started afterwards are not affected.
   void Cancel();
