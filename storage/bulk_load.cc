@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <thread>
 #include <tuple>
 #include <unordered_set>
@@ -403,8 +404,10 @@ Status RocksBulkLoad::ReadList(ForwardReader* reader, uint64_t a, uint64_t b, Li
   return FromRocks(it->status(), "read failed");
 }
 
-Status RocksBulkLoad::BuildLists(Permutation perm, SstFile* file,
-                                 std::unordered_map<uint64_t, PredicateStats>* new_ends) {
+Status RocksBulkLoad::BuildLists(Permutation perm, Family family,
+                                 std::unordered_map<uint64_t, PredicateStats>* new_ends,
+                                 std::vector<rocksdb::IngestExternalFileArg>* args) {
+  std::unique_ptr<SstFile> file = NewFile(family);
   struct Change {
     PermutedIds ids;
     bool annotated;
@@ -417,7 +420,6 @@ Status RocksBulkLoad::BuildLists(Permutation perm, SstFile* file,
     std::sort(entries.begin(), entries.end(),
               [](const Change& x, const Change& y) { return ByList(x.ids, y.ids); });
   }
-  const Family family = static_cast<Family>(kSpo + static_cast<int>(perm));
   rocksdb::ReadOptions options;
   options.snapshot = snapshot_;
   options.total_order_seek = true;  // it moves from list to list
@@ -482,10 +484,23 @@ Status RocksBulkLoad::BuildLists(Permutation perm, SstFile* file,
       if (Status s = file->Delete(old_keys[old]); !s.ok()) return s;
     }
   }
-  return Status::Ok();
+  return file->Finish(args);
 }
 
-Status RocksBulkLoad::WriteTerms() {
+Status RocksBulkLoad::WriteSets(const std::vector<SetEntry>& sets,
+                                std::vector<rocksdb::IngestExternalFileArg>* args) {
+  std::unique_ptr<SstFile> file = NewFile(kInstances);
+  char key[kAnnotationSetKeySize];
+  for (const SetEntry& set : sets) {
+    EncodeAnnotationSetKey(set.triple, key);
+    Status s = file->Put(rocksdb::Slice(key, sizeof key),
+                         rocksdb::Slice(set_bytes_.data() + set.offset, set.size));
+    if (!s.ok()) return s;
+  }
+  return file->Finish(args);
+}
+
+Status RocksBulkLoad::WriteTerms(std::vector<rocksdb::IngestExternalFileArg>* args) {
   // id2term in id order: by type, then sequence, as new_by_seq_ keeps them.
   std::unique_ptr<SstFile> id2term = NewFile(kId2Term);
   std::vector<TermTable::Ref> fresh;
@@ -498,7 +513,7 @@ Status RocksBulkLoad::WriteTerms() {
       fresh.push_back(i);
     }
   }
-  if (Status s = id2term->Finish(&args_); !s.ok()) return s;
+  if (Status s = id2term->Finish(args); !s.ok()) return s;
   // term2id in key order.
   std::sort(fresh.begin(), fresh.end(),
             [&](TermTable::Ref x, TermTable::Ref y) { return terms_.key(x) < terms_.key(y); });
@@ -509,7 +524,7 @@ Status RocksBulkLoad::WriteTerms() {
     const std::string_view key = terms_.key(i);
     if (Status s = term2id->Put(rocksdb::Slice(key), id); !s.ok()) return s;
   }
-  return term2id->Finish(&args_);
+  return term2id->Finish(args);
 }
 
 Status RocksBulkLoad::WriteFile(Family family, const std::vector<FileEntry>& entries) {
@@ -538,32 +553,33 @@ Result<uint64_t> RocksBulkLoad::Commit() {
   fs::create_directories(dir_, ec);
   if (ec) return Status::IoError("bulk load: cannot create " + dir_ + ": " + ec.message());
 
-  // The lists are written as they are built: spo here, pos and osp on a
-  // second thread.
+  // The files are written as their entries are made, by two threads (this
+  // and one more) taking the tasks in turn, the largest first: the list
+  // families, then the annotation sets and the dictionary.
   EnterPhase(LoadPhase::kWrite);
-  std::unique_ptr<SstFile> spo = NewFile(kSpo), pos = NewFile(kPos), osp = NewFile(kOsp);
-  std::unordered_map<uint64_t, PredicateStats> ends, side_ends;
-  Status side;
-  std::thread side_thread([&] {
-    side = BuildLists(Permutation::kPos, pos.get(), &side_ends);
-    if (side.ok()) side = BuildLists(Permutation::kOsp, osp.get(), &side_ends);
-  });
-  Status main = BuildLists(Permutation::kSpo, spo.get(), &ends);
-  if (main.ok()) {
-    std::unique_ptr<SstFile> file = NewFile(kInstances);
-    char key[kAnnotationSetKeySize];
-    for (size_t i = 0; main.ok() && i < sets.size(); ++i) {
-      EncodeAnnotationSetKey(sets[i].triple, key);
-      main = file->Put(rocksdb::Slice(key, sizeof key),
-                       rocksdb::Slice(set_bytes_.data() + sets[i].offset, sets[i].size));
-    }
-    if (main.ok()) main = file->Finish(&args_);
-  }
-  side_thread.join();
-  if (!main.ok()) return main;
-  if (!side.ok()) return side;
-  for (SstFile* file : {spo.get(), pos.get(), osp.get()}) {
-    if (Status s = file->Finish(&args_); !s.ok()) return s;
+  std::unordered_map<uint64_t, PredicateStats> ends, side_ends;  // spo's, pos's
+  std::vector<std::function<Status(std::vector<rocksdb::IngestExternalFileArg>*)>> tasks = {
+      [&](auto* args) { return BuildLists(Permutation::kSpo, kSpo, &ends, args); },
+      [&](auto* args) { return BuildLists(Permutation::kPos, kPos, &side_ends, args); },
+      [&](auto* args) {
+        std::unordered_map<uint64_t, PredicateStats> none;  // osp counts no ends
+        return BuildLists(Permutation::kOsp, kOsp, &none, args);
+      },
+      [&](auto* args) { return WriteSets(sets, args); },
+      [&](auto* args) { return WriteTerms(args); },
+  };
+  std::vector<Status> done(tasks.size());
+  std::vector<std::vector<rocksdb::IngestExternalFileArg>> files(tasks.size());
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < tasks.size();) done[i] = tasks[i](&files[i]);
+  };
+  std::thread second(work);
+  work();
+  second.join();
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    if (!done[i].ok()) return done[i];
+    for (auto& arg : files[i]) args_.push_back(std::move(arg));
   }
 
   // The statistics: new facts per predicate, and the subjects and objects
@@ -588,7 +604,6 @@ Result<uint64_t> RocksBulkLoad::Commit() {
     PutBigEndian64(&key, p);
     stats.push_back(FileEntry{std::move(key), EncodeStats((*table)[p])});
   }
-  if (Status s = WriteTerms(); !s.ok()) return s;
   for (int type = 0; type < 16; ++type) {
     if (next_seq_[type] == 0) continue;
     std::string next;

@@ -82,10 +82,15 @@ class RocksBulkLoad final : public BulkLoad {
   // The lists of `perm` that changes_ touch, merged with what is stored,
   // cut into chunks; with, for stats, the lists that were empty (spo: new
   // subjects of their predicate, pos: new objects).
-  Status BuildLists(Permutation perm, SstFile* file,
-                    std::unordered_map<uint64_t, PredicateStats>* new_ends);
-  // The dictionary entries of the new terms, into their files.
-  Status WriteTerms();
+  // Writes the file of `family` (perm's) and adds it to `args`.
+  Status BuildLists(Permutation perm, Family family,
+                    std::unordered_map<uint64_t, PredicateStats>* new_ends,
+                    std::vector<rocksdb::IngestExternalFileArg>* args);
+  // The annotation sets' file, and the dictionary entries of the new terms
+  // into theirs, each added to `args`.
+  Status WriteSets(const std::vector<SetEntry>& sets,
+                   std::vector<rocksdb::IngestExternalFileArg>* args);
+  Status WriteTerms(std::vector<rocksdb::IngestExternalFileArg>* args);
   // The SST file of `family` in dir_.
   std::unique_ptr<SstFile> NewFile(Family family);
   // An iterator over a list family that reads lists in key order.
