@@ -184,13 +184,13 @@ TEST_CASE("a load reports its phases: parse, then sort, write and ingest for a l
 namespace {
 
 // Bulk loads of `predicates` predicates over the same subjects, each its
-// own load: every load's spo file overlaps the ones before.
-void StackedLoads(quipu::storage::Store* store, int predicates) {
-  for (int k = 0; k < predicates; ++k) {
+// own load of `facts` facts: every load's spo file overlaps the ones before.
+void StackedLoads(quipu::storage::Store* store, int predicates, int facts = 200, int first = 0) {
+  for (int k = first; k < first + predicates; ++k) {
     auto bulk = store->BeginBulkLoad();
     REQUIRE(bulk.ok());
     FactWriter writer(bulk->get(), nullptr);
-    for (int i = 0; i < 200; ++i) {
+    for (int i = 0; i < facts; ++i) {
       REQUIRE(writer.Add(E("c" + std::to_string(i)), E("p" + std::to_string(k)), Value(int64_t{i}))
                   .ok());
     }
@@ -233,6 +233,29 @@ TEST_CASE("Compact merges the levels bulk loads stacked", "[import][bulk]") {
   while (cursor->Next(&facts, 4096) > 0) {
   }
   CHECK(facts.size() == 5 * 200);
+}
+
+TEST_CASE("small loads onto a large family are merged above its bottom level, not into it",
+          "[import][bulk]") {
+  quipu::testing::TempDir dir("tiered");
+  quipu::storage::StoreOptions options;
+  options.background_compaction = false;
+  auto store = quipu::storage::OpenRocksDbStore(dir.path(), options);
+  REQUIRE(store.ok());
+  StackedLoads(store->get(), 1, 20000);  // the bottom level
+  StackedLoads(store->get(), 4, 200, 1);
+  REQUIRE(SpoLevels(store->get()) > 2);
+  REQUIRE((*store)->Compact().ok());
+  CHECK(SpoLevels(store->get()) == 2);
+  std::unique_ptr<quipu::storage::ReadView> view = (*store)->BeginRead();
+  std::unique_ptr<quipu::storage::TripleCursor> cursor = view->Scan({0, 0, 0});
+  std::vector<quipu::storage::Triple> facts;
+  while (cursor->Next(&facts, 4096) > 0) {
+  }
+  CHECK(facts.size() == 20000 + 4 * 200);
+  quipu::CheckReport report;
+  REQUIRE((*store)->Check(&report).ok());
+  CHECK(report.problems.empty());
 }
 
 TEST_CASE("levels a store left stacked are merged in the background after the next open",
