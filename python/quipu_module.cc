@@ -377,8 +377,11 @@ Connection Connect(const std::string& path, bool read_only, bool create_if_missi
                    const py::object& time_limit_seconds, const py::object& path_states,
                    const py::object& memory_limit, const py::object& max_rows,
                    const py::object& statement_bytes, const py::object& nesting_depth,
-                   std::vector<std::string> load_directories) {
+                   std::vector<std::string> load_directories, const std::string& durability) {
   quipu::DatabaseOptions options;
+  quipu::Result<quipu::Durability> parsed = quipu::ParseDurability(durability);
+  if (!parsed.ok()) throw py::value_error(parsed.status().message());
+  options.durability = *parsed;
   options.load_directories = std::move(load_directories);
   options.read_only = read_only;
   options.create_if_missing = create_if_missing;
@@ -479,10 +482,12 @@ PYBIND11_MODULE(quipu, m) {
         py::arg("path_states") = py::none(), py::arg("memory_limit") = py::none(),
         py::arg("max_rows") = py::none(), py::arg("statement_bytes") = py::none(),
         py::arg("nesting_depth") = py::none(),
-        py::arg("load_directories") = std::vector<std::string>(),
+        py::arg("load_directories") = std::vector<std::string>(), py::arg("durability") = "synced",
         "opens (by default creating) the database in directory `path`; the limits (None: the "
         "default) are those of quipu::QueryLimits: time_limit_seconds, path_states, "
         "memory_limit (bytes, or a size such as '512MB'), max_rows, statement_bytes, "
         "nesting_depth; 0 means none; with "
-        "`load_directories`, load reads only files inside them");
+        "`load_directories`, load reads only files inside them; durability 'synced' (each "
+        "write survives a machine crash once it returns) or 'relaxed' (faster; a machine "
+        "crash may lose the last writes)");
 }

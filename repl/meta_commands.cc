@@ -318,7 +318,7 @@ bool Shell::RunMeta(const std::string& line, bool* quit, const std::string& erro
   }
   if (name == ":open") {
     if (arg.empty()) return fail(":open needs a database directory");
-    auto opened = OpenDatabase(arg, /*read_only=*/false, err_);
+    auto opened = OpenDatabase(arg, /*read_only=*/false, durability_, err_);
     if (!opened.ok()) return fail(opened.status().message());
     const QueryLimits limits = db_->limits();
     owned_ = std::move(*opened);

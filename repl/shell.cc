@@ -181,9 +181,11 @@ int Shell::RunInteractive(const LineReader& read_line) {
 }
 
 Result<std::unique_ptr<Database>> OpenDatabase(const std::string& path, bool read_only,
-                                               std::ostream& err, bool create_if_missing) {
+                                               Durability durability, std::ostream& err,
+                                               bool create_if_missing) {
   DatabaseOptions options;
   options.read_only = read_only;
+  options.durability = durability;
   options.create_if_missing = create_if_missing;
   options.upgrade_progress = [&err, &path](uint64_t done, uint64_t total) {
     err << "quipu: upgrading '" << path << "' to this build's format: " << done << " of " << total

@@ -158,6 +158,7 @@ Result<std::unique_ptr<Store>> RocksDbStore::Open(const std::string& path,
   db_options.info_log_level = rocksdb::InfoLogLevel::ERROR_LEVEL;
   db_options.keep_log_file_num = 2;
   db_options.max_background_jobs = 2;
+  if (options.env != nullptr) db_options.env = options.env;
 
   // Which families are there: a database of format 3 or older has the
   // key-per-fact families (and, before 3, `instances`) and none of the list
@@ -189,6 +190,9 @@ Result<std::unique_ptr<Store>> RocksDbStore::Open(const std::string& path,
 
   std::unique_ptr<RocksDbStore> store(new RocksDbStore());
   store->read_only_ = options.read_only;
+  // RocksDB's group commit would share one sync among concurrent writes;
+  // Quipu's writes run one at a time (write_mutex_), so each pays its own.
+  store->commit_options_.sync = options.sync_commits;
   store->block_cache_ = rocksdb::NewLRUCache(options.cache_bytes);
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   std::vector<int> opened;  // Family, or kFamilyCount + LegacyFamily

@@ -72,6 +72,9 @@ class RocksDbStore final : public Store {
   uint64_t version() const override;
 
   rocksdb::DB* db() const { return db_.get(); }
+  // What a statement's commit writes with: synced unless the store was
+  // opened with StoreOptions::sync_commits false.
+  const rocksdb::WriteOptions& commit_options() const { return commit_options_; }
   rocksdb::ColumnFamilyHandle* family(Family f) const { return handles_[f]; }
 
   // A snapshot of the database and the statistics of the same moment.
@@ -123,6 +126,7 @@ class RocksDbStore final : public Store {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::ColumnFamilyHandle* legacy_[kLegacyFamilyCount] = {};
   bool read_only_ = false;
+  rocksdb::WriteOptions commit_options_;
   bool legacy_stats_ = false;                    // a format-4 database opened read-only
   std::shared_ptr<rocksdb::Cache> block_cache_;  // shared by the families
   std::unique_ptr<Compactor> compactor_;         // null when read-only

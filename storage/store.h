@@ -25,6 +25,10 @@
 #include "quipu/status.h"
 #include "quipu/value.h"
 
+namespace rocksdb {
+class Env;
+}  // namespace rocksdb
+
 namespace quipu::storage {
 
 struct Triple {
@@ -183,6 +187,12 @@ class BulkLoad {
 
 struct StoreOptions {
   bool read_only = false;
+  // Commits sync the write-ahead log before they return (a machine crash
+  // keeps them); false: written, not synced (a process crash keeps them).
+  bool sync_commits = true;
+  // The environment RocksDB reaches files through; null: the default. For
+  // tests that inject faults (tests/fault_fs.h); not owned.
+  rocksdb::Env* env = nullptr;
   // Capacity of the cache of decompressed blocks the families share.
   uint64_t cache_bytes = uint64_t{256} << 20;
   bool create_if_missing = true;

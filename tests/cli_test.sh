@@ -159,6 +159,17 @@ out=$("$quipu" "$db" --read-only --format csv -c 'match (e {n: 3}) return e;')
 check "read-only reads" "e
 @z" "$out"
 
+# --durability: relaxed writes (what a machine crash keeps of each mode is
+# tests/power_loss_test.cc's); a word that is neither is a usage error.
+out=$("$quipu" "$db" --durability relaxed -c 'insert (@relaxed {n: 5});')
+check "--durability relaxed writes" "inserted 1 fact" "$out"
+out=$("$quipu" "$db" --format csv --durability synced -c 'match (e {n: 5}) return e;')
+check "--durability synced reads what relaxed wrote" "e
+@relaxed" "$out"
+"$quipu" "$db" --durability fast -c 'return 1;' >/dev/null 2>"$work/err"
+check "bad --durability exits 2" "2" "$?"
+check "bad --durability message" "quipu: --durability: durability is 'synced' or 'relaxed', not 'fast'" "$(cat "$work/err")"
+
 out=$("$quipu" "$db" --format csv -p who='"COSCO Shipping"' -p n=41 -c 'match (c {name: $who}) return c, $n + 1 as m;')
 check "--param binds parameters" "c,m
 @cosco,42" "$out"

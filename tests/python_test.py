@@ -210,6 +210,19 @@ class QuipuTest(unittest.TestCase):
         with self.assertRaises(quipu.Error):
             quipu.connect(os.path.join(self.dir, "absent"), create_if_missing=False)
 
+    def test_durability(self):
+        # Synced by default; relaxed writes too (tests/power_loss_test.cc shows
+        # what each keeps of a machine crash); other words are refused.
+        self.db.close()
+        with quipu.connect(self.path, durability="relaxed") as db:
+            db.execute("insert (@r {n: 1});")
+            self.assertEqual(db.execute("match (@r {n: 1}) return count(*);").fetchall(), [(1,)])
+        with quipu.connect(self.path, durability="Synced") as db:
+            self.assertEqual(db.execute("match (@r {n: 1}) return count(*);").fetchall(), [(1,)])
+        with self.assertRaises(ValueError) as ctx:
+            quipu.connect(self.path, durability="fast")
+        self.assertEqual(str(ctx.exception), "durability is 'synced' or 'relaxed', not 'fast'")
+
     def test_threads_share_a_database(self):
         self.db.execute("insert (@a:C {n: 10}), (@b:C {n: 0});")
         bad = []
