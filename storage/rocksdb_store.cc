@@ -351,7 +351,18 @@ Status RocksDbStore::Publish(rocksdb::WriteBatch* batch, const rocksdb::WriteOpt
                              std::shared_ptr<const StatsTable> stats,
                              const std::function<rocksdb::Status()>& ingest) {
   std::lock_guard<std::mutex> lock(publish_mutex_);
-  rocksdb::Status s = ingest ? ingest() : db_->Write(options, batch);
+  rocksdb::Status s;
+  if (ingest) {
+    // The ingested files are synced whatever the durability: sync the log
+    // first, or a power cut could keep this load and lose statements
+    // committed before it without a sync (relaxed durability), when the
+    // ingestion does not flush the memtables (it does when their keys
+    // overlap the files, and a flush syncs the log).
+    s = db_->SyncWAL();
+    if (s.ok()) s = ingest();
+  } else {
+    s = db_->Write(options, batch);
+  }
   if (!s.ok()) return FromRocks(s, ingest ? "bulk load: ingestion failed" : "commit failed");
   stats_ = std::move(stats);
   ++version_;
