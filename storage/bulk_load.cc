@@ -19,8 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr char kBulkDirPrefix[] = "bulk-load.tmp";
-
 std::string SeqKey(TermType type) {
   return std::string("next_id/") + static_cast<char>('a' + static_cast<int>(type));
 }
@@ -31,16 +29,9 @@ RocksBulkLoad::RocksBulkLoad(RocksDbStore* store, std::unique_lock<std::mutex> l
     : store_(store), db_(store->db()), lock_(std::move(lock)) {
   store_->Snapshot(&snapshot_, &stats_);
   static std::atomic<int> counter{0};
+  // What a killed load left is removed by the next writable open.
   const fs::path db_dir(db_->GetName());
-  std::error_code ec;
-  // Files of a load that crashed before ingesting are of no use: the write
-  // lock and the database's LOCK file mean no other load is running.
-  for (const auto& entry : fs::directory_iterator(db_dir, ec)) {
-    if (entry.path().filename().string().rfind(kBulkDirPrefix, 0) == 0) {
-      fs::remove_all(entry.path(), ec);
-    }
-  }
-  dir_ = (db_dir / (std::string(kBulkDirPrefix) + std::to_string(counter++))).string();
+  dir_ = (db_dir / (std::string(kBulkLoadDirPrefix) + std::to_string(counter++))).string();
 }
 
 RocksBulkLoad::~RocksBulkLoad() {

@@ -40,6 +40,19 @@ namespace fs = std::filesystem;
 // CURRENT, then creates the families one at a time).
 constexpr char kCreatingFile[] = "QUIPU-CREATING";
 
+// Removes the folders of bulk loads killed before they ended (their files
+// were never ingested, or were moved in and the folder not yet removed).
+// REQUIRES: the database's LOCK is held, so no load of another process is
+// running, and none of this store has started.
+void RemoveBulkLoadLeftovers(const std::string& path) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(path, ec)) {
+    if (entry.path().filename().string().rfind(kBulkLoadDirPrefix, 0) == 0) {
+      fs::remove_all(entry.path(), ec);
+    }
+  }
+}
+
 }  // namespace
 
 rocksdb::ColumnFamilyOptions FamilyOptions(int family, std::shared_ptr<rocksdb::Cache> cache) {
@@ -234,6 +247,7 @@ Result<std::unique_ptr<Store>> RocksDbStore::Open(const std::string& path,
     fs::remove(creating, ec);  // the format marker is stored: the creation is complete
   }
   if (check.ok() && !options.read_only) {
+    RemoveBulkLoadLeftovers(path);
     // After OpenFormat: an upgrade creates the list families.
     std::vector<rocksdb::ColumnFamilyHandle*> compacted;
     for (Family f : {kSpo, kPos, kOsp, kInstances, kTerm2Id, kId2Term, kNames}) {

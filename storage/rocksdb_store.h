@@ -59,6 +59,10 @@ inline constexpr int kFormatVersion = 5;
 inline constexpr char kMagicKey[] = "magic";
 inline constexpr char kMagicValue[] = "quipu";
 inline constexpr char kFormatKey[] = "format_version";
+// A bulk load writes its SST files in `<db>/bulk-load.tmp<n>/` before
+// ingesting them (bulk_load.cc); a writable open removes what a killed load
+// left there.
+inline constexpr char kBulkLoadDirPrefix[] = "bulk-load.tmp";
 
 class RocksDbStore final : public Store {
  public:
