@@ -332,6 +332,9 @@ Status RocksBulkLoad::BuildLists(Permutation perm, std::vector<FileEntry>* out,
 Status RocksBulkLoad::WriteFile(Family family, const std::vector<FileEntry>& entries,
                                 std::vector<rocksdb::IngestExternalFileArg>* args) {
   if (entries.empty()) return Status::Ok();  // SstFileWriter refuses an empty file
+  uint64_t bytes = 0;
+  for (const FileEntry& entry : entries) bytes += entry.key.size() + entry.value.size();
+  if (Status s = store_->CheckSpace(bytes); !s.ok()) return s;
   const rocksdb::Options options = db_->GetOptions(store_->family(family));
   rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, store_->family(family));
   const std::string path = dir_ + "/" + kFamilyNames[family] + ".sst";

@@ -1,5 +1,6 @@
 #include "storage/rocksdb_store.h"
 
+#include <rocksdb/file_system.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
@@ -10,9 +11,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include "quipu/options.h"
 #include "storage/bulk_load.h"
 #include "storage/checker.h"
 #include "storage/fact_list.h"
+#include "storage/info_log.h"
 #include "storage/key_codec.h"
 #include "storage/legacy_keys.h"
 #include "storage/name_index.h"
@@ -119,6 +122,8 @@ Status FromRocks(const rocksdb::Status& s, const std::string& context) {
       return Status::IoError(context + ": the database is in use by another process (" + state +
                              ")");
     }
+    if (s.IsNoSpace())
+      return Status::IoError(context + ": no space left on device (" + state + ")");
     return Status::IoError(context + ": " + state);
   }
   if (s.IsCorruption()) return Status::Corruption(context + ": " + s.ToString());
@@ -169,7 +174,10 @@ Result<std::unique_ptr<Store>> RocksDbStore::Open(const std::string& path,
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = fresh || (interrupted && !options.read_only);
   db_options.info_log_level = rocksdb::InfoLogLevel::ERROR_LEVEL;
-  db_options.keep_log_file_num = 2;
+  // Not RocksDB's own LOG writer: a full disk makes it abort the process
+  // (info_log.h).
+  db_options.info_log =
+      std::make_shared<InfoLog>((fs::path(path) / "LOG").string(), db_options.info_log_level);
   db_options.max_background_jobs = 2;
   if (options.env != nullptr) db_options.env = options.env;
 
@@ -361,10 +369,42 @@ void RocksDbStore::Snapshot(const rocksdb::Snapshot** snapshot,
   *stats = stats_;
 }
 
+namespace {
+
+std::string Bytes(uint64_t n) { return n == 0 ? "0 bytes" : FormatMemorySize(n); }
+
+}  // namespace
+
+Status RocksDbStore::CheckSpace(uint64_t bytes) const {
+  uint64_t free = 0;
+  const rocksdb::IOStatus s = db_->GetEnv()->GetFileSystem()->GetFreeSpace(
+      db_->GetName(), rocksdb::IOOptions(), &free, nullptr);
+  if (!s.ok() || free >= bytes + kSpaceReserve) return Status::Ok();  // unknown: the write tells
+  return Status::IoError("no space left on device for '" + db_->GetName() + "': " + Bytes(free) +
+                         " free; the write needs about " + Bytes(bytes) + " and " +
+                         Bytes(kSpaceReserve) +
+                         " are kept free for the store's own flushes and compactions");
+}
+
+std::string RocksDbStore::StoppedMessage() const {
+  return write_error_ +
+         "; the database takes no more writes until it is opened again (once the disk has "
+         "room)";
+}
+
+Status RocksDbStore::WritesStopped() const {
+  std::lock_guard<std::mutex> lock(publish_mutex_);
+  return write_failed_ ? Status::IoError(StoppedMessage()) : Status::Ok();
+}
+
 Status RocksDbStore::Publish(rocksdb::WriteBatch* batch, const rocksdb::WriteOptions& options,
                              std::shared_ptr<const StatsTable> stats,
                              const std::function<rocksdb::Status()>& ingest) {
   std::lock_guard<std::mutex> lock(publish_mutex_);
+  if (write_failed_) return Status::IoError(StoppedMessage());
+  if (batch != nullptr) {
+    if (Status space = CheckSpace(2 * batch->GetDataSize()); !space.ok()) return space;
+  }
   rocksdb::Status s;
   if (ingest) {
     // The ingested files are synced whatever the durability: sync the log
@@ -377,7 +417,14 @@ Status RocksDbStore::Publish(rocksdb::WriteBatch* batch, const rocksdb::WriteOpt
   } else {
     s = db_->Write(options, batch);
   }
-  if (!s.ok()) return FromRocks(s, ingest ? "bulk load: ingestion failed" : "commit failed");
+  if (!s.ok()) {
+    const Status failed = FromRocks(s, ingest ? "bulk load: ingestion failed" : "commit failed");
+    if (s.IsIOError()) {
+      write_failed_ = true;
+      write_error_ = failed.message();
+    }
+    return failed;
+  }
   stats_ = std::move(stats);
   ++version_;
   return Status::Ok();
@@ -396,6 +443,7 @@ Result<std::unique_ptr<WriteTxn>> RocksDbStore::BeginWrite() {
   if (read_only_) {
     return Status::InvalidArgument("the database is open read-only; writes are refused");
   }
+  if (Status stopped = WritesStopped(); !stopped.ok()) return stopped;
   std::unique_lock<std::mutex> lock(write_mutex_);
   return std::unique_ptr<WriteTxn>(new RocksTxn(this, /*writable=*/true, std::move(lock)));
 }
@@ -404,6 +452,7 @@ Result<std::unique_ptr<BulkLoad>> RocksDbStore::BeginBulkLoad() {
   if (read_only_) {
     return Status::InvalidArgument("the database is open read-only; writes are refused");
   }
+  if (Status stopped = WritesStopped(); !stopped.ok()) return stopped;
   std::unique_lock<std::mutex> lock(write_mutex_);
   return std::unique_ptr<BulkLoad>(new RocksBulkLoad(this, std::move(lock)));
 }
