@@ -183,6 +183,19 @@ quipu_code quipu_open(const char* path, const quipu_options* options, quipu_db**
 
 void quipu_close(quipu_db* db) { delete db; }
 
+quipu_code quipu_backup(quipu_db* db, const char* dir, quipu_error** error) {
+  if (db == nullptr || dir == nullptr) {
+    return Fail(quipu::Status::InvalidArgument("quipu_backup needs a db and a directory"), error);
+  }
+  try {
+    quipu::Status status = db->db->Backup(dir);
+    if (!status.ok()) return Fail(status, error);
+    return QUIPU_OK;
+  } catch (...) {
+    return FailInternal(error);
+  }
+}
+
 void quipu_cancel(quipu_db* db) {
   if (db != nullptr) db->db->Cancel();
 }

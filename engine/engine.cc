@@ -243,6 +243,11 @@ Result<CheckReport> Engine::Check() {
   return report;
 }
 
+Status Engine::Backup(const std::string& dir) {
+  if (dir.empty()) return Status::InvalidArgument("cannot back up: the directory name is empty");
+  return impl_->store->Backup(dir);
+}
+
 void Engine::Cancel() { impl_->cancel_generation.fetch_add(1); }
 
 const query::HoldingsCache& Engine::holdings() const { return impl_->holdings; }

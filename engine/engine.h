@@ -87,6 +87,8 @@ class Engine {
   void SetLimits(const QueryLimits& limits);
   QueryLimits limits() const;
   Result<CheckReport> Check();
+  // Store::Backup: a consistent copy into the new directory `dir`.
+  Status Backup(const std::string& dir);
   void Cancel();
 
   // The holdings kept between statements (query/holdings_cache.h); for

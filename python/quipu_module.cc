@@ -345,6 +345,16 @@ class Connection {
     if (db_ != nullptr) db_->Cancel();
   }
 
+  void Backup(const std::string& dir) {
+    std::shared_ptr<quipu::Database> database = db();
+    quipu::Status status;
+    {
+      py::gil_scoped_release release;
+      status = database->Backup(dir);
+    }
+    if (!status.ok()) Raise(status);
+  }
+
   // Changes the limits named; None keeps one as it is.
   void SetLimits(const py::object& time_limit_seconds, const py::object& path_states,
                  const py::object& memory_limit, const py::object& max_rows,
@@ -464,6 +474,9 @@ PYBIND11_MODULE(quipu, m) {
            "parses one statement for running many times and returns a Statement; a syntax "
            "error raises quipu.SyntaxError here")
       .def("cancel", &Connection::Cancel, "stops the statements running now")
+      .def("backup", &Connection::Backup, py::arg("dir"),
+           "writes a copy of the database as of one moment into the new directory `dir` "
+           "(hard links where possible), while statements go on; it opens with connect(dir)")
       .def("set_limits", &Connection::SetLimits, py::arg("time_limit_seconds") = py::none(),
            py::arg("path_states") = py::none(), py::arg("memory_limit") = py::none(),
            py::arg("max_rows") = py::none(), py::arg("statement_bytes") = py::none(),

@@ -4,6 +4,7 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
 
 #include <cerrno>
 #include <charconv>
@@ -468,6 +469,28 @@ Status RocksDbStore::Check(CheckReport* report) {
   Status s = CheckRocksDb(db_.get(), handles_, snapshot, report, legacy_stats_);
   db_->ReleaseSnapshot(snapshot);
   return s;
+}
+
+Status RocksDbStore::Backup(const std::string& dir) {
+  const std::string context = "cannot back up to '" + dir + "'";
+  if (read_only_) {
+    return Status::InvalidArgument(context +
+                                   ": the database is open read-only (back up from "
+                                   "the process that writes it)");
+  }
+  std::error_code ec;
+  if (fs::exists(dir, ec)) {
+    return Status::InvalidArgument(context + ": it exists (name a directory to create)");
+  }
+  rocksdb::Checkpoint* raw = nullptr;
+  if (Status s = FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), context); !s.ok()) {
+    return s;
+  }
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  // 0: the memtables are flushed first, so the copy holds table files and a
+  // manifest and no log to replay. RocksDB takes the live files of one
+  // moment, with file deletions held off while it links or copies them.
+  return FromRocks(checkpoint->CreateCheckpoint(dir, /*log_size_for_flush=*/0), context);
 }
 
 Result<std::unique_ptr<Store>> OpenRocksDbStore(const std::string& path,

@@ -76,6 +76,7 @@ class RocksDbStore final : public Store {
   Result<std::unique_ptr<WriteTxn>> BeginWrite() override;
   Result<std::unique_ptr<BulkLoad>> BeginBulkLoad() override;
   Status Check(CheckReport* report) override;
+  Status Backup(const std::string& dir) override;
   uint64_t version() const override;
 
   rocksdb::DB* db() const { return db_.get(); }

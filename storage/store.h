@@ -215,6 +215,12 @@ class Store {
   virtual Status Check(CheckReport* /*report*/) {
     return Status::NotSupported("this store has no checker");
   }
+  // Writes a consistent copy of the database, as of one moment, into the
+  // new directory `dir` (files hard-linked where the file system allows,
+  // copied otherwise); writes go on meanwhile. The copy opens as a database.
+  virtual Status Backup(const std::string& /*dir*/) {
+    return Status::NotSupported("this store has no backup");
+  }
   // A number that changes with every committed write (of this process):
   // what caches of plans and statistics are keyed by.
   virtual uint64_t version() const { return 0; }

@@ -560,6 +560,36 @@ static void TestDurability(const char* path) {
   quipu_error_free(err);
 }
 
+/* A backup opens as a database; its errors come back as errors. */
+static void TestBackup(const char* path) {
+  quipu_db* db = NULL;
+  quipu_error* err = NULL;
+  CHECK(quipu_open(path, NULL, &db, &err) == QUIPU_OK);
+  char copy[256];
+  snprintf(copy, sizeof copy, "%s-copy", path);
+  CHECK(quipu_backup(db, copy, &err) == QUIPU_OK);
+  CHECK(quipu_backup(db, copy, &err) == QUIPU_INVALID_ARGUMENT);
+  char expected[600];
+  snprintf(expected, sizeof expected,
+           "cannot back up to '%s': it exists (name a directory to create)", copy);
+  CHECK_STR(quipu_error_message(err), expected);
+  quipu_error_free(err);
+  err = NULL;
+  CHECK(quipu_backup(db, NULL, &err) == QUIPU_INVALID_ARGUMENT);
+  CHECK_STR(quipu_error_message(err), "quipu_backup needs a db and a directory");
+  quipu_error_free(err);
+  quipu_close(db);
+  quipu_db* restored = NULL;
+  CHECK(quipu_open(copy, NULL, &restored, &err) == QUIPU_OK);
+  quipu_result* r = Run(restored, "match (@relaxed {n: 1}) return count(*);", NULL);
+  CHECK(quipu_result_int(r, 0, 0) == 1);
+  quipu_result_free(r);
+  quipu_close(restored);
+  char command[300];
+  snprintf(command, sizeof command, "rm -rf %s", copy);
+  if (system(command) != 0) ++failures;
+}
+
 int main(void) {
   char path[] = "/tmp/quipu-c-api-XXXXXX";
   if (mkdtemp(path) == NULL) return 1;
@@ -580,6 +610,7 @@ int main(void) {
   TestLoadDirectories(path);
   TestLimits(path);
   TestDurability(path);
+  TestBackup(path);
   char command[64];
   snprintf(command, sizeof command, "rm -rf %s", path);
   if (system(command) != 0) ++failures;

@@ -159,6 +159,18 @@ out=$("$quipu" "$db" --read-only --format csv -c 'match (e {n: 3}) return e;')
 check "read-only reads" "e
 @z" "$out"
 
+# :backup writes a copy that opens as a database; an existing directory is an error.
+out=$("$quipu" "$db" -c ":backup $work/copy")
+check ":backup reports the copy" "backed up to $work/copy" "$out"
+out=$("$quipu" "$work/copy" --format csv -c 'match (e {n: 3}) return e;')
+check "the copy opens and holds the data" "e
+@z" "$out"
+"$quipu" "$db" -c ":backup $work/copy" >/dev/null 2>"$work/err"
+check ":backup to an existing directory exits 1" "1" "$?"
+check ":backup to an existing directory says so" "error at line 1: cannot back up to '$work/copy': it exists (name a directory to create)" "$(cat "$work/err")"
+"$quipu" "$db" -c ":backup" >/dev/null 2>"$work/err"
+check ":backup without a directory" "error at line 1: :backup needs a directory to create" "$(cat "$work/err")"
+
 # --durability: relaxed writes (what a machine crash keeps of each mode is
 # tests/power_loss_test.cc's); a word that is neither is a usage error.
 out=$("$quipu" "$db" --durability relaxed -c 'insert (@relaxed {n: 5});')

@@ -223,6 +223,18 @@ class QuipuTest(unittest.TestCase):
             quipu.connect(self.path, durability="fast")
         self.assertEqual(str(ctx.exception), "durability is 'synced' or 'relaxed', not 'fast'")
 
+    def test_backup(self):
+        self.db.execute("insert (@kept {n: 7});")
+        copy = os.path.join(self.dir, "copy")
+        self.db.backup(copy)
+        with quipu.connect(copy) as restored:
+            self.assertEqual(restored.execute("match (@kept {n: 7}) return count(*);").fetchall(),
+                             [(1,)])
+        with self.assertRaises(quipu.Error) as ctx:
+            self.db.backup(copy)
+        self.assertEqual(ctx.exception.message,
+                         f"cannot back up to '{copy}': it exists (name a directory to create)")
+
     def test_threads_share_a_database(self):
         self.db.execute("insert (@a:C {n: 10}), (@b:C {n: 0});")
         bad = []

@@ -131,6 +131,9 @@ QUIPU_EXPORT void quipu_close(quipu_db* db);
 /* Asks every statement running now to stop ("the statement was cancelled").
  * Safe to call from any thread. */
 QUIPU_EXPORT void quipu_cancel(quipu_db* db);
+/* Writes a copy of the database as of one moment into the new directory
+ * `dir` (quipu::Database::Backup); statements go on meanwhile. */
+QUIPU_EXPORT quipu_code quipu_backup(quipu_db* db, const char* dir, quipu_error** error);
 
 /* ---- parameters: values for the $name parameters of a statement */
 QUIPU_EXPORT quipu_params* quipu_params_new(void);
