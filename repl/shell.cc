@@ -194,12 +194,16 @@ Result<std::unique_ptr<Database>> OpenDatabase(const std::string& path, bool rea
   auto db = Database::Open(path, options);
   if (!db.ok() && !read_only &&
       db.status().message().find("in use by another process") != std::string::npos) {
+    const std::string why = db.status().message();
     options.read_only = true;
     db = Database::Open(path, options);
     if (db.ok()) {
-      err << "quipu: '" << path
-          << "' is open for writing in another process; opened read-only (writes are "
-             "refused; reads see what was committed when it opened)\n";
+      // "(pid N: command)" when the store could tell who holds it.
+      const size_t holder = why.find("(pid ");
+      err << "quipu: '" << path << "' is open for writing in another process"
+          << (holder == std::string::npos ? "" : " " + why.substr(holder))
+          << "; opened read-only (writes are refused; reads see what was committed when it "
+             "opened)\n";
     }
   }
   return db;

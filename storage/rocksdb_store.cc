@@ -6,6 +6,10 @@
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -55,6 +59,27 @@ void RemoveBulkLoadLeftovers(const std::string& path) {
       fs::remove_all(entry.path(), ec);
     }
   }
+}
+
+// Which process holds the database's LOCK (RocksDB takes an fcntl write lock
+// on it): "pid N: its command line", or empty when that cannot be read.
+// REQUIRES: this process does not hold the lock. Closing any descriptor of a
+// file drops the fcntl locks the process holds on it.
+std::string LockHolder(const std::string& path) {
+  const int fd = ::open((fs::path(path) / "LOCK").c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) return "";
+  struct flock lock = {};
+  lock.l_type = F_WRLCK;
+  lock.l_whence = SEEK_SET;
+  const bool held = ::fcntl(fd, F_GETLK, &lock) == 0 && lock.l_type != F_UNLCK;
+  ::close(fd);
+  if (!held) return "";
+  std::ifstream in("/proc/" + std::to_string(lock.l_pid) + "/cmdline", std::ios::binary);
+  std::string command((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!command.empty() && command.back() == '\0') command.pop_back();
+  std::replace(command.begin(), command.end(), '\0', ' ');
+  if (command.size() > 200) command = command.substr(0, 200) + "…";
+  return "pid " + std::to_string(lock.l_pid) + (command.empty() ? "" : ": " + command);
 }
 
 }  // namespace
@@ -234,6 +259,13 @@ Result<std::unique_ptr<Store>> RocksDbStore::Open(const std::string& path,
   rocksdb::Status s = options.read_only
                           ? rocksdb::DB::OpenForReadOnly(db_options, path, families, &handles, &raw)
                           : rocksdb::DB::Open(db_options, path, families, &handles, &raw);
+  if (s.IsIOError() && s.ToString().find("While lock file: ") != std::string::npos) {
+    // Another process (this one's own lock reads "lock hold by current process").
+    if (const std::string holder = LockHolder(path); !holder.empty()) {
+      return Status::IoError("cannot open database '" + path +
+                             "': the database is in use by another process (" + holder + ")");
+    }
+  }
   if (!s.ok()) return FromRocks(s, "cannot open database '" + path + "'");
   store->db_.reset(raw);
   // One handle per Family, in order, null for a missing family; the legacy

@@ -219,16 +219,18 @@ fi
 
 # A second process on a database in use opens it read-only, with a note.
 mkfifo "$work/hold"
-("$quipu" "$db" < "$work/hold" >/dev/null 2>&1 &)
+"$quipu" "$db" < "$work/hold" >/dev/null 2>&1 &
+holder=$!
 exec 9>"$work/hold"   # keeps the first shell waiting for input, holding the lock
 sleep 1
 out=$("$quipu" "$db" --format csv -c 'match (e {n: 3}) return e;' 2>"$work/err")
 check "second process reads" "e
 @z" "$out"
-check "second process note" "quipu: '$db' is open for writing in another process; opened read-only (writes are refused; reads see what was committed when it opened)" "$(cat "$work/err")"
+check "second process note names the holder" "quipu: '$db' is open for writing in another process (pid $holder: $quipu $db); opened read-only (writes are refused; reads see what was committed when it opened)" "$(cat "$work/err")"
 "$quipu" "$db" -c 'insert (@v {n: 5});' >/dev/null 2>"$work/err"
 check "second process cannot write" "1" "$?"
 exec 9>&-
+wait "$holder"
 
 echo "$passes passed, $failures failed"
 ((failures == 0))

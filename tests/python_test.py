@@ -5,6 +5,7 @@ import datetime
 import decimal
 import os
 import shutil
+import subprocess
 import tempfile
 import threading
 import time
@@ -234,6 +235,35 @@ class QuipuTest(unittest.TestCase):
             self.db.backup(copy)
         self.assertEqual(ctx.exception.message,
                          f"cannot back up to '{copy}': it exists (name a directory to create)")
+
+    def test_database_in_use_names_its_holder(self):
+        # The shell (build/quipu, beside the module's folder) holds the
+        # database while it waits for input.
+        self.db.close()
+        shell = os.path.join(os.path.dirname(os.path.dirname(quipu.__file__)), "quipu")
+        holder = subprocess.Popen([shell, self.path], stdin=subprocess.PIPE,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            # It takes the lock as it opens the database, before it reads its
+            # input: wait for the lock in /proc/locks ("... POSIX ADVISORY
+            # WRITE <pid> ..."), then open.
+            def holds_lock():
+                with open("/proc/locks", encoding="ascii") as locks:
+                    return any(line.split()[1:5] == ["POSIX", "ADVISORY", "WRITE", str(holder.pid)]
+                               for line in locks)
+
+            deadline = time.monotonic() + 30
+            while not holds_lock():
+                self.assertLess(time.monotonic(), deadline)
+                time.sleep(0.02)
+            with self.assertRaises(quipu.Error) as ctx:
+                quipu.connect(self.path)
+            self.assertEqual(ctx.exception.message,
+                             f"cannot open database '{self.path}': the database is in use by "
+                             f"another process (pid {holder.pid}: {shell} {self.path})")
+        finally:
+            holder.stdin.close()
+            holder.wait()
 
     def test_threads_share_a_database(self):
         self.db.execute("insert (@a:C {n: 10}), (@b:C {n: 0});")
