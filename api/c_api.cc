@@ -123,6 +123,9 @@ void quipu_options_init(quipu_options* options) {
   options->max_result_rows = defaults.limits.max_result_rows;
   options->statement_bytes = defaults.limits.statement_bytes;
   options->nesting_depth = defaults.limits.nesting_depth;
+  options->durability = defaults.durability == quipu::Durability::kRelaxed
+                            ? QUIPU_DURABILITY_RELAXED
+                            : QUIPU_DURABILITY_SYNCED;
 }
 
 quipu_code quipu_open(const char* path, const quipu_options* options, quipu_db** db,
@@ -154,6 +157,20 @@ quipu_code quipu_open(const char* path, const quipu_options* options, quipu_db**
       opts.limits.max_result_rows = options->max_result_rows;
       opts.limits.statement_bytes = options->statement_bytes;
       opts.limits.nesting_depth = options->nesting_depth;
+      switch (options->durability) {
+        case QUIPU_DURABILITY_SYNCED:
+          opts.durability = quipu::Durability::kSynced;
+          break;
+        case QUIPU_DURABILITY_RELAXED:
+          opts.durability = quipu::Durability::kRelaxed;
+          break;
+        default:
+          return Fail(
+              quipu::Status::InvalidArgument("quipu_open: durability is QUIPU_DURABILITY_SYNCED or "
+                                             "QUIPU_DURABILITY_RELAXED, not " +
+                                             std::to_string(static_cast<int>(options->durability))),
+              error);
+      }
     }
     auto opened = quipu::Database::Open(path, opts);
     if (!opened.ok()) return Fail(opened.status(), error);
@@ -165,6 +182,19 @@ quipu_code quipu_open(const char* path, const quipu_options* options, quipu_db**
 }
 
 void quipu_close(quipu_db* db) { delete db; }
+
+quipu_code quipu_backup(quipu_db* db, const char* dir, quipu_error** error) {
+  if (db == nullptr || dir == nullptr) {
+    return Fail(quipu::Status::InvalidArgument("quipu_backup needs a db and a directory"), error);
+  }
+  try {
+    quipu::Status status = db->db->Backup(dir);
+    if (!status.ok()) return Fail(status, error);
+    return QUIPU_OK;
+  } catch (...) {
+    return FailInternal(error);
+  }
+}
 
 void quipu_cancel(quipu_db* db) {
   if (db != nullptr) db->db->Cancel();

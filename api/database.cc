@@ -102,6 +102,15 @@ Result<CheckReport> Database::Check() {
   return Guarded([&]() -> Result<CheckReport> { return impl_->engine->Check(); });
 }
 
+Status Database::Backup(const std::string& dir) {
+  Result<bool> done = Guarded([&]() -> Result<bool> {
+    Status status = impl_->engine->Backup(dir);
+    if (!status.ok()) return status;
+    return true;
+  });
+  return done.status();
+}
+
 void Database::Cancel() { impl_->engine->Cancel(); }
 
 namespace {

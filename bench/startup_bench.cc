@@ -127,7 +127,8 @@ int main(int argc, char** argv) {
   std::ostringstream sink;
   bool ok = Report("open + shell state (in process)", runs, [&] {
     const auto t0 = Clock::now();
-    auto db = quipu::repl::OpenDatabase(db_path, /*read_only=*/false, sink);
+    auto db =
+        quipu::repl::OpenDatabase(db_path, /*read_only=*/false, quipu::Durability::kSynced, sink);
     if (!db.ok()) return -1.0;
     quipu::repl::Shell shell(db->get(), sink, sink);
     return Millis(Clock::now() - t0);
@@ -139,7 +140,8 @@ int main(int argc, char** argv) {
        });
   size_t words = 0;
   ok = ok && Report("first Tab: completion words", runs, [&] {
-         auto db = quipu::repl::OpenDatabase(db_path, /*read_only=*/false, sink);
+         auto db = quipu::repl::OpenDatabase(db_path, /*read_only=*/false,
+                                             quipu::Durability::kSynced, sink);
          if (!db.ok()) return -1.0;
          quipu::repl::Shell shell(db->get(), sink, sink);
          const auto t0 = Clock::now();

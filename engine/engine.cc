@@ -140,12 +140,14 @@ Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Engine::~Engine() = default;
 
 Result<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
-                                             const DatabaseOptions& options) {
+                                             const DatabaseOptions& options, rocksdb::Env* env) {
   storage::StoreOptions store_options;
   store_options.read_only = options.read_only;
   store_options.create_if_missing = options.create_if_missing;
   store_options.upgrade_progress = options.upgrade_progress;
   store_options.cache_bytes = options.cache_bytes;
+  store_options.sync_commits = options.durability == Durability::kSynced;
+  store_options.env = env;
   Result<std::unique_ptr<storage::Store>> store = storage::OpenRocksDbStore(path, store_options);
   if (!store.ok()) return store.status();
   auto impl = std::make_unique<Impl>();
@@ -242,6 +244,11 @@ Result<CheckReport> Engine::Check() {
 }
 
 Status Engine::Compact() { return impl_->store->Compact(); }
+
+Status Engine::Backup(const std::string& dir) {
+  if (dir.empty()) return Status::InvalidArgument("cannot back up: the directory name is empty");
+  return impl_->store->Backup(dir);
+}
 
 void Engine::Cancel() { impl_->cancel_generation.fetch_add(1); }
 

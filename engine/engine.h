@@ -23,6 +23,10 @@
 #include "quipu/query_result.h"
 #include "quipu/status.h"
 
+namespace rocksdb {
+class Env;
+}  // namespace rocksdb
+
 namespace quipu::ast {
 struct Statement;
 }  // namespace quipu::ast
@@ -56,8 +60,11 @@ class Prepared {
 
 class Engine {
  public:
+  // `env`: the environment RocksDB reaches files through, for tests that
+  // inject faults (tests/fault_fs.h); null, as the API passes: the default.
   static Result<std::unique_ptr<Engine>> Open(const std::string& path,
-                                              const DatabaseOptions& options);
+                                              const DatabaseOptions& options,
+                                              rocksdb::Env* env = nullptr);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -82,6 +89,8 @@ class Engine {
   Result<CheckReport> Check();
   // Store::Compact.
   Status Compact();
+  // Store::Backup: a consistent copy into the new directory `dir`.
+  Status Backup(const std::string& dir);
   void Cancel();
 
   // The holdings kept between statements (query/holdings_cache.h); for

@@ -345,6 +345,16 @@ class Connection {
     if (db_ != nullptr) db_->Cancel();
   }
 
+  void Backup(const std::string& dir) {
+    std::shared_ptr<quipu::Database> database = db();
+    quipu::Status status;
+    {
+      py::gil_scoped_release release;
+      status = database->Backup(dir);
+    }
+    if (!status.ok()) Raise(status);
+  }
+
   // Changes the limits named; None keeps one as it is.
   void SetLimits(const py::object& time_limit_seconds, const py::object& path_states,
                  const py::object& memory_limit, const py::object& max_rows,
@@ -377,8 +387,11 @@ Connection Connect(const std::string& path, bool read_only, bool create_if_missi
                    const py::object& time_limit_seconds, const py::object& path_states,
                    const py::object& memory_limit, const py::object& max_rows,
                    const py::object& statement_bytes, const py::object& nesting_depth,
-                   std::vector<std::string> load_directories) {
+                   std::vector<std::string> load_directories, const std::string& durability) {
   quipu::DatabaseOptions options;
+  quipu::Result<quipu::Durability> parsed = quipu::ParseDurability(durability);
+  if (!parsed.ok()) throw py::value_error(parsed.status().message());
+  options.durability = *parsed;
   options.load_directories = std::move(load_directories);
   options.read_only = read_only;
   options.create_if_missing = create_if_missing;
@@ -461,6 +474,9 @@ PYBIND11_MODULE(quipu, m) {
            "parses one statement for running many times and returns a Statement; a syntax "
            "error raises quipu.SyntaxError here")
       .def("cancel", &Connection::Cancel, "stops the statements running now")
+      .def("backup", &Connection::Backup, py::arg("dir"),
+           "writes a copy of the database as of one moment into the new directory `dir` "
+           "(hard links where possible), while statements go on; it opens with connect(dir)")
       .def("set_limits", &Connection::SetLimits, py::arg("time_limit_seconds") = py::none(),
            py::arg("path_states") = py::none(), py::arg("memory_limit") = py::none(),
            py::arg("max_rows") = py::none(), py::arg("statement_bytes") = py::none(),
@@ -479,10 +495,12 @@ PYBIND11_MODULE(quipu, m) {
         py::arg("path_states") = py::none(), py::arg("memory_limit") = py::none(),
         py::arg("max_rows") = py::none(), py::arg("statement_bytes") = py::none(),
         py::arg("nesting_depth") = py::none(),
-        py::arg("load_directories") = std::vector<std::string>(),
+        py::arg("load_directories") = std::vector<std::string>(), py::arg("durability") = "synced",
         "opens (by default creating) the database in directory `path`; the limits (None: the "
         "default) are those of quipu::QueryLimits: time_limit_seconds, path_states, "
         "memory_limit (bytes, or a size such as '512MB'), max_rows, statement_bytes, "
         "nesting_depth; 0 means none; with "
-        "`load_directories`, load reads only files inside them");
+        "`load_directories`, load reads only files inside them; durability 'synced' (each "
+        "write survives a machine crash once it returns) or 'relaxed' (faster; a machine "
+        "crash may lose the last writes)");
 }

@@ -139,6 +139,12 @@ int main(int argc, char** argv) {
                "Run on after a failed statement or meta-command (each error is reported; the "
                "exit status is still 1)");
   app.add_flag("--read-only", read_only, "Open the database read-only; writes are refused");
+  std::string durability_name = "synced";
+  app.add_option("--durability", durability_name,
+                 "synced (default): a write reports success once it is on the disk, so a "
+                 "machine crash keeps it; relaxed: once it is written, not synced (several "
+                 "times faster for small writes; a machine crash may lose the last ones)")
+      ->type_name("synced|relaxed");
   // An option rather than a `check` subcommand: the usage stays `quipu
   // [OPTIONS] DB`, and a database directory named "check" keeps working.
   bool check = false;
@@ -170,6 +176,11 @@ int main(int argc, char** argv) {
               << quipu::repl::OutputFormatNames() << ")\n";
     return kExitUsage;
   }
+  quipu::Result<quipu::Durability> durability = quipu::ParseDurability(durability_name);
+  if (!durability.ok()) {
+    std::cerr << "quipu: --durability: " << durability.status().message() << "\n";
+    return kExitUsage;
+  }
   if (!file.empty() && !commands.empty()) {
     std::cerr << "quipu: give either -c or -f, not both\n";
     return kExitUsage;
@@ -179,7 +190,8 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
 
-  auto db = quipu::repl::OpenDatabase(db_path, read_only, std::cerr, /*create_if_missing=*/!check);
+  auto db = quipu::repl::OpenDatabase(db_path, read_only, *durability, std::cerr,
+                                      /*create_if_missing=*/!check);
   if (!db.ok()) {
     std::cerr << "quipu: " << db.status().message() << "\n";
     return kExitFailed;
@@ -189,6 +201,7 @@ int main(int argc, char** argv) {
   shell.set_format(format);
   shell.set_table_borders(borders);
   shell.set_keep_going(keep_going);
+  shell.set_durability(*durability);
   if (isatty(STDOUT_FILENO)) {
     shell.set_terminal(
         quipu::repl::LocaleIsUtf8(getenv("LC_ALL"), getenv("LC_CTYPE"), getenv("LANG")),

@@ -35,6 +35,7 @@ constexpr Command kCommands[] = {
     {":check", "", "verify that the indexes, dictionary, statistics and name index agree"},
     {":explain", "STATEMENT", "the plan of a match, without running it"},
     {":dot", "FILE[.svg]", "the last result's entities, paths and their facts as Graphviz"},
+    {":backup", "DIR", "write a copy of the database as of now into the new directory DIR"},
     {":open", "DB", "close this database and open DB (created if missing)"},
     {":quit", "", "leave the shell (Ctrl-D too)"},
 };
@@ -316,9 +317,15 @@ bool Shell::RunMeta(const std::string& line, bool* quit, const std::string& erro
     out_ << "wrote " << arg << "\n";
     return true;
   }
+  if (name == ":backup") {
+    if (arg.empty()) return fail(":backup needs a directory to create");
+    if (Status s = db_->Backup(arg); !s.ok()) return fail(s.message());
+    out_ << "backed up to " << arg << "\n";
+    return true;
+  }
   if (name == ":open") {
     if (arg.empty()) return fail(":open needs a database directory");
-    auto opened = OpenDatabase(arg, /*read_only=*/false, err_);
+    auto opened = OpenDatabase(arg, /*read_only=*/false, durability_, err_);
     if (!opened.ok()) return fail(opened.status().message());
     const QueryLimits limits = db_->limits();
     owned_ = std::move(*opened);

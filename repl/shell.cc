@@ -181,9 +181,11 @@ int Shell::RunInteractive(const LineReader& read_line) {
 }
 
 Result<std::unique_ptr<Database>> OpenDatabase(const std::string& path, bool read_only,
-                                               std::ostream& err, bool create_if_missing) {
+                                               Durability durability, std::ostream& err,
+                                               bool create_if_missing) {
   DatabaseOptions options;
   options.read_only = read_only;
+  options.durability = durability;
   options.create_if_missing = create_if_missing;
   options.upgrade_progress = [&err, &path](uint64_t done, uint64_t total) {
     err << "quipu: upgrading '" << path << "' to this build's format: " << done << " of " << total
@@ -192,12 +194,16 @@ Result<std::unique_ptr<Database>> OpenDatabase(const std::string& path, bool rea
   auto db = Database::Open(path, options);
   if (!db.ok() && !read_only &&
       db.status().message().find("in use by another process") != std::string::npos) {
+    const std::string why = db.status().message();
     options.read_only = true;
     db = Database::Open(path, options);
     if (db.ok()) {
-      err << "quipu: '" << path
-          << "' is open for writing in another process; opened read-only (writes are "
-             "refused; reads see what was committed when it opened)\n";
+      // "(pid N: command)" when the store could tell who holds it.
+      const size_t holder = why.find("(pid ");
+      err << "quipu: '" << path << "' is open for writing in another process"
+          << (holder == std::string::npos ? "" : " " + why.substr(holder))
+          << "; opened read-only (writes are refused; reads see what was committed when it "
+             "opened)\n";
     }
   }
   return db;

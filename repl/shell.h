@@ -52,6 +52,8 @@ class Shell {
   // After a failed statement or meta-command, run on instead of stopping; the
   // result is still kExitFailed (--keep-going).
   void set_keep_going(bool on) { keep_going_ = on; }
+  // What :open opens other databases with (--durability).
+  void set_durability(Durability durability) { durability_ = durability; }
   // Binds $name to the value of `literal` (any constant expression) for the
   // statements that follow; false with *error set when it does not evaluate.
   bool SetParam(const std::string& name, const std::string& literal, std::string* error);
@@ -129,6 +131,7 @@ class Shell {
   Params params_;
   bool timer_ = false;
   bool keep_going_ = false;
+  Durability durability_ = Durability::kSynced;
   bool quit_requested_ = false;
   std::string pending_;
   ProgressBar* progress_bar_ = nullptr;
@@ -143,6 +146,7 @@ class Shell {
 // with a note on `err`. Without `create_if_missing`, a missing database is
 // an error instead of a new one.
 Result<std::unique_ptr<Database>> OpenDatabase(const std::string& path, bool read_only,
-                                               std::ostream& err, bool create_if_missing = true);
+                                               Durability durability, std::ostream& err,
+                                               bool create_if_missing = true);
 
 }  // namespace quipu::repl

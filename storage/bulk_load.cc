@@ -20,8 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr char kBulkDirPrefix[] = "bulk-load.tmp";
-
 std::string SeqKey(TermType type) {
   return std::string("next_id/") + static_cast<char>('a' + static_cast<int>(type));
 }
@@ -32,20 +30,19 @@ std::string SeqKey(TermType type) {
 // entries (no copy of them is kept).
 class RocksBulkLoad::SstFile {
  public:
-  SstFile(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, std::string path)
-      : options_(db->GetOptions(family)),
+  SstFile(const RocksDbStore* store, rocksdb::ColumnFamilyHandle* family, std::string path)
+      : store_(store),
+        options_(store->db()->GetOptions(family)),
         writer_(rocksdb::EnvOptions(), options_, family),
         family_(family),
         path_(std::move(path)) {}
 
   Status Put(const rocksdb::Slice& key, const rocksdb::Slice& value) {
-    if (Status s = Open(); !s.ok()) return s;
-    ++entries_;
+    if (Status s = Reserve(key.size() + value.size()); !s.ok()) return s;
     return Check(writer_.Put(key, value));
   }
   Status Delete(const rocksdb::Slice& key) {
-    if (Status s = Open(); !s.ok()) return s;
-    ++entries_;
+    if (Status s = Reserve(key.size()); !s.ok()) return s;
     return Check(writer_.Delete(key));
   }
   // Finishes the file and adds it to `args`; a file with no entries is left
@@ -62,7 +59,18 @@ class RocksBulkLoad::SstFile {
   }
 
  private:
-  Status Open() {
+  // Opens the file at the first entry, and checks the disk's free space
+  // (RocksDbStore::CheckSpace) for each kSpaceStep of entries to come: the
+  // file is written as its entries are made, so its size is not known
+  // before.
+  static constexpr uint64_t kSpaceStep = uint64_t{16} << 20;
+  Status Reserve(uint64_t bytes) {
+    ++entries_;
+    bytes_ += bytes;
+    if (bytes_ > reserved_) {
+      if (Status s = store_->CheckSpace(kSpaceStep); !s.ok()) return s;
+      reserved_ += kSpaceStep;
+    }
     if (opened_) return Status::Ok();
     opened_ = true;
     return Check(writer_.Open(path_));
@@ -71,28 +79,24 @@ class RocksBulkLoad::SstFile {
     return s.ok() ? Status::Ok() : FromRocks(s, "bulk load: cannot write " + path_);
   }
 
+  const RocksDbStore* store_;
   const rocksdb::Options options_;
   rocksdb::SstFileWriter writer_;
   rocksdb::ColumnFamilyHandle* family_;
   const std::string path_;
   bool opened_ = false;
   uint64_t entries_ = 0;
+  uint64_t bytes_ = 0;     // of the entries given so far
+  uint64_t reserved_ = 0;  // bytes CheckSpace has allowed
 };
 
 RocksBulkLoad::RocksBulkLoad(RocksDbStore* store, std::unique_lock<std::mutex> lock)
     : store_(store), db_(store->db()), lock_(std::move(lock)) {
   store_->Snapshot(&snapshot_, &stats_);
   static std::atomic<int> counter{0};
+  // What a killed load left is removed by the next writable open.
   const fs::path db_dir(db_->GetName());
-  std::error_code ec;
-  // Files of a load that crashed before ingesting are of no use: the write
-  // lock and the database's LOCK file mean no other load is running.
-  for (const auto& entry : fs::directory_iterator(db_dir, ec)) {
-    if (entry.path().filename().string().rfind(kBulkDirPrefix, 0) == 0) {
-      fs::remove_all(entry.path(), ec);
-    }
-  }
-  dir_ = (db_dir / (std::string(kBulkDirPrefix) + std::to_string(counter++))).string();
+  dir_ = (db_dir / (std::string(kBulkLoadDirPrefix) + std::to_string(counter++))).string();
 }
 
 RocksBulkLoad::~RocksBulkLoad() {
@@ -537,7 +541,7 @@ Status RocksBulkLoad::WriteFile(Family family, const std::vector<FileEntry>& ent
 }
 
 std::unique_ptr<RocksBulkLoad::SstFile> RocksBulkLoad::NewFile(Family family) {
-  return std::make_unique<SstFile>(db_, store_->family(family),
+  return std::make_unique<SstFile>(store_, store_->family(family),
                                    dir_ + "/" + kFamilyNames[family] + ".sst");
 }
 

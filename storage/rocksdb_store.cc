@@ -1,10 +1,13 @@
 #include "storage/rocksdb_store.h"
 
-#include <algorithm>
-
+#include <rocksdb/file_system.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -13,9 +16,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include "quipu/options.h"
 #include "storage/bulk_load.h"
 #include "storage/checker.h"
 #include "storage/fact_list.h"
+#include "storage/info_log.h"
 #include "storage/key_codec.h"
 #include "storage/legacy_keys.h"
 #include "storage/name_index.h"
@@ -42,6 +47,40 @@ namespace fs = std::filesystem;
 // holds some of RocksDB's files or some of the families (RocksDB writes
 // CURRENT, then creates the families one at a time).
 constexpr char kCreatingFile[] = "QUIPU-CREATING";
+
+// Removes the folders of bulk loads killed before they ended (their files
+// were never ingested, or were moved in and the folder not yet removed).
+// REQUIRES: the database's LOCK is held, so no load of another process is
+// running, and none of this store has started.
+void RemoveBulkLoadLeftovers(const std::string& path) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(path, ec)) {
+    if (entry.path().filename().string().rfind(kBulkLoadDirPrefix, 0) == 0) {
+      fs::remove_all(entry.path(), ec);
+    }
+  }
+}
+
+// Which process holds the database's LOCK (RocksDB takes an fcntl write lock
+// on it): "pid N: its command line", or empty when that cannot be read.
+// REQUIRES: this process does not hold the lock. Closing any descriptor of a
+// file drops the fcntl locks the process holds on it.
+std::string LockHolder(const std::string& path) {
+  const int fd = ::open((fs::path(path) / "LOCK").c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) return "";
+  struct flock lock = {};
+  lock.l_type = F_WRLCK;
+  lock.l_whence = SEEK_SET;
+  const bool held = ::fcntl(fd, F_GETLK, &lock) == 0 && lock.l_type != F_UNLCK;
+  ::close(fd);
+  if (!held) return "";
+  std::ifstream in("/proc/" + std::to_string(lock.l_pid) + "/cmdline", std::ios::binary);
+  std::string command((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!command.empty() && command.back() == '\0') command.pop_back();
+  std::replace(command.begin(), command.end(), '\0', ' ');
+  if (command.size() > 200) command = command.substr(0, 200) + "…";
+  return "pid " + std::to_string(lock.l_pid) + (command.empty() ? "" : ": " + command);
+}
 
 }  // namespace
 
@@ -109,6 +148,8 @@ Status FromRocks(const rocksdb::Status& s, const std::string& context) {
       return Status::IoError(context + ": the database is in use by another process (" + state +
                              ")");
     }
+    if (s.IsNoSpace())
+      return Status::IoError(context + ": no space left on device (" + state + ")");
     return Status::IoError(context + ": " + state);
   }
   if (s.IsCorruption()) return Status::Corruption(context + ": " + s.ToString());
@@ -159,8 +200,12 @@ Result<std::unique_ptr<Store>> RocksDbStore::Open(const std::string& path,
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = fresh || (interrupted && !options.read_only);
   db_options.info_log_level = rocksdb::InfoLogLevel::ERROR_LEVEL;
-  db_options.keep_log_file_num = 2;
+  // Not RocksDB's own LOG writer: a full disk makes it abort the process
+  // (info_log.h).
+  db_options.info_log =
+      std::make_shared<InfoLog>((fs::path(path) / "LOG").string(), db_options.info_log_level);
   db_options.max_background_jobs = 2;
+  if (options.env != nullptr) db_options.env = options.env;
 
   // Which families are there: a database of format 3 or older has the
   // key-per-fact families (and, before 3, `instances`) and none of the list
@@ -192,6 +237,9 @@ Result<std::unique_ptr<Store>> RocksDbStore::Open(const std::string& path,
 
   std::unique_ptr<RocksDbStore> store(new RocksDbStore());
   store->read_only_ = options.read_only;
+  // RocksDB's group commit would share one sync among concurrent writes;
+  // Quipu's writes run one at a time (write_mutex_), so each pays its own.
+  store->commit_options_.sync = options.sync_commits;
   store->block_cache_ = rocksdb::NewLRUCache(options.cache_bytes);
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   std::vector<int> opened;  // Family, or kFamilyCount + LegacyFamily
@@ -211,6 +259,13 @@ Result<std::unique_ptr<Store>> RocksDbStore::Open(const std::string& path,
   rocksdb::Status s = options.read_only
                           ? rocksdb::DB::OpenForReadOnly(db_options, path, families, &handles, &raw)
                           : rocksdb::DB::Open(db_options, path, families, &handles, &raw);
+  if (s.IsIOError() && s.ToString().find("While lock file: ") != std::string::npos) {
+    // Another process (this one's own lock reads "lock hold by current process").
+    if (const std::string holder = LockHolder(path); !holder.empty()) {
+      return Status::IoError("cannot open database '" + path +
+                             "': the database is in use by another process (" + holder + ")");
+    }
+  }
   if (!s.ok()) return FromRocks(s, "cannot open database '" + path + "'");
   store->db_.reset(raw);
   // One handle per Family, in order, null for a missing family; the legacy
@@ -233,6 +288,7 @@ Result<std::unique_ptr<Store>> RocksDbStore::Open(const std::string& path,
     fs::remove(creating, ec);  // the format marker is stored: the creation is complete
   }
   if (check.ok() && !options.read_only) {
+    RemoveBulkLoadLeftovers(path);
     // After OpenFormat: an upgrade creates the list families.
     std::vector<rocksdb::ColumnFamilyHandle*> compacted;
     for (Family f : {kSpo, kPos, kOsp, kInstances, kTerm2Id, kId2Term, kNames}) {
@@ -353,12 +409,62 @@ void RocksDbStore::Snapshot(const rocksdb::Snapshot** snapshot,
   *stats = stats_;
 }
 
+namespace {
+
+std::string Bytes(uint64_t n) { return n == 0 ? "0 bytes" : FormatMemorySize(n); }
+
+}  // namespace
+
+Status RocksDbStore::CheckSpace(uint64_t bytes) const {
+  uint64_t free = 0;
+  const rocksdb::IOStatus s = db_->GetEnv()->GetFileSystem()->GetFreeSpace(
+      db_->GetName(), rocksdb::IOOptions(), &free, nullptr);
+  if (!s.ok() || free >= bytes + kSpaceReserve) return Status::Ok();  // unknown: the write tells
+  return Status::IoError("no space left on device for '" + db_->GetName() + "': " + Bytes(free) +
+                         " free; the write needs about " + Bytes(bytes) + " and " +
+                         Bytes(kSpaceReserve) +
+                         " are kept free for the store's own flushes and compactions");
+}
+
+std::string RocksDbStore::StoppedMessage() const {
+  return write_error_ +
+         "; the database takes no more writes until it is opened again (once the disk has "
+         "room)";
+}
+
+Status RocksDbStore::WritesStopped() const {
+  std::lock_guard<std::mutex> lock(publish_mutex_);
+  return write_failed_ ? Status::IoError(StoppedMessage()) : Status::Ok();
+}
+
 Status RocksDbStore::Publish(rocksdb::WriteBatch* batch, const rocksdb::WriteOptions& options,
                              std::shared_ptr<const StatsTable> stats,
                              const std::function<rocksdb::Status()>& ingest) {
   std::lock_guard<std::mutex> lock(publish_mutex_);
-  rocksdb::Status s = ingest ? ingest() : db_->Write(options, batch);
-  if (!s.ok()) return FromRocks(s, ingest ? "bulk load: ingestion failed" : "commit failed");
+  if (write_failed_) return Status::IoError(StoppedMessage());
+  if (batch != nullptr) {
+    if (Status space = CheckSpace(2 * batch->GetDataSize()); !space.ok()) return space;
+  }
+  rocksdb::Status s;
+  if (ingest) {
+    // The ingested files are synced whatever the durability: sync the log
+    // first, or a power cut could keep this load and lose statements
+    // committed before it without a sync (relaxed durability), when the
+    // ingestion does not flush the memtables (it does when their keys
+    // overlap the files, and a flush syncs the log).
+    s = db_->SyncWAL();
+    if (s.ok()) s = ingest();
+  } else {
+    s = db_->Write(options, batch);
+  }
+  if (!s.ok()) {
+    const Status failed = FromRocks(s, ingest ? "bulk load: ingestion failed" : "commit failed");
+    if (s.IsIOError()) {
+      write_failed_ = true;
+      write_error_ = failed.message();
+    }
+    return failed;
+  }
   stats_ = std::move(stats);
   ++version_;
   return Status::Ok();
@@ -377,6 +483,7 @@ Result<std::unique_ptr<WriteTxn>> RocksDbStore::BeginWrite() {
   if (read_only_) {
     return Status::InvalidArgument("the database is open read-only; writes are refused");
   }
+  if (Status stopped = WritesStopped(); !stopped.ok()) return stopped;
   std::unique_lock<std::mutex> lock(write_mutex_);
   return std::unique_ptr<WriteTxn>(new RocksTxn(this, /*writable=*/true, std::move(lock)));
 }
@@ -385,6 +492,7 @@ Result<std::unique_ptr<BulkLoad>> RocksDbStore::BeginBulkLoad() {
   if (read_only_) {
     return Status::InvalidArgument("the database is open read-only; writes are refused");
   }
+  if (Status stopped = WritesStopped(); !stopped.ok()) return stopped;
   std::unique_lock<std::mutex> lock(write_mutex_);
   return std::unique_ptr<BulkLoad>(new RocksBulkLoad(this, std::move(lock)));
 }
@@ -405,6 +513,28 @@ Status RocksDbStore::Check(CheckReport* report) {
   Status s = CheckRocksDb(db_.get(), handles_, snapshot, report, legacy_stats_);
   db_->ReleaseSnapshot(snapshot);
   return s;
+}
+
+Status RocksDbStore::Backup(const std::string& dir) {
+  const std::string context = "cannot back up to '" + dir + "'";
+  if (read_only_) {
+    return Status::InvalidArgument(context +
+                                   ": the database is open read-only (back up from "
+                                   "the process that writes it)");
+  }
+  std::error_code ec;
+  if (fs::exists(dir, ec)) {
+    return Status::InvalidArgument(context + ": it exists (name a directory to create)");
+  }
+  rocksdb::Checkpoint* raw = nullptr;
+  if (Status s = FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), context); !s.ok()) {
+    return s;
+  }
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  // 0: the memtables are flushed first, so the copy holds table files and a
+  // manifest and no log to replay. RocksDB takes the live files of one
+  // moment, with file deletions held off while it links or copies them.
+  return FromRocks(checkpoint->CreateCheckpoint(dir, /*log_size_for_flush=*/0), context);
 }
 
 Result<std::unique_ptr<Store>> OpenRocksDbStore(const std::string& path,

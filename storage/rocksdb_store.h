@@ -59,6 +59,13 @@ inline constexpr int kFormatVersion = 5;
 inline constexpr char kMagicKey[] = "magic";
 inline constexpr char kMagicValue[] = "quipu";
 inline constexpr char kFormatKey[] = "format_version";
+// A bulk load writes its SST files in `<db>/bulk-load.tmp<n>/` before
+// ingesting them (bulk_load.cc); a writable open removes what a killed load
+// left there.
+inline constexpr char kBulkLoadDirPrefix[] = "bulk-load.tmp";
+// Bytes of free disk a write leaves for RocksDB's own work: a memtable flush
+// writes up to its write buffer (64 MiB by default), a compaction its output.
+inline constexpr uint64_t kSpaceReserve = uint64_t{64} << 20;
 
 class RocksDbStore final : public Store {
  public:
@@ -69,9 +76,13 @@ class RocksDbStore final : public Store {
   Result<std::unique_ptr<WriteTxn>> BeginWrite() override;
   Result<std::unique_ptr<BulkLoad>> BeginBulkLoad() override;
   Status Check(CheckReport* report) override;
+  Status Backup(const std::string& dir) override;
   uint64_t version() const override;
 
   rocksdb::DB* db() const { return db_.get(); }
+  // What a statement's commit writes with: synced unless the store was
+  // opened with StoreOptions::sync_commits false.
+  const rocksdb::WriteOptions& commit_options() const { return commit_options_; }
   rocksdb::ColumnFamilyHandle* family(Family f) const { return handles_[f]; }
 
   // A snapshot of the database and the statistics of the same moment.
@@ -84,6 +95,11 @@ class RocksDbStore final : public Store {
   Status Publish(rocksdb::WriteBatch* batch, const rocksdb::WriteOptions& options,
                  std::shared_ptr<const StatsTable> stats,
                  const std::function<rocksdb::Status()>& ingest = nullptr);
+  // An I/O error (no space left on device, naming the database) unless the
+  // disk holds `bytes` more and kSpaceReserve beside; OK when the free space
+  // cannot be read. Checked before each write so that RocksDB rarely meets a
+  // full disk in the middle of one (it then stops writing until resumed).
+  Status CheckSpace(uint64_t bytes) const;
   // After a bulk load: merges the levels it stacked, in the background
   // (compactor.h). Nothing for a read-only store.
   void RequestCompaction();
@@ -100,6 +116,9 @@ class RocksDbStore final : public Store {
   // After the format check: refuses what this build cannot use, upgrades an
   // older format (writable opens only), drops what an upgrade left.
   Status OpenFormat(int version, const StoreOptions& options);
+  // Why writes are refused after an I/O error; the error when they are.
+  std::string StoppedMessage() const;
+  Status WritesStopped() const;
   // `legacy`: the format-4 values of 24 bytes (a read-only open of format 4).
   Status LoadStats(bool legacy);
 
@@ -124,6 +143,7 @@ class RocksDbStore final : public Store {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::ColumnFamilyHandle* legacy_[kLegacyFamilyCount] = {};
   bool read_only_ = false;
+  rocksdb::WriteOptions commit_options_;
   bool legacy_stats_ = false;                    // a format-4 database opened read-only
   std::shared_ptr<rocksdb::Cache> block_cache_;  // shared by the families
   bool background_compaction_ = true;            // StoreOptions::background_compaction
@@ -135,6 +155,13 @@ class RocksDbStore final : public Store {
   mutable std::mutex publish_mutex_;
   std::shared_ptr<const StatsTable> stats_;
   uint64_t version_ = 0;  // guarded by publish_mutex_
+  // The last write met an I/O error (`write_error_`). RocksDB then stops
+  // writing until resumed, and its in-place recovery from a full disk in
+  // 7.8.3 left a later ingestion to abort (an assertion on file number 0;
+  // tests/fault_test.cc): this store takes no more writes; the next open
+  // recovers from the write-ahead log. Guarded by publish_mutex_.
+  bool write_failed_ = false;
+  std::string write_error_;
 };
 
 Status FromRocks(const rocksdb::Status& s, const std::string& context);

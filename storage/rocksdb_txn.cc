@@ -402,7 +402,7 @@ Status RocksTxn::Commit() {
     }
     published = std::move(table);
   }
-  Status s = store_->Publish(batch_->GetWriteBatch(), rocksdb::WriteOptions(), published);
+  Status s = store_->Publish(batch_->GetWriteBatch(), store_->commit_options(), published);
   batch_->Clear();
   return s;
 }

@@ -25,6 +25,10 @@
 #include "quipu/status.h"
 #include "quipu/value.h"
 
+namespace rocksdb {
+class Env;
+}  // namespace rocksdb
+
 namespace quipu::storage {
 
 struct Triple {
@@ -187,6 +191,12 @@ class BulkLoad {
 
 struct StoreOptions {
   bool read_only = false;
+  // Commits sync the write-ahead log before they return (a machine crash
+  // keeps them); false: written, not synced (a process crash keeps them).
+  bool sync_commits = true;
+  // The environment RocksDB reaches files through; null: the default. For
+  // tests that inject faults (tests/fault_fs.h); not owned.
+  rocksdb::Env* env = nullptr;
   // Capacity of the cache of decompressed blocks the families share.
   uint64_t cache_bytes = uint64_t{256} << 20;
   bool create_if_missing = true;
@@ -215,6 +225,12 @@ class Store {
   // Merges now the levels bulk loads stacked, which the store otherwise
   // does in the background after each load; returns when done.
   virtual Status Compact() { return Status::Ok(); }
+  // Writes a consistent copy of the database, as of one moment, into the
+  // new directory `dir` (files hard-linked where the file system allows,
+  // copied otherwise); writes go on meanwhile. The copy opens as a database.
+  virtual Status Backup(const std::string& /*dir*/) {
+    return Status::NotSupported("this store has no backup");
+  }
   // A number that changes with every committed write (of this process):
   // what caches of plans and statistics are keyed by.
   virtual uint64_t version() const { return 0; }

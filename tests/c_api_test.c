@@ -536,6 +536,60 @@ static void TestLimits(const char* path) {
   quipu_close(db);
 }
 
+/* Durability: synced by default; relaxed writes (tests/power_loss_test.cc
+ * shows what each keeps of a machine crash); anything else is refused. */
+static void TestDurability(const char* path) {
+  quipu_options options;
+  quipu_options_init(&options);
+  CHECK(options.durability == QUIPU_DURABILITY_SYNCED);
+  options.durability = QUIPU_DURABILITY_RELAXED;
+  quipu_db* db = NULL;
+  quipu_error* err = NULL;
+  CHECK(quipu_open(path, &options, &db, &err) == QUIPU_OK);
+  quipu_result* r = Run(db, "insert (@relaxed {n: 1});", NULL);
+  quipu_result_free(r);
+  r = Run(db, "match (@relaxed {n: 1}) return count(*);", NULL);
+  CHECK(quipu_result_int(r, 0, 0) == 1);
+  quipu_result_free(r);
+  quipu_close(db);
+  options.durability = (quipu_durability)7;
+  CHECK(quipu_open(path, &options, &db, &err) == QUIPU_INVALID_ARGUMENT);
+  CHECK_STR(quipu_error_message(err),
+            "quipu_open: durability is QUIPU_DURABILITY_SYNCED or QUIPU_DURABILITY_RELAXED, "
+            "not 7");
+  quipu_error_free(err);
+}
+
+/* A backup opens as a database; its errors come back as errors. */
+static void TestBackup(const char* path) {
+  quipu_db* db = NULL;
+  quipu_error* err = NULL;
+  CHECK(quipu_open(path, NULL, &db, &err) == QUIPU_OK);
+  char copy[256];
+  snprintf(copy, sizeof copy, "%s-copy", path);
+  CHECK(quipu_backup(db, copy, &err) == QUIPU_OK);
+  CHECK(quipu_backup(db, copy, &err) == QUIPU_INVALID_ARGUMENT);
+  char expected[600];
+  snprintf(expected, sizeof expected,
+           "cannot back up to '%s': it exists (name a directory to create)", copy);
+  CHECK_STR(quipu_error_message(err), expected);
+  quipu_error_free(err);
+  err = NULL;
+  CHECK(quipu_backup(db, NULL, &err) == QUIPU_INVALID_ARGUMENT);
+  CHECK_STR(quipu_error_message(err), "quipu_backup needs a db and a directory");
+  quipu_error_free(err);
+  quipu_close(db);
+  quipu_db* restored = NULL;
+  CHECK(quipu_open(copy, NULL, &restored, &err) == QUIPU_OK);
+  quipu_result* r = Run(restored, "match (@relaxed {n: 1}) return count(*);", NULL);
+  CHECK(quipu_result_int(r, 0, 0) == 1);
+  quipu_result_free(r);
+  quipu_close(restored);
+  char command[300];
+  snprintf(command, sizeof command, "rm -rf %s", copy);
+  if (system(command) != 0) ++failures;
+}
+
 int main(void) {
   char path[] = "/tmp/quipu-c-api-XXXXXX";
   if (mkdtemp(path) == NULL) return 1;
@@ -555,6 +609,8 @@ int main(void) {
   TestReadOnly(path);
   TestLoadDirectories(path);
   TestLimits(path);
+  TestDurability(path);
+  TestBackup(path);
   char command[64];
   snprintf(command, sizeof command, "rm -rf %s", path);
   if (system(command) != 0) ++failures;

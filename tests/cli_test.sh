@@ -159,6 +159,29 @@ out=$("$quipu" "$db" --read-only --format csv -c 'match (e {n: 3}) return e;')
 check "read-only reads" "e
 @z" "$out"
 
+# :backup writes a copy that opens as a database; an existing directory is an error.
+out=$("$quipu" "$db" -c ":backup $work/copy")
+check ":backup reports the copy" "backed up to $work/copy" "$out"
+out=$("$quipu" "$work/copy" --format csv -c 'match (e {n: 3}) return e;')
+check "the copy opens and holds the data" "e
+@z" "$out"
+"$quipu" "$db" -c ":backup $work/copy" >/dev/null 2>"$work/err"
+check ":backup to an existing directory exits 1" "1" "$?"
+check ":backup to an existing directory says so" "error at line 1: cannot back up to '$work/copy': it exists (name a directory to create)" "$(cat "$work/err")"
+"$quipu" "$db" -c ":backup" >/dev/null 2>"$work/err"
+check ":backup without a directory" "error at line 1: :backup needs a directory to create" "$(cat "$work/err")"
+
+# --durability: relaxed writes (what a machine crash keeps of each mode is
+# tests/power_loss_test.cc's); a word that is neither is a usage error.
+out=$("$quipu" "$db" --durability relaxed -c 'insert (@relaxed {n: 5});')
+check "--durability relaxed writes" "inserted 1 fact" "$out"
+out=$("$quipu" "$db" --format csv --durability synced -c 'match (e {n: 5}) return e;')
+check "--durability synced reads what relaxed wrote" "e
+@relaxed" "$out"
+"$quipu" "$db" --durability fast -c 'return 1;' >/dev/null 2>"$work/err"
+check "bad --durability exits 2" "2" "$?"
+check "bad --durability message" "quipu: --durability: durability is 'synced' or 'relaxed', not 'fast'" "$(cat "$work/err")"
+
 out=$("$quipu" "$db" --format csv -p who='"COSCO Shipping"' -p n=41 -c 'match (c {name: $who}) return c, $n + 1 as m;')
 check "--param binds parameters" "c,m
 @cosco,42" "$out"
@@ -196,16 +219,18 @@ fi
 
 # A second process on a database in use opens it read-only, with a note.
 mkfifo "$work/hold"
-("$quipu" "$db" < "$work/hold" >/dev/null 2>&1 &)
+"$quipu" "$db" < "$work/hold" >/dev/null 2>&1 &
+holder=$!
 exec 9>"$work/hold"   # keeps the first shell waiting for input, holding the lock
 sleep 1
 out=$("$quipu" "$db" --format csv -c 'match (e {n: 3}) return e;' 2>"$work/err")
 check "second process reads" "e
 @z" "$out"
-check "second process note" "quipu: '$db' is open for writing in another process; opened read-only (writes are refused; reads see what was committed when it opened)" "$(cat "$work/err")"
+check "second process note names the holder" "quipu: '$db' is open for writing in another process (pid $holder: $quipu $db); opened read-only (writes are refused; reads see what was committed when it opened)" "$(cat "$work/err")"
 "$quipu" "$db" -c 'insert (@v {n: 5});' >/dev/null 2>"$work/err"
 check "second process cannot write" "1" "$?"
 exec 9>&-
+wait "$holder"
 
 echo "$passes passed, $failures failed"
 ((failures == 0))

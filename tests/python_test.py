@@ -5,6 +5,7 @@ import datetime
 import decimal
 import os
 import shutil
+import subprocess
 import tempfile
 import threading
 import time
@@ -209,6 +210,60 @@ class QuipuTest(unittest.TestCase):
                 ro.execute("insert (@b:T);")
         with self.assertRaises(quipu.Error):
             quipu.connect(os.path.join(self.dir, "absent"), create_if_missing=False)
+
+    def test_durability(self):
+        # Synced by default; relaxed writes too (tests/power_loss_test.cc shows
+        # what each keeps of a machine crash); other words are refused.
+        self.db.close()
+        with quipu.connect(self.path, durability="relaxed") as db:
+            db.execute("insert (@r {n: 1});")
+            self.assertEqual(db.execute("match (@r {n: 1}) return count(*);").fetchall(), [(1,)])
+        with quipu.connect(self.path, durability="Synced") as db:
+            self.assertEqual(db.execute("match (@r {n: 1}) return count(*);").fetchall(), [(1,)])
+        with self.assertRaises(ValueError) as ctx:
+            quipu.connect(self.path, durability="fast")
+        self.assertEqual(str(ctx.exception), "durability is 'synced' or 'relaxed', not 'fast'")
+
+    def test_backup(self):
+        self.db.execute("insert (@kept {n: 7});")
+        copy = os.path.join(self.dir, "copy")
+        self.db.backup(copy)
+        with quipu.connect(copy) as restored:
+            self.assertEqual(restored.execute("match (@kept {n: 7}) return count(*);").fetchall(),
+                             [(1,)])
+        with self.assertRaises(quipu.Error) as ctx:
+            self.db.backup(copy)
+        self.assertEqual(ctx.exception.message,
+                         f"cannot back up to '{copy}': it exists (name a directory to create)")
+
+    def test_database_in_use_names_its_holder(self):
+        # The shell (build/quipu, beside the module's folder) holds the
+        # database while it waits for input.
+        self.db.close()
+        shell = os.path.join(os.path.dirname(os.path.dirname(quipu.__file__)), "quipu")
+        holder = subprocess.Popen([shell, self.path], stdin=subprocess.PIPE,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            # It takes the lock as it opens the database, before it reads its
+            # input: wait for the lock in /proc/locks ("... POSIX ADVISORY
+            # WRITE <pid> ..."), then open.
+            def holds_lock():
+                with open("/proc/locks", encoding="ascii") as locks:
+                    return any(line.split()[1:5] == ["POSIX", "ADVISORY", "WRITE", str(holder.pid)]
+                               for line in locks)
+
+            deadline = time.monotonic() + 30
+            while not holds_lock():
+                self.assertLess(time.monotonic(), deadline)
+                time.sleep(0.02)
+            with self.assertRaises(quipu.Error) as ctx:
+                quipu.connect(self.path)
+            self.assertEqual(ctx.exception.message,
+                             f"cannot open database '{self.path}': the database is in use by "
+                             f"another process (pid {holder.pid}: {shell} {self.path})")
+        finally:
+            holder.stdin.close()
+            holder.wait()
 
     def test_threads_share_a_database(self):
         self.db.execute("insert (@a:C {n: 10}), (@b:C {n: 0});")

@@ -277,7 +277,7 @@ TEST_CASE(":help lists every meta-command", "[shell]") {
   bool quit = false;
   REQUIRE(shell.RunMeta(":help", &quit));
   for (const char* c : {":help", ":mode", ":timer", ":output", ":read", ":params", ":schema",
-                        ":check", ":explain", ":dot", ":open", ":quit"}) {
+                        ":check", ":explain", ":dot", ":backup", ":open", ":quit"}) {
     CHECK(("\n" + f.out.str()).find(std::string("\n") + c + " ") != std::string::npos);
   }
   CHECK(f.out.str().find("\n:mode [MODE]           show or set the output mode: table "

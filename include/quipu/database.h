@@ -102,6 +102,13 @@ class QUIPU_EXPORT Database {
   // done: after a script of loads, before timing queries.
   Status Compact();
 
+  // Writes a copy of the database as of one moment into the directory `dir`,
+  // which must not exist; statements, writes included, go on meanwhile. The
+  // files are hard-linked where the file system allows (the same disk),
+  // copied otherwise; the copy opens as a database (Open(dir)) and restores
+  // by being used or copied in place of the original.
+  Status Backup(const std::string& dir);
+
   // Asks every statement running now to stop; each fails with "the statement
   // was cancelled". Statements started afterwards are not affected.
   void Cancel();

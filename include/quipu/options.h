@@ -59,6 +59,23 @@ struct QueryLimits {
   uint32_t nesting_depth = 256;
 };
 
+// When a write statement's success is reported, relative to the disk.
+enum class Durability {
+  // Its write-ahead log is synced (fsync) before the statement returns: a
+  // statement reported committed survives a power cut or a crash of the
+  // machine. Writes run one at a time, so each pays one sync (about a
+  // millisecond on an SSD; docs/benchmarks.md, "Durability").
+  kSynced,
+  // The log is written but not synced: a crash of the process loses
+  // nothing, a crash of the machine may lose the last statements reported
+  // committed (never part of one). Many times more small writes a second.
+  kRelaxed,
+};
+
+// "synced" or "relaxed" (any case); the error names both.
+QUIPU_EXPORT Result<Durability> ParseDurability(std::string_view text);
+QUIPU_EXPORT const char* DurabilityName(Durability durability);
+
 struct DatabaseOptions {
   // Bytes of the cache of decompressed storage blocks, shared by all of the
   // database's indexes: reads that find their blocks there skip the disk
@@ -69,6 +86,10 @@ struct DatabaseOptions {
   bool read_only = false;
   // Create the directory and an empty database when absent. Default: true.
   bool create_if_missing = true;
+  // Whether a write statement is synced to the disk before it reports
+  // success (above); a load is one write, synced once at its end. Default:
+  // kSynced.
+  Durability durability = Durability::kSynced;
   QueryLimits limits;
   // When not empty, `load` reads only files inside these directories (and
   // their subdirectories), judged after resolving symbolic links and `..`;

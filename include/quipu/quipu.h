@@ -93,6 +93,12 @@ QUIPU_EXPORT uint32_t quipu_error_column(const quipu_error* error);
 QUIPU_EXPORT void quipu_error_free(quipu_error* error);
 
 /* ---- opening and closing */
+/* When a write statement reports success (quipu::Durability). */
+typedef enum quipu_durability {
+  QUIPU_DURABILITY_SYNCED = 0, /* its log synced: it survives a machine crash */
+  QUIPU_DURABILITY_RELAXED     /* written, not synced: it survives a process crash */
+} quipu_durability;
+
 typedef struct quipu_options {
   int read_only;             /* refuse writes, take no lock; default 0 */
   int create_if_missing;     /* default 1 */
@@ -112,6 +118,7 @@ typedef struct quipu_options {
    * nesting_depth on for untrusted text: deep nesting overflows the stack. */
   uint64_t statement_bytes;
   uint32_t nesting_depth;
+  quipu_durability durability; /* default QUIPU_DURABILITY_SYNCED */
 } quipu_options;
 
 /* Fills `options` with the defaults. */
@@ -124,6 +131,9 @@ QUIPU_EXPORT void quipu_close(quipu_db* db);
 /* Asks every statement running now to stop ("the statement was cancelled").
  * Safe to call from any thread. */
 QUIPU_EXPORT void quipu_cancel(quipu_db* db);
+/* Writes a copy of the database as of one moment into the new directory
+ * `dir` (quipu::Database::Backup); statements go on meanwhile. */
+QUIPU_EXPORT quipu_code quipu_backup(quipu_db* db, const char* dir, quipu_error** error);
 
 /* ---- parameters: values for the $name parameters of a statement */
 QUIPU_EXPORT quipu_params* quipu_params_new(void);
