@@ -118,7 +118,7 @@ int main(int argc, char** argv) {
                     static_cast<double>(facts) / s);
       }
     } else {
-      std::printf("  serdi not installed (apt-get install serdi) to compare\n");
+      std::printf("  serdi not installed (bench/compare/install.sh installs it) to compare\n");
     }
     Load((dir / "db").string(), "load '" + nt + "'", "N-Triples", facts);
     Load((dir / "db").string(), "load csv '" + csv + "' as edges owns from from to to", "CSV edges",

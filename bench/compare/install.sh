@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the peer engines of the side-by-side benchmark (issue 7), on demand:
 # never run by the tests. Debian packages: sqlite3, virtuoso-opensource,
-# gnuplot-nox; npm packages into bench/compare/node/ from the committed
+# gnuplot-nox, serdi (bench/load_bench's parse-only baseline); npm packages into bench/compare/node/ from the committed
 # package.json and package-lock.json (@duckdb/node-api, kuzu, oxigraph).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -11,6 +11,7 @@ missing=()
 command -v sqlite3 >/dev/null || missing+=(sqlite3)
 command -v virtuoso-t >/dev/null || missing+=(virtuoso-opensource)
 command -v gnuplot >/dev/null || missing+=(gnuplot-nox)
+command -v serdi >/dev/null || missing+=(serdi)
 if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get update
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y "${missing[@]}"
