@@ -1,9 +1,11 @@
 // RocksBulkLoad: a load that bypasses the write batch. Terms are interned in
-// memory (new ones get ids from the same sequences a WriteTxn uses), fact
-// instances are buffered, and Commit() sorts them for each index
-// permutation, builds the adjacency lists they change (merged with the
-// stored ones), writes one SST file per column family with SstFileWriter and
-// ingests them all with one DB::IngestExternalFiles call, which the MANIFEST
+// a table of the load's own (term_table.h; new ones get ids from the same
+// sequences a WriteTxn uses, terms of types the store holds are looked up
+// all at once at Commit), fact instances are buffered, and Commit() sorts
+// them for each index permutation, builds the adjacency lists they change
+// (merged with the stored ones, read in key order), streams one SST file
+// per column family into SstFileWriter (two threads) and ingests them all
+// with one DB::IngestExternalFiles call, which the MANIFEST
 // records atomically: after it returns, or after a crash, either every file
 // is in the database or none is. Statistics stay exact: only instances and
 // triples not already stored count, and a subject (object) is new to a
