@@ -8,6 +8,7 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "quipu/database.h"
@@ -157,7 +158,11 @@ quipu_code quipu_open(const char* path, const quipu_options* options, quipu_db**
       opts.limits.max_result_rows = options->max_result_rows;
       opts.limits.statement_bytes = options->statement_bytes;
       opts.limits.nesting_depth = options->nesting_depth;
-      switch (options->durability) {
+      // Read as its integer: a C caller may store any int in the enum, which
+      // C++ may not load as the enum type (undefined behaviour, UBSan says).
+      std::underlying_type_t<quipu_durability> durability;
+      std::memcpy(&durability, &options->durability, sizeof durability);
+      switch (durability) {
         case QUIPU_DURABILITY_SYNCED:
           opts.durability = quipu::Durability::kSynced;
           break;
@@ -168,7 +173,7 @@ quipu_code quipu_open(const char* path, const quipu_options* options, quipu_db**
           return Fail(
               quipu::Status::InvalidArgument("quipu_open: durability is QUIPU_DURABILITY_SYNCED or "
                                              "QUIPU_DURABILITY_RELAXED, not " +
-                                             std::to_string(static_cast<int>(options->durability))),
+                                             std::to_string(static_cast<long long>(durability))),
               error);
       }
     }
