@@ -70,6 +70,15 @@ bool IsFraction(const Value& share) {
 
 // --- HoldingReader -----------------------------------------------------------
 
+// A fact's share over its instances: the largest numeric one, else the
+// first other one (StoredHolding::share).
+static void KeepBetterShare(const Value& share, Value* best) {
+  const bool better = share.is_numeric()
+                          ? !best->is_numeric() || share.as_number() > best->as_number()
+                          : best->is_null();
+  if (better) *best = share;
+}
+
 HoldingReader::HoldingReader(storage::ReadView* view) : view_(view) {
   owns_ = ValueOrThrow(view->FindTerm(Value(Entity{kOwnsPredicate})));
   share_ = ValueOrThrow(view->FindTerm(Value(Entity{kShareKey})));
@@ -92,11 +101,7 @@ std::vector<StoredHolding> HoldingReader::Holders(uint64_t held) {
     for (const storage::FactInstance& instance : instances_) {
       for (const auto& [key, value] : instance.annotations) {
         if (key != share_) continue;
-        Value share = ValueOrThrow(view_->DecodeTerm(value));
-        const bool better = share.is_numeric()
-                                ? !h.share.is_numeric() || share.as_number() > h.share.as_number()
-                                : h.share.is_null();
-        if (better) h.share = std::move(share);
+        KeepBetterShare(ValueOrThrow(view_->DecodeTerm(value)), &h.share);
       }
     }
   }
@@ -311,17 +316,12 @@ void ForEachHolding(storage::ReadView* view, HoldingReader* reader,
     const storage::Triple fact = table->fact(i);
     while (next < held.size() && held[next] < fact.o) ++next;
     if (next == held.size() || held[next] != fact.o) continue;
-    // The fact's share as HoldingReader::Holders gives it: the largest
-    // numeric share of its instances, else the first other one.
+    // The fact's share as HoldingReader::Holders gives it.
     StoredHolding h{fact.s, Value()};
     table->AnyInstance(i, [&](auto pairs) {
       for (const auto& [key, value] : pairs) {
         if (key != share_key || share_key == 0) continue;
-        const Value& share = share_of(value);
-        const bool better = share.is_numeric()
-                                ? !h.share.is_numeric() || share.as_number() > h.share.as_number()
-                                : h.share.is_null();
-        if (better) h.share = share;
+        KeepBetterShare(share_of(value), &h.share);
       }
       return false;
     });

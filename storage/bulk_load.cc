@@ -534,8 +534,7 @@ Status RocksBulkLoad::WriteTerms(std::vector<rocksdb::IngestExternalFileArg>* ar
 Status RocksBulkLoad::WriteFile(Family family, const std::vector<FileEntry>& entries) {
   std::unique_ptr<SstFile> file = NewFile(family);
   for (const FileEntry& entry : entries) {
-    Status s = entry.deleted ? file->Delete(entry.key) : file->Put(entry.key, entry.value);
-    if (!s.ok()) return s;
+    if (Status s = file->Put(entry.key, entry.value); !s.ok()) return s;
   }
   return file->Finish(&args_);
 }

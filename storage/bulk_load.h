@@ -53,12 +53,12 @@ class RocksBulkLoad final : public BulkLoad {
     Triple triple;
     bool annotated;
   };
-  // A family's entries for its SST file, sorted by key; an empty value with
-  // `deleted` set is a deletion.
+  // A family's entry for its SST file (the small families: statistics,
+  // sequences, names), sorted by key before writing.
   struct FileEntry {
     std::string key, value;
-    bool deleted = false;
   };
+
   // An annotation set to write: its bytes are set_bytes_[offset, offset + size).
   struct SetEntry {
     Triple triple;
