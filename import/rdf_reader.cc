@@ -4,6 +4,7 @@
 
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 
@@ -46,10 +47,14 @@ class SerdRead {
     if (!options_.blank_prefix.empty()) {
       serd_reader_add_blank_prefix(reader_, U(options_.blank_prefix.c_str()));
     }
-    // A page of 1 byte: serd pulls each byte through ReadByte, so line_ and
-    // column_ always say where serd is.
-    const SerdStatus st = serd_reader_read_source(reader_, &ReadByte, &StreamError, this,
-                                                  U(source_->path().c_str()), 1);
+    // N-Triples and N-Quads hold a statement a line: each line goes to serd
+    // as a string, so serd runs over memory and line_ is the line it reads.
+    // Turtle's statements span lines: a page of 1 byte, serd pulls each byte
+    // through ReadByte, so line_ and column_ always say where serd is.
+    const SerdStatus st = options_.syntax == RdfSyntax::kTurtle
+                              ? serd_reader_read_source(reader_, &ReadByte, &StreamError, this,
+                                                        U(source_->path().c_str()), 1)
+                              : ReadLines();
     if (!source_->status().ok()) return source_->status();
     if (!failure_.ok()) return failure_;
     if (st != SERD_SUCCESS && st != SERD_FAILURE && !report_->skip_errors) {
@@ -88,6 +93,84 @@ class SerdRead {
   void Error(const std::string& positioned) {
     if (!failure_.ok()) return;
     failure_ = report_->Fail(positioned);
+  }
+
+  // Hands serd the source's lines one by one; returns serd's status of the
+  // last line it read. Each line keeps its break: lax serd, after an error,
+  // skips to the next break and, at the end of a string without one, would
+  // wait for it forever.
+  SerdStatus ReadLines() {
+    line_mode_ = true;
+    SerdStatus st = SERD_SUCCESS;
+    std::string carried;  // a line that runs past the end of buffer_
+    for (;;) {
+      if (!failure_.ok() || stopped_) break;
+      if (!report_->skip_errors && st != SERD_SUCCESS && st != SERD_FAILURE) break;
+      size_t length = 0;  // with the break
+      const char* text = NextLine(&carried, &length);
+      if (text == nullptr) break;
+      ++line_;
+      // serd reads C strings: a NUL byte would end the line early.
+      if (const void* nul = std::memchr(text, '\0', length); nul != nullptr) {
+        StopAtNul(static_cast<const char*>(nul) - text);
+        break;
+      }
+      column_ = length - 1;
+      if (report_->skip_errors) serd_reader_set_strict(reader_, false);  // OnError may set it
+      st = serd_reader_read_string(reader_, reinterpret_cast<const uint8_t*>(text));
+      if (text != carried.c_str()) *next_line_ = saved_;  // what the terminator covered
+    }
+    return st;
+  }
+
+  // The next line of the source, its break included (one is added to a last
+  // line without), NUL-terminated: in buffer_, where the terminator covers
+  // the first byte of the line after (saved_ until the caller puts it back
+  // at next_line_), or in `carried`; null at the end of the source.
+  const char* NextLine(std::string* carried, size_t* length) {
+    carried->clear();
+    for (;;) {
+      if (pos_ == end_) {
+        // One byte spare after the data, for the terminator of its last line.
+        end_ = source_->Read(buffer_, sizeof(buffer_) - 1);
+        pos_ = 0;
+        if (end_ == 0) {
+          if (carried->empty()) return nullptr;
+          carried->push_back('\n');
+          *length = carried->size();
+          return carried->c_str();
+        }
+      }
+      char* start = buffer_ + pos_;
+      const auto* brk = static_cast<const char*>(std::memchr(start, '\n', end_ - pos_));
+      const size_t n = brk != nullptr ? brk + 1 - start : end_ - pos_;
+      bytes_read_ += n;
+      pos_ += n;
+      if (brk != nullptr && carried->empty()) {
+        next_line_ = start + n;
+        saved_ = *next_line_;
+        *next_line_ = '\0';
+        *length = n;
+        return start;
+      }
+      carried->append(start, n);
+      if (brk != nullptr) {
+        *length = carried->size();
+        return carried->c_str();
+      }
+    }
+  }
+
+  // The line being read holds a NUL byte after `before` bytes: serd reads
+  // C strings and would lose the rest of the statement without a word. Text
+  // cannot hold NUL, as in a statement; on error skip too the file ends here
+  // (the line is not loaded).
+  void StopAtNul(size_t before) {
+    column_ = before + 1;
+    Error(Where(line_, column_) +
+          "a NUL byte: text cannot contain NUL bytes; the rest of the file is not read");
+    nul_seen_ = true;
+    stopped_ = true;
   }
 
   static size_t ReadByte(void* buf, size_t size, size_t nmemb, void* stream) {
@@ -158,15 +241,23 @@ class SerdRead {
     while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
       message.pop_back();
     }
-    self->Error(self->Where(error->line, error->col) + message);
-    self->last_error_line_ = error->line;
+    uint64_t column = error->col;
+    if (self->line_mode_ && error->line > 1) {
+      // Past the line's break (a comment ran to it): the statement ended
+      // with its line. Lax serd would wait for more text at the end of the
+      // string forever; strict, it stops (ReadLines makes it lax again).
+      column = self->column_ + 1;
+      serd_reader_set_strict(self->reader_, true);
+    }
+    self->Error(self->Where(self->line_mode_ ? self->line_ : error->line, column) + message);
+    self->last_error_line_ = self->line_mode_ ? self->line_ : error->line;
     // With on error skip, serd 0.30 can repeat an error without reading a
     // byte (invalid UTF-8 in some places), forever.
     if (self->bytes_read_ != self->bytes_at_error_) {
       self->bytes_at_error_ = self->bytes_read_;
       self->errors_in_place_ = 0;
     } else if (++self->errors_in_place_ == kMaxErrorsInPlace) {
-      self->StopReading(self->Where(error->line, error->col) +
+      self->StopReading(self->Where(self->line_mode_ ? self->line_ : error->line, error->col) +
                         "the reader cannot get past this error; the rest of the file is not read");
     }
     return SERD_SUCCESS;
@@ -280,6 +371,9 @@ class SerdRead {
   SerdReader* reader_ = nullptr;
   Status failure_;
   char buffer_[1 << 16];
+  char* next_line_ = nullptr;  // NextLine: where it put a terminator in buffer_
+  char saved_ = 0;             // and what was there
+  bool line_mode_ = false;     // ReadLines, not ReadByte, feeds serd
   size_t pos_ = 0, end_ = 0;
   uint64_t line_ = 0, column_ = 0;
   uint64_t last_error_line_ = 0;  // serd's last error (skip_errors)
@@ -292,7 +386,7 @@ class SerdRead {
   uint64_t bytes_read_ = 0, bytes_at_error_ = UINT64_MAX;
   int errors_in_place_ = 0;
   bool stopped_ = false;   // StopReading was called
-  bool nul_seen_ = false;  // the file ended at a NUL byte (ReadByte)
+  bool nul_seen_ = false;  // the file ended at a NUL byte (ReadByte, StopAtNul)
 };
 
 }  // namespace
