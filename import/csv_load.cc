@@ -2,7 +2,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <thread>
 
+#include "import/batch_queue.h"
 #include "import/csv_table.h"
 
 namespace quipu::import {
@@ -34,13 +36,30 @@ class CsvLoad {
       }
       percent_ = *percent;
     }
-    for (;;) {
-      Result<bool> got = table_.NextRow();
-      if (!got.ok()) return got.status();
-      if (!*got) return Status::Ok();
-      Status s = nodes ? NodeRow() : EdgeRow();
-      if (!s.ok()) return s;
+    width_ = table_.columns().size();
+    for (const CsvTable::Column& column : table_.columns()) {
+      column_names_.emplace_back(Entity{column.name});
     }
+    predicate_ = Value(Entity{load_.predicate});
+    // The rows are read, typed and checked on a second thread while this
+    // one interns and writes them, in order (as LoadRdf parses): every bad
+    // row is found by the reading thread, so the report keeps file order.
+    BatchQueue<Value> queue;
+    Status read;
+    std::thread reader([&] {
+      read = ReadRows(nodes, &queue);
+      queue.Close();
+    });
+    Status written;
+    std::vector<Value> batch;
+    while (written.ok() && queue.Pop(&batch)) {
+      for (size_t row = 0; row + width_ <= batch.size() && written.ok(); row += width_) {
+        written = nodes ? NodeRow(&batch[row]) : EdgeRow(&batch[row]);
+      }
+    }
+    if (!written.ok()) queue.Stop();
+    reader.join();
+    return written.ok() ? read : written;
   }
 
  private:
@@ -60,50 +79,79 @@ class CsvLoad {
     return true;
   }
 
-  Status NodeRow() {
-    const std::vector<std::string>& fields = table_.fields();
-    Status bad;
-    if (!RowValues(&bad)) return bad;
-    const std::vector<Value>& values = values_;
-    if (fields[first_].empty()) {
-      return table_.RowError("the key column '" + load_.key_column + "' is empty");
+  // Reads the good rows into batches of width_ values a row, the key
+  // columns made entities.
+  Status ReadRows(bool nodes, BatchQueue<Value>* queue) {
+    constexpr size_t kBatchRows = 1024;
+    std::vector<Value> batch;
+    for (;;) {
+      Result<bool> got = table_.NextRow();
+      if (!got.ok()) return got.status();
+      if (!*got) break;
+      Status bad;
+      if (!RowValues(&bad) || !KeysOf(nodes, &bad)) {
+        if (!bad.ok()) return bad;
+        continue;  // skipped (on error skip)
+      }
+      if (batch.empty()) batch.reserve(kBatchRows * width_);
+      for (Value& value : values_) batch.push_back(std::move(value));
+      if (batch.size() < kBatchRows * width_) continue;
+      if (!queue->Push(std::move(batch))) return Status::Ok();  // the writer stopped
+      batch = std::vector<Value>();
     }
-    const Value node(Entity{fields[first_]});
+    if (!batch.empty()) queue->Push(std::move(batch));
+    return Status::Ok();
+  }
+
+  // Makes the row's key columns entities in values_; false (after
+  // reporting the row) when one is empty.
+  bool KeysOf(bool nodes, Status* status) {
+    const std::vector<std::string>& fields = table_.fields();
+    if (fields[first_].empty()) {
+      *status = table_.RowError(nodes ? "the key column '" + load_.key_column + "' is empty"
+                                      : "the column '" + load_.from_column + "' is empty");
+      return false;
+    }
+    if (!nodes && fields[second_].empty()) {
+      *status = table_.RowError("the column '" + load_.to_column + "' is empty");
+      return false;
+    }
+    values_[first_] = Value(Entity{fields[first_]});
+    if (!nodes) values_[second_] = Value(Entity{fields[second_]});
+    return true;
+  }
+
+  // A row of width_ values, its key column an entity.
+  Status NodeRow(const Value* row) {
+    const Value& node = row[first_];
     if (Status s = writer_->AddLabel(node, load_.label); !s.ok()) return s;
-    for (size_t i = 0; i < values.size(); ++i) {
-      if (i == first_ || values[i].is_null()) continue;
-      Status s = writer_->Add(node, Value(Entity{table_.columns()[i].name}), values[i]);
-      if (!s.ok()) return s;
+    for (size_t i = 0; i < width_; ++i) {
+      if (i == first_ || row[i].is_null()) continue;
+      if (Status s = writer_->Add(node, column_names_[i], row[i]); !s.ok()) return s;
     }
     return Status::Ok();
   }
 
-  Status EdgeRow() {
-    const std::vector<std::string>& fields = table_.fields();
-    Status bad;
-    if (!RowValues(&bad)) return bad;
-    const std::vector<Value>& values = values_;
-    if (fields[first_].empty()) {
-      return table_.RowError("the column '" + load_.from_column + "' is empty");
+  // A row of width_ values, its two key columns entities.
+  Status EdgeRow(const Value* row) {
+    annotations_.clear();
+    for (size_t i = 0; i < width_; ++i) {
+      if (i == first_ || i == second_ || row[i].is_null()) continue;
+      annotations_.emplace_back(table_.columns()[i].name, row[i]);
     }
-    if (fields[second_].empty()) {
-      return table_.RowError("the column '" + load_.to_column + "' is empty");
-    }
-    NamedAnnotations annotations;
-    for (size_t i = 0; i < values.size(); ++i) {
-      if (i == first_ || i == second_ || values[i].is_null()) continue;
-      annotations.emplace_back(table_.columns()[i].name, values[i]);
-    }
-    return writer_->Add(Value(Entity{fields[first_]}), Value(Entity{load_.predicate}),
-                        Value(Entity{fields[second_]}), annotations);
+    return writer_->Add(row[first_], predicate_, row[second_], annotations_);
   }
 
   const LoadRequest& load_;
   CsvTable table_;
   FactWriter* writer_;
   size_t first_ = 0, second_ = 0;
-  size_t percent_ = SIZE_MAX;  // the column in percent, if any
-  std::vector<Value> values_;
+  size_t percent_ = SIZE_MAX;        // the column in percent, if any
+  std::vector<Value> values_;        // the row being read (reading thread)
+  size_t width_ = 0;                 // the number of columns
+  std::vector<Value> column_names_;  // the columns' names as entities
+  Value predicate_;
+  NamedAnnotations annotations_;  // EdgeRow's, kept for its capacity
 };
 
 }  // namespace
