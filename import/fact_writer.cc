@@ -42,7 +42,9 @@ FactWriter::FactWriter(storage::BulkLoad* bulk, const Interrupt* interrupt)
     : bulk_(bulk), interrupt_(interrupt) {}
 
 void FactWriter::IdSet::Compact() {
-  std::sort(ids_.begin(), ids_.end());
+  const auto tail = ids_.begin() + static_cast<std::ptrdiff_t>(unique_);
+  std::sort(tail, ids_.end());
+  std::inplace_merge(ids_.begin(), tail, ids_.end());
   ids_.erase(std::unique(ids_.begin(), ids_.end()), ids_.end());
   unique_ = ids_.size();
 }
@@ -76,6 +78,20 @@ Result<uint64_t> FactWriter::Intern(const Value& value) {
   return id;
 }
 
+Result<uint64_t> FactWriter::InternName(const std::string& name) {
+  constexpr size_t kNames = 16;
+  for (size_t i = 0; i < names_.size(); ++i) {
+    if (names_[i].first != name) continue;
+    if (i > 0) std::swap(names_[i], names_[i - 1]);  // the busiest move forward
+    return names_[i > 0 ? i - 1 : 0].second;
+  }
+  Result<uint64_t> id = Intern(Value(Entity{name}));
+  if (!id.ok()) return id;
+  if (names_.size() == kNames) names_.pop_back();
+  names_.emplace_back(name, *id);
+  return id;
+}
+
 Status FactWriter::CheckCancelled() {
   if ((++calls_ & 1023) != 0) return Status::Ok();
   if (tick_) tick_(calls_);
@@ -87,13 +103,14 @@ Status FactWriter::Add(const Value& s, const Value& p, const Value& o,
   if (Status c = CheckCancelled(); !c.ok()) return c;
   Result<uint64_t> sid = Intern(s);
   if (!sid.ok()) return sid.status();
-  Result<uint64_t> pid = Intern(p);
+  Result<uint64_t> pid =
+      p.type() == Value::Type::kEntity ? InternName(p.as_entity().key) : Intern(p);
   if (!pid.ok()) return pid.status();
   Result<uint64_t> oid = Intern(o);
   if (!oid.ok()) return oid.status();
   storage::Annotations ids;
   for (const auto& [name, value] : annotations) {
-    Result<uint64_t> k = Intern(Value(Entity{name}));
+    Result<uint64_t> k = InternName(name);
     if (!k.ok()) return k.status();
     Result<uint64_t> v = Intern(value);
     if (!v.ok()) return v.status();

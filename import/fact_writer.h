@@ -69,6 +69,9 @@ class FactWriter {
 
  private:
   Status CheckCancelled();
+  // The id of the entity `name`, a predicate or an annotation's name: the
+  // few a load uses come back on every fact, so they are kept by name.
+  Result<uint64_t> InternName(const std::string& name);
 
   storage::WriteTxn* txn_ = nullptr;
   storage::BulkLoad* bulk_ = nullptr;
@@ -80,6 +83,7 @@ class FactWriter {
   };
   std::unordered_map<std::string, uint64_t, KeyHash, std::equal_to<>> cache_;  // CacheKey → id
   std::string key_;                                                            // CacheKey's buffer
+  std::vector<std::pair<std::string, uint64_t>> names_;  // InternName's, most recent first
   // Ids appended one per fact and made sorted and unique as they double
   // (and at Commit): a hash set cost a node and a cache miss per fact.
   class IdSet {
@@ -88,6 +92,8 @@ class FactWriter {
       ids_.push_back(id);
       if (ids_.size() >= 2 * unique_ + 4096) Compact();
     }
+    // Sorts the ids added since the last call and merges them into the
+    // sorted unique ones.
     void Compact();
     // Replaces each id by f(id) (a one-to-one map), sorted again.
     template <typename F>
