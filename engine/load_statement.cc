@@ -44,6 +44,18 @@ request.percent_column = load.percent_column;
 return request;
 }  // namespace quipu::engine
 
+// Whether the store holds an `owns` fact (false when it cannot tell: the
+// load then reads its holdings back to check them).
+bool HasHoldings(storage::Store* store) {
+  std::unique_ptr<storage::ReadView> view = store->BeginRead();
+  Result<uint64_t> owns = view->FindTerm(Value(Entity{kOwnsPredicate}));
+  if (!owns.ok()) return true;
+  if (*owns == 0) return false;
+  std::unique_ptr<storage::TripleCursor> cursor = view->Scan({0, *owns, 0});
+  std::vector<storage::Triple> first;
+  return cursor->Next(&first, 1) > 0 || !cursor->status().ok();
+}
+
 }  // namespace
 
 Result<QueryResult> RunLoadStatement(const ast::LoadStatement& load, storage::Store* store,
@@ -64,6 +76,7 @@ Result<QueryResult> RunLoadStatement(const ast::LoadStatement& load, storage::St
       return LoadCsvRows(load, params, source, writer, report);
     };
   }
+  options.record_watched_shares = !HasHoldings(store);
   Result<import::LoadOutcome> outcome = import::RunLoad(request, store, options);
   if (!outcome.ok()) return outcome.status();
   QueryResult result;
@@ -75,10 +88,22 @@ Result<QueryResult> RunLoadStatement(const ast::LoadStatement& load, storage::St
     const std::string_view share_origin = load.source == ast::LoadStatement::Source::kJsonl
                                               ? import::kFtmMissingShare
                                               : query::kShareAnnotationOrigin;
-    for (std::string& w :
-         query::HoldingWarnings(view.get(), outcome->watched_objects, share_origin)) {
-      result.warnings.push_back(std::move(w));
+    std::vector<std::string> warnings;
+    if (options.record_watched_shares) {
+      // The load's holdings are all the store has: checked as the load met
+      // them, not read back.
+      std::vector<query::AddedHolding> added;
+      added.reserve(outcome->watched_shares.size());
+      for (const import::FactWriter::WatchedShare& w : outcome->watched_shares) {
+        added.push_back({w.object, w.subject, w.number, w.value, w.numeric, w.present});
+      }
+      outcome->watched_shares = {};
+      warnings = query::AddedHoldingWarnings(view.get(), std::move(added), outcome->watched_values,
+                                             share_origin);
+    } else {
+      warnings = query::HoldingWarnings(view.get(), outcome->watched_objects, share_origin);
     }
+    for (std::string& w : warnings) result.warnings.push_back(std::move(w));
   }
   // One time for the whole statement, checks and freeing the load's buffers
   // included, so a shell showing run times has nothing to add.

@@ -62,6 +62,10 @@ Status FactWriter::Commit() {
   facts_inserted_ = *added;
   // The ids handed out may have been provisional.
   watched_objects_.Map([&](uint64_t id) { return bulk_->FinalId(id); });
+  for (WatchedShare& w : watched_shares_) {
+    w.object = bulk_->FinalId(w.object);
+    w.subject = bulk_->FinalId(w.subject);
+  }
   for (uint64_t& id : labelled_) id = bulk_->FinalId(id);
   return Status::Ok();
 }
@@ -90,6 +94,26 @@ Result<uint64_t> FactWriter::InternName(const std::string& name) {
   if (names_.size() == kNames) names_.pop_back();
   names_.emplace_back(name, *id);
   return id;
+}
+
+void FactWriter::RecordShare(uint64_t subject, uint64_t object,
+                             const NamedAnnotations& annotations) {
+  WatchedShare& w = watched_shares_.emplace_back();
+  w.object = object;
+  w.subject = subject;
+  for (const auto& [name, value] : annotations) {
+    if (name != kShareKey || value.is_null()) continue;
+    w.present = true;
+    w.numeric = value.is_numeric();
+    if (w.numeric) w.number = value.as_number();
+    // As query::IsFraction (false for NaN): the others keep their value for
+    // the warning that names one.
+    if (!w.numeric || !(w.number >= 0 && w.number <= 1)) {
+      w.value = static_cast<int32_t>(watched_values_.size());
+      watched_values_.push_back(value);
+    }
+    break;
+  }
 }
 
 Status FactWriter::CheckCancelled() {
@@ -126,6 +150,7 @@ Status FactWriter::Add(const Value& s, const Value& p, const Value& o,
   entities_.Add(*sid);
   if (!watched_.empty() && p.type() == Value::Type::kEntity && p.as_entity().key == watched_) {
     watched_objects_.Add(*oid);
+    if (record_shares_) RecordShare(*sid, *oid, annotations);
   }
   // Classes (the objects of labels) are not counted as entities.
   if (o.type() == Value::Type::kEntity &&

@@ -61,6 +61,24 @@ class FactWriter {
   // The watched facts' objects, as term ids, sorted; known after Commit().
   const std::vector<uint64_t>& watched_objects() const { return watched_objects_.sorted(); }
 
+  // A fact of the watched predicate as Add met it (RecordWatchedShares).
+  struct WatchedShare {
+    uint64_t object = 0, subject = 0;  // term ids, final after Commit()
+    double number = 0;                 // the share, when numeric
+    // The index in watched_values() of a share that is not a fraction from
+    // 0 to 1, or not a number; else -1.
+    int32_t value = -1;
+    bool numeric = false;
+    bool present = false;  // the fact has a share annotation
+  };
+  // Records the watched facts with their subjects and share annotations
+  // (core/vocabulary.h, kShareKey): a load into a store without such facts
+  // checks the shares without reading them back.
+  void RecordWatchedShares() { record_shares_ = true; }
+  // In the order Add met them; known after Commit().
+  std::vector<WatchedShare>& watched_shares() { return watched_shares_; }
+  std::vector<Value>& watched_values() { return watched_values_; }
+
   // Records the subjects of AddLabel (a node load checks which of them had
   // another label already).
   void RecordLabelled() { record_labelled_ = true; }
@@ -69,6 +87,7 @@ class FactWriter {
 
  private:
   Status CheckCancelled();
+  void RecordShare(uint64_t subject, uint64_t object, const NamedAnnotations& annotations);
   // The id of the entity `name`, a predicate or an annotation's name: the
   // few a load uses come back on every fact, so they are kept by name.
   Result<uint64_t> InternName(const std::string& name);
@@ -112,6 +131,9 @@ class FactWriter {
   IdSet entities_;
   std::string watched_;
   IdSet watched_objects_;
+  bool record_shares_ = false;
+  std::vector<WatchedShare> watched_shares_;
+  std::vector<Value> watched_values_;
   bool record_labelled_ = false;
   std::vector<uint64_t> labelled_;
   uint64_t facts_inserted_ = 0;

@@ -186,6 +186,7 @@ Result<LoadOutcome> RunLoad(const LoadRequest& load, storage::Store* store,
     writer.set_on_phase([report, w](LoadPhase phase) { report(w->facts_added(), phase); });
   }
   writer.WatchPredicate(options.watch_predicate);
+  if (options.record_watched_shares) writer.RecordWatchedShares();
   if (load.source == LoadRequest::Source::kCsvNodes) writer.RecordLabelled();
   LoadReport report;
   report.skip_errors = load.skip_errors;
@@ -216,6 +217,8 @@ Result<LoadOutcome> RunLoad(const LoadRequest& load, storage::Store* store,
   outcome.skipped = report.skipped;
   outcome.first_errors = std::move(report.first_errors);
   outcome.watched_objects = writer.watched_objects();
+  outcome.watched_shares = std::move(writer.watched_shares());
+  outcome.watched_values = std::move(writer.watched_values());
   if (before != nullptr) {
     // The load is committed: a failed check costs the warning, not the load.
     Result<std::string> merged = SecondLabelWarning(before.get(), load.label, writer.labelled());

@@ -54,6 +54,9 @@ struct LoadOptions {
   // Facts with this predicate (an entity key) have their objects reported
   // in LoadOutcome::watched_objects; empty: none.
   std::string watch_predicate;
+  // Also report the watched facts' subjects and shares
+  // (LoadOutcome::watched_shares).
+  bool record_watched_shares = false;
   // The reader of Source::kCsvRows; required for it.
   RecordReader rows;
 };
@@ -65,6 +68,9 @@ struct LoadOutcome {
   uint64_t skipped = 0;                   // bad records skipped (skip_errors)
   std::vector<std::string> first_errors;  // the first few, "FILE:LINE:COLUMN: message"
   std::vector<uint64_t> watched_objects;  // sorted term ids (LoadOptions::watch_predicate)
+  // With LoadOptions::record_watched_shares (FactWriter::watched_shares).
+  std::vector<FactWriter::WatchedShare> watched_shares;
+  std::vector<Value> watched_values;
   // Without "warning: ": a node load whose keys named entities with another
   // label (import/label_check.h).
   std::vector<std::string> warnings;

@@ -331,59 +331,117 @@ void ForEachHolding(storage::ReadView* view, HoldingReader* reader,
 
 }  // namespace
 
-std::vector<std::string> HoldingWarnings(storage::ReadView* view, const std::vector<uint64_t>& held,
-                                         std::string_view share_origin) {
+namespace {
+
+// The warnings on the holdings for_each(on_holding) gives, as
+// on_holding(company, StoredHolding) (HoldingWarnings).
+template <typename ForEach>
+std::vector<std::string> WarningsOf(HoldingReader* reader, const ForEach& for_each,
+                                    std::string_view share_origin) {
   std::vector<std::string> warnings;
-  try {
-    HoldingReader reader(view);
-    std::unordered_map<uint64_t, double> totals;
-    size_t without_share = 0, not_fraction = 0;
-    std::string example;
-    ForEachHolding(view, &reader, held, [&](uint64_t company, const StoredHolding& h) {
-      if (h.share.is_null()) {
-        ++without_share;
-      } else if (!IsFraction(h.share)) {
-        if (not_fraction++ == 0) {
-          example = reader.Describe(h.other, company) + " with share " + h.share.ToLiteral();
-        }
-      } else {
-        totals[company] += h.share.as_number();
+  std::unordered_map<uint64_t, double> totals;
+  size_t without_share = 0, not_fraction = 0;
+  std::string example;
+  for_each([&](uint64_t company, const StoredHolding& h) {
+    if (h.share.is_null()) {
+      ++without_share;
+    } else if (!IsFraction(h.share)) {
+      if (not_fraction++ == 0) {
+        example = reader->Describe(h.other, company) + " with share " + h.share.ToLiteral();
       }
-    });
-    // Over 100%: the warning names the largest few, so only their names
-    // are read (those tied with the last named one too, which the warning
-    // orders by name).
-    std::vector<std::pair<uint64_t, double>> over_ids;
-    for (const auto& [company, total] : totals) {
-      if (total > kOverHeldTotal) over_ids.emplace_back(company, total);
+    } else {
+      totals[company] += h.share.as_number();
     }
-    std::sort(over_ids.begin(), over_ids.end(),
-              [](const auto& x, const auto& y) { return x.second > y.second; });
-    std::vector<std::pair<std::string, double>> over;
-    for (size_t i = 0; i < over_ids.size(); ++i) {
-      const bool named = i < kNamed || over_ids[i].second == over_ids[kNamed - 1].second;
-      over.emplace_back(named ? reader.Name(over_ids[i].first) : std::string(), over_ids[i].second);
-    }
-    if (!over.empty()) warnings.push_back(OverHeldWarning(std::move(over)));
-    if (not_fraction > 0) {
-      warnings.push_back(fmt::format(
-          "{} a share that is not a fraction from 0 to 1, such as {}: ownership() refuses "
-          "them (a file in percent loads with 'share in percent')",
-          Plural(not_fraction, "holding has", "holdings have"), example));
-    }
-    if (without_share > 0) {
-      warnings.push_back(without_share == 1
-                             ? fmt::format("1 holding has no share ({}): it stays a fact but "
-                                           "adds nothing to ownership()",
-                                           share_origin)
-                             : fmt::format("{} holdings have no share ({}): they stay facts but "
-                                           "add nothing to ownership()",
-                                           without_share, share_origin));
-    }
-  } catch (const QueryError& e) {
-    warnings.push_back("the shares could not be checked: " + e.status().message());
+  });
+  // Over 100%: the warning names the largest few, so only their names are
+  // read (those tied with the last named one too, which the warning orders
+  // by name).
+  std::vector<std::pair<uint64_t, double>> over_ids;
+  for (const auto& [company, total] : totals) {
+    if (total > kOverHeldTotal) over_ids.emplace_back(company, total);
+  }
+  std::sort(over_ids.begin(), over_ids.end(),
+            [](const auto& x, const auto& y) { return x.second > y.second; });
+  std::vector<std::pair<std::string, double>> over;
+  for (size_t i = 0; i < over_ids.size(); ++i) {
+    const bool named = i < kNamed || over_ids[i].second == over_ids[kNamed - 1].second;
+    over.emplace_back(named ? reader->Name(over_ids[i].first) : std::string(), over_ids[i].second);
+  }
+  if (!over.empty()) warnings.push_back(OverHeldWarning(std::move(over)));
+  if (not_fraction > 0) {
+    warnings.push_back(fmt::format(
+        "{} a share that is not a fraction from 0 to 1, such as {}: ownership() refuses "
+        "them (a file in percent loads with 'share in percent')",
+        Plural(not_fraction, "holding has", "holdings have"), example));
+  }
+  if (without_share > 0) {
+    warnings.push_back(without_share == 1
+                           ? fmt::format("1 holding has no share ({}): it stays a fact but "
+                                         "adds nothing to ownership()",
+                                         share_origin)
+                           : fmt::format("{} holdings have no share ({}): they stay facts but "
+                                         "add nothing to ownership()",
+                                         without_share, share_origin));
   }
   return warnings;
+}
+
+// The share an added holding's instance gives, as StoredHolding holds it.
+Value ShareOf(const AddedHolding& h, const std::vector<Value>& values) {
+  if (h.value >= 0) return values[static_cast<size_t>(h.value)];
+  return h.numeric ? Value(h.number) : Value();
+}
+
+// KeepBetterShare on added holdings.
+bool BetterShare(const AddedHolding& share, const AddedHolding& best) {
+  if (share.numeric) return !best.numeric || share.number > best.number;
+  return share.present && !best.present;
+}
+
+}  // namespace
+
+std::vector<std::string> HoldingWarnings(storage::ReadView* view, const std::vector<uint64_t>& held,
+                                         std::string_view share_origin) {
+  try {
+    HoldingReader reader(view);
+    return WarningsOf(
+        &reader, [&](const auto& on_holding) { ForEachHolding(view, &reader, held, on_holding); },
+        share_origin);
+  } catch (const QueryError& e) {
+    return {"the shares could not be checked: " + e.status().message()};
+  }
+}
+
+std::vector<std::string> AddedHoldingWarnings(storage::ReadView* view,
+                                              std::vector<AddedHolding> holdings,
+                                              const std::vector<Value>& values,
+                                              std::string_view share_origin) {
+  // A fact's instances side by side, in the order the load met them.
+  std::stable_sort(holdings.begin(), holdings.end(),
+                   [](const AddedHolding& a, const AddedHolding& b) {
+                     return a.held != b.held ? a.held < b.held : a.holder < b.holder;
+                   });
+  try {
+    HoldingReader reader(view);
+    return WarningsOf(
+        &reader,
+        [&](const auto& on_holding) {
+          for (size_t i = 0; i < holdings.size();) {
+            const AddedHolding* best = &holdings[i];
+            size_t j = i + 1;
+            for (; j < holdings.size() && holdings[j].held == best->held &&
+                   holdings[j].holder == best->holder;
+                 ++j) {
+              if (BetterShare(holdings[j], *best)) best = &holdings[j];
+            }
+            on_holding(best->held, StoredHolding{best->holder, ShareOf(*best, values)});
+            i = j;
+          }
+        },
+        share_origin);
+  } catch (const QueryError& e) {
+    return {"the shares could not be checked: " + e.status().message()};
+  }
 }
 
 }  // namespace quipu::query

@@ -156,4 +156,24 @@ inline constexpr std::string_view kShareAnnotationOrigin = "no 'share' annotatio
 std::vector<std::string> HoldingWarnings(storage::ReadView* view, const std::vector<uint64_t>& held,
                                          std::string_view share_origin = kShareAnnotationOrigin);
 
+// An `owns` fact instance a load added, with its share annotation: the
+// number when numeric; `value` indexes the share's value (in the values
+// given with it) when it is not a fraction from 0 to 1 or not a number,
+// else -1.
+struct AddedHolding {
+  uint64_t held = 0, holder = 0;  // term ids: object and subject
+  double number = 0;
+  int32_t value = -1;
+  bool numeric = false;
+  bool present = false;  // it has a share
+};
+
+// HoldingWarnings for a load into a store that held no `owns` fact before:
+// the same warnings from the instances the load added, without reading
+// them back. A fact's share is chosen as HoldingReader chooses it (its
+// instances taken in the order the load met them).
+std::vector<std::string> AddedHoldingWarnings(
+    storage::ReadView* view, std::vector<AddedHolding> holdings, const std::vector<Value>& values,
+    std::string_view share_origin = kShareAnnotationOrigin);
+
 }  // namespace quipu::query

@@ -557,6 +557,35 @@ TEST_CASE("a load that adds holdings reports totals over 100% and unusable share
   CHECK(f.Ok("load csv '" + other + "' as edges knows from a to b").warnings.empty());
 }
 
+// Into a store without holdings the load checks the shares it met (no
+// read back); into one with holdings it reads the companies' holders. Both
+// pick a fact's share among its instances alike.
+TEST_CASE("a load's share check gives the same warnings with or without holdings before",
+          "[ownership][import]") {
+  const std::string rows =
+      "holder,held,share\n"
+      "a,x,0.7\n"
+      "a,x,0.9\n"  // a second instance of (a)-[:owns]->(x): the larger share counts
+      "b,x,0.2\n"
+      "c,y,abc\n"
+      "c,y,0.3\n"  // a number beats a text
+      "d,y,\n"
+      "e,z,1.5\n";
+  const std::vector<std::string> expected{
+      "the holders of 1 company total more than 100% (the shares are used as given): @x 110%",
+      "1 holding has a share that is not a fraction from 0 to 1, such as (@e)-[:owns]->(@z) with "
+      "share 1.5: ownership() refuses them (a file in percent loads with 'share in percent')",
+      "1 holding has no share (no 'share' annotation on the owns fact): it stays a fact but adds "
+      "nothing to ownership()"};
+  LoadFixture fresh;
+  CHECK(fresh.Ok("load csv '" + fresh.File("h.csv", rows) + "' as edges owns from holder to held")
+            .warnings == expected);
+  LoadFixture held;
+  held.Ok("insert (@p)-[:owns {share: 0.5}]->(@q)");
+  CHECK(held.Ok("load csv '" + held.File("h.csv", rows) + "' as edges owns from holder to held")
+            .warnings == expected);
+}
+
 TEST_CASE("the shell prints the result on standard output and warnings on standard error",
           "[ownership]") {
   LoadFixture f;
