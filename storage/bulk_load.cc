@@ -476,13 +476,13 @@ Status RocksBulkLoad::BuildLists(Permutation perm, Family family,
     // 16-byte key sorts before the later ones' 24-byte keys).
     size_t old = 0;
     for (const ChunkSpan& span : ChunkLayout(a, b, merged)) {
-      for (; old < old_keys.size() && old_keys[old] < span.key; ++old) {
+      for (; old < old_keys.size() && old_keys[old] < span.key(); ++old) {
         if (Status s = file->Delete(old_keys[old]); !s.ok()) return s;
       }
-      if (old < old_keys.size() && old_keys[old] == span.key) ++old;  // rewritten
+      if (old < old_keys.size() && old_keys[old] == span.key()) ++old;  // rewritten
       value.clear();
       EncodeChunk(merged, span.begin, span.end, &value);
-      if (Status s = file->Put(span.key, value); !s.ok()) return s;
+      if (Status s = file->Put(span.key(), value); !s.ok()) return s;
     }
     for (; old < old_keys.size(); ++old) {
       if (Status s = file->Delete(old_keys[old]); !s.ok()) return s;

@@ -72,12 +72,19 @@ std::string ChunkKey(uint64_t a, uint64_t b, uint64_t k) {
   return key;
 }
 
-std::vector<ChunkSpan> ChunkLayout(uint64_t a, uint64_t b, const ListEntries& list) {
-  std::vector<ChunkSpan> spans;
+ChunkSpans ChunkLayout(uint64_t a, uint64_t b, const ListEntries& list) {
+  ChunkSpans spans;
   for (size_t begin = 0; begin < list.size(); begin += kMaxChunkEntries) {
-    const size_t end = std::min(list.size(), begin + kMaxChunkEntries);
-    spans.push_back(
-        ChunkSpan{begin == 0 ? ListKey(a, b) : ChunkKey(a, b, list.ids[begin]), begin, end});
+    ChunkSpan& span = spans.emplace_back();
+    span.begin = begin;
+    span.end = std::min(list.size(), begin + kMaxChunkEntries);
+    EncodeBigEndian64(span.key_bytes, a);
+    EncodeBigEndian64(span.key_bytes + 8, b);
+    span.key_size = kListKeySize;
+    if (begin > 0) {
+      EncodeBigEndian64(span.key_bytes + kListKeySize, list.ids[begin]);
+      span.key_size = kChunkKeySize;
+    }
   }
   return spans;
 }

@@ -24,6 +24,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "storage/key_codec.h"
 #include "storage/store.h"
 
@@ -68,15 +70,19 @@ std::string ListKey(uint64_t a, uint64_t b);
 std::string ChunkKey(uint64_t a, uint64_t b, uint64_t k);
 
 // The chunks a list of entries is stored in, as ChunkLayout gives them:
-// entries [begin, end) under `key`.
+// entries [begin, end) under key(). The key is held inline: a bulk load
+// lays out millions of lists, most of one chunk.
 struct ChunkSpan {
-  std::string key;
   size_t begin = 0, end = 0;
+  std::string_view key() const { return {key_bytes, key_size}; }
+  char key_bytes[kChunkKeySize];
+  size_t key_size = 0;
 };
+using ChunkSpans = boost::container::small_vector<ChunkSpan, 1>;
 
 // Cuts a whole list (a, b) into chunks of kMaxChunkEntries (the last one
 // shorter), keyed a·b, then a·b·first-entry. What a bulk load and an upgrade
 // write.
-std::vector<ChunkSpan> ChunkLayout(uint64_t a, uint64_t b, const ListEntries& list);
+ChunkSpans ChunkLayout(uint64_t a, uint64_t b, const ListEntries& list);
 
 }  // namespace quipu::storage

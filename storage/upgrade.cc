@@ -258,7 +258,7 @@ Status RocksDbStore::UpgradeFrom3(const StoreOptions& options) {
       for (const ChunkSpan& span : ChunkLayout(a, b, list)) {
         value.clear();
         EncodeChunk(list, span.begin, span.end, &value);
-        if (written.ok()) written = writer.Put(to, span.key, value);
+        if (written.ok()) written = writer.Put(to, span.key(), value);
       }
       progress(list.size());
       list.clear();
