@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/vocabulary.h"
+#include "import/batch_queue.h"
 #include "import/csv_table.h"
 #include "query/binder.h"
 #include "query/expression.h"
@@ -72,10 +73,28 @@ class CsvRowsLoad {
     } catch (const query::QueryError& e) {
       return e.status();
     }
+    // The rows are read, filtered and mapped to facts on a second thread
+    // while this one interns and writes the facts, in order: bad rows are
+    // all found by the reading thread, so the report keeps file order.
+    return import::RunPipeline<RowFact>(
+        [&](import::BatchQueue<RowFact>* queue) { return ReadFacts(queue); },
+        [&](const std::vector<RowFact>& batch) {
+          for (const RowFact& f : batch) {
+            if (Status s = writer_->Add(f.s, f.p, f.o, f.annotations); !s.ok()) return s;
+          }
+          return Status::Ok();
+        });
+  }
+
+ private:
+  // The rows' facts, in batches.
+  Status ReadFacts(import::BatchQueue<RowFact>* queue) {
+    constexpr size_t kBatchFacts = 4096;
+    std::vector<RowFact> batch;
     for (;;) {
       Result<bool> got = table_.NextRow();
       if (!got.ok()) return got.status();
-      if (!*got) return Status::Ok();
+      if (!*got) break;
       facts_.clear();
       try {
         if (filter_ && !eval_.Test(*filter_, nullptr)) continue;
@@ -85,13 +104,15 @@ class CsvRowsLoad {
         if (!s.ok()) return s;
         continue;
       }
-      for (const RowFact& f : facts_) {
-        if (Status s = writer_->Add(f.s, f.p, f.o, f.annotations); !s.ok()) return s;
-      }
+      for (RowFact& f : facts_) batch.push_back(std::move(f));
+      if (batch.size() < kBatchFacts) continue;
+      if (!queue->Push(std::move(batch))) return Status::Ok();  // the writer stopped
+      batch = std::vector<RowFact>();
     }
+    if (!batch.empty()) queue->Push(std::move(batch));
+    return Status::Ok();
   }
 
- private:
   // Binds the mapping to the header; raises QueryError on a mistake.
   void Bind() {
     scope_.variable = load_.row_variable;

@@ -7,7 +7,10 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <thread>
 #include <vector>
+
+#include "quipu/status.h"
 
 namespace quipu::import {
 
@@ -57,5 +60,26 @@ class BatchQueue {
   std::deque<std::vector<T>> batches_;
   bool closed_ = false, stopped_ = false;
 };
+
+// Runs produce(&queue) on a second thread, pushing batches, while this one
+// runs consume(batch) on each in order: a load parses on one thread while
+// the other interns and writes. Returns the consumer's error if there is
+// one (the producer is then stopped: its Push returns false), else the
+// producer's.
+template <typename T, typename Produce, typename Consume>
+Status RunPipeline(const Produce& produce, const Consume& consume) {
+  BatchQueue<T> queue;
+  Status produced;
+  std::thread producer([&] {
+    produced = produce(&queue);
+    queue.Close();
+  });
+  Status consumed;
+  std::vector<T> batch;
+  while (consumed.ok() && queue.Pop(&batch)) consumed = consume(batch);
+  if (!consumed.ok()) queue.Stop();
+  producer.join();
+  return consumed.ok() ? produced : consumed;
+}
 
 }  // namespace quipu::import

@@ -2,7 +2,6 @@
 
 #include <cstdint>
 #include <optional>
-#include <thread>
 
 #include "import/batch_queue.h"
 #include "import/csv_table.h"
@@ -44,22 +43,14 @@ class CsvLoad {
     // The rows are read, typed and checked on a second thread while this
     // one interns and writes them, in order (as LoadRdf parses): every bad
     // row is found by the reading thread, so the report keeps file order.
-    BatchQueue<Value> queue;
-    Status read;
-    std::thread reader([&] {
-      read = ReadRows(nodes, &queue);
-      queue.Close();
-    });
-    Status written;
-    std::vector<Value> batch;
-    while (written.ok() && queue.Pop(&batch)) {
-      for (size_t row = 0; row + width_ <= batch.size() && written.ok(); row += width_) {
-        written = nodes ? NodeRow(&batch[row]) : EdgeRow(&batch[row]);
-      }
-    }
-    if (!written.ok()) queue.Stop();
-    reader.join();
-    return written.ok() ? read : written;
+    return RunPipeline<Value>([&](BatchQueue<Value>* queue) { return ReadRows(nodes, queue); },
+                              [&](const std::vector<Value>& batch) {
+                                for (size_t row = 0; row + width_ <= batch.size(); row += width_) {
+                                  Status s = nodes ? NodeRow(&batch[row]) : EdgeRow(&batch[row]);
+                                  if (!s.ok()) return s;
+                                }
+                                return Status::Ok();
+                              });
   }
 
  private:

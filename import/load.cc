@@ -61,44 +61,40 @@ Status LoadRdf(RdfSyntax syntax, FileSource* source, FactWriter* writer, LoadRep
   // serd parses on a second thread while this one interns and writes; the
   // order of the statements, and so every id, is the same as in one thread.
   constexpr size_t kBatch = 4096;
-  BatchQueue<RdfStatement> queue;
-  Status parsed;
-  std::thread parser([&] {
-    std::vector<RdfStatement> batch;
-    batch.reserve(kBatch);
-    parsed = ReadRdf(
-        source, options,
-        [&](RdfStatement& st) {
-          batch.push_back(std::move(st));
-          if (batch.size() < kBatch) return Status::Ok();
-          if (!queue.Push(std::move(batch))) return Status::Internal("the load stopped");
-          batch = std::vector<RdfStatement>();
-          batch.reserve(kBatch);
-          return Status::Ok();
-        },
-        report);
-    if (parsed.ok() && !batch.empty()) queue.Push(std::move(batch));
-    queue.Close();
-  });
   const NamedAnnotations none;
   NamedAnnotations graph{{"source", Value()}};
-  Status written;
-  std::vector<RdfStatement> batch;
-  while (written.ok() && queue.Pop(&batch)) {
-    for (const RdfStatement& st : batch) {
-      if (!st.graph) {
-        written = writer->Add(st.subject, st.predicate, st.object, none);
-      } else {
-        // The graph name is the fact's source, as text so queries can compare it.
-        graph[0].second = Value(st.graph->as_entity().key);
-        written = writer->Add(st.subject, st.predicate, st.object, graph);
-      }
-      if (!written.ok()) break;
-    }
-  }
-  if (!written.ok()) queue.Stop();
-  parser.join();
-  return written.ok() ? parsed : written;
+  return RunPipeline<RdfStatement>(
+      [&](BatchQueue<RdfStatement>* queue) {
+        std::vector<RdfStatement> batch;
+        batch.reserve(kBatch);
+        Status parsed = ReadRdf(
+            source, options,
+            [&](RdfStatement& st) {
+              batch.push_back(std::move(st));
+              if (batch.size() < kBatch) return Status::Ok();
+              if (!queue->Push(std::move(batch))) return Status::Internal("the load stopped");
+              batch = std::vector<RdfStatement>();
+              batch.reserve(kBatch);
+              return Status::Ok();
+            },
+            report);
+        if (parsed.ok() && !batch.empty()) queue->Push(std::move(batch));
+        return parsed;
+      },
+      [&](const std::vector<RdfStatement>& batch) {
+        for (const RdfStatement& st : batch) {
+          Status written;
+          if (!st.graph) {
+            written = writer->Add(st.subject, st.predicate, st.object, none);
+          } else {
+            // The graph name is the fact's source, as text so queries can compare it.
+            graph[0].second = Value(st.graph->as_entity().key);
+            written = writer->Add(st.subject, st.predicate, st.object, graph);
+          }
+          if (!written.ok()) return written;
+        }
+        return Status::Ok();
+      });
 }
 
 // `path` made absolute with `..` and every symbolic link of its existing
