@@ -108,6 +108,9 @@ class FactWriter {
   class IdSet {
    public:
     void Add(uint64_t id) {
+      // Files group facts by subject (RDF dumps, a node's columns): a run
+      // of one id is kept once.
+      if (ids_.size() > unique_ && ids_.back() == id) return;
       ids_.push_back(id);
       if (ids_.size() >= 2 * unique_ + 4096) Compact();
     }
