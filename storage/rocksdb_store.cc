@@ -61,10 +61,10 @@ void RemoveBulkLoadLeftovers(const std::string& path) {
   }
 }
 
-// Which process holds the database's LOCK (RocksDB takes an fcntl write lock
-// on it): "pid N: its command line", or empty when that cannot be read.
-// REQUIRES: this process does not hold the lock. Closing any descriptor of a
-// file drops the fcntl locks the process holds on it.
+}  // namespace
+
+// Closing any descriptor of a file drops the fcntl locks the process holds
+// on it: hence the REQUIRES in the header.
 std::string LockHolder(const std::string& path) {
   const int fd = ::open((fs::path(path) / "LOCK").c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) return "";
@@ -81,8 +81,6 @@ std::string LockHolder(const std::string& path) {
   if (command.size() > 200) command = command.substr(0, 200) + "…";
   return "pid " + std::to_string(lock.l_pid) + (command.empty() ? "" : ": " + command);
 }
-
-}  // namespace
 
 rocksdb::ColumnFamilyOptions FamilyOptions(int family, std::shared_ptr<rocksdb::Cache> cache) {
   rocksdb::ColumnFamilyOptions cf;

@@ -67,6 +67,11 @@ inline constexpr char kBulkLoadDirPrefix[] = "bulk-load.tmp";
 // writes up to its write buffer (64 MiB by default), a compaction its output.
 inline constexpr uint64_t kSpaceReserve = uint64_t{64} << 20;
 
+// Which process holds the LOCK of the database in `path` (RocksDB takes an
+// fcntl write lock on it): "pid N: its command line"; empty when no process
+// does, or that cannot be read. REQUIRES: this process does not hold it.
+std::string LockHolder(const std::string& path);
+
 class RocksDbStore final : public Store {
  public:
   static Result<std::unique_ptr<Store>> Open(const std::string& path, const StoreOptions& options);
