@@ -238,6 +238,7 @@ Result<std::unique_ptr<Store>> RocksDbStore::Open(const std::string& path,
   // RocksDB's group commit would share one sync among concurrent writes;
   // Quipu's writes run one at a time (write_mutex_), so each pays its own.
   store->commit_options_.sync = options.sync_commits;
+  store->version_ = options.first_version;
   store->block_cache_ = rocksdb::NewLRUCache(options.cache_bytes);
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   std::vector<int> opened;  // Family, or kFamilyCount + LegacyFamily

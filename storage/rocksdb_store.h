@@ -83,6 +83,7 @@ class RocksDbStore final : public Store {
   Status Check(CheckReport* report) override;
   Status Backup(const std::string& dir) override;
   uint64_t version() const override;
+  Status WritesStopped() const override;
 
   rocksdb::DB* db() const { return db_.get(); }
   // What a statement's commit writes with: synced unless the store was
@@ -123,7 +124,6 @@ class RocksDbStore final : public Store {
   Status OpenFormat(int version, const StoreOptions& options);
   // Why writes are refused after an I/O error; the error when they are.
   std::string StoppedMessage() const;
-  Status WritesStopped() const;
   // `legacy`: the format-4 values of 24 bytes (a read-only open of format 4).
   Status LoadStats(bool legacy);
 
