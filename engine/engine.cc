@@ -236,7 +236,10 @@ Result<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
   impl->store = std::move(*store);
   impl->path = path;
   impl->store_options = store_options;
-  impl->store_options.upgrade_progress = nullptr;  // upgraded by now
+  // Opened again after a fault: upgraded by now, and never created anew (a
+  // directory removed meanwhile is an error, not an empty database).
+  impl->store_options.upgrade_progress = nullptr;
+  impl->store_options.create_if_missing = false;
   impl->limits = options.limits;
   for (const std::string& dir : options.load_directories) {
     if (dir.empty())
