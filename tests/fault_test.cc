@@ -303,6 +303,33 @@ TEST_CASE("EIO writing the manifest: writes fail naming it; reads go on; writes 
   disk.CheckWritesWork(/*reopen=*/false, facts);
 }
 
+TEST_CASE("a database removed after a fault is not created anew by the next write",
+          "[faults][eio]") {
+  FaultyDisk disk;
+  disk.fault_fs->SetEio(IoFault::kWrite, [](const std::string& path) {
+    return path.find("/MANIFEST-") != std::string::npos;
+  });
+  auto r = disk.engine->Execute(disk.Writes()[2], {});  // the ingestion meets the fault
+  REQUIRE_FALSE(r.ok());
+  REQUIRE_FALSE(disk.engine->Execute(disk.Writes()[0], {}).ok());  // read-only stand-in
+  disk.fault_fs->SetEio(IoFault::kWrite, nullptr);
+  fs::remove_all(disk.db_path);
+  // The next write opens the store again: with no database there it fails,
+  // and so do reads, rather than an empty database taking their place.
+  const std::string gone = r.status().message() +
+                           "; the database takes no more writes until it can be opened again "
+                           "(cannot open database '" +
+                           disk.db_path + "': no database there)";
+  auto write = disk.engine->Execute(disk.Writes()[0], {});
+  REQUIRE_FALSE(write.ok());
+  CHECK(write.status().code() == quipu::Status::Code::kIoError);
+  CHECK(write.status().message() == gone);
+  auto read = disk.engine->Execute("match (x) return count(x);", {});
+  REQUIRE_FALSE(read.ok());
+  CHECK(read.status().message() == gone);
+  CHECK_FALSE(fs::exists(disk.db_path));
+}
+
 TEST_CASE("EIO writing a bulk load's own files fails the load naming the file; writes go on",
           "[faults][eio]") {
   FaultyDisk disk;
