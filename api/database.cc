@@ -7,6 +7,7 @@
 
 #include "core/utf8.h"
 #include "engine/engine.h"
+#include "engine/restore.h"
 
 namespace quipu {
 
@@ -109,6 +110,10 @@ Status Database::Backup(const std::string& dir) {
     return true;
   });
   return done.status();
+}
+
+Result<CheckReport> Database::Restore(const std::string& backup_dir, const std::string& dir) {
+  return Guarded([&]() -> Result<CheckReport> { return engine::RestoreBackup(backup_dir, dir); });
 }
 
 void Database::Cancel() { impl_->engine->Cancel(); }

@@ -1,7 +1,10 @@
 #include "engine/engine.h"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <mutex>
+#include <shared_mutex>
 
 #include "engine/column_types.h"
 #include "engine/run_statement.h"
@@ -26,7 +29,25 @@ Prepared::Prepared(std::shared_ptr<CachedStatement> statement) : statement_(std:
 Prepared::~Prepared() = default;
 
 struct Engine::Impl {
-  std::unique_ptr<storage::Store> store;
+  // The store. After an I/O error a RocksDB store takes no more writes
+  // until it is opened again (storage/store.h, WritesStopped), so the next
+  // write opens it again in place, and it works once the fault is gone.
+  // Statements use it under a shared lock of store_mutex; replacing it
+  // takes the lock exclusively, so it waits for the running statements.
+  std::unique_ptr<storage::Store> store;  // null: could not be opened again
+  std::shared_mutex store_mutex;
+  std::string path;
+  storage::StoreOptions store_options;
+  // Guarded by store_mutex (exclusive to write; shared and stopped_mutex to
+  // write stopped_error, which statements record as they fail).
+  std::string stopped_error;  // the write error that stopped the store
+  std::mutex stopped_mutex;
+  // Not empty while the store stands in read-only for one that could not
+  // be opened again: why writes are refused.
+  std::string stand_in_error;
+  uint64_t last_version = 0;  // of the stores replaced
+  // A compaction met an I/O error: RocksDB refuses writes from then on.
+  std::atomic<bool> compaction_failed{false};
   std::atomic<uint64_t> cancel_generation{0};
   query::TermCache term_cache;
   query::HoldingsCache holdings;
@@ -92,11 +113,67 @@ struct Engine::Impl {
     return result;
   }
 
+  // The error of a statement that finds no store.
+  Status NoStore() const { return Status::IoError(stand_in_error); }
+
+  // Records the error of a write that stopped the store (the first one).
+  void NoteWriteError(const Status& status) {
+    if (status.ok() || store == nullptr || store->WritesStopped().ok()) return;
+    std::lock_guard<std::mutex> lock(stopped_mutex);
+    if (stopped_error.empty()) stopped_error = status.message();
+  }
+
+  // Before a write: opens the store again when it stopped taking writes
+  // (or stands in read-only for one that did), so that a write works again
+  // once the fault that stopped it is gone. An error when it cannot be
+  // opened writable; the data then stays readable through a read-only open.
+  Status ReopenIfStopped() {
+    auto needed = [this] {
+      return store == nullptr || !stand_in_error.empty() || !store->WritesStopped().ok() ||
+             compaction_failed.load();
+    };
+    {
+      std::shared_lock<std::shared_mutex> lock(store_mutex);
+      if (!needed()) return Status::Ok();
+    }
+    std::unique_lock<std::shared_mutex> lock(store_mutex);
+    if (!needed()) return Status::Ok();  // another write opened it
+    if (store != nullptr) {
+      if (Status stopped = store->WritesStopped(); !stopped.ok() && stopped_error.empty()) {
+        stopped_error = stopped.message();
+      }
+      last_version = store->version();
+      store.reset();  // closed first: RocksDB locks the directory
+    }
+    storage::StoreOptions options = store_options;
+    options.first_version = last_version + 1;  // nothing kept by version matches
+    compaction_failed = false;
+    Result<std::unique_ptr<storage::Store>> reopened = storage::OpenRocksDbStore(path, options);
+    if (reopened.ok()) {
+      store = std::move(*reopened);
+      stopped_error.clear();
+      stand_in_error.clear();
+      return Status::Ok();
+    }
+    stand_in_error =
+        fmt::format("{}; the database takes no more writes until it can be opened again ({})",
+                    stopped_error, reopened.status().message());
+    options.read_only = true;  // writes nothing
+    Result<std::unique_ptr<storage::Store>> stand_in = storage::OpenRocksDbStore(path, options);
+    if (stand_in.ok()) store = std::move(*stand_in);
+    return Status::IoError(stand_in_error);
+  }
+
   // `plans`: the statement's kept plans, or null.
   Result<QueryResult> Run(const ast::Statement& statement, const Params& params,
                           query::PlanCache* plans) {
     if (statement.kind == ast::Statement::Kind::kPrefix) return DeclarePrefix(statement);
     const StatementTraits traits = TraitsOf(statement.kind);
+    if (traits.writes) {
+      if (Status s = ReopenIfStopped(); !s.ok()) return s;
+    }
+    std::shared_lock<std::shared_mutex> lock(store_mutex);
+    if (store == nullptr) return NoStore();
     query::StatementEnv env;
     env.limits = Limits();
     env.interrupt = Interrupt(&cancel_generation, traits.timed ? env.limits.time_seconds : 0);
@@ -123,7 +200,10 @@ struct Engine::Impl {
       env.holdings_generation = observed;
     }
     Result<QueryResult> result = RunStatement(statement, store.get(), env, load);
-    if (traits.writes) holdings.EndWrite();
+    if (traits.writes) {
+      holdings.EndWrite();
+      if (!result.ok()) NoteWriteError(result.status());
+    }
     // Matches stop at the row limit as they run; call, show and search
     // results are checked here. The lines of a plan are not results.
     const uint64_t max_rows = env.limits.max_result_rows;
@@ -140,7 +220,8 @@ Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Engine::~Engine() = default;
 
 Result<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
-                                             const DatabaseOptions& options, rocksdb::Env* env) {
+                                             const DatabaseOptions& options, rocksdb::Env* env,
+                                             bool background_compaction) {
   storage::StoreOptions store_options;
   store_options.read_only = options.read_only;
   store_options.create_if_missing = options.create_if_missing;
@@ -148,10 +229,17 @@ Result<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
   store_options.cache_bytes = options.cache_bytes;
   store_options.sync_commits = options.durability == Durability::kSynced;
   store_options.env = env;
+  store_options.background_compaction = background_compaction;
   Result<std::unique_ptr<storage::Store>> store = storage::OpenRocksDbStore(path, store_options);
   if (!store.ok()) return store.status();
   auto impl = std::make_unique<Impl>();
   impl->store = std::move(*store);
+  impl->path = path;
+  impl->store_options = store_options;
+  // Opened again after a fault: upgraded by now, and never created anew (a
+  // directory removed meanwhile is an error, not an empty database).
+  impl->store_options.upgrade_progress = nullptr;
+  impl->store_options.create_if_missing = false;
   impl->limits = options.limits;
   for (const std::string& dir : options.load_directories) {
     if (dir.empty())
@@ -238,15 +326,32 @@ void Engine::SetLimits(const QueryLimits& limits) {
 QueryLimits Engine::limits() const { return impl_->Limits(); }
 
 Result<CheckReport> Engine::Check() {
+  std::shared_lock<std::shared_mutex> lock(impl_->store_mutex);
+  if (impl_->store == nullptr) return impl_->NoStore();
   CheckReport report;
   if (Status s = impl_->store->Check(&report); !s.ok()) return s;
   return report;
 }
 
-Status Engine::Compact() { return impl_->store->Compact(); }
+Status Engine::Compact() {
+  if (Status s = impl_->ReopenIfStopped(); !s.ok()) return s;
+  std::shared_lock<std::shared_mutex> lock(impl_->store_mutex);
+  if (impl_->store == nullptr) return impl_->NoStore();
+  Status s = impl_->store->Compact();
+  // RocksDB takes no writes after a compaction's I/O error: the next write
+  // opens the store again.
+  if (s.code() == Status::Code::kIoError) {
+    std::lock_guard<std::mutex> stopped(impl_->stopped_mutex);
+    if (impl_->stopped_error.empty()) impl_->stopped_error = s.message();
+    impl_->compaction_failed = true;
+  }
+  return s;
+}
 
 Status Engine::Backup(const std::string& dir) {
   if (dir.empty()) return Status::InvalidArgument("cannot back up: the directory name is empty");
+  std::shared_lock<std::shared_mutex> lock(impl_->store_mutex);
+  if (impl_->store == nullptr) return impl_->NoStore();
   return impl_->store->Backup(dir);
 }
 

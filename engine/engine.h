@@ -62,9 +62,12 @@ class Engine {
  public:
   // `env`: the environment RocksDB reaches files through, for tests that
   // inject faults (tests/fault_fs.h); null, as the API passes: the default.
+  // `background_compaction` false leaves the levels bulk loads stack for
+  // Compact(), for tests of what a compaction meets.
   static Result<std::unique_ptr<Engine>> Open(const std::string& path,
                                               const DatabaseOptions& options,
-                                              rocksdb::Env* env = nullptr);
+                                              rocksdb::Env* env = nullptr,
+                                              bool background_compaction = true);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;

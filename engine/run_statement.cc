@@ -110,6 +110,14 @@ Result<QueryResult> RunWrite(const ast::Statement& statement, storage::Store* st
   return result;
 }
 
+// backup to 'dir': the store's consistent copy, which writers do not wait for.
+Result<QueryResult> RunBackup(const ast::BackupStatement& backup, storage::Store* store) {
+  if (Status s = store->Backup(backup.dir); !s.ok()) return s;
+  QueryResult result;
+  result.summary = "backed up to " + backup.dir;
+  return result;
+}
+
 }  // namespace
 
 Result<QueryResult> RunStatement(const ast::Statement& statement, storage::Store* store,
@@ -129,6 +137,8 @@ Result<QueryResult> RunStatement(const ast::Statement& statement, storage::Store
       case ast::Statement::Kind::kDelete:
       case ast::Statement::Kind::kSet:
         return RunWrite(statement, store, env);
+      case ast::Statement::Kind::kBackup:
+        return RunBackup(statement.backup, store);
       case ast::Statement::Kind::kPrefix:
         break;
     }

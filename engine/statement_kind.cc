@@ -12,6 +12,7 @@ StatementTraits TraitsOf(ast::Statement::Kind kind) {
     case Kind::kSearch:
       return {.writes = false, .timed = true};
     case Kind::kPrefix:
+    case Kind::kBackup:  // copies the data as of one moment; changes nothing
       return {.writes = false, .timed = false};
     case Kind::kSet:  // its match is timed (QueryLimits::time_seconds)
       return {.writes = true, .timed = true};

@@ -123,7 +123,10 @@ ScriptShape ShapeOf(std::string_view text) {
     ast::Statement statement;
     Result<bool> more = parser.Next(&statement);
     if (!more.ok() || !*more) break;
-    if (statement.kind == ast::Statement::Kind::kLoad) shape.has_load = true;
+    if (statement.kind == ast::Statement::Kind::kLoad ||
+        statement.kind == ast::Statement::Kind::kBackup) {
+      shape.names_files = true;
+    }
     if (statement.kind == ast::Statement::Kind::kPrefix) shape.has_prefix = true;
   }
   return shape;

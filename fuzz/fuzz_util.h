@@ -59,11 +59,12 @@ QueryLimits FuzzLimits();
 // exception that escaped the engine; any other error is a fine answer.
 void CheckNotUnexpected(const Status& status, std::string_view input);
 
-// Parses `text` as a script with fresh prefixes: whether it holds a load
-// statement (which would read files named by the fuzzer) and whether it
-// declares a prefix (which outlives the statement on its connection).
+// Parses `text` as a script with fresh prefixes: whether it holds a load or
+// a backup statement (which would read or write files named by the fuzzer)
+// and whether it declares a prefix (which outlives the statement on its
+// connection).
 struct ScriptShape {
-  bool has_load = false;
+  bool names_files = false;
   bool has_prefix = false;
 };
 ScriptShape ShapeOf(std::string_view text);

@@ -176,6 +176,13 @@ struct SearchStatement {
   std::optional<Count> limit;
 };
 
+// backup to 'dir': a copy of the database as of one moment in the new
+// directory `dir` (Engine::Backup).
+struct BackupStatement {
+  std::string dir;
+  Pos dir_pos;
+};
+
 // load 'file' [format f] [on error skip], load csv 'file' as nodes/edges/rows …,
 // load jsonl 'file' format ftm.
 struct LoadStatement {
@@ -242,6 +249,7 @@ struct Statement {
     kExplainWhy,
     kCall,
     kSearch,
+    kBackup,
   };
   // explain: plan only; profile: run and measure. Both wrap a match.
   enum class Mode : uint8_t { kRun, kExplain, kProfile };
@@ -265,6 +273,7 @@ struct Statement {
   DeleteStatement del;
   LoadStatement load;
   CallStatement call;
+  BackupStatement backup;
 };
 
 }  // namespace quipu::ast

@@ -16,7 +16,7 @@ inline constexpr const char* kExpected = nullptr;
 
 QUIPU_EXPECT(statement,
              "a statement (match, insert, delete, set, merge, load, show, describe, search, "
-             "prefix, call, explain or profile)");
+             "prefix, call, backup, explain or profile)");
 QUIPU_EXPECT(explained_stmt, "a match statement to explain or profile");
 QUIPU_EXPECT(explain_target, "a match statement, or 'why' and a pattern, after 'explain'");
 QUIPU_EXPECT(why_patterns, "a pattern after 'explain why', such as (@a)-[:owns]->(b)");
@@ -133,6 +133,8 @@ QUIPU_EXPECT(procedure_name, "a procedure name after 'call', such as controllers
 QUIPU_EXPECT(call_open, "'(' after the procedure name");
 QUIPU_EXPECT(call_arg_value, "a value after the argument's name and ':'");
 QUIPU_EXPECT(next_call_arg, "an argument after ','");
+QUIPU_EXPECT(backup_to, "'to' after 'backup', as in backup to 'copy.db'");
+QUIPU_EXPECT(backup_path, "the directory to create, in quotes, after 'backup to'");
 QUIPU_EXPECT(yield_items, "a column to yield");
 QUIPU_EXPECT(next_yield_item, "a column to yield after ','");
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <typeindex>
 #include <unordered_set>
+#include <vector>
 
 #include "grammar/rules.h"
 
@@ -16,7 +17,7 @@ namespace {
 // parser is instantiated here (that is parser.cc's).
 struct Walk {
   std::unordered_set<std::type_index> seen;
-  std::type_index skip = typeid(void);  // not entered
+  std::vector<std::type_index> skip;  // not entered
   std::set<std::string> words;
 };
 
@@ -66,7 +67,10 @@ inline void* KeywordWord(const void* /*rule*/) { return nullptr; }
 
 template <typename Rule>
 void Visit(Walk* walk) {
-  if (typeid(Rule) == walk->skip || !walk->seen.insert(typeid(Rule)).second) return;
+  if (std::find(walk->skip.begin(), walk->skip.end(), typeid(Rule)) != walk->skip.end() ||
+      !walk->seen.insert(typeid(Rule)).second) {
+    return;
+  }
   using Word = std::remove_pointer_t<decltype(KeywordWord(static_cast<const Rule*>(nullptr)))>;
   if constexpr (!std::is_void_v<Word>) {
     CollectWords<Word>(&walk->words);
@@ -75,23 +79,28 @@ void Visit(Walk* walk) {
   VisitAll(typename Rule::subs_t(), walk);
 }
 
-std::set<std::string> WordsOf(std::type_index skip, void (*start)(Walk*)) {
+std::set<std::string> WordsOf(std::vector<std::type_index> skip, void (*start)(Walk*)) {
   Walk walk;
-  walk.skip = skip;
+  walk.skip = std::move(skip);
   start(&walk);
   return walk.words;
 }
 
 LanguageWords Compute() {
-  const std::set<std::string> outside_load = WordsOf(typeid(load_stmt), &Visit<statement>);
-  const std::set<std::string> in_load = WordsOf(typeid(void), &Visit<load_stmt>);
+  // load and backup read words of their own, which are names elsewhere.
+  const std::set<std::string> outside =
+      WordsOf({typeid(load_stmt), typeid(backup_stmt)}, &Visit<statement>);
+  std::set<std::string> inside = WordsOf({}, &Visit<load_stmt>);
+  inside.merge(WordsOf({}, &Visit<backup_stmt>));
   LanguageWords words;
-  words.keywords.assign(outside_load.begin(), outside_load.end());
-  for (const std::string& w : in_load) {
-    if (outside_load.count(w) == 0) words.load_words.push_back(w);
+  words.keywords.assign(outside.begin(), outside.end());
+  for (const std::string& w : inside) {
+    if (outside.count(w) == 0) words.load_words.push_back(w);
   }
-  // `load` itself starts a statement anywhere.
-  for (const std::string& w : WordsOf(typeid(void), &Visit<kw_load>)) {
+  // `load` and `backup` themselves start a statement anywhere.
+  std::set<std::string> starts = WordsOf({}, &Visit<kw_load>);
+  starts.merge(WordsOf({}, &Visit<kw_backup>));
+  for (const std::string& w : starts) {
     words.keywords.push_back(w);
     words.load_words.erase(std::remove(words.load_words.begin(), words.load_words.end(), w),
                            words.load_words.end());

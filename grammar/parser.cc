@@ -53,7 +53,7 @@ struct Selector
           pt::store_content::on<call_stmt, procedure_name, call_named_arg, call_arg_name,
                                 call_arg_value, call_positional_arg, yield_item, next_yield_item,
                                 yield_column, call_then>,
-          pt::store_content::on<search_stmt, search_text>,
+          pt::store_content::on<search_stmt, search_text, backup_stmt, backup_path>,
           pt::store_content::on<list_comprehension, comprehension_variable, comprehension_source,
                                 comprehension_condition, comprehension_value>,
           pt::fold_one::on<or_expr, and_expr, not_expr, comparison, additive, multiplicative,
@@ -879,6 +879,15 @@ void BuildStatement(const Node& n, ast::Statement* out) {
     out->kind = ast::Statement::Kind::kSearch;
     out->search.text = BuildExpr(*n.children.at(0)->children.at(0));
     if (n.children.size() > 1) out->search.limit = BuildCount(*n.children[1]);
+  } else if (n.is_type<backup_stmt>()) {
+    out->kind = ast::Statement::Kind::kBackup;
+    const Node& path = *n.children.at(0);
+    out->backup.dir = Unescape(path);
+    out->backup.dir_pos = PosOf(path);
+    // Engine::Backup's message, here with the position.
+    if (out->backup.dir.empty()) {
+      throw BuildError("cannot back up: the directory name is empty", out->backup.dir_pos);
+    }
   } else if (n.is_type<load_stmt>()) {
     out->kind = ast::Statement::Kind::kLoad;
     BuildLoad(n, &out->load);
@@ -976,7 +985,7 @@ Result<ast::Statement> ParseStatement(std::string_view text, const PrefixMap* pr
   if (!*got)
     return Status::SyntaxError(
         "expected a statement (match, insert, delete, set, merge, load, show, describe, search, "
-        "prefix, call, explain or profile)",
+        "prefix, call, backup, explain or profile)",
         1, 1);
   ast::Statement extra;
   Result<bool> more = parser.Next(&extra);

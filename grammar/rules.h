@@ -513,6 +513,13 @@ struct load_rdf : seq<load_path, ws, opt<load_format>, opt<load_skip>> {};
 struct load_source : sor<load_csv, load_jsonl, load_rdf> {};
 struct load_stmt : if_must<kw_load, ws, load_source> {};
 
+// --- backup ------------------------------------------------------------------
+// backup to 'dir': like load, its words are keywords only here.
+struct kw_backup : keyword<TAO_PEGTL_ISTRING("backup")> {};
+struct backup_to : keyword<TAO_PEGTL_ISTRING("to")> {};
+struct backup_path : string_literal {};
+struct backup_stmt : if_must<kw_backup, ws, backup_to, ws, backup_path> {};
+
 struct kw_explain : keyword<TAO_PEGTL_ISTRING("explain")> {};
 struct kw_profile : keyword<TAO_PEGTL_ISTRING("profile")> {};
 struct explained_stmt : query_stmt {};
@@ -525,7 +532,8 @@ struct explain_stmt : if_must<kw_explain, ws, explain_target> {};
 struct profile_stmt : if_must<kw_profile, ws, explained_stmt> {};
 struct statement
     : sor<explain_stmt, profile_stmt, set_stmt, query_stmt, insert_stmt, delete_stmt, load_stmt,
-          merge_stmt, show_stmt, describe_stmt, search_stmt, prefix_stmt, call_stmt> {};
+          merge_stmt, show_stmt, describe_stmt, search_stmt, prefix_stmt, call_stmt, backup_stmt> {
+};
 struct statement_end : sor<one<';'>, eof> {};
 // One statement and its terminator; parsed repeatedly over a script.
 struct statement_unit : seq<must<statement>, ws, must<statement_end>, ws> {};

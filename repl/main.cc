@@ -152,6 +152,14 @@ int main(int argc, char** argv) {
                "Verify that the indexes, the dictionary, the statistics and the name index of "
                "DB agree, print each disagreement, and exit (status 1 when there is one); DB "
                "must exist");
+  std::string restore_from;
+  CLI::Option* restore =
+      app.add_option("--restore", restore_from,
+                     "Restore the backup in directory BACKUP (made by :backup or backup to) as "
+                     "the new database DB, which must not exist or be empty (an existing "
+                     "database is never overwritten); the copy is opened and checked, "
+                     "and nothing else runs")
+          ->type_name("BACKUP");
   std::vector<std::string> param_args;
   app.add_option("-p,--param", param_args,
                  "Bind $NAME to VALUE, a literal such as 42, \"text\" or date '2024-06-28' "
@@ -188,6 +196,21 @@ int main(int argc, char** argv) {
   if (check && (!file.empty() || !commands.empty())) {
     std::cerr << "quipu: --check runs alone; give no -c or -f with it\n";
     return kExitUsage;
+  }
+
+  if (restore->count() > 0) {
+    if (check || read_only || !file.empty() || !commands.empty()) {
+      std::cerr << "quipu: --restore runs alone; give no -c, -f, --check or --read-only with it\n";
+      return kExitUsage;
+    }
+    quipu::Result<quipu::CheckReport> restored = quipu::Database::Restore(restore_from, db_path);
+    if (!restored.ok()) {
+      std::cerr << "quipu: " << restored.status().message() << "\n";
+      return kExitFailed;
+    }
+    std::cout << "restored " << restore_from << " into " << db_path << "\ncheck: ok ("
+              << quipu::repl::CheckCounts(*restored) << ")\n";
+    return kExitOk;
   }
 
   auto db = quipu::repl::OpenDatabase(db_path, read_only, *durability, std::cerr,

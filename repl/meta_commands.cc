@@ -120,6 +120,11 @@ std::optional<std::string> Shell::LastResultAsDot() {
   return out + "}\n";
 }
 
+std::string CheckCounts(const CheckReport& r) {
+  return fmt::format("{} facts, {} instances, {} terms, {} predicates, {} name entries", r.facts,
+                     r.instances, r.terms, r.predicates, r.name_entries);
+}
+
 bool Shell::RunCheck(const std::string& error_prefix) {
   Result<CheckReport> report = db_->Check();
   if (!report.ok()) {
@@ -128,9 +133,7 @@ bool Shell::RunCheck(const std::string& error_prefix) {
     return false;
   }
   const CheckReport& r = *report;
-  const std::string counts =
-      fmt::format("{} facts, {} instances, {} terms, {} predicates, {} name entries", r.facts,
-                  r.instances, r.terms, r.predicates, r.name_entries);
+  const std::string counts = CheckCounts(r);
   if (r.ok()) {
     results() << "check: ok (" << counts << ")\n";
     return true;

@@ -32,6 +32,10 @@ inline constexpr char kContinuationPrompt[] = "   ...> ";
 // The meta-commands, each with its ':' (":help", …), as :help lists them.
 std::vector<std::string> MetaCommandNames();
 
+// A clean check's counts, as `:check`, `--check` and `--restore` print them:
+// "N facts, N instances, N terms, N predicates, N name entries".
+std::string CheckCounts(const CheckReport& report);
+
 class Shell {
  public:
   Shell(Database* db, std::ostream& out, std::ostream& err) : db_(db), out_(out), err_(err) {}

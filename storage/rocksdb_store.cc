@@ -61,10 +61,10 @@ void RemoveBulkLoadLeftovers(const std::string& path) {
   }
 }
 
-// Which process holds the database's LOCK (RocksDB takes an fcntl write lock
-// on it): "pid N: its command line", or empty when that cannot be read.
-// REQUIRES: this process does not hold the lock. Closing any descriptor of a
-// file drops the fcntl locks the process holds on it.
+}  // namespace
+
+// Closing any descriptor of a file drops the fcntl locks the process holds
+// on it: hence the REQUIRES in the header.
 std::string LockHolder(const std::string& path) {
   const int fd = ::open((fs::path(path) / "LOCK").c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) return "";
@@ -81,8 +81,6 @@ std::string LockHolder(const std::string& path) {
   if (command.size() > 200) command = command.substr(0, 200) + "…";
   return "pid " + std::to_string(lock.l_pid) + (command.empty() ? "" : ": " + command);
 }
-
-}  // namespace
 
 rocksdb::ColumnFamilyOptions FamilyOptions(int family, std::shared_ptr<rocksdb::Cache> cache) {
   rocksdb::ColumnFamilyOptions cf;
@@ -240,6 +238,7 @@ Result<std::unique_ptr<Store>> RocksDbStore::Open(const std::string& path,
   // RocksDB's group commit would share one sync among concurrent writes;
   // Quipu's writes run one at a time (write_mutex_), so each pays its own.
   store->commit_options_.sync = options.sync_commits;
+  store->version_ = options.first_version;
   store->block_cache_ = rocksdb::NewLRUCache(options.cache_bytes);
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   std::vector<int> opened;  // Family, or kFamilyCount + LegacyFamily

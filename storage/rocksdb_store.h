@@ -67,6 +67,11 @@ inline constexpr char kBulkLoadDirPrefix[] = "bulk-load.tmp";
 // writes up to its write buffer (64 MiB by default), a compaction its output.
 inline constexpr uint64_t kSpaceReserve = uint64_t{64} << 20;
 
+// Which process holds the LOCK of the database in `path` (RocksDB takes an
+// fcntl write lock on it): "pid N: its command line"; empty when no process
+// does, or that cannot be read. REQUIRES: this process does not hold it.
+std::string LockHolder(const std::string& path);
+
 class RocksDbStore final : public Store {
  public:
   static Result<std::unique_ptr<Store>> Open(const std::string& path, const StoreOptions& options);
@@ -78,6 +83,7 @@ class RocksDbStore final : public Store {
   Status Check(CheckReport* report) override;
   Status Backup(const std::string& dir) override;
   uint64_t version() const override;
+  Status WritesStopped() const override;
 
   rocksdb::DB* db() const { return db_.get(); }
   // What a statement's commit writes with: synced unless the store was
@@ -118,7 +124,6 @@ class RocksDbStore final : public Store {
   Status OpenFormat(int version, const StoreOptions& options);
   // Why writes are refused after an I/O error; the error when they are.
   std::string StoppedMessage() const;
-  Status WritesStopped() const;
   // `legacy`: the format-4 values of 24 bytes (a read-only open of format 4).
   Status LoadStats(bool legacy);
 

@@ -205,7 +205,9 @@ struct StoreOptions {
   std::function<void(uint64_t done, uint64_t total)> upgrade_progress;
   // Whether the store merges the levels bulk loads stack on its own, in the
   // background (storage/compactor.h); without it, only Compact() does.
-  bool background_compaction = true;
+  bool background_compaction = true;  // The version() the store starts at. A store opened in place of one that
+  // was closed starts past that one's, so nothing kept by version matches.
+  uint64_t first_version = 0;
 };
 
 class Store {
@@ -234,6 +236,9 @@ class Store {
   // A number that changes with every committed write (of this process):
   // what caches of plans and statistics are keyed by.
   virtual uint64_t version() const { return 0; }
+  // OK, or the error after which the store takes no more writes until it
+  // is opened again (an I/O error met by a write).
+  virtual Status WritesStopped() const { return Status::Ok(); }
 };
 
 // Opens (or creates) a RocksDB-backed store in the directory `path`.

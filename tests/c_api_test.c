@@ -230,7 +230,7 @@ static void TestPreparedErrors(quipu_db* db) {
   CHECK(quipu_prepare(db, "", &stmt, &err) == QUIPU_SYNTAX_ERROR);
   CheckError(err, QUIPU_SYNTAX_ERROR,
              "expected a statement (match, insert, delete, set, merge, load, show, describe, "
-             "search, prefix, call, explain or profile)",
+             "search, prefix, call, backup, explain or profile)",
              1, 1);
 
   quipu_result_free(Run(db,

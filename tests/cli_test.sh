@@ -171,6 +171,54 @@ check ":backup to an existing directory says so" "error at line 1: cannot back u
 "$quipu" "$db" -c ":backup" >/dev/null 2>"$work/err"
 check ":backup without a directory" "error at line 1: :backup needs a directory to create" "$(cat "$work/err")"
 
+# backup to 'DIR', the statement: the copy and the errors of :backup.
+out=$("$quipu" "$db" -c "backup to '$work/copy2'")
+check "backup to reports the copy" "backed up to $work/copy2" "$out"
+out=$("$quipu" "$work/copy2" --format csv -c 'match (e {n: 3}) return e;')
+check "the statement's copy opens and holds the data" "e
+@z" "$out"
+"$quipu" "$db" -c "backup to '$work/copy2'" >/dev/null 2>"$work/err"
+check "backup to an existing directory exits 1" "1" "$?"
+check "backup to an existing directory says so" "error: cannot back up to '$work/copy2': it exists (name a directory to create)" "$(cat "$work/err")"
+"$quipu" "$db" --read-only -c "backup to '$work/copy3'" >/dev/null 2>"$work/err"
+check "backup to from a read-only database says so" "error: cannot back up to '$work/copy3': the database is open read-only (back up from the process that writes it)" "$(cat "$work/err")"
+"$quipu" "$db" -c "backup '$work/copy3'" >/dev/null 2>"$work/err"
+check "backup without to is a syntax error with its caret" "syntax error at line 1, column 8: expected 'to' after 'backup', as in backup to 'copy.db'
+  backup '$work/copy3'
+         ^" "$(cat "$work/err")"
+
+# --restore BACKUP DB: a new database of a backup, checked; never over an existing one.
+out=$("$quipu" --restore "$work/copy" "$work/restored" 2>"$work/err")
+check "--restore exits 0" "0" "$?"
+check "--restore reports the copy and its check" "restored $work/copy into $work/restored" "$(head -1 <<<"$out")"
+check "--restore prints the check's counts" "1" "$(grep -c '^check: ok ([0-9]* facts, [0-9]* instances, [0-9]* terms, [0-9]* predicates, [0-9]* name entries)$' <<<"$out")"
+out=$("$quipu" "$work/restored" --format csv -c 'match (e {n: 3}) return e;')
+check "the restored database holds the data" "e
+@z" "$out"
+"$quipu" --restore "$work/copy" "$db" >/dev/null 2>"$work/err"
+check "--restore over a database exits 1" "1" "$?"
+check "--restore over a database refuses" "quipu: cannot restore '$work/copy' into '$db': the directory is not empty (restore into a new or empty directory; an existing database is never overwritten)" "$(cat "$work/err")"
+out=$("$quipu" "$db" --format csv -c 'match (e {n: 3}) return e;')
+check "the database refused is as it was" "e
+@z" "$out"
+"$quipu" --restore "$work/copy" "$work/file" >/dev/null 2>"$work/err"
+check "--restore into a file" "quipu: cannot restore '$work/copy' into '$work/file': it is a file, not a directory" "$(cat "$work/err")"
+"$quipu" --restore "$work/no-backup" "$work/restored2" >/dev/null 2>"$work/err"
+check "--restore of a missing backup exits 1" "1" "$?"
+check "--restore of a missing backup" "quipu: cannot restore from '$work/no-backup': no such directory" "$(cat "$work/err")"
+mkdir "$work/plain"
+"$quipu" --restore "$work/plain" "$work/restored2" >/dev/null 2>"$work/err"
+check "--restore of a directory that holds no database" "quipu: cannot restore from '$work/plain': it holds no database (no CURRENT file)" "$(cat "$work/err")"
+check "a refused restore creates nothing" "no" "$([[ -e "$work/restored2" ]] && echo yes || echo no)"
+"$quipu" --restore "$work/copy" "$work/restored2" -c 'return 1;' >/dev/null 2>"$work/err"
+check "--restore with -c is a usage error" "2" "$?"
+check "--restore with -c message" "quipu: --restore runs alone; give no -c, -f, --check or --read-only with it" "$(cat "$work/err")"
+"$quipu" --restore "" "$work/restored2" >/dev/null 2>"$work/err"
+check "--restore of an empty name" "quipu: cannot restore: the backup's name is empty" "$(cat "$work/err")"
+"$quipu" --restore "$work/copy" "" >/dev/null 2>"$work/err"
+check "--restore into an empty name" "quipu: cannot restore: the database directory's name is empty" "$(cat "$work/err")"
+check "--help names --restore" "1" "$("$quipu" --help | grep -c -- '--restore BACKUP')"
+
 # --durability: relaxed writes (what a machine crash keeps of each mode is
 # tests/power_loss_test.cc's); a word that is neither is a usage error.
 out=$("$quipu" "$db" --durability relaxed -c 'insert (@relaxed {n: 5});')
@@ -229,6 +277,8 @@ check "second process reads" "e
 check "second process note names the holder" "quipu: '$db' is open for writing in another process (pid $holder: $quipu $db); opened read-only (writes are refused; reads see what was committed when it opened)" "$(cat "$work/err")"
 "$quipu" "$db" -c 'insert (@v {n: 5});' >/dev/null 2>"$work/err"
 check "second process cannot write" "1" "$?"
+"$quipu" --restore "$db" "$work/restored3" >/dev/null 2>"$work/err"
+check "--restore of a database in use names its holder" "quipu: cannot restore from '$db': it is open in another process (pid $holder: $quipu $db); close it first" "$(cat "$work/err")"
 exec 9>&-
 wait "$holder"
 

@@ -92,6 +92,10 @@ class FaultWritableFile : public rocksdb::FSWritableFileOwnerWrapper {
     std::lock_guard<std::mutex> lock(fs_->mutex_);
     fs_->Cut();
     if (rocksdb::IOStatus s = fs_->Charge(path_, bytes); !s.ok()) return s;
+    if (rocksdb::IOStatus s = fs_->Eio(IoFault::kWrite, path_, "While appending to file", true);
+        !s.ok()) {
+      return s;
+    }
     rocksdb::IOStatus s = write();
     if (s.ok()) {
       FaultFs::FileState& state = fs_->files_[path_];
@@ -102,11 +106,89 @@ class FaultWritableFile : public rocksdb::FSWritableFileOwnerWrapper {
   rocksdb::IOStatus RecordSync() {
     std::lock_guard<std::mutex> lock(fs_->mutex_);
     fs_->Cut();
+    if (rocksdb::IOStatus s = fs_->Eio(IoFault::kWrite, path_, "While fsync", true); !s.ok()) {
+      return s;
+    }
     FaultFs::FileState& state = fs_->files_[path_];
     state.synced = state.size;
     return rocksdb::IOStatus::OK();
   }
 
+  FaultFs* fs_;
+  std::string path_;
+};
+
+// A file being read at offsets (table files): reads fail while SetEio says.
+class FaultRandomAccessFile : public rocksdb::FSRandomAccessFileOwnerWrapper {
+ public:
+  FaultRandomAccessFile(FaultFs* fs, std::string path,
+                        std::unique_ptr<rocksdb::FSRandomAccessFile> file)
+      : rocksdb::FSRandomAccessFileOwnerWrapper(std::move(file)), fs_(fs), path_(std::move(path)) {}
+
+  rocksdb::IOStatus Read(uint64_t offset, size_t n, const rocksdb::IOOptions& options,
+                         rocksdb::Slice* result, char* scratch,
+                         rocksdb::IODebugContext* dbg) const override {
+    if (rocksdb::IOStatus s = Failed(offset, n); !s.ok()) return s;
+    return target()->Read(offset, n, options, result, scratch, dbg);
+  }
+  rocksdb::IOStatus MultiRead(rocksdb::FSReadRequest* reqs, size_t num_reqs,
+                              const rocksdb::IOOptions& options,
+                              rocksdb::IODebugContext* dbg) override {
+    for (size_t i = 0; i < num_reqs; ++i) {
+      reqs[i].status =
+          Read(reqs[i].offset, reqs[i].len, options, &reqs[i].result, reqs[i].scratch, dbg);
+    }
+    return rocksdb::IOStatus::OK();
+  }
+  // Read synchronously, so that the fault applies.
+  rocksdb::IOStatus ReadAsync(rocksdb::FSReadRequest& req, const rocksdb::IOOptions& options,
+                              std::function<void(const rocksdb::FSReadRequest&, void*)> cb,
+                              void* cb_arg, void** /*io_handle*/,
+                              rocksdb::IOHandleDeleter* /*del_fn*/,
+                              rocksdb::IODebugContext* dbg) override {
+    req.status = Read(req.offset, req.len, options, &req.result, req.scratch, dbg);
+    cb(req, cb_arg);
+    return rocksdb::IOStatus::OK();
+  }
+
+ private:
+  rocksdb::IOStatus Failed(uint64_t offset, size_t n) const {
+    return fs_->Eio(IoFault::kRead, path_,
+                    "While pread offset " + std::to_string(offset) + " len " + std::to_string(n));
+  }
+
+  FaultFs* fs_;
+  std::string path_;
+};
+
+// A file read from start to end (logs, the manifest): reads fail while
+// SetEio says.
+class FaultSequentialFile : public rocksdb::FSSequentialFileOwnerWrapper {
+ public:
+  FaultSequentialFile(FaultFs* fs, std::string path,
+                      std::unique_ptr<rocksdb::FSSequentialFile> file)
+      : rocksdb::FSSequentialFileOwnerWrapper(std::move(file)), fs_(fs), path_(std::move(path)) {}
+
+  rocksdb::IOStatus Read(size_t n, const rocksdb::IOOptions& options, rocksdb::Slice* result,
+                         char* scratch, rocksdb::IODebugContext* dbg) override {
+    if (rocksdb::IOStatus s = fs_->Eio(IoFault::kRead, path_, "While reading file"); !s.ok()) {
+      return s;
+    }
+    return target()->Read(n, options, result, scratch, dbg);
+  }
+  rocksdb::IOStatus PositionedRead(uint64_t offset, size_t n, const rocksdb::IOOptions& options,
+                                   rocksdb::Slice* result, char* scratch,
+                                   rocksdb::IODebugContext* dbg) override {
+    if (rocksdb::IOStatus s = fs_->Eio(
+            IoFault::kRead, path_,
+            "While pread " + std::to_string(n) + " bytes from offset " + std::to_string(offset));
+        !s.ok()) {
+      return s;
+    }
+    return target()->PositionedRead(offset, n, options, result, scratch, dbg);
+  }
+
+ private:
   FaultFs* fs_;
   std::string path_;
 };
@@ -153,6 +235,26 @@ void FaultFs::SetSpaceLeft(std::optional<uint64_t> bytes, bool reported) {
 uint64_t FaultFs::refused_appends() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return refused_appends_;
+}
+
+void FaultFs::SetEio(IoFault op, std::function<bool(const std::string& path)> fails) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  (op == IoFault::kRead ? read_eio_ : write_eio_) = std::move(fails);
+}
+
+uint64_t FaultFs::eio_failures() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return eio_failures_;
+}
+
+rocksdb::IOStatus FaultFs::Eio(IoFault op, const std::string& path, const std::string& what,
+                               bool locked) {
+  std::unique_lock<std::mutex> lock(mutex_, std::defer_lock);
+  if (!locked) lock.lock();
+  const auto& fails = op == IoFault::kRead ? read_eio_ : write_eio_;
+  if (!fails || !fails(path)) return rocksdb::IOStatus::OK();
+  ++eio_failures_;
+  return rocksdb::IOStatus::IOError(what + ": " + path, "Input/output error");
 }
 
 void FaultFs::Cut() {
@@ -260,6 +362,28 @@ rocksdb::IOStatus FaultFs::ReuseWritableFile(const std::string& path, const std:
   files_.erase(Normal(old_path));
   files_[Normal(path)] = FileState{};
   *file = std::make_unique<FaultWritableFile>(this, Normal(path), std::move(real));
+  return s;
+}
+
+rocksdb::IOStatus FaultFs::NewRandomAccessFile(const std::string& path,
+                                               const rocksdb::FileOptions& options,
+                                               std::unique_ptr<rocksdb::FSRandomAccessFile>* file,
+                                               rocksdb::IODebugContext* dbg) {
+  std::unique_ptr<rocksdb::FSRandomAccessFile> real;
+  rocksdb::IOStatus s = target()->NewRandomAccessFile(path, options, &real, dbg);
+  if (!s.ok()) return s;
+  *file = std::make_unique<FaultRandomAccessFile>(this, Normal(path), std::move(real));
+  return s;
+}
+
+rocksdb::IOStatus FaultFs::NewSequentialFile(const std::string& path,
+                                             const rocksdb::FileOptions& options,
+                                             std::unique_ptr<rocksdb::FSSequentialFile>* file,
+                                             rocksdb::IODebugContext* dbg) {
+  std::unique_ptr<rocksdb::FSSequentialFile> real;
+  rocksdb::IOStatus s = target()->NewSequentialFile(path, options, &real, dbg);
+  if (!s.ok()) return s;
+  *file = std::make_unique<FaultSequentialFile>(this, Normal(path), std::move(real));
   return s;
 }
 

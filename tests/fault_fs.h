@@ -4,7 +4,8 @@
 // records, per file written through it, how many bytes were synced and
 // whether its directory entry was synced; CopyDurable then writes what a
 // power cut at that moment would leave. It can also fail appends with
-// ENOSPC past a byte budget (a full disk).
+// ENOSPC past a byte budget (a full disk), and reads or writes of chosen
+// files with EIO (a failing disk).
 //
 // What a power cut keeps, as modelled here (the usual assumptions of the
 // ALICE and CrashMonkey studies for ext4 in ordered mode, simplified):
@@ -38,6 +39,10 @@
 
 namespace quipu::testing {
 
+// What an EIO fault fails: reads (of open files, random or sequential), or
+// writes (appends and syncs).
+enum class IoFault : uint8_t { kRead, kWrite };
+
 class FaultFs : public rocksdb::FileSystemWrapper {
  public:
   FaultFs();
@@ -59,6 +64,13 @@ class FaultFs : public rocksdb::FileSystemWrapper {
   void SetSpaceLeft(std::optional<uint64_t> bytes, bool reported = true);
   // Appends refused for want of space so far.
   uint64_t refused_appends() const;
+  // From now on, `op` on every file whose (normalised) path `fails` holds
+  // fails with EIO, in the words of RocksDB's POSIX file system ("While
+  // appending to file: PATH: Input/output error"); null lifts the fault.
+  // Files opened before are affected too.
+  void SetEio(IoFault op, std::function<bool(const std::string& path)> fails);
+  // Operations failed with EIO so far.
+  uint64_t eio_failures() const;
 
   rocksdb::IOStatus NewWritableFile(const std::string& path, const rocksdb::FileOptions& options,
                                     std::unique_ptr<rocksdb::FSWritableFile>* file,
@@ -69,6 +81,13 @@ class FaultFs : public rocksdb::FileSystemWrapper {
   rocksdb::IOStatus ReuseWritableFile(const std::string& path, const std::string& old_path,
                                       const rocksdb::FileOptions& options,
                                       std::unique_ptr<rocksdb::FSWritableFile>* file,
+                                      rocksdb::IODebugContext* dbg) override;
+  rocksdb::IOStatus NewRandomAccessFile(const std::string& path,
+                                        const rocksdb::FileOptions& options,
+                                        std::unique_ptr<rocksdb::FSRandomAccessFile>* file,
+                                        rocksdb::IODebugContext* dbg) override;
+  rocksdb::IOStatus NewSequentialFile(const std::string& path, const rocksdb::FileOptions& options,
+                                      std::unique_ptr<rocksdb::FSSequentialFile>* file,
                                       rocksdb::IODebugContext* dbg) override;
   rocksdb::IOStatus NewDirectory(const std::string& path, const rocksdb::IOOptions& options,
                                  std::unique_ptr<rocksdb::FSDirectory>* dir,
@@ -88,6 +107,8 @@ class FaultFs : public rocksdb::FileSystemWrapper {
  private:
   friend class FaultWritableFile;
   friend class FaultDirectory;
+  friend class FaultRandomAccessFile;
+  friend class FaultSequentialFile;
 
   struct FileState {
     uint64_t size = 0;                    // bytes written through this file system
@@ -109,6 +130,11 @@ class FaultFs : public rocksdb::FileSystemWrapper {
   // ENOSPC for an append of `bytes` past the budget; OK (and the budget
   // charged) otherwise. REQUIRES: mutex_ held.
   rocksdb::IOStatus Charge(const std::string& path, uint64_t bytes);
+  // EIO for `op` on `path` when SetEio says so; OK otherwise. `what` begins
+  // the message, as RocksDB's: "While appending to file", "While pread
+  // offset 0 len 4096". Takes the mutex unless `locked`.
+  rocksdb::IOStatus Eio(IoFault op, const std::string& path, const std::string& what,
+                        bool locked = false);
 
   mutable std::mutex mutex_;
   std::function<void()> cut_hook_;
@@ -116,6 +142,8 @@ class FaultFs : public rocksdb::FileSystemWrapper {
   std::optional<uint64_t> space_left_;
   bool space_reported_ = true;
   uint64_t refused_appends_ = 0;
+  std::function<bool(const std::string&)> read_eio_, write_eio_;  // SetEio's
+  uint64_t eio_failures_ = 0;
 };
 
 // An Env that reaches files through `fs` (and is otherwise the default).

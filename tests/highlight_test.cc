@@ -69,13 +69,14 @@ TEST_CASE("the tokenizer follows the grammar's words, literals and comments", "[
 TEST_CASE("the shell's keywords are the grammar's", "[highlight]") {
   // Read off the grammar (grammar/keywords.h), so words added to it are
   // highlighted without a second list to keep: these once were not.
-  for (const char* word :
-       {"call", "search", "yield", "shortest", "acyclic", "why", "of", "during", "match", "load"}) {
+  for (const char* word : {"call", "search", "yield", "shortest", "acyclic", "why", "of", "during",
+                           "match", "load", "backup"}) {
     INFO(word);
     CHECK(quipu::repl::IsKeyword(word));
   }
   CHECK(quipu::repl::IsKeyword("YIELD"));
-  // Keywords of load only are names elsewhere: completed, not highlighted.
+  // Keywords of load (and backup) only are names elsewhere: completed, not
+  // highlighted.
   const quipu::LanguageWords& words = quipu::GetLanguageWords();
   for (const char* word : {"csv", "nodes", "edges", "key", "from", "to", "rows", "percent"}) {
     INFO(word);

@@ -105,9 +105,16 @@ class QUIPU_EXPORT Database {
   // Writes a copy of the database as of one moment into the directory `dir`,
   // which must not exist; statements, writes included, go on meanwhile. The
   // files are hard-linked where the file system allows (the same disk),
-  // copied otherwise; the copy opens as a database (Open(dir)) and restores
-  // by being used or copied in place of the original.
+  // copied otherwise; the copy opens as a database (Open(dir)), and Restore
+  // makes a new database of it.
   Status Backup(const std::string& dir);
+
+  // Restores the backup in `backup_dir` (made by Backup) as a new database
+  // in `dir`, which must not exist or be empty: the files are copied (the
+  // backup is only read and stays usable), synced, and the copy is opened
+  // and checked. On failure `dir` is left as it was. Returns the check's
+  // report of the copy. REQUIRES: no process has `backup_dir` open.
+  static Result<CheckReport> Restore(const std::string& backup_dir, const std::string& dir);
 
   // Asks every statement running now to stop; each fails with "the statement
   // was cancelled". Statements started afterwards are not affected.

@@ -14,8 +14,8 @@ struct LanguageWords {
   // Keywords of every statement, lower case, sorted: "match", "return", …
   // (the parser takes them in any case).
   std::vector<std::string> keywords;
-  // Words that are keywords only inside `load` ("csv", "nodes", "key", …);
-  // elsewhere they are ordinary names.
+  // Words that are keywords only inside `load` and `backup` statements
+  // ("csv", "nodes", "key", "to", …); elsewhere they are ordinary names.
   std::vector<std::string> load_words;
 };
 
