@@ -205,7 +205,8 @@ struct StoreOptions {
   std::function<void(uint64_t done, uint64_t total)> upgrade_progress;
   // Whether the store merges the levels bulk loads stack on its own, in the
   // background (storage/compactor.h); without it, only Compact() does.
-  bool background_compaction = true;  // The version() the store starts at. A store opened in place of one that
+  bool background_compaction = true;
+  // The version() the store starts at. A store opened in place of one that
   // was closed starts past that one's, so nothing kept by version matches.
   uint64_t first_version = 0;
 };
