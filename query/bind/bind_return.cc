@@ -114,7 +114,7 @@ void Binder::BindReturn(const ast::MatchStatement& m) {
       }
       column = static_cast<uint32_t>(q_.items.size());
       q_.items.push_back(std::move(bound));
-      q_.columns.push_back("");
+      q_.columns.push_back(ExprText(e));  // not returned; named in plans
     }
     q_.order.push_back(SortKey{*column, o.descending});
   }
