@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "query/expression.h"
+
 namespace quipu::query {
 
 Result<std::shared_ptr<const FactTable>> FactTable::Read(storage::ReadView* view,
@@ -88,10 +90,60 @@ uint64_t FactTable::Annotation(size_t i, uint64_t hash, uint64_t key) const {
   return 0;
 }
 
+std::shared_ptr<const std::vector<uint64_t>> FactTable::Column(uint64_t key) const {
+  {
+    std::lock_guard<std::mutex> lock(columns_mutex_);
+    for (const auto& [k, column] : columns_) {
+      if (k == key) return column;
+    }
+  }
+  auto column = std::make_shared<std::vector<uint64_t>>();
+  column->reserve(size() + hashes_.size());
+  for (size_t i = 0; i < size(); ++i) {
+    const uint32_t first = first_instance_[i], last = first_instance_[i + 1];
+    if (first == last) column->push_back(0);
+    for (uint32_t j = first; j < last; ++j) {
+      uint64_t value = 0;
+      for (uint32_t k = first_pair_[j]; k < first_pair_[j + 1]; ++k) {
+        if (pairs_[k].first == key) {
+          value = pairs_[k].second;
+          break;
+        }
+      }
+      column->push_back(value);
+    }
+  }
+  std::lock_guard<std::mutex> lock(columns_mutex_);
+  for (const auto& [k, kept] : columns_) {
+    if (k == key) return kept;  // made meanwhile by another statement
+  }
+  if (columns_.size() < kMaxColumns) columns_.emplace_back(key, column);
+  return column;
+}
+
 uint64_t FactTable::bytes() const {
-  return (objects_.capacity() + subjects_.capacity() + hashes_.capacity()) * sizeof(uint64_t) +
+  uint64_t columns = 0;
+  {
+    std::lock_guard<std::mutex> lock(columns_mutex_);
+    for (const auto& [k, column] : columns_) columns += column->capacity() * sizeof(uint64_t);
+  }
+  return columns +
+         (objects_.capacity() + subjects_.capacity() + hashes_.capacity()) * sizeof(uint64_t) +
          (first_instance_.capacity() + first_pair_.capacity()) * sizeof(uint32_t) +
          pairs_.capacity() * sizeof(pairs_[0]);
+}
+
+std::shared_ptr<const FactTable> KeptFactTable(const StatementEnv& env, storage::ReadView* view,
+                                               uint64_t predicate, MemoryCharge* charge) {
+  if (env.fact_tables == nullptr) return nullptr;
+  std::shared_ptr<const FactTable> table = env.fact_tables->Find(predicate, env.snapshot_version);
+  if (table != nullptr) return table;
+  const uint64_t facts = ValueOrThrow(view->GetStats(predicate)).facts;
+  const uint64_t bytes = FactTable::BytesFor(facts);
+  if (bytes > env.fact_tables->max_bytes() || !charge->TryAdd(bytes, facts)) return nullptr;
+  table = ValueOrThrow(FactTable::Read(view, predicate));
+  env.fact_tables->Put(predicate, env.snapshot_version, table);
+  return table;
 }
 
 }  // namespace quipu::query

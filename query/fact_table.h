@@ -15,10 +15,13 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <utility>
 #include <vector>
 
+#include "query/memory_budget.h"
+#include "query/statement_env.h"
 #include "query/versioned_cache.h"
 #include "storage/store.h"
 
@@ -62,6 +65,19 @@ class FactTable {
     }
     return false;
   }
+  // The hashes of fact i's annotated instances, ascending (as CopyInstances
+  // gives them); empty when the bare instance (hash 0) is its only one.
+  std::span<const uint64_t> InstanceHashes(size_t i) const {
+    return {hashes_.data() + first_instance_[i], first_instance_[i + 1] - first_instance_[i]};
+  }
+  // The value of annotation `key` (0 when none) of every instance, fact by
+  // fact in the table's order and each fact's in the order of
+  // InstanceHashes (one 0 for a fact with the bare instance alone): the
+  // column a top-k by `h.key` reads. Made on first use and kept with the
+  // table for the statements that share it (kMaxColumns keys at most; a
+  // column takes 8 bytes a row, which bytes() counts from then on, past
+  // what the cache charged when the table was put). Thread-safe.
+  std::shared_ptr<const std::vector<uint64_t>> Column(uint64_t key) const;
   // The value of annotation `key` in fact i's instance `hash`; 0 when none.
   uint64_t Annotation(size_t i, uint64_t hash, uint64_t key) const;
 
@@ -70,6 +86,8 @@ class FactTable {
   static uint64_t BytesFor(uint64_t facts) { return facts * 2 * sizeof(uint64_t); }
 
  private:
+  static constexpr size_t kMaxColumns = 8;
+
   uint64_t predicate_ = 0;
   std::vector<uint64_t> objects_;   // ascending
   std::vector<uint64_t> subjects_;  // ascending within one object
@@ -80,6 +98,9 @@ class FactTable {
   // Instance j's pairs are pairs_[first_pair_[j], first_pair_[j + 1]).
   std::vector<uint32_t> first_pair_;
   storage::Annotations pairs_;
+  mutable std::mutex columns_mutex_;
+  mutable std::vector<std::pair<uint64_t, std::shared_ptr<const std::vector<uint64_t>>>>
+      columns_;  // guarded by columns_mutex_
 };
 
 // The fact tables of one store version, by predicate, 256 MiB of them at
@@ -88,5 +109,12 @@ class FactTableCache final : public VersionedCache<uint64_t, FactTable> {
  public:
   explicit FactTableCache(uint64_t max_bytes = uint64_t{256} << 20) : VersionedCache(max_bytes) {}
 };
+
+// The table of `predicate` for a statement: the database's kept one, or
+// read now and kept, when env has a cache and the table fits its bound
+// and `charge` (the statement's memory); null otherwise (the caller reads
+// the facts another way). Errors are thrown as QueryError.
+std::shared_ptr<const FactTable> KeptFactTable(const StatementEnv& env, storage::ReadView* view,
+                                               uint64_t predicate, MemoryCharge* charge);
 
 }  // namespace quipu::query

@@ -36,6 +36,16 @@ std::unique_ptr<Operator> MakeAggregate(const ExecContext* ctx, std::unique_ptr<
 std::unique_ptr<Operator> MakeDegreeAggregate(const ExecContext* ctx,
                                               std::unique_ptr<Operator>* match);
 
+// A top-k by an annotation of the statement's one relationship (fact_top_k.cc):
+// when the statement matches one fixed-predicate pattern with a relationship
+// variable and nothing else, and its first sort key is that variable's
+// annotation (h.since), the slot rows the top-k of `keep` could keep, read
+// on ids from the predicate's fact table, to go into Project and the
+// top-k instead of *match. Null when the statement is not of that form
+// (then *match is untouched); the match itself runs when no table can be read.
+std::unique_ptr<Operator> MakeFactTopK(const ExecContext* ctx, std::unique_ptr<Operator>* match,
+                                       size_t keep);
+
 // Drops item rows whose first `columns` ids equal an earlier row's.
 std::unique_ptr<Operator> MakeDistinct(const ExecContext* ctx, std::unique_ptr<Operator> child,
                                        size_t columns);

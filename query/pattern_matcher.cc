@@ -231,14 +231,8 @@ bool PatternMatcher::UseFactTable(const storage::TriplePattern& tp) {
     return false;
   }
   if (table_ != nullptr && table_->predicate() == tp.p) return true;
-  table_ = env.fact_tables->Find(tp.p, env.snapshot_version);
-  if (table_ != nullptr) return true;
-  const uint64_t facts = ValueOrThrow(ctx_->view->GetStats(tp.p)).facts;
-  const uint64_t bytes = FactTable::BytesFor(facts);
-  if (bytes > env.fact_tables->max_bytes() || !table_charge_.TryAdd(bytes, facts)) return false;
-  table_ = ValueOrThrow(FactTable::Read(ctx_->view, tp.p));
-  env.fact_tables->Put(tp.p, env.snapshot_version, table_);
-  return true;
+  table_ = KeptFactTable(env, ctx_->view, tp.p, &table_charge_);
+  return table_ != nullptr;
 }
 
 size_t PatternMatcher::NextFromTable() {
@@ -333,6 +327,20 @@ bool PatternMatcher::Fill(Chunk* out, size_t max) {
       }
       continue;
     }
+    const int reversed_slot =
+        pattern_.fact >= 0 ? ctx_->query->facts[pattern_.fact].reversed_slot : -1;
+    if (from_table_ && !filtered) {
+      // A fact of one instance (most) is its row, written here: the
+      // instance's hash is all a row carries of it.
+      const std::span<const uint64_t> hashes =
+          table_->InstanceHashes(table_base_ + triple_pos_ - 1);
+      if (hashes.size() <= 1) {
+        if (reversed_slot >= 0) scratch_[reversed_slot] = reversed_ ? 1 : 0;
+        scratch_[hash_slot] = hashes.empty() ? 0 : hashes[0];
+        out->AppendRow(scratch_.data());
+        continue;
+      }
+    }
     if (from_table_) {
       // Rows carry an instance's hash; its annotations are read from the
       // table again by whoever asks (Evaluator::FactPropertyId), so they
@@ -358,7 +366,6 @@ bool PatternMatcher::Fill(Chunk* out, size_t max) {
       std::erase_if(instances_, [&](const storage::FactInstance& i) { return !passes(i); });
     }
     instance_pos_ = 0;
-    const int reversed_slot = ctx_->query->facts[pattern_.fact].reversed_slot;
     if (reversed_slot >= 0) scratch_[reversed_slot] = reversed_ ? 1 : 0;
   }
   return true;

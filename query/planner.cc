@@ -140,6 +140,12 @@ std::unique_ptr<Operator> PlanOutput(const ExecContext* ctx, std::unique_ptr<Ope
       if (q.items[i].kind != BoundExpr::Kind::kAggregate) group_ties.push_back({i, false});
     }
   }
+  // Top-k when a limit bounds what the sort must keep; a limit too large to
+  // bound anything sorts everything.
+  constexpr uint64_t kMaxKeep = uint64_t{1} << 32;
+  const uint64_t skip = q.skip.value_or(0);
+  const size_t keep =
+      !q.order.empty() && q.limit && *q.limit < kMaxKeep && skip < kMaxKeep ? skip + *q.limit : 0;
   std::unique_ptr<Operator> degrees;
   if (q.aggregate && sort_orders_groups) degrees = MakeDegreeAggregate(ctx, &root);
   if (degrees != nullptr) {
@@ -149,21 +155,23 @@ std::unique_ptr<Operator> PlanOutput(const ExecContext* ctx, std::unique_ptr<Ope
     root = MakeAggregate(ctx, std::move(root), /*ordered=*/!sort_orders_groups);
     root->estimated_rows = grouped ? input_rows : 1;
   } else {
+    if (keep > 0) {
+      if (std::unique_ptr<Operator> top = MakeFactTopK(ctx, &root, keep)) {
+        root = std::move(top);
+        root->estimated_rows = std::min(input_rows, static_cast<double>(keep));
+      }
+    }
+    const double projected = root->estimated_rows;
     root = MakeProject(ctx, std::move(root));
-    root->estimated_rows = input_rows;
+    root->estimated_rows = projected;
   }
   const double rows = root->estimated_rows;
   if (q.distinct) {
     root = MakeDistinct(ctx, std::move(root), q.visible);
     root->estimated_rows = rows;
   }
-  // Top-k when a limit bounds what the sort must keep; a limit too large to
-  // bound anything sorts everything.
-  constexpr uint64_t kMaxKeep = uint64_t{1} << 32;
-  const uint64_t skip = q.skip.value_or(0);
   if (!q.order.empty()) {
-    const bool topk = q.limit && *q.limit < kMaxKeep && skip < kMaxKeep;
-    root = MakeSort(ctx, std::move(root), q.order, topk ? skip + *q.limit : 0, group_ties);
+    root = MakeSort(ctx, std::move(root), q.order, keep, group_ties);
     root->estimated_rows = rows;
   }
   if (q.limit || q.skip) {
