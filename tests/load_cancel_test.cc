@@ -60,7 +60,6 @@ class CancelAt {
     return result;
   }
   bool reached() const { return state_ != State::kWaiting; }
-  LoadPhase phase() const { return phase_; }
 
  private:
   enum class State { kWaiting, kReached, kCancelled };
@@ -69,7 +68,6 @@ class CancelAt {
     std::unique_lock<std::mutex> lock(mu_);
     if (state_ != State::kWaiting || !when_(p)) return;
     state_ = State::kReached;
-    phase_ = p.phase;
     changed_.notify_all();
     changed_.wait(lock, [&] { return state_ == State::kCancelled; });
   }
@@ -79,7 +77,6 @@ class CancelAt {
   std::condition_variable changed_;
   State state_ = State::kWaiting;
   bool finished_ = false;
-  LoadPhase phase_ = LoadPhase::kParse;
 };
 
 // A file large enough for the bulk path (256 KiB and more), and the facts
