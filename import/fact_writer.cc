@@ -54,9 +54,14 @@ Status FactWriter::Commit() {
   watched_objects_.Compact();
   if (txn_ != nullptr) {
     if (on_phase_) on_phase_(LoadPhase::kWrite);
+    // The batch's one write is atomic: a cancel counts up to its start.
+    if (interrupt_ != nullptr) {
+      if (Status s = interrupt_->Check(); !s.ok()) return s;
+    }
     return txn_->Commit();
   }
   bulk_->set_phase_handler(on_phase_);
+  bulk_->set_interrupt(interrupt_);
   Result<uint64_t> added = bulk_->Commit();
   if (!added.ok()) return added.status();
   facts_inserted_ = *added;

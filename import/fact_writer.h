@@ -28,7 +28,9 @@ using NamedAnnotations = std::vector<std::pair<std::string, Value>>;
 class FactWriter {
  public:
   // `interrupt` may be null; once it reports, the next Add fails with its
-  // error ("the statement was cancelled"). It must outlive the writer.
+  // error ("the statement was cancelled"), and so does Commit() up to the
+  // store's one atomic write (a bulk load's ingestion). It must outlive the
+  // writer.
   FactWriter(storage::WriteTxn* txn, const Interrupt* interrupt);
   FactWriter(storage::BulkLoad* bulk, const Interrupt* interrupt);
 

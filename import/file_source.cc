@@ -91,6 +91,12 @@ Result<std::unique_ptr<FileSource>> FileSource::Open(const std::string& path) {
 
 size_t FileSource::Read(char* buf, size_t size) {
   if (!status_.ok()) return 0;
+  if (interrupt_ != nullptr) {
+    if (Status s = interrupt_->Check(); !s.ok()) {
+      status_ = std::move(s);
+      return 0;
+    }
+  }
   if (pending_pos_ < pending_.size()) {
     const size_t n = std::min(size, pending_.size() - pending_pos_);
     std::memcpy(buf, pending_.data() + pending_pos_, n);

@@ -18,6 +18,7 @@
 #include <memory>
 #include <string>
 
+#include "core/interrupt.h"
 #include "quipu/status.h"
 
 namespace quipu::import {
@@ -41,6 +42,11 @@ class FileSource {
   // the data or on an error (then status() says which).
   size_t Read(char* buf, size_t size);
   const Status& status() const { return status_; }
+  // Checked by each Read: once it reports, reading fails with its error
+  // ("the statement was cancelled"). A reader that keeps reading without
+  // handing anything on (a filter, skipped records) still stops then, with
+  // the thread that writes idle. May be null; must outlive the reads.
+  void set_interrupt(const Interrupt* interrupt) { interrupt_ = interrupt; }
 
   const std::string& path() const { return path_; }
   // The size of the file on disk and how many of its bytes were consumed so
@@ -66,6 +72,7 @@ class FileSource {
   std::string pending_;
   size_t pending_pos_ = 0;
   Status status_;
+  const Interrupt* interrupt_ = nullptr;
   std::atomic<uint64_t> consumed_{0};
   uint64_t produced_ = 0;    // bytes read out of the file, decompressed
   uint64_t lines_ = 0;       // line feeds read

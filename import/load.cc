@@ -146,6 +146,7 @@ Result<LoadOutcome> RunLoad(const LoadRequest& load, storage::Store* store,
   Result<std::unique_ptr<FileSource>> source = FileSource::Open(load.path);
   if (!source.ok()) return source.status();
   if (Status s = CheckConfined(load.path, (*source)->RealPath(), allowed); !s.ok()) return s;
+  (*source)->set_interrupt(&options.interrupt);
   // A large file skips the write batch: its facts are sorted into SST files
   // and ingested at once.
   // A node load's keys are checked against the labels from before the load.

@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/interrupt.h"
 #include "quipu/check.h"
 #include "quipu/progress.h"
 #include "quipu/status.h"
@@ -179,14 +180,26 @@ class BulkLoad {
   // Called as Commit() begins each of its phases (sort, write, ingest), for
   // progress displays; may be empty.
   void set_phase_handler(std::function<void(LoadPhase)> handler) { on_phase_ = std::move(handler); }
+  // What stops Commit() before its end (a cancel, a time limit); may be
+  // null. Commit() checks it between its phases and within their long loops,
+  // every few thousand entries, up to the moment the store takes the load
+  // in: then it fails with the interrupt's error ("the statement was
+  // cancelled") and the store is as it was. From the ingest phase on the
+  // load is atomic and runs to its end. Must outlive Commit().
+  void set_interrupt(const Interrupt* interrupt) { interrupt_ = interrupt; }
 
  protected:
   void EnterPhase(LoadPhase phase) {
     if (on_phase_) on_phase_(phase);
   }
+  // May be null.
+  const Interrupt* interrupt() const { return interrupt_; }
+  // The interrupt's status; Ok without one. Thread-safe.
+  Status Interrupted() const { return interrupt_ != nullptr ? interrupt_->Check() : Status::Ok(); }
 
  private:
   std::function<void(LoadPhase)> on_phase_;
+  const Interrupt* interrupt_ = nullptr;
 };
 
 struct StoreOptions {

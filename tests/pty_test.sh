@@ -2,7 +2,7 @@
 # The interactive shell in a real pseudo-terminal (util-linux `script`):
 # prompts, tab completion of labels, entity keys (refreshed by :open), the
 # statement's variables and file paths after load,
-# Ctrl-C on a half-typed statement and on a running one, syntax highlighting,
+# Ctrl-C on a half-typed statement, on a running one and on a load, syntax highlighting,
 # Unicode tables cut to the terminal's width, Ctrl-D.
 # Usage: pty_test.sh PATH_TO_QUIPU
 set -uo pipefail
@@ -98,6 +98,24 @@ expect interrupt "a running statement is cancelled" "error: the statement was ca
 expect interrupt "a statement past two seconds says how long it runs" "running for 2 s; Ctrl-C cancels"
 expect interrupt "the notice is erased before the error" $'\e[Kerror: the statement was cancelled'
 expect interrupt "the shell goes on after both" $'eight\n8'
+
+# Ctrl-C during a load, sent once its progress bar shows (a second in, with
+# the file, 2,000,000 facts, far from parsed): the load is cancelled, the
+# database holds what it held, and the shell goes on.
+awk 'BEGIN { for (i = 0; i < 2000000; i++) printf "<http://q/s%d> <http://q/p> \"v%d\" .\n", i, i }' \
+  > "$work/files/big.nt"
+count='match (s)-[p]->(o) return count(*) as facts, "counted" as c;'
+facts_before=$("$quipu" "$work/db" --format csv -c "$count" | tail -1)
+(sleep 1; printf "load '%s/files/big.nt';\n" "$work"
+ for _ in $(seq 300); do grep -qF 'facts/s' "$work/load_cancel.raw" 2>/dev/null && break; sleep 0.1; done
+ printf '\003'; sleep 1
+ printf ':mode csv\n%s\n' "$count"; sleep 1
+ printf '\004') | session load_cancel 150 TERM=dumb LANG=C
+rm -f "$work/files/big.nt"
+expect load_cancel "a load past a second shows its progress" "  parse  "
+expect load_cancel "Ctrl-C cancels a load" $'\e[Kerror: the statement was cancelled'
+expect_not load_cancel "the load did not complete" "loaded "
+expect load_cancel "the database holds what it held before the load" "$facts_before"
 
 # Highlighting: colour codes on a colour terminal, none with NO_COLOR; a
 # Unicode table when the locale is UTF-8, cut to 40 columns.
