@@ -81,11 +81,14 @@ void FactTable::CopyInstances(size_t i, std::vector<storage::FactInstance>* out,
 
 uint64_t FactTable::Annotation(size_t i, uint64_t hash, uint64_t key) const {
   for (uint32_t j = first_instance_[i]; j < first_instance_[i + 1]; ++j) {
-    if (hashes_[j] != hash) continue;
-    for (uint32_t k = first_pair_[j]; k < first_pair_[j + 1]; ++k) {
-      if (pairs_[k].first == key) return pairs_[k].second;
-    }
-    return 0;
+    if (hashes_[j] == hash) return InstanceAnnotation(j, key);
+  }
+  return 0;
+}
+
+uint64_t FactTable::InstanceAnnotation(uint32_t j, uint64_t key) const {
+  for (uint32_t k = first_pair_[j]; k < first_pair_[j + 1]; ++k) {
+    if (pairs_[k].first == key) return pairs_[k].second;
   }
   return 0;
 }
@@ -102,16 +105,7 @@ std::shared_ptr<const std::vector<uint64_t>> FactTable::Column(uint64_t key) con
   for (size_t i = 0; i < size(); ++i) {
     const uint32_t first = first_instance_[i], last = first_instance_[i + 1];
     if (first == last) column->push_back(0);
-    for (uint32_t j = first; j < last; ++j) {
-      uint64_t value = 0;
-      for (uint32_t k = first_pair_[j]; k < first_pair_[j + 1]; ++k) {
-        if (pairs_[k].first == key) {
-          value = pairs_[k].second;
-          break;
-        }
-      }
-      column->push_back(value);
-    }
+    for (uint32_t j = first; j < last; ++j) column->push_back(InstanceAnnotation(j, key));
   }
   std::lock_guard<std::mutex> lock(columns_mutex_);
   for (const auto& [k, kept] : columns_) {

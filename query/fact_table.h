@@ -88,6 +88,10 @@ class FactTable {
  private:
   static constexpr size_t kMaxColumns = 8;
 
+  // The value of annotation `key` in instance j (an index into hashes_); 0
+  // when none.
+  uint64_t InstanceAnnotation(uint32_t j, uint64_t key) const;
+
   uint64_t predicate_ = 0;
   std::vector<uint64_t> objects_;   // ascending
   std::vector<uint64_t> subjects_;  // ascending within one object
